@@ -1,0 +1,240 @@
+"""A document's notation: sizes, index letters, symbol shapes, definitions.
+
+The notation is data, written once per document (or once per assignment, shared by many
+student documents) as a mapping, usually YAML::
+
+    sizes:   {K: [2, 3], N: [1, 2], n: [2, 3]}      # each size and the values it is checked at
+    indices: {i: N, k: K, j: K, l: n, kp: K}       # index letter -> the size it ranges over
+    symbols:
+      w:   {family: [K], shape: [n], latex: ['\\mathbf{w}', 'w']}   # w[k] in R^n, w[k, l]
+      x:   {family: [N], shape: [n]}               # one feature vector per sample
+      y:   {family: [N], shape: [K], kind: onehot}  # one-hot label rows y[i, k]
+      lab: {family: [N], kind: label, classes: K}   # categorical label y^(i) in 1..K
+      lam: {kind: positive}                         # a positive scalar
+      C:   {shape: [n, n]}                          # a matrix
+    definitions:
+      yhat:  {index: [k], body: "exp(dot(w[k], z)) / Sum(exp(dot(w[m], z)), (m, 1, K))"}
+      sigma: {params: [v, k], body: "exp(v[k]) / Sum(exp(v[m]), (m, 1, K))"}
+      L:     {params: [W], body: "-Sum(..., (i, 1, N))"}
+      H:     {body: "..."}                          # a defined constant (no arguments)
+
+Kinds: ``real`` (default), ``positive``, ``onehot`` (the last shape axis is a one-hot vector:
+exactly one entry 1, the rest 0, enumerated exactly when checked) and ``label`` (a categorical
+class number in 1..``classes``, also enumerated exactly).
+
+Definitions are expanded when checked, so a step may use ``sigma(z, k)``, ``yhat[k]`` or
+``L(W)`` and mean the body.  Bodies are written in the encoding language of :mod:`verify.dsl`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sympy as sp
+
+from verify.errors import Location, NotationError
+
+Kind = Literal["real", "positive", "onehot", "label"]
+KINDS: tuple[Kind, ...] = ("real", "positive", "onehot", "label")
+DEFAULT_SIZES: dict[str, tuple[int, ...]] = {"K": (2, 3), "N": (1, 2), "n": (2, 3)}
+MAX_SIZE_VALUE = 6  # concretized expressions grow like K^N; keep checks small and bounded
+
+
+@dataclass(frozen=True)
+class SymbolDecl:
+    """A declared name.  ``family`` lists the sizes of its family indices (``w[k]``), ``shape``
+    the sizes of its value's axes (``[]`` scalar, ``[n]`` vector, ``[n, K]`` matrix)."""
+
+    name: str
+    family: tuple[str, ...] = ()
+    shape: tuple[str, ...] = ()
+    kind: Kind = "real"
+    classes: str | None = None  # for kind == "label": the size naming the number of classes
+    latex: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def rank(self) -> int:
+        return len(self.shape)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``name(params) := body`` (style ``function``), ``name[params] := body`` (``indexed``)
+    or ``name := body`` (``constant``)."""
+
+    name: str
+    style: Literal["function", "indexed", "constant"]
+    params: tuple[str, ...]
+    body: sp.Expr
+    text: str
+    latex: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Notation:
+    sizes: Mapping[str, tuple[int, ...]]
+    indices: Mapping[str, str]
+    symbols: Mapping[str, SymbolDecl]
+    definitions: Mapping[str, Definition] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()
+
+    def kind_of(self, name: str) -> str | None:
+        """What ``name`` is: 'size', 'index', 'symbol', 'definition' or None."""
+        if name in self.sizes:
+            return "size"
+        if name in self.indices:
+            return "index"
+        if name in self.symbols:
+            return "symbol"
+        if name in self.definitions:
+            return "definition"
+        return None
+
+    def with_sizes(self, sizes: Mapping[str, tuple[int, ...]]) -> Notation:
+        """The same notation checked at other size values (``--sizes``)."""
+        merged = dict(self.sizes)
+        for name, values in sizes.items():
+            if name in merged:
+                merged[name] = tuple(values)
+        return Notation(merged, self.indices, self.symbols, self.definitions, self.assumptions)
+
+
+_SYMBOL_KEYS = {"family", "shape", "kind", "classes", "latex", "description"}
+_DEFINITION_KEYS = {"params", "index", "body", "latex", "description"}
+_TOP_KEYS = {"sizes", "indices", "symbols", "definitions", "assumptions"}
+
+
+def _names(value: Any, what: str, where: Location) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise NotationError(f"{what} must be a list of names, got {value!r}", where)
+    return tuple(value)
+
+
+def _sizes(raw: Any, where: Location) -> dict[str, tuple[int, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise NotationError("'sizes' must map each size name to its check values", where)
+    sizes: dict[str, tuple[int, ...]] = {}
+    for name, values in raw.items():
+        if isinstance(values, int) and not isinstance(values, bool):
+            values = [values]
+        ok = isinstance(values, list) and values and all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_SIZE_VALUE
+            for v in values)
+        if not ok:
+            raise NotationError(
+                f"size {name!r} must list check values between 1 and {MAX_SIZE_VALUE}, "
+                f"got {values!r}", where)
+        sizes[str(name)] = tuple(sorted(set(values)))
+    return sizes
+
+
+def parse_notation(raw: Any, where: Location, base: Notation | None = None) -> Notation:
+    """Read a notation mapping (from YAML); ``base`` is extended (a chain's own additions on top
+    of its document's notation, or a document's on top of an assignment's)."""
+    from verify.dsl import Scope, parse_expression  # local: dsl imports this module's types
+
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise NotationError("the notation must be a mapping", where)
+    unknown = set(raw) - _TOP_KEYS
+    if unknown:
+        raise NotationError(f"unknown notation keys {sorted(unknown)}; "
+                            f"allowed: {sorted(_TOP_KEYS)}", where)
+    sizes = dict(base.sizes) if base else {}
+    sizes.update(_sizes(raw.get("sizes"), where))
+    indices = dict(base.indices) if base else {}
+    for letter, size in (raw.get("indices") or {}).items():
+        if size not in sizes:
+            raise NotationError(f"index {letter!r} ranges over undeclared size {size!r}", where)
+        indices[str(letter)] = str(size)
+    symbols = dict(base.symbols) if base else {}
+    for name, spec in (raw.get("symbols") or {}).items():
+        symbols[str(name)] = _symbol(str(name), spec or {}, sizes, where)
+    assumptions = (base.assumptions if base else ()) + _names(
+        raw.get("assumptions"), "assumptions", where)
+    definitions = dict(base.definitions) if base else {}
+    clash = _clashes(sizes, indices, symbols, {})
+    if clash:
+        raise NotationError(clash, where)
+    raw_defs = raw.get("definitions") or {}
+    if not isinstance(raw_defs, Mapping):
+        raise NotationError("'definitions' must map names to {params|index, body}", where)
+    # Declare every definition's name first so bodies may refer to each other.
+    pending: dict[str, tuple[str, tuple[str, ...], str, Mapping[str, Any]]] = {}
+    for name, spec in raw_defs.items():
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("body"), str):
+            raise NotationError(f"definition {name!r} needs a 'body' string", where)
+        extra = set(spec) - _DEFINITION_KEYS
+        if extra:
+            raise NotationError(f"definition {name!r}: unknown keys {sorted(extra)}", where)
+        if "params" in spec and "index" in spec:
+            raise NotationError(f"definition {name!r}: give 'params' or 'index', not both", where)
+        style = "function" if "params" in spec else "indexed" if "index" in spec else "constant"
+        params = _names(spec.get("params", spec.get("index")), f"{name}: params", where)
+        pending[str(name)] = (style, params, spec["body"], spec)
+        definitions[str(name)] = Definition(str(name), style, params, sp.Integer(0), "")  # type: ignore[arg-type]
+    clash = _clashes(sizes, indices, symbols, {n: d for n, d in definitions.items()
+                                              if n in pending})
+    if clash:
+        raise NotationError(clash, where)
+    provisional = Notation(sizes, indices, symbols, definitions, assumptions)
+    for name, (style, params, text, spec) in pending.items():
+        scope = Scope.for_definition(provisional, style, params)
+        body = parse_expression(text, scope, where)
+        definitions[name] = Definition(name, style, params, body, text,  # type: ignore[arg-type]
+                                       _names(spec.get("latex"), "latex", where),
+                                       str(spec.get("description", "")))
+    return Notation(sizes, indices, symbols, definitions, assumptions)
+
+
+def _symbol(name: str, spec: Any, sizes: Mapping[str, tuple[int, ...]],
+            where: Location) -> SymbolDecl:
+    if not isinstance(spec, Mapping):
+        raise NotationError(f"symbol {name!r}: expected a mapping, got {spec!r}", where)
+    extra = set(spec) - _SYMBOL_KEYS
+    if extra:
+        raise NotationError(f"symbol {name!r}: unknown keys {sorted(extra)}", where)
+    kind = spec.get("kind", "real")
+    if kind not in KINDS:
+        raise NotationError(f"symbol {name!r}: kind must be one of {KINDS}, got {kind!r}", where)
+    family_sizes = _names(spec.get("family"), f"{name}: family", where)
+    shape = _names(spec.get("shape"), f"{name}: shape", where)
+    for size in family_sizes + shape:
+        if size not in sizes:
+            raise NotationError(f"symbol {name!r} uses undeclared size {size!r}", where)
+    classes = spec.get("classes")
+    if kind == "label":
+        if classes not in sizes:
+            raise NotationError(f"label {name!r} needs 'classes: <size>'", where)
+        if shape:
+            raise NotationError(f"label {name!r} is a class number: it has no shape", where)
+    if kind == "onehot" and not shape:
+        raise NotationError(f"one-hot {name!r} needs a shape (its class axis last)", where)
+    if len(shape) > 2:
+        raise NotationError(f"symbol {name!r}: at most matrices (two axes)", where)
+    return SymbolDecl(name, family_sizes, shape, kind, classes,
+                      _names(spec.get("latex"), f"{name}: latex", where),
+                      str(spec.get("description", "")))
+
+
+def _clashes(sizes: Mapping[str, Any], indices: Mapping[str, Any],
+             symbols: Mapping[str, Any], definitions: Mapping[str, Any]) -> str | None:
+    seen: dict[str, str] = {}
+    for what, names in (("size", sizes), ("index", indices), ("symbol", symbols),
+                        ("definition", definitions)):
+        for name in names:
+            if name in seen and seen[name] != what:
+                return f"{name!r} is declared both as a {seen[name]} and as a {what}"
+            seen[name] = what
+    return None

@@ -1,0 +1,134 @@
+"""Verdicts and their evidence: the output of checking, the input of every report.
+
+========== ==================================================================================
+status     meaning
+========== ==================================================================================
+proved     symbolic identity shown at every checked size, and the numeric check agrees
+supported  numeric agreement at every point, symbolic check undecided (time, or beyond engine)
+refuted    a counterexample: the sizes, the point, both sides' values
+unknown    neither check could decide (the message says why)
+unparsed   the step could not be read (the message says where and why)
+========== ==================================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from verify.errors import Location
+
+
+class Status(str, Enum):
+    PROVED = "proved"
+    SUPPORTED = "supported"
+    REFUTED = "refuted"
+    UNKNOWN = "unknown"
+    UNPARSED = "unparsed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """One engine's run over one step: what it concluded and what it cost."""
+
+    engine: str            # "symbolic" or "numeric"
+    outcome: str           # symbolic: identical|different|undecided|timeout|error|skipped;
+    #                        numeric: agree|disagree|nonfinite|error|skipped
+    detail: str
+    seconds: float
+    cases: int = 0         # (size, index, label) combinations examined
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """Where the two sides differ, confirmed by exact or 50-digit evaluation."""
+
+    sizes: Mapping[str, int]
+    indices: Mapping[str, int]          # free indices of the step
+    labels: Mapping[str, int]           # label variables (one-hot/categorical) at this point
+    point: Mapping[str, float]          # every real variable's value
+    lhs: tuple[float, ...]              # previous step's value (components for a vector)
+    rhs: tuple[float, ...]              # this step's value
+    deviation: float                    # max |lhs - rhs| / max(1, |lhs|, |rhs|)
+
+    def describe(self) -> str:
+        sizes = ", ".join(f"{k}={v}" for k, v in self.sizes.items())
+        where = ", ".join(f"{k}={v}" for k, v in {**self.indices, **self.labels}.items())
+        return (f"at {sizes}" + (f", {where}" if where else "") +
+                f": before {_fmt(self.lhs)}, after {_fmt(self.rhs)}")
+
+
+def _fmt(values: tuple[float, ...]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.6g}"
+    return "(" + ", ".join(f"{v:.6g}" for v in values) + ")"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    seed: int
+    sizes: tuple[Mapping[str, int], ...]   # every size combination checked
+    points_per_size: int
+    max_deviation: float | None            # numeric, over all points; None if it did not run
+    checks: tuple[CheckRecord, ...] = ()
+    assumptions: tuple[str, ...] = ()      # what the check relied on (one-hot labels, k != j)
+
+
+@dataclass(frozen=True)
+class StepVerdict:
+    location: Location
+    index: int                     # position in the chain, 0-based
+    latex: str
+    status: Status
+    message: str
+    compared_with: int | None = None   # index of the step it was checked against
+    evidence: Evidence | None = None
+    counterexample: Counterexample | None = None
+    diagnosis: str = ""
+    sympy: str = ""                    # the step's bound SymPy form, for the appendix
+    note: str = ""                     # the document's own annotation
+    subclaims: tuple[StepVerdict, ...] = ()
+
+    @property
+    def label(self) -> str | None:
+        return self.location.label
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    name: str
+    steps: tuple[StepVerdict, ...]
+    where: tuple[str, ...] = ()
+    ends_agree: bool | None = None     # first and last readable steps equal?
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    path: str
+    title: str
+    chains: tuple[ChainResult, ...]
+    seed: int
+    sizes: tuple[Mapping[str, int], ...]
+    problems: tuple[str, ...] = ()
+    seconds: float = 0.0
+    versions: Mapping[str, str] = field(default_factory=dict)
+
+    def all_steps(self) -> list[StepVerdict]:
+        return [step for chain in self.chains for step in chain.steps]
+
+    def counts(self) -> dict[Status, int]:
+        counts = {status: 0 for status in Status}
+        for step in self.all_steps():
+            counts[step.status] += 1
+            for sub in step.subclaims:
+                counts[sub.status] += 1
+        return counts
+
+    @property
+    def refuted(self) -> bool:
+        return self.counts()[Status.REFUTED] > 0
