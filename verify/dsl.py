@@ -135,7 +135,8 @@ class _Reader:
             return E.value_symbol(name)
         if kind == "definition":
             definition = self.scope.notation.definitions[name]
-            if definition.style != "constant":
+            whole_vector = definition.style == "indexed" and len(definition.params) == 1
+            if definition.style != "constant" and not whole_vector:
                 raise self.fail(f"definition {name!r} needs "
                                 f"{'arguments' if definition.style == 'function' else 'indices'}")
             return E.value_symbol(name)

@@ -8,6 +8,7 @@ supported  numeric agreement at every point, symbolic check undecided (time, or 
 refuted    a counterexample: the sizes, the point, both sides' values
 unknown    neither check could decide (the message says why)
 unparsed   the step could not be read (the message says where and why)
+start      not a verdict: the first expression of a chain, which nothing precedes
 ========== ==================================================================================
 """
 
@@ -26,6 +27,7 @@ class Status(str, Enum):
     REFUTED = "refuted"
     UNKNOWN = "unknown"
     UNPARSED = "unparsed"
+    START = "start"
 
     def __str__(self) -> str:
         return self.value

@@ -1,0 +1,239 @@
+"""Checking one document: every step against the one before it, by both engines.
+
+The work is organised so that the expensive parts are shared:
+
+1. *Plan*: for each claim (a step against its reference step, or a sub-claim), the size
+   combinations it depends on and the values of its free indices.
+2. *Concretize*: one :class:`~verify.concretize.Concretizer` per (notation, sizes) serves every
+   claim of the document, so definitions expanded once are reused.
+3. *Numeric*: all concrete values at one size combination are evaluated by one jitted JAX
+   function over all points and label configurations.
+4. *Symbolic*: each concrete difference goes through the exact identity test.
+5. *Verdict*: the two engines' outcomes are combined (:func:`verify.combine.combine`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from verify import numeric, symbolic
+from verify.concretize import (
+    Concretizer,
+    Value,
+    free_indices,
+    size_combinations,
+    sizes_used,
+)
+from verify.errors import BindError, CheckTimeout, Location
+from verify.notation import Notation
+
+SYMBOLIC_SECONDS_PER_CLAIM = 20.0
+
+
+@dataclass(frozen=True)
+class Claim:
+    """``before == after`` for every checked size and free-index value."""
+
+    key: str
+    location: Location
+    before: sp.Expr
+    after: sp.Expr
+    notation: Notation
+    where: tuple[sp.Basic, ...] = ()
+
+
+@dataclass
+class Case:
+    """One claim at one size combination and one assignment of its free indices."""
+
+    claim: Claim
+    sizes: dict[str, int]
+    indices: dict[str, int]
+    concretizer: Concretizer
+    before: Value
+    after: Value
+    columns: tuple[int, int] = (0, 0)        # output columns of before, then after
+    numeric_rows: np.ndarray | None = None   # deviations per row (max over components)
+    batch: numeric.Batch | None = None
+    values: tuple[np.ndarray, np.ndarray] | None = None  # (before, after) per row, flattened
+    symbolic: symbolic.IdentityResult | None = None
+    symbolic_seconds: float = 0.0
+
+
+@dataclass
+class ClaimOutcome:
+    claim: Claim
+    cases: list[Case] = field(default_factory=list)
+    bind_error: str | None = None
+    timed_out: bool = False
+    numeric_error: str | None = None
+    numeric_seconds: float = 0.0
+    symbolic_seconds: float = 0.0
+    concretize_seconds: float = 0.0
+
+
+def _flat(value: Value) -> list[sp.Expr]:
+    return list(value) if isinstance(value, sp.MatrixBase) else [value]
+
+
+def shape_of(value: Value) -> tuple[int, int]:
+    return (value.rows, value.cols) if isinstance(value, sp.MatrixBase) else (1, 0)
+
+
+class DocumentChecker:
+    def __init__(self, seed: int, points: int = numeric.POINTS) -> None:
+        self.seed = seed
+        self.points = points
+        self.concretizers: dict[tuple[int, tuple[tuple[str, int], ...]], Concretizer] = {}
+
+    def concretizer(self, notation: Notation, sizes: Mapping[str, int]) -> Concretizer:
+        key = (id(notation), tuple(sorted(sizes.items())))
+        found = self.concretizers.get(key)
+        if found is None:
+            # A concretizer needs every size of the notation (symbol shapes); the ones the
+            # claim does not use take their first value.
+            full = {name: values[0] for name, values in notation.sizes.items()}
+            full.update(sizes)
+            found = self.concretizers[key] = Concretizer(notation, full)
+        return found
+
+    def run(self, claims: Sequence[Claim]) -> dict[str, ClaimOutcome]:
+        outcomes = {claim.key: self._concretize(claim) for claim in claims}
+        self._numeric(outcomes)
+        for outcome in outcomes.values():
+            self._symbolic(outcome)
+        return outcomes
+
+    # ---- stages ---------------------------------------------------------------------------
+    def _concretize(self, claim: Claim) -> ClaimOutcome:
+        outcome = ClaimOutcome(claim)
+        started = time.perf_counter()
+        notation = claim.notation
+        used = sizes_used(claim.before, notation) | sizes_used(claim.after, notation)
+        for where in claim.where:
+            used |= sizes_used(where, notation)
+        free = sorted(free_indices(claim.before, notation) | free_indices(claim.after, notation))
+        try:
+            for sizes in size_combinations(notation, used):
+                concretizer = self.concretizer(notation, sizes)
+                for assignment in _assignments(free, notation, concretizer.sizes, claim.where):
+                    before = concretizer.value(claim.before, assignment)
+                    after = concretizer.value(claim.after, assignment)
+                    outcome.cases.append(Case(claim, dict(sizes), dict(assignment),
+                                              concretizer, before, after))
+        except BindError as err:
+            where_text = ", ".join(f"{k}={v}" for k, v in {**sizes, **assignment}.items()) \
+                if "assignment" in locals() else ""
+            outcome.bind_error = f"{err.message}" + (f" (at {where_text})" if where_text else "")
+            outcome.cases.clear()
+        outcome.concretize_seconds = time.perf_counter() - started
+        return outcome
+
+    def _numeric(self, outcomes: Mapping[str, ClaimOutcome]) -> None:
+        by_concretizer: dict[int, list[Case]] = {}
+        for outcome in outcomes.values():
+            for case in outcome.cases:
+                if shape_of(case.before) == shape_of(case.after):
+                    by_concretizer.setdefault(id(case.concretizer), []).append(case)
+        started = time.perf_counter()
+        groups = []
+        for cases in by_concretizer.values():
+            concretizer = cases[0].concretizer
+            outputs: list[sp.Expr] = []
+            for case in cases:
+                start = len(outputs)
+                outputs.extend(_flat(case.before))
+                middle = len(outputs)
+                outputs.extend(_flat(case.after))
+                case.columns = (start, middle)
+            batch = numeric.make_batch(concretizer.real_variables(), concretizer.positive,
+                                       list(concretizer.label_groups.values()),
+                                       _seed_for(self.seed, concretizer.sizes), self.points)
+            groups.append((outputs, batch))
+        try:
+            results = numeric.evaluate(groups)
+        except (numeric.NumericError, TypeError, ValueError) as err:
+            for cases in by_concretizer.values():
+                for case in cases:
+                    outcomes[case.claim.key].numeric_error = f"numeric evaluation failed: {err}"
+            return
+        for cases, values, (_, batch) in zip(by_concretizer.values(), results, groups,
+                                             strict=True):
+            for case in cases:
+                start, middle = case.columns
+                width = middle - start
+                before, after = values[:, start:middle], values[:, middle:middle + width]
+                deviations = numeric.deviation(before, after)
+                with np.errstate(all="ignore"):
+                    case.numeric_rows = np.where(np.isnan(deviations).any(axis=1), np.nan,
+                                                 np.nanmax(deviations, axis=1, initial=0.0))
+                case.batch = batch
+                case.values = (before, after)
+        elapsed = time.perf_counter() - started
+        claims = {case.claim.key for cases in by_concretizer.values() for case in cases}
+        for key in claims:
+            outcomes[key].numeric_seconds += elapsed / max(1, len(claims))
+
+    def _symbolic(self, outcome: ClaimOutcome) -> None:
+        started = time.perf_counter()
+        deadline = time.monotonic() + SYMBOLIC_SECONDS_PER_CLAIM
+        rng = np.random.default_rng(self.seed)
+        for case in outcome.cases:
+            if shape_of(case.before) != shape_of(case.after):
+                continue
+            case_started = time.perf_counter()
+            difference = [a - b for a, b in zip(_flat(case.before), _flat(case.after),
+                                                strict=True)]
+            groups = list(case.concretizer.label_groups.values())
+            relevant = _relevant_groups(groups, difference)
+            try:
+                case.symbolic = symbolic.identical(difference, relevant, rng, deadline)
+            except CheckTimeout:
+                outcome.timed_out = True
+                break
+            case.symbolic_seconds = time.perf_counter() - case_started
+        outcome.symbolic_seconds = time.perf_counter() - started
+
+
+def _relevant_groups(groups: Sequence[symbolic.LabelGroup],
+                     difference: Sequence[sp.Expr]) -> list[symbolic.LabelGroup]:
+    present: set[sp.Basic] = set()
+    for d in difference:
+        present |= d.free_symbols
+        for node in d.atoms(symbolic.CDeriv):
+            present |= node.free_symbols
+    return [g for g in groups if any(v in present for v in g.variables)]
+
+
+def _assignments(free: Sequence[str], notation: Notation, sizes: Mapping[str, int],
+                 where: Sequence[sp.Basic]) -> list[dict[str, int]]:
+    ranges = [range(1, sizes[notation.indices[letter]] + 1) for letter in free]
+    result = []
+    for values in itertools.product(*ranges):
+        assignment = dict(zip(free, values, strict=True))
+        if all(_holds(condition, assignment) for condition in where):
+            result.append(assignment)
+    return result
+
+
+def _holds(condition: sp.Basic, assignment: Mapping[str, int]) -> bool:
+    replace = {s: sp.Integer(assignment[s.name]) for s in condition.free_symbols
+               if isinstance(s, sp.Symbol) and s.name in assignment}
+    decided = condition.xreplace(replace)
+    if decided not in (sp.true, sp.false):
+        raise BindError(f"the condition {condition} uses an index that is not free here")
+    return bool(decided)
+
+
+def _seed_for(seed: int, sizes: Mapping[str, int]) -> int:
+    """A seed per size combination (each variable's values are further keyed by its name)."""
+    mixed = seed
+    for name, value in sorted(sizes.items()):
+        mixed = (mixed * 1_000_003 + sum(map(ord, name)) * 97 + value) % (2**63)
+    return mixed

@@ -1,0 +1,578 @@
+"""Concretization: a bound expression at concrete sizes and index values becomes plain SymPy.
+
+Sums expand, vectors and matrices become their components (a ``sympy.ImmutableMatrix``
+column or matrix), definitions are expanded, free indices take the values they are given,
+Kronecker deltas and indicators become 0/1, labels become 0/1 indicator variables that the
+checks enumerate exactly.  What stays abstract is the one thing the two engines must do
+independently: differentiation.  ``Deriv(f, v)`` becomes ``CDeriv(f_t, t, at)`` nodes, one per
+scalar partial: "the derivative of ``f_t`` with respect to ``t``, evaluated at ``t = at``".
+For an independent variable ``t`` is that variable and ``at`` is ``t`` itself; for an
+intermediate (``z_j = w_j^T x``, ``g_k(z)``) ``t`` is a fresh symbol that stands for it inside
+``f`` and ``at`` is its concrete value, so ``d sigma_k / d z_j`` means the partial with the
+other ``z`` held fixed, as a chain-rule step intends.  The symbolic engine resolves ``CDeriv``
+with SymPy's ``diff``; the numeric engine with JAX autodiff.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy.core.function import AppliedUndef, Function
+
+from verify import expr as E
+from verify.errors import BindError
+from verify.notation import Notation, SymbolDecl
+
+Value = sp.Expr | sp.ImmutableMatrix
+Env = Mapping[str, object]  # name -> int (index value) or Value (definition parameter)
+
+
+class CDeriv(Function):
+    """Concrete partial derivative: ``d f / d t`` at ``t = at`` (all scalar)."""
+
+    nargs = 3
+
+
+@dataclass(frozen=True)
+class LabelGroup:
+    """Label variables of which exactly one is 1: a one-hot row or a categorical label."""
+
+    name: str
+    variables: tuple[sp.Symbol, ...]
+
+
+@dataclass
+class Concretizer:
+    """Concretizes expressions of one notation at one combination of sizes.  One instance per
+    (document, sizes): it owns the concrete variables and memoizes shared sub-expressions."""
+
+    notation: Notation
+    sizes: Mapping[str, int]
+    variables: dict[str, sp.Symbol] = field(default_factory=dict)   # real variables by name
+    label_groups: dict[str, LabelGroup] = field(default_factory=dict)
+    positive: set[str] = field(default_factory=set)
+    _memo: dict[object, Value] = field(default_factory=dict)
+    _fresh: int = 0
+
+    # ---- public ---------------------------------------------------------------------------
+    def value(self, node: sp.Basic, env: Env) -> Value:
+        return self._value(node, dict(env), {})
+
+    def label_variables(self) -> set[sp.Symbol]:
+        return {v for group in self.label_groups.values() for v in group.variables}
+
+    def real_variables(self) -> list[sp.Symbol]:
+        labels = self.label_variables()
+        return [v for v in self.variables.values() if v not in labels]
+
+    # ---- core -----------------------------------------------------------------------------
+    def _value(self, node: sp.Basic, env: dict[str, object],
+               opaque: dict[sp.Basic, Value]) -> Value:
+        if opaque and isinstance(node, (sp.Symbol, sp.Indexed, AppliedUndef, E.Dot,
+                                        E.MatProd)):
+            key = self._key(node, env)
+            if key in opaque:
+                return opaque[key]
+        memo_key = None
+        if not opaque and isinstance(node, (sp.Sum, AppliedUndef, E.Deriv, sp.Indexed,
+                                            E.VecOf, E.Dot)):
+            memo_key = (node, tuple(sorted((k, _hashable(v)) for k, v in env.items()
+                                           if k in _names(node))))
+            cached = self._memo.get(memo_key)
+            if cached is not None:
+                return cached
+        result = self._dispatch(node, env, opaque)
+        if memo_key is not None:
+            self._memo[memo_key] = result
+        return result
+
+    def _dispatch(self, node: sp.Basic, env: dict[str, object],
+                  opaque: dict[sp.Basic, Value]) -> Value:
+        if node.is_Number or node in (sp.pi, sp.E):
+            return node  # type: ignore[return-value]
+        if isinstance(node, sp.Symbol):
+            return self._symbol(node, env, opaque)
+        if isinstance(node, sp.Indexed):
+            return self._indexed(node, env, opaque)
+        if isinstance(node, sp.Add):
+            return _add([self._value(a, env, opaque) for a in node.args])
+        if isinstance(node, sp.Mul):
+            return _mul([self._value(a, env, opaque) for a in node.args])
+        if isinstance(node, sp.Pow):
+            base, exponent = (self._value(a, env, opaque) for a in node.args)
+            if isinstance(base, sp.MatrixBase) or isinstance(exponent, sp.MatrixBase):
+                raise BindError("a power of a vector or matrix (write dot(a, a) for |a|^2)")
+            return sp.Pow(base, exponent)  # type: ignore[no-any-return]
+        if isinstance(node, sp.Sum):
+            return self._sum(node, env, opaque)
+        if isinstance(node, sp.KroneckerDelta):
+            return self._delta(node, env, opaque)
+        if isinstance(node, sp.Piecewise):
+            return self._piecewise(node, env, opaque)
+        if isinstance(node, sp.ImmutableMatrix):
+            return sp.ImmutableMatrix(node.rows, node.cols,
+                                      [_scalar(self._value(a, env, opaque), "a vector entry")
+                                       for a in node])
+        if isinstance(node, E.Deriv):
+            return self._derivative(node, env, opaque)
+        if isinstance(node, E.Dot):
+            a, b = (self._value(x, env, opaque) for x in node.args)
+            return _dot(a, b)
+        if isinstance(node, E.MatProd):
+            a, b = (self._value(x, env, opaque) for x in node.args)
+            if not (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase)) or \
+                    a.cols != b.rows:
+                raise BindError(f"matrix product of shapes {_shape(a)} and {_shape(b)}")
+            return sp.ImmutableMatrix(a * b)
+        if isinstance(node, E.Transposed):
+            a = self._value(node.args[0], env, opaque)
+            if not isinstance(a, sp.MatrixBase):
+                raise BindError("transpose of a scalar")
+            return sp.ImmutableMatrix(a.T)
+        if isinstance(node, E.MatInv):
+            a = self._value(node.args[0], env, opaque)
+            if not isinstance(a, sp.MatrixBase) or a.rows != a.cols:
+                raise BindError(f"inverse of a non-square {_shape(a)}")
+            return sp.ImmutableMatrix(a.inv(method="ADJ"))
+        if isinstance(node, E.VecOf):
+            body, index, lower, upper = node.args
+            values = [self._value(body, {**env, str(index): v}, opaque)
+                      for v in self._range(lower, upper, env, opaque)]
+            return sp.ImmutableMatrix([_scalar(v, "a vector entry") for v in values])
+        if isinstance(node, AppliedUndef):
+            return self._apply(node, env, opaque)
+        if isinstance(node, sp.Function):  # exp, log, sqrt, ...
+            args = [_scalar(self._value(a, env, opaque), f"the argument of {node.func}")
+                    for a in node.args]
+            return node.func(*args)  # type: ignore[no-any-return]
+        raise BindError(f"cannot give a value to {type(node).__name__} ({node})")
+
+    # ---- names ----------------------------------------------------------------------------
+    def _symbol(self, node: sp.Symbol, env: dict[str, object],
+                opaque: dict[sp.Basic, Value]) -> Value:
+        name = node.name
+        if name in env:
+            bound = env[name]
+            return sp.Integer(bound) if isinstance(bound, int) else bound  # type: ignore[return-value]
+        if name in self.sizes:
+            return sp.Integer(self.sizes[name])
+        if name in self.notation.indices:
+            raise BindError(f"index {name!r} has no value here (free in a definition?)")
+        decl = self.notation.symbols.get(name)
+        if decl is not None:
+            if decl.family:
+                raise BindError(f"{name!r} is a family: it needs its index ({name}[...])")
+            return self._component_block(decl, ())
+        definition = self.notation.definitions.get(name)
+        if definition is not None:
+            if definition.style == "constant":
+                return self._value(definition.body, {}, opaque)
+            if definition.style == "indexed" and len(definition.params) == 1:
+                # The whole vector of a family defined per index: sigma(z, k) passes all z.
+                size = self._size_of_index(definition.params[0])
+                return sp.ImmutableMatrix([
+                    _scalar(self._value(E.family(name)[m], env, opaque), name)
+                    for m in range(1, size + 1)])
+            raise BindError(f"{name!r} needs {'arguments' if definition.style == 'function' else 'indices'}")
+        raise BindError(f"undeclared symbol {name!r}")
+
+    def _indexed(self, node: sp.Indexed, env: dict[str, object],
+                 opaque: dict[sp.Basic, Value]) -> Value:
+        name = str(node.base.label)
+        indices = [self._integer(i, env, opaque, name) for i in node.indices]
+        if name in env:  # a definition's parameter: take its components
+            return _component(env[name], indices, name)  # type: ignore[arg-type]
+        decl = self.notation.symbols.get(name)
+        if decl is not None:
+            return self._declared(decl, indices)
+        definition = self.notation.definitions.get(name)
+        if definition is not None and definition.style == "indexed":
+            if len(indices) != len(definition.params):
+                raise BindError(f"{name!r} takes {len(definition.params)} indices")
+            for param, value in zip(definition.params, indices, strict=True):
+                self._check_range(name, param, value)
+            return self._value(definition.body, dict(zip(definition.params, indices,
+                                                         strict=True)), opaque)
+        raise BindError(f"undeclared symbol {name!r}")
+
+    def _declared(self, decl: SymbolDecl, indices: list[int]) -> Value:
+        dims = decl.family + decl.shape
+        if len(indices) > len(dims) or len(indices) < len(decl.family):
+            raise BindError(f"{decl.name!r} takes {len(decl.family)} to {len(dims)} indices, "
+                            f"got {len(indices)}")
+        for size_name, value in zip(dims, indices, strict=False):
+            if not 1 <= value <= self.sizes[size_name]:
+                raise BindError(f"index {value} of {decl.name!r} is outside 1..{size_name}"
+                                f"={self.sizes[size_name]}")
+        family, rest = tuple(indices[:len(decl.family)]), tuple(indices[len(decl.family):])
+        if decl.kind == "label":
+            raise BindError(f"label {decl.name!r} is a class number; compare it with "
+                            f"delta({decl.name}[...], k)")
+        block = self._component_block(decl, family)
+        if not rest:
+            return block
+        assert isinstance(block, sp.MatrixBase)
+        if len(rest) == 2 or block.cols == 1:
+            return block[rest[0] - 1, rest[1] - 1] if len(rest) == 2 else block[rest[0] - 1]  # type: ignore[no-any-return]
+        raise BindError(f"one index into the matrix {decl.name!r}: give row and column")
+
+    def _component_block(self, decl: SymbolDecl, family: tuple[int, ...]) -> Value:
+        """The value of a declared name for one family member: scalar, vector or matrix."""
+        if decl.kind == "label":
+            raise BindError(f"label {decl.name!r} is a class number; use delta({decl.name}, k)")
+        shape = [self.sizes[s] for s in decl.shape]
+        prefix = decl.name + "".join(f"_{f}" for f in family)
+        if not shape:
+            return self._variable(prefix, decl)
+        rows, cols = (shape[0], 1) if len(shape) == 1 else (shape[0], shape[1])
+        entries = [self._variable(f"{prefix}_{r}" + (f"_{c}" if len(shape) == 2 else ""), decl)
+                   for r in range(1, rows + 1) for c in range(1, cols + 1)]
+        if decl.kind == "onehot":
+            # The last axis is one-hot: rows of a matrix, or the whole vector.
+            groups = ([entries[r * cols:(r + 1) * cols] for r in range(rows)]
+                      if len(shape) == 2 else [entries])
+            for number, members in enumerate(groups, 1):
+                group_name = prefix + (f"_{number}" if len(shape) == 2 else "")
+                self.label_groups.setdefault(group_name, LabelGroup(group_name, tuple(members)))
+        return sp.ImmutableMatrix(rows, cols, entries)
+
+    def _variable(self, name: str, decl: SymbolDecl) -> sp.Symbol:
+        symbol = self.variables.get(name)
+        if symbol is None:
+            positive = decl.kind == "positive"
+            symbol = sp.Symbol(name, real=True, positive=True if positive else None)
+            if positive:
+                self.positive.add(name)
+            self.variables[name] = symbol
+        return symbol
+
+    def _label_indicators(self, decl: SymbolDecl, family: tuple[int, ...]) -> list[sp.Symbol]:
+        assert decl.classes is not None
+        prefix = decl.name + "".join(f"_{f}" for f in family)
+        members = [self._variable(f"{prefix}_is_{c}", SymbolDecl(decl.name))
+                   for c in range(1, self.sizes[decl.classes] + 1)]
+        self.label_groups.setdefault(prefix, LabelGroup(prefix, tuple(members)))
+        return members
+
+    # ---- structure ------------------------------------------------------------------------
+    def _sum(self, node: sp.Sum, env: dict[str, object],
+             opaque: dict[sp.Basic, Value]) -> Value:
+        limits = list(reversed(node.limits))  # SymPy lists the innermost limit first
+        terms: list[Value] = []
+
+        def expand(level: int, scope: dict[str, object]) -> None:
+            if level == len(limits):
+                terms.append(self._value(node.function, scope, opaque))
+                return
+            index, lower, upper = limits[level]
+            for v in self._range(lower, upper, scope, opaque):
+                expand(level + 1, {**scope, str(index): v})
+
+        expand(0, env)
+        if not terms:
+            return sp.Integer(0)
+        return _add(terms)
+
+    def _range(self, lower: sp.Basic, upper: sp.Basic, env: dict[str, object],
+               opaque: dict[sp.Basic, Value]) -> range:
+        lo = self._integer(lower, env, opaque, "a sum's lower limit")
+        hi = self._integer(upper, env, opaque, "a sum's upper limit")
+        if hi - lo > 64:
+            raise BindError(f"a sum or vector of {hi - lo + 1} terms at these sizes")
+        return range(lo, hi + 1)
+
+    def _integer(self, node: sp.Basic, env: dict[str, object],
+                 opaque: dict[sp.Basic, Value], what: str) -> int:
+        value = self._value(node, env, {})
+        if isinstance(value, sp.Integer):
+            return int(value)
+        raise BindError(f"{what}: {node} is not a whole number here (got {value})")
+
+    def _delta(self, node: sp.KroneckerDelta, env: dict[str, object],
+               opaque: dict[sp.Basic, Value]) -> Value:
+        sides = []
+        for arg in node.args:
+            label = self._label_argument(arg, env, opaque)
+            sides.append(label if label is not None else
+                         self._integer(arg, env, opaque, "a Kronecker delta's argument"))
+        a, b = sides
+        if isinstance(a, int) and isinstance(b, int):
+            return sp.Integer(int(a == b))
+        if isinstance(a, list) and isinstance(b, int):
+            return a[b - 1] if 1 <= b <= len(a) else sp.Integer(0)
+        if isinstance(b, list) and isinstance(a, int):
+            return b[a - 1] if 1 <= a <= len(b) else sp.Integer(0)
+        assert isinstance(a, list) and isinstance(b, list)
+        return sp.Add(*(p * q for p, q in zip(a, b, strict=False)))
+
+    def _label_argument(self, arg: sp.Basic, env: dict[str, object],
+                        opaque: dict[sp.Basic, Value]) -> list[sp.Symbol] | None:
+        """A categorical label as its list of class indicators, or None if not a label."""
+        if isinstance(arg, sp.Indexed):
+            decl = self.notation.symbols.get(str(arg.base.label))
+            if decl is not None and decl.kind == "label":
+                family = tuple(self._integer(i, env, opaque, decl.name) for i in arg.indices)
+                if len(family) != len(decl.family):
+                    raise BindError(f"{decl.name!r} takes {len(decl.family)} indices")
+                return self._label_indicators(decl, family)
+        if isinstance(arg, sp.Symbol):
+            decl = self.notation.symbols.get(arg.name)
+            if decl is not None and decl.kind == "label" and arg.name not in env:
+                if decl.family:
+                    raise BindError(f"{decl.name!r} needs its index")
+                return self._label_indicators(decl, ())
+        return None
+
+    def _piecewise(self, node: sp.Piecewise, env: dict[str, object],
+                   opaque: dict[sp.Basic, Value]) -> Value:
+        for value, condition in node.args:
+            decided = self._condition(condition, env, opaque)
+            if decided:
+                return self._value(value, env, opaque)
+        raise BindError("no case of a 'cases' applies")
+
+    def _condition(self, condition: sp.Basic, env: dict[str, object],
+                   opaque: dict[sp.Basic, Value]) -> bool:
+        if condition in (sp.true, True):
+            return True
+        if condition in (sp.false, False):
+            return False
+        if isinstance(condition, sp.core.relational.Relational):
+            lhs = self._integer(condition.lhs, env, opaque, "a condition")
+            rhs = self._integer(condition.rhs, env, opaque, "a condition")
+            return bool(condition.func(lhs, rhs))
+        raise BindError(f"cannot decide the condition {condition}")
+
+    def _apply(self, node: AppliedUndef, env: dict[str, object],
+               opaque: dict[sp.Basic, Value]) -> Value:
+        name = node.func.__name__
+        definition = self.notation.definitions.get(name)
+        if definition is None or definition.style != "function":
+            raise BindError(f"undeclared function {name!r}")
+        if len(node.args) != len(definition.params):
+            raise BindError(f"{name} takes {len(definition.params)} arguments")
+        scope: dict[str, object] = {}
+        for param, arg in zip(definition.params, node.args, strict=True):
+            value = self._value(arg, env, opaque)
+            scope[param] = int(value) if isinstance(value, sp.Integer) else value
+        return self._value(definition.body, scope, opaque)
+
+    # ---- derivatives ----------------------------------------------------------------------
+    def _derivative(self, node: E.Deriv, env: dict[str, object],
+                    opaque: dict[sp.Basic, Value]) -> Value:
+        function, target = node.args
+        target_value = self._value(target, env, opaque)
+        if _is_variable_block(target_value, self):
+            inner_opaque = opaque
+            stand_in = target_value
+        else:
+            stand_in = self._stand_in(target_value)
+            inner_opaque = {**opaque, self._key(target, env): stand_in}
+        f_value = self._value(function, env, inner_opaque)
+        return _partials(f_value, stand_in, target_value)
+
+    def _stand_in(self, like: Value) -> Value:
+        def fresh() -> sp.Symbol:
+            self._fresh += 1
+            return sp.Symbol(f"_t{self._fresh}", real=True)
+        if isinstance(like, sp.MatrixBase):
+            return sp.ImmutableMatrix(like.rows, like.cols, [fresh() for _ in like])
+        return fresh()
+
+    def _key(self, node: sp.Basic, env: dict[str, object]) -> sp.Basic:
+        """The node with index names replaced by their values: w[k] at k=2 is w[2]."""
+        replace = {s: sp.Integer(env[s.name]) for s in node.free_symbols
+                   if isinstance(s, sp.Symbol) and isinstance(env.get(s.name), int)}
+        return node.xreplace(replace) if replace else node
+
+    def _size_of_index(self, letter: str) -> int:
+        size = self.notation.indices.get(letter)
+        if size is None:
+            raise BindError(f"{letter!r} is not a declared index letter")
+        return self.sizes[size]
+
+    def _check_range(self, name: str, letter: str, value: int) -> None:
+        size = self.notation.indices.get(letter)
+        if size is not None and not 1 <= value <= self.sizes[size]:
+            raise BindError(f"index {value} of {name!r} is outside 1..{size}")
+
+
+# ---- helpers on values ----------------------------------------------------------------------
+
+def _names(node: sp.Basic) -> frozenset[str]:
+    return _NAME_CACHE.get(node) or _NAME_CACHE.setdefault(
+        node, frozenset(s.name for s in node.atoms(sp.Symbol)))
+
+
+_NAME_CACHE: dict[sp.Basic, frozenset[str]] = {}
+
+
+def _hashable(value: object) -> object:
+    return value if not isinstance(value, list) else tuple(value)
+
+
+def _shape(value: object) -> str:
+    if isinstance(value, sp.MatrixBase):
+        return f"{value.rows}x{value.cols}"
+    return "scalar"
+
+
+def _scalar(value: Value, what: str) -> sp.Expr:
+    if isinstance(value, sp.MatrixBase):
+        raise BindError(f"{what} must be a scalar, got a {_shape(value)} value")
+    return value
+
+
+def _add(values: list[Value]) -> Value:
+    matrices = [v for v in values if isinstance(v, sp.MatrixBase)]
+    if not matrices:
+        return sp.Add(*values)  # type: ignore[no-any-return]
+    if len(matrices) != len(values):
+        nonzero = [v for v in values if not isinstance(v, sp.MatrixBase) and v != 0]
+        if nonzero:
+            raise BindError(f"adding a scalar and a {_shape(matrices[0])} value")
+    first = matrices[0]
+    if any(m.shape != first.shape for m in matrices):
+        raise BindError("adding values of different shapes: " +
+                        ", ".join(_shape(m) for m in matrices))
+    total = sp.ImmutableMatrix.zeros(*first.shape).as_mutable()
+    for matrix in matrices:
+        total += matrix
+    return sp.ImmutableMatrix(total)
+
+
+def _mul(values: list[Value]) -> Value:
+    matrices = [v for v in values if isinstance(v, sp.MatrixBase)]
+    scalar = sp.Mul(*(v for v in values if not isinstance(v, sp.MatrixBase)))
+    if not matrices:
+        return scalar  # type: ignore[no-any-return]
+    if len(matrices) > 1:
+        raise BindError("a product of two vectors or matrices: write dot(a, b) or mat(A, B)")
+    return sp.ImmutableMatrix(matrices[0].applyfunc(lambda entry: scalar * entry))
+
+
+def _dot(a: Value, b: Value) -> Value:
+    if not (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase)) or \
+            a.cols != 1 or b.cols != 1 or a.rows != b.rows:
+        raise BindError(f"inner product of shapes {_shape(a)} and {_shape(b)}")
+    return sp.Add(*(p * q for p, q in zip(a, b, strict=True)))  # type: ignore[no-any-return]
+
+
+def _component(value: Value, indices: list[int], name: str) -> Value:
+    if not isinstance(value, sp.MatrixBase):
+        raise BindError(f"{name!r} is a scalar here and cannot be indexed")
+    try:
+        if len(indices) == 1 and value.cols == 1:
+            return value[indices[0] - 1]  # type: ignore[no-any-return]
+        if len(indices) == 2:
+            return value[indices[0] - 1, indices[1] - 1]  # type: ignore[no-any-return]
+    except IndexError:
+        pass
+    raise BindError(f"index {indices} out of range for {name!r} of shape {_shape(value)}")
+
+
+def _is_variable_block(value: Value, concretizer: Concretizer) -> bool:
+    """True when the derivative's target is made of independent variables."""
+    known = set(concretizer.variables.values())
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    return all(isinstance(e, sp.Symbol) and e in known for e in entries)
+
+
+def _partials(f: Value, stand_in: Value, at: Value) -> Value:
+    targets = list(stand_in) if isinstance(stand_in, sp.MatrixBase) else [stand_in]
+    points = list(at) if isinstance(at, sp.MatrixBase) else [at]
+
+    def partial(entry: sp.Expr, t: sp.Symbol, point: sp.Expr) -> sp.Expr:
+        if entry.is_Number or t not in entry.free_symbols:
+            return sp.Integer(0)
+        return CDeriv(entry, t, point)  # type: ignore[no-any-return]
+
+    if not isinstance(f, sp.MatrixBase):
+        if not isinstance(stand_in, sp.MatrixBase):
+            return partial(f, targets[0], points[0])
+        return sp.ImmutableMatrix(stand_in.rows, stand_in.cols,
+                                  [partial(f, t, p) for t, p in zip(targets, points,
+                                                                    strict=True)])
+    if not isinstance(stand_in, sp.MatrixBase):
+        return sp.ImmutableMatrix(f.applyfunc(lambda e: partial(e, targets[0], points[0])))
+    if f.cols == 1 and stand_in.cols == 1:  # Jacobian, numerator layout
+        return sp.ImmutableMatrix(f.rows, stand_in.rows,
+                                  [partial(fi, t, p) for fi in f
+                                   for t, p in zip(targets, points, strict=True)])
+    raise BindError("derivative of a matrix with respect to a vector or matrix")
+
+
+def free_indices(node: sp.Basic, notation: Notation) -> set[str]:
+    """Index letters free in ``node`` (not bound by a Sum or a vec)."""
+    found: set[str] = set()
+
+    def walk(n: sp.Basic, bound: frozenset[str]) -> None:
+        if isinstance(n, sp.Symbol):
+            if n.name in notation.indices and n.name not in bound:
+                found.add(n.name)
+            return
+        if isinstance(n, sp.Sum):
+            inner = bound | {str(limit[0]) for limit in n.limits}
+            walk(n.function, inner)
+            for limit in n.limits:
+                for part in limit[1:]:
+                    walk(part, inner)  # an inner limit may use an outer index
+            return
+        if isinstance(n, E.VecOf):
+            body, index, lower, upper = n.args
+            walk(body, bound | {str(index)})
+            walk(lower, bound)
+            walk(upper, bound)
+            return
+        for arg in n.args:
+            walk(arg, bound)
+
+    walk(node, frozenset())
+    return found
+
+
+def sizes_used(node: sp.Basic, notation: Notation) -> set[str]:
+    """The sizes a bound expression depends on, through its symbols and definitions."""
+    found: set[str] = set()
+    seen: set[str] = set()
+
+    def visit_name(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        if name in notation.sizes:
+            found.add(name)
+        elif name in notation.indices:
+            found.add(notation.indices[name])
+        elif name in notation.symbols:
+            decl = notation.symbols[name]
+            found.update(decl.family + decl.shape)
+            if decl.classes:
+                found.add(decl.classes)
+        elif name in notation.definitions:
+            definition = notation.definitions[name]
+            for param in definition.params:
+                if param in notation.indices:
+                    found.add(notation.indices[param])
+            walk(definition.body)
+
+    def walk(n: sp.Basic) -> None:
+        for atom in n.atoms(sp.Symbol, sp.IndexedBase, AppliedUndef):
+            if isinstance(atom, sp.Symbol):
+                visit_name(atom.name)
+            elif isinstance(atom, sp.IndexedBase):
+                visit_name(str(atom.label))
+            else:
+                visit_name(atom.func.__name__)
+
+    walk(node)
+    return found
+
+
+def size_combinations(notation: Notation, used: set[str]) -> Iterator[dict[str, int]]:
+    names = sorted(s for s in notation.sizes if s in used)
+    for values in itertools.product(*(notation.sizes[s] for s in names)):
+        yield dict(zip(names, values, strict=True))

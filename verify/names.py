@@ -1,0 +1,192 @@
+r"""Which LaTeX names stand for which declared names: the lexicon built from a notation.
+
+Every symbol and definition may list its LaTeX spellings (``latex:``).  A spelling is a *base*
+(``w``, ``\mathbf{w}``, ``\hat{y}``, ``\sigma``, ``\operatorname{softmax}``), optionally with
+
+* a subscript pattern, ``y_{ik}`` or ``y_k``: the spelling then matches only that base with
+  that many subscript items (``(i)`` superscripts count as items), so ``y_{ik}`` and ``y_k``
+  can name two different declared symbols; the written items become the indices;
+* a literal argument list, ``L(W)``: the spelling matches the base followed by exactly that
+  text, which is consumed (``L(W)`` names the constant ``L``).
+
+A bare spelling matches its base with any number of subscript items when no pattern of that
+arity exists.  Without ``latex:`` a one-letter name (``K``) or a Greek name (``sigma``) is its
+own spelling.  Fonts never distinguish names (``\mathbf{w}`` and ``w`` are the same spelling).
+Index letters are spelled as declared, ``kp`` (and ``kpp``) also as ``k'`` (``k''``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from verify.normalize import canonical_spelling, read_group
+from verify.notation import Notation
+
+GREEK = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
+    "xi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+    "Upsilon Phi Psi Omega".split())
+_BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{(?:[A-Za-z]|\\[A-Za-z]+)\}|"
+                   r"\\operatorname\{[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A declared name reachable from LaTeX."""
+
+    name: str
+    kind: str                    # 'symbol', 'definition', 'index' or 'size'
+    style: str = ""              # for definitions: 'function', 'indexed' or 'constant'
+    family: int = 0              # symbols: number of family axes
+    shape: int = 0               # symbols: number of value axes
+    params: int = 0              # definitions: number of parameters or indices
+
+    @property
+    def max_indices(self) -> int:
+        if self.kind == "symbol":
+            return self.family + self.shape
+        if self.kind == "definition" and self.style == "indexed":
+            return self.params
+        return 0
+
+
+@dataclass(frozen=True)
+class Spelling:
+    arity: int | None            # None: any number of subscript items
+    args: str | None             # literal argument text consumed after the atom, e.g. "(W)"
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    bases: Mapping[str, tuple[Spelling, ...]]
+    problems: tuple[str, ...] = ()
+
+    def knows(self, base: str) -> bool:
+        return base in self.bases
+
+    def lookup(self, base: str, arity: int, following: str) -> tuple[Entry, int] | None:
+        """The entry for ``base`` with ``arity`` subscript items and how many characters of
+        ``following`` (the text after the atom) its spelling consumes."""
+        candidates = self.bases.get(base, ())
+        squeezed = re.sub(r"\s+", "", following)
+        for spelling in candidates:
+            if spelling.args is not None and spelling.arity in (arity, None) and \
+                    squeezed.startswith(spelling.args):
+                return spelling.entry, _consumed(following, spelling.args)
+        for wanted in (arity, None):
+            for spelling in candidates:
+                if spelling.args is None and spelling.arity == wanted:
+                    return spelling.entry, 0
+        return None
+
+
+def _consumed(following: str, args: str) -> int:
+    count = 0
+    i = 0
+    while count < len(args) and i < len(following):
+        if not following[i].isspace():
+            count += 1
+        i += 1
+    return i
+
+
+def split_base(spelling: str) -> tuple[str, str] | None:
+    """``(base, rest)`` of a canonical spelling, or None when it does not start with a base."""
+    match = _BASE.match(spelling)
+    if not match:
+        return None
+    return match.group(0), spelling[match.end():]
+
+
+def subscript_items(group: str) -> list[str]:
+    """``ik`` -> [i, k]; ``i,k`` -> [i, k]; ``k'`` -> [k']; ``12`` -> [12]; ``1:K`` -> [1:K]."""
+    group = group.strip()
+    if "," in group:
+        return [item.strip() for item in group.split(",") if item.strip()]
+    if ":" in group:
+        return [group]
+    return re.findall(r"\\[A-Za-z]+'*|[A-Za-z]'*|\d+|[^\s]", group)
+
+
+def _parse_spelling(spelling: str) -> tuple[str, int | None, str | None] | None:
+    canonical = canonical_spelling(spelling)
+    parts = split_base(canonical)
+    if parts is None:
+        return None
+    base, rest = parts
+    while rest.startswith("'"):
+        base, rest = base + "'", rest[1:]
+    arity: int | None = None
+    args: str | None = None
+    if rest.startswith("_"):
+        group, end = read_group(rest, 1)
+        arity = len(subscript_items(group))
+        rest = rest[end:]
+    if rest.startswith("^{(") or rest.startswith("^("):
+        group, end = read_group(rest, 1)
+        arity = (arity or 0) + 1
+        rest = rest[end:]
+    if rest.startswith("("):
+        args, rest = rest, ""
+    if rest:
+        return None
+    return base, arity, args
+
+
+def default_spellings(name: str) -> tuple[str, ...]:
+    if re.fullmatch(r"[A-Za-z]", name):
+        return (name,)
+    if name in GREEK:
+        return ("\\" + name,)
+    return ()
+
+
+def index_spellings(name: str) -> tuple[str, ...]:
+    primed = re.fullmatch(r"([A-Za-z])(p+)", name)
+    if primed:
+        return (primed.group(1) + "'" * len(primed.group(2)),)
+    return default_spellings(name)
+
+
+def build_lexicon(notation: Notation) -> Lexicon:
+    """Every declared name by its canonical spelling; clashes are reported, never resolved."""
+    table: dict[str, list[Spelling]] = {}
+    problems: list[str] = []
+    entries: list[tuple[Entry, tuple[str, ...]]] = []
+    for name in notation.sizes:
+        entries.append((Entry(name, "size"), default_spellings(name)))
+    for name in notation.indices:
+        entries.append((Entry(name, "index"), index_spellings(name)))
+    for name, decl in notation.symbols.items():
+        entries.append((Entry(name, "symbol", family=len(decl.family), shape=len(decl.shape)),
+                        decl.latex or default_spellings(name)))
+    for name, definition in notation.definitions.items():
+        entries.append((Entry(name, "definition", definition.style,
+                              params=len(definition.params)),
+                        definition.latex or default_spellings(name)))
+    for entry, spellings in entries:
+        for spelling in spellings:
+            parsed = _parse_spelling(spelling)
+            if parsed is None:
+                problems.append(f"latex spelling {spelling!r} of {entry.name!r} is not a name "
+                                "(a letter, Greek letter, accent or \\operatorname, optionally "
+                                "with a subscript pattern or an argument list)")
+                continue
+            base, arity, args = parsed
+            clash = next((s for s in table.get(base, []) if s.arity == arity and
+                          s.args == args and s.entry.name != entry.name), None)
+            if clash is not None:
+                problems.append(f"latex spelling {spelling!r} names both {clash.entry.name!r} "
+                                f"and {entry.name!r}")
+                continue
+            table.setdefault(base, []).append(Spelling(arity, args, entry))
+    return Lexicon({base: tuple(s) for base, s in table.items()}, tuple(problems))
+
+
+def latex_of_index(name: str) -> str:
+    """How to write a declared index letter in LaTeX (``kp`` -> ``k'``)."""
+    spellings = index_spellings(name)
+    return spellings[0] if spellings else name

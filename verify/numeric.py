@@ -1,0 +1,198 @@
+"""Numeric evaluation with JAX in float64, derivatives by JAX autodiff.
+
+All the concrete expressions a document needs at one combination of sizes are compiled into
+one function of one parameter row (every real variable and every label indicator), which is
+vmapped over the points and jitted once: compiling per step would cost seconds per document.
+A ``CDeriv(f, t, at)`` node is evaluated by ``jax.grad`` of the translated ``f`` with respect
+to ``t`` at ``at``; when ``t`` is an independent variable, the full gradient of ``f`` is taken
+once and shared by all of its partials.  SymPy's ``diff`` is never used here, so the two
+engines check each other.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false")
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+from jax import lax  # noqa: E402
+
+from verify.concretize import CDeriv, LabelGroup  # noqa: E402
+from verify.jaxpr_eval import eval_jaxpr  # noqa: E402
+from verify.symbolic import label_configs  # noqa: E402
+
+jax.config.update("jax_enable_x64", True)
+
+# One tolerance table.  The deviation of two values is |a - b| / max(1, |a|, |b|): relative
+# for large values, absolute below 1, so a result that cancels to nearly zero is not judged
+# by a relative error (DESIGN.md: a TRUE softmax gradient showed relative error 1.0 there).
+TOLERANCE = {"float64": 1e-8}
+POINTS = 20
+BOX = (-2.0, 2.0)          # real variables: a moderate box, as WeBWorK does
+POSITIVE_BOX = (0.5, 2.0)  # positive variables
+MAX_ROWS = 4096
+
+
+class NumericError(Exception):
+    """An expression could not be translated to JAX."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Parameter rows: ``rows[r]`` is one point (real values) under one label configuration."""
+
+    variables: tuple[sp.Symbol, ...]
+    rows: np.ndarray                    # shape (rows, variables)
+    config_of_row: np.ndarray           # label configuration number of each row
+    configs: tuple[Mapping[sp.Symbol, int], ...]
+
+
+def make_batch(real: Sequence[sp.Symbol], positive: set[str], groups: Sequence[LabelGroup],
+               seed: int, points: int = POINTS) -> Batch:
+    """Seeded points: each variable's values depend only on the seed and its own name, so
+    the same variable gets the same values whatever else the document contains."""
+    labels = [v for g in groups for v in g.variables]
+    configs = label_configs(groups, np.random.default_rng(seed), cap=max(1, MAX_ROWS // points))
+    real_values = np.empty((points, len(real)))
+    for column, symbol in enumerate(real):
+        low, high = POSITIVE_BOX if symbol.name in positive else BOX
+        rng = np.random.default_rng([seed, zlib.crc32(symbol.name.encode())])
+        real_values[:, column] = rng.uniform(low, high, size=points)
+    rows = []
+    config_of_row = []
+    for number, config in enumerate(configs):
+        label_values = np.array([[config[v] for v in labels]] * points, dtype=float)
+        rows.append(np.hstack([real_values, label_values.reshape(points, len(labels))]))
+        config_of_row.extend([number] * points)
+    return Batch(tuple(real) + tuple(labels), np.vstack(rows), np.array(config_of_row),
+                 tuple(configs))
+
+
+def evaluate(groups: Sequence[tuple[Sequence[sp.Expr], Batch]]) -> list[np.ndarray]:
+    """Values of every group's output expressions at every row of its batch: one array of
+    shape (rows, outputs) per group.  All groups are traced (vmapped, differentiated) by JAX
+    into one jaxpr, which :mod:`verify.jaxpr_eval` runs with NumPy: no XLA compilation."""
+    live = [(list(outputs), batch) for outputs, batch in groups if outputs]
+
+    def all_groups(row_sets: tuple[jax.Array, ...]) -> tuple[jax.Array, ...]:
+        results = []
+        for (outputs, batch), rows in zip(live, row_sets, strict=True):
+            index = {symbol: column for column, symbol in enumerate(batch.variables)}
+
+            def row_function(x: jax.Array, outputs: list[sp.Expr] = outputs,
+                             index: dict[sp.Symbol, int] = index) -> jax.Array:
+                trace = _Trace(x, index, {})
+                return jnp.stack([jnp.asarray(trace.value(e), dtype=jnp.float64)
+                                  for e in outputs])
+            results.append(jax.vmap(row_function)(rows))
+        return tuple(results)
+
+    computed: list[np.ndarray] = []
+    if live:
+        rows = tuple(np.asarray(b.rows, dtype=np.float64) for _, b in live)
+        traced = jax.make_jaxpr(all_groups)(rows)
+        computed = eval_jaxpr(traced.jaxpr, traced.consts, *rows)
+    results = iter(computed)
+    return [next(results) if outputs else np.zeros((len(batch.rows), 0))
+            for outputs, batch in groups]
+
+
+class _Trace:
+    """Translates SymPy nodes to JAX values for one parameter row, memoized by node."""
+
+    def __init__(self, x: jax.Array, index: Mapping[sp.Symbol, int],
+                 overrides: Mapping[sp.Symbol, Any]) -> None:
+        self.x = x
+        self.index = index
+        self.overrides = overrides
+        self.memo: dict[sp.Basic, Any] = {}
+        self.gradients: dict[sp.Basic, Any] = {}
+
+    def value(self, node: sp.Basic) -> Any:
+        cached = self.memo.get(node)
+        if cached is None:
+            cached = self.memo[node] = self._compute(node)
+        return cached
+
+    def _compute(self, node: sp.Basic) -> Any:
+        if node.is_Number or node in (sp.pi, sp.E):
+            return jnp.float64(float(node))
+        if isinstance(node, sp.Symbol):
+            if node in self.overrides:
+                return self.overrides[node]
+            if node in self.index:
+                return self.x[self.index[node]]
+            raise NumericError(f"no value for {node}")
+        if isinstance(node, sp.Add):
+            return _reduce(jnp.add, [self.value(a) for a in node.args])
+        if isinstance(node, sp.Mul):
+            return _reduce(jnp.multiply, [self.value(a) for a in node.args])
+        if isinstance(node, sp.Pow):
+            return self._power(node)
+        if isinstance(node, CDeriv):
+            return self._derivative(node)
+        function = _FUNCTIONS.get(type(node))
+        if function is not None:
+            return function(*(self.value(a) for a in node.args))
+        raise NumericError(f"no numeric translation for {type(node).__name__}")
+
+    def _power(self, node: sp.Pow) -> Any:
+        base = self.value(node.base)
+        exponent = node.exp
+        if isinstance(exponent, sp.Integer):
+            # integer_pow keeps (-2)^2 = 4; jnp.power with a float exponent would give NaN
+            return lax.integer_pow(base, int(exponent))
+        if exponent == sp.Rational(1, 2):
+            return jnp.sqrt(base)
+        return jnp.power(base, self.value(exponent))
+
+    def _derivative(self, node: CDeriv) -> Any:
+        function, t, at = node.args
+        if t == at and t in self.index and t not in self.overrides:
+            gradient = self.gradients.get(function)
+            if gradient is None:
+                def whole(x: jax.Array) -> Any:
+                    return _Trace(x, self.index, self.overrides).value(function)
+                gradient = self.gradients[function] = jax.grad(whole)(self.x)
+            return gradient[self.index[t]]
+
+        def along(value: Any) -> Any:
+            return _Trace(self.x, self.index, {**self.overrides, t: value}).value(function)
+        return jax.grad(along)(jnp.asarray(self.value(at), dtype=jnp.float64))
+
+
+def _reduce(operation: Callable[[Any, Any], Any], values: list[Any]) -> Any:
+    result = values[0]
+    for value in values[1:]:
+        result = operation(result, value)
+    return result
+
+
+_FUNCTIONS: dict[type, Callable[..., Any]] = {
+    sp.exp: jnp.exp,
+    sp.log: jnp.log,
+    sp.Abs: jnp.abs,
+    sp.sin: jnp.sin,
+    sp.cos: jnp.cos,
+    sp.tanh: jnp.tanh,
+    sp.sign: jnp.sign,
+}
+
+
+def deviation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|a - b| / max(1, |a|, |b|), elementwise; NaN where either is not finite."""
+    with np.errstate(all="ignore"):
+        scale = np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+        result = np.abs(a - b) / scale
+    result[~(np.isfinite(a) & np.isfinite(b))] = np.nan
+    return result

@@ -1,0 +1,244 @@
+"""The only place that composes the stages: read a document, plan its claims, check them,
+and turn every stage's error into a verdict on the step it concerns."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import sympy as sp
+
+from verify import numeric
+from verify.check import Claim, ClaimOutcome, DocumentChecker
+from verify.combine import judge
+from verify.concretize import free_indices, size_combinations, sizes_used
+from verify.encoding import read_encoding
+from verify.errors import BindError, InputError, Location
+from verify.model import Chain, Document, Step
+from verify.notation import Notation
+from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
+
+ENCODING_SUFFIXES = (".yaml", ".yml")
+LATEX_SUFFIXES = (".tex", ".md")
+SUFFIXES = ENCODING_SUFFIXES + LATEX_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Options:
+    seed: int = 0
+    sizes: Mapping[str, tuple[int, ...]] | None = None  # --sizes: override check values
+    points: int = numeric.POINTS
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Files to check, in a stable order; problems for paths that do not exist."""
+    found: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES
+                                and p.is_file() and not p.name.endswith(".notation.yaml")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(f"{path}: no such file or folder")
+    return found, problems
+
+
+def read_document(path: Path) -> Document:
+    if path.suffix in ENCODING_SUFFIXES:
+        return read_encoding(path)
+    if path.suffix in LATEX_SUFFIXES:
+        from verify.frontend import read_latex_document  # the LaTeX front end is optional
+        return read_latex_document(path)
+    return Document(str(path), path.stem, Notation({}, {}, {}), (),
+                    problems=(f"{path}: unsupported file type {path.suffix!r}; "
+                              f"expected one of {', '.join(SUFFIXES)}",))
+
+
+def check_path(path: Path, options: Options) -> DocumentResult:
+    return check_document(read_document(path), options)
+
+
+def check_document(document: Document, options: Options) -> DocumentResult:
+    started = time.perf_counter()
+    if options.sizes:
+        document = _with_sizes(document, options.sizes)
+    checker = DocumentChecker(options.seed, options.points)
+    plans = [_plan_chain(document, chain, checker) for chain in document.chains]
+    claims = [claim for plan in plans for claim in plan.claims()]
+    outcomes = checker.run(claims)
+    chains = tuple(plan.result(outcomes, options) for plan in plans)
+    sizes = tuple({k: v for k, v in combo.items()} for combo in size_combinations(
+        document.notation, set(document.notation.sizes)))
+    return DocumentResult(document.path, document.title, chains, options.seed, sizes,
+                          document.problems, time.perf_counter() - started)
+
+
+def _with_sizes(document: Document, sizes: Mapping[str, tuple[int, ...]]) -> Document:
+    chains = tuple(replace(c, notation=c.notation.with_sizes(sizes)) if c.notation else c
+                   for c in document.chains)
+    return replace(document, notation=document.notation.with_sizes(sizes), chains=chains)
+
+
+@dataclass
+class _ChainPlan:
+    chain: Chain
+    notation: Notation
+    verdicts: list[StepVerdict | None]   # filled for steps decided without checking
+    step_claims: dict[int, Claim]        # step index -> its claim against the reference
+    references: dict[int, int]
+    sub_claims: dict[int, list[Claim | str]]
+    ends: Claim | None
+
+    def claims(self) -> list[Claim]:
+        result = list(self.step_claims.values())
+        for subs in self.sub_claims.values():
+            result.extend(s for s in subs if isinstance(s, Claim))
+        if self.ends is not None:
+            result.append(self.ends)
+        return result
+
+    def result(self, outcomes: Mapping[str, ClaimOutcome], options: Options) -> ChainResult:
+        steps = []
+        for index, step in enumerate(self.chain.steps):
+            verdict = self.verdicts[index]
+            if verdict is None:
+                claim = self.step_claims[index]
+                reference = self.chain.steps[self.references[index]].expr
+                verdict = _verdict(step, index, outcomes[claim.key], options, reference,
+                                   self.references[index])
+            subs = tuple(_sub_verdict(step, sub, outcomes, options)
+                         for sub in self.sub_claims.get(index, []))
+            steps.append(replace(verdict, subclaims=subs))
+        ends_agree, summary = self._summary(steps, outcomes, options)
+        return ChainResult(self.chain.name, tuple(steps), self.chain.where_text, ends_agree,
+                           summary)
+
+    def _summary(self, steps: list[StepVerdict], outcomes: Mapping[str, ClaimOutcome],
+                 options: Options) -> tuple[bool | None, str]:
+        refuted = [s for s in steps if s.status is Status.REFUTED]
+        if self.ends is None:
+            return None, f"{len(refuted)} refuted step(s)" if refuted else ""
+        judgement = judge(outcomes[self.ends.key], options.seed, options.points)
+        agree = judgement.status in (Status.PROVED, Status.SUPPORTED)
+        if judgement.status not in (Status.PROVED, Status.SUPPORTED, Status.REFUTED):
+            return None, ""
+        if agree and refuted:
+            return True, ("final result right, reasoning wrong: the chain's ends agree while "
+                          f"{len(refuted)} step(s) in between are refuted")
+        if not agree:
+            return False, "the chain's last line does not equal its first"
+        return True, "the chain's last line equals its first"
+
+
+def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _ChainPlan:
+    notation = document.notation_of(chain)
+    verdicts: list[StepVerdict | None] = []
+    step_claims: dict[int, Claim] = {}
+    references: dict[int, int] = {}
+    sub_claims: dict[int, list[Claim | str]] = {}
+    reference: int | None = None
+    first: int | None = None
+    for index, step in enumerate(chain.steps):
+        if step.expr is None:
+            verdicts.append(_unparsed(step, index, step.problem or "unreadable"))
+            continue
+        problem = _binding_problem(step.expr, notation, chain, checker)
+        if problem is not None:
+            verdicts.append(_unparsed(step, index, f"does not fit the notation: {problem}"))
+            continue
+        sub_claims[index] = [_sub_claim(step, number, sub, notation, chain)
+                             for number, sub in enumerate(step.subclaims)]
+        if reference is None:
+            verdicts.append(StepVerdict(step.location, index, step.latex, Status.START,
+                                        "start of the chain", sympy=sp.sstr(step.expr),
+                                        note=step.note))
+            first = reference = index
+            continue
+        verdicts.append(None)
+        key = f"{chain.name}#{index}"
+        before = chain.steps[reference].expr
+        assert before is not None
+        step_claims[index] = Claim(key, step.location, before, step.expr, notation,
+                                   chain.where)
+        references[index] = reference
+        reference = index
+    ends = None
+    if first is not None and reference is not None and len(step_claims) >= 2:
+        first_expr, last_expr = chain.steps[first].expr, chain.steps[reference].expr
+        assert first_expr is not None and last_expr is not None
+        ends = Claim(f"{chain.name}#ends", chain.steps[reference].location, first_expr,
+                     last_expr, notation, chain.where)
+    return _ChainPlan(chain, notation, verdicts, step_claims, references, sub_claims, ends)
+
+
+def _binding_problem(expr: sp.Expr, notation: Notation, chain: Chain,
+                     checker: DocumentChecker) -> str | None:
+    """Concretize the step alone at every size and free-index value: None if it fits."""
+    from verify.check import _assignments
+    used = sizes_used(expr, notation)
+    free = sorted(free_indices(expr, notation))
+    where = tuple(w for w in chain.where if {s.name for s in w.free_symbols} <= set(free))
+    try:
+        for sizes in size_combinations(notation, used):
+            concretizer = checker.concretizer(notation, sizes)
+            for assignment in _assignments(free, notation, concretizer.sizes, where):
+                concretizer.value(expr, assignment)
+    except BindError as err:
+        at = ", ".join(f"{k}={v}" for k, v in sizes.items())
+        return f"{err.message} (at {at})" if at else err.message
+    return None
+
+
+def _sub_claim(step: Step, number: int, sub: object, notation: Notation,
+               chain: Chain) -> Claim | str:
+    from verify.model import SubClaim
+    assert isinstance(sub, SubClaim)
+    if sub.lhs is None or sub.rhs is None:
+        return sub.problem or "unreadable sub-claim"
+    return Claim(f"{chain.name}#{step.location.line}:{number}:sub", step.location, sub.lhs,
+                 sub.rhs, notation, chain.where)
+
+
+def _unparsed(step: Step, index: int, problem: str) -> StepVerdict:
+    message = problem if str(step.location) in problem else f"{step.location}: {problem}"
+    return StepVerdict(step.location, index, step.latex, Status.UNPARSED, message,
+                       note=step.note)
+
+
+def _verdict(step: Step, index: int, outcome: ClaimOutcome, options: Options,
+             reference: sp.Expr | None, reference_index: int) -> StepVerdict:
+    judgement = judge(outcome, options.seed, options.points, reference)
+    message = judgement.message
+    if reference_index != index - 1:
+        message += f" (checked against step {reference_index + 1}, the last one read)"
+    return StepVerdict(step.location, index, step.latex, judgement.status, message,
+                       reference_index, judgement.evidence, judgement.counterexample,
+                       judgement.diagnosis, sp.sstr(step.expr), step.note)
+
+
+def _sub_verdict(step: Step, sub: Claim | str, outcomes: Mapping[str, ClaimOutcome],
+                 options: Options) -> StepVerdict:
+    if isinstance(sub, str):
+        return StepVerdict(step.location, -1, "", Status.UNPARSED, sub)
+    judgement = judge(outcomes[sub.key], options.seed, options.points)
+    latex = next((s.latex for s in step.subclaims if s.lhs == sub.before), "")
+    return StepVerdict(step.location, -1, latex, judgement.status,
+                       f"sub-claim {sp.sstr(sub.before)} = {sp.sstr(sub.after)}: "
+                       f"{judgement.message}", None, judgement.evidence,
+                       judgement.counterexample, judgement.diagnosis,
+                       f"{sp.sstr(sub.before)} = {sp.sstr(sub.after)}")
+
+
+def document_error(path: Path, error: Exception) -> DocumentResult:
+    """A document that could not be checked at all still gets a result saying why."""
+    message = str(error) if isinstance(error, InputError) else \
+        f"{type(error).__name__}: {error}"
+    return DocumentResult(str(path), path.stem, (), 0, (), (f"{Location(str(path))}: "
+                                                            f"{message}",))
+
+
+ProgressCallback = Callable[[int, int, str], None]

@@ -1,0 +1,275 @@
+"""Exact identity test: is ``lhs - rhs`` identically zero?
+
+Derivatives are first taken with SymPy's ``diff`` (:func:`resolve`).  The difference is then
+read as a rational function of *atoms*: the concrete variables, ``exp(m)`` for each monomial
+``m`` (``exp(a + 2b)`` is ``exp(a) exp(b)^2``), ``log(X)`` for each positive ``X`` that does not
+split further (``log(a b) = log a + log b`` only when SymPy can show ``a, b > 0``), and any
+other function application.  Each atom is an independent indeterminate, keyed by the *values*
+of its argument, so two equal arguments written differently give one atom.  The difference is
+evaluated exactly, in arithmetic modulo the prime ``P = 2^31 - 1``, at random points.
+
+Soundness: substituting the real functions for the atoms is a ring homomorphism, so a
+difference that vanishes as a rational function of the atoms vanishes as a function.  A
+non-zero rational function of total degree ``d`` vanishes at a uniformly random point with
+probability at most ``d / P`` (Schwartz-Zippel); three independent points put the chance of
+calling a non-identity "identical" below ``(d/P)^3``, about ``1e-25`` for the degrees here.
+The converse does not hold: a difference that is not zero in the atoms may still be zero as
+a function (atoms are not truly independent), so "different" here is never a refutation.
+Refutation is the numeric engine's job, confirmed at 50 digits.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import sympy as sp
+
+from verify.concretize import CDeriv, LabelGroup, Value
+
+P = 2**31 - 1
+POINTS = 3
+MAX_CONFIGS = 729
+
+Outcome = Literal["identical", "different", "undecided"]
+
+
+class _Undefined(Exception):
+    """Every lane hit a zero denominator."""
+
+
+def resolve(value: Value) -> Value:
+    """Replace every ``CDeriv`` by SymPy's derivative."""
+    if isinstance(value, sp.MatrixBase):
+        return sp.ImmutableMatrix(value.applyfunc(_resolve))
+    return _resolve(value)
+
+
+def _resolve(node: sp.Expr) -> sp.Expr:
+    if not node.has(CDeriv):
+        return node
+    if isinstance(node, CDeriv):
+        function, t, at = node.args
+        derivative = sp.diff(_resolve(function), t)
+        at = _resolve(at)
+        return derivative if t == at else derivative.xreplace({t: at})
+    return node.func(*(_resolve(a) for a in node.args))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class IdentityResult:
+    outcome: Outcome
+    detail: str
+    one_hot_used: bool = False   # identical only once labels were restricted to one-hot
+    failing_config: tuple[tuple[str, int], ...] = ()
+
+
+def label_configs(groups: Sequence[LabelGroup], rng: np.random.Generator,
+                  cap: int = MAX_CONFIGS) -> list[dict[sp.Symbol, int]]:
+    """Every one-hot configuration of the label groups (a random sample if above ``cap``)."""
+    choices = [range(len(g.variables)) for g in groups]
+    total = int(np.prod([len(c) for c in choices])) if choices else 1
+    if total <= cap:
+        picks: Iterable[tuple[int, ...]] = itertools.product(*choices)
+    else:
+        picks = (tuple(int(rng.integers(len(c))) for c in choices) for _ in range(cap))
+    configs = []
+    for pick in picks:
+        config = {}
+        for group, chosen in zip(groups, pick, strict=True):
+            for position, variable in enumerate(group.variables):
+                config[variable] = int(position == chosen)
+        configs.append(config)
+    return configs
+
+
+def identical(difference: Sequence[sp.Expr], groups: Sequence[LabelGroup],
+              rng: np.random.Generator, deadline: float) -> IdentityResult:
+    """Decide whether every component of ``difference`` is identically zero."""
+    components = [resolve(d) for d in difference]
+    label_vars = [v for g in groups for v in g.variables]
+    # Labels as free indeterminates first: an identity that holds for every label value
+    # holds for one-hot labels too, and needs no enumeration.
+    free = _zero(components, {}, POINTS, rng, deadline)
+    if free == "zero":
+        return IdentityResult("identical", "exact identity (labels free)")
+    if not label_vars:
+        return _verdict(free)
+    configs = label_configs(groups, rng)
+    lanes = POINTS * len(configs)
+    fixed = {v: np.repeat(np.array([c[v] for c in configs], dtype=np.int64), POINTS)
+             for v in label_vars}
+    status = _zero(components, fixed, lanes, rng, deadline, per_config=POINTS)
+    if status == "zero":
+        return IdentityResult("identical", f"exact identity for all {len(configs)} one-hot "
+                                           "label configurations", one_hot_used=True)
+    if isinstance(status, int):
+        failing = tuple((str(v), configs[status][v]) for v in label_vars
+                        if configs[status][v] == 1)
+        return IdentityResult("different", "not an identity of the atoms under one-hot labels",
+                              failing_config=failing)
+    return _verdict(status)
+
+
+def _verdict(status: str | int) -> IdentityResult:
+    if status == "undefined":
+        return IdentityResult("undecided", "a denominator vanishes at every test point")
+    return IdentityResult("different", "not an identity of the atoms (exp/log read as "
+                                       "independent); the numeric check decides")
+
+
+def _zero(components: Sequence[sp.Expr], fixed: dict[sp.Symbol, np.ndarray], lanes: int,
+          rng: np.random.Generator, deadline: float,
+          per_config: int | None = None) -> str | int:
+    """'zero' when every component vanishes at every valid lane; else 'nonzero', the first
+    failing configuration number (when lanes are grouped per configuration), or
+    'undefined' when no lane is valid."""
+    evaluator = _ModP(lanes, rng, fixed, deadline)
+    for component in components:
+        try:
+            values = evaluator.value(component)
+        except _Undefined:
+            return "undefined"
+        bad = (values != 0) & evaluator.valid
+        if bad.any():
+            if per_config:
+                return int(np.argmax(bad)) // per_config
+            return "nonzero"
+    if not evaluator.valid.any():
+        return "undefined"
+    if per_config:
+        # every configuration needs at least one valid lane to count as checked
+        covered = evaluator.valid.reshape(-1, per_config).any(axis=1)
+        if not covered.all():
+            return "undefined"
+    return "zero"
+
+
+def _inverse(values: np.ndarray) -> np.ndarray:
+    """Modular inverse by Fermat; zero stays zero (the caller marks the lane invalid)."""
+    return _power(values, P - 2)
+
+
+def _power(values: np.ndarray, exponent: int) -> np.ndarray:
+    result = np.ones_like(values)
+    base = values % P
+    while exponent:
+        if exponent & 1:
+            result = (result * base) % P
+        base = (base * base) % P
+        exponent >>= 1
+    return result
+
+
+class _ModP:
+    """Evaluates SymPy expressions in lanes of arithmetic modulo ``P``."""
+
+    def __init__(self, lanes: int, rng: np.random.Generator,
+                 fixed: dict[sp.Symbol, np.ndarray], deadline: float) -> None:
+        self.lanes = lanes
+        self.rng = rng
+        self.fixed = fixed
+        self.deadline = deadline
+        self.valid = np.ones(lanes, dtype=bool)
+        self.memo: dict[sp.Basic, np.ndarray] = {}
+        self.atoms: dict[tuple[object, ...], np.ndarray] = {}
+        self.steps = 0
+
+    def random(self) -> np.ndarray:
+        return self.rng.integers(1, P, size=self.lanes, dtype=np.int64)
+
+    def atom(self, key: tuple[object, ...]) -> np.ndarray:
+        value = self.atoms.get(key)
+        if value is None:
+            value = self.atoms[key] = self.random()
+        return value
+
+    def value(self, node: sp.Basic) -> np.ndarray:
+        cached = self.memo.get(node)
+        if cached is not None:
+            return cached
+        self.steps += 1
+        if self.steps % 512 == 0 and time.monotonic() > self.deadline:
+            from verify.errors import CheckTimeout
+            raise CheckTimeout("symbolic check ran out of time")
+        result = self._compute(node)
+        self.memo[node] = result
+        return result
+
+    def _compute(self, node: sp.Basic) -> np.ndarray:
+        if isinstance(node, sp.Integer):
+            return np.full(self.lanes, int(node) % P, dtype=np.int64)
+        if isinstance(node, sp.Rational):
+            return (self.value(sp.Integer(node.p)) *
+                    self.divide_by(self.value(sp.Integer(node.q)))) % P
+        if isinstance(node, sp.Symbol):
+            if node in self.fixed:
+                return self.fixed[node] % P
+            return self.atom(("symbol", node))
+        if isinstance(node, sp.Add):
+            total = np.zeros(self.lanes, dtype=np.int64)
+            for arg in node.args:
+                total = (total + self.value(arg)) % P
+            return total
+        if isinstance(node, sp.Mul):
+            product = np.ones(self.lanes, dtype=np.int64)
+            for arg in node.args:
+                product = (product * self.value(arg)) % P
+            return product
+        if isinstance(node, sp.Pow) and isinstance(node.exp, sp.Integer):
+            base = self.value(node.base)
+            exponent = int(node.exp)
+            powered = _power(base, abs(exponent))
+            return self.divide_by(powered) if exponent < 0 else powered
+        if isinstance(node, sp.exp):
+            return self._exp(node.args[0])
+        if isinstance(node, sp.log):
+            return self._log(node.args[0])
+        # Anything else (sqrt, pi, abs, ...): an independent atom keyed by its arguments.
+        arg_values = tuple(tuple(self.value(a).tolist()) for a in node.args
+                           if isinstance(a, sp.Expr))
+        return self.atom((type(node).__name__, getattr(node, "exp", None), arg_values))
+
+    def divide_by(self, values: np.ndarray) -> np.ndarray:
+        zero = values == 0
+        if zero.any():
+            self.valid &= ~zero
+            if not self.valid.any():
+                raise _Undefined
+        return _inverse(values)
+
+    def _exp(self, argument: sp.Expr) -> np.ndarray:
+        product = np.ones(self.lanes, dtype=np.int64)
+        for term in sp.Add.make_args(sp.expand(argument)):
+            coefficient, monomial = term.as_coeff_Mul()
+            if isinstance(coefficient, sp.Integer) and monomial != 1:
+                base = self.atom(("exp", tuple(self.value(monomial).tolist())))
+                power = _power(base, abs(int(coefficient)))
+                factor = self.divide_by(power) if coefficient < 0 else power
+            elif monomial == 1 and coefficient == 0:
+                continue
+            else:
+                factor = self.atom(("exp", tuple(self.value(term).tolist())))
+            product = (product * factor) % P
+        return product
+
+    def _log(self, argument: sp.Expr) -> np.ndarray:
+        if isinstance(argument, sp.exp) and argument.args[0].is_real:
+            return self.value(argument.args[0])
+        if isinstance(argument, sp.Mul):
+            factors = argument.args
+            if all(f.is_positive for f in factors):
+                total = np.zeros(self.lanes, dtype=np.int64)
+                for f in factors:
+                    total = (total + self._log(f)) % P
+                return total
+        if isinstance(argument, sp.Pow) and argument.base.is_positive and \
+                argument.exp.is_real:
+            return (self.value(argument.exp) * self._log(argument.base)) % P
+        if argument == 1:
+            return np.zeros(self.lanes, dtype=np.int64)
+        return self.atom(("log", tuple(self.value(argument).tolist())))
