@@ -123,8 +123,9 @@ class DocumentChecker:
             for sizes in size_combinations(notation, used):
                 concretizer = self.concretizer(notation, sizes)
                 for assignment in _assignments(free, notation, concretizer.sizes, claim.where):
-                    before = concretizer.value(claim.before, assignment)
-                    after = concretizer.value(claim.after, assignment)
+                    before, after = _zero_like(
+                        concretizer.value(claim.before, assignment),
+                        concretizer.value(claim.after, assignment))
                     outcome.cases.append(Case(claim, dict(sizes), dict(assignment),
                                               concretizer, before, after))
         except BindError as err:
@@ -191,9 +192,8 @@ class DocumentChecker:
             difference = [a - b for a, b in zip(_flat(case.before), _flat(case.after),
                                                 strict=True)]
             groups = list(case.concretizer.label_groups.values())
-            relevant = _relevant_groups(groups, difference)
             try:
-                case.symbolic = symbolic.identical(difference, relevant, rng, deadline)
+                case.symbolic = symbolic.identical(difference, groups, rng, deadline)
             except CheckTimeout:
                 outcome.timed_out = True
                 break
@@ -201,14 +201,13 @@ class DocumentChecker:
         outcome.symbolic_seconds = time.perf_counter() - started
 
 
-def _relevant_groups(groups: Sequence[symbolic.LabelGroup],
-                     difference: Sequence[sp.Expr]) -> list[symbolic.LabelGroup]:
-    present: set[sp.Basic] = set()
-    for d in difference:
-        present |= d.free_symbols
-        for node in d.atoms(symbolic.CDeriv):
-            present |= node.free_symbols
-    return [g for g in groups if any(v in present for v in g.variables)]
+def _zero_like(before: Value, after: Value) -> tuple[Value, Value]:
+    """A literal 0 against a vector or matrix is that shape's zero ("... = 0" in a text)."""
+    if isinstance(before, sp.MatrixBase) and after == 0:
+        return before, sp.ImmutableMatrix.zeros(*before.shape)
+    if isinstance(after, sp.MatrixBase) and before == 0:
+        return sp.ImmutableMatrix.zeros(*after.shape), after
+    return before, after
 
 
 def _assignments(free: Sequence[str], notation: Notation, sizes: Mapping[str, int],

@@ -55,6 +55,7 @@ class Concretizer:
     label_groups: dict[str, LabelGroup] = field(default_factory=dict)
     positive: set[str] = field(default_factory=set)
     _memo: dict[object, Value] = field(default_factory=dict)
+    _inverses: dict[sp.ImmutableMatrix, sp.ImmutableMatrix] = field(default_factory=dict)
     _fresh: int = 0
 
     # ---- public ---------------------------------------------------------------------------
@@ -77,7 +78,7 @@ class Concretizer:
             if key in opaque:
                 return opaque[key]
         memo_key = None
-        if not opaque and isinstance(node, (sp.Sum, AppliedUndef, E.Deriv, sp.Indexed,
+        if not opaque and isinstance(node, (sp.Sum, sp.Product, AppliedUndef, E.Deriv, sp.Indexed,
                                             E.VecOf, E.Dot)):
             memo_key = (node, tuple(sorted((k, _hashable(v)) for k, v in env.items()
                                            if k in _names(node))))
@@ -106,7 +107,7 @@ class Concretizer:
             if isinstance(base, sp.MatrixBase) or isinstance(exponent, sp.MatrixBase):
                 raise BindError("a power of a vector or matrix (write dot(a, a) for |a|^2)")
             return sp.Pow(base, exponent)  # type: ignore[no-any-return]
-        if isinstance(node, sp.Sum):
+        if isinstance(node, (sp.Sum, sp.Product)):
             return self._sum(node, env, opaque)
         if isinstance(node, sp.KroneckerDelta):
             return self._delta(node, env, opaque)
@@ -136,7 +137,7 @@ class Concretizer:
             a = self._value(node.args[0], env, opaque)
             if not isinstance(a, sp.MatrixBase) or a.rows != a.cols:
                 raise BindError(f"inverse of a non-square {_shape(a)}")
-            return sp.ImmutableMatrix(a.inv(method="ADJ"))
+            return self._inverse(a)
         if isinstance(node, E.VecOf):
             body, index, lower, upper = node.args
             values = [self._value(body, {**env, str(index): v}, opaque)
@@ -149,6 +150,18 @@ class Concretizer:
                     for a in node.args]
             return node.func(*args)  # type: ignore[no-any-return]
         raise BindError(f"cannot give a value to {type(node).__name__} ({node})")
+
+    def _inverse(self, matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
+        """Adjugate over determinant, memoized.  SymPy's ``inv`` first proves the matrix
+        invertible, which costs seconds for a 3x3 of symbols; a singular matrix shows up as a
+        non-finite value at the random points instead."""
+        key = sp.ImmutableMatrix(matrix)
+        cached = self._inverses.get(key)
+        if cached is None:
+            determinant = key.det(method="berkowitz")
+            cached = self._inverses[key] = sp.ImmutableMatrix(
+                key.adjugate(method="berkowitz") / determinant)
+        return cached
 
     # ---- names ----------------------------------------------------------------------------
     def _symbol(self, node: sp.Symbol, env: dict[str, object],
@@ -258,8 +271,9 @@ class Concretizer:
         return members
 
     # ---- structure ------------------------------------------------------------------------
-    def _sum(self, node: sp.Sum, env: dict[str, object],
+    def _sum(self, node: sp.Sum | sp.Product, env: dict[str, object],
              opaque: dict[sp.Basic, Value]) -> Value:
+        """Expand a finite sum (or product) at the concrete sizes."""
         limits = list(reversed(node.limits))  # SymPy lists the innermost limit first
         terms: list[Value] = []
 
@@ -272,6 +286,8 @@ class Concretizer:
                 expand(level + 1, {**scope, str(index): v})
 
         expand(0, env)
+        if isinstance(node, sp.Product):
+            return sp.Mul(*(_scalar(t, "a factor of a product") for t in terms))  # type: ignore[no-any-return]
         if not terms:
             return sp.Integer(0)
         return _add(terms)
@@ -514,7 +530,7 @@ def free_indices(node: sp.Basic, notation: Notation) -> set[str]:
             if n.name in notation.indices and n.name not in bound:
                 found.add(n.name)
             return
-        if isinstance(n, sp.Sum):
+        if isinstance(n, (sp.Sum, sp.Product)):
             inner = bound | {str(limit[0]) for limit in n.limits}
             walk(n.function, inner)
             for limit in n.limits:

@@ -117,8 +117,8 @@ def _by_labels(failing: list[Case]) -> str:
 
 
 def _label_names_per_case(failing: list[Case]) -> str:
-    """Same test, allowing the indicator to follow the free indices (y_j at each j)."""
-    described = []
+    """Same test, allowing the indicator to follow a free index (y_j at each j)."""
+    matches: list[tuple[str, Case]] = []
     for case in failing:
         assert case.batch is not None and case.numeric_rows is not None
         bad = np.nan_to_num(case.numeric_rows, nan=0.0) > TOLERANCE
@@ -130,7 +130,10 @@ def _label_names_per_case(failing: list[Case]) -> str:
                 break
         if match is None:
             return ""
-        where = ", ".join(f"{k}={v}" for k, v in case.indices.items())
-        described.append(f"{match}" + (f" (at {where})" if where else ""))
-    return ("It holds only when the matching label indicator is 0: fails exactly where "
-            + "; ".join(described[:4]) + (" ..." if len(described) > 4 else "") + " is 1.")
+        matches.append((match, case))
+    for letter in sorted({name for _, case in matches for name in case.indices}):
+        if all(name.rsplit("_", 1)[-1] == str(case.indices.get(letter)) for name, case in matches):
+            base = matches[0][0].split("_", 1)[0]
+            return (f"It holds only when {base}_{letter} = 0, i.e. when the label is not "
+                    f"class {letter}: it fails exactly where that one-hot entry is 1.")
+    return ""

@@ -8,6 +8,7 @@ Grammar, by example::
 
     -Sum(y[i, k] * log(sigma(x[i], k)), (i, 1, N), (k, 1, K))    # sums, one limit per index
     Sum(exp(dot(w[kp], z)), (kp, 1, K), skip=k)                  # leave out kp == k
+    Prod(p(i), (i, 1, N))                                        # products, like sums
     D(L(W), w[k])         # gradient with respect to a vector
     D(L(W), w[j, l])      # partial with respect to a component
     D(log(g(k, z)), g(k, z))  # derivative with respect to an intermediate expression
@@ -219,7 +220,7 @@ class _Reader:
         keywords = {kw.arg: kw.value for kw in node.keywords}
         if None in keywords:
             raise self.fail("'**' arguments are not allowed")
-        if name in ("Sum", "vec"):
+        if name in ("Sum", "Prod", "vec"):
             return self._binding_call(name, node.args, keywords, depth)
         if keywords:
             raise self.fail(f"{name}() takes no keyword arguments")
@@ -265,7 +266,7 @@ class _Reader:
             raise self.fail(f"{name}(body, (index, lower, upper)...) needs a limit")
         if name == "vec" and len(args) != 2:
             raise self.fail("vec(body, (index, lower, upper)) takes one limit")
-        extra = set(keywords) - ({"skip"} if name == "Sum" else set())
+        extra = set(keywords) - ({"skip"} if name in ("Sum", "Prod") else set())
         if extra:
             raise self.fail(f"{name}() does not take {sorted(extra)}")  # type: ignore[type-var]
         limits = [self._limit(limit, depth) for limit in args[1:]]
@@ -279,6 +280,10 @@ class _Reader:
         if name == "vec":
             index, lower, upper = limits[0]
             return E.VecOf(body, index, lower, upper)
+        if name == "Prod":
+            if skip is not None:
+                raise self.fail("Prod() does not take skip=")
+            return sp.Product(body, *limits)
         if skip is not None and len(limits) != 1:
             raise self.fail("skip= goes with a single limit")
         if skip is not None:

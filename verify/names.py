@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from verify.normalize import canonical_spelling, read_group
 from verify.notation import Notation
 
-GREEK = frozenset(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
-    "xi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
-    "Upsilon Phi Psi Omega".split())
+GREEK = frozenset((
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon",
+    "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
+    "Sigma", "Upsilon", "Phi", "Psi", "Omega"))
 _BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{(?:[A-Za-z]|\\[A-Za-z]+)\}|"
                    r"\\operatorname\{[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
 
@@ -52,9 +53,12 @@ class Entry:
         return 0
 
 
+Arity = tuple[int, int]          # (subscript items, sample superscripts like ^{(i)})
+
+
 @dataclass(frozen=True)
 class Spelling:
-    arity: int | None            # None: any number of subscript items
+    arity: Arity | None          # None: any number of subscript items
     args: str | None             # literal argument text consumed after the atom, e.g. "(W)"
     entry: Entry
 
@@ -67,7 +71,7 @@ class Lexicon:
     def knows(self, base: str) -> bool:
         return base in self.bases
 
-    def lookup(self, base: str, arity: int, following: str) -> tuple[Entry, int] | None:
+    def lookup(self, base: str, arity: Arity, following: str) -> tuple[Entry, int] | None:
         """The entry for ``base`` with ``arity`` subscript items and how many characters of
         ``following`` (the text after the atom) its spelling consumes."""
         candidates = self.bases.get(base, ())
@@ -76,10 +80,19 @@ class Lexicon:
             if spelling.args is not None and spelling.arity in (arity, None) and \
                     squeezed.startswith(spelling.args):
                 return spelling.entry, _consumed(following, spelling.args)
-        for wanted in (arity, None):
-            for spelling in candidates:
-                if spelling.args is None and spelling.arity == wanted:
-                    return spelling.entry, 0
+        plain = [s for s in candidates if s.args is None]
+        exact = [s for s in plain if s.arity == arity]
+        if exact:
+            return exact[0].entry, 0
+        # A pattern covering the first items (x^{(i)} for x^{(i)}_l: sample, then component),
+        # the longest first; then a bare spelling.  The entry must take that many indices.
+        total = sum(arity)
+        fitting = sorted((s for s in plain if s.arity is not None and
+                          s.arity[0] <= arity[0] and s.arity[1] <= arity[1] and
+                          s.entry.max_indices >= total), key=lambda s: -sum(s.arity or ()))
+        bare = [s for s in plain if s.arity is None]
+        for spelling in [*fitting, *bare]:
+            return spelling.entry, 0
         return None
 
 
@@ -111,7 +124,7 @@ def subscript_items(group: str) -> list[str]:
     return re.findall(r"\\[A-Za-z]+'*|[A-Za-z]'*|\d+|[^\s]", group)
 
 
-def _parse_spelling(spelling: str) -> tuple[str, int | None, str | None] | None:
+def _parse_spelling(spelling: str) -> tuple[str, Arity | None, str | None] | None:
     canonical = canonical_spelling(spelling)
     parts = split_base(canonical)
     if parts is None:
@@ -119,16 +132,16 @@ def _parse_spelling(spelling: str) -> tuple[str, int | None, str | None] | None:
     base, rest = parts
     while rest.startswith("'"):
         base, rest = base + "'", rest[1:]
-    arity: int | None = None
+    subs = samples = 0
     args: str | None = None
-    if rest.startswith("_"):
-        group, end = read_group(rest, 1)
-        arity = len(subscript_items(group))
-        rest = rest[end:]
-    if rest.startswith("^{(") or rest.startswith("^("):
-        group, end = read_group(rest, 1)
-        arity = (arity or 0) + 1
-        rest = rest[end:]
+    for _ in range(2):   # _{..} and ^{(i)} in either order
+        if rest.startswith("_"):
+            group, end = read_group(rest, 1)
+            subs, rest = len(subscript_items(group)), rest[end:]
+        elif rest.startswith("^{(") or rest.startswith("^("):
+            group, end = read_group(rest, 1)
+            samples, rest = 1, rest[end:]
+    arity: Arity | None = (subs, samples) if subs or samples else None
     if rest.startswith("("):
         args, rest = rest, ""
     if rest:
@@ -176,6 +189,8 @@ def build_lexicon(notation: Notation) -> Lexicon:
                                 "with a subscript pattern or an argument list)")
                 continue
             base, arity, args = parsed
+            if entry.style == "function":
+                args = None   # a function's arguments are read from the call itself
             clash = next((s for s in table.get(base, []) if s.arity == arity and
                           s.args == args and s.entry.name != entry.name), None)
             if clash is not None:

@@ -198,7 +198,7 @@ def detect_damage(text: str) -> tuple[str, str] | None:
 # ---- rules ------------------------------------------------------------------------------------
 
 _SIZING = re.compile(r"\\(?:left|right|middle|[bB]igg?[lrm]?)(?![A-Za-z])\s*\.?")
-_SPACING = re.compile(r"\\[,;:! ]|~|\\q?quad(?![A-Za-z])|\\(?:displaystyle|limits|nolimits|"
+_SPACING = re.compile(r"(?<!\\)\\[,;:! ]|~|\\q?quad(?![A-Za-z])|\\(?:displaystyle|limits|nolimits|"
                       r"textstyle)(?![A-Za-z])")
 _GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|"
           "mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|"

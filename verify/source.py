@@ -135,6 +135,8 @@ def _steps(sides: list[_Side], lines: _Lines, prose_note: str,
     steps: list[RawStep] = []
     for side in sides:
         stripped = side.text.strip()
+        if stripped.endswith("\\") and not stripped.endswith("\\\\"):
+            stripped = stripped[:-1].rstrip()   # "H\ = ..." leaves the "\" of "\ "
         if not stripped:
             continue
         lead = len(side.text) - len(side.text.lstrip())

@@ -42,8 +42,15 @@ class _Undefined(Exception):
     """Every lane hit a zero denominator."""
 
 
+_RESOLVED: dict[sp.Basic, sp.Expr] = {}
+_RESOLVED_LIMIT = 200_000
+
+
 def resolve(value: Value) -> Value:
-    """Replace every ``CDeriv`` by SymPy's derivative."""
+    """Replace every ``CDeriv`` by SymPy's derivative (memoized: the same partial appears in
+    many cases and steps)."""
+    if len(_RESOLVED) > _RESOLVED_LIMIT:
+        _RESOLVED.clear()
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value.applyfunc(_resolve))
     return _resolve(value)
@@ -52,12 +59,18 @@ def resolve(value: Value) -> Value:
 def _resolve(node: sp.Expr) -> sp.Expr:
     if not node.has(CDeriv):
         return node
+    cached = _RESOLVED.get(node)
+    if cached is not None:
+        return cached
     if isinstance(node, CDeriv):
         function, t, at = node.args
         derivative = sp.diff(_resolve(function), t)
         at = _resolve(at)
-        return derivative if t == at else derivative.xreplace({t: at})
-    return node.func(*(_resolve(a) for a in node.args))  # type: ignore[no-any-return]
+        result = derivative if t == at else derivative.xreplace({t: at})
+    else:
+        result = node.func(*(_resolve(a) for a in node.args))
+    _RESOLVED[node] = result
+    return result  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,8 @@ def identical(difference: Sequence[sp.Expr], groups: Sequence[LabelGroup],
               rng: np.random.Generator, deadline: float) -> IdentityResult:
     """Decide whether every component of ``difference`` is identically zero."""
     components = [resolve(d) for d in difference]
+    present: set[sp.Basic] = set().union(*(c.free_symbols for c in components))
+    groups = [g for g in groups if any(v in present for v in g.variables)]
     label_vars = [v for g in groups for v in g.variables]
     # Labels as free indeterminates first: an identity that holds for every label value
     # holds for one-hot labels too, and needs no enumeration.

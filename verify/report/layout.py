@@ -7,16 +7,18 @@ too wide is it scaled down.  The estimate below only decides where to break, nev
 
 from __future__ import annotations
 
+import itertools
 import math
 
-from verify.report.sanitize import Token, tokenize
+from verify.report.sanitize import SIZED, Token, tokenize, words
 
 ROW_UNITS = 52.0          # a row's target width in rough character units (a 10pt line holds ~85)
-_INVISIBLE = frozenset("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr "
+_INVISIBLE = words("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr "
                        "Biggl Biggr mathbf boldsymbol mathcal mathbb mathrm mathit mathsf "
-                       "operatorname displaystyle textstyle limits nolimits".split())
-_WIDE = frozenset("sum prod int quad qquad".split())
-_BREAK_WORDS = frozenset({"cdot", "times"})
+                       "operatorname displaystyle textstyle limits nolimits")
+_WIDE = words("sum prod int quad qquad")
+_TERM_BREAKS = frozenset({("char", "+"), ("char", "-"), ("char", "=")})
+_FACTOR_BREAKS = frozenset({("word", "cdot"), ("word", "times")})
 
 
 def estimate(tokens: list[Token]) -> float:
@@ -68,14 +70,23 @@ def broken(latex: str) -> str:
     or inside one outer ``\\left( ... \\right)`` pair; unchanged if there is nowhere to break."""
     tokens = tokenize(latex)
     outer = _outer_left(tokens)
-    inner = _cuts(tokens, outer[0] + 2, outer[1]) if outer else []
-    edges = sorted({0, *_cuts(tokens, 0, len(tokens)), *inner, len(tokens)})
-    spans = list(zip(edges, edges[1:], strict=False))
-    rows = _fill_rows([(span, estimate(tokens[span[0]:span[1]])) for span in spans])
+    # Break between terms where that is enough; between factors only where it is not.
+    for operators in (_TERM_BREAKS, _TERM_BREAKS | _FACTOR_BREAKS):
+        rows = _rows(tokens, outer, operators)
+        if max(estimate(tokens[start:end]) for start, end in rows) <= ROW_UNITS * 1.15:
+            break
     if len(rows) < 2:
         return latex
     texts = [_row_text(tokens, start, end, outer) for start, end in rows]
     return "\\begin{aligned}&" + "\\\\&\\qquad ".join(texts) + "\\end{aligned}"
+
+
+def _rows(tokens: list[Token], outer: tuple[int, int] | None,
+          operators: frozenset[Token]) -> list[tuple[int, int]]:
+    inner = _cuts(tokens, outer[0] + 2, outer[1], operators) if outer else []
+    edges = sorted({0, *_cuts(tokens, 0, len(tokens), operators), *inner, len(tokens)})
+    spans = list(itertools.pairwise(edges))
+    return _fill_rows([(span, estimate(tokens[span[0]:span[1]])) for span in spans])
 
 
 def _row_text(tokens: list[Token], start: int, end: int, outer: tuple[int, int] | None) -> str:
@@ -119,31 +130,44 @@ def _outer_left(tokens: list[Token]) -> tuple[int, int] | None:
     """(index of \\left, index of \\right) of a top-level pair spanning half the equation."""
     depth = 0
     opened = 0
-    for index, token in enumerate(tokens):
-        if token in _OPENING:
-            if depth == 0 and token == ("word", "left"):
-                opened = index
-            depth += 1
-        elif token in _CLOSING:
-            depth -= 1
-            if depth == 0 and token == ("word", "right") and index - opened > len(tokens) // 2:
-                return opened, index
+    for index, change in enumerate(_nesting(tokens)):
+        if change > 0 and depth == 0:
+            opened = index
+        depth += change
+        if change < 0 and depth == 0 and tokens[index] == ("word", "right") and \
+                tokens[opened] == ("word", "left") and index - opened > len(tokens) // 2:
+            return opened, index
     return None
 
 
-def _cuts(tokens: list[Token], start: int, end: int) -> list[int]:
+def _cuts(tokens: list[Token], start: int, end: int, operators: frozenset[Token]) -> list[int]:
     """Break points between ``start`` and ``end`` at that level of nesting."""
     depth = 0
     cuts = []
+    changes = _nesting(tokens)
     for index in range(start, end):
-        token = tokens[index]
-        if token in _OPENING:
-            depth += 1
-        elif token in _CLOSING:
-            depth -= 1
-        elif depth == 0 and index > start and _is_break(tokens, start, index):
+        depth += changes[index]
+        if changes[index] == 0 and depth == 0 and index > start and \
+                tokens[index] in operators and _is_binary(tokens, start, index):
             cuts.append(index)
     return cuts
+
+
+def _nesting(tokens: list[Token]) -> list[int]:
+    """How each token changes the nesting: +1 opens, -1 closes.  The delimiter after
+    ``\\left``, ``\\right`` or ``\\big`` belongs to it and changes nothing itself."""
+    changes = [0] * len(tokens)
+    sized = False
+    for index, token in enumerate(tokens):
+        if sized and token != ("char", " "):
+            sized = False
+            continue
+        if token in _OPENING:
+            changes[index] = 1
+        elif token in _CLOSING:
+            changes[index] = -1
+        sized = token[0] == "word" and token[1] in SIZED
+    return changes
 
 
 # Plain parentheses count as nesting too: a break inside (1 - g) reads badly.
@@ -152,18 +176,15 @@ _OPENING = frozenset({("char", "{"), ("char", "("), ("char", "["), ("word", "beg
 _CLOSING = frozenset({("char", "}"), ("char", ")"), ("char", "]"), ("word", "end"),
                       ("word", "right")})
 _NOT_OPERAND_CHARS = frozenset("([{=+-^_&,<>")
-_OPERATOR_WORDS = frozenset("cdot times pm mp leq le geq ge neq ne approx equiv sim propto to "
+_OPERATOR_WORDS = words("cdot times pm mp leq le geq ge neq ne approx equiv sim propto to "
                             "in notin subset subseteq mid quad qquad sum prod int left middle "
                             "big Big bigg Bigg bigl Bigl biggl Biggl frac dfrac tfrac mathbf "
                             "boldsymbol mathcal mathbb mathrm operatorname text begin implies "
-                            "iff Rightarrow rightarrow".split())
+                            "iff Rightarrow rightarrow")
 
 
-def _is_break(tokens: list[Token], start: int, index: int) -> bool:
-    """A binary operator here: not a sign right after another operator or an opening."""
-    kind, value = tokens[index]
-    if not ((kind == "char" and value in "+-=") or (kind == "word" and value in _BREAK_WORDS)):
-        return False
+def _is_binary(tokens: list[Token], start: int, index: int) -> bool:
+    """Is the operator here binary: not a sign right after another operator or an opening?"""
     before = index - 1
     while before >= start and tokens[before] == ("char", " "):
         before -= 1

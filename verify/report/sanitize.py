@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_MATH_CHARS = 4000     # longer "equations" are typeset verbatim: no real step is this long
@@ -38,13 +39,17 @@ _LOST = {"oldsymbol": "b", "rac": "f", "ight": "r", "egin": "b", "abla": "n", "i
          "heta": "t", "ilde": "t", "lpha": "a", "pprox": "a", "arepsilon": "v"}
 
 
+def _restore(letter: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: "\\" + letter + match.group(1)
+
+
 def repair(latex: str) -> str:
     """Undo the escape damage seen in the seeds (``oldsymbol{z}``, a line break before
     ``ight)``, a form feed before ``rac{``); text that is not damaged comes back unchanged."""
     for char, letter, names in _ESCAPES:
         pattern = re.escape(char) + "(" + "|".join(sorted(names, key=len, reverse=True)) + \
             r")(?![A-Za-z])"
-        latex = re.sub(pattern, lambda m, le=letter: "\\" + le + m.group(1), latex)
+        latex = re.sub(pattern, _restore(letter), latex)
     # Only at a boundary: "\text{height}" must stay as written.
     lost = "|".join(sorted(_LOST, key=len, reverse=True))
     return re.sub(r"(?<![A-Za-z\\])(" + lost + r")(?![A-Za-z])",
@@ -154,10 +159,16 @@ def _top_level_marks(text: str) -> tuple[bool, bool]:
 
 # --- the whitelist ------------------------------------------------------------------------------
 
-_GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda "
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``: long name lists read better as prose."""
+    return frozenset(text.split())
+
+
+SIZED = words("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr")
+GREEK = words("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda "
           "mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
-          "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega").split()
-_SYMBOLS = ("partial nabla infty ell hbar imath jmath emptyset varnothing forall exists neg "
+          "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega")
+_SYMBOLS = words("partial nabla infty ell hbar imath jmath emptyset varnothing forall exists neg "
             "cdot cdots ldots dots vdots ddots dotsb dotsc dotsm times div pm mp ast star circ "
             "bullet odot otimes oplus ominus wedge vee cap cup setminus dagger top bot intercal "
             "prime leq le geq ge neq ne approx equiv sim simeq cong propto ll gg in notin ni "
@@ -171,7 +182,7 @@ _SYMBOLS = ("partial nabla infty ell hbar imath jmath emptyset varnothing forall
             "max min sup inf lim limsup liminf arg det dim ker deg gcd Pr "
             "limits nolimits displaystyle textstyle scriptstyle scriptscriptstyle "
             "big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr middle left right "
-            "begin end hline").split()
+            "begin end")
 # Macros with mandatory arguments, and how many.
 ARITY = {"frac": 2, "dfrac": 2, "tfrac": 2, "binom": 2, "overset": 2, "underset": 2,
          "stackrel": 2, "sqrt": 1, "vphantom": 1, "hat": 1, "widehat": 1, "bar": 1, "overline": 1,
@@ -180,8 +191,16 @@ ARITY = {"frac": 2, "dfrac": 2, "tfrac": 2, "binom": 2, "overset": 2, "underset"
          "mathsf": 1, "mathtt": 1, "mathfrak": 1, "operatorname": 1, "underbrace": 1,
          "overbrace": 1, "substack": 1, "boxed": 1, "phantom": 1, "text": 1, "textrm": 1,
          "textbf": 1, "textit": 1, "textnormal": 1, "mbox": 1}
+# Words that change what follows rather than print a symbol: never a macro's whole argument.
+_STRUCTURAL = SIZED | words("begin end limits nolimits displaystyle textstyle scriptstyle "
+                            "scriptscriptstyle not")
+_BIG_OPERATORS = words("sum prod int iint oint coprod bigcup bigcap bigoplus bigotimes lim "
+                       "limsup liminf max min sup inf det Pr gcd arg")
+_SINGLE_GLYPHS = GREEK | words("partial infty nabla prime top bot ell cdot times pm mp ast star "
+                                "circ bullet in ni emptyset hbar imath jmath dagger intercal "
+                                "forall exists")
 TEXT_MACROS = frozenset({"text", "textrm", "textbf", "textit", "textnormal", "mbox"})
-ALLOWED_WORDS = frozenset(_GREEK) | frozenset(_SYMBOLS) | frozenset(ARITY)
+ALLOWED_WORDS = GREEK | _SYMBOLS | frozenset(ARITY)
 # Control symbols: spacing, and escaped characters that print themselves.
 _SPACING = frozenset(",;:! ")
 _ESCAPED_CHARS = frozenset("{}|_%&#$")
@@ -195,10 +214,8 @@ ENVIRONMENTS: dict[str, str] = {
 _MATH_CHARS = frozenset("+-*/=<>()[]|.,;:!?'^_{}&~ ")
 _TEXT_CHARS = frozenset(",.;:!?()[]'-/+=* ")
 _DELIMITERS = frozenset("()[]|./") | {"\\{", "\\}", "\\|"}
-_DELIMITER_WORDS = frozenset("langle rangle lvert rvert lVert rVert vert Vert lfloor rfloor "
-                             "lceil rceil lbrace rbrace lbrack rbrack backslash".split())
-_SIZED = frozenset("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr "
-                   "Biggl Biggr".split())
+_DELIMITER_WORDS = words("langle rangle lvert rvert lVert rVert vert Vert lfloor rfloor "
+                             "lceil rceil lbrace rbrace lbrack rbrack backslash")
 
 Token = tuple[str, str]    # ("word", name) | ("symbol", char) | ("char", char)
 _TOKEN = re.compile(r"\\([A-Za-z]+)|\\(.)|(.)|(\\)$", re.S)
@@ -274,11 +291,14 @@ class _Checker:
             return f"uses \\{name}, which reports do not typeset", index + 1
         if name in ARITY and not _has_arguments(self.tokens, index + 1, ARITY[name]):
             return f"\\{name} is missing an argument", index + 1
+        if name in ("limits", "nolimits") and _previous_word(self.tokens, index) \
+                not in _BIG_OPERATORS:
+            return f"\\{name} must follow an operator such as \\sum", index + 1
         if name in TEXT_MACROS:
             return self.open_text(index + 1)
         if name in ("begin", "end"):
             return self.environment(index, name)
-        if name in _SIZED:
+        if name in SIZED:
             return self.sized(index, name)
         if name == "substack":
             return self.open_brace(index + 1, marks="\\")
@@ -317,9 +337,12 @@ class _Checker:
             return f"\\{name} must be followed by a delimiter", after
         if name == "left":
             return self.push(_Group("left")), after + 1
+        if name == "middle" and self.stack[-1].kind != "left":
+            return "\\middle outside \\left ... \\right", after + 1
         if name == "right":
             if self.stack[-1].kind != "left":
-                return f"\\right closes {_describe(self.stack[-1].kind)}", after + 1
+                return f"\\right without a matching \\left in {_describe(self.stack[-1].kind)}", \
+                    after + 1
             self.stack.pop()
         return None, after + 1
 
@@ -393,6 +416,8 @@ class _Checker:
 
     def close_brace(self) -> str | None:
         top = self.stack[-1]
+        if top.kind == "top":
+            return "a closing brace } with no opening one"
         if top.kind != "{":
             return f"a closing brace inside {_describe(top.kind)}"
         self.stack.pop()
@@ -408,7 +433,7 @@ def _describe(kind: str) -> str:
     if kind == "$":
         return "mathematics inside \\text"
     if kind == "top":
-        return "nothing"
+        return "the equation"
     return f"the environment {kind}"
 
 
@@ -432,18 +457,33 @@ def _is_delimiter(token: Token) -> bool:
     return value in _DELIMITER_WORDS
 
 
+def _previous_word(tokens: list[Token], index: int) -> str | None:
+    index -= 1
+    while index >= 0 and tokens[index] == ("char", " "):
+        index -= 1
+    return tokens[index][1] if index >= 0 and tokens[index][0] == "word" else None
+
+
+def _simple(token: Token) -> bool:
+    """Can this token alone be a macro's or a script's argument (``\\frac12``, ``x^\\top``)?
+    Only a character or a symbol that is a single glyph: a word that expands to several
+    tokens (amsmath's ``\\sum``, ``\\colon``) would lose all but its first."""
+    kind, value = token
+    if kind == "char":
+        return value.isascii() and (value.isalnum() or value in "+-*/=<>()[]|.,;:!?")
+    return kind == "word" and value in _SINGLE_GLYPHS
+
+
 def _has_arguments(tokens: list[Token], index: int, count: int) -> bool:
-    """Are there ``count`` arguments from ``index`` on (single tokens or balanced groups)?
-    Only the presence is checked here; their content is checked in the normal flow."""
+    """Are there ``count`` arguments from ``index`` on (simple tokens or balanced groups)?
+    The content of a group is checked in the normal flow."""
     for _ in range(count):
         index = _skip_spaces(tokens, index)
         if index < len(tokens) and tokens[index] == ("char", "["):  # \sqrt[n]{x}
             while index < len(tokens) and tokens[index] != ("char", "]"):
                 index += 1
             index = _skip_spaces(tokens, index + 1)
-        if index >= len(tokens) or tokens[index] in (("char", "}"), ("char", "&"),
-                                                     ("char", "^"), ("char", "_"),
-                                                     ("symbol", "\\")):
+        if index >= len(tokens):
             return False
         if tokens[index] == ("char", "{"):
             depth = 0
@@ -454,8 +494,10 @@ def _has_arguments(tokens: list[Token], index: int, count: int) -> bool:
                     break
             if depth:
                 return False
-        else:
+        elif _simple(tokens[index]):
             index += 1
+        else:
+            return False
     return True
 
 
@@ -492,8 +534,8 @@ _MATH_GLYPHS = {
     "\u2211": r"\sum", "\u2208": r"\in", "\u00b1": r"\pm", "\u2261": r"\equiv",
 }
 _GREEK_LETTERS = {unicodedata.lookup(f"GREEK SMALL LETTER {name.upper()}"): "\\" + name
-                  for name in ("alpha beta gamma delta epsilon zeta eta theta iota kappa lamda "
-                               "mu nu xi pi rho sigma tau upsilon phi chi psi omega").split()}
+                  for name in words("alpha beta gamma delta epsilon zeta eta theta iota kappa "
+                                    "lamda mu nu xi pi rho sigma tau upsilon phi chi psi omega")}
 _GREEK_LETTERS["\u03bb"] = r"\lambda"
 
 

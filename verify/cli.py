@@ -1,0 +1,171 @@
+"""Command line: ``python -m verify PATH... [--json FILE] [--report DIR] [--seed N] ...``.
+
+Exit codes (as data, in ``EXIT``): 0 nothing refuted, 1 some step refuted (or, with
+``--strict``, some step undecided or unreadable), 2 usage or input error.  Every document is
+processed before exiting; one bad document never stops the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from verify import __version__
+from verify.pipeline import Options, check_path, discover, document_error
+from verify.verdict import DocumentResult, Status, StepVerdict
+
+EXIT = {"ok": 0, "refuted": 1, "input": 2}
+SIGNS = {Status.PROVED: "ok", Status.SUPPORTED: "ok~", Status.REFUTED: "XX",
+         Status.UNKNOWN: "??", Status.UNPARSED: "--", Status.START: ".."}
+
+
+def versions() -> dict[str, str]:
+    import jax
+    import sympy
+    return {"derivation-verify": __version__, "sympy": sympy.__version__,
+            "jax": jax.__version__, "python": sys.version.split()[0]}
+
+
+def parse_sizes(text: str) -> dict[str, tuple[int, ...]]:
+    """``K=2,3;N=1`` or ``K=2,3 N=1`` -> {'K': (2, 3), 'N': (1,)}."""
+    sizes: dict[str, tuple[int, ...]] = {}
+    for part in text.replace(";", " ").split():
+        name, _, values = part.partition("=")
+        try:
+            numbers = tuple(int(v) for v in values.split(",") if v)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"bad size values in {part!r}") from None
+        if not name or not numbers or any(not 1 <= v <= 6 for v in numbers):
+            raise argparse.ArgumentTypeError(
+                f"expected NAME=V1,V2 with values 1..6, got {part!r}")
+        sizes[name] = numbers
+    return sizes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m verify",
+        description="Check derivations step by step, symbolically and numerically.")
+    parser.add_argument("paths", nargs="+", type=Path,
+                        help="files (.yaml encodings, .tex, .md) or folders of them")
+    parser.add_argument("--json", type=Path, metavar="FILE",
+                        help="write every document and step as JSON (verify/schema.json)")
+    parser.add_argument("--report", type=Path, metavar="DIR",
+                        help="write a LaTeX report and its PDF per document into DIR")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--sizes", type=parse_sizes, metavar="'K=2,3 N=1,2'",
+                        help="check sizes at these values instead of the document's")
+    parser.add_argument("--points", type=int, default=20,
+                        help="random points per size combination (default 20)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 also when a step is unknown or unparsed")
+    parser.add_argument("--quiet", action="store_true", help="print only the summaries")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT["ok"] if exit_.code == 0 else EXIT["input"]
+    if args.points < 1 or args.points > 1000:
+        print("--points must be between 1 and 1000", file=err)
+        return EXIT["input"]
+    if args.seed < 0:
+        print("--seed must be a non-negative integer", file=err)
+        return EXIT["input"]
+    files, missing = discover(args.paths)
+    for problem in missing:
+        print(problem, file=err)
+    if not files and not missing:
+        print("no .yaml, .tex or .md files found", file=err)
+        return EXIT["input"]
+    options = Options(seed=args.seed, sizes=args.sizes, points=args.points)
+    results = _check_all(files, options, err)
+    for result in results:
+        _print_document(result, out, args.quiet)
+    info = versions()
+    if args.json:
+        from verify.jsonout import write_json
+        write_json(args.json, results, info)
+    if args.report:
+        _write_reports(results, args.report, info, err)
+    return _exit_code(results, bool(missing), args.strict)
+
+
+def _check_all(files: list[Path], options: Options, err: TextIO) -> list[DocumentResult]:
+    results = []
+    show = err.isatty()
+    started = time.perf_counter()
+    for number, path in enumerate(files, 1):
+        if show:
+            err.write(f"\r[{number}/{len(files)}] {path} ({time.perf_counter() - started:.0f}s)"
+                      "\x1b[K")
+            err.flush()
+        try:
+            results.append(check_path(path, options))
+        except RecursionError as error:
+            results.append(document_error(path, error))
+        except Exception as error:  # noqa: BLE001 - reported as an input error, never a pass
+            results.append(document_error(path, error))
+    if show:
+        err.write("\r\x1b[K")
+    return results
+
+
+def _print_step(step: StepVerdict, out: TextIO, indent: str = "") -> None:
+    label = f" ({step.label})" if step.label else ""
+    print(f"{indent}{step.location.path}:{step.location.line}{label}: {step.status.value} "
+          f"— {step.message}", file=out)
+    if step.diagnosis:
+        print(f"{indent}    diagnosis: {step.diagnosis}", file=out)
+    for sub in step.subclaims:
+        _print_step(sub, out, indent + "    ")
+
+
+def _print_document(result: DocumentResult, out: TextIO, quiet: bool) -> None:
+    if not quiet:
+        for problem in result.problems:
+            print(f"{problem}", file=out)
+        for chain in result.chains:
+            for step in chain.steps:
+                _print_step(step, out)
+            if chain.summary:
+                print(f"    chain {chain.name!r}: {chain.summary}", file=out)
+    counts = result.counts()
+    parts = ", ".join(f"{counts[s]} {s.value}" for s in Status
+                      if counts[s] and s is not Status.START)
+    problems = f", {len(result.problems)} input error(s)" if result.problems else ""
+    print(f"== {result.path}: {parts or 'no steps'}{problems} "
+          f"(seed {result.seed}, {result.seconds:.1f}s)", file=out)
+
+
+def _write_reports(results: list[DocumentResult], folder: Path, info: dict[str, str],
+                   err: TextIO) -> None:
+    from verify.report.pdf import write_reports
+    folder.mkdir(parents=True, exist_ok=True)
+    for report in write_reports(results, folder, info):
+        message = getattr(report, "message", "")
+        if message:
+            print(message, file=err)
+
+
+def _exit_code(results: list[DocumentResult], missing: bool, strict: bool) -> int:
+    if missing or any(r.problems for r in results):
+        return EXIT["input"]
+    statuses = {s.status for r in results for s in r.all_steps()} | {
+        sub.status for r in results for s in r.all_steps() for sub in s.subclaims}
+    if Status.REFUTED in statuses:
+        return EXIT["refuted"]
+    if strict and statuses & {Status.UNKNOWN, Status.UNPARSED}:
+        return EXIT["refuted"]
+    return EXIT["ok"]

@@ -1,0 +1,226 @@
+"""Compiling a report to PDF, locked down, and writing a set of reports.
+
+The .tex embeds only whitelisted mathematics (:mod:`verify.report.sanitize`), but the compile is
+locked down all the same, as a second line of defence:
+
+* ``pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error``, stdin closed, so
+  neither ``\\write18`` nor ``\\input|"cmd"`` runs anything and ``\\read`` cannot wait;
+* ``openin_any=p`` and ``openout_any=p`` (kpathsea's *paranoid* mode: no absolute paths, no
+  ``..``, no dot files, for reading and for writing), ``shell_escape=f``;
+* a private, fresh build directory (``TEXMFOUTPUT``), so nothing else that sits beside the
+  report (a ``.sty`` of the same name as a package, a ``latexmkrc``) is ever read; only the
+  PDF is moved out of it;
+* a wall-clock timeout (the whole process group is killed), a memory limit, a CPU limit and a
+  limit on the size of any file written (``setrlimit`` in the child).
+
+``latexmk`` is not used: it reads and runs Perl from ``latexmkrc`` files in the working
+directory, and one run is enough for a report with no cross references.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from verify.report.tex import STEP_MARKER, collect_versions, render_document
+from verify.verdict import DocumentResult
+
+ENGINE = "pdflatex"
+MEMORY_LIMIT = 1 << 30                # bytes of address space for the engine
+FILE_LIMIT = 64 << 20                 # bytes of any one file it writes
+MAX_RETRIES = 8                       # steps typeset verbatim one by one before giving up
+INSTALL_HINT = ("no LaTeX engine (pdflatex) found: run scripts/setup-tex.sh, or as root "
+                "`apt-get install --no-install-recommends latexmk texlive-latex-base "
+                "texlive-latex-recommended texlive-fonts-recommended lmodern`, then compile "
+                "the .tex again")
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    ok: bool
+    pdf_path: Path | None
+    message: str
+    log_excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """One document's report: the .tex always, the .pdf when it compiled."""
+
+    document: str
+    tex_path: Path
+    pdf_path: Path | None
+    message: str
+    verbatim: Mapping[str, str] = field(default_factory=dict)  # steps shown as written after
+    #                                                              a TeX error, and why
+
+
+def engine_available() -> bool:
+    return shutil.which(ENGINE) is not None
+
+
+def compile_pdf(tex_path: Path, timeout: float = 60) -> CompileResult:
+    """Compile ``tex_path`` into ``<stem>.pdf`` beside it, locked down (see the module doc)."""
+    engine = shutil.which(ENGINE)
+    if engine is None:
+        return CompileResult(False, None, INSTALL_HINT)
+    tex_path = tex_path.resolve()
+    with tempfile.TemporaryDirectory(prefix="verify-tex-") as build_name:
+        build = Path(build_name)
+        source = build / "report.tex"
+        shutil.copyfile(tex_path, source)
+        outcome = _run(engine, source, timeout)
+        if outcome is not None:
+            return CompileResult(False, None, outcome, _log_excerpt(build / "report.log"))
+        built = build / "report.pdf"
+        log = _log_excerpt(build / "report.log")
+        if not built.is_file():
+            return CompileResult(False, None, "pdflatex produced no PDF", log)
+        target = tex_path.with_suffix(".pdf")
+        shutil.move(built, target)
+        return CompileResult(True, target, f"wrote {target}", log)
+
+
+def _run(engine: str, source: Path, timeout: float) -> str | None:
+    """Run the engine in ``source``'s directory; None on success, else what went wrong."""
+    command = [engine, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
+               "-file-line-error", source.name]
+    start = time.monotonic()
+    with subprocess.Popen(command, cwd=source.parent, env=_environment(source.parent),
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, preexec_fn=_limits(timeout),
+                          start_new_session=True) as process:
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)   # the engine and anything it started
+            process.communicate()
+            return f"pdflatex did not finish within {timeout:g} s and was stopped"
+    if process.returncode != 0:
+        error = _first_error(source.with_suffix(".log"), output.decode(errors="replace"))
+        return f"pdflatex failed ({time.monotonic() - start:.1f} s): {error}"
+    return None
+
+
+def _environment(build: Path) -> dict[str, str]:
+    """The caller's environment with file access and shell escape locked down."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXMF", "openin_any",
+                                                                     "openout_any", "shell_"))}
+    env.update(openin_any="p", openout_any="p", shell_escape="f", shell_escape_commands="",
+               TEXMFOUTPUT=str(build), TEXMFVAR=str(build / ".texmf-var"),
+               max_print_line="200")
+    return env
+
+
+def _limits(timeout: float) -> Callable[[], None]:
+    """A preexec_fn setting the child's resource limits (CPU time backs the wall clock)."""
+    cpu = int(timeout) + 5
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return apply
+
+
+_ERROR_LINE = re.compile(r"^(?:\./)?report\.tex:(\d+): (.*)$|^! (.*)$", re.M)
+
+
+def _first_error(log_path: Path, output: str) -> str:
+    text = log_path.read_text(errors="replace") if log_path.is_file() else output
+    match = _ERROR_LINE.search(text)
+    if match is None:
+        return "see the log"
+    if match.group(1):
+        return f"line {match.group(1)}: {match.group(2)}"
+    return match.group(3)
+
+
+def _log_excerpt(log_path: Path, lines: int = 20) -> str:
+    """The log from the first error on (or its last lines when there is none)."""
+    if not log_path.is_file():
+        return ""
+    text = log_path.read_text(errors="replace").splitlines()
+    first = next((n for n, line in enumerate(text) if _ERROR_LINE.match(line)), None)
+    chosen = text[first:first + lines] if first is not None else text[-lines:]
+    return "\n".join(chosen)
+
+
+def error_step(tex: str, result: CompileResult) -> str | None:
+    """The step whose mathematics the first TeX error is on, from the ``% step=`` marker that
+    ends that line of ``tex``; None if the error is elsewhere."""
+    match = re.search(r"line (\d+):", result.message)
+    if match is None:
+        return None
+    lines = tex.splitlines()
+    number = int(match.group(1))
+    if not 1 <= number <= len(lines):
+        return None
+    line = lines[number - 1]
+    marker = line.rfind(STEP_MARKER)
+    return line[marker + len(STEP_MARKER):].strip() if marker >= 0 else None
+
+
+def write_reports(results: Iterable[DocumentResult], out_dir: Path,
+                  versions: Mapping[str, str] | None = None, date: str | None = None,
+                  timeout: float = 60) -> list[ReportFile]:
+    """Write ``<stem>.tex`` and, when an engine is present, ``<stem>.pdf`` for each document.
+
+    A step whose mathematics TeX rejects although the whitelist passed it is typeset verbatim
+    and the report compiled again; after ``MAX_RETRIES`` such steps every step is shown
+    verbatim, which always compiles."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    merged = collect_versions(versions)
+    reports = []
+    used: set[str] = set()
+    for result in results:
+        tex_path = out_dir / f"{_stem(result.path, used)}.tex"
+        reports.append(_write_one(result, tex_path, merged, date, timeout))
+    return reports
+
+
+def _write_one(result: DocumentResult, tex_path: Path, versions: Mapping[str, str],
+               date: str | None, timeout: float) -> ReportFile:
+    forced: dict[str, str] = {}
+    while True:
+        tex = render_document(result, versions, date, verbatim=forced)
+        tex_path.write_text(tex, encoding="utf-8")
+        if not engine_available():
+            return ReportFile(result.path, tex_path, None, INSTALL_HINT, forced)
+        compiled = compile_pdf(tex_path, timeout)
+        if compiled.ok:
+            return ReportFile(result.path, tex_path, compiled.pdf_path, compiled.message, forced)
+        step = error_step(tex, compiled)
+        if step is None or step in forced or len(forced) >= MAX_RETRIES:
+            break
+        forced[step] = f"LaTeX could not typeset it ({_short(compiled.message)})"
+    # The last resort: every step verbatim, which escapes everything and always compiles.
+    forced = {"*": f"an earlier compile failed ({_short(compiled.message)})"}
+    tex_path.write_text(render_document(result, versions, date, verbatim=forced),
+                        encoding="utf-8")
+    last = compile_pdf(tex_path, timeout)
+    return ReportFile(result.path, tex_path, last.pdf_path, last.message, forced)
+
+
+def _short(message: str) -> str:
+    return message.split(": ", 2)[-1][:120]
+
+
+def _stem(path: str, used: set[str]) -> str:
+    """A safe, unique file stem for a document: letters, digits, ``._-`` only."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(path).stem).strip("._") or "report"
+    stem, number = base, 2
+    while stem in used:
+        stem, number = f"{base}-{number}", number + 1
+    used.add(stem)
+    return stem
