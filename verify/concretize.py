@@ -36,6 +36,41 @@ class CDeriv(Function):
     nargs = 3
 
 
+class InvEntry(Function):
+    """Entry (r, c), 0-based, of the inverse of the ``size`` x ``size`` matrix whose entries
+    (row-major) are the first argument."""
+
+    nargs = 4
+
+    @classmethod
+    def eval(cls, entries: sp.Tuple, size: sp.Integer, r: sp.Integer,  # type: ignore[override]
+             c: sp.Integer) -> sp.Expr | None:
+        if all(e.is_Rational for e in entries):  # a numeric matrix: invert it exactly
+            n = int(size)
+            matrix = sp.Matrix(n, n, list(entries))
+            if matrix.det() == 0:
+                return sp.nan
+            return matrix.inv()[int(r), int(c)]  # type: ignore[no-any-return]
+        return None
+
+    def _eval_derivative(self, symbol: sp.Symbol) -> sp.Expr:
+        entries, size, r, c = self.args
+        n = int(size)
+        total = sp.Integer(0)
+        for k in range(n):
+            for m in range(n):
+                d_entry = sp.diff(entries[k * n + m], symbol)
+                if d_entry != 0:
+                    total += -InvEntry(entries, size, r, sp.Integer(k)) * d_entry * \
+                        InvEntry(entries, size, sp.Integer(m), c)
+        return total
+
+    def inverse_matrix(self) -> sp.ImmutableMatrix:
+        entries, size, _, _ = self.args
+        n = int(size)
+        return sp.ImmutableMatrix(n, n, list(entries))
+
+
 @dataclass(frozen=True)
 class LabelGroup:
     """Label variables of which exactly one is 1: a one-hot row or a categorical label."""
@@ -152,15 +187,19 @@ class Concretizer:
         raise BindError(f"cannot give a value to {type(node).__name__} ({node})")
 
     def _inverse(self, matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
-        """Adjugate over determinant, memoized.  SymPy's ``inv`` first proves the matrix
-        invertible, which costs seconds for a 3x3 of symbols; a singular matrix shows up as a
-        non-finite value at the random points instead."""
+        """The inverse as a matrix of ``InvEntry`` nodes, not as adjugate over determinant:
+        the explicit rational functions of a 3x3 of symbols make every later derivative and
+        exact test slow.  Each entry is an opaque function of the matrix's entries; SymPy
+        differentiates it by the rule d(A^-1) = -A^-1 dA A^-1, the numeric engine computes
+        the inverse, and the exact test treats it as an atom (sound: equal atoms are equal)."""
         key = sp.ImmutableMatrix(matrix)
         cached = self._inverses.get(key)
         if cached is None:
-            determinant = key.det(method="berkowitz")
+            size = key.rows
+            entries = sp.Tuple(*key)
             cached = self._inverses[key] = sp.ImmutableMatrix(
-                key.adjugate(method="berkowitz") / determinant)
+                size, size, [InvEntry(entries, sp.Integer(size), sp.Integer(r), sp.Integer(c))
+                             for r in range(size) for c in range(size)])
         return cached
 
     # ---- names ----------------------------------------------------------------------------
@@ -182,7 +221,11 @@ class Concretizer:
         definition = self.notation.definitions.get(name)
         if definition is not None:
             if definition.style == "constant":
-                return self._value(definition.body, {}, opaque)
+                # A constant's free index letters (J with a free k in its regularizer) take
+                # their values from where it is used, as a reader would read them.
+                inherited = {k: v for k, v in env.items()
+                             if k in self.notation.indices and isinstance(v, int)}
+                return self._value(definition.body, inherited, opaque)
             if definition.style == "indexed" and len(definition.params) == 1:
                 # The whole vector of a family defined per index: sigma(z, k) passes all z.
                 size = self._size_of_index(definition.params[0])
@@ -344,18 +387,36 @@ class Concretizer:
 
     def _piecewise(self, node: sp.Piecewise, env: dict[str, object],
                    opaque: dict[sp.Basic, Value]) -> Value:
+        """Cases decided by index values pick a branch; cases on a label (``y = k``) become
+        0/1 indicators: sum of value_i * [cond_i] * prod_{j<i} (1 - [cond_j])."""
+        total: Value = sp.Integer(0)
+        earlier_false: sp.Expr = sp.Integer(1)
         for value, condition in node.args:
             decided = self._condition(condition, env, opaque)
-            if decided:
-                return self._value(value, env, opaque)
-        raise BindError("no case of a 'cases' applies")
+            if decided is True:
+                return _add([total, _mul([earlier_false, self._value(value, env, opaque)])])
+            if decided is False:
+                continue
+            total = _add([total, _mul([earlier_false, decided,
+                                       self._value(value, env, opaque)])])
+            earlier_false = earlier_false * (1 - decided)
+        if earlier_false == 1 and total == 0:
+            raise BindError("no case of a 'cases' applies")
+        return total
 
     def _condition(self, condition: sp.Basic, env: dict[str, object],
-                   opaque: dict[sp.Basic, Value]) -> bool:
+                   opaque: dict[sp.Basic, Value]) -> bool | sp.Expr:
         if condition in (sp.true, True):
             return True
         if condition in (sp.false, False):
             return False
+        if isinstance(condition, (sp.Eq, sp.Ne)):
+            indicator = self._delta(sp.KroneckerDelta(condition.lhs, condition.rhs,
+                                                      evaluate=False), env, opaque)
+            if indicator.is_Integer:
+                equal = bool(indicator == 1)
+                return equal if isinstance(condition, sp.Eq) else not equal
+            return indicator if isinstance(condition, sp.Eq) else 1 - indicator
         if isinstance(condition, sp.core.relational.Relational):
             lhs = self._integer(condition.lhs, env, opaque, "a condition")
             rhs = self._integer(condition.rhs, env, opaque, "a condition")
@@ -522,13 +583,21 @@ def _partials(f: Value, stand_in: Value, at: Value) -> Value:
 
 
 def free_indices(node: sp.Basic, notation: Notation) -> set[str]:
-    """Index letters free in ``node`` (not bound by a Sum or a vec)."""
+    """Index letters free in ``node`` (not bound by a Sum or a vec), including those a
+    constant definition it uses leaves free."""
     found: set[str] = set()
+    expanding: set[str] = set()
 
     def walk(n: sp.Basic, bound: frozenset[str]) -> None:
         if isinstance(n, sp.Symbol):
             if n.name in notation.indices and n.name not in bound:
                 found.add(n.name)
+            definition = notation.definitions.get(n.name)
+            if definition is not None and definition.style == "constant" and \
+                    n.name not in expanding:
+                expanding.add(n.name)
+                walk(definition.body, bound)
+                expanding.discard(n.name)
             return
         if isinstance(n, (sp.Sum, sp.Product)):
             inner = bound | {str(limit[0]) for limit in n.limits}

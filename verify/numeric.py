@@ -27,7 +27,7 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 from jax import lax  # noqa: E402
 
-from verify.concretize import CDeriv, LabelGroup  # noqa: E402
+from verify.concretize import CDeriv, InvEntry, LabelGroup  # noqa: E402
 from verify.jaxpr_eval import eval_jaxpr  # noqa: E402
 from verify.symbolic import label_configs  # noqa: E402
 
@@ -141,6 +141,13 @@ class _Trace:
             return self._power(node)
         if isinstance(node, CDeriv):
             return self._derivative(node)
+        if isinstance(node, InvEntry):
+            entries, size, r, c = node.args
+            inverse = self.value(sp.Tuple(entries, size))
+            return inverse[int(r)][int(c)]
+        if isinstance(node, sp.Tuple):  # (entries, size): the inverse, as nested lists
+            entries, size = node.args
+            return _inverse([self.value(e) for e in entries], int(size))
         function = _FUNCTIONS.get(type(node))
         if function is not None:
             return function(*(self.value(a) for a in node.args))
@@ -169,6 +176,29 @@ class _Trace:
         def along(value: Any) -> Any:
             return _Trace(self.x, self.index, {**self.overrides, t: value}).value(function)
         return jax.grad(along)(jnp.asarray(self.value(at), dtype=jnp.float64))
+
+
+def _inverse(entries: list[Any], n: int) -> list[list[Any]]:
+    """Closed-form inverse by cofactors (only elementwise operations, so the traced program
+    stays cheap to interpret); n <= 3, which the size bounds guarantee for square matrices
+    in practice, else JAX's LU-based inverse."""
+    a = [entries[r * n:(r + 1) * n] for r in range(n)]
+    if n == 1:
+        return [[1.0 / a[0][0]]]
+    if n == 2:
+        det = a[0][0] * a[1][1] - a[0][1] * a[1][0]
+        return [[a[1][1] / det, -a[0][1] / det], [-a[1][0] / det, a[0][0] / det]]
+    if n == 3:
+        def cof(r: int, c: int) -> Any:
+            rows = [i for i in range(3) if i != r]
+            cols = [j for j in range(3) if j != c]
+            minor = a[rows[0]][cols[0]] * a[rows[1]][cols[1]] - \
+                a[rows[0]][cols[1]] * a[rows[1]][cols[0]]
+            return minor if (r + c) % 2 == 0 else -minor
+        det = a[0][0] * cof(0, 0) + a[0][1] * cof(0, 1) + a[0][2] * cof(0, 2)
+        return [[cof(c, r) / det for c in range(3)] for r in range(3)]
+    inverse = jnp.linalg.inv(jnp.stack([jnp.stack(row) for row in a]))
+    return [[inverse[r, c] for c in range(n)] for r in range(n)]
 
 
 def _reduce(operation: Callable[[Any, Any], Any], values: list[Any]) -> Any:

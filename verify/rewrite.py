@@ -210,8 +210,9 @@ class Rewriter:
         if entry.kind == "definition" and text[j:j + 1] == "(":
             raise LatexProblem(text[i:j + 1], f"{spelled} is not declared as a function "
                                "(declare its arguments, or spell the call in 'latex:')")
-        if entry.style == "indexed" and None in written and indices:
-            return Atom(self.slice(entry, written, token), 1), j
+        if entry.style == "indexed" and (None in written or not written) and \
+                entry.params == len(written or [None]):
+            return Atom(self.slice(entry, written or [None], token), 1), j
         expr, rank = self.meaning(entry, indices, token)
         transposed, inverse, power = self.superscripts(sups, token, rank)
         return Atom(expr, rank, transposed, inverse, power), j
@@ -230,16 +231,19 @@ class Rewriter:
         raise LatexProblem(token, f"subscript {item!r} is not a declared index letter")
 
     def slice(self, entry: Entry, written: list[sp.Expr | None], token: str) -> sp.Expr:
-        """``z_{i,1:K}`` of a definition ``z[i, k]``: the vector ``vec(z[i, k], (k, 1, K))``."""
+        """``z_{i,1:K}`` of a definition ``z[i, k]`` (or a bare ``z`` of ``z[k]``): the vector
+        ``vec(z[i, m], (m, 1, K))``, bound by the last declared index letter of that size."""
         params = self.context.notation.definitions[entry.name].params
         if len(written) != len(params) or written.count(None) != 1:
             raise LatexProblem(token, f"{entry.name!r} takes {len(params)} indices, one of "
-                               "them a whole range like 1:K")
+                               "them may be a whole range like 1:K")
         axis = written.index(None)
-        bound = E.index_symbol(params[axis])
         size = self.context.notation.indices.get(params[axis])
         if size is None:
             raise LatexProblem(token, f"the range of {params[axis]!r} is not declared")
+        letter = [name for name, over in self.context.notation.indices.items()
+                  if over == size][-1]
+        bound = E.index_symbol(letter)
         member = [bound if x is None else x for x in written]
         return E.VecOf(E.family(entry.name)[tuple(member)], bound, sp.Integer(1),
                        E.size_symbol(size))
@@ -256,9 +260,7 @@ class Rewriter:
             raise LatexProblem(token, f"{entry.name!r} takes {entry.max_indices} indices, "
                                f"got {len(indices)}")
         if not indices:
-            # A bare per-index definition (z of z_k) is its whole vector.
-            vector = entry.kind == "definition" and entry.style == "indexed"
-            return E.value_symbol(entry.name), 1 if vector else entry.shape
+            return E.value_symbol(entry.name), entry.shape
         rank = entry.shape - max(0, len(indices) - entry.family)
         return E.family(entry.name)[tuple(indices)], max(rank, 0)
 

@@ -171,12 +171,10 @@ def block_sides(body: str, offset: int, next_line_label: str | None) -> list[_Si
             row_sides[0] = _Side(row_sides[0].text, row_sides[0].offset, "")
         sides.extend(row_sides)
     label = block_label or next_line_label
-    if label and sides:
-        filled = [i for i, side in enumerate(sides) if side.text.strip()]
-        if filled and sides[filled[-1]].label is None:
-            i = filled[-1]
-            sides[i] = _Side(sides[i].text, sides[i].offset, sides[i].relation, f"({label})",
-                             sides[i].note)
+    if label:
+        # An equation number labels every side of its block (a = b (1): both are "(1)").
+        sides = [side if side.label else _Side(side.text, side.offset, side.relation,
+                                               f"({label})", side.note) for side in sides]
     return sides
 
 
@@ -226,9 +224,12 @@ def _row_sides(row: str, offset: int) -> list[_Side]:
         relation = ":=" if row.startswith(":=", position) else "="
         position += len(relation)
     filled = [i for i, side in enumerate(sides) if side.text.strip()]
-    if filled and (label or note):
+    if filled and note:   # the annotation justifies the row's last step
         i = filled[-1]
-        sides[i] = _Side(sides[i].text, sides[i].offset, sides[i].relation, label, note)
+        sides[i] = _Side(sides[i].text, sides[i].offset, sides[i].relation, None, note)
+    if label:             # the number labels the whole row
+        sides = [_Side(side.text, side.offset, side.relation, label, side.note)
+                 for side in sides]
     return sides
 
 

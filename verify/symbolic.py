@@ -245,8 +245,8 @@ class _ModP:
         if isinstance(node, sp.log):
             return self._log(node.args[0])
         # Anything else (sqrt, pi, abs, ...): an independent atom keyed by its arguments.
-        arg_values = tuple(tuple(self.value(a).tolist()) for a in node.args
-                           if isinstance(a, sp.Expr))
+        flat = [e for a in node.args for e in (a if isinstance(a, sp.Tuple) else (a,))]
+        arg_values = tuple(tuple(self.value(a).tolist()) for a in flat)
         return self.atom((type(node).__name__, getattr(node, "exp", None), arg_values))
 
     def divide_by(self, values: np.ndarray) -> np.ndarray:

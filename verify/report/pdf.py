@@ -7,14 +7,20 @@ locked down all the same, as a second line of defence:
   neither ``\\write18`` nor ``\\input|"cmd"`` runs anything and ``\\read`` cannot wait;
 * ``openin_any=p`` and ``openout_any=p`` (kpathsea's *paranoid* mode: no absolute paths, no
   ``..``, no dot files, for reading and for writing), ``shell_escape=f``;
+* pdfTeX's own file and PDF-action primitives (``\\pdfobj file``, ``\\pdfximage``,
+  ``\\pdffiledump``, ``\\pdfmapfile``, ``\\pdfcatalog``, ``\\pdfannot``... and
+  ``\\pdfprimitive``, which would reach the originals) are redefined to stop with an error
+  before the document is read: they open files without asking kpathsea (``\\pdfobj file
+  {/etc/passwd}`` embeds the file despite ``openin_any=p``), or put a launch or JavaScript
+  action into the PDF;
 * a private, fresh build directory (``TEXMFOUTPUT``), so nothing else that sits beside the
   report (a ``.sty`` of the same name as a package, a ``latexmkrc``) is ever read; only the
   PDF is moved out of it;
 * a wall-clock timeout (the whole process group is killed), a memory limit, a CPU limit and a
   limit on the size of any file written (``setrlimit`` in the child).
 
-``latexmk`` is not used: it reads and runs Perl from ``latexmkrc`` files in the working
-directory, and one run is enough for a report with no cross references.
+``latexmk`` is not needed: a report has no cross references, so one pdflatex run is enough (a
+second runs only when the log asks for it), and one program less reads configuration files.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ MEMORY_LIMIT = 1 << 30                # bytes of address space for the engine
 FILE_LIMIT = 64 << 20                 # bytes of any one file it writes
 MAX_RETRIES = 8                       # steps typeset verbatim one by one before giving up
 INSTALL_HINT = ("no LaTeX engine (pdflatex) found: run scripts/setup-tex.sh, or as root "
-                "`apt-get install --no-install-recommends latexmk texlive-latex-base "
+                "`apt-get install --no-install-recommends texlive-latex-base "
                 "texlive-latex-recommended texlive-fonts-recommended lmodern`, then compile "
                 "the .tex again")
 
@@ -74,11 +80,15 @@ def compile_pdf(tex_path: Path, timeout: float = 60) -> CompileResult:
     if engine is None:
         return CompileResult(False, None, INSTALL_HINT)
     tex_path = tex_path.resolve()
+    if not tex_path.is_file():
+        return CompileResult(False, None, f"no such file: {tex_path}")
     with tempfile.TemporaryDirectory(prefix="verify-tex-") as build_name:
         build = Path(build_name)
         source = build / "report.tex"
         shutil.copyfile(tex_path, source)
         outcome = _run(engine, source, timeout)
+        if outcome is None and _wants_rerun(build / "report.log"):
+            outcome = _run(engine, source, timeout)     # references settle on a second run
         if outcome is not None:
             return CompileResult(False, None, outcome, _log_excerpt(build / "report.log"))
         built = build / "report.pdf"
@@ -90,10 +100,24 @@ def compile_pdf(tex_path: Path, timeout: float = 60) -> CompileResult:
         return CompileResult(True, target, f"wrote {target}", log)
 
 
+# Read from files without kpathsea's openin_any check, or write actions into the PDF.
+DISABLED_PRIMITIVES = ("pdfobj", "pdfximage", "pdfrefximage", "pdffiledump", "pdfmdfivesum",
+                       "pdffilesize", "pdffilemoddate", "pdfmapfile", "pdfmapline", "pdfcatalog",
+                       "pdfannot", "pdfnames", "pdfstartlink", "pdfoutline", "pdfdest",
+                       "pdfprimitive", "pdfinclusioncopyfonts", "pdfxform", "pdfrefobj")
+
+
+def _lockdown() -> str:
+    """TeX run before the document: each disabled primitive becomes an error naming it."""
+    return "".join(rf"\def\{name}{{\errmessage{{\string\{name}\space is disabled in reports}}}}"
+                   for name in DISABLED_PRIMITIVES)
+
+
 def _run(engine: str, source: Path, timeout: float) -> str | None:
     """Run the engine in ``source``'s directory; None on success, else what went wrong."""
     command = [engine, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-               "-file-line-error", source.name]
+               "-file-line-error", f"-jobname={source.stem}",
+               _lockdown() + rf"\input{{{source.name}}}"]
     start = time.monotonic()
     with subprocess.Popen(command, cwd=source.parent, env=_environment(source.parent),
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -131,6 +155,10 @@ def _limits(timeout: float) -> Callable[[], None]:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     return apply
+
+
+def _wants_rerun(log_path: Path) -> bool:
+    return log_path.is_file() and "Rerun to get" in log_path.read_text(errors="replace")
 
 
 _ERROR_LINE = re.compile(r"^(?:\./)?report\.tex:(\d+): (.*)$|^! (.*)$", re.M)

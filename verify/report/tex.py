@@ -68,6 +68,10 @@ _PREAMBLE = r"""\documentclass[10pt,a4paper]{article}
       \sbox{\eqbox}{\resizebox{\linewidth}{!}{\usebox{\eqbox}}}%
     \fi
   \fi
+  % A box cannot break across pages: one taller than most of a page is scaled to fit.
+  \ifdim\dimexpr\ht\eqbox+\dp\eqbox\relax>0.7\textheight
+    \sbox{\eqbox}{\resizebox*{!}{0.7\textheight}{\usebox{\eqbox}}}%
+  \fi
   \hfill\usebox{\eqbox}\hfill\null\par\smallskip}
 \newcommand{\stepcode}[1]{\par\smallskip
   \fcolorbox{codebg}{codebg}{\parbox{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}{%
@@ -332,7 +336,7 @@ def _checks_line(step: StepVerdict) -> str:
                      f"({record.seconds:.2f} s{cases})")
     deviation = step.evidence.max_deviation
     if deviation is not None:
-        parts.append(f"largest deviation ${_number(deviation)}$")
+        parts.append(f"largest deviation ${_number(deviation, 2)}$")
     return r"\par{\footnotesize\color{quiet}" + " \\textperiodcentered\\ ".join(parts) + r"}\par"
 
 
@@ -381,7 +385,7 @@ def _values_table(example: Counterexample, item: _Numbered) -> str:
         rf"& \textit{{{previous}}} & \textit{{{this}}} & \textit{{difference}} \\ \midrule",
         *rows,
         r"\end{tabular}}",
-        rf"\par{{\footnotesize\color{{quiet}}relative deviation ${_number(example.deviation)}$}}",
+        rf"\par{{\footnotesize\color{{quiet}}relative deviation ${_number(example.deviation, 3)}$}}",
     ])
 
 
@@ -407,13 +411,13 @@ def _natural(name: str) -> list[object]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
 
 
-def _number(value: float) -> str:
-    """A number as mathematics: 6 significant digits, powers of ten written out."""
+def _number(value: float, digits: int = 6) -> str:
+    """A number as mathematics: ``digits`` significant digits, powers of ten written out."""
     if math.isnan(value):
         return r"\text{NaN}"
     if math.isinf(value):
         return r"\infty" if value > 0 else r"-\infty"
-    text = f"{value:.6g}"
+    text = f"{value:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         return rf"{mantissa}\times 10^{{{int(exponent)}}}"

@@ -1,0 +1,88 @@
+"""The LaTeX/Markdown front end end to end: documents in, Documents out, never an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from verify import expr as E
+from verify.errors import Location
+from verify.frontend import read_latex_document
+from verify.notation import parse_notation
+
+DATA = Path(__file__).parent / "data" / "latex"
+EXAMPLES = Path(__file__).parent.parent / "examples" / "seeds"
+
+
+def test_tex_comment_header_and_environments() -> None:
+    doc = read_latex_document(DATA / "aligned.tex")
+    assert doc.problems == ()
+    assert [len(c.steps) for c in doc.chains] == [3, 2, 2, 2]
+    a = E.value_symbol("a")
+    assert [s.expr for s in doc.chains[0].steps] == [a, a, a]
+    assert doc.chains[0].steps[2].location == Location(str(DATA / "aligned.tex"), 14,
+                                                       "(eq:first)")
+
+
+def test_broken_document_reports_each_step_with_location() -> None:
+    doc = read_latex_document(DATA / "broken.md", display_path="broken.md")
+    steps = [s for c in doc.chains for s in c.steps]
+    assert [s.expr for s in steps] == [None, None, None]
+    problems = [s.problem or "" for s in steps]
+    # The unbalanced brace swallows the '=': the whole block is one unreadable step.
+    assert problems[0].startswith("broken.md:12: unbalanced LaTeX")
+    assert problems[1].startswith("broken.md:14: '\\b' of '\\boldsymbol' was eaten")
+    assert problems[2].startswith("broken.md:17: undeclared symbol q")
+
+
+def test_sidecar_and_base_notation() -> None:
+    base = parse_notation({"symbols": {"b": {}}}, Location("assignment.yaml"))
+    doc = read_latex_document(DATA / "sidecar.tex", base_notation=base)
+    assert doc.problems == ()
+    a, b = E.value_symbol("a"), E.value_symbol("b")
+    assert [s.expr for s in doc.chains[0].steps] == [a + b, a + b]
+    alone = read_latex_document(DATA / "sidecar.tex")
+    assert "undeclared symbol b" in (alone.chains[0].steps[0].problem or "")
+
+
+def test_missing_file_and_no_notation(tmp_path: Path) -> None:
+    missing = read_latex_document(tmp_path / "nope.md")
+    assert missing.chains == () and "cannot read" in missing.problems[0]
+    bare = tmp_path / "bare.md"
+    bare.write_text("$$x = y$$\n")
+    doc = read_latex_document(bare)
+    assert "no notation declared" in doc.problems[0]
+    assert doc.chains[0].steps[0].problem is not None
+
+
+def test_bad_front_matter_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text("---\nsymbols: [1, 2\n---\n$$a$$\n")
+    doc = read_latex_document(path)
+    assert any("malformed YAML" in p for p in doc.problems)
+
+
+def test_dots_pattern_document() -> None:
+    doc = read_latex_document(DATA / "plain.md")
+    first, second = doc.chains[0].steps
+    k, K = E.index_symbol("k"), E.size_symbol("K")
+    assert first.expr == sp.Sum(E.family("y")[k], (k, 1, K)) == second.expr
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("00[0-3]*.md")))
+def test_seed_origins_match_the_seed_lines(name: str) -> None:
+    doc = read_latex_document(EXAMPLES / name)
+    seed = (Path("/work/shared/seeds") / name.replace(".md", ".txt")).read_text().split("\n")
+    for chain in doc.chains:
+        for step in chain.steps:
+            assert step.origin is not None
+            assert step.latex.split("\n")[0][:20] in seed[step.origin.line - 1]
+
+
+def test_seed_004_garbage_is_reported_line_by_line() -> None:
+    doc = read_latex_document(EXAMPLES / "004_437e47ed1761f121.md")
+    unread = [s for c in doc.chains for s in c.steps if s.expr is None]
+    assert len(unread) >= 15
+    assert all(s.problem and s.location.line > 0 for s in unread)
