@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from verify.errors import Location
+from verify.report.clean import clean
 from verify.report.demo import demo_result
 from verify.report.pdf import compile_pdf, write_reports
-from verify.report.sanitize import check, clean
+from verify.report.sanitize import check
 from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"

@@ -13,9 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from verify.errors import Location
+from verify.report import clean as cleaning
 from verify.report import layout, sanitize
+from verify.report.clean import clean
 from verify.report.demo import ALIGNED, LONG_ROW, OCR_ROW, WIDE_ROW, demo_result
-from verify.report.sanitize import check, clean, escape_code, escape_text
+from verify.report.escape import escape_code, escape_text
+from verify.report.sanitize import check
 from verify.report.tex import STEP_MARKER, collect_versions, render_document
 from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
 
@@ -177,7 +180,7 @@ def test_ocr_damaged_seed_003_row_is_repaired_and_typeset() -> None:
     ("rac{1}{2}", r"\frac{1}{2}"), (r"\text{height} + weight", r"\text{height} + weight"),
 ])
 def test_escape_damage_repair(damaged: str, repaired: str) -> None:
-    assert sanitize.repair(damaged) == repaired
+    assert cleaning.repair(damaged) == repaired
 
 
 def test_clean_strips_delimiters_tags_and_renames_environments() -> None:

@@ -53,8 +53,9 @@ def _factor(failing: list[Case]) -> str:
     if all(abs(f - value) < 1e-6 for f, _ in factors):
         named = {-1.0: "the sign is flipped (after = -before)", 0.0: "the step drops "
                  "everything (after = 0)"}
-        if value in named:
-            return named[value] + "."
+        for known, words in named.items():
+            if abs(value - known) < 1e-6:
+                return words + "."
         return f"after = {_number(value)} x before: a constant factor {_number(value)} " \
                "was lost or added."
     for size in sorted({name for _, sizes in factors for name in sizes}):

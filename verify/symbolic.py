@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 import sympy as sp
 
-from verify.concretize import CDeriv, LabelGroup, Value
+from verify.concretize import CDeriv, InvEntry, LabelGroup, Value
 
 P = 2**31 - 1
 POINTS = 3
@@ -192,6 +192,7 @@ class _ModP:
         self.valid = np.ones(lanes, dtype=bool)
         self.memo: dict[sp.Basic, np.ndarray] = {}
         self.atoms: dict[tuple[object, ...], np.ndarray] = {}
+        self.inverses: dict[tuple[object, ...], list[list[np.ndarray]]] = {}
         self.steps = 0
 
     def random(self) -> np.ndarray:
@@ -240,6 +241,9 @@ class _ModP:
             exponent = int(node.exp)
             powered = _power(base, abs(exponent))
             return self.divide_by(powered) if exponent < 0 else powered
+        if isinstance(node, InvEntry):
+            entries, size, r, c = node.args
+            return self._inverse(entries, int(size))[int(r)][int(c)]
         if isinstance(node, sp.exp):
             return self._exp(node.args[0])
         if isinstance(node, sp.log):
@@ -248,6 +252,42 @@ class _ModP:
         flat = [e for a in node.args for e in (a if isinstance(a, sp.Tuple) else (a,))]
         arg_values = tuple(tuple(self.value(a).tolist()) for a in flat)
         return self.atom((type(node).__name__, getattr(node, "exp", None), arg_values))
+
+    def _inverse(self, entries: sp.Tuple, n: int) -> list[list[np.ndarray]]:
+        """The matrix inverse in exact modular arithmetic (cofactors over the determinant),
+        so identities such as inv(C) C = I are decided exactly."""
+        key = ("inverse", entries)
+        cached = self.inverses.get(key)
+        if cached is not None:
+            return cached
+        a = [[self.value(entries[r * n + c]) for c in range(n)] for r in range(n)]
+
+        def det(matrix: list[list[np.ndarray]]) -> np.ndarray:
+            size = len(matrix)
+            if size == 1:
+                return matrix[0][0]
+            total = np.zeros(self.lanes, dtype=np.int64)
+            for c in range(size):
+                minor = [row[:c] + row[c + 1:] for row in matrix[1:]]
+                term = (matrix[0][c] * det(minor)) % P
+                total = (total + term) % P if c % 2 == 0 else (total - term) % P
+            return total
+
+        if n > 4:
+            raise _Undefined  # cofactor expansion is for the small sizes checked here
+        inverse_det = self.divide_by(det(a))
+        result = []
+        for r in range(n):
+            row = []
+            for c in range(n):
+                minor = [line[:r] + line[r + 1:] for i, line in enumerate(a) if i != c]
+                cofactor = det(minor) if minor else np.ones(self.lanes, dtype=np.int64)
+                if (r + c) % 2:
+                    cofactor = (-cofactor) % P
+                row.append((cofactor * inverse_det) % P)
+            result.append(row)
+        self.inverses[key] = result
+        return result
 
     def divide_by(self, values: np.ndarray) -> np.ndarray:
         zero = values == 0

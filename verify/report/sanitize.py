@@ -1,163 +1,23 @@
-"""Turning untrusted LaTeX and text into something a report can embed safely.
+"""The whitelist: may a step's LaTeX be handed to TeX as mathematics?
 
-A step's LaTeX comes from a student's document: it may be damaged (an OCR or escape mishap ate
-``\\b`` from ``\\boldsymbol``) and it may be hostile (``\\input{/etc/passwd}``, ``\\write18``,
-``\\catcode``).  This module repairs the known damage, then decides with a *whitelist*: a step
-is typeset as mathematics only when every control sequence, environment and character in it is
-known to be harmless and its structure (braces, ``\\left``/``\\right``, environments, scripts)
-is balanced; anything else is typeset verbatim as escaped monospace text.  The whitelist is the
-first line of defence; the compiler's own restrictions (:mod:`verify.report.pdf`) are the second.
+A step's LaTeX comes from a student's document and may be hostile (``\\input{/etc/passwd}``,
+``\\write18``, ``\\catcode``).  A step is typeset as mathematics only when every control
+sequence, environment and character in it is known to be harmless and its structure (braces,
+``\\left``/``\\right``, environments, scripts, arguments) is sound; anything else is typeset
+verbatim as escaped monospace text (:mod:`verify.report.escape`).  The whitelist is the first
+line of defence; the compiler's own restrictions (:mod:`verify.report.pdf`) are the second.
+Known damage is repaired before the check (:mod:`verify.report.clean`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_MATH_CHARS = 4000     # longer "equations" are typeset verbatim: no real step is this long
 MAX_DEPTH = 40            # nesting of groups; TeX's own limits are far above, DoS is not
 
-# --- repairing known damage --------------------------------------------------------------------
-
-# A backslash escape read by a program as a control character (``\b`` -> backspace) leaves
-# either that character or nothing before the rest of the macro name.  Each entry: the control
-# character, the letter it replaced, and the macro names (without that letter) to restore.
-_ESCAPES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("\x07", "a", ("lpha", "pprox", "st")),
-    ("\x08", "b", ("oldsymbol", "eta", "ar", "egin", "ig", "igl", "igr", "inom", "ullet")),
-    ("\x0c", "f", ("rac", "orall")),
-    ("\n", "n", ("abla", "eq", "otin", "onumber")),
-    ("\r", "r", ("ight", "ho", "angle", "brace", "floor", "ceil", "Vert", "vert")),
-    ("\t", "t", ("ext", "heta", "imes", "ilde", "op", "au", "frac", "ag", "extbf")),
-    ("\x0b", "v", ("ec", "arepsilon", "arphi", "artheta", "dots", "ert")),
-)
-# Names that, with the escape character simply gone, are unambiguous enough to restore when
-# they stand alone (not after a letter or a backslash): "oldsymbol{" is never meant as written.
-_LOST = {"oldsymbol": "b", "rac": "f", "ight": "r", "egin": "b", "abla": "n", "imes": "t",
-         "heta": "t", "ilde": "t", "lpha": "a", "pprox": "a", "arepsilon": "v"}
-
-
-def _restore(letter: str) -> Callable[[re.Match[str]], str]:
-    return lambda match: "\\" + letter + match.group(1)
-
-
-def repair(latex: str) -> str:
-    """Undo the escape damage seen in the seeds (``oldsymbol{z}``, a line break before
-    ``ight)``, a form feed before ``rac{``); text that is not damaged comes back unchanged."""
-    for char, letter, names in _ESCAPES:
-        pattern = re.escape(char) + "(" + "|".join(sorted(names, key=len, reverse=True)) + \
-            r")(?![A-Za-z])"
-        latex = re.sub(pattern, _restore(letter), latex)
-    # Only at a boundary: "\text{height}" must stay as written.
-    lost = "|".join(sorted(_LOST, key=len, reverse=True))
-    return re.sub(r"(?<![A-Za-z\\])(" + lost + r")(?![A-Za-z])",
-                  lambda m: "\\" + _LOST[m.group(1)] + m.group(1), latex)
-
-
-# --- cleaning: what a document's equation carries that a report's display must not -------------
-
-_RENAMED_ENVS = {"split": "aligned", "align": "aligned", "align*": "aligned",
-                 "eqnarray": "aligned", "eqnarray*": "aligned", "flalign": "aligned",
-                 "flalign*": "aligned", "gather": "gathered", "gather*": "gathered",
-                 "multline": "gathered", "multline*": "gathered"}
-_DROPPED_ENVS = ("equation", "equation*", "displaymath", "math")
-_DIMENSION = re.compile(r"\s*-?(\d+\.?\d*|\.\d+)\s*(pt|em|ex|mm|cm|in|bp|mu)\s*")
-
-
-def clean(latex: str) -> str:
-    """The equation as a report can display it: damage repaired, delimiters, ``\\tag``,
-    ``\\label``, ``\\nonumber`` and outer equation environments removed, whole-document
-    environments renamed to their in-display forms, rows wrapped so they align."""
-    text = repair(latex).strip()
-    text = _strip_delimiters(text)
-    text = _remove_macro_with_arg(text, ("tag*", "tag", "label"))
-    text = re.sub(r"\\(nonumber|notag)(?![A-Za-z])", " ", text)
-    for name in _DROPPED_ENVS:
-        text = text.replace(f"\\begin{{{name}}}", " ").replace(f"\\end{{{name}}}", " ")
-    for old, new in _RENAMED_ENVS.items():
-        text = text.replace(f"\\begin{{{old}}}", f"\\begin{{{new}}}")
-        text = text.replace(f"\\end{{{old}}}", f"\\end{{{new}}}")
-    text = _fix_row_breaks(text)
-    # A blank line inside mathematics is a paragraph break, an error: one line only.
-    text = re.sub(r"\s+", " ", text).strip()
-    return _wrap_rows(text)
-
-
-def _strip_delimiters(text: str) -> str:
-    for opening, closing in (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$")):
-        if text.startswith(opening) and text.endswith(closing) and \
-                len(text) >= len(opening) + len(closing):
-            return text[len(opening):len(text) - len(closing)].strip()
-    return text
-
-
-def _remove_macro_with_arg(text: str, names: tuple[str, ...]) -> str:
-    """Remove ``\\name{...}`` (balanced braces) for each name."""
-    for name in names:
-        pattern = re.compile(re.escape("\\" + name) + r"\s*\{")
-        while (match := pattern.search(text)) is not None:
-            end = _group_end(text, match.end() - 1)
-            if end is None:
-                break          # unbalanced: leave it, the whitelist will refuse it
-            text = text[:match.start()] + " " + text[end:]
-    return text
-
-
-def _group_end(text: str, start: int) -> int | None:
-    """Index just past the group opening at ``text[start] == '{'``, or None if unbalanced."""
-    depth = 0
-    index = start
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        index += 1
-        if depth == 0:
-            return index
-    return None
-
-
-def _fix_row_breaks(text: str) -> str:
-    """``\\\\[4pt]`` keeps its spacing; ``\\\\ [a, b]`` (an interval opening a row) must not
-    be read as one, so it gets an empty group in between."""
-    def fix(match: re.Match[str]) -> str:
-        inside = match.group(1)
-        return match.group(0) if _DIMENSION.fullmatch(inside) else "\\\\{}[" + inside + "]"
-    return re.sub(r"\\\\\s*\[([^\]]*)\]", fix, text)
-
-
-def _wrap_rows(text: str) -> str:
-    """Rows or alignment marks outside any environment (a document's ``align`` body) need one."""
-    amp, rows = _top_level_marks(text)
-    if amp:
-        return "\\begin{aligned}" + text + "\\end{aligned}"
-    if rows:
-        return "\\begin{gathered}" + text + "\\end{gathered}"
-    return text
-
-
-def _top_level_marks(text: str) -> tuple[bool, bool]:
-    amp = rows = False
-    depth = 0
-    for kind, value in tokenize(text):
-        if kind == "word" and value in ("begin", "left"):
-            depth += 1
-        elif kind == "word" and value in ("end", "right"):
-            depth -= 1
-        elif kind == "char" and value in "{}":
-            depth += 1 if value == "{" else -1
-        elif depth == 0 and kind == "char" and value == "&":
-            amp = True
-        elif depth == 0 and kind == "symbol" and value == "\\":
-            rows = True
-    return amp, rows
-
-
-# --- the whitelist ------------------------------------------------------------------------------
 
 def words(text: str) -> frozenset[str]:
     """The whitespace-separated words of ``text``: long name lists read better as prose."""
@@ -515,60 +375,3 @@ def _braced_name(tokens: list[Token], index: int) -> tuple[str | None, int]:
         name.append(value)
         index += 1
     return "".join(name), index + 1
-
-
-# --- escaping text ------------------------------------------------------------------------------
-
-_TEXT_ESCAPES = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%",
-    "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
-    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", '"': r"\textquotedbl{}",
-    "\n": " ", "\t": " ",
-    "\u2013": "--", "\u2014": "---", "\u2018": "`", "\u2019": "'", "\u201c": "``",
-    "\u201d": "''", "\u2026": r"\ldots{}", "\u2212": "-", "\u00d7": r"\texttimes{}",
-    "\u00b7": r"\textperiodcentered{}", "\u00a0": "~",
-}
-_MATH_GLYPHS = {
-    "\u2260": r"\neq", "\u2264": r"\leq", "\u2265": r"\geq", "\u2192": r"\to",
-    "\u2248": r"\approx", "\u221e": r"\infty", "\u2202": r"\partial", "\u2207": r"\nabla",
-    "\u2211": r"\sum", "\u2208": r"\in", "\u00b1": r"\pm", "\u2261": r"\equiv",
-}
-_GREEK_LETTERS = {unicodedata.lookup(f"GREEK SMALL LETTER {name.upper()}"): "\\" + name
-                  for name in words("alpha beta gamma delta epsilon zeta eta theta iota kappa "
-                                    "lamda mu nu xi pi rho sigma tau upsilon phi chi psi omega")}
-_GREEK_LETTERS["\u03bb"] = r"\lambda"
-
-
-def escape_text(text: str) -> str:
-    """``text`` as LaTeX that prints it literally, whatever it contains.  Characters the
-    report's fonts cannot print appear as their code point, ``[U+2603]``."""
-    return "".join(_escape_char(char) for char in text)
-
-
-def _escape_char(char: str) -> str:
-    if char in _TEXT_ESCAPES:
-        return _TEXT_ESCAPES[char]
-    if char.isascii():
-        return char if char.isprintable() else f"[U+{ord(char):04X}]"
-    if char in _MATH_GLYPHS:
-        return f"${_MATH_GLYPHS[char]}$"
-    if char in _GREEK_LETTERS:
-        return f"${_GREEK_LETTERS[char]}$"
-    # Latin-1 letters are set up by LaTeX's UTF-8 input and the T1 fonts; nothing else is sure.
-    if "\u00c0" <= char <= "\u00ff" and unicodedata.category(char).startswith("L"):
-        return char
-    return f"[U+{ord(char):04X}]"
-
-
-def escape_code(text: str) -> str:
-    """``text`` for a monospace paragraph: escaped, with line-break opportunities after
-    operators and closing brackets so that long LaTeX or SymPy text wraps."""
-    pieces: list[str] = []
-    run = 0
-    for char in text:
-        pieces.append(r"\textbackslash{}" if char == "\\" else _escape_char(char))
-        run = 0 if char == " " else run + 1
-        if char in ",+-*=)}]/" or run >= 30:
-            pieces.append(r"\allowbreak{}")
-            run = 0
-    return "".join(pieces)

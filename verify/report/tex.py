@@ -18,8 +18,10 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from verify.report.clean import clean
+from verify.report.escape import escape_code, escape_text
 from verify.report.layout import broken
-from verify.report.sanitize import GREEK, check, clean, escape_code, escape_text
+from verify.report.sanitize import GREEK, check
 from verify.verdict import ChainResult, Counterexample, DocumentResult, Status, StepVerdict
 
 STEP_MARKER = "% step="          # ends the line that typesets a step's mathematics
@@ -385,7 +387,8 @@ def _values_table(example: Counterexample, item: _Numbered) -> str:
         rf"& \textit{{{previous}}} & \textit{{{this}}} & \textit{{difference}} \\ \midrule",
         *rows,
         r"\end{tabular}}",
-        rf"\par{{\footnotesize\color{{quiet}}relative deviation ${_number(example.deviation, 3)}$}}",
+        rf"\par{{\footnotesize\color{{quiet}}relative deviation "
+        rf"${_number(example.deviation, 3)}$}}",
     ])
 
 
@@ -413,6 +416,7 @@ def _natural(name: str) -> list[object]:
 
 def _number(value: float, digits: int = 6) -> str:
     """A number as mathematics: ``digits`` significant digits, powers of ten written out."""
+    value = float(value)          # a NumPy or SymPy number prints its own way otherwise
     if math.isnan(value):
         return r"\text{NaN}"
     if math.isinf(value):

@@ -1,0 +1,252 @@
+"""The verdict cache: a verdict computed once is reused wherever the same question comes back.
+
+Two kinds of entries live in one SQLite table, both stored as JSON (never pickle):
+
+``document``
+    A whole :class:`~verify.verdict.DocumentResult`, keyed by :func:`document_key`: a hash of
+    the document as read (every step's bound SymPy ``srepr``, its LaTeX, line, label and note;
+    every chain's ``where`` conditions; the notation's canonical dump, which holds the sizes),
+    the seed, the points and :data:`verify.CHECKER_VERSION`.  The runner looks it up before it
+    checks a document (a re-run of an unchanged document costs only its reading).
+``claim``
+    One claim's :class:`~verify.combine.Judgement`, keyed by :func:`claim_key`: the reference
+    step's and this step's bound ``srepr``, the chain's ``where`` conditions, the notation
+    dump, the seed, the points and the checker version.  Nothing about where the claim stands
+    (file, line) enters the key, so identical steps across a class are checked once
+    (:func:`judge_claims`).
+
+Every key includes the checker version, and opening a cache deletes the entries of any other
+version, so a changed checker never serves an old verdict.  The cache is only an
+optimisation: a damaged entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from verify import CHECKER_VERSION
+from verify.check import Claim, DocumentChecker
+from verify.combine import Judgement, judge
+from verify.model import Chain, Document, Step
+from verify.notation import Notation
+from verify.serialize import (
+    SerializeError,
+    dumps,
+    judgement_data,
+    judgement_from_data,
+    loads,
+    result_data,
+    result_from_data,
+)
+from verify.verdict import DocumentResult
+
+ENVIRONMENT = "DERIVATION_VERIFY_CACHE"
+FILE_NAME = "verdicts.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS verdicts (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    checker TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created REAL NOT NULL
+)"""
+
+
+def default_path() -> Path:
+    """``$DERIVATION_VERIFY_CACHE``, else the user's cache directory."""
+    configured = os.environ.get(ENVIRONMENT)
+    if configured:
+        return Path(configured)
+    import platformdirs
+    return platformdirs.user_cache_path("derivation-verify") / FILE_NAME
+
+
+# ---- keys ---------------------------------------------------------------------------------
+def _digest(kind: str, parts: Iterable[str]) -> str:
+    """sha256 over length-prefixed parts, so no two different part lists collide by joining."""
+    hasher = hashlib.sha256(f"{kind}\0{CHECKER_VERSION}\0".encode())
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        hasher.update(f"{len(data)}:".encode())
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def _srepr(node: sp.Basic | None) -> str:
+    return "" if node is None else sp.srepr(node)
+
+
+def notation_dump(notation: Notation) -> str:
+    """A canonical text of everything in a notation that can change a verdict."""
+    data = {
+        "sizes": {name: list(values) for name, values in sorted(notation.sizes.items())},
+        "indices": dict(sorted(notation.indices.items())),
+        "symbols": {name: [list(s.family), list(s.shape), s.kind, s.classes]
+                    for name, s in sorted(notation.symbols.items())},
+        "definitions": {name: [d.style, list(d.params), _srepr(d.body)]
+                        for name, d in sorted(notation.definitions.items())},
+        "assumptions": list(notation.assumptions),
+    }
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+def claim_key(claim: Claim, diagnose: bool, seed: int, points: int) -> str:
+    """The key of one claim's judgement; ``diagnose``: judged against its reference step
+    (a step claim, whose refutation gets a diagnosis) rather than alone (a sub-claim, ends)."""
+    return _digest("claim", [_srepr(claim.before), _srepr(claim.after),
+                             *(_srepr(w) for w in claim.where), notation_dump(claim.notation),
+                             str(seed), str(points), str(diagnose)])
+
+
+def _step_parts(step: Step) -> list[str]:
+    parts = [str(step.location.line), step.location.label or "", step.latex, _srepr(step.expr),
+             step.problem or "", step.note, str(step.origin or "")]
+    for sub in step.subclaims:
+        parts += [sub.latex, _srepr(sub.lhs), _srepr(sub.rhs), sub.problem or ""]
+    return [str(len(step.subclaims)), *parts]
+
+
+def _chain_parts(chain: Chain) -> list[str]:
+    parts = [chain.name, chain.note, notation_dump(chain.notation) if chain.notation else "",
+             *(_srepr(w) for w in chain.where), "|", *chain.where_text, "|"]
+    for step in chain.steps:
+        parts += _step_parts(step)
+    return [str(len(chain.steps)), *parts]
+
+
+def document_key(document: Document, seed: int, points: int,
+                 sizes: Mapping[str, Sequence[int]] | None) -> str:
+    """The key of a whole document's result (its path included: results name their file)."""
+    parts = [document.path, document.title, document.source, notation_dump(document.notation),
+             json.dumps({k: list(v) for k, v in sorted((sizes or {}).items())}),
+             str(seed), str(points), *document.problems, "|", str(len(document.chains))]
+    for chain in document.chains:
+        parts += _chain_parts(chain)
+    return _digest("document", parts)
+
+
+# ---- storage ------------------------------------------------------------------------------
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    writes: int = 0
+
+
+@dataclass
+class VerdictCache:
+    """One SQLite file; safe to share between processes (WAL journal, busy timeout)."""
+
+    path: Path
+    checker: str = CHECKER_VERSION
+    stats: CacheStats = field(default_factory=CacheStats)
+    _db: sqlite3.Connection | None = None
+
+    def __post_init__(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+        # A changed checker invalidates every older verdict: they are not reused, so drop them.
+        self._db.execute("DELETE FROM verdicts WHERE checker != ?", (self.checker,))
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise sqlite3.ProgrammingError("the cache is closed")
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> VerdictCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _get(self, kind: str, key: str) -> Any | None:
+        row = self.db.execute("SELECT payload FROM verdicts WHERE key = ? AND kind = ? AND "
+                              "checker = ?", (key, kind, self.checker)).fetchone()
+        if row is None:
+            self.stats.misses += 1
+            return None
+        try:
+            data = loads(row[0])
+        except SerializeError:
+            self.stats.misses += 1
+            return None
+        self.stats.hits += 1
+        return data
+
+    def _put(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?)",
+                        (key, kind, self.checker, dumps(data), time.time()))
+        self.stats.writes += 1
+
+    def get_result(self, key: str) -> DocumentResult | None:
+        data = self._get("document", key)
+        try:
+            return None if data is None else result_from_data(data)
+        except SerializeError:
+            return None
+
+    def put_result(self, key: str, result: DocumentResult) -> None:
+        self._put("document", key, result_data(result))
+
+    def get_judgement(self, key: str) -> Judgement | None:
+        data = self._get("claim", key)
+        try:
+            return None if data is None else judgement_from_data(data)
+        except SerializeError:
+            return None
+
+    def put_judgement(self, key: str, judgement: Judgement) -> None:
+        self._put("claim", key, judgement_data(judgement))
+
+    def count(self, kind: str | None = None) -> int:
+        query = "SELECT COUNT(*) FROM verdicts" + (" WHERE kind = ?" if kind else "")
+        return int(self.db.execute(query, (kind,) if kind else ()).fetchone()[0])
+
+
+def open_cache(path: Path | None) -> VerdictCache:
+    return VerdictCache(path or default_path())
+
+
+# ---- claim level --------------------------------------------------------------------------
+def judge_claims(claims: Sequence[tuple[Claim, bool]], checker: DocumentChecker,
+                 cache: VerdictCache | None) -> dict[str, Judgement]:
+    """Every claim's judgement by its ``key``: from the cache where it is there, else checked
+    (all misses in one :meth:`DocumentChecker.run`, so numeric batching is kept) and stored.
+    Each claim comes with ``diagnose``: judged against its reference (``claim.before``)."""
+    seed, points = checker.seed, checker.points
+    keys = {claim.key: claim_key(claim, diagnose, seed, points) for claim, diagnose in claims}
+    judgements: dict[str, Judgement] = {}
+    if cache is not None:
+        for claim, _ in claims:
+            found = cache.get_judgement(keys[claim.key])
+            if found is not None:
+                judgements[claim.key] = found
+    missing = [(claim, diagnose) for claim, diagnose in claims if claim.key not in judgements]
+    outcomes = checker.run([claim for claim, _ in missing])
+    for claim, diagnose in missing:
+        judgement = judge(outcomes[claim.key], seed, points,
+                          claim.before if diagnose else None)
+        judgements[claim.key] = judgement
+        # A symbolic timeout depends on the machine's load, not on the claim: not reusable.
+        if cache is not None and not outcomes[claim.key].timed_out:
+            cache.put_judgement(keys[claim.key], judgement)
+    return judgements
