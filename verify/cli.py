@@ -115,7 +115,7 @@ def _check_all(files: list[Path], options: Options, err: TextIO) -> list[Documen
             results.append(check_path(path, options))
         except RecursionError as error:
             results.append(document_error(path, error))
-        except Exception as error:  # noqa: BLE001 - reported as an input error, never a pass
+        except Exception as error:
             results.append(document_error(path, error))
     if show:
         err.write("\r\x1b[K")

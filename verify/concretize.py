@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import sympy as sp
 from sympy.core.function import AppliedUndef, Function
@@ -26,17 +27,17 @@ from verify import expr as E
 from verify.errors import BindError
 from verify.notation import Notation, SymbolDecl
 
-Value = sp.Expr | sp.ImmutableMatrix
-Env = Mapping[str, object]  # name -> int (index value) or Value (definition parameter)
+Value: TypeAlias = sp.Expr | sp.ImmutableMatrix
+Env: TypeAlias = Mapping[str, object]  # name -> int (index value) or Value (definition parameter)
 
 
-class CDeriv(Function):
+class CDeriv(Function):  # type: ignore[misc]
     """Concrete partial derivative: ``d f / d t`` at ``t = at`` (all scalar)."""
 
     nargs = 3
 
 
-class InvEntry(Function):
+class InvEntry(Function):  # type: ignore[misc]
     """Entry (r, c), 0-based, of the inverse of the ``size`` x ``size`` matrix whose entries
     (row-major) are the first argument."""
 
@@ -223,7 +224,7 @@ class Concretizer:
             if definition.style == "constant":
                 # A constant's free index letters (J with a free k in its regularizer) take
                 # their values from where it is used, as a reader would read them.
-                inherited = {k: v for k, v in env.items()
+                inherited: dict[str, object] = {k: v for k, v in env.items()
                              if k in self.notation.indices and isinstance(v, int)}
                 return self._value(definition.body, inherited, opaque)
             if definition.style == "indexed" and len(definition.params) == 1:
@@ -232,7 +233,8 @@ class Concretizer:
                 return sp.ImmutableMatrix([
                     _scalar(self._value(E.family(name)[m], env, opaque), name)
                     for m in range(1, size + 1)])
-            raise BindError(f"{name!r} needs {'arguments' if definition.style == 'function' else 'indices'}")
+            needs = "arguments" if definition.style == "function" else "indices"
+            raise BindError(f"{name!r} needs {needs}")
         raise BindError(f"undeclared symbol {name!r}")
 
     def _indexed(self, node: sp.Indexed, env: dict[str, object],

@@ -31,37 +31,37 @@ import sympy as sp
 from sympy.core.function import Function
 
 
-class Dot(Function):
+class Dot(Function):  # type: ignore[misc]
     """``a^T b`` for two vectors; unevaluated."""
 
     nargs = 2
 
 
-class MatProd(Function):
+class MatProd(Function):  # type: ignore[misc]
     """Matrix product ``A B``; unevaluated (SymPy's ``Mul`` would reorder the factors)."""
 
     nargs = 2
 
 
-class Transposed(Function):
+class Transposed(Function):  # type: ignore[misc]
     """``A^T``; unevaluated."""
 
     nargs = 1
 
 
-class MatInv(Function):
+class MatInv(Function):  # type: ignore[misc]
     """``A^{-1}``; unevaluated."""
 
     nargs = 1
 
 
-class Deriv(Function):
+class Deriv(Function):  # type: ignore[misc]
     """``d f / d v``; unevaluated.  See the module docstring for what ``v`` may be."""
 
     nargs = 2
 
 
-class VecOf(Function):
+class VecOf(Function):  # type: ignore[misc]
     """Column vector ``(body at index=lo, ..., body at index=hi)``; the index is bound."""
 
     nargs = 4

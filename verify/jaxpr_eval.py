@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from jax import core as jax_core
 from jax.extend import core as jex_core
 
 Array = np.ndarray
@@ -123,7 +122,7 @@ def _run(eqn: Any, values: list[Any]) -> list[Any]:
     inner = eqn.params.get("jaxpr") or eqn.params.get("call_jaxpr")
     if inner is not None and name in ("pjit", "jit", "closed_call", "core_call",
                                       "custom_jvp_call", "custom_vjp_call", "remat"):
-        closed = inner if hasattr(inner, "consts") else jax_core.ClosedJaxpr(inner, ())
+        closed = inner if hasattr(inner, "consts") else jex_core.ClosedJaxpr(inner, ())
         return eval_jaxpr(closed.jaxpr, closed.consts, *values)
     result = _apply(name, eqn.params, values)
     if result is None:  # not interpreted here: JAX's eager implementation

@@ -23,15 +23,15 @@ import sympy as sp
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false")
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-from jax import lax  # noqa: E402
+import jax
+import jax.numpy as jnp
+from jax import lax
 
-from verify.concretize import CDeriv, InvEntry, LabelGroup  # noqa: E402
-from verify.jaxpr_eval import eval_jaxpr  # noqa: E402
-from verify.symbolic import label_configs  # noqa: E402
+from verify.concretize import CDeriv, InvEntry, LabelGroup
+from verify.jaxpr_eval import eval_jaxpr
+from verify.symbolic import label_configs
 
-jax.config.update("jax_enable_x64", True)
+jax.config.update("jax_enable_x64", True)  # type: ignore[no-untyped-call]
 
 # One tolerance table.  The deviation of two values is |a - b| / max(1, |a|, |b|): relative
 # for large values, absolute below 1, so a result that cancels to nearly zero is not judged

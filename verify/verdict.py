@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from verify.errors import Location
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     PROVED = "proved"
     SUPPORTED = "supported"
     REFUTED = "refuted"
