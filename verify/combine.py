@@ -156,6 +156,13 @@ def _evaluate(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> flo
         return float("nan")
 
 
+def condition_text(condition: sp.Basic) -> str:
+    """``Ne(k, j)`` as a reader writes it: ``k != j``."""
+    if isinstance(condition, sp.core.relational.Relational):
+        return f"{sp.sstr(condition.lhs)} {condition.rel_op} {sp.sstr(condition.rhs)}"
+    return sp.sstr(condition)
+
+
 def _evidence(outcome: ClaimOutcome, seed: int, points: int) -> Evidence:
     sizes = []
     for case in outcome.cases:
@@ -177,7 +184,7 @@ def _evidence(outcome: ClaimOutcome, seed: int, points: int) -> Evidence:
     assumptions = []
     if any(c.symbolic is not None and c.symbolic.one_hot_used for c in outcome.cases):
         assumptions.append("labels are one-hot")
-    assumptions.extend(f"where {w}" for w in outcome.claim.where)
+    assumptions.extend(f"where {condition_text(w)}" for w in outcome.claim.where)
     checks = (
         CheckRecord("symbolic", "timeout" if outcome.timed_out else
                     ("identical" if identical == len(outcome.cases) else "undecided"),

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from verify.combine import Judgement
 from verify.errors import Location, VerifyError
 from verify.verdict import (
     ChainResult,
@@ -24,6 +23,9 @@ from verify.verdict import (
     Status,
     StepVerdict,
 )
+
+if TYPE_CHECKING:   # combine imports JAX: a worker imports it only after its limits are set
+    from verify.combine import Judgement
 
 FORMAT = 1
 
@@ -205,6 +207,7 @@ def result_from_data(data: Any) -> DocumentResult:
 
 
 def judgement_from_data(data: Any) -> Judgement:
+    from verify.combine import Judgement
     _check_format(data)
     evidence = _evidence_from(_get(data, "evidence", Mapping))
     assert evidence is not None

@@ -1,0 +1,414 @@
+"""Running many documents: each in a worker process that can be killed, with limits.
+
+Why processes: a check is SymPy and NumPy work on hostile input.  Big-integer arithmetic or a
+runaway simplification holds the interpreter, so no in-process timeout can stop it; only
+killing the process can.  Workers are started with ``spawn`` (forking a process that has
+JAX's threads is unsafe) and kept alive across documents, since importing SymPy and JAX costs
+about a second per process; only a killed worker is replaced.
+
+The limits (:class:`Limits`):
+
+* memory: ``RLIMIT_AS`` set in the worker before it imports anything (``--memory-mb``);
+  a ``MemoryError`` ends the document as undecided and retires the worker, a crash is
+  noticed by the parent;
+* time: a wall-clock deadline per document, kept by the parent: ``read_seconds`` to read the
+  document, then ``--timeout`` seconds per step.  At the deadline the worker is killed.
+
+A document stopped by a limit still gets a result: the worker sends, as soon as it has read
+the document, a *skeleton* (every step unparsed, start, or pending); the parent fills the
+pending steps in as ``unknown`` with the reason.
+
+The protocol is JSON over a pipe, one message per ``send_bytes``: nothing a worker sends is
+unpickled (results are data, :mod:`verify.serialize`).  Per document::
+
+    parent -> worker   {"kind": "read", "path", "options"}
+    worker -> parent   {"kind": "read", "key", "steps", "skeleton"}   (or "done" if unreadable)
+    parent -> worker   {"kind": "go"} | {"kind": "skip"}   (skip: the verdict cache had it)
+    worker -> parent   {"kind": "done", "result", "cacheable"} | {"kind": "failed", "reason"}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from verify.serialize import SerializeError, dumps, loads, result_data, result_from_data
+from verify.verdict import DocumentResult, Status, StepVerdict
+
+if TYPE_CHECKING:   # both import SymPy and JAX: a worker imports them after its limits are set
+    from verify.cache import VerdictCache
+    from verify.model import Document
+    from verify.pipeline import Options
+
+DEFAULT_SECONDS_PER_STEP = 60.0
+DEFAULT_MEMORY_MB = 4096
+PENDING = "not checked yet"
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds_per_step: float = DEFAULT_SECONDS_PER_STEP   # --timeout
+    memory_mb: int | None = DEFAULT_MEMORY_MB             # --memory-mb; None: no limit
+    read_seconds: float = 120.0     # reading one document, before its steps are known
+    start_seconds: float = 180.0    # a fresh worker importing SymPy and JAX
+
+    def check_seconds(self, steps: int) -> float:
+        return self.seconds_per_step * max(1, steps)
+
+
+# ---- options and skeletons as data --------------------------------------------------------
+def options_data(options: Options) -> dict[str, Any]:
+    sizes = {k: list(v) for k, v in options.sizes.items()} if options.sizes else None
+    return {"seed": options.seed, "points": options.points, "sizes": sizes}
+
+
+def options_from_data(data: Mapping[str, Any]) -> Options:
+    from verify.pipeline import Options
+    sizes = data.get("sizes")
+    return Options(seed=int(data["seed"]), points=int(data["points"]),
+                   sizes={str(k): tuple(int(v) for v in vs) for k, vs in sizes.items()}
+                   if sizes else None)
+
+
+def stopped(skeleton: DocumentResult | None, path: str, seed: int,
+            reason: str) -> DocumentResult:
+    """The result of a document stopped by a limit: its pending steps ``unknown`` (why)."""
+    if skeleton is None:
+        return DocumentResult(path, Path(path).stem, (), seed, (),
+                              (f"{path}: not read: {reason}",))
+
+    def fill(step: StepVerdict) -> StepVerdict:
+        if step.status is Status.UNKNOWN and step.message == PENDING:
+            return replace(step, message=f"not decided: {reason}")
+        return step
+
+    chains = tuple(replace(c, steps=tuple(fill(s) for s in c.steps)) for c in skeleton.chains)
+    return replace(skeleton, chains=chains)
+
+
+# ---- the worker ---------------------------------------------------------------------------
+def _limit_memory(memory_mb: int | None) -> None:
+    if memory_mb is not None:
+        import resource
+        limit = memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def worker_main(conn: Connection, memory_mb: int | None) -> None:
+    """A worker's life: limits first, then imports, then documents until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C and kills us
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")           # one thread per worker: jobs share cores
+    _limit_memory(memory_mb)
+    import verify.cache
+    import verify.pipeline  # noqa: F401 - the imports a document needs, before the first one
+    conn.send_bytes(dumps({"kind": "ready"}).encode())
+    while True:
+        try:
+            request = loads(conn.recv_bytes())
+        except (EOFError, OSError, SerializeError):
+            return
+        if request.get("kind") != "read" or not _serve(conn, request):
+            return
+
+
+def _reply(conn: Connection, message: Mapping[str, Any]) -> None:
+    conn.send_bytes(dumps(message).encode())
+
+
+def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
+    """One document; False when this worker should retire (after running out of memory)."""
+    from verify.cache import document_key
+    from verify.pipeline import check_document, document_error
+    path, options = Path(str(request["path"])), options_from_data(request["options"])
+    try:
+        document = read_guarded(path)
+    except MemoryError:
+        _reply(conn, {"kind": "failed", "reason": "reading the document ran out of memory"})
+        return False
+    except Exception as error:  # reported as an input error, never a pass
+        _reply(conn, {"kind": "done", "result": result_data(document_error(path, error)),
+                      "cacheable": False})
+        return True
+    _reply(conn, {"kind": "read", "steps": document.step_count,
+                  "key": document_key(document, options.seed, options.points, options.sizes),
+                  "skeleton": result_data(skeleton(document, options.seed))})
+    try:
+        answer = loads(conn.recv_bytes())
+    except (EOFError, OSError, SerializeError):
+        return False
+    if answer.get("kind") != "go":
+        return True
+    return _check(conn, path, document, options, check_document, document_error)
+
+
+def _check(conn: Connection, path: Path, document: Document, options: Options,
+           check: Callable[[Document, Options], DocumentResult],
+           error_result: Callable[[Path, Exception], DocumentResult]) -> bool:
+    try:
+        result, cacheable = check(document, options), True
+    except MemoryError:
+        _reply(conn, {"kind": "failed", "reason": "the check ran out of memory (the limit "
+                                                  "is set by --memory-mb)"})
+        return False
+    except Exception as error:  # reported as an input error, never a pass
+        result, cacheable = error_result(path, error), False
+    _reply(conn, {"kind": "done", "result": result_data(result),
+                  "cacheable": cacheable and not timed_out(result)})
+    return True
+
+
+def read_guarded(path: Path) -> Document:
+    """Read a document and refuse, step by step, what would explode (verify.guards)."""
+    from verify.guards import guard_document
+    from verify.pipeline import read_document
+    return guard_document(read_document(path))
+
+
+def skeleton(document: Document, seed: int) -> DocumentResult:
+    """The document's steps before checking: unparsed ones final, the rest pending."""
+    import sympy as sp
+
+    from verify.verdict import ChainResult
+    chains = []
+    for chain in document.chains:
+        steps, started = [], False
+        for index, step in enumerate(chain.steps):
+            if step.expr is None:
+                status, message = Status.UNPARSED, step.problem or "unreadable"
+            elif not started:
+                status, message, started = Status.START, "start of the chain", True
+            else:
+                status, message = Status.UNKNOWN, PENDING
+            steps.append(StepVerdict(step.location, index, step.latex, status, message,
+                                     sympy=sp.sstr(step.expr) if step.expr is not None else "",
+                                     note=step.note))
+        chains.append(ChainResult(chain.name, tuple(steps), chain.where_text))
+    return DocumentResult(document.path, document.title, tuple(chains), seed, (),
+                          document.problems)
+
+
+def timed_out(result: DocumentResult) -> bool:
+    """Did any engine time out?  Such a verdict depends on the machine's load: not cached."""
+    steps = [s for step in result.all_steps() for s in (step, *step.subclaims)]
+    return any(record.outcome == "timeout" for step in steps if step.evidence is not None
+               for record in step.evidence.checks)
+
+
+# ---- the parent ---------------------------------------------------------------------------
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    ready: bool = False
+    number: int | None = None          # the document it works on
+    deadline: float = 0.0
+    started: float = 0.0
+    skeleton: DocumentResult | None = None
+    key: str | None = None
+    limit: float = 0.0                 # the current phase's allowance, for the message
+
+    @property
+    def busy(self) -> bool:
+        return self.number is not None
+
+
+@dataclass
+class LocalPool:
+    """``jobs`` killable worker processes on this machine; reusable across runs."""
+
+    jobs: int = 1
+    limits: Limits = field(default_factory=Limits)
+    cache: VerdictCache | None = None
+    workers: list[_Worker] = field(default_factory=list)
+    replaced: int = 0                  # workers killed or lost and started anew
+
+    def __post_init__(self) -> None:
+        self._context = multiprocessing.get_context("spawn")
+
+    # ---- lifecycle
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=worker_main, args=(child, self.limits.memory_mb),
+                                        daemon=True, name="verify-worker")
+        process.start()
+        child.close()
+        worker = _Worker(process, parent, started=time.monotonic())
+        worker.deadline = worker.started + self.limits.start_seconds
+        self.workers.append(worker)
+        return worker
+
+    def _drop(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=10)
+        worker.conn.close()
+        self.workers.remove(worker)
+
+    def close(self) -> None:
+        for worker in list(self.workers):
+            with contextlib.suppress(OSError):
+                worker.conn.send_bytes(dumps({"kind": "stop"}).encode())
+            worker.process.join(timeout=2)
+            self._drop(worker)
+
+    def __enter__(self) -> LocalPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- running
+    def run(self, paths: Sequence[Path], options: Options,
+            progress: Progress | None = None) -> list[DocumentResult]:
+        run = _Run(self, list(paths), options, progress)
+        try:
+            run.loop()
+        except BaseException:
+            for worker in list(self.workers):   # interrupted: leave no worker behind
+                self._drop(worker)
+            raise
+        return [run.results[n] for n in range(len(paths))]
+
+
+@dataclass
+class _Run:
+    pool: LocalPool
+    paths: list[Path]
+    options: Options
+    progress: Progress | None
+    results: dict[int, DocumentResult] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.queue = deque(range(len(self.paths)))
+        self.failed_starts = 0
+
+    def loop(self) -> None:
+        while len(self.results) < len(self.paths):
+            self._staff()
+            self._assign()
+            active = [w for w in self.pool.workers if w.busy or not w.ready]
+            if not active:
+                continue
+            timeout = max(0.0, min(w.deadline for w in active) - time.monotonic())
+            ready = wait([w.conn for w in active] + [w.process.sentinel for w in active],
+                         timeout)
+            for worker in active:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    self._service(worker)
+            for worker in [w for w in active if w in self.pool.workers]:
+                if time.monotonic() >= worker.deadline:
+                    self._expire(worker)
+
+    def _staff(self) -> None:
+        wanted = min(self.pool.jobs, len(self.queue) + sum(w.busy for w in self.pool.workers))
+        while len(self.pool.workers) < wanted:
+            self.pool._start()
+
+    def _assign(self) -> None:
+        for worker in self.pool.workers:
+            if worker.ready and not worker.busy and self.queue:
+                number = self.queue.popleft()
+                worker.number, worker.skeleton, worker.key = number, None, None
+                worker.started = time.monotonic()
+                worker.limit = self.pool.limits.read_seconds
+                worker.deadline = worker.started + worker.limit
+                self._send(worker, {"kind": "read", "path": str(self.paths[number]),
+                                    "options": options_data(self.options)})
+
+    def _send(self, worker: _Worker, message: Mapping[str, Any]) -> None:
+        with contextlib.suppress(OSError):  # it died: its sentinel says so on the next wait
+            worker.conn.send_bytes(dumps(message).encode())
+
+    def _service(self, worker: _Worker) -> None:
+        try:
+            while worker.conn.poll():
+                self._receive(worker, loads(worker.conn.recv_bytes()))
+                if worker not in self.pool.workers:
+                    return
+        except (EOFError, OSError, SerializeError, KeyError, TypeError):
+            pass
+        if not worker.process.is_alive() or worker.conn.closed:
+            self._lost(worker)
+
+    def _receive(self, worker: _Worker, message: Mapping[str, Any]) -> None:
+        kind = message["kind"]
+        if kind == "ready":
+            worker.ready, self.failed_starts = True, 0
+        elif kind == "read":
+            self._read(worker, message)
+        elif kind == "done":
+            result = result_from_data(message["result"])
+            if self.pool.cache is not None and worker.key and message.get("cacheable"):
+                self.pool.cache.put_result(worker.key, result)
+            self._finish(worker, result)
+        elif kind == "failed":
+            self._finish(worker, self._stopped(worker, str(message["reason"])))
+
+    def _read(self, worker: _Worker, message: Mapping[str, Any]) -> None:
+        worker.skeleton = result_from_data(message["skeleton"])
+        worker.key = str(message["key"])
+        cached = self.pool.cache.get_result(worker.key) if self.pool.cache else None
+        if cached is not None:
+            self._send(worker, {"kind": "skip"})
+            self._finish(worker, replace(cached, seconds=time.monotonic() - worker.started))
+            return
+        worker.limit = self.pool.limits.check_seconds(int(message["steps"]))
+        worker.deadline = time.monotonic() + worker.limit
+        self._send(worker, {"kind": "go"})
+
+    def _finish(self, worker: _Worker, result: DocumentResult) -> None:
+        assert worker.number is not None
+        self.results[worker.number] = result
+        worker.number = None
+        if self.progress is not None:
+            self.progress(len(self.results), len(self.paths), result.path)
+
+    def _stopped(self, worker: _Worker, reason: str) -> DocumentResult:
+        assert worker.number is not None
+        return stopped(worker.skeleton, str(self.paths[worker.number]), self.options.seed,
+                       reason)
+
+    def _lost(self, worker: _Worker) -> None:
+        """The worker died (a crash, the memory limit, killed from outside)."""
+        code = worker.process.exitcode
+        if worker.busy:
+            how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            memory = self.pool.limits.memory_mb
+            self._finish(worker, self._stopped(
+                worker, f"the worker process died ({how}) while checking; the memory limit "
+                        f"is {memory} MiB (--memory-mb)" if memory else
+                        f"the worker process died ({how}) while checking"))
+        elif not worker.ready:
+            self._failed_start(f"a worker could not start ({code})")
+        self.pool._drop(worker)
+        self.pool.replaced += 1
+
+    def _expire(self, worker: _Worker) -> None:
+        if worker.busy:
+            phase = "reading" if worker.skeleton is None else "checking"
+            self._finish(worker, self._stopped(
+                worker, f"{phase} the document exceeded its time limit of {worker.limit:g} s"
+                        + ("" if worker.skeleton is None else
+                           f" ({self.pool.limits.seconds_per_step:g} s per step, --timeout)")))
+        elif not worker.ready:
+            self._failed_start("a worker did not start in time")
+        self.pool._drop(worker)
+        self.pool.replaced += 1
+
+    def _failed_start(self, why: str) -> None:
+        self.failed_starts += 1
+        if self.failed_starts >= 3:   # the environment is broken: say so rather than loop
+            raise RuntimeError(f"{why}, three times in a row")
