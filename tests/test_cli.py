@@ -39,7 +39,7 @@ def test_all_right_exits_zero(tmp_path: Path) -> None:
 def test_a_refuted_step_exits_one_and_names_file_line(tmp_path: Path) -> None:
     code, out, _ = run(str(write(tmp_path, "bad.yaml", "2 * t", "t")))
     assert code == EXIT["refuted"] == 1
-    line = next(l for l in out.splitlines() if "refuted" in l)
+    line = next(text for text in out.splitlines() if "refuted" in text)
     assert line.startswith(str(tmp_path / "bad.yaml") + ":")
     assert "diagnosis: after = 1/2 x before" in out
 

@@ -1,6 +1,11 @@
 """The verdict cache: a verdict computed once is reused wherever the same question comes back.
 
-Two kinds of entries live in one SQLite table, both stored as JSON (never pickle):
+Three kinds of entries live in one SQLite table, all stored as JSON (never pickle):
+
+``source``
+    A whole :class:`~verify.verdict.DocumentResult`, keyed by :func:`source_key`: a hash of
+    the file's bytes (and its notation sidecar's), the options, the checker version and a
+    fingerprint of this package's code.  Looked up before the document is even read.
 
 ``document``
     A whole :class:`~verify.verdict.DocumentResult`, keyed by :func:`document_key`: a hash of
@@ -135,6 +140,39 @@ def document_key(document: Document, seed: int, points: int,
     return _digest("document", parts)
 
 
+def code_fingerprint() -> str:
+    """A hash of this package's source: any change to the code changes it."""
+    package = Path(__file__).parent
+    hasher = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        hasher.update(str(source.relative_to(package)).encode())
+        hasher.update(source.read_bytes())
+    return hasher.hexdigest()
+
+
+def _file_parts(path: Path) -> list[str]:
+    data = path.read_bytes()
+    parts = [str(path), hashlib.sha256(data).hexdigest()]
+    sidecar = path.with_name(path.stem + ".notation.yaml")
+    if path.suffix.lower() in (".tex", ".md", ".markdown") and sidecar.is_file():
+        parts.append(hashlib.sha256(sidecar.read_bytes()).hexdigest())
+    return parts
+
+
+def source_key(path: Path, seed: int, points: int,
+               sizes: Mapping[str, Sequence[int]] | None, fingerprint: str) -> str | None:
+    """The key of a document's result by its bytes (and its notation sidecar's), before it
+    is read: a hit needs no worker at all.  The code fingerprint is part of it, since any
+    change to the front end or the checker can change what the same bytes mean.  None when
+    the file cannot be read (the worker reports that)."""
+    try:
+        parts = _file_parts(path)
+    except OSError:
+        return None
+    return _digest("source", [fingerprint, *parts, str(seed), str(points),
+                              json.dumps({k: list(v) for k, v in sorted((sizes or {}).items())})])
+
+
 # ---- storage ------------------------------------------------------------------------------
 @dataclass
 class CacheStats:
@@ -197,15 +235,15 @@ class VerdictCache:
                         (key, kind, self.checker, dumps(data), time.time()))
         self.stats.writes += 1
 
-    def get_result(self, key: str) -> DocumentResult | None:
-        data = self._get("document", key)
+    def get_result(self, key: str, kind: str = "document") -> DocumentResult | None:
+        data = self._get(kind, key)
         try:
             return None if data is None else result_from_data(data)
         except SerializeError:
             return None
 
-    def put_result(self, key: str, result: DocumentResult) -> None:
-        self._put("document", key, result_data(result))
+    def put_result(self, key: str, result: DocumentResult, kind: str = "document") -> None:
+        self._put(kind, key, result_data(result))
 
     def get_judgement(self, key: str) -> Judgement | None:
         data = self._get("claim", key)

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import TextIO
 
 from verify import __version__
-from verify.pipeline import Options, check_path, discover, document_error
+from verify.cache import default_path as default_cache_path
+from verify.pipeline import Options, discover
+from verify.runner import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_SECONDS_PER_STEP,
+    Limits,
+    RunSettings,
+    check_all,
+)
 from verify.verdict import DocumentResult, Status, StepVerdict
 
 EXIT = {"ok": 0, "refuted": 1, "input": 2}
@@ -64,6 +72,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 also when a step is unknown or unparsed")
     parser.add_argument("--quiet", action="store_true", help="print only the summaries")
+    limits = parser.add_argument_group("limits, cache and parallelism")
+    limits.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="check N documents at a time, each in its own worker process "
+                             "(default 1)")
+    limits.add_argument("--timeout", type=float, default=DEFAULT_SECONDS_PER_STEP,
+                        metavar="SECONDS",
+                        help="wall-clock limit per step; a document gets SECONDS times its "
+                             f"step count, then its worker is killed and its undecided steps "
+                             f"are unknown (default {DEFAULT_SECONDS_PER_STEP:g})")
+    limits.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
+                        help="address-space limit of each worker process, 0 for none "
+                             f"(default {DEFAULT_MEMORY_MB})")
+    limits.add_argument("--cache", type=Path, metavar="PATH",
+                        help="verdict cache (SQLite) to use; default: $DERIVATION_VERIFY_CACHE "
+                             "or the user's cache directory")
+    limits.add_argument("--no-cache", action="store_true",
+                        help="check everything afresh and store nothing")
+    limits.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run the documents on this Dask scheduler (tcp://host:8786)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -89,8 +116,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if not files and not missing:
         print("no .yaml, .tex or .md files found", file=err)
         return EXIT["input"]
+    settings = _run_settings(args, err)
+    if settings is None:
+        return EXIT["input"]
     options = Options(seed=args.seed, sizes=args.sizes, points=args.points)
-    results = _check_all(files, options, err)
+    results = _check_all(files, options, err, settings)
     for result in results:
         _print_document(result, out, args.quiet)
     info = versions()
@@ -102,21 +132,45 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     return _exit_code(results, bool(missing), args.strict)
 
 
-def _check_all(files: list[Path], options: Options, err: TextIO) -> list[DocumentResult]:
-    results = []
+def _run_settings(args: argparse.Namespace, err: TextIO) -> RunSettings | None:
+    if args.jobs < 1 or args.timeout <= 0 or args.memory_mb < 0:
+        print("--jobs must be at least 1, --timeout positive, --memory-mb 0 or more", file=err)
+        return None
+    if args.memory_mb and args.memory_mb < 512:
+        print("--memory-mb below 512 cannot hold SymPy and JAX; use 0 for no limit", file=err)
+        return None
+    cache = None if args.no_cache else (args.cache or default_cache_path())
+    if cache is not None and not _cache_usable(cache, err):
+        cache = None
+    limits = Limits(args.timeout, args.memory_mb or None)
+    return RunSettings(args.jobs, limits, cache, args.scheduler)
+
+
+def _cache_usable(path: Path, err: TextIO) -> bool:
+    """A cache that cannot be opened is a warning, not a failure: it only saves time."""
+    import sqlite3
+
+    from verify.cache import VerdictCache
+    try:
+        VerdictCache(path).close()
+    except (OSError, sqlite3.Error) as error:
+        print(f"warning: verdict cache {path} not usable ({error}); checking without it",
+              file=err)
+        return False
+    return True
+
+
+def _check_all(files: list[Path], options: Options, err: TextIO,
+               settings: RunSettings | None = None) -> list[DocumentResult]:
+    """Every document, in worker processes with limits (verify.runner)."""
     show = err.isatty()
     started = time.perf_counter()
-    for number, path in enumerate(files, 1):
-        if show:
-            err.write(f"\r[{number}/{len(files)}] {path} ({time.perf_counter() - started:.0f}s)"
-                      "\x1b[K")
-            err.flush()
-        try:
-            results.append(check_path(path, options))
-        except RecursionError as error:
-            results.append(document_error(path, error))
-        except Exception as error:
-            results.append(document_error(path, error))
+
+    def progress(done: int, total: int, path: str) -> None:
+        err.write(f"\r[{done}/{total}] {path} ({time.perf_counter() - started:.0f}s)\x1b[K")
+        err.flush()
+
+    results = check_all(files, options, settings or RunSettings(), progress if show else None)
     if show:
         err.write("\r\x1b[K")
     return results

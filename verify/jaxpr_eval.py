@@ -21,6 +21,8 @@ Array = np.ndarray
 
 def _broadcast_in_dim(x: Array, shape: Sequence[int], broadcast_dimensions: Sequence[int],
                       **_: Any) -> Array:
+    if tuple(shape) == () and not broadcast_dimensions:
+        return x  # a traced scalar: here it carries one value per point
     expanded_shape = [1] * len(shape)
     for source, target in enumerate(broadcast_dimensions):
         expanded_shape[target] = np.shape(x)[source]
@@ -85,6 +87,8 @@ def _apply(name: str, params: dict[str, Any], args: list[Array]) -> Array | None
     if name == "transpose":
         return np.transpose(args[0], params["permutation"])
     if name == "reshape":
+        if tuple(params["new_sizes"]) == ():
+            return args[0]
         return np.reshape(args[0], params["new_sizes"])
     if name == "reduce_sum":
         return np.sum(args[0], axis=tuple(params["axes"]))

@@ -80,37 +80,113 @@ def make_batch(real: Sequence[sp.Symbol], positive: set[str], groups: Sequence[L
 
 def evaluate(groups: Sequence[tuple[Sequence[sp.Expr], Batch]]) -> list[np.ndarray]:
     """Values of every group's output expressions at every row of its batch: one array of
-    shape (rows, outputs) per group.  All groups are traced (vmapped, differentiated) by JAX
-    into one jaxpr, which :mod:`verify.jaxpr_eval` runs with NumPy: no XLA compilation."""
-    live = [(list(outputs), batch) for outputs, batch in groups if outputs]
+    shape (rows, outputs) per group."""
+    results = []
+    for outputs, batch in groups:
+        evaluator = _Rows(batch)
+        columns = [evaluator.value(e) for e in outputs]
+        results.append(np.stack(columns, axis=1) if columns
+                       else np.zeros((len(batch.rows), 0)))
+    return results
 
-    def all_groups(row_sets: tuple[jax.Array, ...]) -> tuple[jax.Array, ...]:
-        results = []
-        for (outputs, batch), rows in zip(live, row_sets, strict=True):
-            index = {symbol: column for column, symbol in enumerate(batch.variables)}
 
-            def row_function(x: jax.Array, outputs: list[sp.Expr] = outputs,
-                             index: dict[sp.Symbol, int] = index) -> jax.Array:
-                trace = _Trace(x, index, {})
-                return jnp.stack([jnp.asarray(trace.value(e), dtype=jnp.float64)
-                                  for e in outputs])
-            results.append(jax.vmap(row_function)(rows))
-        return tuple(results)
+class _Rows:
+    """Evaluates concrete SymPy expressions at every row at once with NumPy, memoized by
+    node; each ``CDeriv`` is handed to JAX.
 
-    computed: list[np.ndarray] = []
-    if live:
-        rows = tuple(np.asarray(b.rows, dtype=np.float64) for _, b in live)
-        traced = jax.make_jaxpr(all_groups)(rows)
-        computed = eval_jaxpr(traced.jaxpr, traced.consts, *rows)
-    results = iter(computed)
-    return [next(results) if outputs else np.zeros((len(batch.rows), 0))
-            for outputs, batch in groups]
+    Only the functions being differentiated are traced by JAX: ``jax.grad`` of the function
+    of scalar arguments gives a jaxpr of elementwise operations, which
+    :func:`verify.jaxpr_eval.eval_jaxpr` runs on the rows with NumPy.  Tracing everything
+    (and compiling it with XLA) cost seconds per document; this costs what the derivatives
+    need.  A function's full gradient is traced once and serves all of its partials."""
+
+    def __init__(self, batch: Batch) -> None:
+        self.count = len(batch.rows)
+        self.columns = {symbol: batch.rows[:, column]
+                        for column, symbol in enumerate(batch.variables)}
+        self.memo: dict[sp.Basic, np.ndarray] = {}
+        self.gradients: dict[sp.Basic, dict[sp.Symbol, np.ndarray]] = {}
+
+    def value(self, node: sp.Basic) -> np.ndarray:
+        cached = self.memo.get(node)
+        if cached is None:
+            with np.errstate(all="ignore"):
+                cached = np.broadcast_to(np.asarray(self._compute(node), dtype=np.float64),
+                                         (self.count,))
+            self.memo[node] = cached
+        return cached
+
+    def _compute(self, node: sp.Basic) -> Any:
+        if node.is_Number or node in (sp.pi, sp.E):
+            return float(node)
+        if isinstance(node, sp.Symbol):
+            if node in self.columns:
+                return self.columns[node]
+            raise NumericError(f"no value for {node}")
+        if isinstance(node, sp.Add):
+            return _reduce(np.add, [self.value(a) for a in node.args])
+        if isinstance(node, sp.Mul):
+            return _reduce(np.multiply, [self.value(a) for a in node.args])
+        if isinstance(node, sp.Pow):
+            base = self.value(node.base)
+            if isinstance(node.exp, sp.Integer):
+                exponent = int(node.exp)
+                return base ** exponent if exponent >= 0 else 1.0 / base ** (-exponent)
+            return np.power(base, self.value(node.exp))
+        if isinstance(node, CDeriv):
+            return self._derivative(node)
+        if isinstance(node, InvEntry):
+            entries, size, r, c = node.args
+            return _inverse([self.value(e) for e in entries], int(size))[int(r)][int(c)]
+        function = _NUMPY_FUNCTIONS.get(type(node))
+        if function is not None:
+            return function(*(self.value(a) for a in node.args))
+        raise NumericError(f"no numeric translation for {type(node).__name__}")
+
+    def _derivative(self, node: CDeriv) -> np.ndarray:
+        function, t, at = node.args
+        if t == at and t in self.columns:
+            gradient = self.gradients.get(function)
+            if gradient is None:
+                gradient = self.gradients[function] = self._gradient(function)
+            return gradient[t]
+        variables = sorted((s for s in function.free_symbols if s in self.columns),
+                           key=str)
+        partial = _traced_gradient(function, (t, *variables), 1)
+        outputs = eval_jaxpr(partial.jaxpr, partial.consts, self.value(at),
+                             *(self.columns[v] for v in variables))
+        return outputs[0]
+
+    def _gradient(self, function: sp.Expr) -> dict[sp.Symbol, np.ndarray]:
+        variables = sorted((s for s in function.free_symbols if s in self.columns), key=str)
+        traced = _traced_gradient(function, tuple(variables), len(variables))
+        outputs = eval_jaxpr(traced.jaxpr, traced.consts,
+                             *(self.columns[v] for v in variables))
+        return dict(zip(variables, outputs, strict=True))
+
+
+def _traced_gradient(function: sp.Expr, arguments: tuple[sp.Symbol, ...], count: int) -> Any:
+    """The jaxpr of the gradient of ``function`` with respect to its first ``count``
+    arguments, traced with scalar arguments (so every operation in it is elementwise)."""
+    index = {symbol: position for position, symbol in enumerate(arguments)}
+
+    def scalar_function(*values: Any) -> Any:
+        return jnp.asarray(_Trace(values, index, {}).value(function), dtype=jnp.float64)
+
+    gradient = jax.grad(scalar_function, argnums=tuple(range(count)))
+    return jax.make_jaxpr(gradient)(*([np.float64(0.5)] * len(arguments)))
+
+
+_NUMPY_FUNCTIONS: dict[type, Callable[..., Any]] = {
+    sp.exp: np.exp, sp.log: np.log, sp.Abs: np.abs, sp.sin: np.sin, sp.cos: np.cos,
+    sp.tanh: np.tanh, sp.sign: np.sign,
+}
 
 
 class _Trace:
-    """Translates SymPy nodes to JAX values for one parameter row, memoized by node."""
+    """Translates SymPy nodes to JAX values (inside a traced function), memoized by node."""
 
-    def __init__(self, x: jax.Array, index: Mapping[sp.Symbol, int],
+    def __init__(self, x: Any, index: Mapping[sp.Symbol, int],
                  overrides: Mapping[sp.Symbol, Any]) -> None:
         self.x = x
         self.index = index
@@ -168,9 +244,10 @@ class _Trace:
         if t == at and t in self.index and t not in self.overrides:
             gradient = self.gradients.get(function)
             if gradient is None:
-                def whole(x: jax.Array) -> Any:
+                def whole(*x: Any) -> Any:
                     return _Trace(x, self.index, self.overrides).value(function)
-                gradient = self.gradients[function] = jax.grad(whole)(self.x)
+                gradient = self.gradients[function] = jax.grad(
+                    whole, argnums=tuple(range(len(self.x))))(*self.x)
             return gradient[self.index[t]]
 
         def along(value: Any) -> Any:

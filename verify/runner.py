@@ -29,10 +29,12 @@ unpickled (results are data, :mod:`verify.serialize`).  Per document::
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -234,6 +236,7 @@ class LocalPool:
     cache: VerdictCache | None = None
     workers: list[_Worker] = field(default_factory=list)
     replaced: int = 0                  # workers killed or lost and started anew
+    fingerprint: str = ""              # of the code, for source keys (computed once)
 
     def __post_init__(self) -> None:
         self._context = multiprocessing.get_context("spawn")
@@ -292,8 +295,29 @@ class _Run:
     results: dict[int, DocumentResult] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.queue = deque(range(len(self.paths)))
         self.failed_starts = 0
+        self.source_keys: dict[int, str] = {}
+        self.queue = deque(n for n in range(len(self.paths)) if not self._cached(n))
+
+    def _cached(self, number: int) -> bool:
+        """Is the document's result cached under its bytes?  Then it is done already."""
+        cache = self.pool.cache
+        if cache is None:
+            return False
+        from verify.cache import code_fingerprint, source_key
+        started = time.monotonic()
+        fingerprint = self.pool.fingerprint = self.pool.fingerprint or code_fingerprint()
+        key = source_key(self.paths[number], self.options.seed, self.options.points,
+                         self.options.sizes, fingerprint)
+        found = cache.get_result(key, "source") if key is not None else None
+        if key is not None:
+            self.source_keys[number] = key
+        if found is None:
+            return False
+        self.results[number] = replace(found, seconds=time.monotonic() - started)
+        if self.progress is not None:
+            self.progress(len(self.results), len(self.paths), found.path)
+        return True
 
     def loop(self) -> None:
         while len(self.results) < len(self.paths):
@@ -351,8 +375,8 @@ class _Run:
             self._read(worker, message)
         elif kind == "done":
             result = result_from_data(message["result"])
-            if self.pool.cache is not None and worker.key and message.get("cacheable"):
-                self.pool.cache.put_result(worker.key, result)
+            if message.get("cacheable"):
+                self._store(worker, result)
             self._finish(worker, result)
         elif kind == "failed":
             self._finish(worker, self._stopped(worker, str(message["reason"])))
@@ -363,11 +387,22 @@ class _Run:
         cached = self.pool.cache.get_result(worker.key) if self.pool.cache else None
         if cached is not None:
             self._send(worker, {"kind": "skip"})
+            self._store(worker, cached, only_source=True)
             self._finish(worker, replace(cached, seconds=time.monotonic() - worker.started))
             return
         worker.limit = self.pool.limits.check_seconds(int(message["steps"]))
         worker.deadline = time.monotonic() + worker.limit
         self._send(worker, {"kind": "go"})
+
+    def _store(self, worker: _Worker, result: DocumentResult, only_source: bool = False) -> None:
+        cache = self.pool.cache
+        if cache is None or worker.number is None:
+            return
+        if worker.key and not only_source:
+            cache.put_result(worker.key, result)
+        source = self.source_keys.get(worker.number)
+        if source is not None:
+            cache.put_result(source, result, "source")
 
     def _finish(self, worker: _Worker, result: DocumentResult) -> None:
         assert worker.number is not None
@@ -412,3 +447,84 @@ class _Run:
         self.failed_starts += 1
         if self.failed_starts >= 3:   # the environment is broken: say so rather than loop
             raise RuntimeError(f"{why}, three times in a row")
+
+
+# ---- one entry point: a local pool or a Dask cluster ---------------------------------------
+@dataclass(frozen=True)
+class RunSettings:
+    jobs: int = 1
+    limits: Limits = field(default_factory=Limits)
+    cache_path: Path | None = None     # None: no verdict cache
+    scheduler: str | None = None       # a Dask scheduler's address: run there
+
+
+def check_all(paths: Sequence[Path], options: Options, settings: RunSettings,
+              progress: Progress | None = None) -> list[DocumentResult]:
+    """Every document's result, in the order given, whichever way it was computed."""
+    if settings.scheduler is not None:
+        return _on_cluster(paths, options, settings, progress)
+    cache = _open_cache(settings.cache_path)
+    try:
+        with LocalPool(settings.jobs, settings.limits, cache) as pool:
+            return pool.run(paths, options, progress)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _open_cache(path: Path | None) -> VerdictCache | None:
+    if path is None:
+        return None
+    from verify.cache import VerdictCache
+    return VerdictCache(path)
+
+
+def _limits_data(limits: Limits) -> list[Any]:
+    return [limits.seconds_per_step, limits.memory_mb, limits.read_seconds,
+            limits.start_seconds]
+
+
+def _on_cluster(paths: Sequence[Path], options: Options, settings: RunSettings,
+                progress: Progress | None) -> list[DocumentResult]:
+    """The same work on a Dask cluster: one task per document, each run by a killable local
+    pool inside the Dask worker (so the limits hold there too), results as JSON text."""
+    from distributed import Client, as_completed
+    cache = str(settings.cache_path) if settings.cache_path is not None else None
+    results: dict[int, DocumentResult] = {}
+    with Client(settings.scheduler,  # type: ignore[no-untyped-call]
+                set_as_default=False) as client:
+        futures = {client.submit(cluster_task, str(path), options_data(options),
+                                 _limits_data(settings.limits), cache, pure=False): number
+                   for number, path in enumerate(paths)}
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            number = futures[future]
+            try:
+                results[number] = result_from_data(loads(future.result()))
+            except Exception as error:  # a lost task: an error on that document, never a pass
+                path = str(paths[number])
+                results[number] = DocumentResult(path, Path(path).stem, (), options.seed, (), (
+                    f"{path}: the cluster could not run this document: "
+                    f"{type(error).__name__}: {error}",))
+            if progress is not None:
+                progress(len(results), len(paths), str(paths[number]))
+    return [results[n] for n in range(len(paths))]
+
+
+_CLUSTER_POOLS = threading.local()   # one pool per Dask worker thread
+
+
+def cluster_task(path: str, options: Mapping[str, Any], limits: Sequence[Any],
+                 cache_path: str | None) -> str:
+    """Run on a Dask worker: one document through this thread's own killable pool."""
+    key = (tuple(limits), cache_path)
+    pool: LocalPool | None = getattr(_CLUSTER_POOLS, "pool", None)
+    if pool is None or getattr(_CLUSTER_POOLS, "key", None) != key:
+        if pool is not None:
+            pool.close()
+        cache = _open_cache(Path(cache_path) if cache_path else None)
+        pool = LocalPool(1, Limits(float(limits[0]), limits[1], float(limits[2]),
+                                   float(limits[3])), cache)
+        _CLUSTER_POOLS.pool, _CLUSTER_POOLS.key = pool, key
+        atexit.register(pool.close)
+    result = pool.run([Path(path)], options_from_data(options))[0]
+    return dumps(result_data(result))

@@ -1,0 +1,174 @@
+"""An assignment file: the notation every submission shares, the problem, the expected result
+and the rubric.  Format (``docs/grading.md`` has the full description)::
+
+    title: Gradient of the softmax-regression loss
+    notation: {sizes: ..., indices: ..., symbols: ..., definitions: ...}
+    problem: "D(L, w[j])"                 # what the first line must equal
+    expected: "1/N * Sum((p[i, j] - y[i, j]) * x[i], (i, 1, N))"   # what the last must equal
+    labels: [y]                           # optional: label symbols (diagnosis "one-hot")
+    check: {seed: 0, points: 20}          # optional
+    rubric:
+      start: 1                            # first line equals the problem statement
+      steps: 6                            # shared among the lines after the first
+      min_steps: 3                        # ... in at least this many shares
+      final: 3                            # last line equals the expected result
+      penalty: 0.5                        # subtracted per refuted line
+      carry_forward: 0.5                  # fraction of a share for a line that follows
+                                          # correctly from an earlier mistake
+      final_when_reasoning_wrong: 0       # fraction of `final` when a line is refuted
+      unreadable: 0                       # points for an empty or unreadable submission
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+import yaml
+
+from verify import expr as E
+from verify.dsl import Scope, parse_expression
+from verify.errors import InputError, Location
+from verify.notation import Notation, parse_notation
+
+MAX_FILE_BYTES = 1_000_000
+_TOP_KEYS = {"title", "description", "notation", "problem", "expected", "rubric", "labels",
+             "check"}
+
+
+class AssignmentError(InputError):
+    """The assignment file cannot be used as written."""
+
+
+@dataclass(frozen=True)
+class Rubric:
+    start: float = 1.0
+    steps: float = 6.0
+    min_steps: int = 3
+    final: float = 3.0
+    penalty: float = 0.5
+    carry_forward: float = 0.5
+    final_when_reasoning_wrong: float = 0.0
+    unreadable: float = 0.0
+
+    @property
+    def maximum(self) -> float:
+        return self.start + self.steps + self.final
+
+    def share(self, lines: int) -> float:
+        """What one line after the first can earn when the chain has ``lines`` of them."""
+        return self.steps / max(lines, self.min_steps, 1)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    path: str
+    title: str
+    notation: Notation
+    problem: sp.Expr
+    expected: sp.Expr
+    problem_text: str
+    expected_text: str
+    rubric: Rubric
+    labels: tuple[str, ...] = ()
+    seed: int = 0
+    points: int = 20
+    description: str = ""
+
+
+def load_assignment(path: Path) -> Assignment:
+    where = Location(str(path))
+    try:
+        data = path.read_bytes()
+        if len(data) > MAX_FILE_BYTES:
+            raise AssignmentError(f"larger than {MAX_FILE_BYTES} bytes", where)
+        raw = yaml.safe_load(data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise AssignmentError(f"cannot read the assignment: {error}", where) from None
+    return assignment_from_mapping(raw, str(path))
+
+
+def assignment_from_mapping(raw: Any, path: str) -> Assignment:
+    where = Location(path)
+    if not isinstance(raw, Mapping):
+        raise AssignmentError("the assignment must be a YAML mapping", where)
+    unknown = set(raw) - _TOP_KEYS
+    if unknown:
+        raise AssignmentError(f"unknown keys {sorted(unknown)}; allowed: {sorted(_TOP_KEYS)}",
+                              where)
+    notation = parse_notation(raw.get("notation"), where)
+    problem_text, problem = _expression(raw, "problem", notation, where)
+    expected_text, expected = _expression(raw, "expected", notation, where)
+    if expected.has(E.Deriv):
+        raise AssignmentError("'expected' still contains a derivative: give the result", where)
+    labels = _labels(raw.get("labels"), notation, where)
+    seed, points = _check(raw.get("check"), where)
+    return Assignment(path, str(raw.get("title") or Path(path).stem), notation, problem,
+                      expected, problem_text, expected_text, _rubric(raw.get("rubric"), where),
+                      labels, seed, points, str(raw.get("description") or ""))
+
+
+def _expression(raw: Mapping[str, Any], key: str, notation: Notation,
+                where: Location) -> tuple[str, sp.Expr]:
+    text = raw.get(key)
+    if not isinstance(text, str) or not text.strip():
+        raise AssignmentError(f"'{key}' must be an expression in the encoding language", where)
+    expression = parse_expression(text, Scope.for_document(notation), where)
+    return text.strip(), expression
+
+
+def _labels(raw: Any, notation: Notation, where: Location) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
+        raise AssignmentError("'labels' must be a list of symbol names", where)
+    for name in raw:
+        decl = notation.symbols.get(name)
+        if decl is None or not decl.shape:
+            raise AssignmentError(f"label {name!r} must be a declared vector symbol", where)
+    return tuple(raw)
+
+
+def _check(raw: Any, where: Location) -> tuple[int, int]:
+    raw = raw or {}
+    if not isinstance(raw, Mapping) or set(raw) - {"seed", "points"}:
+        raise AssignmentError("'check' may only set 'seed' and 'points'", where)
+    seed, points = raw.get("seed", 0), raw.get("points", 20)
+    if not _integer(seed) or seed < 0 or not _integer(points) or not 1 <= points <= 1000:
+        raise AssignmentError("'check': seed >= 0 and 1 <= points <= 1000, as integers", where)
+    return int(seed), int(points)
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _rubric(raw: Any, where: Location) -> Rubric:
+    raw = raw or {}
+    if not isinstance(raw, Mapping):
+        raise AssignmentError("'rubric' must be a mapping", where)
+    names = {f.name for f in fields(Rubric)}
+    unknown = set(raw) - names
+    if unknown:
+        raise AssignmentError(f"rubric: unknown keys {sorted(unknown)}; allowed: "
+                              f"{sorted(names)}", where)
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        if isinstance(value, bool):  # yes/no for the fractions: 1 or 0
+            value = float(value)
+        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise AssignmentError(f"rubric: {name} must be a number >= 0, got {value!r}", where)
+        values[name] = value
+    if not _integer(values.get("min_steps", 1)):
+        raise AssignmentError("rubric: min_steps must be an integer", where)
+    for fraction in ("carry_forward", "final_when_reasoning_wrong"):
+        if values.get(fraction, 0) > 1:
+            raise AssignmentError(f"rubric: {fraction} is a fraction between 0 and 1", where)
+    rubric = Rubric(**values)
+    if rubric.unreadable > rubric.maximum:
+        raise AssignmentError("rubric: 'unreadable' exceeds the maximum", where)
+    return rubric

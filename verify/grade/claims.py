@@ -1,0 +1,57 @@
+"""Judging arbitrary claims (a line against the problem statement, a candidate explanation)
+with the checker's public pieces, each distinct question once per grading run.
+
+A class repeats itself: most students start from the same line and many make the same slip,
+so a judgement is kept under a key of the claim's content (both sides, conditions, notation,
+seed, points) and served again.  A fresh :class:`DocumentChecker` per batch: its concretizers
+are keyed by the notation's ``id``, which Python may reuse once an earlier student's notation
+is freed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from verify.cache import claim_key
+from verify.check import Claim, DocumentChecker
+from verify.combine import Judgement, judge
+from verify.verdict import Status
+
+HOLDS = (Status.PROVED, Status.SUPPORTED)
+
+
+def holds(judgement: Judgement | None) -> bool | None:
+    """True (equal), False (a confirmed counterexample) or None (not decided)."""
+    if judgement is None:
+        return None
+    if judgement.status in HOLDS:
+        return True
+    return False if judgement.status is Status.REFUTED else None
+
+
+class ClaimJudge:
+    def __init__(self, seed: int, points: int) -> None:
+        self.seed = seed
+        self.points = points
+        self._memo: dict[str, Judgement] = {}
+        self.checked = 0     # claims actually checked (the rest came from the memo)
+
+    def judge(self, claims: Sequence[Claim]) -> dict[str, Judgement]:
+        """Every claim's judgement by its ``key`` (keys must be unique within the batch)."""
+        keys = {claim.key: claim_key(claim, False, self.seed, self.points) for claim in claims}
+        missing: dict[str, Claim] = {}
+        for claim in claims:
+            if keys[claim.key] not in self._memo:
+                missing.setdefault(keys[claim.key], claim)
+        fresh: dict[str, Judgement] = {}
+        if missing:
+            checker = DocumentChecker(self.seed, self.points)
+            outcomes = checker.run(list(missing.values()))
+            for content, claim in missing.items():
+                outcome = outcomes[claim.key]
+                fresh[content] = judge(outcome, self.seed, self.points)
+                self.checked += 1
+                # A timeout depends on the machine's load: such a judgement is not kept.
+                if not outcome.timed_out:
+                    self._memo[content] = fresh[content]
+        return {claim.key: self._memo.get(keys[claim.key]) or fresh[keys[claim.key]]
+                for claim in claims}

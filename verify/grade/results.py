@@ -1,0 +1,132 @@
+"""What grading produces, stage by stage: frozen records, so every output (gradebook, Gradescope,
+class summary, reports) reads the same facts and none can change them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from verify.verdict import DocumentResult, Status
+
+
+class Kind(str, Enum):
+    """A kind of mistake, in the order a diagnosis is preferred when several explain a step
+    (the most specific first: a factor says more than "it holds when N = 1")."""
+
+    SIGN = "sign flipped"
+    FACTOR = "constant factor"
+    DROPPED_TERM = "dropped term"
+    TERM_SIGN = "sign of one term"
+    DOUBLED_TERM = "term counted twice"
+    SWAPPED_INDICES = "swapped indices"
+    MISSING_TRANSPOSE = "missing transpose"
+    ONE_SAMPLE = "holds for one sample only"
+    INDEX_EQUAL = "holds only when two indices are equal"
+    INDEX_DIFFERENT = "holds only when two indices differ"
+    LABELS_ONE_HOT = "holds only for one-hot labels"
+    LABEL_ZERO = "holds only when a label entry is 0"
+    OTHER = "other"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    kind: Kind
+    text: str          # plain words for the student: what was lost, swapped or assumed
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Credit(str, Enum):
+    """What one line of the graded chain earned, and why."""
+
+    START = "start"            # the first line (graded against the problem statement)
+    CORRECT = "correct"        # follows from the line before, and the chain is on track
+    CARRIED = "carried"        # follows correctly from an earlier mistake (carry-forward)
+    REFUTED = "refuted"        # does not follow: a counterexample
+    UNDECIDED = "undecided"    # the checker could not decide (no points, flagged for review)
+    UNREADABLE = "unreadable"  # the line could not be read (no points)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Outcome(str, Enum):
+    GRADED = "graded"
+    EMPTY = "empty"            # nothing but white space
+    UNREADABLE = "unreadable"  # no readable line, or not a derivation at all
+    ERROR = "error"            # grading itself failed: zero points, flagged for review
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class StepGrade:
+    number: int                 # 1-based position in the graded chain
+    line: int                   # line in the submission
+    latex: str
+    status: Status              # the checker's verdict against the line before
+    on_track: bool | None       # equal to the problem statement? None: not decided
+    credit: Credit
+    points: float
+    share: float                # what this line could earn
+    message: str
+    diagnoses: tuple[Diagnosis, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One rubric item as awarded: becomes a Gradescope test and a line of the report."""
+
+    name: str
+    points: float
+    maximum: float
+    passed: bool
+    output: str
+
+
+@dataclass(frozen=True)
+class Grade:
+    student: str
+    path: str
+    outcome: Outcome
+    score: float
+    maximum: float
+    reason: str = ""                          # why a submission was not graded normally
+    start_ok: bool | None = None
+    final_ok: bool | None = None
+    steps: tuple[StepGrade, ...] = ()
+    parts: tuple[Part, ...] = ()
+    notes: tuple[str, ...] = ()               # for the instructor: review flags, problems
+    result: DocumentResult | None = None      # the checked document, for the report
+    start_diagnoses: tuple[Diagnosis, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def first_wrong(self) -> StepGrade | None:
+        """The first refuted line (the first line itself when it is not the problem)."""
+        if self.start_ok is False and self.steps:
+            return self.steps[0]
+        return next((s for s in self.steps if s.credit is Credit.REFUTED), None)
+
+    @property
+    def refuted(self) -> int:
+        return sum(1 for s in self.steps if s.credit is Credit.REFUTED)
+
+    @property
+    def final_right_reasoning_wrong(self) -> bool:
+        return bool(self.final_ok) and self.refuted > 0
+
+    @property
+    def needs_review(self) -> bool:
+        return self.outcome is Outcome.ERROR or any(
+            s.credit is Credit.UNDECIDED for s in self.steps) or any(
+            n.startswith("review:") for n in self.notes)
+
+    def diagnoses(self) -> list[tuple[StepGrade, Diagnosis]]:
+        found = [(self.steps[0], d) for d in self.start_diagnoses] if self.steps else []
+        return found + [(s, d) for s in self.steps for d in s.diagnoses]
