@@ -34,6 +34,10 @@ from verify.errors import BindError, CheckTimeout, Location
 from verify.notation import Notation
 
 SYMBOLIC_SECONDS_PER_CLAIM = 20.0
+# Failures of SymPy/NumPy on odd input that must not take the whole document down.  Each is
+# turned into a verdict that is never a pass (see the handlers).
+ENGINE_ERRORS = (ArithmeticError, TypeError, ValueError, NotImplementedError, RecursionError,
+                 IndexError, KeyError, AttributeError)
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,11 @@ class DocumentChecker:
                         concretizer.value(claim.after, assignment))
                     outcome.cases.append(Case(claim, dict(sizes), dict(assignment),
                                               concretizer, before, after))
+        except ENGINE_ERRORS as err:
+            # SymPy failing on a strange input: that claim cannot be evaluated (unparsed
+            # with the reason), the rest of the document goes on.
+            outcome.bind_error = f"could not evaluate: {type(err).__name__}: {err}"
+            outcome.cases.clear()
         except BindError as err:
             where_text = ", ".join(f"{k}={v}" for k, v in {**sizes, **assignment}.items()) \
                 if "assignment" in locals() else ""
@@ -159,7 +168,7 @@ class DocumentChecker:
             groups.append((outputs, batch))
         try:
             results = numeric.evaluate(groups)
-        except (numeric.NumericError, TypeError, ValueError) as err:
+        except (numeric.NumericError, *ENGINE_ERRORS) as err:
             for cases in by_concretizer.values():
                 for case in cases:
                     outcomes[case.claim.key].numeric_error = f"numeric evaluation failed: {err}"
@@ -197,6 +206,11 @@ class DocumentChecker:
             except CheckTimeout:
                 outcome.timed_out = True
                 break
+            except ENGINE_ERRORS as err:
+                # Not evidence either way: the case stays undecided, so the claim can be
+                # supported (numeric agreement) at best, never proved.
+                case.symbolic = symbolic.IdentityResult(
+                    "undecided", f"symbolic engine error: {type(err).__name__}: {err}")
             case.symbolic_seconds = time.perf_counter() - case_started
         outcome.symbolic_seconds = time.perf_counter() - started
 

@@ -496,7 +496,7 @@ def _on_cluster(paths: Sequence[Path], options: Options, settings: RunSettings,
         futures = {client.submit(cluster_task, str(path), options_data(options),
                                  _limits_data(settings.limits), cache, pure=False): number
                    for number, path in enumerate(paths)}
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+        for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
             number = futures[future]
             try:
                 results[number] = result_from_data(loads(future.result()))

@@ -35,20 +35,22 @@ class ClaimJudge:
         self._memo: dict[str, Judgement] = {}
         self.checked = 0     # claims actually checked (the rest came from the memo)
 
-    def judge(self, claims: Sequence[Claim]) -> dict[str, Judgement]:
-        """Every claim's judgement by its ``key`` (keys must be unique within the batch)."""
-        keys = {claim.key: claim_key(claim, False, self.seed, self.points) for claim in claims}
+    def judge(self, claims: Sequence[Claim], points: int | None = None) -> dict[str, Judgement]:
+        """Every claim's judgement by its ``key`` (keys must be unique within the batch);
+        ``points`` per size combination, the run's own unless given (a quick screen)."""
+        points = points or self.points
+        keys = {claim.key: claim_key(claim, False, self.seed, points) for claim in claims}
         missing: dict[str, Claim] = {}
         for claim in claims:
             if keys[claim.key] not in self._memo:
                 missing.setdefault(keys[claim.key], claim)
         fresh: dict[str, Judgement] = {}
         if missing:
-            checker = DocumentChecker(self.seed, self.points)
+            checker = DocumentChecker(self.seed, points)
             outcomes = checker.run(list(missing.values()))
             for content, claim in missing.items():
                 outcome = outcomes[claim.key]
-                fresh[content] = judge(outcome, self.seed, self.points)
+                fresh[content] = judge(outcome, self.seed, points)
                 self.checked += 1
                 # A timeout depends on the machine's load: such a judgement is not kept.
                 if not outcome.timed_out:
