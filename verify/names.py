@@ -31,6 +31,10 @@ GREEK = frozenset((
     "Sigma", "Upsilon", "Phi", "Psi", "Omega"))
 _BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{(?:[A-Za-z]|\\[A-Za-z]+)\}|"
                    r"\\operatorname\{[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
+# A word set in text type as a superscript or subscript names a variant of the base
+# (L^{\text{Softmax}}): part of the name, never an index or an exponent.
+_WORD = r"\\(?:text|textrm|textit|textsf|mbox|mathrm|operatorname)\s*\{([^{}]*)\}"
+_DECORATION = re.compile(r"\s*([_^])\s*(?:\{\s*" + _WORD + r"\s*\}|" + _WORD + ")")
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,18 @@ def split_base(spelling: str) -> tuple[str, str] | None:
     match = _BASE.match(spelling)
     if not match:
         return None
-    return match.group(0), spelling[match.end():]
+    base, end = decorated(match.group(0), spelling, match.end())
+    return base, spelling[end:]
+
+
+def decorated(base: str, text: str, end: int) -> tuple[str, int]:
+    """``L`` followed by ``^{\\text{Softmax}}`` at ``text[end:]`` -> ``('L^{\\text{Softmax}}',
+    index after it)``: one canonical base, spaces in the word removed; else ``(base, end)``."""
+    match = _DECORATION.match(text, end)
+    if match is None:
+        return base, end
+    word = re.sub(r"\s+", "", match.group(2) if match.group(2) is not None else match.group(3))
+    return f"{base}{match.group(1)}{{\\text{{{word}}}}}", match.end()
 
 
 def subscript_items(group: str) -> list[str]:

@@ -55,6 +55,10 @@ class Reader(Protocol):
         """A one-letter stand-in for ``expr`` in the text handed to the parser."""
         ...
 
+    def rewrite(self, text: str) -> str:
+        """A piece of the step as placeholder LaTeX."""
+        ...
+
     def sub_expr(self, text: str, token: str) -> sp.Expr:
         """The meaning of a piece of the step (a name directly, else a full parse)."""
         ...

@@ -1,0 +1,302 @@
+"""Grading one submission: read it with the assignment's notation, check it, compare its ends
+with the problem and the expected result, explain its refuted lines, apply the rubric.
+
+Stages, each a frozen record handed to the next:
+
+1. read (:func:`verify.frontend.read_latex_document` with the assignment's notation as base);
+   an empty or unreadable file stops here with the rubric's ``unreadable`` points;
+2. check every line against the one before (:func:`verify.pipeline.check_document`);
+3. judge, in one batch: the first line against the problem statement, the last against the
+   expected result, and each line that does not follow from the one before against the
+   problem statement (is the chain back on track after two compensating slips?);
+4. diagnose the refuted lines (:mod:`verify.grade.diagnoses`);
+5. score (:mod:`verify.grade.rubric`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import sympy as sp
+
+from verify import expr as E
+from verify.check import Claim
+from verify.combine import Judgement
+from verify.errors import Location
+from verify.frontend import read_latex_document
+from verify.grade.assignment import Assignment
+from verify.grade.claims import ClaimJudge, holds
+from verify.grade.diagnoses import Request, diagnose
+from verify.grade.results import Diagnosis, Grade, Outcome, Part
+from verify.grade.rubric import HOLDS, FinalFacts, LineFacts, score
+from verify.model import Chain, Document, Step
+from verify.notation import Notation
+from verify.pipeline import Options, check_document
+from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
+
+SUFFIXES = (".tex", ".md")
+
+
+@dataclass(frozen=True)
+class _Read:
+    document: Document
+    chain: Chain
+    notes: tuple[str, ...]
+
+
+def discover(folder: Path) -> list[Path]:
+    """The submissions in a folder (not its subfolders), in a stable order."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+def student_id(path: Path) -> str:
+    return path.stem
+
+
+def grade_submission(path: Path, assignment: Assignment, judge: ClaimJudge) -> Grade:
+    """Grade one file.  Input problems give a row saying why; a failure of the checker itself
+    propagates to :func:`grade_safely`, which records it as an error row."""
+    started = time.perf_counter()
+    read = _read(path, assignment)
+    if isinstance(read, Grade):
+        return replace(read, seconds=time.perf_counter() - started)
+    options = Options(seed=assignment.seed, points=assignment.points)
+    result = check_document(read.document, options)
+    grade = _grade_chain(path, assignment, judge, read, result)
+    return replace(grade, seconds=time.perf_counter() - started)
+
+
+def grade_safely(path: Path, assignment: Assignment, judge: ClaimJudge) -> Grade:
+    """:func:`grade_submission`, with any failure turned into an error row (zero points,
+    flagged for review): one bad file never stops the class, and never passes."""
+    try:
+        return grade_submission(path, assignment, judge)
+    except RecursionError as error:
+        return _error(path, assignment, error)
+    except Exception as error:  # noqa: BLE001 - recorded as an error row, never as a pass
+        return _error(path, assignment, error)
+
+
+def _error(path: Path, assignment: Assignment, error: BaseException) -> Grade:
+    reason = f"grading failed: {type(error).__name__}: {error}"
+    return Grade(student_id(path), str(path), Outcome.ERROR, 0.0, assignment.rubric.maximum,
+                 reason, parts=(_whole(assignment, 0.0, reason),),
+                 notes=(f"review: {reason}",))
+
+
+# ---- 1. read ------------------------------------------------------------------------------
+def _read(path: Path, assignment: Assignment) -> _Read | Grade:
+    try:
+        empty = not path.read_bytes().strip()
+    except OSError as error:
+        return _unreadable(path, assignment, Outcome.UNREADABLE, f"cannot read: {error}")
+    if empty:
+        return _unreadable(path, assignment, Outcome.EMPTY, "empty file")
+    document = read_latex_document(path, base_notation=assignment.notation)
+    chain = main_chain(document)
+    if chain is None:
+        why = "; ".join(document.problems) or "no readable line"
+        return _unreadable(path, assignment, Outcome.UNREADABLE, why)
+    notes = [f"input: {p}" for p in document.problems]
+    notes += [f"review: {c}" for c in redefinitions(assignment.notation,
+                                                     document.notation_of(chain))]
+    notes += [f"not graded: {c.name} (only the main chain is)" for c in document.chains
+              if c is not chain and any(s.readable for s in c.steps)]
+    return _Read(document, chain, tuple(notes))
+
+
+def _unreadable(path: Path, assignment: Assignment, outcome: Outcome, why: str) -> Grade:
+    points = assignment.rubric.unreadable
+    return Grade(student_id(path), str(path), outcome, points, assignment.rubric.maximum,
+                 why, parts=(_whole(assignment, points, why),))
+
+
+def _whole(assignment: Assignment, points: float, why: str) -> Part:
+    return Part("Readable submission", points, assignment.rubric.maximum, False, why)
+
+
+def main_chain(document: Document) -> Chain | None:
+    """The chain graded: the longest that starts by differentiating (the gradient, not the
+    loss written out beforehand), else the longest; None when no chain has a readable line."""
+    readable = [c for c in document.chains if any(s.readable for s in c.steps)]
+    if not readable:
+        return None
+
+    def rank(chain: Chain) -> tuple[bool, int]:
+        first = next(s for s in chain.steps if s.readable)
+        assert first.expr is not None
+        return first.expr.has(E.Deriv), sum(1 for s in chain.steps if s.readable)
+
+    best = max(rank(c) for c in readable)
+    return next(c for c in readable if rank(c) == best)
+
+
+def redefinitions(base: Notation, notation: Notation) -> list[str]:
+    """Names of the assignment that a submission's own header gives another meaning (a loss
+    redefined, sizes changed): its verdicts would not be about the assignment's problem."""
+    changed = [f"size {n}" for n, v in base.sizes.items() if notation.sizes.get(n) != v]
+    changed += [f"index {n}" for n, v in base.indices.items() if notation.indices.get(n) != v]
+    for name, decl in base.symbols.items():
+        mine = notation.symbols.get(name)
+        if mine is None or (mine.family, mine.shape, mine.kind, mine.classes) != \
+                (decl.family, decl.shape, decl.kind, decl.classes):
+            changed.append(f"symbol {name}")
+    for name, definition in base.definitions.items():
+        mine_def = notation.definitions.get(name)
+        if mine_def is None or (mine_def.style, mine_def.params, mine_def.body) != \
+                (definition.style, definition.params, definition.body):
+            changed.append(f"definition {name}")
+    return [f"the submission redefines the assignment's {c}" for c in changed]
+
+
+# ---- 3-5. judge, diagnose, score ----------------------------------------------------------
+def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: _Read,
+                 result: DocumentResult) -> Grade:
+    position = read.document.chains.index(read.chain)
+    chain_result = result.chains[position]
+    notation = read.document.notation_of(read.chain)
+    plan = _Plan(read.chain, chain_result, notation, assignment)
+    judgements = judge.judge(plan.claims())
+    start_ok = holds(judgements.get("start"))
+    on_track = plan.on_track(start_ok, judgements)
+    found = diagnose(plan.requests(start_ok), judge, assignment.labels)
+    lines = [LineFacts(n + 1, s.location.line, s.latex, v.status, v.message, on_track[n],
+                       on_track[v.compared_with] if v.compared_with is not None else None,
+                       found.get(f"line{n}", ()))
+             for n, (s, v) in enumerate(zip(read.chain.steps, chain_result.steps,
+                                            strict=True))]
+    final = plan.final(judgements)
+    scored = score(lines, start_ok, plan.start_why(judgements), final, assignment.rubric)
+    graded = _with_grading(result, position, scored.steps, found.get("start", ()))
+    return Grade(student_id(path), str(path), Outcome.GRADED, scored.score,
+                 assignment.rubric.maximum, "", start_ok, final.ok, scored.steps,
+                 scored.parts, read.notes, graded, found.get("start", ()))
+
+
+class _Plan:
+    """The extra claims of one submission and how their answers combine."""
+
+    def __init__(self, chain: Chain, result: ChainResult, notation: Notation,
+                 assignment: Assignment) -> None:
+        self.chain, self.result, self.notation = chain, result, notation
+        self.assignment = assignment
+        self.readable = [n for n, s in enumerate(chain.steps) if s.readable]
+        self.first, self.last = self.readable[0], self.readable[-1]
+
+    def _claim(self, key: str, step: Step, before: sp.Expr, after: sp.Expr) -> Claim:
+        return Claim(key, step.location, before, after, self.notation, self.chain.where)
+
+    def _expr(self, index: int) -> sp.Expr:
+        expression = self.chain.steps[index].expr
+        assert expression is not None
+        return expression
+
+    def breaks(self) -> list[int]:
+        """Lines whose link to the line before is not established: where the chain may have
+        left the problem, or come back to it."""
+        return [n for n in self.readable[1:] if self.result.steps[n].status not in HOLDS]
+
+    def claims(self) -> list[Claim]:
+        problem = self.assignment.problem
+        first = self.chain.steps[self.first]
+        found = [self._claim("start", first, problem, self._expr(self.first))]
+        if self.last != self.first and not self._expr(self.last).has(E.Deriv):
+            found.append(self._claim("final", self.chain.steps[self.last], self._expr(self.last),
+                                     self.assignment.expected))
+        found += [self._claim(f"track{n}", self.chain.steps[n], problem, self._expr(n))
+                  for n in self.breaks()]
+        return found
+
+    def on_track(self, start_ok: bool | None,
+                 judgements: dict[str, Judgement]) -> list[bool | None]:
+        """Per line: equal to the problem statement?  Carried along each established link,
+        taken from the judge at each break."""
+        track: list[bool | None] = [None] * len(self.chain.steps)
+        previous = start_ok
+        for n in self.readable:
+            if n == self.first:
+                track[n] = start_ok
+            elif self.result.steps[n].status in HOLDS:
+                track[n] = previous
+            else:
+                track[n] = holds(judgements.get(f"track{n}"))
+            previous = track[n]
+        return track
+
+    def requests(self, start_ok: bool | None) -> list[Request]:
+        found = []
+        for n in self.readable[1:]:
+            verdict = self.result.steps[n]
+            if verdict.status is Status.REFUTED and verdict.compared_with is not None:
+                found.append(Request(f"line{n}", self.chain.steps[n].location,
+                                     self._expr(verdict.compared_with), self._expr(n),
+                                     self.notation, self.chain.where, verdict.diagnosis))
+        if start_ok is False:
+            found.append(Request("start", self.chain.steps[self.first].location,
+                                 self.assignment.problem, self._expr(self.first),
+                                 self.notation, self.chain.where))
+        return found
+
+    def start_why(self, judgements: dict[str, Judgement]) -> str:
+        judgement = judgements.get("start")
+        if judgement is None:
+            return "not checked"
+        verdict = holds(judgement)
+        words = {True: "equals the problem statement", False: "differs from the problem "
+                 "statement", None: "could not be compared with the problem statement"}
+        return f"the first line {words[verdict]}: {judgement.message}"
+
+    def final(self, judgements: dict[str, Judgement]) -> FinalFacts:
+        if self.last == self.first:
+            return FinalFacts(None, "no line after the first: no result given")
+        if self._expr(self.last).has(E.Deriv):
+            return FinalFacts(False, "the last line still contains a derivative: no result "
+                                     "given")
+        judgement = judgements["final"]
+        verdict = holds(judgement)
+        words = {True: "equals the expected result", False: "differs from the expected "
+                 "result", None: "could not be compared with the expected result (review)"}
+        return FinalFacts(verdict, f"the last line {words[verdict]}: {judgement.message}")
+
+
+def _with_grading(result: DocumentResult, position: int, steps: Sequence[object],
+                  start: tuple[Diagnosis, ...]) -> DocumentResult:
+    """The checked document with the grader's diagnoses on its lines, for the report."""
+    chain = result.chains[position]
+    updated: list[StepVerdict] = []
+    for verdict, step in zip(chain.steps, steps, strict=True):
+        diagnoses = getattr(step, "diagnoses", ())
+        if verdict.status is Status.START and start:
+            diagnoses = start
+        text = " ".join(f"{d.text}." for d in diagnoses)
+        updated.append(replace(verdict, diagnosis=text) if text else verdict)
+    chains = list(result.chains)
+    chains[position] = replace(chain, steps=tuple(updated))
+    return replace(result, chains=tuple(chains))
+
+
+def grade_all(paths: Sequence[Path], assignment: Assignment,
+              progress: object | None = None) -> list[Grade]:
+    """Every submission, in order; ``progress`` (a :class:`verify.grade.progress.Progress`)
+    is told of each."""
+    from verify.grade.progress import Progress
+    judge = ClaimJudge(assignment.seed, assignment.points)
+    grades = []
+    for number, path in enumerate(paths, 1):
+        if isinstance(progress, Progress):
+            progress.update(number - 1, len(paths), path.name)
+        grades.append(grade_safely(path, assignment, judge))
+    if isinstance(progress, Progress):
+        progress.update(len(paths), len(paths), "done")
+    return grades
+
+
+def self_check(assignment: Assignment, judge: ClaimJudge) -> Judgement:
+    """The assignment's own problem against its expected result: a wrong key would fail
+    every student, so it is checked before anyone is graded."""
+    claim = Claim("key", Location(assignment.path), assignment.problem, assignment.expected,
+                  assignment.notation)
+    return judge.judge([claim])["key"]
