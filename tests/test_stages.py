@@ -23,13 +23,13 @@ WHERE = Location("test.yaml", 3, "(1)")
 NOTES = parse_notation(NOTATION, WHERE)
 SCOPE = Scope.for_document(NOTES)
 w, x, y = E.family("w"), E.family("x"), E.family("y")
-i, k, j, l = (E.index_symbol(n) for n in "ikjl")
+i, k, j = (E.index_symbol(n) for n in "ikj")
 K, N = E.size_symbol("K"), E.size_symbol("N")
 
 
 # ---- the encoding language ------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "expected"), [
-    ("w[k, l]", w[k, l]),
+    ("w[k, j]", w[k, j]),
     ("Sum(y[i, k], (i, 1, N))", sp.Sum(y[i, k], (i, 1, N))),
     ("Sum(y1[k], (k, 1, K), skip=j)",
      sp.Sum(E.family("y1")[k] * (1 - sp.KroneckerDelta(k, j, evaluate=False)), (k, 1, K))),

@@ -16,7 +16,7 @@ Stages, each a frozen record handed to the next:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from verify.frontend import read_latex_document
 from verify.grade.assignment import Assignment
 from verify.grade.claims import ClaimJudge, holds
 from verify.grade.diagnoses import Request, diagnose
-from verify.grade.results import Diagnosis, Grade, Outcome, Part
+from verify.grade.results import Diagnosis, Grade, Outcome, Part, StepGrade
 from verify.grade.rubric import HOLDS, FinalFacts, LineFacts, score
 from verify.model import Chain, Document, Step
 from verify.notation import Notation
@@ -262,13 +262,13 @@ class _Plan:
         return FinalFacts(verdict, f"the last line {words[verdict]}: {judgement.message}")
 
 
-def _with_grading(result: DocumentResult, position: int, steps: Sequence[object],
+def _with_grading(result: DocumentResult, position: int, steps: Sequence[StepGrade],
                   start: tuple[Diagnosis, ...]) -> DocumentResult:
     """The checked document with the grader's diagnoses on its lines, for the report."""
     chain = result.chains[position]
     updated: list[StepVerdict] = []
     for verdict, step in zip(chain.steps, steps, strict=True):
-        diagnoses = getattr(step, "diagnoses", ())
+        diagnoses = step.diagnoses
         if verdict.status is Status.START and start:
             diagnoses = start
         text = " ".join(f"{d.text}." for d in diagnoses)
@@ -279,18 +279,16 @@ def _with_grading(result: DocumentResult, position: int, steps: Sequence[object]
 
 
 def grade_all(paths: Sequence[Path], assignment: Assignment,
-              progress: object | None = None) -> list[Grade]:
-    """Every submission, in order; ``progress`` (a :class:`verify.grade.progress.Progress`)
-    is told of each."""
-    from verify.grade.progress import Progress
+              progress: Callable[[int, int, str], None] | None = None) -> list[Grade]:
+    """Every submission, in order; ``progress(done, total, name)`` is told of each."""
     judge = ClaimJudge(assignment.seed, assignment.points)
     grades = []
-    for number, path in enumerate(paths, 1):
-        if isinstance(progress, Progress):
-            progress.update(number - 1, len(paths), path.name)
+    for number, path in enumerate(paths):
+        if progress is not None:
+            progress(number, len(paths), path.name)
         grades.append(grade_safely(path, assignment, judge))
-    if isinstance(progress, Progress):
-        progress.update(len(paths), len(paths), "done")
+    if progress is not None:
+        progress(len(paths), len(paths), "")
     return grades
 
 
