@@ -86,3 +86,47 @@ def test_seed_004_garbage_is_reported_line_by_line() -> None:
     unread = [s for c in doc.chains for s in c.steps if s.expr is None]
     assert len(unread) >= 15
     assert all(s.problem and s.location.line > 0 for s in unread)
+
+
+def test_constructs_across_steps_and_sections() -> None:
+    doc = read_latex_document(DATA / "constructs.md", display_path="constructs.md")
+    assert doc.problems == ()
+    let, bad_let, prime, section = doc.chains
+    j, k = E.index_symbol("j"), E.index_symbol("k")
+    w, G, F, a = E.family("w"), E.family("G"), E.value_symbol("F"), E.value_symbol("a")
+    # 'Let G(w) be dF/dw_j as above': G[j] := D(F, w[j]), the rest of the prose as the note.
+    assert [s.expr for s in let.steps] == [G[j], E.Deriv(F, w[j])]
+    assert "as above" in let.steps[1].note
+    # 'Let a be 2' names a symbol, not a definition: reported, never taken as a definition.
+    assert bad_let.steps[0].expr is None
+    assert "a definition in prose" in (bad_let.steps[0].problem or "")
+    # The first step's F is undeclared, its variable w_k is still what (...)' means.
+    assert prime.steps[0].expr is None
+    assert prime.steps[1].expr == E.Deriv(F + a, w[k])
+    assert "derivative by w[k]" in prime.steps[1].note
+    # The section's own 'a' shadows the document's, without a clash problem.
+    assert [s.expr for s in section.steps] == [E.value_symbol("b")] * 2
+    assert section.notation is not None and "a is renamed" in section.note
+    assert let.notation is None
+
+
+@pytest.mark.parametrize(("sections", "why"), [
+    ("[{lines: [3, 1]}]", "section 'lines' must be [first, last]"),
+    ("[{lines: [1, 2], colour: red}]", "a section is a mapping of"),
+    ("[{lines: [1, 2], notation: {symbols: {q: {shape: [Q]}}}}]", "undeclared size 'Q'"),
+])
+def test_bad_sections_are_problems(tmp_path: Path, sections: str, why: str) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text(f"---\nsymbols: {{a: {{}}}}\nsections: {sections}\n---\n$$a$$\n")
+    doc = read_latex_document(path)
+    assert any(why in p for p in doc.problems), doc.problems
+    assert doc.chains[0].steps[0].expr == E.value_symbol("a")
+
+
+def test_seed_001_logistic_section_reads_its_own_names() -> None:
+    doc = read_latex_document(EXAMPLES / "001_a92e6727470740bd.md")
+    assert doc.problems == ()
+    chain = next(c for c in doc.chains if c.notation is not None)
+    first = chain.steps[0]
+    assert first.expr == E.value_symbol("Llog")
+    assert "yb" in str(chain.steps[1].expr)

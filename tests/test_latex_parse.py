@@ -8,7 +8,7 @@ import yaml
 
 from verify import expr as E
 from verify.errors import Location
-from verify.latex import parse_step
+from verify.latex import derivative_variable, parse_step
 from verify.names import build_lexicon
 from verify.notation import Notation, parse_notation
 
@@ -31,7 +31,9 @@ definitions:
   sig: {index: [i, k], body: "exp(dot(w[k], x[i])) / Sum(exp(dot(w[m], x[i])), (m, 1, K))",
         latex: ['\sigma']}
   g: {params: [c, v], body: "exp(v[c]) / Sum(exp(v[m]), (m, 1, K))", latex: ['g']}
-  L: {body: "-Sum(y[k] * log(yhat[k]), (k, 1, K))", latex: ['L', 'L(W)']}
+  L: {body: "-Sum(y[k] * log(yhat[k]), (k, 1, K))", latex: ['L', 'L(W)', 'L^{\text{Softmax}}']}
+  P: {params: [c, v], body: "exp(dot(w[c], v)) / Sum(exp(dot(w[m], v)), (m, 1, K))"}
+  DE: {index: [j], body: "D(L, w[j])", latex: ['D(\mathbf{w})']}
 """
 
 
@@ -44,7 +46,8 @@ i, k, kp, j, m, l = (E.index_symbol(n) for n in ("i", "k", "kp", "j", "m", "l"))
 K, N = E.size_symbol("K"), E.size_symbol("N")
 w, x, yh, sig, y = (E.family(n) for n in ("w", "x", "yhat", "sig", "y"))
 z, x1, a, b, C, L = (E.value_symbol(n) for n in ("z", "x1", "a", "b", "C", "L"))
-g = sp.Function("g")
+g, P = sp.Function("g"), sp.Function("P")
+lab, DE = E.family("lab"), E.family("DE")
 
 CASES: list[tuple[str, sp.Expr]] = [
     # names, fonts, accents, indices
@@ -107,6 +110,46 @@ CASES: list[tuple[str, sp.Expr]] = [
     (r"\frac{d}{dw_k} \exp(w_1^T z) + \frac{d}{dw_k} \exp(w_2^T z) + \dots + "
      r"\frac{d}{dw_k} \exp(w_K^T z)", sp.Sum(E.Deriv(sp.exp(E.Dot(w[kp], z)), w[k]),
                                             (kp, 1, K))),
+    # column vectors (seed 001, lines 61 and 68), explicit or with a \vdots pattern
+    (r"\begin{pmatrix} P(y = 1 | \mathbf{x}; \mathbf{w}) \\ P(y = 2 | \mathbf{x}; \mathbf{w}) "
+     r"\\ \vdots \\ P(y = K | \mathbf{x}; \mathbf{w}) \end{pmatrix}",
+     E.VecOf(P(k, x1), k, 1, K)),
+    ("\\frac{1}{ \\sum_{j=1}^{K}{\\exp\\big(\\mathbf{w}_j^{\\top} \\mathbf{x}\\big) }}\n"
+     "\\begin{pmatrix}\n\\exp(\\mathbf{w}_1^{\\top} \\mathbf{x} ) \\\\\n"
+     "\\exp(\\mathbf{w}_2^{\\top} \\mathbf{x} ) \\\\\n\\vdots \\\\\n"
+     "\\exp(\\mathbf{w}_K^{\\top} \\mathbf{x} ) \\\\\n\\end{pmatrix}.",
+     E.VecOf(sp.exp(E.Dot(w[k], x1)), k, 1, K) / sp.Sum(sp.exp(E.Dot(w[j], x1)), (j, 1, K))),
+    (r"\begin{bmatrix} y_1 \\ y_2 \\ \vdots \\ y_K \end{bmatrix}", E.VecOf(y[k], k, 1, K)),
+    (r"\begin{pmatrix} a \\ b \end{pmatrix}", sp.ImmutableMatrix([a, b])),
+    (r"\frac{1}{2} \begin{bmatrix} a \\ b \\ \end{bmatrix}", sp.ImmutableMatrix([a / 2, b / 2])),
+    # cases (seed 001, lines 95 and 394)
+    (r"\begin{cases} 1 & \text{when } y^{(i)} = k, \\[5pt] 0 & \text{otherwise}. \end{cases}",
+     sp.Piecewise((1, sp.Eq(lab[i], k, evaluate=False)), (0, True), evaluate=False)),
+    (r"\begin{cases} \exp(\mathbf{w}_j^{\top} \mathbf{x}^{(i)}) x_l^{(i)} & \text{if } j=k, "
+     r"\\[3pt] 0 & \text{if }j\neq k. \end{cases}",
+     sp.Piecewise((sp.exp(E.Dot(w[j], x[i])) * x[i, l], sp.Eq(j, k, evaluate=False)),
+                  (0, sp.Ne(j, k, evaluate=False)), evaluate=False)),
+    (r"\begin{cases} a & k < j \\ b & \text{for } k \ge j \end{cases}",
+     sp.Piecewise((a, sp.Lt(k, j, evaluate=False)), (b, sp.Ge(k, j, evaluate=False)),
+                  evaluate=False)),
+    # conditional probabilities of a declared function (seed 001, lines 106 and 347)
+    (r"P\big(y^{(i)}=k | \mathbf{x}^{(i)} ; \mathbf{w} \big)", P(k, x[i])),
+    (r"\ln P(y = j \mid \mathbf{x})", sp.log(P(j, x1))),
+    (r"1_{\{y^{(i)} = k\}} \ln P\big(y^{(i)}=k | \mathbf{x}^{(i)} ; \mathbf{w} \big)",
+     sp.KroneckerDelta(lab[i], k, evaluate=False) * sp.log(P(k, x[i]))),
+    # a word in text type decorating a declared spelling (seed 001, line 325)
+    (r"L^{\text{Softmax}}", L),
+    (r"L^{\mathrm{Softmax}} + a", L + a),
+    # a bracketed matrix times a vector (seed 002, line 61); a bracketed scalar stays a factor
+    (r"\frac{1}{2} (C^{-1} + C^{-1T}) \mathbf{z}",
+     E.MatProd(E.MatInv(C) + E.Transposed(E.MatInv(C)), z) / 2),
+    (r"\left(\hat{y}_k - y_k\right) \boldsymbol{z}", (yh[k] - y[k]) * z),
+    # pi next to names is a number, not a function (seed 002, line 57)
+    (r"2\pi a b", 2 * sp.pi * a * b),
+    # an indexed definition spelt with a literal argument list: its own index letters
+    (r"D(\mathbf{w}) + a", DE[j] + a),
+    # an open-ended \dots under a brace, closed by the term after it (seed 000, line 22)
+    (r"\underbrace{y_1 + y_2 + \dots}_{=0} + y_k", sp.Sum(y[kp], (kp, 1, k - 1)) + y[k]),
 ]
 
 
@@ -134,8 +177,21 @@ FAILURES: list[tuple[str, str]] = [
     (r"q + a", "undeclared symbol q"),
     (r"\text{Let } a", "prose inside the formula"),
     (r"a \approx b", "relation \\approx"),
-    (r"\begin{pmatrix} a \\ b \end{pmatrix}", "environment 'pmatrix'"),
-    (r"P(y = k | x)", "undeclared symbol P"),
+    (r"Q(y = k | x)", "undeclared symbol Q"),
+    (r"a | b", "'|'"),
+    (r"P(k | x)", "the event of a conditional probability must be 'name = value'"),
+    (r"P(y + a = k | x)", "is not one declared name"),
+    (r"\begin{pmatrix} a & b \end{pmatrix}", "a matrix with several columns"),
+    (r"\begin{array}{cc} a & b \end{array}", "a matrix given by its columns"),
+    (r"\begin{vmatrix} a \end{vmatrix}", "environment 'vmatrix'"),
+    (r"\begin{pmatrix} y_1 \\ \vdots \\ y_K \end{pmatrix}", "\\vdots whose pattern"),
+    (r"\begin{pmatrix} y_1 \\ y_3 \\ \vdots \\ y_K \end{pmatrix}", "one pattern"),
+    (r"\begin{cases} a & \text{if the sky is blue} \end{cases}", "prose inside the formula"),
+    (r"\begin{cases} a & k \end{cases}", "not a relation"),
+    (r"\begin{cases} a \\ b \end{cases}", "a value & a condition"),
+    (r"L^{\text{Logistic}}", "undeclared symbol L^{\\text{Logistic}}"),
+    (r"\underbrace{y_1 + y_2 + \dots}_{=0}", "\\dots whose pattern is not clear"),
+    (r"\underbrace{y_1 + y_2 + \dots}_{=0} + a_k", "one pattern"),
     (r"g_j(oldsymbol{z})", "'\\b' of '\\boldsymbol' was eaten"),
     ("(-y_j\night)", "'\\r' of '\\right' was eaten"),
     (r"\frac{a}{b", "unbalanced LaTeX"),
@@ -155,3 +211,27 @@ def test_unreadable(notation: Notation, latex: str, reason: str) -> None:
     result = parse_step(latex, notation, build_lexicon(notation))
     assert result.expr is None
     assert result.problem is not None and reason in result.problem, result.problem
+
+
+def test_open_dots_subclaim_reads_the_same_terms(notation: Notation) -> None:
+    result = parse_step(r"\underbrace{y_1 + y_2 + \dots}_{=0} + y_k", notation,
+                        build_lexicon(notation))
+    (claim,) = result.subclaims
+    assert claim.lhs == sp.Sum(y[kp], (kp, 1, k - 1)) and claim.rhs == 0
+
+
+DERIVATIVE_VARIABLES: list[tuple[str, sp.Expr | None]] = [
+    (r"\frac{\partial \hat{E}(\mathbf{w}_{1:K})}{\partial \mathbf{w}_k}", w[k]),
+    (r"\frac{d}{d\boldsymbol{w}_k} \hat{E}", w[k]),
+    (r"\nabla_{w_{jl}} \hat{E}", w[j, l]),
+    (r"\frac{\partial \hat{E}}{\partial \mathbf{w}_k} + a", None),
+    (r"\hat{E}", None),
+    (r"\frac{a}{b}", None),
+    (r"\frac{\partial a}{\partial q}", None),
+]
+
+
+@pytest.mark.parametrize(("latex", "expected"), DERIVATIVE_VARIABLES,
+                         ids=[c[0] for c in DERIVATIVE_VARIABLES])
+def test_derivative_variable(notation: Notation, latex: str, expected: sp.Expr | None) -> None:
+    assert derivative_variable(latex, notation, build_lexicon(notation)) == expected

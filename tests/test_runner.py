@@ -56,8 +56,8 @@ def alias_bomb(levels: int = 9) -> str:
     for n in range(1, levels + 1):
         refs = ", ".join([f"*l{n - 1}"] * 9)
         lines.append(f"l{n}: &l{n} [{refs}]")
-    body = "\n".join("  " + line for line in lines)
-    return f"title: bomb\nnotation:\n  assumptions: *l{levels}\n  sizes:\n{body}\nchains: []\n"
+    body = "\n".join("    " + line for line in lines)
+    return f"title: bomb\nnotation:\n  symbols:\n{body}\n  assumptions: *l{levels}\nchains: []\n"
 
 
 @pytest.fixture(scope="module")

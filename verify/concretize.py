@@ -92,6 +92,7 @@ class Concretizer:
     positive: set[str] = field(default_factory=set)
     _memo: dict[object, Value] = field(default_factory=dict)
     _inverses: dict[sp.ImmutableMatrix, sp.ImmutableMatrix] = field(default_factory=dict)
+    _name_cache: dict[sp.Basic, frozenset[str]] = field(default_factory=dict)
     _fresh: int = 0
 
     # ---- public ---------------------------------------------------------------------------
@@ -117,7 +118,7 @@ class Concretizer:
         if not opaque and isinstance(node, (sp.Sum, sp.Product, AppliedUndef, E.Deriv, sp.Indexed,
                                             E.VecOf, E.Dot)):
             memo_key = (node, tuple(sorted((k, _hashable(v)) for k, v in env.items()
-                                           if k in _names(node))))
+                                           if k in self._names(node))))
             cached = self._memo.get(memo_key)
             if cached is not None:
                 return cached
@@ -186,6 +187,13 @@ class Concretizer:
                     for a in node.args]
             return node.func(*args)  # type: ignore[no-any-return]
         raise BindError(f"cannot give a value to {type(node).__name__} ({node})")
+
+    def _names(self, node: sp.Basic) -> frozenset[str]:
+        """Names a node mentions (memo keys only include the environment entries it uses)."""
+        names = self._name_cache.get(node)
+        if names is None:
+            names = self._name_cache[node] = frozenset(s.name for s in node.atoms(sp.Symbol))
+        return names
 
     def _inverse(self, matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
         """The inverse as a matrix of ``InvEntry`` nodes, not as adjugate over determinant:
@@ -480,14 +488,6 @@ class Concretizer:
 
 
 # ---- helpers on values ----------------------------------------------------------------------
-
-def _names(node: sp.Basic) -> frozenset[str]:
-    return _NAME_CACHE.get(node) or _NAME_CACHE.setdefault(
-        node, frozenset(s.name for s in node.atoms(sp.Symbol)))
-
-
-_NAME_CACHE: dict[sp.Basic, frozenset[str]] = {}
-
 
 def _hashable(value: object) -> object:
     return value if not isinstance(value, list) else tuple(value)

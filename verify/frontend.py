@@ -9,20 +9,31 @@ problem=...)`` with its file, line and label.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from verify import expr as E
 from verify.errors import Location
-from verify.header import Header, empty_notation, read_header
-from verify.latex import parse_step
+from verify.header import Header, Section, empty_notation, read_header
+from verify.latex import derivative_variable, parse_step
 from verify.model import Chain, Document, Step
 from verify.names import Lexicon, build_lexicon
 from verify.notation import Notation
-from verify.source import MAX_DOCUMENT_CHARS, RawChain, RawStep, split_document
+from verify.source import (
+    MAX_DOCUMENT_CHARS,
+    RawChain,
+    RawStep,
+    clean_note,
+    split_document,
+)
 
 SUFFIXES = (".tex", ".md", ".markdown")
+# A definition written in prose inside one display: "\text{Let } X \text{ be } Y \text{...}".
+_LET = re.compile(r"^\s*\\text\s*\{\s*Let\s*\}\s*(?P<name>.+?)\s*\\text\s*\{\s*be\s*\}\s*"
+                  r"(?P<value>.+?)\s*(?:\\text\s*\{(?P<note>[^{}]*)\}\s*)?$", re.S)
 
 
 def read_latex_document(path: Path, base_notation: Notation | None = None,
@@ -47,45 +58,116 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
     header = read_header(text.replace("\r\n", "\n"), path, shown, base_notation)
     lexicon = build_lexicon(header.notation)
     problems = list(header.problems) + [f"{shown}: {p}" for p in lexicon.problems]
+    readers = {id(section): _Reader(section.notation, build_lexicon(section.notation,
+                                                                    section.names), section)
+               for section in header.sections}
+    for reader in readers.values():
+        problems.extend(f"{shown}: {p}" for p in reader.lexicon.problems
+                        if f"{shown}: {p}" not in problems)
     suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
     raw_chains = split_document(header.body, suffix)
     if not raw_chains:
         problems.append(f"{shown}: no display math found")
-    chains = tuple(_chain(raw, number, header, lexicon, shown)
-                   for number, raw in enumerate(raw_chains, 1))
-    return Document(shown, header.title or path.stem, header.notation, chains,
+    chains = []
+    for number, raw in enumerate(raw_chains, 1):
+        section = header.section_at(_source_line(raw.line, header))
+        reader = readers[id(section)] if section else _Reader(header.notation, lexicon)
+        chains.append(_chain(raw, number, header, reader, shown))
+    return Document(shown, header.title or path.stem, header.notation, tuple(chains),
                     source=header.source or "", problems=tuple(problems))
 
 
-def _chain(raw: RawChain, number: int, header: Header, lexicon: Lexicon,
-           shown: str) -> Chain:
+@dataclass(frozen=True)
+class _Reader:
+    """The notation a chain is read with: the document's, or its section's."""
+
+    notation: Notation
+    lexicon: Lexicon
+    section: Section | None = None
+
+
+def _source_line(line: int, header: Header) -> int:
+    """A line of the document as a line of its source (the header's lines subtracted)."""
+    return line - header.header_lines if header.source else line
+
+
+def _chain(raw: RawChain, number: int, header: Header, reader: _Reader, shown: str) -> Chain:
     steps: list[Step] = []
     target: sp.Expr | None = None
     notes: list[str] = []
-    for position, raw_step in enumerate(raw.steps):
-        step = _step(raw_step, header, lexicon, shown, target)
-        if position == 0 and isinstance(step.expr, E.Deriv):
-            target = step.expr.args[1]  # what a later (...)' differentiates by
+    for raw_step in _expand_prose_definitions(raw.steps):
+        step = _step(raw_step, header, reader, shown, target)
+        if not steps:
+            target = _chain_variable(step, raw_step, reader)
         if raw_step.relation == ":=":
             notes.append(f"line {raw_step.line}: ':=' defines the step before it")
         steps.append(step)
-    return Chain(f"chain {number} (line {raw.line})", tuple(steps), note="; ".join(notes))
+    section = reader.section
+    if section is not None:
+        notes.insert(0, f"read with the notation of lines {section.first}-{section.last}"
+                     + (f" ({section.note})" if section.note else ""))
+    return Chain(f"chain {number} (line {raw.line})", tuple(steps),
+                 notation=section.notation if section else None, note="; ".join(notes))
 
 
-def _step(raw: RawStep, header: Header, lexicon: Lexicon, shown: str,
+def _chain_variable(first: Step, raw: RawStep, reader: _Reader) -> sp.Expr | None:
+    """What a later ``(...)'`` differentiates by: the first step's derivative variable, read
+    from the step, or from its denominator alone when the rest cannot be read."""
+    if isinstance(first.expr, E.Deriv):
+        return first.expr.args[1]
+    if first.expr is None:
+        return derivative_variable(raw.text, reader.notation, reader.lexicon)
+    return None
+
+
+def _expand_prose_definitions(steps: tuple[RawStep, ...]) -> list[RawStep]:
+    r"""``\text{Let } X \text{ be } Y \text{ as defined ...}`` -> the steps ``X`` and
+    ``Y`` (``X := Y``), the trailing words as the note.  Whether ``X`` is a declared definition
+    is checked when the step is read (:func:`_step`)."""
+    expanded: list[RawStep] = []
+    for raw in steps:
+        match = _LET.match(raw.text)
+        if match is None:
+            expanded.append(raw)
+            continue
+        note = clean_note(match.group("note") or "")
+        expanded.append(RawStep(match.group("name"), raw.line, raw.label, raw.note,
+                                raw.relation, defines=True))
+        expanded.append(RawStep(match.group("value"), raw.line, raw.label,
+                                _join(note, "'Let ... be': a definition"), ":="))
+    return expanded
+
+
+def _step(raw: RawStep, header: Header, reader: _Reader, shown: str,
           prime_target: sp.Expr | None) -> Step:
     location = Location(shown, raw.line, raw.label)
     origin = None
     if header.source:
-        origin = Location(header.source, raw.line - header.header_lines, raw.label)
-    parsed = parse_step(raw.text, header.notation, lexicon, prime_target)
+        origin = Location(header.source, _source_line(raw.line, header), raw.label)
+    parsed = parse_step(raw.text, reader.notation, reader.lexicon, prime_target)
     note = raw.note
+    problem = f"{location}: {parsed.problem}" if parsed.problem else None
+    if raw.defines and parsed.expr is not None and \
+            not _is_definition(parsed.expr, reader.notation):
+        problem = (f"{location}: a definition in prose ('Let {raw.text} be ...') of a name the "
+                   "notation does not define (declare it under 'definitions')")
+        return Step(location, raw.text, None, problem=problem, note=note, origin=origin)
     if parsed.expr is not None and prime_target is not None and re.search(r"[)\]]\s*'",
                                                                           raw.text):
         note = _join(note, f"(...)' read as the derivative by {prime_target}")
-    problem = f"{location}: {parsed.problem}" if parsed.problem else None
     return Step(location, raw.text, parsed.expr, problem=problem, note=note,
                 subclaims=parsed.subclaims, origin=origin)
+
+
+def _is_definition(expr: sp.Expr, notation: Notation) -> bool:
+    """Whether ``expr`` is exactly one defined name (a constant, a member, a call)."""
+    if isinstance(expr, sp.Symbol):
+        return expr.name in notation.definitions
+    if isinstance(expr, sp.Indexed):
+        return str(expr.base.label) in notation.definitions
+    if isinstance(expr, AppliedUndef):
+        return expr.func.__name__ in notation.definitions
+    return False
 
 
 def _join(first: str, second: str) -> str:

@@ -4,8 +4,18 @@ r"""The notation header of a LaTeX or Markdown document.
 * TeX: a comment block, lines starting with ``%`` between ``% verify-notation:`` and
   ``% end-verify-notation``; and/or a sidecar file ``<name>.notation.yaml`` next to it.
 
-The mapping is an encoding's ``notation:`` mapping (:mod:`verify.notation`), plus two optional
-keys taken out first: ``title`` and ``source`` (the original the document copies, e.g. a seed).
+The mapping is an encoding's ``notation:`` mapping (:mod:`verify.notation`), plus three
+optional keys taken out first: ``title``, ``source`` (the original the document copies, e.g. a
+seed) and ``sections``: parts of the document with notation of their own, as an encoding's
+chains may have (a binary-logistic aside in a softmax lecture redefines ``h`` and ``y^{(i)}``)::
+
+    sections:
+      - lines: [386, 392]     # lines of `source` when it is given, else of this file
+        note: binary logistic regression
+        notation: {symbols: {yb: {family: [N], latex: ['y^{(i)}']}}, definitions: {...}}
+
+A chain whose first step stands on one of those lines is read with the section's notation,
+which extends the document's; its spellings shadow the document's inside the section.
 Layers, each extending the one before: ``base_notation`` (an assignment shared by many
 documents), the sidecar, the in-document header.
 
@@ -28,7 +38,18 @@ from verify.notation import DEFAULT_SIZES, Notation, parse_notation
 MAX_HEADER_CHARS = 100_000
 _TEX_START = re.compile(r"^[ \t]*%[ \t]*verify-notation:[ \t]*$", re.M)
 _TEX_END = re.compile(r"^[ \t]*%[ \t]*end-verify-notation[ \t]*$", re.M)
-_EXTRA_KEYS = ("title", "source")
+_SECTION_KEYS = {"lines", "note", "notation"}
+
+
+@dataclass(frozen=True)
+class Section:
+    """Lines ``first..last`` (of the source when given) read with their own notation."""
+
+    first: int
+    last: int
+    notation: Notation
+    names: frozenset[str]           # the names the section declares itself
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,11 @@ class Header:
     source: str | None = None
     header_lines: int = 0           # lines the header takes at the top (front matter)
     problems: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+
+    def section_at(self, line: int) -> Section | None:
+        """The section holding ``line`` (a line of the source when one is given)."""
+        return next((s for s in self.sections if s.first <= line <= s.last), None)
 
 
 def empty_notation() -> Notation:
@@ -107,11 +133,13 @@ def read_header(text: str, path: Path, shown: str,
         if front is not None:
             layers.append((front, Location(shown, 2)))
     title = source = None
+    raw_sections: list[tuple[Any, Location]] = []
     for layer, where in layers:
         try:
             raw = dict(_load(layer, where))
             title = str(raw.pop("title", title)) if "title" in raw else title
             source = str(raw.pop("source", source)) if "source" in raw else source
+            raw_sections.extend((item, where) for item in raw.pop("sections", None) or [])
             notation = parse_notation(raw, where, base=notation)
         except InputError as error:
             problems.append(str(error))
@@ -121,4 +149,28 @@ def read_header(text: str, path: Path, shown: str,
             problems.append(f"{shown}: no notation declared (front matter, a "
                             "'% verify-notation:' block or a .notation.yaml sidecar); every "
                             "name will be undeclared")
-    return Header(notation, body, title, source, header_lines, tuple(problems))
+    sections = []
+    for item, where in raw_sections:
+        try:
+            sections.append(_section(item, notation, where))
+        except InputError as error:
+            problems.append(str(error))
+    return Header(notation, body, title, source, header_lines, tuple(problems),
+                  tuple(sections))
+
+
+def _section(raw: Any, notation: Notation, where: Location) -> Section:
+    if not isinstance(raw, Mapping) or set(raw) - _SECTION_KEYS:
+        raise InputError(f"a section is a mapping of {sorted(_SECTION_KEYS)}", where)
+    lines = raw.get("lines")
+    if not (isinstance(lines, list) and len(lines) == 2 and
+            all(isinstance(n, int) and not isinstance(n, bool) for n in lines) and
+            lines[0] <= lines[1]):
+        raise InputError(f"section 'lines' must be [first, last], got {lines!r}", where)
+    own = raw.get("notation") or {}
+    if not isinstance(own, Mapping):
+        raise InputError("a section's 'notation' must be a mapping", where)
+    names = frozenset(str(n) for key in ("symbols", "definitions")
+                      for n in (own.get(key) or {}))
+    return Section(lines[0], lines[1], parse_notation(own, where, base=notation), names,
+                   str(raw.get("note", "")))

@@ -27,16 +27,19 @@ from latex2sympy2_extended.latex2sympy2 import ConversionConfig, _Latex2Sympy
 from sympy.core.function import AppliedUndef
 
 from verify import expr as E
+from verify.dots import close_open_dots
 from verify.model import SubClaim
 from verify.names import Lexicon
 from verify.normalize import balanced, detect_damage, normalize, read_group
 from verify.notation import Notation
-from verify.rewrite import Context, LatexProblem, Rewriter
+from verify.rewrite import Rewriter
+from verify.rewrite_base import Context, LatexProblem
 
 MAX_STEP_CHARS = 4000
 MAX_NESTING = 40   # the ANTLR parsers recurse per level; deep inputs cost seconds, then fail
 _CONFIG = ConversionConfig(lowercase_symbols=False)
 _UNDERBRACE = re.compile(r"\\(underbrace|overbrace)(?![A-Za-z])")
+_DIFFERENTIAL = re.compile(r"^\s*(?:\\partial(?![A-Za-z])|d(?![A-Za-z]{2}))\s*")
 
 
 class _Converter(_Latex2Sympy):  # type: ignore[misc]
@@ -80,12 +83,40 @@ def parse_step(text: str, notation: Notation, lexicon: Lexicon,
         return StepParse(None, refused)
     context = Context(notation, lexicon, prime_target, _parse_text)
     try:
-        body, braces = extract_underbraces(text)
+        # Open-ended \dots closed by the term after a brace are read on the whole step, so
+        # the step and the brace's sub-claim see the same terms.
+        body, braces = extract_underbraces(close_open_dots(normalize(text), context))
         expr = _parse_text(normalize(body), context)
     except LatexProblem as problem:
         return StepParse(None, str(problem))
     return StepParse(expr, None, tuple(_subclaim(inner, note, context)
                                        for inner, note in braces))
+
+
+def derivative_variable(text: str, notation: Notation, lexicon: Lexicon) -> sp.Expr | None:
+    r"""What a step differentiates by when the whole step is ``\frac{\partial F}{\partial v}``
+    (``\frac{dF}{dv}``) or starts with ``\frac{d}{dv}`` or ``\nabla_{v}``, read from ``v``
+    alone: a chain whose first step cannot be read (``F`` undeclared) still says which
+    variable a later ``(...)'`` means."""
+    if _refuse(text) is not None:
+        return None
+    normalized = normalize(text)
+    if normalized.startswith("\\nabla_"):
+        variable, _ = read_group(normalized, len("\\nabla_"))
+    elif normalized.startswith("\\frac"):
+        numerator, j = read_group(normalized, len("\\frac"))
+        denominator, end = read_group(normalized, j)
+        top, bottom = _DIFFERENTIAL.match(numerator), _DIFFERENTIAL.match(denominator)
+        operator_form = top is not None and not numerator[top.end():].strip()
+        if top is None or bottom is None or (normalized[end:].strip() and not operator_form):
+            return None
+        variable = denominator[bottom.end():]
+    else:
+        return None
+    try:
+        return _parse_text(variable, Context(notation, lexicon, None, _parse_text))
+    except LatexProblem:
+        return None
 
 
 def _refuse(text: str) -> str | None:

@@ -179,8 +179,12 @@ def index_spellings(name: str) -> tuple[str, ...]:
     return default_spellings(name)
 
 
-def build_lexicon(notation: Notation) -> Lexicon:
-    """Every declared name by its canonical spelling; clashes are reported, never resolved."""
+def build_lexicon(notation: Notation, prefer: frozenset[str] = frozenset()) -> Lexicon:
+    """Every declared name by its canonical spelling; clashes are reported, never resolved.
+
+    ``prefer`` names a section's own declarations (:mod:`verify.header`): a spelling they share
+    with a document-wide name is theirs inside the section, as a local variable shadows a
+    global one, and that is no problem."""
     table: dict[str, list[Spelling]] = {}
     problems: list[str] = []
     entries: list[tuple[Entry, tuple[str, ...]]] = []
@@ -195,6 +199,7 @@ def build_lexicon(notation: Notation) -> Lexicon:
         entries.append((Entry(name, "definition", definition.style,
                               params=len(definition.params)),
                         definition.latex or default_spellings(name)))
+    entries.sort(key=lambda item: item[0].name not in prefer)   # stable: preferred first
     for entry, spellings in entries:
         for spelling in spellings:
             parsed = _parse_spelling(spelling)
@@ -208,6 +213,8 @@ def build_lexicon(notation: Notation) -> Lexicon:
                 args = None   # a function's arguments are read from the call itself
             clash = next((s for s in table.get(base, []) if s.arity == arity and
                           s.args == args and s.entry.name != entry.name), None)
+            if clash is not None and clash.entry.name in prefer and entry.name not in prefer:
+                continue
             if clash is not None:
                 problems.append(f"latex spelling {spelling!r} names both {clash.entry.name!r} "
                                 f"and {entry.name!r}")

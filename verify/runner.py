@@ -378,8 +378,10 @@ class _Run:
             if message.get("cacheable"):
                 self._store(worker, result)
             self._finish(worker, result)
-        elif kind == "failed":
+        elif kind == "failed":   # the worker retires after this: replace it now
             self._finish(worker, self._stopped(worker, str(message["reason"])))
+            self.pool._drop(worker)
+            self.pool.replaced += 1
 
     def _read(self, worker: _Worker, message: Mapping[str, Any]) -> None:
         worker.skeleton = result_from_data(message["skeleton"])

@@ -39,8 +39,9 @@ def _location(location: Location) -> list[Any]:
     return [location.path, location.line, location.label]
 
 
-def _check(record: CheckRecord) -> list[Any]:
-    return [record.engine, record.outcome, record.detail, record.seconds, record.cases]
+def _check(record: CheckRecord) -> dict[str, Any]:
+    return {"engine": record.engine, "outcome": record.outcome, "detail": record.detail,
+            "seconds": record.seconds, "cases": record.cases}
 
 
 def _evidence(evidence: Evidence | None) -> dict[str, Any] | None:
@@ -136,10 +137,9 @@ def _location_from(value: Any) -> Location:
 
 
 def _check_from(value: Any) -> CheckRecord:
-    if not (isinstance(value, list) and len(value) == 5 and
-            all(isinstance(v, str) for v in value[:3]) and isinstance(value[4], int)):
-        raise SerializeError("bad check record")
-    return CheckRecord(value[0], value[1], value[2], _float(value[3]), value[4])
+    return CheckRecord(_get(value, "engine", str), _get(value, "outcome", str),
+                       _get(value, "detail", str), _float(_get(value, "seconds", (int, float))),
+                       _get(value, "cases", int))
 
 
 def _evidence_from(data: Any) -> Evidence | None:

@@ -50,6 +50,7 @@ class RawStep:
     label: str | None = None
     note: str = ""         # the document's own justification, not parsed
     relation: str = "="    # how it relates to the previous step: "=", ":=" ("" when first)
+    defines: bool = False  # the name of a prose definition ('Let X be ...'), defined next
 
 
 @dataclass(frozen=True)

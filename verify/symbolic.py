@@ -217,6 +217,9 @@ class _ModP:
         return result
 
     def _compute(self, node: sp.Basic) -> np.ndarray:
+        if node in (sp.zoo, sp.nan, sp.oo, -sp.oo):
+            # SymPy already found a division by zero or an infinity: nothing to prove with.
+            raise _Undefined
         if isinstance(node, sp.Integer):
             return np.full(self.lanes, int(node) % P, dtype=np.int64)
         if isinstance(node, sp.Rational):

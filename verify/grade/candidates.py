@@ -64,6 +64,8 @@ def _factors(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Ca
     values: list[sp.Expr] = [sp.Integer(2), sp.Rational(1, 2), sp.Integer(-2),
                              sp.Rational(-1, 2)]
     for name in sorted(sizes_used(before, notation) | sizes_used(after, notation)):
+        if len(notation.sizes.get(name, ())) < 2:
+            continue  # checked at one value only: a factor n = 2 cannot be told from 2
         size = E.size_symbol(name)
         values += [size, 1 / size, -size, -1 / size]
     for value in values:

@@ -30,7 +30,7 @@ from verify.frontend import read_latex_document
 from verify.grade.assignment import Assignment
 from verify.grade.claims import ClaimJudge, holds
 from verify.grade.diagnoses import Request, diagnose
-from verify.grade.results import Diagnosis, Grade, Outcome, Part, StepGrade
+from verify.grade.results import Diagnosis, Grade, Kind, Outcome, Part, StepGrade
 from verify.grade.rubric import HOLDS, FinalFacts, LineFacts, score
 from verify.model import Chain, Document, Step
 from verify.notation import Notation
@@ -76,7 +76,7 @@ def grade_safely(path: Path, assignment: Assignment, judge: ClaimJudge) -> Grade
         return grade_submission(path, assignment, judge)
     except RecursionError as error:
         return _error(path, assignment, error)
-    except Exception as error:  # noqa: BLE001 - recorded as an error row, never as a pass
+    except Exception as error:  # recorded as an error row, never as a pass
         return _error(path, assignment, error)
 
 
@@ -101,8 +101,12 @@ def _read(path: Path, assignment: Assignment) -> _Read | Grade:
         why = "; ".join(document.problems) or "no readable line"
         return _unreadable(path, assignment, Outcome.UNREADABLE, why)
     notes = [f"input: {p}" for p in document.problems]
-    notes += [f"review: {c}" for c in redefinitions(assignment.notation,
-                                                     document.notation_of(chain))]
+    changed = redefinitions(assignment.notation, document.notation)
+    if changed:
+        notes.append(f"review: the submission redefines the assignment's {', '.join(changed)}; "
+                     "graded with the assignment's meaning")
+        document = _assignment_wins(assignment.notation, document)
+        chain = document.chains[[c.name for c in document.chains].index(chain.name)]
     notes += [f"not graded: {c.name} (only the main chain is)" for c in document.chains
               if c is not chain and any(s.readable for s in c.steps)]
     return _Read(document, chain, tuple(notes))
@@ -149,7 +153,22 @@ def redefinitions(base: Notation, notation: Notation) -> list[str]:
         if mine_def is None or (mine_def.style, mine_def.params, mine_def.body) != \
                 (definition.style, definition.params, definition.body):
             changed.append(f"definition {name}")
-    return [f"the submission redefines the assignment's {c}" for c in changed]
+    return changed
+
+
+def _assignment_wins(base: Notation, document: Document) -> Document:
+    """The submission's notation with every name of the assignment restored: a student's
+    additions (a helper definition, a spelling) stay, a changed loss or size does not.  The
+    lines were read already, so only the meanings change."""
+
+    def restored(notation: Notation) -> Notation:
+        return Notation({**notation.sizes, **base.sizes}, {**notation.indices, **base.indices},
+                        {**notation.symbols, **base.symbols},
+                        {**notation.definitions, **base.definitions}, notation.assumptions)
+
+    chains = tuple(replace(c, notation=restored(c.notation)) if c.notation else c
+                   for c in document.chains)
+    return replace(document, notation=restored(document.notation), chains=chains)
 
 
 # ---- 3-5. judge, diagnose, score ----------------------------------------------------------
@@ -163,17 +182,31 @@ def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: _R
     start_ok = holds(judgements.get("start"))
     on_track = plan.on_track(start_ok, judgements)
     found = diagnose(plan.requests(start_ok), judge, assignment.labels)
-    lines = [LineFacts(n + 1, s.location.line, s.latex, v.status, v.message, on_track[n],
-                       on_track[v.compared_with] if v.compared_with is not None else None,
-                       found.get(f"line{n}", ()))
-             for n, (s, v) in enumerate(zip(read.chain.steps, chain_result.steps,
-                                            strict=True))]
+    lines = []
+    for n, (step, verdict) in enumerate(zip(read.chain.steps, chain_result.steps,
+                                            strict=True)):
+        previous = on_track[verdict.compared_with] if verdict.compared_with is not None \
+            else None
+        diagnoses = found.get(f"line{n}", ())
+        if verdict.status is Status.REFUTED and on_track[n] and previous is False:
+            diagnoses += (SILENT_FIX,)
+        lines.append(LineFacts(n + 1, step.location.line, step.latex, verdict.status,
+                               verdict.message, on_track[n], previous, diagnoses))
+    start = tuple(replace(d, text=d.text.replace("the line before", "the problem statement"))
+                  for d in found.get("start", ()))
     final = plan.final(judgements)
     scored = score(lines, start_ok, plan.start_why(judgements), final, assignment.rubric)
-    graded = _with_grading(result, position, scored.steps, found.get("start", ()))
+    summary = f"graded {scored.score:g}/{assignment.rubric.maximum:g} with " \
+              f"{Path(assignment.path).name}"
+    graded = _with_grading(result, position, scored.steps, start, summary)
     return Grade(student_id(path), str(path), Outcome.GRADED, scored.score,
                  assignment.rubric.maximum, "", start_ok, final.ok, scored.steps,
-                 scored.parts, read.notes, graded, found.get("start", ()))
+                 scored.parts, read.notes, graded, start)
+
+
+SILENT_FIX = Diagnosis(Kind.SILENT_FIX, "this line is right again (it equals the problem "
+                                        "statement) but does not follow from the line before: "
+                                        "it undoes an earlier mistake without saying so")
 
 
 class _Plan:
@@ -263,7 +296,7 @@ class _Plan:
 
 
 def _with_grading(result: DocumentResult, position: int, steps: Sequence[StepGrade],
-                  start: tuple[Diagnosis, ...]) -> DocumentResult:
+                  start: tuple[Diagnosis, ...], summary: str) -> DocumentResult:
     """The checked document with the grader's diagnoses on its lines, for the report."""
     chain = result.chains[position]
     updated: list[StepVerdict] = []
@@ -274,7 +307,8 @@ def _with_grading(result: DocumentResult, position: int, steps: Sequence[StepGra
         text = " ".join(f"{d.text}." for d in diagnoses)
         updated.append(replace(verdict, diagnosis=text) if text else verdict)
     chains = list(result.chains)
-    chains[position] = replace(chain, steps=tuple(updated))
+    chains[position] = replace(chain, steps=tuple(updated),
+                               summary="; ".join(p for p in (chain.summary, summary) if p))
     return replace(result, chains=tuple(chains))
 
 

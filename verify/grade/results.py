@@ -4,12 +4,12 @@ class summary, reports) reads the same facts and none can change them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from verify.verdict import DocumentResult, Status
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """A kind of mistake, in the order a diagnosis is preferred when several explain a step
     (the most specific first: a factor says more than "it holds when N = 1")."""
 
@@ -25,10 +25,8 @@ class Kind(str, Enum):
     INDEX_DIFFERENT = "holds only when two indices differ"
     LABELS_ONE_HOT = "holds only for one-hot labels"
     LABEL_ZERO = "holds only when a label entry is 0"
+    SILENT_FIX = "silent correction"
     OTHER = "other"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Diagnosis:
         return self.text
 
 
-class Credit(str, Enum):
+class Credit(StrEnum):
     """What one line of the graded chain earned, and why."""
 
     START = "start"            # the first line (graded against the problem statement)
@@ -50,18 +48,12 @@ class Credit(str, Enum):
     UNDECIDED = "undecided"    # the checker could not decide (no points, flagged for review)
     UNREADABLE = "unreadable"  # the line could not be read (no points)
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     GRADED = "graded"
     EMPTY = "empty"            # nothing but white space
     UNREADABLE = "unreadable"  # no readable line, or not a derivation at all
     ERROR = "error"            # grading itself failed: zero points, flagged for review
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

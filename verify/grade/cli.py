@@ -1,0 +1,122 @@
+"""``python -m verify grade ASSIGNMENT SUBMISSIONS/ --out DIR``: grade a folder of submissions.
+
+Writes into DIR: ``gradebook.csv``, ``gradescope/<student>/results.json``, ``summary.md``,
+``summary.csv``, ``summary.png`` and ``reports/<student>.tex`` (and ``.pdf`` where a LaTeX
+engine is installed).  Every submission is graded before exiting; one that cannot be read
+gets a row saying why.
+
+Exit codes (``EXIT``): 0 every submission graded (whatever the students' scores), 1 the batch
+completed but grading failed for some submission (an ``error`` row, to review by hand), 2 usage
+or input error (the assignment, the folder, or an assignment whose expected result does not
+equal its problem).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from verify.errors import InputError
+from verify.grade.assignment import Assignment, load_assignment
+from verify.grade.claims import ClaimJudge, holds
+from verify.grade.grader import discover, grade_all, self_check
+from verify.grade.outputs import (
+    VISIBILITIES,
+    first_wrong_text,
+    write_gradebook,
+    write_gradescope,
+    write_student_reports,
+)
+from verify.grade.progress import Progress
+from verify.grade.results import Grade, Outcome
+from verify.grade.summary import write_summary
+
+EXIT = {"ok": 0, "failed": 1, "input": 2}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m verify grade",
+        description="Grade a folder of derivations (.tex, .md; one student per file, the "
+                    "student id is the file name without its suffix) against an assignment.")
+    parser.add_argument("assignment", type=Path, help="the assignment (.yaml)")
+    parser.add_argument("submissions", type=Path, help="folder of submissions")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="folder for the gradebook, Gradescope results, summary, reports")
+    parser.add_argument("--no-reports", action="store_true",
+                        help="skip the per-student LaTeX/PDF reports")
+    parser.add_argument("--visibility", choices=VISIBILITIES, default="after_published",
+                        help="Gradescope visibility of the results (default after_published)")
+    parser.add_argument("--quiet", action="store_true", help="print only the class totals")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT["ok"] if exit_.code == 0 else EXIT["input"]
+    try:
+        assignment = load_assignment(args.assignment)
+    except InputError as error:
+        print(f"assignment: {error}", file=err)
+        return EXIT["input"]
+    if not args.submissions.is_dir():
+        print(f"{args.submissions}: not a folder", file=err)
+        return EXIT["input"]
+    paths = discover(args.submissions)
+    if not paths:
+        print(f"{args.submissions}: no .tex or .md submissions", file=err)
+        return EXIT["input"]
+    problem = _check_key(assignment)
+    if problem:
+        print(problem, file=err)
+        return EXIT["input"]
+    grades = grade_all(paths, assignment, Progress(err))
+    _write(args, assignment, grades, err)
+    _print(grades, out, args.quiet)
+    return EXIT["failed"] if any(g.outcome is Outcome.ERROR for g in grades) else EXIT["ok"]
+
+
+def _check_key(assignment: Assignment) -> str:
+    """The expected result must equal the problem: otherwise every student would be wrong."""
+    judgement = self_check(assignment, ClaimJudge(assignment.seed, assignment.points))
+    verdict = holds(judgement)
+    if verdict:
+        return ""
+    words = "does not equal" if verdict is False else "could not be shown equal to"
+    return f"{assignment.path}: the expected result {words} the problem: {judgement.message}"
+
+
+def _write(args: argparse.Namespace, assignment: Assignment, grades: list[Grade],
+           err: TextIO) -> None:
+    folder: Path = args.out
+    folder.mkdir(parents=True, exist_ok=True)
+    write_gradebook(folder / "gradebook.csv", grades)
+    write_gradescope(folder / "gradescope", grades, args.visibility)
+    write_summary(folder, grades, assignment.title)
+    if not args.no_reports:
+        from verify.cli import versions
+        for message in write_student_reports(folder / "reports", grades, versions()):
+            print(message, file=err)
+
+
+def _print(grades: list[Grade], out: TextIO, quiet: bool) -> None:
+    if not quiet:
+        width = max(len(g.student) for g in grades)
+        for grade in grades:
+            detail = first_wrong_text(grade) and f"first wrong: {first_wrong_text(grade)}"
+            if grade.outcome is not Outcome.GRADED:
+                detail = f"{grade.outcome.value}: {grade.reason}"
+            flag = " [review]" if grade.needs_review else ""
+            print(f"{grade.student:<{width}}  {grade.score:>6g} / {grade.maximum:g}  "
+                  f"{detail}{flag}", file=out)
+    graded = [g for g in grades if g.outcome is Outcome.GRADED]
+    mean = sum(g.score for g in graded) / len(graded) if graded else 0.0
+    print(f"== {len(grades)} submissions, {len(graded)} graded, mean {mean:.2f}; "
+          f"{sum(g.needs_review for g in grades)} to review", file=out)

@@ -1,0 +1,153 @@
+"""Per-student outputs: the gradebook CSV, a Gradescope ``results.json`` each, the reports.
+
+Gradescope's autograder format (``/autograder/results/results.json``): top-level ``score``,
+``output``, ``visibility``, ``stdout_visibility``, ``execution_time``, ``extra_data`` and
+``tests``, each test with ``name``, ``number``, ``score``, ``max_score``, ``status``
+(``passed``/``failed``), ``output`` and ``visibility``.  The top-level ``score`` is given, so
+it is the grade (Gradescope would otherwise add up the tests; the penalty test is negative).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from verify.grade.results import Grade, Outcome
+
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+GRADEBOOK_COLUMNS = ("student", "score", "maximum", "outcome", "first_wrong_step", "diagnoses",
+                     "final_right_reasoning_wrong", "needs_review", "reason")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_names(grades: Sequence[Grade]) -> dict[str, str]:
+    """A folder name per student (letters, digits, ``._-``), unique: file stems may repeat
+    (``ann.md`` and ``ann.tex``) or hold characters a folder should not."""
+    used: set[str] = set()
+    names = {}
+    for grade in grades:
+        base = re.sub(r"[^A-Za-z0-9._-]+", "_", grade.student).strip("._") or "student"
+        name, number = base, 2
+        while name in used:
+            name, number = f"{base}-{number}", number + 1
+        used.add(name)
+        names[grade.path] = name
+    return names
+
+
+# ---- gradebook ----------------------------------------------------------------------------
+def first_wrong_text(grade: Grade) -> str:
+    step = grade.first_wrong
+    return f"step {step.number} (line {step.line})" if step else ""
+
+
+def diagnoses_text(grade: Grade) -> str:
+    return "; ".join(f"step {step.number}: {d.text}" for step, d in grade.diagnoses())
+
+
+def gradebook_row(grade: Grade) -> dict[str, str | float]:
+    return {"student": grade.student, "score": grade.score, "maximum": grade.maximum,
+            "outcome": grade.outcome.value, "first_wrong_step": first_wrong_text(grade),
+            "diagnoses": diagnoses_text(grade),
+            "final_right_reasoning_wrong": "yes" if grade.final_right_reasoning_wrong else "",
+            "needs_review": "yes" if grade.needs_review else "",
+            "reason": grade.reason or "; ".join(grade.notes)}
+
+
+def write_gradebook(path: Path, grades: Sequence[Grade]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        write_csv(handle, GRADEBOOK_COLUMNS, [gradebook_row(g) for g in grades])
+
+
+def write_csv(handle: TextIO, columns: Sequence[str],
+              rows: Sequence[Mapping[str, str | float | int]]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=list(columns))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+
+
+def _cell(value: str | float | int) -> str | float | int:
+    """A spreadsheet reads a cell starting with = + - @ as a formula: student text (a file
+    name, a term of their line) is kept as text by a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+# ---- Gradescope ---------------------------------------------------------------------------
+def gradescope_results(grade: Grade, visibility: str = "after_published") -> dict[str, Any]:
+    tests = [{"name": part.name, "number": str(number), "score": _round(part.points),
+              "max_score": _round(part.maximum), "status": "passed" if part.passed else "failed",
+              "output": part.output, "visibility": visibility}
+             for number, part in enumerate(grade.parts, 1)]
+    return {
+        "score": grade.score,
+        "max_score": grade.maximum,
+        "execution_time": max(1, round(grade.seconds)),
+        "output": _overall(grade),
+        "visibility": visibility,
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "extra_data": {"outcome": grade.outcome.value,
+                       "first_wrong_step": first_wrong_text(grade),
+                       "diagnoses": [{"step": s.number, "line": s.line, "kind": d.kind.value,
+                                      "text": d.text} for s, d in grade.diagnoses()],
+                       "needs_review": grade.needs_review},
+    }
+
+
+def _round(value: float) -> float:
+    return round(value, 3)
+
+
+def _overall(grade: Grade) -> str:
+    lines = [f"{grade.score:g} / {grade.maximum:g} points."]
+    if grade.outcome is not Outcome.GRADED:
+        lines.append(f"Not graded normally ({grade.outcome.value}): {grade.reason}")
+    if grade.first_wrong is not None:
+        lines.append(f"First wrong step: {first_wrong_text(grade)}.")
+    if grade.final_right_reasoning_wrong:
+        lines.append("The final result is right, but the reasoning is wrong: a step before it "
+                     "does not follow.")
+    lines += [f"Step {s.number}: {d.text}." for s, d in grade.diagnoses()]
+    return "\n".join(lines)
+
+
+def write_gradescope(folder: Path, grades: Sequence[Grade],
+                     visibility: str = "after_published") -> list[Path]:
+    names = safe_names(grades)
+    written = []
+    for grade in grades:
+        target = folder / names[grade.path] / "results.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(gradescope_results(grade, visibility), indent=2) + "\n",
+                          encoding="utf-8")
+        written.append(target)
+    return written
+
+
+# ---- reports ------------------------------------------------------------------------------
+def write_student_reports(folder: Path, grades: Sequence[Grade],
+                          versions: Mapping[str, str]) -> list[str]:
+    """The LaTeX report (and its PDF where an engine is installed) of every graded student;
+    the messages to show (once each: a missing engine is said once, not per student)."""
+    try:
+        from verify.report.pdf import write_reports
+    except ImportError as error:
+        return [f"reports skipped: the report module is not available ({error})"]
+    results = [g.result for g in grades if g.result is not None]
+    if not results:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    messages = []
+    for report in write_reports(results, folder, versions):
+        if report.pdf_path is None:
+            missing = "no LaTeX engine" in report.message
+            messages.append(f"PDF reports skipped: {report.message}" if missing else
+                            f"{report.tex_path.name}: no PDF: {report.message}")
+    return list(dict.fromkeys(messages))  # the missing engine said once, not per student
