@@ -66,9 +66,9 @@ def test_check_latex_accepts_derivations(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list("0123456789^{}()!_+-*/ x\\") +
-                                [r"\frac", r"\binom", r"\Gamma", r"\sqrt", r"\cdot",
-                                 r"\left(", r"\right)", "10^{"]), max_size=300).map("".join))
+@given(st.lists(st.sampled_from([*"0123456789^{}()!_+-*/ x\\", r"\frac", r"\binom", r"\Gamma",
+                                 r"\sqrt", r"\cdot", r"\left(", r"\right)", "10^{"]),
+                max_size=300).map("".join))
 def test_check_latex_never_raises_and_is_fast(text: str) -> None:
     started = time.perf_counter()
     result = check_latex(text)

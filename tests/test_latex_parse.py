@@ -235,3 +235,19 @@ DERIVATIVE_VARIABLES: list[tuple[str, sp.Expr | None]] = [
                          ids=[c[0] for c in DERIVATIVE_VARIABLES])
 def test_derivative_variable(notation: Notation, latex: str, expected: sp.Expr | None) -> None:
     assert derivative_variable(latex, notation, build_lexicon(notation)) == expected
+
+
+def test_lexicon_decorations_and_preferred_names() -> None:
+    raw = yaml.safe_load(r"""
+symbols:
+  a: {latex: ['a', 'L^{\text{Log istic}}']}
+  b: {latex: ['a']}
+""")
+    both = parse_notation(raw, Location("test"))
+    assert any("names both 'a' and 'b'" in p for p in build_lexicon(both).problems)
+    preferred = build_lexicon(both, frozenset({"b"}))
+    assert preferred.problems == ()
+    assert preferred.lookup("a", (0, 0), "") == (preferred.bases["a"][0].entry, 0)
+    assert preferred.bases["a"][0].entry.name == "b"
+    # A decoration is one canonical base: spaces and the text command do not matter.
+    assert preferred.knows(r"L^{\text{Logistic}}")

@@ -185,3 +185,12 @@ def test_allow_list_entries_still_exist() -> None:
     """A stale allow-list entry would hide nothing, but would mislead a reader."""
     for (file, snippet), _reason in ALLOWED.items():
         assert snippet in (ROOT / file).read_text(), (file, snippet)
+
+
+def test_the_payloads_are_live(tmp_path: Path) -> None:
+    """The canary works: evaluated, the first payload does create the file."""
+    import subprocess
+    import sys
+    canary = tmp_path / "canary"
+    subprocess.run([sys.executable, "-c", payloads(canary)[0]], check=True)
+    assert canary.exists()

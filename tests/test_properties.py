@@ -49,7 +49,9 @@ def _sympy(text: str) -> sp.Expr:
 
 
 def _dsl(expression: sp.Expr) -> str:
-    return sp.sstr(expression)
+    """SymPy's printer writes the encoding language, except Euler's number ('E')."""
+    marker = sp.Symbol("EULER_NUMBER")
+    return sp.sstr(expression.xreplace({sp.E: marker})).replace("EULER_NUMBER", "exp(1)")
 
 
 @SETTINGS

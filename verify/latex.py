@@ -227,4 +227,7 @@ def _rebuild(node: sp.Basic, table: dict[str, sp.Expr], text: str) -> sp.Expr:
     if isinstance(node, AppliedUndef):
         raise LatexProblem(str(node), "a name applied like a function (write \\cdot between "
                            "a factor and its parentheses, or declare the function)")
+    if isinstance(node, sp.Tuple):
+        raise LatexProblem(text[:60], "a list of values (a numeric example, or a vector "
+                           "written inline) is not an expression: write it as a pmatrix")
     raise LatexProblem(str(node)[:60], f"unsupported construct {type(node).__name__}")

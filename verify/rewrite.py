@@ -131,6 +131,9 @@ class Rewriter:
             group, end = read_group(text, i + 1)
             out.append("^{" + self.rewrite(group) + "}")
             return end
+        if char == "_" and text[:i].rstrip()[-1:] in ")]":
+            raise LatexProblem(text[max(0, i - 10):i + 10], "a subscript on a bracket (a list "
+                               "given by its entries, as in [..]_{k=1}^{K}, is not read)")
         if char in "'_|<>&;:":
             why = {"'": "a prime outside (...)'", "_": "a subscript on something that is not "
                    "a name", "|": "'|' (a conditional probability of an undeclared function, "

@@ -11,6 +11,7 @@ from pathlib import Path
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from verify.grade.results import Grade, Outcome
 from verify.grade.summary import MistakeRow
@@ -47,15 +48,19 @@ def _grid(axes: Axes, rows: Sequence[MistakeRow]) -> None:
     counts = [[0] * len(steps) for _ in kinds]
     for row in rows:
         counts[kinds.index(row.mistake)][steps.index(row.step)] = len(row.students)
-    image = axes.imshow(counts, cmap="Reds", aspect="auto", vmin=0)
+    top = max(max(line) for line in counts)
+    image = axes.imshow(counts, cmap="Reds", aspect="auto", vmin=0, vmax=max(top, 1))
     for y, line in enumerate(counts):
         for x, count in enumerate(line):
-            if count:
-                axes.text(x, y, str(count), ha="center", va="center", fontsize=9)
+            if count:  # white on the dark cells, black on the light ones
+                axes.text(x, y, str(count), ha="center", va="center", fontsize=9,
+                          color="white" if count > top / 2 else "black")
     axes.set_xticks(range(len(steps)), [str(s) for s in steps])
     axes.set_yticks(range(len(kinds)), kinds)
     axes.set_xlabel("step")
     axes.set_title("students per mistake and step")
     figure = axes.get_figure()
     if figure is not None:
-        figure.colorbar(image, ax=axes, label="students")
+        bar = figure.colorbar(image, ax=axes, label="students")
+        bar.locator = MaxNLocator(integer=True)  # students come in whole numbers
+        bar.update_ticks()

@@ -60,7 +60,7 @@ def score(lines: Sequence[LineFacts], start_ok: bool | None, start_why: str,
     parts = [Part("Start: the first line is the problem statement",
                   rubric.start if start_ok else 0.0, rubric.start, bool(start_ok), start_why)]
     parts += [_line_part(s) for s in steps if s.credit is not Credit.START]
-    if later and len(later) < rubric.min_steps:
+    if len(later) < rubric.min_steps:  # the shares not shown: so the tests add up to the max
         parts.append(Part("Enough steps shown", 0.0, share * (rubric.min_steps - len(later)),
                           False, f"{len(later)} step(s) shown; the rubric asks for at least "
                                  f"{rubric.min_steps}"))
