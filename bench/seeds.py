@@ -17,6 +17,8 @@ cost, and peak memory.  A script, not a test: run it on an otherwise idle machin
 from __future__ import annotations
 
 import argparse
+import contextlib
+import itertools
 import platform
 import resource
 import statistics
@@ -27,6 +29,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil  # a dependency of distributed
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,17 +40,30 @@ class Run:
     peak_mib: float
 
 
+def _largest_rss(process: psutil.Process) -> int:
+    """The largest resident set among the process and its descendants (the workers)."""
+    largest = 0
+    for member in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            largest = max(largest, member.memory_info().rss)
+    return largest
+
+
 def run_cli(args: list[str]) -> Run:
-    """One fresh ``python -m verify`` process; its wall time and its largest process's RSS."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """One fresh ``python -m verify`` process; its wall time and the peak RSS of its largest
+    process (sampled every 50 ms)."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "verify", *args, "--quiet"], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    child = subprocess.Popen([sys.executable, "-m", "verify", *args, "--quiet"], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    watched, peak = psutil.Process(child.pid), 0
+    while child.poll() is None:
+        peak = max(peak, _largest_rss(watched))
+        time.sleep(0.05)
     seconds = time.perf_counter() - started
-    if done.returncode not in (0, 1, 2):
-        raise RuntimeError(f"verify failed ({done.returncode}): {done.stderr[-2000:]}")
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return Run(seconds, peak / 1024)
+    stderr = child.stderr.read() if child.stderr else ""
+    if child.returncode not in (0, 1, 2):
+        raise RuntimeError(f"verify failed ({child.returncode}): {stderr[-2000:]}")
+    return Run(seconds, peak / 2**20)
 
 
 def repeat(args: list[str], times: int) -> list[Run]:
@@ -86,6 +103,32 @@ def stages(folder: Path) -> list[Stages]:
     return rows
 
 
+def cached_claim_ms(folder: Path, scratch: Path, rounds: int = 5) -> tuple[float, int]:
+    """Milliseconds per claim served by the claim-level cache (verify.cache.judge_claims):
+    every pair of consecutive readable steps of every document, checked once, then looked up
+    ``rounds`` times.  This is the cost a cached step adds once the pipeline uses the cache."""
+    from verify.cache import VerdictCache, judge_claims
+    from verify.check import Claim, DocumentChecker
+    from verify.pipeline import discover, read_document
+    claims: list[tuple[Claim, bool]] = []
+    for path in discover([folder])[0]:
+        document = read_document(path)
+        for chain in document.chains:
+            readable = [s for s in chain.steps if s.expr is not None]
+            for number, (before, after) in enumerate(itertools.pairwise(readable)):
+                assert before.expr is not None and after.expr is not None
+                claims.append((Claim(f"{path.name}:{chain.name}#{number}", after.location,
+                                     before.expr, after.expr, document.notation_of(chain),
+                                     chain.where), True))
+    with VerdictCache(scratch / "claims.sqlite3") as cache:
+        judge_claims(claims, DocumentChecker(0, 20), cache)
+        started = time.perf_counter()
+        for _ in range(rounds):
+            judge_claims(claims, DocumentChecker(0, 20), cache)
+        seconds = time.perf_counter() - started
+    return 1000 * seconds / (rounds * max(1, len(claims))), len(claims)
+
+
 def median(runs: list[Run]) -> float:
     return statistics.median(r.seconds for r in runs)
 
@@ -98,6 +141,7 @@ def report(folder: Path, times: int) -> str:
         cold2 = repeat([target, "--no-cache", "--jobs", "2"], times)
         run_cli([target, "--cache", cache])          # fills the cache
         warm = repeat([target, "--cache", cache], times)
+        per_claim, claim_count = cached_claim_ms(folder, Path(scratch))
     import_only = [run_cli(["--version"]) for _ in range(times)]
     rows = stages(folder)
     in_process_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -125,6 +169,10 @@ def report(folder: Path, times: int) -> str:
         f"cold / warm = {median(cold1) / median(warm):.1f}; warm per step = "
         f"{1000 * (median(warm) - median(import_only)) / max(1, steps):.2f} ms beyond "
         "start-up.",
+        "",
+        f"Claim-level cache (`verify.cache.judge_claims`, {claim_count} claims between "
+        f"consecutive steps, looked up again after one check): {per_claim:.2f} ms per cached "
+        "claim.",
         "",
         "Per stage, in one process (seconds; symbolic and numeric as the evidence records "
         "them, other = planning, concretizing, judging):",

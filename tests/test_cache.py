@@ -109,21 +109,25 @@ def test_claim_key_depends_on_seed_points_and_diagnosis(tmp_path: Path) -> None:
 def test_source_key_follows_the_bytes(tmp_path: Path) -> None:
     path = tmp_path / "doc.yaml"
     path.write_text(DOCUMENT)
-    fingerprint = code_fingerprint()
-    first = source_key(path, 0, 20, None, fingerprint)
-    assert first == source_key(path, 0, 20, None, fingerprint)
-    assert first != source_key(path, 0, 20, None, "other code")
+    first = source_key(path, 0, 20, None)
+    assert first == source_key(path, 0, 20, None)
+    assert first != source_key(path, 1, 20, None)
     path.write_text(DOCUMENT + "\n")
-    assert first != source_key(path, 0, 20, None, fingerprint)
-    assert source_key(tmp_path / "missing.yaml", 0, 20, None, fingerprint) is None
+    assert first != source_key(path, 0, 20, None)
+    assert source_key(tmp_path / "missing.yaml", 0, 20, None) is None
+
+
+def test_code_fingerprint_covers_the_package() -> None:
+    fingerprint = code_fingerprint()
+    assert len(fingerprint) == 64 and fingerprint == code_fingerprint()
 
 
 def test_markdown_sidecar_is_part_of_the_source_key(tmp_path: Path) -> None:
     path = tmp_path / "doc.md"
     path.write_text("$$a = a$$\n")
-    before = source_key(path, 0, 20, None, "code")
+    before = source_key(path, 0, 20, None)
     (tmp_path / "doc.notation.yaml").write_text("symbols: {a: {}}\n")
-    assert source_key(path, 0, 20, None, "code") != before
+    assert source_key(path, 0, 20, None) != before
 
 
 # ---- storage --------------------------------------------------------------------------------
@@ -212,3 +216,16 @@ def test_equal_bound_expressions_share_a_key(tmp_path: Path) -> None:
     """``a**2 + 0*a`` is bound to the same SymPy tree as ``a**2``: same question, same key."""
     assert document_key(read(tmp_path), 0, 20, None) == document_key(
         read(tmp_path, DOCUMENT.replace('"a**2"', '"a**2 + 0*a"')), 0, 20, None)
+
+
+def test_canonical_text_tells_apart_what_srepr_tells_apart() -> None:
+    import sympy as sp
+
+    from verify.cache import Canon
+    canon = Canon()
+    k, k_int = sp.Symbol("k"), sp.Symbol("k", integer=True)
+    pairs = [(k, k_int), (sp.exp(k), sp.Function("exp")(k)), (sp.Rational(1, 2), sp.Float(0.5)),
+             (k + 1, k + 2), (sp.Indexed("w", k), sp.Indexed("w", k_int))]
+    for first, second in pairs:
+        assert canon.expr(first) != canon.expr(second), (first, second)
+    assert canon.expr(sp.exp(k) * 2) == Canon().expr(2 * sp.exp(k))

@@ -72,6 +72,8 @@ class Pair:
     front: Step | None
     hand: Step | None
     notation: Notation            # the hand chain's notation (its own, or the document's)
+    front_where: frozenset[sp.Basic] = frozenset()   # the chains' conditions ("k != j")
+    hand_where: frozenset[sp.Basic] = frozenset()
 
     def verdict(self) -> str:
         if self.front is None or self.hand is None:
@@ -91,21 +93,24 @@ class Pair:
 def pairs(front: Document, hand: Document) -> list[Pair]:
     """Both documents' steps in order, paired greedily when their seed lines are within one
     line of each other (the two readers may date a side by its '=' or by its text)."""
-    mine = [s for c in front.chains for s in c.steps]
-    theirs = [(s, hand.notation_of(c)) for c in hand.chains for s in c.steps]
+    mine = [(s, frozenset(c.where)) for c in front.chains for s in c.steps]
+    theirs = [(s, hand.notation_of(c), frozenset(c.where)) for c in hand.chains
+              for s in c.steps]
     result: list[Pair] = []
     a = b = 0
     while a < len(mine) or b < len(theirs):
-        line_a = _line(mine[a]) if a < len(mine) else 10**9
+        line_a = _line(mine[a][0]) if a < len(mine) else 10**9
         line_b = _line(theirs[b][0]) if b < len(theirs) else 10**9
         if abs(line_a - line_b) <= 1:
-            result.append(Pair(line_b, mine[a], *theirs[b]))
+            step, notation, where = theirs[b]
+            result.append(Pair(line_b, mine[a][0], step, notation, mine[a][1], where))
             a, b = a + 1, b + 1
         elif line_a < line_b:
-            result.append(Pair(line_a, mine[a], None, hand.notation))
+            result.append(Pair(line_a, mine[a][0], None, hand.notation, mine[a][1]))
             a += 1
         else:
-            result.append(Pair(line_b, None, *theirs[b]))
+            step, notation, where = theirs[b]
+            result.append(Pair(line_b, None, step, notation, hand_where=where))
             b += 1
     return result
 
@@ -182,6 +187,17 @@ def test_read_steps_agree_numerically_with_hand_encoding(seed: str) -> None:
                 if verdict in ("different", "differs structurally") and
                 (seed, pair.line) not in DIFFERENT]
     assert disagree == []
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_chain_conditions_match(seed: str) -> None:
+    """A chain the hand encoding checks under a condition ('where: [k != j]') is checked
+    under the same condition from the document (its front matter's 'sections')."""
+    differ = [(pair.line, pair.front_where, pair.hand_where)
+              for pair, _ in fidelity(seed).verdicts
+              if pair.front is not None and pair.hand is not None and
+              pair.front_where != pair.hand_where]
+    assert differ == []
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -91,7 +91,7 @@ def test_seed_004_garbage_is_reported_line_by_line() -> None:
 def test_constructs_across_steps_and_sections() -> None:
     doc = read_latex_document(DATA / "constructs.md", display_path="constructs.md")
     assert doc.problems == ()
-    let, bad_let, prime, section = doc.chains
+    let, bad_let, prime, section, case = doc.chains
     j, k = E.index_symbol("j"), E.index_symbol("k")
     w, G, F, a = E.family("w"), E.family("G"), E.value_symbol("F"), E.value_symbol("a")
     # 'Let G(w) be dF/dw_j as above': G[j] := D(F, w[j]), the rest of the prose as the note.
@@ -108,12 +108,17 @@ def test_constructs_across_steps_and_sections() -> None:
     assert [s.expr for s in section.steps] == [E.value_symbol("b")] * 2
     assert section.notation is not None and "a is renamed" in section.note
     assert let.notation is None
+    # A section with conditions only: the document's notation, the chain checked where j != k.
+    assert case.where == (sp.Ne(j, k, evaluate=False),) and case.where_text == ("j != k",)
+    assert case.notation is None and case.steps[0].expr == sp.KroneckerDelta(j, k)
 
 
 @pytest.mark.parametrize(("sections", "why"), [
     ("[{lines: [3, 1]}]", "section 'lines' must be [first, last]"),
     ("[{lines: [1, 2], colour: red}]", "a section is a mapping of"),
     ("[{lines: [1, 2], notation: {symbols: {q: {shape: [Q]}}}}]", "undeclared size 'Q'"),
+    ("[{lines: [1, 2], where: 'k != j'}]", "a section's 'where' must be a list"),
+    ("[{lines: [1, 2], where: ['q != 1']}]", "undeclared symbol 'q'"),
 ])
 def test_bad_sections_are_problems(tmp_path: Path, sections: str, why: str) -> None:
     path = tmp_path / "bad.md"
@@ -130,3 +135,14 @@ def test_seed_001_logistic_section_reads_its_own_names() -> None:
     first = chain.steps[0]
     assert first.expr == E.value_symbol("Llog")
     assert "yb" in str(chain.steps[1].expr)
+
+
+def test_documented_complete_header_is_valid(tmp_path: Path) -> None:
+    """The 'complete example' of docs/latex-frontend.md declares without a problem."""
+    page = (Path(__file__).parent.parent / "docs" / "latex-frontend.md").read_text()
+    header = page.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.md"
+    path.write_text(header + "$$L^{\\text{Softmax}} = L(W)$$\n")
+    doc = read_latex_document(path)
+    assert doc.problems == ()
+    assert [s.expr for s in doc.chains[0].steps] == [E.value_symbol("L")] * 2

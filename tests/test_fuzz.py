@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -221,7 +222,16 @@ def regression_files() -> list[Path]:
     return sorted(p for p in REGRESSIONS.glob("*") if p.suffix in (".md", ".tex", ".yaml"))
 
 
+@pytest.fixture(scope="module")
+def strict_pool() -> Iterator[LocalPool]:
+    """Tighter limits: some of these inputs are stopped only by them."""
+    with LocalPool(jobs=1, limits=Limits(seconds_per_step=10.0, read_seconds=10.0)) as shared:
+        yield shared
+
+
 @pytest.mark.parametrize("path", regression_files(), ids=lambda p: p.name)
-def test_fuzz_regression(pool: LocalPool, path: Path) -> None:
-    [result] = pool.run([path], Options(points=4))
+def test_fuzz_regression(strict_pool: LocalPool, path: Path) -> None:
+    started = time.monotonic()
+    [result] = strict_pool.run([path], Options(points=4))
     assert_checked(result)
+    assert time.monotonic() - started < 60   # the limits hold (with a worker restart)

@@ -4,29 +4,30 @@ Three kinds of entries live in one SQLite table, all stored as JSON (never pickl
 
 ``source``
     A whole :class:`~verify.verdict.DocumentResult`, keyed by :func:`source_key`: a hash of
-    the file's bytes (and its notation sidecar's), the options, the checker version and a
-    fingerprint of this package's code.  Looked up before the document is even read.
-
+    the file's bytes (and its notation sidecar's) and the options.  Looked up before the
+    document is even read: a hit needs no worker.
 ``document``
-    A whole :class:`~verify.verdict.DocumentResult`, keyed by :func:`document_key`: a hash of
-    the document as read (every step's bound SymPy ``srepr``, its LaTeX, line, label and note;
-    every chain's ``where`` conditions; the notation's canonical dump, which holds the sizes),
-    the seed, the points and :data:`verify.CHECKER_VERSION`.  The runner looks it up before it
-    checks a document (a re-run of an unchanged document costs only its reading).
+    A whole result, keyed by :func:`document_key`: a hash of the document as read (every
+    step's bound SymPy expression in canonical form, its LaTeX, line, label and note; every
+    chain's ``where`` conditions; the notation's canonical dump, which holds the sizes), the
+    seed and the points.  Looked up once the worker has read the document.
 ``claim``
     One claim's :class:`~verify.combine.Judgement`, keyed by :func:`claim_key`: the reference
-    step's and this step's bound ``srepr``, the chain's ``where`` conditions, the notation
-    dump, the seed, the points and the checker version.  Nothing about where the claim stands
-    (file, line) enters the key, so identical steps across a class are checked once
+    step's and this step's bound expressions (canonical form), the chain's ``where``
+    conditions, the notation dump, the seed and the points.  Nothing about where the claim
+    stands (file, line) enters the key, so identical steps across a class are checked once
     (:func:`judge_claims`).
 
-Every key includes the checker version, and opening a cache deletes the entries of any other
-version, so a changed checker never serves an old verdict.  The cache is only an
-optimisation: a damaged entry is a miss, never an error.
+The canonical form (:class:`Canon`) is structural like ``srepr``: every node's class and
+arguments, every symbol's name and assumptions.  Every key also holds
+:data:`verify.CHECKER_VERSION` and a fingerprint of this package's source, and opening a cache
+deletes the entries of any other version, so a changed checker never serves an old verdict.
+The cache is only an optimisation: a damaged entry is a miss, never an error.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from verify import CHECKER_VERSION
 from verify.check import Claim, DocumentChecker
@@ -78,8 +80,10 @@ def default_path() -> Path:
 
 # ---- keys ---------------------------------------------------------------------------------
 def _digest(kind: str, parts: Iterable[str]) -> str:
-    """sha256 over length-prefixed parts, so no two different part lists collide by joining."""
-    hasher = hashlib.sha256(f"{kind}\0{CHECKER_VERSION}\0".encode())
+    """sha256 over length-prefixed parts, so no two different part lists collide by joining.
+    Every key holds the checker version and the code's fingerprint: a verdict computed by
+    other code is never served, even when nobody remembered to bump the version."""
+    hasher = hashlib.sha256(f"{kind}\0{CHECKER_VERSION}\0{code_fingerprint()}\0".encode())
     for part in parts:
         data = part.encode("utf-8", "surrogatepass")
         hasher.update(f"{len(data)}:".encode())
@@ -87,61 +91,103 @@ def _digest(kind: str, parts: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
-def _srepr(node: sp.Basic | None) -> str:
-    return "" if node is None else sp.srepr(node)
+class Canon:
+    """Canonical texts of expressions and notations, for keys.  Structural like ``srepr``
+    (every node's class and arguments, every symbol's name and assumptions) but several times
+    faster, and memoized: consecutive claims share a step, a chain's claims a notation."""
+
+    def __init__(self) -> None:
+        self.texts: dict[sp.Basic, str] = {}
+        self.notations: dict[int, tuple[Notation, str]] = {}
+
+    def expr(self, node: sp.Basic | None) -> str:
+        if node is None:
+            return ""
+        found = self.texts.get(node)
+        if found is None:
+            found = self.texts[node] = self._text(node)
+        return found
+
+    def _text(self, node: sp.Basic) -> str:
+        kind = type(node).__name__
+        if isinstance(node, sp.Symbol):
+            return f"{kind}({node.name!r},{sorted(node.assumptions0.items())!r})"
+        if isinstance(node, sp.Rational):
+            return f"{kind}({node.p}/{node.q})"
+        if isinstance(node, sp.Float):
+            return sp.srepr(node)
+        if isinstance(node, AppliedUndef):
+            kind = f"F:{kind}"   # a document's function, never confused with SymPy's own
+        args = ",".join(self.expr(a) if isinstance(a, sp.Basic) else repr(a) for a in node.args)
+        return f"{kind}({args})"
+
+    def notation(self, notation: Notation) -> str:
+        found = self.notations.get(id(notation))
+        if found is None or found[0] is not notation:
+            found = self.notations[id(notation)] = (notation, self._notation(notation))
+        return found[1]
+
+    def _notation(self, notation: Notation) -> str:
+        data = {
+            "sizes": {name: list(values) for name, values in sorted(notation.sizes.items())},
+            "indices": dict(sorted(notation.indices.items())),
+            "symbols": {name: [list(s.family), list(s.shape), s.kind, s.classes]
+                        for name, s in sorted(notation.symbols.items())},
+            "definitions": {name: [d.style, list(d.params), self.expr(d.body)]
+                            for name, d in sorted(notation.definitions.items())},
+            "assumptions": list(notation.assumptions),
+        }
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
 def notation_dump(notation: Notation) -> str:
     """A canonical text of everything in a notation that can change a verdict."""
-    data = {
-        "sizes": {name: list(values) for name, values in sorted(notation.sizes.items())},
-        "indices": dict(sorted(notation.indices.items())),
-        "symbols": {name: [list(s.family), list(s.shape), s.kind, s.classes]
-                    for name, s in sorted(notation.symbols.items())},
-        "definitions": {name: [d.style, list(d.params), _srepr(d.body)]
-                        for name, d in sorted(notation.definitions.items())},
-        "assumptions": list(notation.assumptions),
-    }
-    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return Canon().notation(notation)
 
 
-def claim_key(claim: Claim, diagnose: bool, seed: int, points: int) -> str:
+def claim_key(claim: Claim, diagnose: bool, seed: int, points: int,
+              canon: Canon | None = None) -> str:
     """The key of one claim's judgement; ``diagnose``: judged against its reference step
     (a step claim, whose refutation gets a diagnosis) rather than alone (a sub-claim, ends)."""
-    return _digest("claim", [_srepr(claim.before), _srepr(claim.after),
-                             *(_srepr(w) for w in claim.where), notation_dump(claim.notation),
-                             str(seed), str(points), str(diagnose)])
+    canon = canon or Canon()
+    return _digest("claim", [canon.expr(claim.before), canon.expr(claim.after),
+                             *(canon.expr(w) for w in claim.where),
+                             canon.notation(claim.notation), str(seed), str(points),
+                             str(diagnose)])
 
 
-def _step_parts(step: Step) -> list[str]:
-    parts = [str(step.location.line), step.location.label or "", step.latex, _srepr(step.expr),
-             step.problem or "", step.note, str(step.origin or "")]
+def _step_parts(step: Step, canon: Canon) -> list[str]:
+    parts = [str(step.location.line), step.location.label or "", step.latex,
+             canon.expr(step.expr), step.problem or "", step.note, str(step.origin or "")]
     for sub in step.subclaims:
-        parts += [sub.latex, _srepr(sub.lhs), _srepr(sub.rhs), sub.problem or ""]
+        parts += [sub.latex, canon.expr(sub.lhs), canon.expr(sub.rhs), sub.problem or ""]
     return [str(len(step.subclaims)), *parts]
 
 
-def _chain_parts(chain: Chain) -> list[str]:
-    parts = [chain.name, chain.note, notation_dump(chain.notation) if chain.notation else "",
-             *(_srepr(w) for w in chain.where), "|", *chain.where_text, "|"]
+def _chain_parts(chain: Chain, canon: Canon) -> list[str]:
+    parts = [chain.name, chain.note, canon.notation(chain.notation) if chain.notation else "",
+             *(canon.expr(w) for w in chain.where), "|", *chain.where_text, "|"]
     for step in chain.steps:
-        parts += _step_parts(step)
+        parts += _step_parts(step, canon)
     return [str(len(chain.steps)), *parts]
 
 
 def document_key(document: Document, seed: int, points: int,
                  sizes: Mapping[str, Sequence[int]] | None) -> str:
     """The key of a whole document's result (its path included: results name their file)."""
-    parts = [document.path, document.title, document.source, notation_dump(document.notation),
+    canon = Canon()
+    parts = [document.path, document.title, document.source, canon.notation(document.notation),
              json.dumps({k: list(v) for k, v in sorted((sizes or {}).items())}),
              str(seed), str(points), *document.problems, "|", str(len(document.chains))]
     for chain in document.chains:
-        parts += _chain_parts(chain)
+        parts += _chain_parts(chain, canon)
     return _digest("document", parts)
 
 
+@functools.cache
 def code_fingerprint() -> str:
-    """A hash of this package's source: any change to the code changes it."""
+    """A hash of this package's source (read once per process): any change to the code
+    changes every key."""
     package = Path(__file__).parent
     hasher = hashlib.sha256()
     for source in sorted(package.rglob("*.py")):
@@ -160,16 +206,15 @@ def _file_parts(path: Path) -> list[str]:
 
 
 def source_key(path: Path, seed: int, points: int,
-               sizes: Mapping[str, Sequence[int]] | None, fingerprint: str) -> str | None:
+               sizes: Mapping[str, Sequence[int]] | None) -> str | None:
     """The key of a document's result by its bytes (and its notation sidecar's), before it
-    is read: a hit needs no worker at all.  The code fingerprint is part of it, since any
-    change to the front end or the checker can change what the same bytes mean.  None when
-    the file cannot be read (the worker reports that)."""
+    is read: a hit needs no worker at all.  None when the file cannot be read (the worker
+    reports that)."""
     try:
         parts = _file_parts(path)
     except OSError:
         return None
-    return _digest("source", [fingerprint, *parts, str(seed), str(points),
+    return _digest("source", [*parts, str(seed), str(points),
                               json.dumps({k: list(v) for k, v in sorted((sizes or {}).items())})])
 
 
@@ -270,8 +315,9 @@ def judge_claims(claims: Sequence[tuple[Claim, bool]], checker: DocumentChecker,
     """Every claim's judgement by its ``key``: from the cache where it is there, else checked
     (all misses in one :meth:`DocumentChecker.run`, so numeric batching is kept) and stored.
     Each claim comes with ``diagnose``: judged against its reference (``claim.before``)."""
-    seed, points = checker.seed, checker.points
-    keys = {claim.key: claim_key(claim, diagnose, seed, points) for claim, diagnose in claims}
+    seed, points, canon = checker.seed, checker.points, Canon()
+    keys = {claim.key: claim_key(claim, diagnose, seed, points, canon)
+            for claim, diagnose in claims}
     judgements: dict[str, Judgement] = {}
     if cache is not None:
         for claim, _ in claims:

@@ -60,6 +60,7 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
     problems = list(header.problems) + [f"{shown}: {p}" for p in lexicon.problems]
     readers = {id(section): _Reader(section.notation, build_lexicon(section.notation,
                                                                     section.names), section)
+               if section.notation is not None else _Reader(header.notation, lexicon, section)
                for section in header.sections}
     for reader in readers.values():
         problems.extend(f"{shown}: {p}" for p in reader.lexicon.problems
@@ -104,10 +105,13 @@ def _chain(raw: RawChain, number: int, header: Header, reader: _Reader, shown: s
         steps.append(step)
     section = reader.section
     if section is not None:
-        notes.insert(0, f"read with the notation of lines {section.first}-{section.last}"
+        what = "the notation" if section.notation is not None else "the conditions"
+        notes.insert(0, f"read with {what} of lines {section.first}-{section.last}"
                      + (f" ({section.note})" if section.note else ""))
-    return Chain(f"chain {number} (line {raw.line})", tuple(steps),
-                 notation=section.notation if section else None, note="; ".join(notes))
+    if section is None:
+        return Chain(f"chain {number} (line {raw.line})", tuple(steps), note="; ".join(notes))
+    return Chain(f"chain {number} (line {raw.line})", tuple(steps), section.where,
+                 section.where_text, section.notation, "; ".join(notes))
 
 
 def _chain_variable(first: Step, raw: RawStep, reader: _Reader) -> sp.Expr | None:

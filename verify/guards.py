@@ -39,7 +39,8 @@ MAX_NODES = 20_000            # nodes of one bound expression
 MAX_DEPTH = 200               # depth of one bound expression (the stages recurse on it)
 
 _LOG10_2 = math.log10(2)
-_TOKEN = re.compile(r"\d+(?:\.\d*)?|\.\d+|\\[A-Za-z]+|\\.|\S")
+_DIGITS = frozenset("0123456789")
+_TOKEN = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+|\\[A-Za-z]+|\\.|\S")  # ASCII digits only
 _SIZING = re.compile(r"\\(?:left|right|middle|[bB]ig{1,2}[lrm]?)$")
 _MULTIPLY = {"*", "\\cdot", "\\times", "\\ast"}
 _DIVIDE = {"/", "\\div"}
@@ -166,7 +167,7 @@ class _Scanner:
         if token == "{":
             return self.atom()
         self.take()
-        if token[0].isdigit() or token[0] == ".":
+        if _is_number(token):
             return _number(token)
         return self._nested(self._command, token) if token.startswith("\\") else _SYMBOLIC
 
@@ -179,7 +180,7 @@ class _Scanner:
         self.take()
         if token in _OPEN:
             return self._nested(self._group, _OPEN[token])
-        if token[0].isdigit() or token[0] == ".":
+        if _is_number(token):
             return _number(token)
         if token.startswith("\\"):
             return self._nested(self._command, token)
@@ -222,8 +223,12 @@ class _Scanner:
         return _SYMBOLIC
 
 
+def _is_number(token: str) -> bool:
+    return token[0] in _DIGITS or (token[0] == "." and len(token) > 1)
+
+
 def _number(token: str) -> _Size:
-    digits = sum(c.isdigit() for c in token)
+    digits = sum(c in _DIGITS for c in token)
     if digits > MAX_LITERAL_DIGITS:
         raise Refused(f"a number written with {digits} digits (at most {MAX_LITERAL_DIGITS})")
     value = float(token)
@@ -263,6 +268,8 @@ def check_latex(text: str) -> str | None:
         _Scanner(text).all()
     except Refused as reason:
         return f"refused: {reason}"
+    except (ValueError, OverflowError, RecursionError) as error:  # a guard bug: refuse, safely
+        return f"refused: the size guard could not read it ({type(error).__name__})"
     return None
 
 

@@ -13,9 +13,12 @@ chains may have (a binary-logistic aside in a softmax lecture redefines ``h`` an
       - lines: [386, 392]     # lines of `source` when it is given, else of this file
         note: binary logistic regression
         notation: {symbols: {yb: {family: [N], latex: ['y^{(i)}']}}, definitions: {...}}
+      - lines: [7, 7]
+        where: ["k != j"]     # the chain holds under these conditions ("Case 1: k != j")
 
 A chain whose first step stands on one of those lines is read with the section's notation,
-which extends the document's; its spellings shadow the document's inside the section.
+which extends the document's (its spellings shadow the document's inside the section), and
+checked under the section's conditions, as an encoding's chain with ``where``.
 Layers, each extending the one before: ``base_notation`` (an assignment shared by many
 documents), the sidecar, the in-document header.
 
@@ -30,15 +33,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sympy as sp
 import yaml
 
+from verify.dsl import Scope, parse_condition
 from verify.errors import InputError, Location
 from verify.notation import DEFAULT_SIZES, Notation, parse_notation
 
 MAX_HEADER_CHARS = 100_000
 _TEX_START = re.compile(r"^[ \t]*%[ \t]*verify-notation:[ \t]*$", re.M)
 _TEX_END = re.compile(r"^[ \t]*%[ \t]*end-verify-notation[ \t]*$", re.M)
-_SECTION_KEYS = {"lines", "note", "notation"}
+_SECTION_KEYS = {"lines", "note", "notation", "where"}
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,11 @@ class Section:
 
     first: int
     last: int
-    notation: Notation
+    notation: Notation | None       # None: the document's (the section only adds 'where')
     names: frozenset[str]           # the names the section declares itself
     note: str = ""
+    where: tuple[sp.Basic, ...] = ()   # conditions on free indices ("k != j"), as parsed
+    where_text: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,5 +179,12 @@ def _section(raw: Any, notation: Notation, where: Location) -> Section:
         raise InputError("a section's 'notation' must be a mapping", where)
     names = frozenset(str(n) for key in ("symbols", "definitions")
                       for n in (own.get(key) or {}))
-    return Section(lines[0], lines[1], parse_notation(own, where, base=notation), names,
-                   str(raw.get("note", "")))
+    section_notation = parse_notation(own, where, base=notation) if own else notation
+    texts = raw.get("where") or []
+    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+        raise InputError("a section's 'where' must be a list of conditions like 'k != j'",
+                         where)
+    scope = Scope.for_document(section_notation)
+    conditions = tuple(parse_condition(text, scope, where) for text in texts)
+    return Section(lines[0], lines[1], section_notation if own else None, names,
+                   str(raw.get("note", "")), conditions, tuple(texts))

@@ -9,11 +9,11 @@ has its own module:
 * :mod:`verify.calls`: declared functions, conditional probabilities, indicators;
 * :mod:`verify.environments`: column vectors (``pmatrix``) and ``cases``;
 * :mod:`verify.dots`: ``\dots`` and ``\vdots`` with a clear pattern;
-* :mod:`verify.sums`: ``\sum``/``\prod`` limits, including the ones leaving an index out.
+* :mod:`verify.sums`: ``\sum``/``\prod`` limits, including the ones leaving an index out;
+* :mod:`verify.derivatives`: ``\frac{\partial F}{\partial w_{jl}}``, ``\nabla_v``, ``(F)'``.
 
-Here: the walk itself, names and their indices, numbers, ``(...)'``, derivatives (the parser
-only differentiates by one letter, so ``\frac{\partial F}{\partial w_{jl}}`` becomes
-``\frac{d}{da}(F)``), and the commands that are refused.
+Here: the walk itself, names and their indices, numbers, bracketed matrices, and the commands
+that are refused.
 
 Anything not understood raises :class:`LatexProblem` with the offending token: nothing is
 guessed and no letter reaches the parser unaccounted for.
@@ -28,6 +28,7 @@ import sympy as sp
 from verify import expr as E
 from verify import products
 from verify.calls import call, indicator
+from verify.derivatives import fraction, operator, prime
 from verify.dots import DOTS, expand_dots
 from verify.environments import environment_atom
 from verify.names import GREEK, Entry, decorated, subscript_items
@@ -124,7 +125,7 @@ class Rewriter:
         if char in "([":
             close = matching_paren(text, i)
             if close > 0 and text[close + 1:close + 2] == "'":
-                return self.prime(text, i, close, out)
+                return prime(self, text, i, close, out)
             out.append(char)
             return i + 1
         if char == "^":
@@ -367,15 +368,6 @@ class Rewriter:
             out.append(digits)
         return end
 
-    def prime(self, text: str, i: int, close: int, out: list[str]) -> int:
-        target = self.context.prime_target
-        if target is None:
-            raise LatexProblem(text[i:close + 2][-40:], "(...)' but the chain does not start "
-                               "with a derivative to take its variable from")
-        inner = self.sub_expr(text[i + 1:close], text[i:close + 2])
-        out.append("(" + self.placeholder(E.Deriv(inner, target)) + ")")
-        return close + 2
-
     def command(self, text: str, i: int, out: list[str]) -> int:
         match = re.match(r"\\[A-Za-z]+|\\.", text[i:])
         if match is None:
@@ -392,7 +384,7 @@ class Rewriter:
             out.append("(" + self.placeholder(sp.pi) + ")")
             return end
         if name == "\\frac":
-            return self.frac(text, end, out)
+            return fraction(self, text, end, out)
         if name in ("\\sum", "\\prod"):
             head, after = big_operator(self, name, text, end)
             out.append(head)
@@ -401,7 +393,7 @@ class Rewriter:
             if text[end:end + 1] != "_":
                 raise LatexProblem(name, "\\nabla without a subscript variable")
             target, after = read_group(text, end + 1)
-            out.append(self.operator(target))
+            out.append(operator(self, target))
             return after
         raise self.refused(name, text, i, end)
 
@@ -419,28 +411,3 @@ class Rewriter:
         if name == "\\partial":
             return LatexProblem(text[i:i + 20], "\\partial outside a derivative fraction")
         return LatexProblem(name, f"unsupported command {name}")
-
-    def operator(self, target_text: str) -> str:
-        target = self.sub_expr(target_text, target_text)
-        return " \\frac{d}{d" + self.placeholder(target, latin=True) + "} "
-
-    def frac(self, text: str, i: int, out: list[str]) -> int:
-        numerator, j = read_group(text, i)
-        denominator, end = read_group(text, j)
-        num, den = numerator.strip(), denominator.strip()
-        differential = re.match(r"^(\\partial(?![A-Za-z])|d(?![a-z]{2}))\s*(\^.*)?", den)
-        leading = re.match(r"^(\\partial(?![A-Za-z])|d(?![A-Za-z]))", num) or \
-            re.match(r"^(\\partial(?![A-Za-z])|d)", num)
-        if differential and leading:
-            if differential.group(2) or num[leading.end():].lstrip().startswith("^"):
-                raise LatexProblem("\\frac{" + numerator + "}{" + denominator + "}",
-                                   "higher derivatives are not supported")
-            operator = self.operator(den[differential.end():])
-            body = num[leading.end():].strip()
-            if not body:
-                out.append(operator)
-            else:
-                out.append("(" + operator + "(" + self.rewrite(body) + "))")
-            return end
-        out.append("\\frac{" + self.rewrite(numerator) + "}{" + self.rewrite(denominator) + "}")
-        return end

@@ -236,7 +236,6 @@ class LocalPool:
     cache: VerdictCache | None = None
     workers: list[_Worker] = field(default_factory=list)
     replaced: int = 0                  # workers killed or lost and started anew
-    fingerprint: str = ""              # of the code, for source keys (computed once)
 
     def __post_init__(self) -> None:
         self._context = multiprocessing.get_context("spawn")
@@ -304,11 +303,10 @@ class _Run:
         cache = self.pool.cache
         if cache is None:
             return False
-        from verify.cache import code_fingerprint, source_key
+        from verify.cache import source_key
         started = time.monotonic()
-        fingerprint = self.pool.fingerprint = self.pool.fingerprint or code_fingerprint()
         key = source_key(self.paths[number], self.options.seed, self.options.points,
-                         self.options.sizes, fingerprint)
+                         self.options.sizes)
         found = cache.get_result(key, "source") if key is not None else None
         if key is not None:
             self.source_keys[number] = key

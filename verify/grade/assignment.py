@@ -93,6 +93,16 @@ def load_assignment(path: Path) -> Assignment:
 
 
 def assignment_from_mapping(raw: Any, path: str) -> Assignment:
+    """An :class:`Assignment` from its YAML mapping; every problem is an AssignmentError."""
+    try:
+        return _assignment(raw, path)
+    except AssignmentError:
+        raise
+    except InputError as error:  # the notation's or an expression's own error, reworded
+        raise AssignmentError(error.message, error.location) from None
+
+
+def _assignment(raw: Any, path: str) -> Assignment:
     where = Location(path)
     if not isinstance(raw, Mapping):
         raise AssignmentError("the assignment must be a YAML mapping", where)

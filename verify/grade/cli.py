@@ -22,7 +22,7 @@ from typing import TextIO
 from verify.errors import InputError
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge, holds
-from verify.grade.grader import discover, grade_all, self_check
+from verify.grade.grader import grade_all, self_check
 from verify.grade.outputs import (
     VISIBILITIES,
     first_wrong_text,
@@ -31,6 +31,7 @@ from verify.grade.outputs import (
     write_student_reports,
 )
 from verify.grade.progress import Progress
+from verify.grade.reading import discover
 from verify.grade.results import Grade, Outcome
 from verify.grade.summary import write_summary
 

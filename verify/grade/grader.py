@@ -3,8 +3,8 @@ with the problem and the expected result, explain its refuted lines, apply the r
 
 Stages, each a frozen record handed to the next:
 
-1. read (:func:`verify.frontend.read_latex_document` with the assignment's notation as base);
-   an empty or unreadable file stops here with the rubric's ``unreadable`` points;
+1. read (:mod:`verify.grade.reading`, with the assignment's notation as base); an empty or
+   unreadable file stops here with the rubric's ``unreadable`` points;
 2. check every line against the one before (:func:`verify.pipeline.check_document`);
 3. judge, in one batch: the first line against the problem statement, the last against the
    expected result, and each line that does not follow from the one before against the
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import sympy as sp
@@ -26,41 +26,23 @@ from verify import expr as E
 from verify.check import Claim
 from verify.combine import Judgement
 from verify.errors import Location
-from verify.frontend import read_latex_document
 from verify.grade.assignment import Assignment
 from verify.grade.claims import ClaimJudge, holds
 from verify.grade.diagnoses import Request, diagnose
-from verify.grade.results import Diagnosis, Grade, Kind, Outcome, Part, StepGrade
+from verify.grade.reading import Submission, error_grade, read_submission, student_id
+from verify.grade.results import Diagnosis, Grade, Kind, Outcome, StepGrade
 from verify.grade.rubric import HOLDS, FinalFacts, LineFacts, score
-from verify.model import Chain, Document, Step
+from verify.model import Chain, Step
 from verify.notation import Notation
 from verify.pipeline import Options, check_document
 from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
-
-SUFFIXES = (".tex", ".md")
-
-
-@dataclass(frozen=True)
-class _Read:
-    document: Document
-    chain: Chain
-    notes: tuple[str, ...]
-
-
-def discover(folder: Path) -> list[Path]:
-    """The submissions in a folder (not its subfolders), in a stable order."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
-
-
-def student_id(path: Path) -> str:
-    return path.stem
 
 
 def grade_submission(path: Path, assignment: Assignment, judge: ClaimJudge) -> Grade:
     """Grade one file.  Input problems give a row saying why; a failure of the checker itself
     propagates to :func:`grade_safely`, which records it as an error row."""
     started = time.perf_counter()
-    read = _read(path, assignment)
+    read = read_submission(path, assignment)
     if isinstance(read, Grade):
         return replace(read, seconds=time.perf_counter() - started)
     options = Options(seed=assignment.seed, points=assignment.points)
@@ -74,105 +56,13 @@ def grade_safely(path: Path, assignment: Assignment, judge: ClaimJudge) -> Grade
     flagged for review): one bad file never stops the class, and never passes."""
     try:
         return grade_submission(path, assignment, judge)
-    except RecursionError as error:
-        return _error(path, assignment, error)
     except Exception as error:  # recorded as an error row, never as a pass
-        return _error(path, assignment, error)
-
-
-def _error(path: Path, assignment: Assignment, error: BaseException) -> Grade:
-    reason = f"grading failed: {type(error).__name__}: {error}"
-    return Grade(student_id(path), str(path), Outcome.ERROR, 0.0, assignment.rubric.maximum,
-                 reason, parts=(_whole(assignment, 0.0, reason),),
-                 notes=(f"review: {reason}",))
-
-
-# ---- 1. read ------------------------------------------------------------------------------
-def _read(path: Path, assignment: Assignment) -> _Read | Grade:
-    try:
-        empty = not path.read_bytes().strip()
-    except OSError as error:
-        return _unreadable(path, assignment, Outcome.UNREADABLE, f"cannot read: {error}")
-    if empty:
-        return _unreadable(path, assignment, Outcome.EMPTY, "empty file")
-    document = read_latex_document(path, base_notation=assignment.notation)
-    chain = main_chain(document)
-    if chain is None:
-        why = "; ".join(document.problems) or "no readable line"
-        return _unreadable(path, assignment, Outcome.UNREADABLE, why)
-    notes = [f"input: {p}" for p in document.problems]
-    changed = redefinitions(assignment.notation, document.notation)
-    if changed:
-        notes.append(f"review: the submission redefines the assignment's {', '.join(changed)}; "
-                     "graded with the assignment's meaning")
-        document = _assignment_wins(assignment.notation, document)
-        chain = document.chains[[c.name for c in document.chains].index(chain.name)]
-    notes += [f"not graded: {c.name} (only the main chain is)" for c in document.chains
-              if c is not chain and any(s.readable for s in c.steps)]
-    return _Read(document, chain, tuple(notes))
-
-
-def _unreadable(path: Path, assignment: Assignment, outcome: Outcome, why: str) -> Grade:
-    points = assignment.rubric.unreadable
-    return Grade(student_id(path), str(path), outcome, points, assignment.rubric.maximum,
-                 why, parts=(_whole(assignment, points, why),))
-
-
-def _whole(assignment: Assignment, points: float, why: str) -> Part:
-    return Part("Readable submission", points, assignment.rubric.maximum, False, why)
-
-
-def main_chain(document: Document) -> Chain | None:
-    """The chain graded: the longest that starts by differentiating (the gradient, not the
-    loss written out beforehand), else the longest; None when no chain has a readable line."""
-    readable = [c for c in document.chains if any(s.readable for s in c.steps)]
-    if not readable:
-        return None
-
-    def rank(chain: Chain) -> tuple[bool, int]:
-        first = next(s for s in chain.steps if s.readable)
-        assert first.expr is not None
-        return first.expr.has(E.Deriv), sum(1 for s in chain.steps if s.readable)
-
-    best = max(rank(c) for c in readable)
-    return next(c for c in readable if rank(c) == best)
-
-
-def redefinitions(base: Notation, notation: Notation) -> list[str]:
-    """Names of the assignment that a submission's own header gives another meaning (a loss
-    redefined, sizes changed): its verdicts would not be about the assignment's problem."""
-    changed = [f"size {n}" for n, v in base.sizes.items() if notation.sizes.get(n) != v]
-    changed += [f"index {n}" for n, v in base.indices.items() if notation.indices.get(n) != v]
-    for name, decl in base.symbols.items():
-        mine = notation.symbols.get(name)
-        if mine is None or (mine.family, mine.shape, mine.kind, mine.classes) != \
-                (decl.family, decl.shape, decl.kind, decl.classes):
-            changed.append(f"symbol {name}")
-    for name, definition in base.definitions.items():
-        mine_def = notation.definitions.get(name)
-        if mine_def is None or (mine_def.style, mine_def.params, mine_def.body) != \
-                (definition.style, definition.params, definition.body):
-            changed.append(f"definition {name}")
-    return changed
-
-
-def _assignment_wins(base: Notation, document: Document) -> Document:
-    """The submission's notation with every name of the assignment restored: a student's
-    additions (a helper definition, a spelling) stay, a changed loss or size does not.  The
-    lines were read already, so only the meanings change."""
-
-    def restored(notation: Notation) -> Notation:
-        return Notation({**notation.sizes, **base.sizes}, {**notation.indices, **base.indices},
-                        {**notation.symbols, **base.symbols},
-                        {**notation.definitions, **base.definitions}, notation.assumptions)
-
-    chains = tuple(replace(c, notation=restored(c.notation)) if c.notation else c
-                   for c in document.chains)
-    return replace(document, notation=restored(document.notation), chains=chains)
+        reason = f"grading failed: {type(error).__name__}: {error}"
+        return error_grade(path, assignment, reason)
 
 
 # ---- 3-5. judge, diagnose, score ----------------------------------------------------------
-def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: _Read,
+def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: Submission,
                  result: DocumentResult) -> Grade:
     position = read.document.chains.index(read.chain)
     chain_result = result.chains[position]
@@ -181,7 +71,7 @@ def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: _R
     judgements = judge.judge(plan.claims())
     start_ok = holds(judgements.get("start"))
     on_track = plan.on_track(start_ok, judgements)
-    found = diagnose(plan.requests(start_ok), judge, assignment.labels)
+    found, trouble = _diagnoses(plan.requests(start_ok), judge, assignment)
     lines = []
     for n, (step, verdict) in enumerate(zip(read.chain.steps, chain_result.steps,
                                             strict=True)):
@@ -201,7 +91,21 @@ def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: _R
     graded = _with_grading(result, position, scored.steps, start, summary)
     return Grade(student_id(path), str(path), Outcome.GRADED, scored.score,
                  assignment.rubric.maximum, "", start_ok, final.ok, scored.steps,
-                 scored.parts, read.notes, graded, start)
+                 scored.parts, read.notes + trouble, graded, start)
+
+
+def _diagnoses(requests: list[Request], judge: ClaimJudge,
+               assignment: Assignment) -> tuple[dict[str, tuple[Diagnosis, ...]],
+                                                 tuple[str, ...]]:
+    """The diagnoses, or none and a review note: explanations are a help to the reader, so a
+    failure while searching for them must not cost the student the grade."""
+    if not requests:
+        return {}, ()
+    try:
+        return diagnose(requests, judge, assignment.labels), ()
+    except Exception as error:  # no diagnosis and a review flag; the grade itself stands
+        return {}, (f"review: the search for diagnoses failed ({type(error).__name__}: "
+                    f"{error})",)
 
 
 SILENT_FIX = Diagnosis(Kind.SILENT_FIX, "this line is right again (it equals the problem "

@@ -86,7 +86,7 @@ def changed(lines: list[str], **replace: str) -> list[str]:
 
 
 def inserted(lines: list[str], after: int, text: str) -> list[str]:
-    return lines[:after] + [text] + lines[after:]
+    return [*lines[:after], text, *lines[after:]]
 
 
 MINUS_N = r"-\frac{1}{N}"
@@ -129,8 +129,8 @@ SUBMISSIONS: dict[str, str] = {
     "one_sample.md": markdown(changed(
         A, l2=rf"-{SK} y_{{1k}} {GRAD} \log p_{{1k}}",
         l3=rf"-{SK} y_{{1k}} \left( \delta_{{kj}} \mathbf{{x}}_1 - p_{{1j}} \mathbf{{x}}_1 \right)",
-        l4=rf"-\left( y_{{1j}} - p_{{1j}} \right) \mathbf{{x}}_1",
-        l5=rf"\left( p_{{1j}} - y_{{1j}} \right) \mathbf{{x}}_1", l6="", l7="")),
+        l4=r"-\left( y_{1j} - p_{1j} \right) \mathbf{x}_1",
+        l5=r"\left( p_{1j} - y_{1j} \right) \mathbf{x}_1", l6="", l7="")),
     # ---- a slip that a later line undoes -------------------------------------------------
     "swap_typo.md": markdown(changed(
         A, l4=rf"{MINUS_N} {S} {SK} y_{{ij}} \left( \delta_{{kj}} {X} - p_{{ik}} {X} \right)")),
@@ -166,7 +166,9 @@ SUBMISSIONS: dict[str, str] = {
 def main() -> None:
     for name, text in SUBMISSIONS.items():
         (HERE / name).write_text(text, encoding="utf-8")
-    (HERE / "latin1.md").write_bytes("$$ \\nabla_{\\mathbf{w}_j} L = caf\xe9 $$\n".encode("latin-1"))
+    # not UTF-8: the reader must say so, not guess
+    latin1 = "$$ \\nabla_{\\mathbf{w}_j} L = caf\xe9 $$\n"
+    (HERE / "latin1.md").write_bytes(latin1.encode("latin-1"))
 
 
 if __name__ == "__main__":

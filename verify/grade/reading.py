@@ -1,0 +1,144 @@
+"""Reading one submission: the file, its notation on top of the assignment's, the chain to
+grade; or, for an empty, unreadable or refused file, the row that says why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from verify import expr as E
+from verify.frontend import read_latex_document
+from verify.grade.assignment import Assignment
+from verify.grade.results import Grade, Outcome, Part
+from verify.guards import check_latex, guard_document
+from verify.model import Chain, Document
+from verify.notation import Notation
+from verify.source import split_document
+
+SUFFIXES = (".tex", ".md")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A readable submission: its document and the chain that is graded."""
+
+    document: Document
+    chain: Chain
+    notes: tuple[str, ...]
+
+
+def discover(folder: Path) -> list[Path]:
+    """The submissions in a folder (not its subfolders), in a stable order."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+                  and not p.name.startswith("."))  # editor and macOS droppings ("._ann.md")
+
+
+def student_id(path: Path) -> str:
+    return path.stem
+
+
+def error_grade(path: Path, assignment: Assignment, reason: str) -> Grade:
+    return Grade(student_id(path), str(path), Outcome.ERROR, 0.0, assignment.rubric.maximum,
+                 reason, parts=(_whole(assignment, 0.0, reason),),
+                 notes=(f"review: {reason}",))
+
+
+def refused_line(data: bytes, suffix: str) -> str | None:
+    """The first line whose numbers would explode while it is read (``10^{10^{10}}``): the
+    LaTeX reader evaluates as it parses, so such a line is refused before it is read, and the
+    submission left to a human (verify.guards guards the steps only once they are read)."""
+    text = data.decode("utf-8", errors="replace")
+    for chain in split_document(text, ".tex" if suffix.lower() == ".tex" else ".md"):
+        for step in chain.steps:
+            problem = check_latex(step.text)
+            if problem and "longer than" not in problem:  # long steps are the reader's business
+                return f"line {step.line}: {problem}"
+    return None
+
+
+def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _unreadable(path, assignment, Outcome.UNREADABLE, f"cannot read: {error}")
+    if not data.strip():
+        return _unreadable(path, assignment, Outcome.EMPTY, "empty file")
+    refused = refused_line(data, path.suffix)
+    if refused:
+        return error_grade(path, assignment, f"not graded: {refused}")
+    # Steps whose size would explode (a power tower, a huge factorial) become unreadable
+    # before SymPy evaluates them: a student's file is untrusted input.
+    document = guard_document(read_latex_document(path, base_notation=assignment.notation))
+    chain = main_chain(document)
+    if chain is None:
+        why = "; ".join(document.problems) or "no readable line"
+        return _unreadable(path, assignment, Outcome.UNREADABLE, why)
+    notes = [f"input: {p}" for p in document.problems]
+    changed = redefinitions(assignment.notation, document.notation)
+    if changed:
+        notes.append(f"review: the submission redefines the assignment's {', '.join(changed)}; "
+                     "graded with the assignment's meaning")
+        document = _assignment_wins(assignment.notation, document)
+        chain = document.chains[[c.name for c in document.chains].index(chain.name)]
+    notes += [f"not graded: {c.name} (only the main chain is)" for c in document.chains
+              if c is not chain and any(s.readable for s in c.steps)]
+    return Submission(document, chain, tuple(notes))
+
+
+def _unreadable(path: Path, assignment: Assignment, outcome: Outcome, why: str) -> Grade:
+    points = assignment.rubric.unreadable
+    return Grade(student_id(path), str(path), outcome, points, assignment.rubric.maximum,
+                 why, parts=(_whole(assignment, points, why),))
+
+
+def _whole(assignment: Assignment, points: float, why: str) -> Part:
+    return Part("Readable submission", points, assignment.rubric.maximum, False, why)
+
+
+def main_chain(document: Document) -> Chain | None:
+    """The chain graded: the longest that starts by differentiating (the gradient, not the
+    loss written out beforehand), else the longest; None when no chain has a readable line."""
+    readable = [c for c in document.chains if any(s.readable for s in c.steps)]
+    if not readable:
+        return None
+
+    def rank(chain: Chain) -> tuple[bool, int]:
+        first = next(s for s in chain.steps if s.readable)
+        assert first.expr is not None
+        return first.expr.has(E.Deriv), sum(1 for s in chain.steps if s.readable)
+
+    best = max(rank(c) for c in readable)
+    return next(c for c in readable if rank(c) == best)
+
+
+def redefinitions(base: Notation, notation: Notation) -> list[str]:
+    """Names of the assignment that a submission's own header gives another meaning (a loss
+    redefined, sizes changed): its verdicts would not be about the assignment's problem."""
+    changed = [f"size {n}" for n, v in base.sizes.items() if notation.sizes.get(n) != v]
+    changed += [f"index {n}" for n, v in base.indices.items() if notation.indices.get(n) != v]
+    for name, decl in base.symbols.items():
+        mine = notation.symbols.get(name)
+        if mine is None or (mine.family, mine.shape, mine.kind, mine.classes) != \
+                (decl.family, decl.shape, decl.kind, decl.classes):
+            changed.append(f"symbol {name}")
+    for name, definition in base.definitions.items():
+        mine_def = notation.definitions.get(name)
+        if mine_def is None or (mine_def.style, mine_def.params, mine_def.body) != \
+                (definition.style, definition.params, definition.body):
+            changed.append(f"definition {name}")
+    return changed
+
+
+def _assignment_wins(base: Notation, document: Document) -> Document:
+    """The submission's notation with every name of the assignment restored: a student's
+    additions (a helper definition, a spelling) stay, a changed loss or size does not.  The
+    lines were read already, so only the meanings change."""
+
+    def restored(notation: Notation) -> Notation:
+        return Notation({**notation.sizes, **base.sizes}, {**notation.indices, **base.indices},
+                        {**notation.symbols, **base.symbols},
+                        {**notation.definitions, **base.definitions}, notation.assumptions)
+
+    chains = tuple(replace(c, notation=restored(c.notation)) if c.notation else c
+                   for c in document.chains)
+    return replace(document, notation=restored(document.notation), chains=chains)
