@@ -26,8 +26,11 @@ def diagnose(outcome: ClaimOutcome, reference: sp.Expr | None = None) -> str:
     failing = [c for c in cases if _fails(c)]
     if not failing:
         return ""
-    findings = [f for f in (_factor(failing), _by_size(cases, failing),
-                            _by_indices(cases, failing), _by_labels(failing)) if f]
+    factor = _factor(cases)
+    # A size-dependent factor already explains why the step holds at N = 1 only.
+    by_size = "" if factor else _by_size(cases, failing)
+    findings = [f for f in (factor, by_size, _by_indices(cases, failing), _by_labels(failing))
+                if f]
     return " ".join(findings)
 
 
@@ -36,10 +39,14 @@ def _fails(case: Case) -> bool:
     return rows is not None and bool(np.nan_to_num(rows, nan=0.0).max() > TOLERANCE)
 
 
-def _factor(failing: list[Case]) -> str:
-    """after = c * before with the same c at every point of a case."""
+def _factor(cases: list[Case]) -> str:
+    """after = c * before with the same c at every point of a case; a case that passes has
+    c = 1, so a lost 1/N (c = N) is told apart from a constant factor 2."""
     factors: list[tuple[float, Mapping[str, int]]] = []
-    for case in failing:
+    for case in cases:
+        if not _fails(case):
+            factors.append((1.0, case.sizes))
+            continue
         assert case.values is not None
         before, after = case.values
         usable = np.abs(before) > 1e-6
