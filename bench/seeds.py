@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
+import os
 import platform
 import resource
 import statistics
@@ -133,7 +134,12 @@ def median(runs: list[Run]) -> float:
     return statistics.median(r.seconds for r in runs)
 
 
+def _load() -> str:
+    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def report(folder: Path, times: int) -> str:
+    load_before = _load()
     with tempfile.TemporaryDirectory() as scratch:
         cache = str(Path(scratch) / "verdicts.sqlite3")
         target = str(folder)
@@ -166,9 +172,10 @@ def report(folder: Path, times: int) -> str:
     lines += [
         "",
         f"Ratios: cold --jobs 1 / --jobs 2 = {median(cold1) / median(cold2):.2f}; "
-        f"cold / warm = {median(cold1) / median(warm):.1f}; warm per step = "
-        f"{1000 * (median(warm) - median(import_only)) / max(1, steps):.2f} ms beyond "
-        "start-up.",
+        f"cold / warm = {median(cold1) / median(warm):.1f}.  A warm run is start-up (importing "
+        "SymPy and JAX) plus hashing each file and one SQLite lookup per document.",
+        f"Load average of the machine (1, 5, 15 min) before: {load_before}, after: "
+        f"{_load()}; other work on the machine inflates the cold figures.",
         "",
         f"Claim-level cache (`verify.cache.judge_claims`, {claim_count} claims between "
         f"consecutive steps, looked up again after one check): {per_claim:.2f} ms per cached "

@@ -34,8 +34,11 @@ KNOWN: dict[tuple[str, int], str] = {}
 # Pairs whose readings differ on purpose, with the reason (none at present: seed 000's
 # '\dots + w_k' under a brace is read literally as the terms 1..k and agrees numerically).
 DIFFERENT: dict[tuple[str, int], str] = {}
-# Steps the front end reads, per seed: a regression below these fails.  Before the column
-# vectors, cases, conditional probabilities, sections and prose definitions: 13, 40, 18, 12.
+# Steps the front end read before column vectors, cases, conditional probabilities, sections
+# and prose definitions (read/found), shown in the table for comparison.
+BEFORE = {"000_561a27f6dc100100": "13/15", "001_a92e6727470740bd": "40/62",
+          "002_51a9bad641ab4da6": "18/25", "003_4fc6b41a1466133b": "12/13"}
+# Steps the front end reads, per seed: a regression below these fails.
 MIN_READ = {"000_561a27f6dc100100": 14, "001_a92e6727470740bd": 54,
             "002_51a9bad641ab4da6": 22, "003_4fc6b41a1466133b": 12}
 AGREE = ("same", "numerically same")
@@ -205,6 +208,13 @@ def test_read_counts_do_not_regress(seed: str) -> None:
     assert fidelity(seed).read >= MIN_READ[seed]
 
 
+def test_docs_table_is_current() -> None:
+    """docs/fidelity.md is this module's output; regenerate it when the front end changes."""
+    written = (ROOT / "docs" / "fidelity.md").read_text(encoding="utf-8")
+    assert written == markdown_report() + "\n", \
+        "run: .venv/bin/python tests/test_fidelity.py --markdown > docs/fidelity.md"
+
+
 # ---- the table ------------------------------------------------------------------------------
 
 def _why(step: Step | None) -> str:
@@ -242,7 +252,8 @@ def markdown_report() -> str:
            "the front end turned into an expression, of all it found. *Agree*: the same SymPy "
            "tree, or the same value by the checker at every checked size and point. "
            "`tests/test_fidelity.py` fails when a read step disagrees or a count drops.", "",
-           "| seed | read | agree | differ | not read |", "|---|---|---|---|---|"]
+           "| seed | read | agree | differ | not read | read before |",
+           "|---|---|---|---|---|---|"]
     details: list[str] = []
     missing: list[str] = []
     for seed in SEEDS:
@@ -252,7 +263,7 @@ def markdown_report() -> str:
         unread = [(p, v) for p, v in result.verdicts if p.front is not None and
                   p.front.expr is None]
         out.append(f"| {seed} | {result.read}/{result.steps} | {result.agree} | "
-                   f"{len(differ)} | {len(unread)} |")
+                   f"{len(differ)} | {len(unread)} | {BEFORE[seed]} |")
         for pair, verdict in differ:
             why = NOTES.get((seed, pair.line)) or (
                 _why(pair.hand) if verdict == "hand encoding unread" else verdict)

@@ -203,6 +203,9 @@ FAILURES: list[tuple[str, str]] = [
     (r"log(a)", "the word 'log'"),
     (r"L(a, b)", "L is not declared as a function"),
     (r"a" * 5000, "longer than"),
+    (r"a + 10^{10^{10}}", "a tower of powers"),
+    (r"a^{100}", "a numeric exponent above 64"),
+    (r"\frac{\partial z^T wk}{\partial wk}", "'w' is a family, one per K: it needs its index"),
 ]
 
 

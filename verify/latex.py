@@ -36,6 +36,8 @@ from verify.rewrite import Rewriter
 from verify.rewrite_base import Context, LatexProblem
 
 MAX_STEP_CHARS = 4000
+MAX_POWER = 64     # as the encoding language (verify.dsl): 10^{10^{10}} would never return
+_NUMERIC = re.compile(r"[\d\s{}()^.+\-*/]+|\\frac\{\d+\}\{\d+\}")
 MAX_NESTING = 40   # the ANTLR parsers recurse per level; deep inputs cost seconds, then fail
 _CONFIG = ConversionConfig(lowercase_symbols=False)
 _UNDERBRACE = re.compile(r"\\(underbrace|overbrace)(?![A-Za-z])")
@@ -128,6 +130,10 @@ def _refuse(text: str) -> str | None:
     unbalanced = balanced(text)
     if unbalanced is not None:
         return f"unbalanced LaTeX: {unbalanced}"
+    power = _huge_power(text)
+    if power is not None:
+        return (f"a numeric exponent above {MAX_POWER} or a tower of powers at '{power}': the "
+                "parser would compute the number, digit by digit")
     depth = 0
     deepest = 0
     for char in text:
@@ -136,6 +142,20 @@ def _refuse(text: str) -> str | None:
         deepest = max(deepest, depth)
     if deepest > MAX_NESTING:
         return f"nested deeper than {MAX_NESTING} levels"
+    return None
+
+
+def _huge_power(text: str) -> str | None:
+    """The first exponent made of numbers only that is above MAX_POWER or holds another
+    power (``10^{10^{10}}``): SymPy evaluates integer powers as it builds them, so the parser
+    would not return.  The encoding language refuses the same powers."""
+    for match in re.finditer(r"\^", text):
+        group, end = read_group(text, match.end())
+        if not _NUMERIC.fullmatch(group):
+            continue
+        numbers = [int(n) for n in re.findall(r"\d+", group)]
+        if "^" in group or any(n > MAX_POWER for n in numbers):
+            return text[max(0, match.start() - 10):end][:60]
     return None
 
 

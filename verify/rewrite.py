@@ -220,6 +220,13 @@ class Rewriter:
         if entry.style == "indexed" and (None in written or not written) and \
                 entry.params == len(written or [None]):
             return Atom(self.slice(entry, written or [None], token), 1), j
+        if entry.kind == "symbol" and entry.family and not indices:
+            # The checker could give the whole family no value either; say so here, where the
+            # text is known ('Wk': an OCR'd 'W_k' whose '_' was lost).
+            sizes = ", ".join(self.context.notation.symbols[entry.name].family)
+            lost = " (did 'W_k' lose its '_'?)" if text[j:j + 1].isalpha() else ""
+            raise LatexProblem(text[i:j + 1], f"{entry.name!r} is a family, one per {sizes}: "
+                               f"it needs its index{lost}")
         expr, rank = self.meaning(entry, indices, token)
         transposed, inverse, power = self.superscripts(sups, token, rank)
         return Atom(expr, rank, transposed, inverse, power), j
