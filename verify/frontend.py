@@ -1,9 +1,11 @@
 """The LaTeX/Markdown front end: a ``.tex`` or ``.md`` file -> a :class:`verify.model.Document`.
 
-Composes :mod:`verify.header` (notation), :mod:`verify.source` (chains of raw steps) and
-:mod:`verify.latex` (each step's expression).  Never raises for bad input: a document-level
-problem goes on ``Document.problems``, a step that cannot be read is ``Step(expr=None,
-problem=...)`` with its file, line and label.
+Composes :mod:`verify.header` (notation, sections), :mod:`verify.source` (chains of raw
+steps) and :mod:`verify.latex` (each step's expression).  Here, what needs a whole chain: the
+variable a later ``(...)'`` differentiates by, a section's own notation and conditions, and
+definitions written in prose (``\text{Let } X \text{ be } Y``).  Never raises for bad input:
+a document-level problem goes on ``Document.problems``, a step that cannot be read is
+``Step(expr=None, problem=...)`` with its file, line and label.
 """
 
 from __future__ import annotations

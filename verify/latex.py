@@ -2,9 +2,11 @@ r"""Read one LaTeX step into the shared expression vocabulary (:mod:`verify.expr
 
 Stages, each bounded:
 
-1. refuse what cannot be read safely: overlong text, escape damage, unbalanced braces;
-2. take ``\underbrace{X}_{Y}`` apart: ``X`` stays in the step, ``X = Y`` becomes a sub-claim;
-3. normalise the text (:mod:`verify.normalize`);
+1. refuse what cannot be read safely: overlong text, escape damage, unbalanced braces, deep
+   nesting, numeric exponents the parser would evaluate into enormous integers;
+2. normalise the text (:mod:`verify.normalize`), and close an open-ended ``\dots`` under a
+   brace by the term after it (:mod:`verify.dots`);
+3. take ``\underbrace{X}_{Y}`` apart: ``X`` stays in the step, ``X = Y`` becomes a sub-claim;
 4. rewrite names into placeholders (:mod:`verify.rewrite`);
 5. parse with latex2sympy2_extended 1.11.0 (``lowercase_symbols=False``, no normalisation
    of its own);
