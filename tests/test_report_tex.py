@@ -299,7 +299,9 @@ _PIECES = [*"\\{}^_$%&#~[]()=+- abxyz01", r"\frac", r"\input", r"\left(", r"\rig
 def test_check_never_crashes_and_never_passes_a_dangerous_word(pieces: list[str]) -> None:
     cleaned = clean("".join(pieces))
     if check(cleaned) is None:
-        assert DANGEROUS.search(cleaned) is None
+        # TeX reads a run of backslashes in pairs: '\\\\input' is the control symbol
+        # '\\' then the letters 'input', not the primitive; drop the pairs before searching.
+        assert DANGEROUS.search(cleaned.replace("\\\\", " ")) is None
         assert "^^" not in cleaned and "%" not in cleaned.replace(r"\%", "")
 
 

@@ -296,7 +296,10 @@ class _Run:
     def __post_init__(self) -> None:
         self.failed_starts = 0
         self.source_keys: dict[int, str] = {}
-        self.queue = deque(n for n in range(len(self.paths)) if not self._cached(n))
+        pending = [n for n in range(len(self.paths)) if not self._cached(n)]
+        # Longest first (file size standing in for steps), so that with several workers a
+        # long document does not start last and run alone.
+        self.queue = deque(sorted(pending, key=lambda n: -_size(self.paths[n])))
 
     def _cached(self, number: int) -> bool:
         """Is the document's result cached under its bytes?  Then it is done already."""
@@ -447,6 +450,13 @@ class _Run:
         self.failed_starts += 1
         if self.failed_starts >= 3:   # the environment is broken: say so rather than loop
             raise RuntimeError(f"{why}, three times in a row")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 # ---- one entry point: a local pool or a Dask cluster ---------------------------------------
