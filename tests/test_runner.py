@@ -169,8 +169,14 @@ def test_same_json_for_one_job_two_jobs_and_a_dask_cluster(tmp_path: Path,
     two = _cli_json(tmp_path, "two", [*folder, "--jobs", "2"])
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                       dashboard_address=None) as cluster:
-        dask = _cli_json(tmp_path, "dask", [*folder, "--scheduler", cluster.scheduler_address])
-    assert one == two == dask
+        threads = _cli_json(tmp_path, "threads", [*folder, "--scheduler",
+                                                  cluster.scheduler_address])
+    # Dask worker processes are daemonic: the runner's workers must start there too.
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        processes = _cli_json(tmp_path, "processes", [*folder, "--scheduler",
+                                                      cluster.scheduler_address])
+    assert one == two == threads == processes
     assert len(one["documents"]) == 3
 
 

@@ -2,9 +2,11 @@
 
 Why processes: a check is SymPy and NumPy work on hostile input.  Big-integer arithmetic or a
 runaway simplification holds the interpreter, so no in-process timeout can stop it; only
-killing the process can.  Workers are started with ``spawn`` (forking a process that has
-JAX's threads is unsafe) and kept alive across documents, since importing SymPy and JAX costs
-about a second per process; only a killed worker is replaced.
+killing the process can.  Workers are fresh interpreters (``subprocess``, not ``fork``: forking
+a process that has JAX's threads is unsafe; not ``multiprocessing``: it re-imports the caller's
+main module and refuses to start children from a daemonic process, which a Dask worker is),
+talking over a socket pair, and kept alive across documents, since importing SymPy and JAX
+costs about a second per process; only a killed worker is replaced.
 
 The limits (:class:`Limits`):
 
@@ -31,16 +33,17 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import multiprocessing
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,6 +109,11 @@ def _limit_memory(memory_mb: int | None) -> None:
         import resource
         limit = memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def worker_entry(fd: int, memory_mb: int | None) -> None:
+    """The worker interpreter's entry point (see :meth:`LocalPool._start`)."""
+    worker_main(Connection(fd), memory_mb)
 
 
 def worker_main(conn: Connection, memory_mb: int | None) -> None:
@@ -212,7 +220,7 @@ def timed_out(result: DocumentResult) -> bool:
 # ---- the parent ---------------------------------------------------------------------------
 @dataclass
 class _Worker:
-    process: BaseProcess
+    process: subprocess.Popen[bytes]
     conn: Connection
     ready: bool = False
     number: int | None = None          # the document it works on
@@ -237,25 +245,25 @@ class LocalPool:
     workers: list[_Worker] = field(default_factory=list)
     replaced: int = 0                  # workers killed or lost and started anew
 
-    def __post_init__(self) -> None:
-        self._context = multiprocessing.get_context("spawn")
-
     # ---- lifecycle
     def _start(self) -> _Worker:
-        parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=worker_main, args=(child, self.limits.memory_mb),
-                                        daemon=True, name="verify-worker")
-        process.start()
-        child.close()
-        worker = _Worker(process, parent, started=time.monotonic())
+        ours, theirs = socket.socketpair()
+        code = (f"from verify.runner import worker_entry; "
+                f"worker_entry({theirs.fileno()}, {self.limits.memory_mb!r})")
+        process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),),
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   env=_worker_environment())
+        theirs.close()
+        worker = _Worker(process, Connection(ours.detach()), started=time.monotonic())
         worker.deadline = worker.started + self.limits.start_seconds
         self.workers.append(worker)
         return worker
 
     def _drop(self, worker: _Worker) -> None:
-        if worker.process.is_alive():
+        if worker.process.poll() is None:
             worker.process.kill()
-        worker.process.join(timeout=10)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.process.wait(timeout=10)
         worker.conn.close()
         self.workers.remove(worker)
 
@@ -263,7 +271,8 @@ class LocalPool:
         for worker in list(self.workers):
             with contextlib.suppress(OSError):
                 worker.conn.send_bytes(dumps({"kind": "stop"}).encode())
-            worker.process.join(timeout=2)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(timeout=2)
             self._drop(worker)
 
     def __enter__(self) -> LocalPool:
@@ -328,10 +337,10 @@ class _Run:
             if not active:
                 continue
             timeout = max(0.0, min(w.deadline for w in active) - time.monotonic())
-            ready = wait([w.conn for w in active] + [w.process.sentinel for w in active],
-                         timeout)
+            # A worker that dies closes its end of the socket: its connection turns readable.
+            ready = wait([w.conn for w in active], timeout)
             for worker in active:
-                if worker.conn in ready or worker.process.sentinel in ready:
+                if worker.conn in ready:
                     self._service(worker)
             for worker in [w for w in active if w in self.pool.workers]:
                 if time.monotonic() >= worker.deadline:
@@ -354,7 +363,7 @@ class _Run:
                                     "options": options_data(self.options)})
 
     def _send(self, worker: _Worker, message: Mapping[str, Any]) -> None:
-        with contextlib.suppress(OSError):  # it died: its sentinel says so on the next wait
+        with contextlib.suppress(OSError):  # it died: the next wait says so
             worker.conn.send_bytes(dumps(message).encode())
 
     def _service(self, worker: _Worker) -> None:
@@ -363,10 +372,12 @@ class _Run:
                 self._receive(worker, loads(worker.conn.recv_bytes()))
                 if worker not in self.pool.workers:
                     return
-        except (EOFError, OSError, SerializeError, KeyError, TypeError):
-            pass
-        if not worker.process.is_alive() or worker.conn.closed:
-            self._lost(worker)
+            return
+        except (EOFError, OSError):
+            pass   # its end of the socket closed: it died
+        except (SerializeError, KeyError, TypeError):
+            pass   # a garbled message: it cannot be trusted to go on
+        self._lost(worker)
 
     def _receive(self, worker: _Worker, message: Mapping[str, Any]) -> None:
         kind = message["kind"]
@@ -421,7 +432,9 @@ class _Run:
 
     def _lost(self, worker: _Worker) -> None:
         """The worker died (a crash, the memory limit, killed from outside)."""
-        code = worker.process.exitcode
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.process.wait(timeout=5)   # its socket closed as it died: let it finish
+        code = worker.process.returncode
         if worker.busy:
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             memory = self.pool.limits.memory_mb
@@ -450,6 +463,14 @@ class _Run:
         self.failed_starts += 1
         if self.failed_starts >= 3:   # the environment is broken: say so rather than loop
             raise RuntimeError(f"{why}, three times in a row")
+
+
+def _worker_environment() -> dict[str, str]:
+    """This process's environment, with the directory holding ``verify`` first on the path,
+    so a worker imports the same package whatever its working directory."""
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
 
 
 def _size(path: Path) -> int:
