@@ -221,9 +221,7 @@ def test_arbitrary_text_as_yaml_encoding(text: str) -> None:
 # ---- the corpus of inputs that once failed --------------------------------------------------
 # Regressions whose fix belongs to another module, with where it goes.  Strict: once fixed,
 # the test fails until the entry is removed, so the corpus never hides a fixed bug.
-KNOWN = {
-    "dsl_nan_exponent.yaml": "verify/dsl.py _BinOp compares a NaN exponent with MAX_POWER",
-}
+KNOWN: dict[str, str] = {}
 
 
 def regression_files() -> list[Any]:

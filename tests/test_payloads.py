@@ -162,8 +162,10 @@ DANGEROUS = re.compile(r"(?<![\w.])(eval|exec|compile|__import__)\s*\(|sympify\s
 ALLOWED = {
     ("verify/concretize.py", "def eval(cls"):
         "SymPy's Function.eval protocol (a classmethod named eval), not Python's eval",
-    ("verify/encoding.py", "yaml.load(text, Loader=_LineLoader)"):
-        "_LineLoader subclasses yaml.SafeLoader: no python/* tags",
+    ("verify/encoding.py", "yaml.load(text, Loader=SafeLineLoader)"):
+        "SafeLineLoader subclasses yaml.SafeLoader: no python/* tags",
+    ("verify/header.py", "yaml.load(text, Loader=SafeLineLoader)"):
+        "SafeLineLoader subclasses yaml.SafeLoader: no python/* tags",
 }
 
 

@@ -157,9 +157,11 @@ class _Reader:
         if op is ast.Div:
             return left / right
         if op is ast.Pow:
+            if right.is_Number and not right.is_finite:
+                raise self.fail(f"the exponent {right} is not a finite number")
             if right.is_Number and abs(right) > MAX_POWER:
                 raise self.fail(f"power {right} exceeds {MAX_POWER}")
-            if left.is_Number and right.is_Number and left != 0 and \
+            if left.is_Number and right.is_Number and left != 0 and left.is_finite and \
                     abs(float(sp.log(abs(left), 10)) * float(right)) > MAX_RESULT_DIGITS:
                 raise self.fail(f"the number {left}**{right} would be too large")
             return sp.Pow(left, right)

@@ -44,30 +44,39 @@ _CHAIN_KEYS = {"name", "where", "notation", "steps", "note", "__line__"}
 _DOC_KEYS = {"title", "source", "notation", "chains", "__line__"}
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Safe YAML loader that records each mapping's line as ``__line__`` (1-based)."""
+class SafeLineLoader(yaml.SafeLoader):
+    """Safe YAML loader that records each mapping's line as ``__line__`` (1-based) and
+    refuses aliases: a few kilobytes of nested aliases expand to gigabytes (an alias bomb),
+    and no derivation needs them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed", event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+def _construct_mapping(loader: SafeLineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+SafeLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _strip_lines(value: Any) -> Any:
+def strip_line_marks(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+        return {k: strip_line_marks(v) for k, v in value.items() if k != "__line__"}
     if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
+        return [strip_line_marks(v) for v in value]
     return value
 
 
 def load_yaml(text: str, path: str) -> Any:
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        return yaml.load(text, Loader=SafeLineLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
@@ -103,7 +112,7 @@ def encoding_from_mapping(raw: Any, path: str) -> Document:
         problems.append(str(InputError(f"unknown keys {sorted(extra)}", top)))
     notation: Notation | None
     try:
-        notation = parse_notation(_strip_lines(raw.get("notation")),
+        notation = parse_notation(strip_line_marks(raw.get("notation")),
                                   Location(path, _line_of(raw.get("notation"), top.line)))
     except InputError as err:
         problems.append(str(err))
@@ -141,7 +150,7 @@ def _chain(raw: Any, number: int, path: str,
     chain_notation = notation
     if notation is not None and raw.get("notation") is not None:
         try:
-            chain_notation = parse_notation(_strip_lines(raw["notation"]), where, base=notation)
+            chain_notation = parse_notation(strip_line_marks(raw["notation"]), where, base=notation)
         except InputError as err:
             problems.append(str(err))
             chain_notation = None

@@ -37,6 +37,7 @@ import sympy as sp
 import yaml
 
 from verify.dsl import Scope, parse_condition
+from verify.encoding import SafeLineLoader, strip_line_marks
 from verify.errors import InputError, Location
 from verify.notation import DEFAULT_SIZES, Notation, parse_notation
 
@@ -105,7 +106,7 @@ def _load(text: str, where: Location) -> Mapping[str, Any]:
     if len(text) > MAX_HEADER_CHARS:
         raise InputError(f"notation header longer than {MAX_HEADER_CHARS} characters", where)
     try:
-        raw = yaml.safe_load(text)
+        raw = strip_line_marks(yaml.load(text, Loader=SafeLineLoader))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = where.line + (mark.line if mark is not None else 0)

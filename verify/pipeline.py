@@ -11,8 +11,9 @@ from pathlib import Path
 import sympy as sp
 
 from verify import numeric
-from verify.check import Claim, ClaimOutcome, DocumentChecker
-from verify.combine import judge
+from verify.cache import VerdictCache, judge_claims
+from verify.check import Claim, DocumentChecker
+from verify.combine import Judgement
 from verify.concretize import free_indices, size_combinations, sizes_used
 from verify.encoding import read_encoding
 from verify.errors import BindError, InputError, Location
@@ -62,15 +63,19 @@ def check_path(path: Path, options: Options) -> DocumentResult:
     return check_document(read_document(path), options)
 
 
-def check_document(document: Document, options: Options) -> DocumentResult:
+def check_document(document: Document, options: Options,
+                   cache: VerdictCache | None = None) -> DocumentResult:
+    """Check every chain; with a ``cache``, claims already judged (the same step pair, notation,
+    sizes, seed and checker version, from any document) are not checked again."""
     started = time.perf_counter()
     if options.sizes:
         document = _with_sizes(document, options.sizes)
     checker = DocumentChecker(options.seed, options.points)
     plans = [_plan_chain(document, chain, checker) for chain in document.chains]
     claims = [claim for plan in plans for claim in plan.claims()]
-    outcomes = checker.run(claims)
-    chains = tuple(plan.result(outcomes, options) for plan in plans)
+    step_keys = {c.key for plan in plans for c in plan.step_claims.values()}
+    judgements = judge_claims([(c, c.key in step_keys) for c in claims], checker, cache)
+    chains = tuple(plan.result(judgements) for plan in plans)
     sizes = tuple({k: v for k, v in combo.items()} for combo in size_combinations(
         document.notation, set(document.notation.sizes)))
     return DocumentResult(document.path, document.title, chains, options.seed, sizes,
@@ -101,28 +106,27 @@ class _ChainPlan:
             result.append(self.ends)
         return result
 
-    def result(self, outcomes: Mapping[str, ClaimOutcome], options: Options) -> ChainResult:
+    def result(self, judgements: Mapping[str, Judgement]) -> ChainResult:
         steps = []
         for index, step in enumerate(self.chain.steps):
             verdict = self.verdicts[index]
             if verdict is None:
                 claim = self.step_claims[index]
-                reference = self.chain.steps[self.references[index]].expr
-                verdict = _verdict(step, index, outcomes[claim.key], options, reference,
+                verdict = _verdict(step, index, judgements[claim.key],
                                    self.references[index])
-            subs = tuple(_sub_verdict(step, sub, outcomes, options)
+            subs = tuple(_sub_verdict(step, sub, judgements)
                          for sub in self.sub_claims.get(index, []))
             steps.append(replace(verdict, subclaims=subs))
-        ends_agree, summary = self._summary(steps, outcomes, options)
+        ends_agree, summary = self._summary(steps, judgements)
         return ChainResult(self.chain.name, tuple(steps), self.chain.where_text, ends_agree,
                            summary)
 
-    def _summary(self, steps: list[StepVerdict], outcomes: Mapping[str, ClaimOutcome],
-                 options: Options) -> tuple[bool | None, str]:
+    def _summary(self, steps: list[StepVerdict],
+                 judgements: Mapping[str, Judgement]) -> tuple[bool | None, str]:
         refuted = [s for s in steps if s.status is Status.REFUTED]
         if self.ends is None:
             return None, f"{len(refuted)} refuted step(s)" if refuted else ""
-        judgement = judge(outcomes[self.ends.key], options.seed, options.points)
+        judgement = judgements[self.ends.key]
         agree = judgement.status in (Status.PROVED, Status.SUPPORTED)
         if judgement.status not in (Status.PROVED, Status.SUPPORTED, Status.REFUTED):
             return None, ""
@@ -209,9 +213,8 @@ def _unparsed(step: Step, index: int, problem: str) -> StepVerdict:
                        note=step.note)
 
 
-def _verdict(step: Step, index: int, outcome: ClaimOutcome, options: Options,
-             reference: sp.Expr | None, reference_index: int) -> StepVerdict:
-    judgement = judge(outcome, options.seed, options.points, reference)
+def _verdict(step: Step, index: int, judgement: Judgement,
+             reference_index: int) -> StepVerdict:
     message = judgement.message
     if reference_index != index - 1:
         message += f" (checked against step {reference_index + 1}, the last one read)"
@@ -220,11 +223,11 @@ def _verdict(step: Step, index: int, outcome: ClaimOutcome, options: Options,
                        judgement.diagnosis, sp.sstr(step.expr), step.note)
 
 
-def _sub_verdict(step: Step, sub: Claim | str, outcomes: Mapping[str, ClaimOutcome],
-                 options: Options) -> StepVerdict:
+def _sub_verdict(step: Step, sub: Claim | str,
+                 judgements: Mapping[str, Judgement]) -> StepVerdict:
     if isinstance(sub, str):
         return StepVerdict(step.location, -1, "", Status.UNPARSED, sub)
-    judgement = judge(outcomes[sub.key], options.seed, options.points)
+    judgement = judgements[sub.key]
     latex = next((s.latex for s in step.subclaims if s.lhs == sub.before), "")
     return StepVerdict(step.location, -1, latex, judgement.status,
                        f"sub-claim {sp.sstr(sub.before)} = {sp.sstr(sub.after)}: "

@@ -23,7 +23,7 @@ pending steps in as ``unknown`` with the reason.
 The protocol is JSON over a pipe, one message per ``send_bytes``: nothing a worker sends is
 unpickled (results are data, :mod:`verify.serialize`).  Per document::
 
-    parent -> worker   {"kind": "read", "path", "options"}
+    parent -> worker   {"kind": "read", "path", "options", "cache"}
     worker -> parent   {"kind": "read", "key", "steps", "skeleton"}   (or "done" if unreadable)
     parent -> worker   {"kind": "go"} | {"kind": "skip"}   (skip: the verdict cache had it)
     worker -> parent   {"kind": "done", "result", "cacheable"} | {"kind": "failed", "reason"}
@@ -161,7 +161,28 @@ def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
         return False
     if answer.get("kind") != "go":
         return True
-    return _check(conn, path, document, options, check_document, document_error)
+    claims = _claim_cache(request.get("cache"))
+
+    def check(document: Document, options: Options) -> DocumentResult:
+        return check_document(document, options, claims)
+    return _check(conn, path, document, options, check, document_error)
+
+
+_CLAIM_CACHES: dict[str, Any] = {}
+
+
+def _claim_cache(path: object) -> Any:
+    """The worker's connection to the claim-level verdict cache (identical step pairs across
+    documents, e.g. a class, are checked once); None when the run has no cache."""
+    if not isinstance(path, str):
+        return None
+    if path not in _CLAIM_CACHES:
+        from verify.cache import VerdictCache
+        try:
+            _CLAIM_CACHES[path] = VerdictCache(Path(path))
+        except Exception:  # an unusable cache only costs speed: check without it
+            _CLAIM_CACHES[path] = None
+    return _CLAIM_CACHES[path]
 
 
 def _check(conn: Connection, path: Path, document: Document, options: Options,
@@ -359,8 +380,10 @@ class _Run:
                 worker.started = time.monotonic()
                 worker.limit = self.pool.limits.read_seconds
                 worker.deadline = worker.started + worker.limit
+                cache = self.pool.cache
                 self._send(worker, {"kind": "read", "path": str(self.paths[number]),
-                                    "options": options_data(self.options)})
+                                    "options": options_data(self.options),
+                                    "cache": str(cache.path) if cache is not None else None})
 
     def _send(self, worker: _Worker, message: Mapping[str, Any]) -> None:
         with contextlib.suppress(OSError):  # it died: the next wait says so
