@@ -10,8 +10,9 @@ is freed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
-from verify.cache import claim_key
+from verify.cache import VerdictCache, claim_key
 from verify.check import Claim, DocumentChecker
 from verify.combine import Judgement, judge
 from verify.verdict import Status
@@ -34,6 +35,9 @@ class ClaimJudge:
         self.points = points
         self._memo: dict[str, Judgement] = {}
         self.checked = 0     # claims actually checked (the rest came from the memo)
+        # Step pairs shared by many students (the same line after the same line) are checked
+        # once per class: a verdict cache in memory, keyed like the on-disk one.
+        self.cache = VerdictCache(Path(":memory:"))
 
     def judge(self, claims: Sequence[Claim], points: int | None = None) -> dict[str, Judgement]:
         """Every claim's judgement by its ``key`` (keys must be unique within the batch);

@@ -46,7 +46,7 @@ def grade_submission(path: Path, assignment: Assignment, judge: ClaimJudge) -> G
     if isinstance(read, Grade):
         return replace(read, seconds=time.perf_counter() - started)
     options = Options(seed=assignment.seed, points=assignment.points)
-    result = check_document(read.document, options)
+    result = check_document(read.document, options, judge.cache)
     grade = _grade_chain(path, assignment, judge, read, result)
     return replace(grade, seconds=time.perf_counter() - started)
 
