@@ -543,13 +543,11 @@ def _dot(a: Value, b: Value) -> Value:
 def _component(value: Value, indices: list[int], name: str) -> Value:
     if not isinstance(value, sp.MatrixBase):
         raise BindError(f"{name!r} is a scalar here and cannot be indexed")
-    try:
-        if len(indices) == 1 and value.cols == 1:
-            return value[indices[0] - 1]  # type: ignore[no-any-return]
-        if len(indices) == 2:
-            return value[indices[0] - 1, indices[1] - 1]  # type: ignore[no-any-return]
-    except IndexError:
-        pass
+    rows, cols = value.shape
+    if len(indices) == 1 and cols == 1 and 1 <= indices[0] <= rows:
+        return value[indices[0] - 1]  # type: ignore[no-any-return]
+    if len(indices) == 2 and 1 <= indices[0] <= rows and 1 <= indices[1] <= cols:
+        return value[indices[0] - 1, indices[1] - 1]  # type: ignore[no-any-return]
     raise BindError(f"index {indices} out of range for {name!r} of shape {_shape(value)}")
 
 

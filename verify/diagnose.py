@@ -116,8 +116,6 @@ def _by_labels(failing: list[Case]) -> str:
                 if np.array_equal(one, bad):
                     found.add(symbol.name)
         candidates = found if candidates is None else candidates & found
-        if not candidates:
-            pass
     if candidates is None or len(candidates) != 1:
         return _label_names_per_case(failing)
     name = next(iter(candidates))
