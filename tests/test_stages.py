@@ -160,3 +160,11 @@ def test_jaxpr_interpreter_matches_jax() -> None:
     traced = jax.make_jaxpr(batched)(points)
     ours = eval_jaxpr(traced.jaxpr, traced.consts, points)[0]
     assert np.allclose(ours, np.asarray(batched(points)), rtol=1e-13)
+
+
+@pytest.mark.parametrize("text", ["sigma(z, 0)", "sigma(z, K + 1)", "x1[0]", "w[0, 1]"])
+def test_an_index_outside_its_range_does_not_fit(text: str) -> None:
+    # Python would read index 0 as "the last entry"; a derivation never means that.
+    from verify.errors import BindError
+    with pytest.raises(BindError, match="out"):
+        concrete(text, {"K": 2})
