@@ -15,10 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-import sympy as sp
-
 from verify.check import Claim
-from verify.errors import Location
 from verify.grade.candidates import Candidate, candidates
 from verify.grade.claims import ClaimJudge, holds
 from verify.grade.results import Diagnosis, Kind
@@ -28,15 +25,9 @@ SCREEN_POINTS = 6
 
 
 @dataclass(frozen=True)
-class Request:
+class Request(Claim):
     """A refuted claim ``before == after`` to explain."""
 
-    key: str
-    location: Location
-    before: sp.Expr
-    after: sp.Expr
-    notation: Notation
-    where: tuple[sp.Basic, ...] = ()
     fallback: str = ""    # the checker's own diagnosis text, used when no candidate holds
 
 
