@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ import numpy as np
 import sympy as sp
 
 from verify import numeric, symbolic
+from verify.canon import Canon
 from verify.concretize import (
     Concretizer,
     Value,
@@ -90,28 +92,76 @@ def shape_of(value: Value) -> tuple[int, int]:
     return (value.rows, value.cols) if isinstance(value, sp.MatrixBase) else (1, 0)
 
 
-class DocumentChecker:
-    def __init__(self, seed: int, points: int = numeric.POINTS) -> None:
-        self.seed = seed
-        self.points = points
-        self.concretizers: dict[tuple[int, tuple[tuple[str, int], ...]], Concretizer] = {}
+SHARED_CONCRETIZERS = 48     # (notation, sizes) combinations kept between documents
+MEMO_LIMIT = 100_000         # memo entries of one concretizer before it starts afresh
 
-    def concretizer(self, notation: Notation, sizes: Mapping[str, int]) -> Concretizer:
-        key = (id(notation), tuple(sorted(sizes.items())))
-        found = self.concretizers.get(key)
-        if found is None:
+
+class SharedConcretizers:
+    """The process's concretizers, keyed by the notation's content and the sizes, so that
+    every document and every claim of equal notation share their memos: a class repeats the
+    same lines, and a line concretized for one student is not concretized again for the next.
+
+    Sharing cannot change a verdict: a concretizer's values depend only on the expression and
+    the indices (fresh stand-in symbols differ only in name), the numeric points of a variable
+    only on the seed and its name, and each engine looks only at the variables and label
+    groups its expressions contain.  Bounded: the least recently used combination goes when
+    more than :data:`SHARED_CONCRETIZERS` are kept, and a memo that has grown past
+    :data:`MEMO_LIMIT` entries starts afresh."""
+
+    def __init__(self) -> None:
+        self._by_key: OrderedDict[tuple[str, tuple[tuple[str, int], ...]], Concretizer] = \
+            OrderedDict()
+        self._texts: dict[int, tuple[Notation, str]] = {}
+
+    def get(self, notation: Notation, sizes: Mapping[str, int]) -> Concretizer:
+        key = (self._text(notation), tuple(sorted(sizes.items())))
+        found = self._by_key.get(key)
+        if found is None or len(found.memo_entries()) > MEMO_LIMIT:
             # A concretizer needs every size of the notation (symbol shapes); the ones the
             # claim does not use take their first value.
             full = {name: values[0] for name, values in notation.sizes.items()}
             full.update(sizes)
-            found = self.concretizers[key] = Concretizer(notation, full)
+            found = Concretizer(notation, full)
+        self._by_key[key] = found
+        self._by_key.move_to_end(key)
+        while len(self._by_key) > SHARED_CONCRETIZERS:
+            self._by_key.popitem(last=False)
         return found
 
-    def run(self, claims: Sequence[Claim]) -> dict[str, ClaimOutcome]:
+    def _text(self, notation: Notation) -> str:
+        found = self._texts.get(id(notation))
+        if found is None or found[0] is not notation:   # an id reused by a newer object
+            if len(self._texts) > 4 * SHARED_CONCRETIZERS:
+                self._texts.clear()
+            found = self._texts[id(notation)] = (notation, Canon().notation(notation))
+        return found[1]
+
+    def clear(self) -> None:
+        self._by_key.clear()
+        self._texts.clear()
+
+
+SHARED = SharedConcretizers()
+
+
+class DocumentChecker:
+    def __init__(self, seed: int, points: int = numeric.POINTS,
+                 concretizers: SharedConcretizers | None = None) -> None:
+        self.seed = seed
+        self.points = points
+        self.concretizers = concretizers or SHARED
+
+    def concretizer(self, notation: Notation, sizes: Mapping[str, int]) -> Concretizer:
+        return self.concretizers.get(notation, sizes)
+
+    def run(self, claims: Sequence[Claim], symbolic: bool = True) -> dict[str, ClaimOutcome]:
+        """Every claim's outcome by its key.  ``symbolic=False`` runs the numeric engine
+        alone: a quick screen (:func:`verify.combine.numeric_agreement`), never a verdict."""
         outcomes = {claim.key: self._concretize(claim) for claim in claims}
         self._numeric(outcomes)
-        for outcome in outcomes.values():
-            self._symbolic(outcome)
+        if symbolic:
+            for outcome in outcomes.values():
+                self._symbolic(outcome)
         return outcomes
 
     # ---- stages ---------------------------------------------------------------------------
@@ -162,9 +212,14 @@ class DocumentChecker:
                 middle = len(outputs)
                 outputs.extend(_flat(case.after))
                 case.columns = (start, middle)
-            batch = numeric.make_batch(concretizer.real_variables(), concretizer.positive,
-                                       list(concretizer.label_groups.values()),
-                                       _seed_for(self.seed, concretizer.sizes), self.points)
+            # Only the variables these outputs contain: a claim's points then depend on the
+            # claim alone, not on what else its concretizer has seen.
+            present: set[sp.Basic] = set().union(*(o.free_symbols for o in outputs))
+            batch = numeric.make_batch(
+                [v for v in concretizer.real_variables() if v in present], concretizer.positive,
+                [g for g in concretizer.label_groups.values()
+                 if any(v in present for v in g.variables)],
+                _seed_for(self.seed, concretizer.sizes), self.points)
             groups.append((outputs, batch))
         try:
             results = numeric.evaluate(groups)

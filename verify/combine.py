@@ -72,6 +72,19 @@ def judge(outcome: ClaimOutcome, seed: int, points: int,
     return Judgement(Status.SUPPORTED, f"numeric agreement at every point; {why}", evidence)
 
 
+def numeric_agreement(outcome: ClaimOutcome) -> bool:
+    """Do the sides agree numerically at every point of every case (a finite value in each)?
+    A screen, never a verdict: it only tells which candidates deserve the full check."""
+    if outcome.bind_error is not None or outcome.numeric_error is not None or \
+            not outcome.cases:
+        return False
+    if any(shape_of(c.before) != shape_of(c.after) for c in outcome.cases):
+        return False
+    if any(c.numeric_rows is None or np.isnan(c.numeric_rows).all() for c in outcome.cases):
+        return False
+    return _worst_case(outcome.cases) is None
+
+
 def _undecided_reason(outcome: ClaimOutcome) -> str:
     for case in outcome.cases:
         if case.symbolic is not None and case.symbolic.outcome != "identical":

@@ -99,6 +99,9 @@ class Concretizer:
     def value(self, node: sp.Basic, env: Env) -> Value:
         return self._value(node, dict(env), {})
 
+    def memo_entries(self) -> Mapping[object, Value]:
+        return self._memo
+
     def label_variables(self) -> set[sp.Symbol]:
         return {v for group in self.label_groups.values() for v in group.variables}
 

@@ -20,6 +20,7 @@ its own tokens (numbers via ``sympy.Number`` on digit strings only).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -62,12 +63,42 @@ class _Converter(_Latex2Sympy):  # type: ignore[misc]
         return parser
 
 
+PARSES_KEPT = 4096   # parser outcomes kept per process (see run_parser)
+
+
 def run_parser(text: str) -> object:
-    """Parse placeholder LaTeX; raises whatever the parser raises."""
+    """Parse placeholder LaTeX; raises what the parser raised (as :class:`ParserRejected`
+    when the outcome is remembered).
+
+    The outcome is kept per text for the process: a class writes the same lines again and
+    again, and parsing costs 5 to 30 ms a line.  The text is the rewritten one, in which every
+    name is a placeholder, so equal texts are equal parses; SymPy trees are immutable, so
+    sharing one is safe."""
+    outcome = _parse_outcome(text)
+    if isinstance(outcome, ParserRejected):
+        raise outcome
+    return outcome
+
+
+class ParserRejected(Exception):
+    """The parser's failure on a text, as remembered (its first line of message)."""
+
+
+@functools.lru_cache(maxsize=PARSES_KEPT)
+def _parse_outcome(text: str) -> object:
     try:
         return _Converter(sll=True).parse(text)
+    except MemoryError:
+        raise   # not a property of the text: never remembered
     except Exception:  # SLL may reject what full LL accepts: retry below
+        pass
+    try:
         return _Converter(sll=False).parse(text)
+    except MemoryError:
+        raise
+    except Exception as error:  # the parser raises bare Exception, IndexError, ...
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return ParserRejected(message)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from verify.cache import VerdictCache, claim_key
 from verify.check import Claim, DocumentChecker
-from verify.combine import Judgement, judge
+from verify.combine import Judgement, judge, numeric_agreement
 from verify.verdict import Status
 
 HOLDS = (Status.PROVED, Status.SUPPORTED)
@@ -34,6 +34,7 @@ class ClaimJudge:
         self.seed = seed
         self.points = points
         self._memo: dict[str, Judgement] = {}
+        self._screened: dict[str, bool] = {}
         self.checked = 0     # claims actually checked (the rest came from the memo)
         # Step pairs shared by many students (the same line after the same line) are checked
         # once per class: a verdict cache in memory, keyed like the on-disk one.
@@ -61,3 +62,19 @@ class ClaimJudge:
                     self._memo[content] = fresh[content]
         return {claim.key: self._memo.get(keys[claim.key]) or fresh[keys[claim.key]]
                 for claim in claims}
+
+    def screen(self, claims: Sequence[Claim], points: int) -> dict[str, bool]:
+        """Every claim's numeric agreement by its key, with the numeric engine alone at
+        ``points`` points: which candidates deserve a full judgement.  Never a verdict."""
+        keys = {claim.key: "screen:" + claim_key(claim, False, self.seed, points)
+                for claim in claims}
+        missing: dict[str, Claim] = {}
+        for claim in claims:
+            if keys[claim.key] not in self._screened:
+                missing.setdefault(keys[claim.key], claim)
+        if missing:
+            checker = DocumentChecker(self.seed, points)
+            outcomes = checker.run(list(missing.values()), symbolic=False)
+            for content, claim in missing.items():
+                self._screened[content] = numeric_agreement(outcomes[claim.key])
+        return {claim.key: self._screened[keys[claim.key]] for claim in claims}

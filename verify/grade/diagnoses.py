@@ -3,7 +3,9 @@
 Two passes keep this affordable (a refuted line has some forty candidates):
 
 1. *screen*: every candidate of every refuted line of a submission, in one batch, at one size
-   combination (each size at its largest check value, where a slip shows most) and few points;
+   combination (each size at its largest check value, where a slip shows most) and few points,
+   by the numeric engine alone (most candidates are wrong, and a wrong one costs the exact
+   test and a 50-digit confirmation of its counterexample in a full judgement);
 2. *confirm*: the survivors again at every checked size with the full number of points.
 
 Only a confirmed candidate becomes a diagnosis: the screen only saves time, it never decides.
@@ -39,8 +41,8 @@ def diagnose(requests: Sequence[Request], judge: ClaimJudge,
                for request in requests}
     screen = {f"{r.key}|{n}": _claim(r, c, variants, n, screen=True)
               for r in requests for n, c in enumerate(planned[r.key])}
-    screened = judge.judge(list(screen.values()), SCREEN_POINTS) if screen else {}
-    survivors = [key for key, claim in screen.items() if holds(screened[claim.key])]
+    screened = judge.screen(list(screen.values()), SCREEN_POINTS) if screen else {}
+    survivors = [key for key, claim in screen.items() if screened[claim.key]]
     confirm = {key: _claim(_request(requests, key), _candidate(planned, key), variants,
                            int(key.rsplit("|", 1)[1]), screen=False) for key in survivors}
     confirmed = judge.judge(list(confirm.values())) if confirm else {}
