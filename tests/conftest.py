@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,20 @@ from verify.verdict import DocumentResult
 ROOT = Path(__file__).resolve().parent.parent
 DERIVATIONS = ROOT / "derivations"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The commands' default verdict cache, for the tests: a fresh file of their own, never
+    the user's (which a developer's earlier runs have filled)."""
+    path = tmp_path_factory.mktemp("cache") / "verdicts.sqlite3"
+    before = os.environ.get("DERIVATION_VERIFY_CACHE")
+    os.environ["DERIVATION_VERIFY_CACHE"] = str(path)
+    yield path
+    if before is None:
+        del os.environ["DERIVATION_VERIFY_CACHE"]
+    else:
+        os.environ["DERIVATION_VERIFY_CACHE"] = before
 
 
 @pytest.fixture(scope="session")

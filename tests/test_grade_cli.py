@@ -14,7 +14,10 @@ import pytest
 import yaml
 
 from verify.grade import grader
+from verify.grade.assignment import load_assignment
 from verify.grade.cli import EXIT, main
+from verify.grade.reading import discover
+from verify.grade.results import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = ROOT / "assignments" / "softmax_gradient.yaml"
@@ -60,20 +63,35 @@ def test_a_wrong_answer_key_stops_before_grading(tmp_path: Path) -> None:
 
 def test_a_crash_while_grading_is_an_error_row_not_a_pass(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process (the workers of the command cannot be patched): the checker raising
+    is an error row with the reason, zero points, flagged; the other files are graded."""
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("checker exploded")
 
     monkeypatch.setattr(grader, "check_document", explode)
     folder = folder_with(tmp_path, "ok_ada.md", "empty.md")
+    assignment = load_assignment(ASSIGNMENT)
+    grades = {g.student: g for g in grader.grade_all(discover(folder), assignment)}
+    assert grades["ok_ada"].outcome is Outcome.ERROR
+    assert grades["ok_ada"].score == 0 and grades["ok_ada"].needs_review
+    assert "checker exploded" in grades["ok_ada"].reason
+    assert grades["empty"].outcome is Outcome.EMPTY
+
+
+def test_a_submission_over_its_time_limit_is_an_error_row_and_the_class_goes_on(
+        tmp_path: Path) -> None:
+    """A real limit: a per-line allowance no grading can meet.  The worker is killed, the
+    row says which limit stopped it, the file read before the limit is graded, exit 1."""
+    folder = folder_with(tmp_path, "ok_ada.md", "empty.md")
     out = tmp_path / "out"
-    code, stdout, _ = run(str(ASSIGNMENT), str(folder), "--out", str(out), "--no-reports")
+    code, stdout, _ = run(str(ASSIGNMENT), str(folder), "--out", str(out), "--no-reports",
+                          "--timeout", "0.001", "--no-cache")
     assert code == EXIT["failed"]
     with (out / "gradebook.csv").open(encoding="utf-8", newline="") as handle:
         rows = {r["student"]: r for r in csv.DictReader(handle)}
     assert rows["ok_ada"]["outcome"] == "error"
-    assert float(rows["ok_ada"]["score"]) == 0
-    assert rows["ok_ada"]["needs_review"] == "yes"
-    assert "checker exploded" in rows["ok_ada"]["reason"]
+    assert float(rows["ok_ada"]["score"]) == 0 and rows["ok_ada"]["needs_review"] == "yes"
+    assert "time limit" in rows["ok_ada"]["reason"]
     assert rows["empty"]["outcome"] == "empty"
     assert "[review]" in stdout
 

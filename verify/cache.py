@@ -76,6 +76,12 @@ def default_path() -> Path:
 
 
 # ---- keys ---------------------------------------------------------------------------------
+def content_key(kind: str, parts: Iterable[str]) -> str:
+    """A key for entries of another layer (the grader's ``grade`` entries): like every key
+    here, it holds the checker version and the code's fingerprint."""
+    return _digest(kind, parts)
+
+
 def _digest(kind: str, parts: Iterable[str]) -> str:
     """sha256 over length-prefixed parts, so no two different part lists collide by joining.
     Every key holds the checker version and the code's fingerprint: a verdict computed by
@@ -203,6 +209,13 @@ class VerdictCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def get_data(self, kind: str, key: str) -> Any | None:
+        """The JSON data stored under ``key``, or None (another layer's entries)."""
+        return self._get(kind, key)
+
+    def put_data(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
+        self._put(kind, key, data)
 
     def _get(self, kind: str, key: str) -> Any | None:
         row = self.db.execute("SELECT payload FROM verdicts WHERE key = ? AND kind = ? AND "

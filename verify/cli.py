@@ -54,6 +54,30 @@ def parse_sizes(text: str) -> dict[str, tuple[int, ...]]:
     return sizes
 
 
+def add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """The options of running many ``what`` (documents, submissions): worker processes and
+    their limits, the verdict cache, a Dask cluster.  Read back by :func:`run_settings`."""
+    limits = parser.add_argument_group("limits, cache and parallelism")
+    limits.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help=f"work on N {what} at a time, each in its own worker process "
+                             "(default 1)")
+    limits.add_argument("--timeout", type=float, default=DEFAULT_SECONDS_PER_STEP,
+                        metavar="SECONDS",
+                        help="wall-clock limit per step; a document gets SECONDS times its "
+                             "step count, then its worker is killed and what it had not "
+                             f"decided is reported as such (default {DEFAULT_SECONDS_PER_STEP:g})")
+    limits.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
+                        help="address-space limit of each worker process, 0 for none "
+                             f"(default {DEFAULT_MEMORY_MB})")
+    limits.add_argument("--cache", type=Path, metavar="PATH",
+                        help="verdict cache (SQLite) to use; default: $DERIVATION_VERIFY_CACHE "
+                             "or the user's cache directory")
+    limits.add_argument("--no-cache", action="store_true",
+                        help="check everything afresh and store nothing")
+    limits.add_argument("--scheduler", metavar="ADDRESS",
+                        help=f"run the {what} on this Dask scheduler (tcp://host:8786)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m verify",
@@ -72,25 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 also when a step is unknown or unparsed")
     parser.add_argument("--quiet", action="store_true", help="print only the summaries")
-    limits = parser.add_argument_group("limits, cache and parallelism")
-    limits.add_argument("--jobs", type=int, default=1, metavar="N",
-                        help="check N documents at a time, each in its own worker process "
-                             "(default 1)")
-    limits.add_argument("--timeout", type=float, default=DEFAULT_SECONDS_PER_STEP,
-                        metavar="SECONDS",
-                        help="wall-clock limit per step; a document gets SECONDS times its "
-                             f"step count, then its worker is killed and its undecided steps "
-                             f"are unknown (default {DEFAULT_SECONDS_PER_STEP:g})")
-    limits.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
-                        help="address-space limit of each worker process, 0 for none "
-                             f"(default {DEFAULT_MEMORY_MB})")
-    limits.add_argument("--cache", type=Path, metavar="PATH",
-                        help="verdict cache (SQLite) to use; default: $DERIVATION_VERIFY_CACHE "
-                             "or the user's cache directory")
-    limits.add_argument("--no-cache", action="store_true",
-                        help="check everything afresh and store nothing")
-    limits.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run the documents on this Dask scheduler (tcp://host:8786)")
+    add_run_options(parser, "documents")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -116,7 +122,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if not files and not missing:
         print("no .yaml, .tex or .md files found", file=err)
         return EXIT["input"]
-    settings = _run_settings(args, err)
+    settings = run_settings(args, err)
     if settings is None:
         return EXIT["input"]
     options = Options(seed=args.seed, sizes=args.sizes, points=args.points)
@@ -132,7 +138,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     return _exit_code(results, bool(missing), args.strict)
 
 
-def _run_settings(args: argparse.Namespace, err: TextIO) -> RunSettings | None:
+def run_settings(args: argparse.Namespace, err: TextIO) -> RunSettings | None:
+    """The settings of :func:`add_run_options`; None (and a message) when they are wrong."""
     if args.jobs < 1 or args.timeout <= 0 or args.memory_mb < 0:
         print("--jobs must be at least 1, --timeout positive, --memory-mb 0 or more", file=err)
         return None

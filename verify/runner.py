@@ -45,7 +45,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from verify.serialize import SerializeError, dumps, loads, result_data, result_from_data
 from verify.verdict import DocumentResult, Status, StepVerdict
@@ -60,6 +60,7 @@ DEFAULT_MEMORY_MB = 4096
 PENDING = "not checked yet"
 
 Progress = Callable[[int, int, str], None]
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -130,11 +131,19 @@ def worker_main(conn: Connection, memory_mb: int | None) -> None:
             request = loads(conn.recv_bytes())
         except (EOFError, OSError, SerializeError):
             return
-        if request.get("kind") != "read" or not _serve(conn, request):
+        kind = request.get("kind")
+        if kind == "read":
+            go_on = _serve(conn, request)
+        elif kind == "grade":
+            from verify.grade.parallel import serve_grade
+            go_on = serve_grade(conn, request)
+        else:
+            return
+        if not go_on:
             return
 
 
-def _reply(conn: Connection, message: Mapping[str, Any]) -> None:
+def reply(conn: Connection, message: Mapping[str, Any]) -> None:
     conn.send_bytes(dumps(message).encode())
 
 
@@ -146,13 +155,13 @@ def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
     try:
         document = read_guarded(path)
     except MemoryError:
-        _reply(conn, {"kind": "failed", "reason": "reading the document ran out of memory"})
+        reply(conn, {"kind": "failed", "reason": "reading the document ran out of memory"})
         return False
     except Exception as error:  # reported as an input error, never a pass
-        _reply(conn, {"kind": "done", "result": result_data(document_error(path, error)),
+        reply(conn, {"kind": "done", "result": result_data(document_error(path, error)),
                       "cacheable": False})
         return True
-    _reply(conn, {"kind": "read", "steps": document.step_count,
+    reply(conn, {"kind": "read", "steps": document.step_count,
                   "key": document_key(document, options.seed, options.points, options.sizes),
                   "skeleton": result_data(skeleton(document, options.seed))})
     try:
@@ -161,7 +170,7 @@ def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
         return False
     if answer.get("kind") != "go":
         return True
-    claims = _claim_cache(request.get("cache"))
+    claims = claim_cache(request.get("cache"))
 
     def check(document: Document, options: Options) -> DocumentResult:
         return check_document(document, options, claims)
@@ -171,7 +180,7 @@ def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
 _CLAIM_CACHES: dict[str, Any] = {}
 
 
-def _claim_cache(path: object) -> Any:
+def claim_cache(path: object) -> Any:
     """The worker's connection to the claim-level verdict cache (identical step pairs across
     documents, e.g. a class, are checked once); None when the run has no cache."""
     if not isinstance(path, str):
@@ -191,12 +200,12 @@ def _check(conn: Connection, path: Path, document: Document, options: Options,
     try:
         result, cacheable = check(document, options), True
     except MemoryError:
-        _reply(conn, {"kind": "failed", "reason": "the check ran out of memory (the limit "
+        reply(conn, {"kind": "failed", "reason": "the check ran out of memory (the limit "
                                                   "is set by --memory-mb)"})
         return False
     except Exception as error:  # reported as an input error, never a pass
         result, cacheable = error_result(path, error), False
-    _reply(conn, {"kind": "done", "result": result_data(result),
+    reply(conn, {"kind": "done", "result": result_data(result),
                   "cacheable": cacheable and not timed_out(result)})
     return True
 
@@ -240,7 +249,7 @@ def timed_out(result: DocumentResult) -> bool:
 
 # ---- the parent ---------------------------------------------------------------------------
 @dataclass
-class _Worker:
+class Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
     ready: bool = False
@@ -250,6 +259,7 @@ class _Worker:
     skeleton: DocumentResult | None = None
     key: str | None = None
     limit: float = 0.0                 # the current phase's allowance, for the message
+    reading: bool = True               # the phase: reading the job, or checking it
 
     @property
     def busy(self) -> bool:
@@ -263,11 +273,11 @@ class LocalPool:
     jobs: int = 1
     limits: Limits = field(default_factory=Limits)
     cache: VerdictCache | None = None
-    workers: list[_Worker] = field(default_factory=list)
+    workers: list[Worker] = field(default_factory=list)
     replaced: int = 0                  # workers killed or lost and started anew
 
     # ---- lifecycle
-    def _start(self) -> _Worker:
+    def _start(self) -> Worker:
         ours, theirs = socket.socketpair()
         code = (f"from verify.runner import worker_entry; "
                 f"worker_entry({theirs.fileno()}, {self.limits.memory_mb!r})")
@@ -275,12 +285,12 @@ class LocalPool:
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    env=_worker_environment())
         theirs.close()
-        worker = _Worker(process, Connection(ours.detach()), started=time.monotonic())
+        worker = Worker(process, Connection(ours.detach()), started=time.monotonic())
         worker.deadline = worker.started + self.limits.start_seconds
         self.workers.append(worker)
         return worker
 
-    def _drop(self, worker: _Worker) -> None:
+    def _drop(self, worker: Worker) -> None:
         if worker.process.poll() is None:
             worker.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -305,53 +315,48 @@ class LocalPool:
     # ---- running
     def run(self, paths: Sequence[Path], options: Options,
             progress: Progress | None = None) -> list[DocumentResult]:
-        run = _Run(self, list(paths), options, progress)
+        run = CheckBatch(self, list(paths), options, progress)
+        self.drive(run)
+        return [run.results[n] for n in range(len(paths))]
+
+    def drive(self, run: Batch[Any]) -> None:
+        """Run a batch to its end; interrupted, it leaves no worker behind."""
         try:
             run.loop()
         except BaseException:
-            for worker in list(self.workers):   # interrupted: leave no worker behind
+            for worker in list(self.workers):
                 self._drop(worker)
             raise
-        return [run.results[n] for n in range(len(paths))]
 
 
-@dataclass
-class _Run:
-    pool: LocalPool
-    paths: list[Path]
-    options: Options
-    progress: Progress | None
-    results: dict[int, DocumentResult] = field(default_factory=dict)
+class Batch(Generic[R]):
+    """One batch of jobs on the pool: staffing, assigning, waiting, deadlines, lost workers.
+    What a job is (a document to check, a submission to grade) is the subclass's business:
+    the message that starts it, what its replies mean, and its result when a limit stops it.
+    """
 
-    def __post_init__(self) -> None:
+    def __init__(self, pool: LocalPool, count: int, progress: Progress | None) -> None:
+        self.pool, self.count, self.progress = pool, count, progress
+        self.results: dict[int, R] = {}
         self.failed_starts = 0
-        self.source_keys: dict[int, str] = {}
-        pending = [n for n in range(len(self.paths)) if not self._cached(n)]
-        # Longest first (file size standing in for steps), so that with several workers a
-        # long document does not start last and run alone.
-        self.queue = deque(sorted(pending, key=lambda n: -_size(self.paths[n])))
+        self.queue: deque[int] = deque()
 
-    def _cached(self, number: int) -> bool:
-        """Is the document's result cached under its bytes?  Then it is done already."""
-        cache = self.pool.cache
-        if cache is None:
-            return False
-        from verify.cache import source_key
-        started = time.monotonic()
-        key = source_key(self.paths[number], self.options.seed, self.options.points,
-                         self.options.sizes)
-        found = cache.get_result(key, "source") if key is not None else None
-        if key is not None:
-            self.source_keys[number] = key
-        if found is None:
-            return False
-        self.results[number] = replace(found, seconds=time.monotonic() - started)
-        if self.progress is not None:
-            self.progress(len(self.results), len(self.paths), found.path)
-        return True
+    # ---- what a job is (subclasses)
+    def request(self, number: int) -> dict[str, Any]:
+        raise NotImplementedError
 
+    def receive(self, worker: Worker, message: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    def stopped_result(self, number: int, reason: str) -> R:
+        raise NotImplementedError
+
+    def name(self, number: int) -> str:
+        raise NotImplementedError
+
+    # ---- the loop
     def loop(self) -> None:
-        while len(self.results) < len(self.paths):
+        while len(self.results) < self.count:
             self._staff()
             self._assign()
             active = [w for w in self.pool.workers if w.busy or not w.ready]
@@ -377,83 +382,60 @@ class _Run:
             if worker.ready and not worker.busy and self.queue:
                 number = self.queue.popleft()
                 worker.number, worker.skeleton, worker.key = number, None, None
+                worker.reading = True
                 worker.started = time.monotonic()
                 worker.limit = self.pool.limits.read_seconds
                 worker.deadline = worker.started + worker.limit
-                cache = self.pool.cache
-                self._send(worker, {"kind": "read", "path": str(self.paths[number]),
-                                    "options": options_data(self.options),
-                                    "cache": str(cache.path) if cache is not None else None})
+                self.send(worker, self.request(number))
 
-    def _send(self, worker: _Worker, message: Mapping[str, Any]) -> None:
+    def send(self, worker: Worker, message: Mapping[str, Any]) -> None:
         with contextlib.suppress(OSError):  # it died: the next wait says so
             worker.conn.send_bytes(dumps(message).encode())
 
-    def _service(self, worker: _Worker) -> None:
+    def _service(self, worker: Worker) -> None:
         try:
             while worker.conn.poll():
-                self._receive(worker, loads(worker.conn.recv_bytes()))
+                message = loads(worker.conn.recv_bytes())
+                if message["kind"] == "ready":
+                    worker.ready, self.failed_starts = True, 0
+                else:
+                    self.receive(worker, message)
                 if worker not in self.pool.workers:
                     return
             return
         except (EOFError, OSError):
             pass   # its end of the socket closed: it died
-        except (SerializeError, KeyError, TypeError):
+        except (SerializeError, KeyError, TypeError, ValueError):
             pass   # a garbled message: it cannot be trusted to go on
         self._lost(worker)
 
-    def _receive(self, worker: _Worker, message: Mapping[str, Any]) -> None:
-        kind = message["kind"]
-        if kind == "ready":
-            worker.ready, self.failed_starts = True, 0
-        elif kind == "read":
-            self._read(worker, message)
-        elif kind == "done":
-            result = result_from_data(message["result"])
-            if message.get("cacheable"):
-                self._store(worker, result)
-            self._finish(worker, result)
-        elif kind == "failed":   # the worker retires after this: replace it now
-            self._finish(worker, self._stopped(worker, str(message["reason"])))
-            self.pool._drop(worker)
-            self.pool.replaced += 1
-
-    def _read(self, worker: _Worker, message: Mapping[str, Any]) -> None:
-        worker.skeleton = result_from_data(message["skeleton"])
-        worker.key = str(message["key"])
-        cached = self.pool.cache.get_result(worker.key) if self.pool.cache else None
-        if cached is not None:
-            self._send(worker, {"kind": "skip"})
-            self._store(worker, cached, only_source=True)
-            self._finish(worker, replace(cached, seconds=time.monotonic() - worker.started))
-            return
-        worker.limit = self.pool.limits.check_seconds(int(message["steps"]))
+    def checking(self, worker: Worker, steps: int) -> None:
+        """The job is read (``steps`` steps): its checking allowance starts now."""
+        worker.reading = False
+        worker.limit = self.pool.limits.check_seconds(steps)
         worker.deadline = time.monotonic() + worker.limit
-        self._send(worker, {"kind": "go"})
 
-    def _store(self, worker: _Worker, result: DocumentResult, only_source: bool = False) -> None:
-        cache = self.pool.cache
-        if cache is None or worker.number is None:
-            return
-        if worker.key and not only_source:
-            cache.put_result(worker.key, result)
-        source = self.source_keys.get(worker.number)
-        if source is not None:
-            cache.put_result(source, result, "source")
-
-    def _finish(self, worker: _Worker, result: DocumentResult) -> None:
+    def finish(self, worker: Worker, result: R) -> None:
         assert worker.number is not None
-        self.results[worker.number] = result
-        worker.number = None
+        number, worker.number = worker.number, None
+        self.done(number, result)
+
+    def done(self, number: int, result: R) -> None:
+        self.results[number] = result
         if self.progress is not None:
-            self.progress(len(self.results), len(self.paths), result.path)
+            self.progress(len(self.results), self.count, self.name(number))
 
-    def _stopped(self, worker: _Worker, reason: str) -> DocumentResult:
+    def retire(self, worker: Worker, reason: str) -> None:
+        """The worker said it cannot go on (out of memory): its job stops, it is replaced."""
+        self.finish(worker, self._stopped(worker, reason))
+        self.pool._drop(worker)
+        self.pool.replaced += 1
+
+    def _stopped(self, worker: Worker, reason: str) -> R:
         assert worker.number is not None
-        return stopped(worker.skeleton, str(self.paths[worker.number]), self.options.seed,
-                       reason)
+        return self.stopped_result(worker.number, reason)
 
-    def _lost(self, worker: _Worker) -> None:
+    def _lost(self, worker: Worker) -> None:
         """The worker died (a crash, the memory limit, killed from outside)."""
         with contextlib.suppress(subprocess.TimeoutExpired):
             worker.process.wait(timeout=5)   # its socket closed as it died: let it finish
@@ -461,7 +443,7 @@ class _Run:
         if worker.busy:
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             memory = self.pool.limits.memory_mb
-            self._finish(worker, self._stopped(
+            self.finish(worker, self._stopped(
                 worker, f"the worker process died ({how}) while checking; the memory limit "
                         f"is {memory} MiB (--memory-mb)" if memory else
                         f"the worker process died ({how}) while checking"))
@@ -470,12 +452,12 @@ class _Run:
         self.pool._drop(worker)
         self.pool.replaced += 1
 
-    def _expire(self, worker: _Worker) -> None:
+    def _expire(self, worker: Worker) -> None:
         if worker.busy:
-            phase = "reading" if worker.skeleton is None else "checking"
-            self._finish(worker, self._stopped(
+            phase = "reading" if worker.reading else "checking"
+            self.finish(worker, self._stopped(
                 worker, f"{phase} the document exceeded its time limit of {worker.limit:g} s"
-                        + ("" if worker.skeleton is None else
+                        + ("" if worker.reading else
                            f" ({self.pool.limits.seconds_per_step:g} s per step, --timeout)")))
         elif not worker.ready:
             self._failed_start("a worker did not start in time")
@@ -488,6 +470,90 @@ class _Run:
             raise RuntimeError(f"{why}, three times in a row")
 
 
+class CheckBatch(Batch[DocumentResult]):
+    """Documents to check, with the verdict cache consulted before and after reading."""
+
+    def __init__(self, pool: LocalPool, paths: list[Path], options: Options,
+                 progress: Progress | None) -> None:
+        super().__init__(pool, len(paths), progress)
+        self.paths, self.options = paths, options
+        self.source_keys: dict[int, str] = {}
+        pending = [n for n in range(len(self.paths)) if not self._cached(n)]
+        # Longest first (file size standing in for steps), so that with several workers a
+        # long document does not start last and run alone.
+        self.queue = deque(sorted(pending, key=lambda n: -file_size(self.paths[n])))
+
+    def name(self, number: int) -> str:
+        return str(self.paths[number])
+
+    def _cached(self, number: int) -> bool:
+        """Is the document's result cached under its bytes?  Then it is done already."""
+        cache = self.pool.cache
+        if cache is None:
+            return False
+        from verify.cache import source_key
+        started = time.monotonic()
+        key = source_key(self.paths[number], self.options.seed, self.options.points,
+                         self.options.sizes)
+        found = cache.get_result(key, "source") if key is not None else None
+        if key is not None:
+            self.source_keys[number] = key
+        if found is None:
+            return False
+        self.done(number, replace(found, seconds=time.monotonic() - started))
+        return True
+
+    def request(self, number: int) -> dict[str, Any]:
+        cache = self.pool.cache
+        return {"kind": "read", "path": str(self.paths[number]),
+                "options": options_data(self.options),
+                "cache": str(cache.path) if cache is not None else None}
+
+    def receive(self, worker: Worker, message: Mapping[str, Any]) -> None:
+        kind = message["kind"]
+        if kind == "read":
+            self._read(worker, message)
+        elif kind == "done":
+            result = result_from_data(message["result"])
+            if message.get("cacheable"):
+                self._store(worker, result)
+            self.finish(worker, result)
+        elif kind == "failed":   # the worker retires after this: replace it now
+            self.retire(worker, str(message["reason"]))
+        else:
+            raise KeyError(kind)
+
+    def _read(self, worker: Worker, message: Mapping[str, Any]) -> None:
+        worker.skeleton = result_from_data(message["skeleton"])
+        worker.key = str(message["key"])
+        cached = self.pool.cache.get_result(worker.key) if self.pool.cache else None
+        if cached is not None:
+            self.send(worker, {"kind": "skip"})
+            self._store(worker, cached, only_source=True)
+            self.finish(worker, replace(cached, seconds=time.monotonic() - worker.started))
+            return
+        self.checking(worker, int(message["steps"]))
+        self.send(worker, {"kind": "go"})
+
+    def _store(self, worker: Worker, result: DocumentResult, only_source: bool = False) -> None:
+        cache = self.pool.cache
+        if cache is None or worker.number is None:
+            return
+        if worker.key and not only_source:
+            cache.put_result(worker.key, result)
+        source = self.source_keys.get(worker.number)
+        if source is not None:
+            cache.put_result(source, result, "source")
+
+    def _stopped(self, worker: Worker, reason: str) -> DocumentResult:
+        assert worker.number is not None
+        return stopped(worker.skeleton, str(self.paths[worker.number]), self.options.seed,
+                       reason)
+
+    def stopped_result(self, number: int, reason: str) -> DocumentResult:
+        return stopped(None, str(self.paths[number]), self.options.seed, reason)
+
+
 def _worker_environment() -> dict[str, str]:
     """This process's environment, with the directory holding ``verify`` first on the path,
     so a worker imports the same package whatever its working directory."""
@@ -496,7 +562,7 @@ def _worker_environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
 
 
-def _size(path: Path) -> int:
+def file_size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError:
@@ -517,7 +583,7 @@ def check_all(paths: Sequence[Path], options: Options, settings: RunSettings,
     """Every document's result, in the order given, whichever way it was computed."""
     if settings.scheduler is not None:
         return _on_cluster(paths, options, settings, progress)
-    cache = _open_cache(settings.cache_path)
+    cache = open_cache(settings.cache_path)
     try:
         with LocalPool(settings.jobs, settings.limits, cache) as pool:
             return pool.run(paths, options, progress)
@@ -526,7 +592,7 @@ def check_all(paths: Sequence[Path], options: Options, settings: RunSettings,
             cache.close()
 
 
-def _open_cache(path: Path | None) -> VerdictCache | None:
+def open_cache(path: Path | None) -> VerdictCache | None:
     if path is None:
         return None
     from verify.cache import VerdictCache
@@ -575,7 +641,7 @@ def cluster_task(path: str, options: Mapping[str, Any], limits: Sequence[Any],
     if pool is None or getattr(_CLUSTER_POOLS, "key", None) != key:
         if pool is not None:
             pool.close()
-        cache = _open_cache(Path(cache_path) if cache_path else None)
+        cache = open_cache(Path(cache_path) if cache_path else None)
         pool = LocalPool(1, Limits(float(limits[0]), limits[1], float(limits[2]),
                                    float(limits[3])), cache)
         _CLUSTER_POOLS.pool, _CLUSTER_POOLS.key = pool, key

@@ -119,7 +119,23 @@ def _int_map(value: Any) -> dict[str, int]:
 def _float(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SerializeError(f"expected a number, got {type(value).__name__}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:   # an integer beyond any float: JSON can carry one
+        raise SerializeError("a number too large for a float") from None
+
+
+def _texts(data: Any, key: str) -> tuple[str, ...]:
+    values = _list(data, key)
+    if not all(isinstance(v, str) for v in values):
+        raise SerializeError(f"{key}: expected a list of texts")
+    return tuple(values)
+
+
+def _text_map(value: Any) -> dict[str, str]:
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise SerializeError("expected a mapping of names to texts")
+    return dict(value)
 
 
 def _status(value: Any) -> Status:
@@ -149,7 +165,7 @@ def _evidence_from(data: Any) -> Evidence | None:
     return Evidence(_get(data, "seed", int), tuple(_int_map(s) for s in _list(data, "sizes")),
                     _get(data, "points", int), None if deviation is None else _float(deviation),
                     tuple(_check_from(c) for c in _list(data, "checks")),
-                    tuple(str(a) for a in _list(data, "assumptions")))
+                    _texts(data, "assumptions"))
 
 
 def _counterexample_from(data: Any) -> Counterexample | None:
@@ -185,7 +201,7 @@ def _chain_from(data: Any) -> ChainResult:
         raise SerializeError("bad 'ends_agree'")
     return ChainResult(_get(data, "name", str),
                        tuple(step_from_data(s) for s in _list(data, "steps")),
-                       tuple(str(w) for w in _list(data, "where")), ends,
+                       _texts(data, "where"), ends,
                        _get(data, "summary", str))
 
 
@@ -201,9 +217,9 @@ def result_from_data(data: Any) -> DocumentResult:
                           tuple(_chain_from(c) for c in _list(data, "chains")),
                           _get(data, "seed", int),
                           tuple(_int_map(s) for s in _list(data, "sizes")),
-                          tuple(str(p) for p in _list(data, "problems")),
+                          _texts(data, "problems"),
                           _float(_get(data, "seconds", (int, float))),
-                          {str(k): str(v) for k, v in versions.items()})
+                          _text_map(versions))
 
 
 def judgement_from_data(data: Any) -> Judgement:

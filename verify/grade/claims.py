@@ -3,9 +3,10 @@ with the checker's public pieces, each distinct question once per grading run.
 
 A class repeats itself: most students start from the same line and many make the same slip,
 so a judgement is kept under a key of the claim's content (both sides, conditions, notation,
-seed, points) and served again.  A fresh :class:`DocumentChecker` per batch: its concretizers
-are keyed by the notation's ``id``, which Python may reuse once an earlier student's notation
-is freed."""
+seed, points) and served again: from a memo in this process, else from the verdict cache
+(shared by a run's workers when it is on disk).  The checkers of every batch share the
+process's concretizers (:class:`verify.check.SharedConcretizers`, keyed by notation content),
+so a line concretized for one student is not concretized again for the next."""
 
 from __future__ import annotations
 
@@ -30,15 +31,16 @@ def holds(judgement: Judgement | None) -> bool | None:
 
 
 class ClaimJudge:
-    def __init__(self, seed: int, points: int) -> None:
+    def __init__(self, seed: int, points: int, cache: VerdictCache | None = None) -> None:
         self.seed = seed
         self.points = points
         self._memo: dict[str, Judgement] = {}
         self._screened: dict[str, bool] = {}
-        self.checked = 0     # claims actually checked (the rest came from the memo)
+        self.checked = 0     # claims actually checked (the rest came from the memo or cache)
         # Step pairs shared by many students (the same line after the same line) are checked
-        # once per class: a verdict cache in memory, keyed like the on-disk one.
-        self.cache = VerdictCache(Path(":memory:"))
+        # once per class: a verdict cache, on disk when the run has one (shared by the
+        # workers of a run, and by later runs), else in memory; keyed the same either way.
+        self.cache = cache if cache is not None else VerdictCache(Path(":memory:"))
 
     def judge(self, claims: Sequence[Claim], points: int | None = None) -> dict[str, Judgement]:
         """Every claim's judgement by its ``key`` (keys must be unique within the batch);
@@ -47,8 +49,13 @@ class ClaimJudge:
         keys = {claim.key: claim_key(claim, False, self.seed, points) for claim in claims}
         missing: dict[str, Claim] = {}
         for claim in claims:
-            if keys[claim.key] not in self._memo:
-                missing.setdefault(keys[claim.key], claim)
+            content = keys[claim.key]
+            if content not in self._memo and content not in missing:
+                stored = self.cache.get_judgement(content)
+                if stored is not None:
+                    self._memo[content] = stored
+                else:
+                    missing[content] = claim
         fresh: dict[str, Judgement] = {}
         if missing:
             checker = DocumentChecker(self.seed, points)
@@ -60,6 +67,7 @@ class ClaimJudge:
                 # A timeout depends on the machine's load: such a judgement is not kept.
                 if not outcome.timed_out:
                     self._memo[content] = fresh[content]
+                    self.cache.put_judgement(content, fresh[content])
         return {claim.key: self._memo.get(keys[claim.key]) or fresh[keys[claim.key]]
                 for claim in claims}
 

@@ -19,10 +19,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from verify.cli import add_run_options, run_settings
 from verify.errors import InputError
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge, holds
-from verify.grade.grader import grade_all, self_check
+from verify.grade.grader import self_check
 from verify.grade.outputs import (
     VISIBILITIES,
     first_wrong_text,
@@ -30,6 +31,7 @@ from verify.grade.outputs import (
     write_gradescope,
     write_student_reports,
 )
+from verify.grade.parallel import grade_in_workers
 from verify.grade.progress import Progress
 from verify.grade.reading import discover
 from verify.grade.results import Grade, Outcome
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--visibility", choices=VISIBILITIES, default="after_published",
                         help="Gradescope visibility of the results (default after_published)")
     parser.add_argument("--quiet", action="store_true", help="print only the class totals")
+    add_run_options(parser, "submissions")
     return parser
 
 
@@ -74,11 +77,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if not paths:
         print(f"{args.submissions}: no .tex or .md submissions", file=err)
         return EXIT["input"]
+    settings = run_settings(args, err)
+    if settings is None:
+        return EXIT["input"]
     problem = _check_key(assignment)
     if problem:
         print(problem, file=err)
         return EXIT["input"]
-    grades = grade_all(paths, assignment, Progress(err))
+    grades = grade_in_workers(paths, assignment, settings, Progress(err))
     _write(args, assignment, grades, err)
     _print(grades, out, args.quiet)
     return EXIT["failed"] if any(g.outcome is Outcome.ERROR for g in grades) else EXIT["ok"]

@@ -38,24 +38,32 @@ from verify.pipeline import Options, check_document
 from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
 
 
-def grade_submission(path: Path, assignment: Assignment, judge: ClaimJudge) -> Grade:
+def grade_submission(path: Path, assignment: Assignment, judge: ClaimJudge,
+                     on_read: Callable[[int], None] | None = None) -> Grade:
     """Grade one file.  Input problems give a row saying why; a failure of the checker itself
-    propagates to :func:`grade_safely`, which records it as an error row."""
+    propagates to :func:`grade_safely`, which records it as an error row.  ``on_read`` is
+    told the number of lines once the file is read (a worker's time limit starts there)."""
     started = time.perf_counter()
     read = read_submission(path, assignment)
     if isinstance(read, Grade):
         return replace(read, seconds=time.perf_counter() - started)
+    if on_read is not None:
+        on_read(len(read.chain.steps))
     options = Options(seed=assignment.seed, points=assignment.points)
     result = check_document(read.document, options, judge.cache)
     grade = _grade_chain(path, assignment, judge, read, result)
     return replace(grade, seconds=time.perf_counter() - started)
 
 
-def grade_safely(path: Path, assignment: Assignment, judge: ClaimJudge) -> Grade:
+def grade_safely(path: Path, assignment: Assignment, judge: ClaimJudge,
+                 on_read: Callable[[int], None] | None = None) -> Grade:
     """:func:`grade_submission`, with any failure turned into an error row (zero points,
-    flagged for review): one bad file never stops the class, and never passes."""
+    flagged for review): one bad file never stops the class, and never passes.  Running out
+    of memory is not the file's failure alone: it propagates (a worker then retires)."""
     try:
-        return grade_submission(path, assignment, judge)
+        return grade_submission(path, assignment, judge, on_read)
+    except MemoryError:
+        raise
     except Exception as error:  # recorded as an error row, never as a pass
         reason = f"grading failed: {type(error).__name__}: {error}"
         return error_grade(path, assignment, reason)
@@ -224,7 +232,10 @@ def grade_all(paths: Sequence[Path], assignment: Assignment,
     for number, path in enumerate(paths):
         if progress is not None:
             progress(number, len(paths), path.name)
-        grades.append(grade_safely(path, assignment, judge))
+        try:
+            grades.append(grade_safely(path, assignment, judge))
+        except MemoryError:   # in this process, no worker to retire: an error row
+            grades.append(error_grade(path, assignment, "grading ran out of memory"))
     if progress is not None:
         progress(len(paths), len(paths), "")
     return grades

@@ -1,0 +1,240 @@
+"""Grading a class in killable worker processes, on this machine or on a Dask cluster.
+
+The same workers as checking (:mod:`verify.runner`): fresh interpreters with a memory limit,
+talking JSON over a socket pair, killed at their deadline and replaced.  Per submission::
+
+    parent -> worker   {"kind": "grade", "path", "assignment", "cache"}
+    worker -> parent   {"kind": "read", "steps"}          (the file is read: the clock starts)
+    worker -> parent   {"kind": "graded", "grade"}        (verify.grade.serialize)
+                     | {"kind": "failed", "reason"}        (out of memory: the worker retires)
+
+A submission gets ``read_seconds`` to be read, then ``--timeout`` seconds per line for
+everything else (checking, judging its ends, diagnosing).  One that runs out of time or memory,
+or whose worker dies, gets an error row (zero points, flagged for review) saying which limit
+stopped it; the class goes on.
+
+Each worker keeps its :class:`~verify.grade.claims.ClaimJudge` (and the process's parser,
+concretizer and gradient memos) from one submission to the next, so a line seen once is cheap
+for every later student that worker grades; with a verdict cache on disk the workers also
+share their judgements through it.  Results do not depend on which worker graded what: every
+judgement is a function of the claim's content, the seed and the points alone.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from collections import deque
+from collections.abc import Mapping, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from verify.cache import content_key
+from verify.grade.assignment import Assignment, load_assignment
+from verify.grade.claims import ClaimJudge
+from verify.grade.grader import grade_safely
+from verify.grade.reading import error_grade
+from verify.grade.results import Credit, Grade, Outcome
+from verify.grade.serialize import grade_data, grade_from_data
+from verify.runner import (
+    Batch,
+    Limits,
+    LocalPool,
+    Progress,
+    RunSettings,
+    Worker,
+    claim_cache,
+    file_size,
+    reply,
+    timed_out,
+)
+from verify.serialize import SerializeError, dumps, loads
+
+# ---- the worker ---------------------------------------------------------------------------
+_ASSIGNMENTS: dict[str, Assignment] = {}
+_JUDGES: dict[tuple[str, str | None], ClaimJudge] = {}
+
+
+def serve_grade(conn: Connection, request: Mapping[str, Any]) -> bool:
+    """One submission, in a worker; False when the worker should retire."""
+    path = Path(str(request["path"]))
+    try:
+        judge, assignment = _judge(str(request["assignment"]), request.get("cache"))
+        grade = grade_safely(path, assignment, judge,
+                             lambda steps: reply(conn, {"kind": "read", "steps": steps}))
+    except MemoryError:
+        reply(conn, {"kind": "failed", "reason": "grading ran out of memory (the limit is "
+                                                 "set by --memory-mb)"})
+        return False
+    except Exception as error:  # the assignment itself: the parent makes the error row
+        reply(conn, {"kind": "failed", "reason": f"{type(error).__name__}: {error}"})
+        return False
+    reply(conn, {"kind": "graded", "grade": grade_data(grade)})
+    return True
+
+
+def _judge(assignment_path: str, cache_path: object) -> tuple[ClaimJudge, Assignment]:
+    """The worker's assignment and judge, made once and kept for every later submission."""
+    assignment = _ASSIGNMENTS.get(assignment_path)
+    if assignment is None:
+        assignment = _ASSIGNMENTS[assignment_path] = load_assignment(Path(assignment_path))
+    cache = cache_path if isinstance(cache_path, str) else None
+    judge = _JUDGES.get((assignment_path, cache))
+    if judge is None:
+        judge = _JUDGES[(assignment_path, cache)] = ClaimJudge(
+            assignment.seed, assignment.points, claim_cache(cache))
+    return judge, assignment
+
+
+# ---- the parent ---------------------------------------------------------------------------
+class GradeBatch(Batch[Grade]):
+    def __init__(self, pool: LocalPool, paths: list[Path], assignment: Assignment,
+                 progress: Progress | None) -> None:
+        super().__init__(pool, len(paths), progress)
+        self.paths, self.assignment = paths, assignment
+        self.keys: dict[int, str] = {}
+        pending = [n for n in range(len(paths)) if not self._cached(n)]
+        # Longest first, so that with several workers a long file does not start last.
+        self.queue = deque(sorted(pending, key=lambda n: -file_size(paths[n])))
+
+    def _cached(self, number: int) -> bool:
+        """Was this very file graded before, against this very assignment?  Then its grade
+        is served from the verdict cache without a worker (a class graded again after one
+        late submission costs that submission)."""
+        cache = self.pool.cache
+        key = grade_key(self.paths[number], self.assignment) if cache is not None else None
+        if cache is None or key is None:
+            return False
+        self.keys[number] = key
+        data = cache.get_data("grade", key)
+        try:
+            found = grade_from_data(data) if data is not None else None
+        except SerializeError:   # a damaged entry is a miss
+            found = None
+        if found is None:
+            return False
+        self.done(number, found)
+        return True
+
+    def _store(self, number: int, grade: Grade) -> None:
+        cache, key = self.pool.cache, self.keys.get(number)
+        if cache is not None and key is not None and reusable(grade):
+            cache.put_data("grade", key, grade_data(grade))
+
+    def name(self, number: int) -> str:
+        return self.paths[number].name
+
+    def request(self, number: int) -> dict[str, Any]:
+        cache = self.pool.cache
+        return {"kind": "grade", "path": str(self.paths[number]),
+                "assignment": str(Path(self.assignment.path).resolve()),
+                "cache": str(cache.path) if cache is not None else None}
+
+    def receive(self, worker: Worker, message: Mapping[str, Any]) -> None:
+        kind = message["kind"]
+        if kind == "read":
+            self.checking(worker, max(1, int(message["steps"])))
+        elif kind == "graded":
+            grade = grade_from_data(message["grade"])
+            assert worker.number is not None
+            self._store(worker.number, grade)
+            self.finish(worker, grade)
+        elif kind == "failed":
+            self.retire(worker, str(message["reason"]))
+        else:
+            raise KeyError(kind)
+
+    def stopped_result(self, number: int, reason: str) -> Grade:
+        return error_grade(self.paths[number], self.assignment, f"grading stopped: {reason}")
+
+
+def grade_key(path: Path, assignment: Assignment) -> str | None:
+    """The key of a file's grade: the file's path and bytes, the assignment's bytes, its
+    seed and points (and, as every key, the checker's version and code).  None when either
+    file cannot be read (the worker reports that)."""
+    try:
+        parts = [str(path), path.read_bytes().hex(), Path(assignment.path).read_bytes().hex()]
+    except OSError:
+        return None
+    return content_key("grade", [*parts, str(assignment.seed), str(assignment.points)])
+
+
+def reusable(grade: Grade) -> bool:
+    """May this grade be served again?  Not when it depends on the machine rather than the
+    file: an error row, a line left undecided (a time limit, an engine's failure), a check
+    that timed out."""
+    if grade.outcome is Outcome.ERROR or any(s.credit is Credit.UNDECIDED for s in grade.steps):
+        return False
+    return grade.result is None or not timed_out(grade.result)
+
+
+def grade_in_workers(paths: Sequence[Path], assignment: Assignment, settings: RunSettings,
+                     progress: Progress | None = None) -> list[Grade]:
+    """Every submission's grade, in the order given, graded by ``settings.jobs`` killable
+    workers (or on the Dask cluster at ``settings.scheduler``)."""
+    if settings.scheduler is not None:
+        return _on_cluster(paths, assignment, settings, progress)
+    from verify.runner import open_cache
+    cache = open_cache(settings.cache_path)
+    try:
+        with LocalPool(settings.jobs, settings.limits, cache) as pool:
+            run = GradeBatch(pool, list(paths), assignment, progress)
+            pool.drive(run)
+            return [run.results[n] for n in range(len(paths))]
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+# ---- on a Dask cluster --------------------------------------------------------------------
+def _on_cluster(paths: Sequence[Path], assignment: Assignment, settings: RunSettings,
+                progress: Progress | None) -> list[Grade]:
+    """One task per submission, each graded by a killable pool inside the Dask worker (so the
+    limits hold there too), grades back as JSON text."""
+    from distributed import Client, as_completed
+    cache = str(settings.cache_path) if settings.cache_path is not None else None
+    limits = settings.limits
+    limits_data = [limits.seconds_per_step, limits.memory_mb, limits.read_seconds,
+                   limits.start_seconds]
+    source = str(Path(assignment.path).resolve())
+    grades: dict[int, Grade] = {}
+    with Client(settings.scheduler,  # type: ignore[no-untyped-call]
+                set_as_default=False) as client:
+        futures = {client.submit(cluster_grade_task, str(path), source, limits_data, cache,
+                                 pure=False): number for number, path in enumerate(paths)}
+        for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
+            number = futures[future]
+            try:
+                grades[number] = grade_from_data(loads(future.result()))
+            except Exception as error:  # a lost task: an error row, never a pass
+                grades[number] = error_grade(
+                    paths[number], assignment, f"the cluster could not grade this submission: "
+                                               f"{type(error).__name__}: {error}")
+            if progress is not None:
+                progress(len(grades), len(paths), paths[number].name)
+    return [grades[n] for n in range(len(paths))]
+
+
+_CLUSTER_POOLS = threading.local()   # one pool per Dask worker thread
+
+
+def cluster_grade_task(path: str, assignment_path: str, limits: Sequence[Any],
+                       cache_path: str | None) -> str:
+    """Run on a Dask worker: one submission through this thread's own killable pool."""
+    key = (tuple(limits), cache_path, assignment_path)
+    pool: LocalPool | None = getattr(_CLUSTER_POOLS, "pool", None)
+    if pool is None or getattr(_CLUSTER_POOLS, "key", None) != key:
+        if pool is not None:
+            pool.close()
+        from verify.runner import open_cache
+        cache = open_cache(Path(cache_path) if cache_path else None)
+        pool = LocalPool(1, Limits(float(limits[0]), limits[1], float(limits[2]),
+                                   float(limits[3])), cache)
+        _CLUSTER_POOLS.pool, _CLUSTER_POOLS.key = pool, key
+        _CLUSTER_POOLS.assignment = load_assignment(Path(assignment_path))
+        atexit.register(pool.close)
+    assignment: Assignment = _CLUSTER_POOLS.assignment
+    run = GradeBatch(pool, [Path(path)], assignment, None)
+    pool.drive(run)
+    return dumps(grade_data(run.results[0]))
