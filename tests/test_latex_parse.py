@@ -144,6 +144,9 @@ CASES: list[tuple[str, sp.Expr]] = [
     (r"\frac{1}{2} (C^{-1} + C^{-1T}) \mathbf{z}",
      E.MatProd(E.MatInv(C) + E.Transposed(E.MatInv(C)), z) / 2),
     (r"\left(\hat{y}_k - y_k\right) \boldsymbol{z}", (yh[k] - y[k]) * z),
+    # tight spacing: a font command straight after a command, \left( straight after a name
+    (r"\hat{y}_k\cdot\boldsymbol{z}", yh[k] * z),
+    (r"\hat{y}_k\left(a + b\right)", yh[k] * (a + b)),
     # pi next to names is a number, not a function (seed 002, line 57)
     (r"2\pi a b", 2 * sp.pi * a * b),
     # an indexed definition spelt with a literal argument list: its own index letters

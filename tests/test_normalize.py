@@ -8,12 +8,13 @@ from verify import normalize as N
 
 RULE_CASES = [
     (N.strip_sizing, r"\left( a \right) \Bigl\{ b \Bigr\} \big[ c \big] \left. d \right|",
-     r"( a ) \{ b \} [ c ]  d |"),
+     r" ( a  )  \{ b  \}  [ c  ]   d  |"),
     (N.strip_spacing, r"a\,b\;c\!d\ e~f\quad g\qquad h\displaystyle i", "a b c d e f  g  h  i"),
     (N.frac_variants, r"\dfrac{a}{b} \tfrac{c}{d} a \ast b f^{\prime}",
      r"\frac{a}{b} \frac{c}{d} a \cdot b f'"),
-    (N.strip_fonts, r"\mathbf{w}_k \boldsymbol{\Theta} \mathcal{J} \vec{x} \bm z \mathrm{softmax}",
-     r"w_k \Theta J x z \operatorname{softmax}"),
+    (N.strip_fonts, r"\mathbf{w}_k \boldsymbol{\Theta} \mathcal{J} \vec{x} \bm z \mathrm{softmax}"
+                    r" \cdot\mathbf{x}_i a^\top\mathbf{x}",
+     r"w_k \Theta J x z \operatorname{softmax} \cdot x_i a^\top x"),
     (N.unify_accents, r"\widehat{y} \hat y_k \hat{ \sigma } \overline{x}",
      r"\hat{y} \hat{y}_k \hat{\sigma} \bar{x}"),
     (N.unify_transpose, r"w^T z + w^{T} z + w^\top z + w^{\top} z + w^{\mathrm{T}} z",

@@ -128,6 +128,10 @@ class SharedConcretizers:
             self._by_key.popitem(last=False)
         return found
 
+    def notation_text(self, notation: Notation) -> str:
+        """The notation's canonical text (memoized per object)."""
+        return self._text(notation)
+
     def _text(self, notation: Notation) -> str:
         found = self._texts.get(id(notation))
         if found is None or found[0] is not notation:   # an id reused by a newer object

@@ -21,6 +21,7 @@ its own tokens (numbers via ``sympy.Number`` on digit strings only).
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from latex2sympy2_extended.latex2sympy2 import ConversionConfig, _Latex2Sympy
 from sympy.core.function import AppliedUndef
 
 from verify import expr as E
+from verify.canon import Canon
 from verify.dots import close_open_dots
 from verify.model import SubClaim
 from verify.names import Lexicon
@@ -110,9 +112,42 @@ class StepParse:
     subclaims: tuple[SubClaim, ...] = ()
 
 
+STEPS_KEPT = 8192   # step readings kept per process (see parse_step)
+_STEPS: dict[tuple[str, str, sp.Expr | None], StepParse] = {}
+_READINGS: dict[int, tuple[Notation, Lexicon, str]] = {}
+
+
 def parse_step(text: str, notation: Notation, lexicon: Lexicon,
                prime_target: sp.Expr | None = None) -> StepParse:
-    """Read one step; never raises for bad input."""
+    """Read one step; never raises for bad input.
+
+    A reading depends only on the text, the notation, its spellings and the chain's
+    derivative variable, so it is kept for the process under those: a class writes the same
+    line many times, and reading one costs 5 to 50 ms.  Readings are immutable."""
+    key = (text, _reading_key(notation, lexicon), prime_target)
+    found = _STEPS.get(key)
+    if found is None:
+        if len(_STEPS) >= STEPS_KEPT:
+            _STEPS.clear()
+        found = _STEPS[key] = _parse_step(text, notation, lexicon, prime_target)
+    return found
+
+
+def _reading_key(notation: Notation, lexicon: Lexicon) -> str:
+    """A text that differs whenever the notation or its spellings differ (memoized per
+    object pair: a document reads all its steps with one)."""
+    found = _READINGS.get(id(lexicon))
+    if found is None or found[0] is not notation or found[1] is not lexicon:
+        if len(_READINGS) > 256:
+            _READINGS.clear()
+        spellings = repr(sorted((base, spelled) for base, spelled in lexicon.bases.items()))
+        text = hashlib.sha256(f"{Canon().notation(notation)}\0{spellings}".encode()).hexdigest()
+        found = _READINGS[id(lexicon)] = (notation, lexicon, text)
+    return found[2]
+
+
+def _parse_step(text: str, notation: Notation, lexicon: Lexicon,
+                prime_target: sp.Expr | None) -> StepParse:
     refused = _refuse(text)
     if refused is not None:
         return StepParse(None, refused)

@@ -218,8 +218,10 @@ _TRAILING = re.compile(r"(?:\s|\\[,;!])*[.,;]?(?:\s|\\[,;!])*$")
 
 
 def strip_sizing(text: str) -> str:
-    r"""``\left( \Bigl\{ \big[`` -> the bare delimiter (``\left.`` disappears)."""
-    return _SIZING.sub("", text)
+    r"""``\left( \Bigl\{ \big[`` -> the bare delimiter after a space (``\left.`` disappears).
+    The space keeps ``p_{ik}\left(`` a product: a parenthesis written straight after a name
+    would be read as a call."""
+    return _SIZING.sub(" ", text)
 
 
 def strip_spacing(text: str) -> str:
@@ -233,9 +235,16 @@ def strip_fonts(text: str) -> str:
     previous = None
     while previous != text:
         previous = text
-        text = _FONT_ONE.sub(lambda m: m.group(1), text)
-        text = _FONT_BARE.sub(lambda m: m.group(1), text)
+        text = _FONT_ONE.sub(_letter_alone, text)
+        text = _FONT_BARE.sub(_letter_alone, text)
     return _FONT_WORD.sub(lambda m: "\\operatorname{" + m.group(1) + "}", text)
+
+
+def _letter_alone(match: re.Match[str]) -> str:
+    r"""The letter of a font command, after a space where a letter precedes it: ``\cdot\mathbf{x}``
+    is ``\cdot x``, not the unknown command ``\cdotx``."""
+    before = match.string[match.start() - 1:match.start()]
+    return (" " if before.isalpha() else "") + match.group(1)
 
 
 def unify_accents(text: str) -> str:

@@ -179,13 +179,31 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
     return _ChainPlan(chain, notation, verdicts, step_claims, references, sub_claims, ends)
 
 
+BINDINGS_KEPT = 8192   # binding outcomes kept per process (see _binding_problem)
+_BINDINGS: dict[tuple[sp.Expr, str, tuple[sp.Basic, ...]], str | None] = {}
+
+
 def _binding_problem(expr: sp.Expr, notation: Notation, chain: Chain,
                      checker: DocumentChecker) -> str | None:
-    """Concretize the step alone at every size and free-index value: None if it fits."""
-    from verify.check import _assignments
-    used = sizes_used(expr, notation)
+    """Concretize the step alone at every size and free-index value: None if it fits.  The
+    outcome depends only on the expression, the notation and the conditions, so it is kept
+    for the process: a class writes the same line many times."""
     free = sorted(free_indices(expr, notation))
     where = tuple(w for w in chain.where if {s.name for s in w.free_symbols} <= set(free))
+    key = (expr, checker.concretizers.notation_text(notation), where)
+    if key in _BINDINGS:
+        return _BINDINGS[key]
+    if len(_BINDINGS) >= BINDINGS_KEPT:
+        _BINDINGS.clear()
+    problem = _bind_everywhere(expr, notation, free, where, checker)
+    _BINDINGS[key] = problem
+    return problem
+
+
+def _bind_everywhere(expr: sp.Expr, notation: Notation, free: list[str],
+                     where: tuple[sp.Basic, ...], checker: DocumentChecker) -> str | None:
+    from verify.check import _assignments
+    used = sizes_used(expr, notation)
     try:
         for sizes in size_combinations(notation, used):
             concretizer = checker.concretizer(notation, sizes)

@@ -46,14 +46,16 @@ def candidates(before: sp.Expr, after: sp.Expr, notation: Notation,
     found = [*_factors(before, after, notation), *_terms(before, after),
              *_swaps(before, after, notation), *_transposes(before, after),
              *_assumptions(before, after, notation, labels)]
-    unique: dict[tuple[str, str, str], Candidate] = {}
+    unique: dict[tuple[object, ...], Candidate] = {}
     for candidate in found:
         if candidate.before == before and candidate.after == after and \
                 not (candidate.sizes or candidate.where or candidate.one_hot):
             continue  # no change: it would only repeat the refuted claim
-        unique.setdefault((sp.srepr(candidate.before), sp.srepr(candidate.after),
-                           repr(sorted(candidate.sizes.items())) + str(candidate.where) +
-                           str(candidate.one_hot)), candidate)
+        # SymPy's structural equality and hash, not srepr texts (which cost more than the
+        # rest of the candidate search)
+        unique.setdefault((candidate.before, candidate.after,
+                           tuple(sorted(candidate.sizes.items())), candidate.where,
+                           candidate.one_hot), candidate)
     return list(unique.values())
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from verify.cache import VerdictCache, claim_key
 from verify.check import Claim, DocumentChecker
 from verify.combine import Judgement, judge, numeric_agreement
+from verify.grade.results import Diagnosis
 from verify.verdict import Status
 
 HOLDS = (Status.PROVED, Status.SUPPORTED)
@@ -36,6 +37,9 @@ class ClaimJudge:
         self.points = points
         self._memo: dict[str, Judgement] = {}
         self._screened: dict[str, bool] = {}
+        # Diagnoses by request content (verify.grade.diagnoses): a slip that many students
+        # make is explained once, and the same way for each of them.
+        self.diagnoses: dict[str, tuple[Diagnosis, ...]] = {}
         self.checked = 0     # claims actually checked (the rest came from the memo or cache)
         # Step pairs shared by many students (the same line after the same line) are checked
         # once per class: a verdict cache, on disk when the run has one (shared by the
@@ -70,6 +74,10 @@ class ClaimJudge:
                     self.cache.put_judgement(content, fresh[content])
         return {claim.key: self._memo.get(keys[claim.key]) or fresh[keys[claim.key]]
                 for claim in claims}
+
+    def content_key(self, claim: Claim, purpose: str) -> str:
+        """A key of the claim's content (as the verdict cache's) for another ``purpose``."""
+        return f"{purpose}|{claim_key(claim, False, self.seed, self.points)}"
 
     def screen(self, claims: Sequence[Claim], points: int) -> dict[str, bool]:
         """Every claim's numeric agreement by its key, with the numeric engine alone at

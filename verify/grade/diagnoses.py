@@ -35,7 +35,22 @@ class Request(Claim):
 
 def diagnose(requests: Sequence[Request], judge: ClaimJudge,
              labels: tuple[str, ...] = ()) -> dict[str, tuple[Diagnosis, ...]]:
-    """Each request's confirmed diagnoses, most specific kind first."""
+    """Each request's confirmed diagnoses, most specific kind first.  A request seen before
+    (the same slip, made by another student) is answered from the judge's memo."""
+    keys = {r.key: judge.content_key(r, f"diagnosis|{labels!r}|{r.fallback}") for r in requests}
+    known = {r.key: judge.diagnoses[keys[r.key]] for r in requests
+             if keys[r.key] in judge.diagnoses}
+    fresh = _diagnose([r for r in requests if r.key not in known], judge, labels)
+    for request in requests:
+        if request.key in fresh:
+            judge.diagnoses[keys[request.key]] = fresh[request.key]
+    return {r.key: known[r.key] if r.key in known else fresh[r.key] for r in requests}
+
+
+def _diagnose(requests: Sequence[Request], judge: ClaimJudge,
+              labels: tuple[str, ...]) -> dict[str, tuple[Diagnosis, ...]]:
+    if not requests:
+        return {}
     variants = _Variants()
     planned = {request.key: candidates(request.before, request.after, request.notation, labels)
                for request in requests}
