@@ -153,6 +153,28 @@ def test_a_new_checker_version_invalidates_old_entries(tmp_path: Path) -> None:
         assert again.get_result("k") is None     # dropped, not hidden
 
 
+def test_the_default_checker_id_holds_the_code_fingerprint(tmp_path: Path) -> None:
+    from verify import CHECKER_VERSION
+    from verify.cache import checker_id, code_fingerprint
+    with VerdictCache(tmp_path / "c.sqlite3") as cache:
+        assert cache.checker == checker_id()
+        assert cache.checker.startswith(CHECKER_VERSION + "+")
+        assert code_fingerprint()[:16] in cache.checker
+
+
+def test_the_oldest_entries_go_beyond_the_bound(tmp_path: Path) -> None:
+    result = check_document(read(tmp_path), Options())
+    path = tmp_path / "c.sqlite3"
+    with VerdictCache(path) as cache:
+        for number in range(5):
+            cache.put_result(f"k{number}", result)
+    with VerdictCache(path, max_entries=3) as bounded:
+        assert bounded.count() == 3
+        assert bounded.get_result("k0") is None and bounded.get_result("k1") is None
+        assert bounded.get_result("k4") == result
+        assert bounded.prune() == 0
+
+
 def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     with VerdictCache(path) as cache:

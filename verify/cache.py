@@ -21,7 +21,8 @@ Three kinds of entries live in one SQLite table, all stored as JSON (never pickl
 The canonical form (:class:`Canon`) is structural like ``srepr``: every node's class and
 arguments, every symbol's name and assumptions.  Every key also holds
 :data:`verify.CHECKER_VERSION` and a fingerprint of this package's source, and opening a cache
-deletes the entries of any other version, so a changed checker never serves an old verdict.
+deletes the entries of any other version or code, so a changed checker never serves an old
+verdict and old entries do not pile up; beyond :data:`MAX_ENTRIES` the oldest are dropped.
 The cache is only an optimisation: a damaged entry is a miss, never an error.
 """
 
@@ -55,6 +56,7 @@ from verify.serialize import (
 from verify.verdict import DocumentResult
 
 ENVIRONMENT = "DERIVATION_VERIFY_CACHE"
+MAX_ENTRIES = 500_000   # about 1 GB of JSON at the largest; the oldest go first
 FILE_NAME = "verdicts.sqlite3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS verdicts (
@@ -133,6 +135,11 @@ def document_key(document: Document, seed: int, points: int,
     return _digest("document", parts)
 
 
+def checker_id() -> str:
+    """What the ``checker`` column holds: the version and the code's fingerprint."""
+    return f"{CHECKER_VERSION}+{code_fingerprint()[:16]}"
+
+
 @functools.cache
 def code_fingerprint() -> str:
     """A hash of this package's source (read once per process): any change to the code
@@ -180,7 +187,8 @@ class VerdictCache:
     """One SQLite file; safe to share between processes (WAL journal, busy timeout)."""
 
     path: Path
-    checker: str = CHECKER_VERSION
+    checker: str = field(default_factory=lambda: checker_id())
+    max_entries: int = MAX_ENTRIES
     stats: CacheStats = field(default_factory=CacheStats)
     _db: sqlite3.Connection | None = None
 
@@ -190,8 +198,21 @@ class VerdictCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(_SCHEMA)
-        # A changed checker invalidates every older verdict: they are not reused, so drop them.
+        # A changed checker (its version or its code) invalidates every older verdict: they
+        # are never served (their keys differ), so drop them rather than keep them forever.
         self._db.execute("DELETE FROM verdicts WHERE checker != ?", (self.checker,))
+        self.prune()
+
+    def prune(self) -> int:
+        """Keep at most ``max_entries`` entries, the most recently written; the number
+        dropped.  Run on opening: a cache in the user's directory must not grow without
+        bound over years of classes."""
+        excess = self.count() - self.max_entries
+        if excess <= 0:
+            return 0
+        self.db.execute("DELETE FROM verdicts WHERE key IN (SELECT key FROM verdicts "
+                        "ORDER BY created, rowid LIMIT ?)", (excess,))
+        return excess
 
     @property
     def db(self) -> sqlite3.Connection:

@@ -21,7 +21,10 @@ the document, a *skeleton* (every step unparsed, start, or pending); the parent 
 pending steps in as ``unknown`` with the reason.
 
 The protocol is JSON over a pipe, one message per ``send_bytes``: nothing a worker sends is
-unpickled (results are data, :mod:`verify.serialize`).  Per document::
+unpickled (results are data, :mod:`verify.serialize`).  A batch (:class:`Batch`) knows what its
+jobs are: documents to check (:class:`CheckBatch`, below) or submissions to grade
+(:mod:`verify.grade.parallel`); the pool, the deadlines and the replacement of dead workers
+are shared.  Per document::
 
     parent -> worker   {"kind": "read", "path", "options", "cache"}
     worker -> parent   {"kind": "read", "key", "steps", "skeleton"}   (or "done" if unreadable)

@@ -1,0 +1,142 @@
+"""Work shared between documents in one process (a class repeats its lines): concretizers keyed
+by notation content, parser outcomes and step readings kept per text, gradient jaxprs kept per
+expression, binding checks kept per expression.  Each memo must give what a fresh computation
+gives, and must not serve one notation's answer to another."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from verify import expr as E
+from verify import latex, numeric, pipeline
+from verify.check import SHARED, Claim, DocumentChecker, SharedConcretizers, symbols_in
+from verify.combine import judge
+from verify.errors import Location
+from verify.grade.assignment import load_assignment
+from verify.names import build_lexicon
+from verify.notation import Notation
+from verify.verdict import Status
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENT = ROOT / "assignments" / "softmax_gradient.yaml"
+
+
+@pytest.fixture(scope="module")
+def notation() -> Notation:
+    return load_assignment(ASSIGNMENT).notation
+
+
+def twin(notation: Notation) -> Notation:
+    """An equal notation that is another object (as each submission reads its own)."""
+    return Notation(dict(notation.sizes), dict(notation.indices), dict(notation.symbols),
+                    dict(notation.definitions), notation.assumptions)
+
+
+def test_equal_notations_share_a_concretizer_and_others_do_not(notation: Notation) -> None:
+    shared = SharedConcretizers()
+    sizes = {"K": 2, "N": 1}
+    first = shared.get(notation, sizes)
+    assert shared.get(twin(notation), sizes) is first
+    assert shared.get(notation, {"K": 3, "N": 1}) is not first
+    other = notation.with_sizes({"K": (2, 4)})
+    assert shared.get(other, sizes) is not first
+
+
+def test_the_shared_concretizers_are_bounded(notation: Notation) -> None:
+    from verify import check
+    shared = SharedConcretizers()
+    for k in range(check.SHARED_CONCRETIZERS + 5):
+        shared.get(notation.with_sizes({"K": (2, 3 + k)}), {"K": 2, "N": 1})
+    assert len(shared._by_key) == check.SHARED_CONCRETIZERS
+
+
+def test_a_judgement_does_not_depend_on_what_the_process_saw_before(
+        notation: Notation) -> None:
+    """The same claim judged with fresh concretizers and with concretizers that served many
+    other claims first: the same verdict and the same evidence."""
+    w, x, p = E.family("w"), E.family("x"), E.family("p")
+    i, j, k = (E.index_symbol(n) for n in "ijk")
+    N = E.size_symbol("N")
+    wrong = sp.Sum(p[i, j] * x[i], (i, 1, N))                   # the 1/N lost
+    right = sp.Sum(p[i, j] * x[i], (i, 1, N)) / N
+    claim = Claim("c", Location("t"), right, wrong, notation)
+    fresh = DocumentChecker(0, 20, SharedConcretizers())
+    alone = judge(fresh.run([claim])["c"], 0, 20)
+    busy = DocumentChecker(0, 20, SharedConcretizers())
+    noise = [Claim(f"n{n}", Location("t"), sp.exp(E.Dot(w[k], x[i])) * n, p[i, k],
+                   notation) for n in range(1, 4)]
+    busy.run(noise)
+    after = judge(busy.run([claim])["c"], 0, 20)
+    assert alone.status is after.status is Status.REFUTED
+    assert (alone.message, alone.counterexample, alone.diagnosis) == \
+        (after.message, after.counterexample, after.diagnosis)
+    assert [(c.engine, c.outcome, c.detail, c.cases) for c in alone.evidence.checks] == \
+        [(c.engine, c.outcome, c.detail, c.cases) for c in after.evidence.checks]
+
+
+def test_a_remembered_step_reading_equals_a_fresh_one(notation: Notation) -> None:
+    lexicon = build_lexicon(notation)
+    text = r"-\frac{1}{N} \sum_{i=1}^{N} \left( y_{ij} - p_{ij} \right) \mathbf{x}_i"
+    first = latex.parse_step(text, notation, lexicon)
+    assert latex.parse_step(text, twin(notation), build_lexicon(twin(notation))) is first
+    latex._STEPS.clear()
+    latex._parse_outcome.cache_clear()
+    again = latex.parse_step(text, notation, lexicon)
+    assert again == first and again is not first
+
+
+def test_a_reading_is_not_served_to_another_spelling(notation: Notation) -> None:
+    """The same text read with a notation in which ``p`` is spelled otherwise."""
+    text = r"p_{ij}"
+    plain = latex.parse_step(text, notation, build_lexicon(notation))
+    assert plain.expr is not None
+    symbols = dict(notation.definitions)
+    symbols["p"] = replace(symbols["p"], latex=(r"\hat{y}",))
+    respelled = Notation(notation.sizes, notation.indices, notation.symbols, symbols,
+                         notation.assumptions)
+    other = latex.parse_step(text, respelled, build_lexicon(respelled))
+    assert other.expr is None and other.problem
+
+
+def test_a_rejected_text_stays_rejected() -> None:
+    with pytest.raises(latex.ParserRejected):
+        latex.run_parser("\\frac{")
+    with pytest.raises(latex.ParserRejected):   # the remembered outcome
+        latex.run_parser("\\frac{")
+
+
+def test_gradient_jaxprs_are_kept_and_equal_fresh_ones() -> None:
+    a, b = sp.symbols("a b", real=True)
+    function = sp.exp(a * b) + a**2
+    kept = numeric._traced_gradient(function, (a, b), 2)
+    assert numeric._traced_gradient(function, (a, b), 2) is kept
+    fresh = numeric._traced_gradient.__wrapped__(function, (a, b), 2)
+    assert str(fresh.jaxpr) == str(kept.jaxpr)
+
+
+def test_binding_outcomes_are_kept_per_expression_and_notation(notation: Notation) -> None:
+    from verify.model import Chain
+    chain = Chain("c", ())
+    checker = DocumentChecker(0, 20, SHARED)
+    x = E.family("x")
+    i = E.index_symbol("i")
+    fits = pipeline._binding_problem(x[i], notation, chain, checker)
+    misfit = pipeline._binding_problem(x[i] * x[i], notation, chain, checker)   # x_i^2
+    assert fits is None
+    assert misfit is not None and "a power of a vector" in misfit
+    assert pipeline._binding_problem(x[i], twin(notation), chain, checker) is None
+    key = (x[i] * x[i], SHARED.notation_text(notation), ())
+    assert pipeline._BINDINGS[key] == misfit
+
+
+def test_symbols_in_walks_shared_sub_expressions_once() -> None:
+    a, b = sp.symbols("a b")
+    inner = a + b
+    deep = inner
+    for _ in range(40):      # 2^40 paths through the graph: free_symbols would not return
+        deep = sp.Mul(deep, deep + 1, evaluate=False)
+    assert symbols_in([deep, sp.Integer(2)]) == {a, b}
