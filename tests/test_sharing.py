@@ -140,3 +140,38 @@ def test_symbols_in_walks_shared_sub_expressions_once() -> None:
     for _ in range(40):      # 2^40 paths through the graph: free_symbols would not return
         deep = sp.Mul(deep, deep + 1, evaluate=False)
     assert symbols_in([deep, sp.Integer(2)]) == {a, b}
+
+
+def test_diagnoses_found_once_are_served_from_the_cache(tmp_path: Path) -> None:
+    """A second judge (another worker, a later run) on the same cache file finds the
+    diagnoses without searching; a damaged entry is a miss."""
+    from verify.cache import VerdictCache
+    from verify.grade.claims import ClaimJudge, _diagnoses_from
+    from verify.grade.results import Diagnosis, Kind
+    path = tmp_path / "c.sqlite3"
+    found = (Diagnosis(Kind.SIGN, "the sign is flipped"),)
+    with VerdictCache(path) as cache:
+        ClaimJudge(0, 20, cache).keep_diagnoses("k", found)
+    with VerdictCache(path) as cache:
+        other = ClaimJudge(0, 20, cache)
+        assert other.known_diagnoses("k") == found
+        assert other.known_diagnoses("unknown") is None
+    assert _diagnoses_from({"diagnoses": [["no such kind", "x"]]}) is None
+    assert _diagnoses_from({"diagnoses": [["sign flipped"]]}) is None
+    assert _diagnoses_from([1]) is None
+    assert _diagnoses_from({"diagnoses": []}) == ()
+
+
+def test_a_screen_checks_one_assignment_per_size(notation: Notation) -> None:
+    """The last free-index assignment only (j = K), and every size combination."""
+    p, x = E.family("p"), E.family("x")
+    i, j = E.index_symbol("i"), E.index_symbol("j")
+    N = E.size_symbol("N")
+    line = sp.Sum(p[i, j] * x[i], (i, 1, N))
+    claim = Claim("c", Location("t"), line, line, notation)
+    full = DocumentChecker(0, 6).run([claim], symbolic=False)["c"]
+    screen = DocumentChecker(0, 6, assignments_per_size=1).run([claim], symbolic=False)["c"]
+    assert len(full.cases) > len(screen.cases) == len({tuple(c.sizes.items())
+                                                        for c in full.cases})
+    assert all(c.indices["j"] == c.sizes.get("K", c.concretizer.sizes["K"])
+               for c in screen.cases)

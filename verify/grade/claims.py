@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from verify.cache import VerdictCache, claim_key
+from verify.cache import VerdictCache, claim_key, content_key
 from verify.check import Claim, DocumentChecker
 from verify.combine import Judgement, judge, numeric_agreement
-from verify.grade.results import Diagnosis
+from verify.grade.results import Diagnosis, Kind
 from verify.verdict import Status
 
 HOLDS = (Status.PROVED, Status.SUPPORTED)
@@ -79,9 +79,28 @@ class ClaimJudge:
         """A key of the claim's content (as the verdict cache's) for another ``purpose``."""
         return f"{purpose}|{claim_key(claim, False, self.seed, self.points)}"
 
+    def known_diagnoses(self, key: str) -> tuple[Diagnosis, ...] | None:
+        """The diagnoses found before for a request with this content key: from the memo,
+        else from the verdict cache (another worker, an earlier run); None if never."""
+        found = self.diagnoses.get(key)
+        if found is not None:
+            return found
+        data = self.cache.get_data("diagnosis", content_key("diagnosis", [key]))
+        found = _diagnoses_from(data)
+        if found is not None:
+            self.diagnoses[key] = found
+        return found
+
+    def keep_diagnoses(self, key: str, found: tuple[Diagnosis, ...]) -> None:
+        self.diagnoses[key] = found
+        self.cache.put_data("diagnosis", content_key("diagnosis", [key]),
+                            {"diagnoses": [[d.kind.value, d.text] for d in found]})
+
     def screen(self, claims: Sequence[Claim], points: int) -> dict[str, bool]:
         """Every claim's numeric agreement by its key, with the numeric engine alone at
-        ``points`` points: which candidates deserve a full judgement.  Never a verdict."""
+        ``points`` points and one free-index assignment per size combination (the last): which
+        candidates deserve a full judgement.  Never a verdict: a candidate that holds passes
+        this screen, and a candidate that passes is then judged in full."""
         keys = {claim.key: "screen:" + claim_key(claim, False, self.seed, points)
                 for claim in claims}
         missing: dict[str, Claim] = {}
@@ -89,8 +108,24 @@ class ClaimJudge:
             if keys[claim.key] not in self._screened:
                 missing.setdefault(keys[claim.key], claim)
         if missing:
-            checker = DocumentChecker(self.seed, points)
+            checker = DocumentChecker(self.seed, points, assignments_per_size=1)
             outcomes = checker.run(list(missing.values()), symbolic=False)
             for content, claim in missing.items():
                 self._screened[content] = numeric_agreement(outcomes[claim.key])
         return {claim.key: self._screened[keys[claim.key]] for claim in claims}
+
+
+def _diagnoses_from(data: object) -> tuple[Diagnosis, ...] | None:
+    """Stored diagnoses back, or None when absent or damaged (a miss, never an error)."""
+    if not isinstance(data, dict) or not isinstance(data.get("diagnoses"), list):
+        return None
+    found = []
+    for item in data["diagnoses"]:
+        if not (isinstance(item, list) and len(item) == 2 and
+                all(isinstance(part, str) for part in item)):
+            return None
+        try:
+            found.append(Diagnosis(Kind(item[0]), item[1]))
+        except ValueError:
+            return None
+    return tuple(found)

@@ -3,12 +3,15 @@
 Two passes keep this affordable (a refuted line has some forty candidates):
 
 1. *screen*: every candidate of every refuted line of a submission, in one batch, at one size
-   combination (each size at its largest check value, where a slip shows most) and few points,
-   by the numeric engine alone (most candidates are wrong, and a wrong one costs the exact
-   test and a 50-digit confirmation of its counterexample in a full judgement);
+   combination (each size at its largest check value, where a slip shows most), one assignment
+   of the free indices (the last) and few points, by the numeric engine alone (most candidates
+   are wrong, and a wrong one costs the exact test and a 50-digit confirmation of its
+   counterexample in a full judgement);
 2. *confirm*: the survivors again at every checked size with the full number of points.
 
 Only a confirmed candidate becomes a diagnosis: the screen only saves time, it never decides.
+A request seen before (the same refuted pair of lines, by content) is answered from the
+judge's memo or the verdict cache.
 """
 
 from __future__ import annotations
@@ -38,12 +41,12 @@ def diagnose(requests: Sequence[Request], judge: ClaimJudge,
     """Each request's confirmed diagnoses, most specific kind first.  A request seen before
     (the same slip, made by another student) is answered from the judge's memo."""
     keys = {r.key: judge.content_key(r, f"diagnosis|{labels!r}|{r.fallback}") for r in requests}
-    known = {r.key: judge.diagnoses[keys[r.key]] for r in requests
-             if keys[r.key] in judge.diagnoses}
+    known = {r.key: found for r in requests
+             if (found := judge.known_diagnoses(keys[r.key])) is not None}
     fresh = _diagnose([r for r in requests if r.key not in known], judge, labels)
     for request in requests:
         if request.key in fresh:
-            judge.diagnoses[keys[request.key]] = fresh[request.key]
+            judge.keep_diagnoses(keys[request.key], fresh[request.key])
     return {r.key: known[r.key] if r.key in known else fresh[r.key] for r in requests}
 
 
