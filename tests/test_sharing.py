@@ -13,8 +13,9 @@ import sympy as sp
 
 from verify import expr as E
 from verify import latex, numeric, pipeline
-from verify.check import SHARED, Claim, DocumentChecker, SharedConcretizers, symbols_in
+from verify.check import SHARED, Claim, DocumentChecker, SharedConcretizers
 from verify.combine import judge
+from verify.concretize import symbols_in
 from verify.errors import Location
 from verify.grade.assignment import load_assignment
 from verify.names import build_lexicon

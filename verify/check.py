@@ -31,6 +31,7 @@ from verify.concretize import (
     free_indices,
     size_combinations,
     sizes_used,
+    symbols_in,
 )
 from verify.errors import BindError, CheckTimeout, Location
 from verify.notation import Notation
@@ -280,25 +281,6 @@ class DocumentChecker:
                     "undecided", f"symbolic engine error: {type(err).__name__}: {err}")
             case.symbolic_seconds = time.perf_counter() - case_started
         outcome.symbolic_seconds = time.perf_counter() - started
-
-
-def symbols_in(expressions: Sequence[sp.Basic]) -> set[sp.Symbol]:
-    """Every symbol in the expressions, each shared sub-expression visited once (SymPy's
-    ``free_symbols`` walks a shared sub-tree again at every use, which for an expanded sum of
-    softmax terms costs more than evaluating it)."""
-    seen: set[sp.Basic] = set()
-    found: set[sp.Symbol] = set()
-    stack = list(expressions)
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        if isinstance(node, sp.Symbol):
-            found.add(node)
-        else:
-            stack.extend(node.args)
-    return found
 
 
 def _zero_like(before: Value, after: Value) -> tuple[Value, Value]:

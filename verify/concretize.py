@@ -16,7 +16,7 @@ with SymPy's ``diff``; the numeric engine with JAX autodiff.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -132,7 +132,7 @@ class Concretizer:
 
     def _dispatch(self, node: sp.Basic, env: dict[str, object],
                   opaque: dict[sp.Basic, Value]) -> Value:
-        if node.is_Number or node in (sp.pi, sp.E):
+        if node.is_Number or node is sp.pi or node is sp.E:   # singletons: no sympify
             return node  # type: ignore[return-value]
         if isinstance(node, sp.Symbol):
             return self._symbol(node, env, opaque)
@@ -488,6 +488,25 @@ class Concretizer:
         size = self.notation.indices.get(letter)
         if size is not None and not 1 <= value <= self.sizes[size]:
             raise BindError(f"index {value} of {name!r} is outside 1..{size}")
+
+
+def symbols_in(expressions: Sequence[sp.Basic]) -> set[sp.Symbol]:
+    """Every symbol in the expressions, each shared sub-expression visited once (SymPy's
+    ``free_symbols`` walks a shared sub-tree again at every use, which for an expanded sum of
+    softmax terms costs more than evaluating it)."""
+    seen: set[sp.Basic] = set()
+    found: set[sp.Symbol] = set()
+    stack = list(expressions)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if isinstance(node, sp.Symbol):
+            found.add(node)
+        else:
+            stack.extend(node.args)
+    return found
 
 
 # ---- helpers on values ----------------------------------------------------------------------

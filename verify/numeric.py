@@ -28,7 +28,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from verify.concretize import CDeriv, InvEntry, LabelGroup
+from verify.concretize import CDeriv, InvEntry, LabelGroup, symbols_in
 from verify.jaxpr_eval import eval_jaxpr
 from verify.symbolic import label_configs
 
@@ -119,7 +119,7 @@ class _Rows:
         return cached
 
     def _compute(self, node: sp.Basic) -> Any:
-        if node.is_Number or node in (sp.pi, sp.E):
+        if node.is_Number or node is sp.pi or node is sp.E:
             return float(node)
         if isinstance(node, sp.Symbol):
             if node in self.columns:
@@ -152,15 +152,14 @@ class _Rows:
             if gradient is None:
                 gradient = self.gradients[function] = self._gradient(function)
             return gradient[t]
-        variables = sorted((s for s in function.free_symbols if s in self.columns),
-                           key=str)
+        variables = sorted((s for s in symbols_in([function]) if s in self.columns), key=str)
         partial = _traced_gradient(function, (t, *variables), 1)
         outputs = eval_jaxpr(partial.jaxpr, partial.consts, self.value(at),
                              *(self.columns[v] for v in variables))
         return outputs[0]
 
     def _gradient(self, function: sp.Expr) -> dict[sp.Symbol, np.ndarray]:
-        variables = sorted((s for s in function.free_symbols if s in self.columns), key=str)
+        variables = sorted((s for s in symbols_in([function]) if s in self.columns), key=str)
         traced = _traced_gradient(function, tuple(variables), len(variables))
         outputs = eval_jaxpr(traced.jaxpr, traced.consts,
                              *(self.columns[v] for v in variables))
@@ -208,7 +207,7 @@ class _Trace:
         return cached
 
     def _compute(self, node: sp.Basic) -> Any:
-        if node.is_Number or node in (sp.pi, sp.E):
+        if node.is_Number or node is sp.pi or node is sp.E:
             return jnp.float64(float(node))
         if isinstance(node, sp.Symbol):
             if node in self.overrides:

@@ -28,8 +28,9 @@ from typing import Literal
 
 import numpy as np
 import sympy as sp
+from sympy import S
 
-from verify.concretize import CDeriv, InvEntry, LabelGroup, Value
+from verify.concretize import CDeriv, InvEntry, LabelGroup, Value, symbols_in
 
 P = 2**31 - 1
 POINTS = 3
@@ -58,7 +59,9 @@ def resolve(value: Value) -> Value:
 
 
 def _resolve(node: sp.Expr) -> sp.Expr:
-    if not node.has(CDeriv):
+    """One walk, each shared sub-expression once (memo): a node without a ``CDeriv`` below it
+    comes back as itself."""
+    if not node.args:
         return node
     cached = _RESOLVED.get(node)
     if cached is not None:
@@ -69,7 +72,9 @@ def _resolve(node: sp.Expr) -> sp.Expr:
         at = _resolve(at)
         result = derivative if t == at else derivative.xreplace({t: at})
     else:
-        result = node.func(*(_resolve(a) for a in node.args))
+        args = [_resolve(a) for a in node.args]
+        changed = any(new is not old for new, old in zip(args, node.args, strict=True))
+        result = node.func(*args) if changed else node
     _RESOLVED[node] = result
     return result  # type: ignore[no-any-return]
 
@@ -105,7 +110,7 @@ def identical(difference: Sequence[sp.Expr], groups: Sequence[LabelGroup],
               rng: np.random.Generator, deadline: float) -> IdentityResult:
     """Decide whether every component of ``difference`` is identically zero."""
     components = [resolve(d) for d in difference]
-    present: set[sp.Basic] = set().union(*(c.free_symbols for c in components))
+    present = symbols_in(components)
     groups = [g for g in groups if any(v in present for v in g.variables)]
     label_vars = [v for g in groups for v in g.variables]
     # Labels as free indeterminates first: an identity that holds for every label value
@@ -166,11 +171,23 @@ def _zero(components: Sequence[sp.Expr], fixed: dict[sp.Symbol, np.ndarray], lan
 
 
 def _inverse(values: np.ndarray) -> np.ndarray:
-    """Modular inverse by Fermat; zero stays zero (the caller marks the lane invalid).
-    Python's three-argument pow per lane beats 31 rounds of NumPy calls on a few lanes."""
-    if len(values) <= 64:
-        return np.array([pow(int(v), P - 2, P) for v in values], dtype=np.int64)
-    return _power(values, P - 2)
+    """Modular inverses of every lane with one exponentiation (Montgomery's batch trick:
+    invert the product, then peel the lanes off it); zero stays zero (the caller marks the
+    lane invalid)."""
+    lanes = [int(v) % P for v in values.tolist()]
+    prefix, running = [], 1
+    for v in lanes:
+        prefix.append(running)
+        if v:
+            running = running * v % P
+    inverse = pow(running, P - 2, P)
+    result = [0] * len(lanes)
+    for position in range(len(lanes) - 1, -1, -1):
+        v = lanes[position]
+        if v:
+            result[position] = inverse * prefix[position] % P
+            inverse = inverse * v % P
+    return np.array(result, dtype=np.int64)
 
 
 def _power(values: np.ndarray, exponent: int) -> np.ndarray:
@@ -198,9 +215,14 @@ class _ModP:
         self.atoms: dict[tuple[object, ...], np.ndarray] = {}
         self.inverses: dict[tuple[object, ...], list[list[np.ndarray]]] = {}
         self.steps = 0
+        self._pool: list[np.ndarray] = []
 
     def random(self) -> np.ndarray:
-        return self.rng.integers(1, P, size=self.lanes, dtype=np.int64)
+        # Drawn in blocks: one generator call per 64 atoms instead of one per atom.
+        if not self._pool:
+            block = self.rng.integers(1, P, size=(64, self.lanes), dtype=np.int64)
+            self._pool = list(block)
+        return self._pool.pop()
 
     def atom(self, key: tuple[object, ...]) -> np.ndarray:
         value = self.atoms.get(key)
@@ -221,7 +243,8 @@ class _ModP:
         return result
 
     def _compute(self, node: sp.Basic) -> np.ndarray:
-        if node in (sp.zoo, sp.nan, sp.oo, -sp.oo):
+        if node is S.ComplexInfinity or node is S.NaN or node is S.Infinity or \
+                node is S.NegativeInfinity:   # singletons: identity, not SymPy's ==
             # SymPy already found a division by zero or an infinity: nothing to prove with.
             raise _Undefined
         if isinstance(node, sp.Integer):
@@ -313,11 +336,11 @@ class _ModP:
             terms = _EXPANDED[argument] = sp.Add.make_args(sp.expand(argument))
         for term in terms:
             coefficient, monomial = term.as_coeff_Mul()
-            if isinstance(coefficient, sp.Integer) and monomial != 1:
+            if isinstance(coefficient, sp.Integer) and monomial is not S.One:
                 base = self.atom(("exp", tuple(self.value(monomial).tolist())))
                 power = _power(base, abs(int(coefficient)))
                 factor = self.divide_by(power) if coefficient < 0 else power
-            elif monomial == 1 and coefficient == 0:
+            elif monomial is S.One and coefficient is S.Zero:
                 continue
             else:
                 factor = self.atom(("exp", tuple(self.value(term).tolist())))
@@ -337,6 +360,6 @@ class _ModP:
         if isinstance(argument, sp.Pow) and argument.base.is_positive and \
                 argument.exp.is_real:
             return (self.value(argument.exp) * self._log(argument.base)) % P
-        if argument == 1:
+        if argument is S.One:
             return np.zeros(self.lanes, dtype=np.int64)
         return self.atom(("log", tuple(self.value(argument).tolist())))
