@@ -5,12 +5,23 @@ checker shares concretizers between documents of equal notation (:mod:`verify.ch
 
 from __future__ import annotations
 
+import functools
 import json
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from verify.notation import Notation
+
+TEXTS_KEPT = 200_000
+_TEXTS: dict[sp.Basic, str] = {}
+
+
+@functools.lru_cache(maxsize=8192)
+def sstr(node: sp.Basic) -> str:
+    """SymPy's ``sstr`` of an expression, kept for the process: verdicts and diagnoses print
+    the same lines again and again, and printing a large expression costs milliseconds."""
+    return sp.sstr(node)
 
 
 class Canon:
@@ -19,7 +30,11 @@ class Canon:
     faster, and memoized: consecutive claims share a step, a chain's claims a notation."""
 
     def __init__(self) -> None:
-        self.texts: dict[sp.Basic, str] = {}
+        # Expression texts are shared by every instance of the process (bounded): the same
+        # lines come back in document after document of a class.
+        if len(_TEXTS) > TEXTS_KEPT:
+            _TEXTS.clear()
+        self.texts: dict[sp.Basic, str] = _TEXTS
         self.notations: dict[int, tuple[Notation, str]] = {}
 
     def expr(self, node: sp.Basic | None) -> str:

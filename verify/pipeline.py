@@ -12,6 +12,7 @@ import sympy as sp
 
 from verify import numeric
 from verify.cache import VerdictCache, judge_claims
+from verify.canon import sstr
 from verify.check import Claim, DocumentChecker
 from verify.combine import Judgement
 from verify.concretize import free_indices, size_combinations, sizes_used
@@ -158,7 +159,7 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
                              for number, sub in enumerate(step.subclaims)]
         if reference is None:
             verdicts.append(StepVerdict(step.location, index, step.latex, Status.START,
-                                        "start of the chain", sympy=sp.sstr(step.expr),
+                                        "start of the chain", sympy=sstr(step.expr),
                                         note=step.note))
             first = reference = index
             continue
@@ -238,7 +239,7 @@ def _verdict(step: Step, index: int, judgement: Judgement,
         message += f" (checked against step {reference_index + 1}, the last one read)"
     return StepVerdict(step.location, index, step.latex, judgement.status, message,
                        reference_index, judgement.evidence, judgement.counterexample,
-                       judgement.diagnosis, sp.sstr(step.expr), step.note)
+                       judgement.diagnosis, sstr(step.expr), step.note)
 
 
 def _sub_verdict(step: Step, sub: Claim | str,
@@ -248,10 +249,10 @@ def _sub_verdict(step: Step, sub: Claim | str,
     judgement = judgements[sub.key]
     latex = next((s.latex for s in step.subclaims if s.lhs == sub.before), "")
     return StepVerdict(step.location, -1, latex, judgement.status,
-                       f"sub-claim {sp.sstr(sub.before)} = {sp.sstr(sub.after)}: "
+                       f"sub-claim {sstr(sub.before)} = {sstr(sub.after)}: "
                        f"{judgement.message}", None, judgement.evidence,
                        judgement.counterexample, judgement.diagnosis,
-                       f"{sp.sstr(sub.before)} = {sp.sstr(sub.after)}")
+                       f"{sstr(sub.before)} = {sstr(sub.after)}")
 
 
 def document_error(path: Path, error: Exception) -> DocumentResult:

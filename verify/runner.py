@@ -222,8 +222,7 @@ def read_guarded(path: Path) -> Document:
 
 def skeleton(document: Document, seed: int) -> DocumentResult:
     """The document's steps before checking: unparsed ones final, the rest pending."""
-    import sympy as sp
-
+    from verify.canon import sstr
     from verify.verdict import ChainResult
     chains = []
     for chain in document.chains:
@@ -236,7 +235,7 @@ def skeleton(document: Document, seed: int) -> DocumentResult:
             else:
                 status, message = Status.UNKNOWN, PENDING
             steps.append(StepVerdict(step.location, index, step.latex, status, message,
-                                     sympy=sp.sstr(step.expr) if step.expr is not None else "",
+                                     sympy=sstr(step.expr) if step.expr is not None else "",
                                      note=step.note))
         chains.append(ChainResult(chain.name, tuple(steps), chain.where_text))
     return DocumentResult(document.path, document.title, tuple(chains), seed, (),
@@ -293,6 +292,12 @@ class LocalPool:
         self.workers.append(worker)
         return worker
 
+    def start(self, count: int) -> None:
+        """Start up to ``count`` workers now, before any work: they import while the caller
+        does something else (a batch would start them itself)."""
+        while len(self.workers) < min(count, self.jobs):
+            self._start()
+
     def _drop(self, worker: Worker) -> None:
         if worker.process.poll() is None:
             worker.process.kill()
@@ -302,11 +307,14 @@ class LocalPool:
         self.workers.remove(worker)
 
     def close(self) -> None:
+        """Idle workers are asked to stop; one still starting (it would read the request only
+        once its imports are done) or busy is killed at once."""
         for worker in list(self.workers):
-            with contextlib.suppress(OSError):
-                worker.conn.send_bytes(dumps({"kind": "stop"}).encode())
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.process.wait(timeout=2)
+            if worker.ready and not worker.busy:
+                with contextlib.suppress(OSError):
+                    worker.conn.send_bytes(dumps({"kind": "stop"}).encode())
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    worker.process.wait(timeout=2)
             self._drop(worker)
 
     def __enter__(self) -> LocalPool:

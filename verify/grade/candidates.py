@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from verify import expr as E
+from verify.canon import sstr
 from verify.concretize import free_indices, sizes_used
 from verify.grade.results import Kind
 from verify.notation import Notation
@@ -71,7 +72,7 @@ def _factors(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Ca
         size = E.size_symbol(name)
         values += [size, 1 / size, -size, -1 / size]
     for value in values:
-        shown, inverse = sp.sstr(value), sp.sstr(1 / value)
+        shown, inverse = sstr(value), sstr(1 / value)
         yield Candidate(Kind.FACTOR, f"this line is {shown} times the line before: a factor "
                                      f"{inverse} was lost (or {shown} added)",
                         value * before, after)
@@ -80,7 +81,7 @@ def _factors(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Ca
 # ---- terms --------------------------------------------------------------------------------
 def _terms(before: sp.Expr, after: sp.Expr) -> Iterator[Candidate]:
     for add, term in itertools.islice(_addends(before), MAX_TERMS):
-        shown = sp.sstr(term)
+        shown = sstr(term)
         for kind, replacement, words in (
                 (Kind.DROPPED_TERM, add - term, f"the term {shown} of the line before is "
                                                 "missing (dropped)"),
@@ -121,8 +122,8 @@ def _swaps(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Cand
                 items = list(node.indices)
                 items[first], items[second] = y, x
                 fixed = node.base[tuple(items)]
-                yield Candidate(Kind.SWAPPED_INDICES, f"the indices of {sp.sstr(node)} are "
-                                                      f"swapped ({sp.sstr(fixed)} is meant)",
+                yield Candidate(Kind.SWAPPED_INDICES, f"the indices of {sstr(node)} are "
+                                                      f"swapped ({sstr(fixed)} is meant)",
                                 before, after.xreplace({node: fixed}))
 
 
@@ -147,11 +148,11 @@ def _transposes(before: sp.Expr, after: sp.Expr) -> Iterator[Candidate]:
     for product in sorted(after.atoms(E.MatProd), key=sp.srepr):
         matrix = product.args[0]
         if isinstance(matrix, E.Transposed):
-            fixed, words = matrix.args[0], f"a transpose too many: {sp.sstr(matrix)} " \
-                                           f"should be {sp.sstr(matrix.args[0])}"
+            fixed, words = matrix.args[0], f"a transpose too many: {sstr(matrix)} " \
+                                           f"should be {sstr(matrix.args[0])}"
         else:
             fixed, words = E.Transposed(matrix), f"a transpose is missing: " \
-                                                 f"{sp.sstr(matrix)} should be its transpose"
+                                                 f"{sstr(matrix)} should be its transpose"
         yield Candidate(Kind.MISSING_TRANSPOSE, words, before,
                         after.xreplace({product: E.MatProd(fixed, product.args[1])}))
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from verify.cache import VerdictCache
 from verify.cli import add_run_options, run_settings
 from verify.errors import InputError
 from verify.grade.assignment import Assignment, load_assignment
@@ -80,19 +81,27 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     settings = run_settings(args, err)
     if settings is None:
         return EXIT["input"]
-    problem = _check_key(assignment)
-    if problem:
-        print(problem, file=err)
+    # The answer key is checked while the workers start: a wrong key stops everything.
+    grades = grade_in_workers(paths, assignment, settings, Progress(err),
+                              meanwhile=lambda: _check_key(assignment, settings.cache_path))
+    if isinstance(grades, str):
+        print(grades, file=err)
         return EXIT["input"]
-    grades = grade_in_workers(paths, assignment, settings, Progress(err))
     _write(args, assignment, grades, err)
     _print(grades, out, args.quiet)
     return EXIT["failed"] if any(g.outcome is Outcome.ERROR for g in grades) else EXIT["ok"]
 
 
-def _check_key(assignment: Assignment) -> str:
-    """The expected result must equal the problem: otherwise every student would be wrong."""
-    judgement = self_check(assignment, ClaimJudge(assignment.seed, assignment.points))
+def _check_key(assignment: Assignment, cache_path: Path | None = None) -> str:
+    """The expected result must equal the problem: otherwise every student would be wrong.
+    Its judgement is kept in the run's verdict cache like any other."""
+    cache = VerdictCache(cache_path) if cache_path is not None else None
+    try:
+        judgement = self_check(assignment, ClaimJudge(assignment.seed, assignment.points,
+                                                      cache))
+    finally:
+        if cache is not None:
+            cache.close()
     verdict = holds(judgement)
     if verdict:
         return ""

@@ -25,7 +25,7 @@ from __future__ import annotations
 import atexit
 import threading
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -170,15 +170,25 @@ def reusable(grade: Grade) -> bool:
 
 
 def grade_in_workers(paths: Sequence[Path], assignment: Assignment, settings: RunSettings,
-                     progress: Progress | None = None) -> list[Grade]:
+                     progress: Progress | None = None,
+                     meanwhile: Callable[[], str] | None = None) -> list[Grade] | str:
     """Every submission's grade, in the order given, graded by ``settings.jobs`` killable
-    workers (or on the Dask cluster at ``settings.scheduler``)."""
+    workers (or on the Dask cluster at ``settings.scheduler``).
+
+    ``meanwhile`` runs here while the workers start (importing SymPy and JAX takes seconds):
+    the command checks its answer key then.  When it returns a problem, nothing is graded
+    and the problem is returned instead of the grades."""
     if settings.scheduler is not None:
-        return _on_cluster(paths, assignment, settings, progress)
+        problem = meanwhile() if meanwhile is not None else ""
+        return problem or _on_cluster(paths, assignment, settings, progress)
     from verify.runner import open_cache
     cache = open_cache(settings.cache_path)
     try:
         with LocalPool(settings.jobs, settings.limits, cache) as pool:
+            pool.start(min(settings.jobs, len(paths)))
+            problem = meanwhile() if meanwhile is not None else ""
+            if problem:
+                return problem
             run = GradeBatch(pool, list(paths), assignment, progress)
             pool.drive(run)
             return [run.results[n] for n in range(len(paths))]
