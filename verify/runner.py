@@ -610,7 +610,7 @@ def open_cache(path: Path | None) -> VerdictCache | None:
     return VerdictCache(path)
 
 
-def _limits_data(limits: Limits) -> list[Any]:
+def limits_data(limits: Limits) -> list[Any]:
     return [limits.seconds_per_step, limits.memory_mb, limits.read_seconds,
             limits.start_seconds]
 
@@ -625,7 +625,7 @@ def _on_cluster(paths: Sequence[Path], options: Options, settings: RunSettings,
     with Client(settings.scheduler,  # type: ignore[no-untyped-call]
                 set_as_default=False) as client:
         futures = {client.submit(cluster_task, str(path), options_data(options),
-                                 _limits_data(settings.limits), cache, pure=False): number
+                                 limits_data(settings.limits), cache, pure=False): number
                    for number, path in enumerate(paths)}
         for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
             number = futures[future]
@@ -644,18 +644,25 @@ def _on_cluster(paths: Sequence[Path], options: Options, settings: RunSettings,
 _CLUSTER_POOLS = threading.local()   # one pool per Dask worker thread
 
 
-def cluster_task(path: str, options: Mapping[str, Any], limits: Sequence[Any],
-                 cache_path: str | None) -> str:
-    """Run on a Dask worker: one document through this thread's own killable pool."""
-    key = (tuple(limits), cache_path)
+def thread_pool(limits: Sequence[Any], cache_path: str | None, *key: object) -> LocalPool:
+    """This Dask worker thread's own killable pool of one worker, made anew when the run's
+    limits, cache or ``key`` (what else the pool's work depends on) change."""
+    wanted = (tuple(limits), cache_path, *key)
     pool: LocalPool | None = getattr(_CLUSTER_POOLS, "pool", None)
-    if pool is None or getattr(_CLUSTER_POOLS, "key", None) != key:
+    if pool is None or getattr(_CLUSTER_POOLS, "key", None) != wanted:
         if pool is not None:
             pool.close()
         cache = open_cache(Path(cache_path) if cache_path else None)
         pool = LocalPool(1, Limits(float(limits[0]), limits[1], float(limits[2]),
                                    float(limits[3])), cache)
-        _CLUSTER_POOLS.pool, _CLUSTER_POOLS.key = pool, key
+        _CLUSTER_POOLS.pool, _CLUSTER_POOLS.key = pool, wanted
         atexit.register(pool.close)
+    return pool
+
+
+def cluster_task(path: str, options: Mapping[str, Any], limits: Sequence[Any],
+                 cache_path: str | None) -> str:
+    """Run on a Dask worker: one document through this thread's own killable pool."""
+    pool = thread_pool(limits, cache_path)
     result = pool.run([Path(path)], options_from_data(options))[0]
     return dumps(result_data(result))

@@ -22,7 +22,6 @@ judgement is a function of the claim's content, the seed and the points alone.
 
 from __future__ import annotations
 
-import atexit
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -39,14 +38,15 @@ from verify.grade.results import Credit, Grade, Outcome
 from verify.grade.serialize import grade_data, grade_from_data
 from verify.runner import (
     Batch,
-    Limits,
     LocalPool,
     Progress,
     RunSettings,
     Worker,
     claim_cache,
     file_size,
+    limits_data,
     reply,
+    thread_pool,
     timed_out,
 )
 from verify.serialize import SerializeError, dumps, loads
@@ -204,14 +204,12 @@ def _on_cluster(paths: Sequence[Path], assignment: Assignment, settings: RunSett
     limits hold there too), grades back as JSON text."""
     from distributed import Client, as_completed
     cache = str(settings.cache_path) if settings.cache_path is not None else None
-    limits = settings.limits
-    limits_data = [limits.seconds_per_step, limits.memory_mb, limits.read_seconds,
-                   limits.start_seconds]
+    limits = limits_data(settings.limits)
     source = str(Path(assignment.path).resolve())
     grades: dict[int, Grade] = {}
     with Client(settings.scheduler,  # type: ignore[no-untyped-call]
                 set_as_default=False) as client:
-        futures = {client.submit(cluster_grade_task, str(path), source, limits_data, cache,
+        futures = {client.submit(cluster_grade_task, str(path), source, limits, cache,
                                  pure=False): number for number, path in enumerate(paths)}
         for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
             number = futures[future]
@@ -226,25 +224,17 @@ def _on_cluster(paths: Sequence[Path], assignment: Assignment, settings: RunSett
     return [grades[n] for n in range(len(paths))]
 
 
-_CLUSTER_POOLS = threading.local()   # one pool per Dask worker thread
+_ASSIGNMENT_OF_THREAD = threading.local()
 
 
 def cluster_grade_task(path: str, assignment_path: str, limits: Sequence[Any],
                        cache_path: str | None) -> str:
     """Run on a Dask worker: one submission through this thread's own killable pool."""
-    key = (tuple(limits), cache_path, assignment_path)
-    pool: LocalPool | None = getattr(_CLUSTER_POOLS, "pool", None)
-    if pool is None or getattr(_CLUSTER_POOLS, "key", None) != key:
-        if pool is not None:
-            pool.close()
-        from verify.runner import open_cache
-        cache = open_cache(Path(cache_path) if cache_path else None)
-        pool = LocalPool(1, Limits(float(limits[0]), limits[1], float(limits[2]),
-                                   float(limits[3])), cache)
-        _CLUSTER_POOLS.pool, _CLUSTER_POOLS.key = pool, key
-        _CLUSTER_POOLS.assignment = load_assignment(Path(assignment_path))
-        atexit.register(pool.close)
-    assignment: Assignment = _CLUSTER_POOLS.assignment
+    pool = thread_pool(limits, cache_path, assignment_path)
+    if getattr(_ASSIGNMENT_OF_THREAD, "path", None) != assignment_path:
+        _ASSIGNMENT_OF_THREAD.assignment = load_assignment(Path(assignment_path))
+        _ASSIGNMENT_OF_THREAD.path = assignment_path
+    assignment: Assignment = _ASSIGNMENT_OF_THREAD.assignment
     run = GradeBatch(pool, [Path(path)], assignment, None)
     pool.drive(run)
     return dumps(grade_data(run.results[0]))
