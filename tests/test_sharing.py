@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -176,3 +177,30 @@ def test_a_screen_checks_one_assignment_per_size(notation: Notation) -> None:
                                                         for c in full.cases})
     assert all(c.indices["j"] == c.sizes.get("K", c.concretizer.sizes["K"])
                for c in screen.cases)
+
+
+def test_a_shared_exact_test_evaluator_decides_each_case_as_a_fresh_one(
+        notation: Notation) -> None:
+    """The cases of a claim at one size combination share the labels-free evaluator of the
+    exact test; each case's outcome is the one a fresh evaluator gives."""
+    import time
+
+    from verify import symbolic
+    p, x, y = E.family("p"), E.family("x"), E.family("y")
+    i, j = E.index_symbol("i"), E.index_symbol("j")
+    N = E.size_symbol("N")
+    right = sp.Sum((p[i, j] - y[i, j]) * x[i], (i, 1, N)) / N
+    claims = [Claim("same", Location("t"), right, right * 1, notation),
+              Claim("wrong", Location("t"), right, right * 2, notation),
+              Claim("swap", Location("t"), right, sp.Sum((y[i, j] - p[i, j]) * x[i],
+                                                         (i, 1, N)) / N, notation)]
+    outcomes = DocumentChecker(0, 20).run(claims)
+    for key, expected in (("same", "identical"), ("wrong", "different"),
+                          ("swap", "different")):
+        for case in outcomes[key].cases:
+            difference = [a - b for a, b in zip(case.before, case.after, strict=True)]
+            fresh = symbolic.identical(difference,
+                                       list(case.concretizer.label_groups.values()),
+                                       np.random.default_rng(0), time.monotonic() + 60)
+            assert case.symbolic is not None
+            assert case.symbolic.outcome == fresh.outcome == expected

@@ -262,6 +262,7 @@ class DocumentChecker:
         started = time.perf_counter()
         deadline = time.monotonic() + SYMBOLIC_SECONDS_PER_CLAIM
         rng = np.random.default_rng(self.seed)
+        shared: dict[int, symbolic.Evaluator] = {}   # per size combination (concretizer)
         for case in outcome.cases:
             if shape_of(case.before) != shape_of(case.after):
                 continue
@@ -269,8 +270,13 @@ class DocumentChecker:
             difference = [a - b for a, b in zip(_flat(case.before), _flat(case.after),
                                                 strict=True)]
             groups = list(case.concretizer.label_groups.values())
+            evaluator = shared.get(id(case.concretizer))
+            if evaluator is None:
+                evaluator = shared[id(case.concretizer)] = symbolic.free_evaluator(rng,
+                                                                                   deadline)
             try:
-                case.symbolic = symbolic.identical(difference, groups, rng, deadline)
+                case.symbolic = symbolic.identical(difference, groups, rng, deadline,
+                                                   evaluator)
             except CheckTimeout:
                 outcome.timed_out = True
                 break

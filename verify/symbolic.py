@@ -106,16 +106,27 @@ def label_configs(groups: Sequence[LabelGroup], rng: np.random.Generator,
     return configs
 
 
+def free_evaluator(rng: np.random.Generator, deadline: float) -> Evaluator:
+    """An evaluator with labels free, to share between the cases of one claim at one size
+    combination: their sides share most sub-expressions (the softmax of every sample), which
+    it then evaluates once.  Sharing is sound: each case's difference is still evaluated at
+    random values of its atoms, drawn once for all; a lane invalid in one case (a vanishing
+    denominator) is left out of the others too, which can only leave them undecided."""
+    return Evaluator(POINTS, rng, {}, deadline)
+
+
 def identical(difference: Sequence[sp.Expr], groups: Sequence[LabelGroup],
-              rng: np.random.Generator, deadline: float) -> IdentityResult:
-    """Decide whether every component of ``difference`` is identically zero."""
+              rng: np.random.Generator, deadline: float,
+              shared: Evaluator | None = None) -> IdentityResult:
+    """Decide whether every component of ``difference`` is identically zero (``shared``: a
+    :func:`free_evaluator` for the labels-free pass)."""
     components = [resolve(d) for d in difference]
     present = symbols_in(components)
     groups = [g for g in groups if any(v in present for v in g.variables)]
     label_vars = [v for g in groups for v in g.variables]
     # Labels as free indeterminates first: an identity that holds for every label value
     # holds for one-hot labels too, and needs no enumeration.
-    free = _zero(components, {}, POINTS, rng, deadline)
+    free = _zero(components, {}, POINTS, rng, deadline, evaluator=shared)
     if free == "zero":
         return IdentityResult("identical", "exact identity (labels free)")
     if not label_vars:
@@ -145,11 +156,12 @@ def _verdict(status: str | int) -> IdentityResult:
 
 def _zero(components: Sequence[sp.Expr], fixed: dict[sp.Symbol, np.ndarray], lanes: int,
           rng: np.random.Generator, deadline: float,
-          per_config: int | None = None) -> str | int:
+          per_config: int | None = None, evaluator: Evaluator | None = None) -> str | int:
     """'zero' when every component vanishes at every valid lane; else 'nonzero', the first
     failing configuration number (when lanes are grouped per configuration), or
     'undefined' when no lane is valid."""
-    evaluator = _ModP(lanes, rng, fixed, deadline)
+    if evaluator is None:
+        evaluator = Evaluator(lanes, rng, fixed, deadline)
     for component in components:
         try:
             values = evaluator.value(component)
@@ -201,7 +213,7 @@ def _power(values: np.ndarray, exponent: int) -> np.ndarray:
     return result
 
 
-class _ModP:
+class Evaluator:
     """Evaluates SymPy expressions in lanes of arithmetic modulo ``P``."""
 
     def __init__(self, lanes: int, rng: np.random.Generator,
