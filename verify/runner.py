@@ -43,6 +43,7 @@ import subprocess
 import sys
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -340,7 +341,7 @@ class LocalPool:
             raise
 
 
-class Batch(Generic[R]):
+class Batch(ABC, Generic[R]):
     """One batch of jobs on the pool: staffing, assigning, waiting, deadlines, lost workers.
     What a job is (a document to check, a submission to grade) is the subclass's business:
     the message that starts it, what its replies mean, and its result when a limit stops it.
@@ -353,17 +354,21 @@ class Batch(Generic[R]):
         self.queue: deque[int] = deque()
 
     # ---- what a job is (subclasses)
+    @abstractmethod
     def request(self, number: int) -> dict[str, Any]:
-        raise NotImplementedError
+        """The message that starts job ``number`` in a worker."""
 
+    @abstractmethod
     def receive(self, worker: Worker, message: Mapping[str, Any]) -> None:
-        raise NotImplementedError
+        """A message from the worker on its job (anything but "ready")."""
 
-    def stopped_result(self, number: int, reason: str) -> R:
-        raise NotImplementedError
+    @abstractmethod
+    def stopped(self, worker: Worker, reason: str) -> R:
+        """The result of the worker's job when a limit or a crash stopped it: never a pass."""
 
+    @abstractmethod
     def name(self, number: int) -> str:
-        raise NotImplementedError
+        """Job ``number`` as the progress line shows it."""
 
     # ---- the loop
     def loop(self) -> None:
@@ -438,13 +443,9 @@ class Batch(Generic[R]):
 
     def retire(self, worker: Worker, reason: str) -> None:
         """The worker said it cannot go on (out of memory): its job stops, it is replaced."""
-        self.finish(worker, self._stopped(worker, reason))
+        self.finish(worker, self.stopped(worker, reason))
         self.pool._drop(worker)
         self.pool.replaced += 1
-
-    def _stopped(self, worker: Worker, reason: str) -> R:
-        assert worker.number is not None
-        return self.stopped_result(worker.number, reason)
 
     def _lost(self, worker: Worker) -> None:
         """The worker died (a crash, the memory limit, killed from outside)."""
@@ -454,7 +455,7 @@ class Batch(Generic[R]):
         if worker.busy:
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             memory = self.pool.limits.memory_mb
-            self.finish(worker, self._stopped(
+            self.finish(worker, self.stopped(
                 worker, f"the worker process died ({how}) while checking; the memory limit "
                         f"is {memory} MiB (--memory-mb)" if memory else
                         f"the worker process died ({how}) while checking"))
@@ -466,7 +467,7 @@ class Batch(Generic[R]):
     def _expire(self, worker: Worker) -> None:
         if worker.busy:
             phase = "reading" if worker.reading else "checking"
-            self.finish(worker, self._stopped(
+            self.finish(worker, self.stopped(
                 worker, f"{phase} the document exceeded its time limit of {worker.limit:g} s"
                         + ("" if worker.reading else
                            f" ({self.pool.limits.seconds_per_step:g} s per step, --timeout)")))
@@ -556,13 +557,10 @@ class CheckBatch(Batch[DocumentResult]):
         if source is not None:
             cache.put_result(source, result, "source")
 
-    def _stopped(self, worker: Worker, reason: str) -> DocumentResult:
+    def stopped(self, worker: Worker, reason: str) -> DocumentResult:
         assert worker.number is not None
         return stopped(worker.skeleton, str(self.paths[worker.number]), self.options.seed,
                        reason)
-
-    def stopped_result(self, number: int, reason: str) -> DocumentResult:
-        return stopped(None, str(self.paths[number]), self.options.seed, reason)
 
 
 def _worker_environment() -> dict[str, str]:

@@ -145,8 +145,10 @@ class GradeBatch(Batch[Grade]):
         else:
             raise KeyError(kind)
 
-    def stopped_result(self, number: int, reason: str) -> Grade:
-        return error_grade(self.paths[number], self.assignment, f"grading stopped: {reason}")
+    def stopped(self, worker: Worker, reason: str) -> Grade:
+        assert worker.number is not None
+        return error_grade(self.paths[worker.number], self.assignment,
+                           f"grading stopped: {reason}")
 
 
 def grade_key(path: Path, assignment: Assignment) -> str | None:
