@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from verify.affinity import OrderedQueue
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.grader import grade_all
 from verify.grade.parallel import GradeBatch, grade_in_workers, grade_key, reusable
@@ -127,8 +128,7 @@ def test_a_worker_killed_from_outside_is_an_error_row(folder: Path,
     with LocalPool(1, Limits()) as pool:
         batch = GradeBatch(pool, [folder / "sign_term.md", folder / "ok_ada.md"], assignment,
                            None)
-        batch.queue.clear()
-        batch.queue.extend([0, 1])
+        batch.queue = OrderedQueue([0, 1])
 
         def kill_when_busy() -> None:
             for _ in range(600):

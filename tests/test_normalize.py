@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verify import normalize as N
 
@@ -75,3 +79,64 @@ def test_read_group() -> None:
 def test_canonical_spelling() -> None:
     assert N.canonical_spelling(r"\boldsymbol{w}_{k}") == "w_{k}"
     assert N.canonical_spelling(r"\widehat{y}") == r"\hat{y}"
+
+
+# ---- depth_walk: one regex scan, checked against the plain character-by-character walk ----
+def _reference_depth_walk(text: str) -> list[tuple[int, int]]:
+    """The definition, one character at a time (the first implementation)."""
+    out: list[tuple[int, int]] = []
+    depth, i = 0, 0
+    while i < len(text):
+        if text[i] == "\\":
+            begin = re.compile(r"\\begin\s*\{([^}]*)\}").match(text, i)
+            end = re.compile(r"\\end\s*\{([^}]*)\}").match(text, i)
+            if begin:
+                out.append((i, depth))
+                depth += 1
+                i = begin.end()
+            elif end:
+                depth = max(depth - 1, 0)
+                out.append((i, depth))
+                i = end.end()
+            elif text[i + 1:i + 2] in ("{", "}") and i + 1 < len(text):
+                if text[i + 1] == "{":
+                    out.append((i, depth))
+                    depth += 1
+                else:
+                    depth = max(depth - 1, 0)
+                    out.append((i, depth))
+                i += 2
+            else:
+                match = re.match(r"\\[A-Za-z]+|\\.", text[i:])
+                out.append((i, depth))
+                i += len(match.group(0)) if match else 1
+            continue
+        if text[i] in "{([":
+            out.append((i, depth))
+            depth += 1
+        elif text[i] in "})]":
+            depth = max(depth - 1, 0)
+            out.append((i, depth))
+        else:
+            out.append((i, depth))
+        i += 1
+    return out
+
+
+_PIECES = ["\\begin{cases}", "\\end{cases}", "\\begin {x}", "\\end{", "\\{", "\\}", "\\\\",
+           "\\frac", "\\", "\\\n", "{", "}", "(", ")", "[", "]", "=", "a", " ", "\n", "&",
+           "\\left(", "\\right]", "x_{i}", "\\begin", "\\endx{y}", "é"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_depth_walk_matches_the_character_walk(text: str) -> None:
+    assert list(N.depth_walk(text)) == _reference_depth_walk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "\\", "a\\", "\\\\", "\\begin{a}x\\end{a}", "P(y=k) = \\sum_{k=1}^{K}",
+    "\\left\\{ x \\right\\}", "]]x((", "\\begin{a} \\end", "\\\ny",
+])
+def test_depth_walk_cases(text: str) -> None:
+    assert list(N.depth_walk(text)) == _reference_depth_walk(text)

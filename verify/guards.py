@@ -345,7 +345,23 @@ def _tower(expr: sp.Basic, memo: dict[sp.Basic, int]) -> int:
 
 
 def check_expression(expr: sp.Basic) -> str | None:
-    """Why a bound expression is refused, or None."""
+    """Why a bound expression is refused, or None.
+
+    Kept per expression for the process (bounded): a class repeats its lines, and the walk
+    costs about a millisecond a line.  Expressions are immutable, so the answer is too."""
+    found = _CHECKED.get(expr)
+    if found is None:
+        if len(_CHECKED) >= CHECKS_KEPT:
+            _CHECKED.clear()
+        found = _CHECKED[expr] = _check_expression(expr) or ""
+    return found or None
+
+
+CHECKS_KEPT = 8192
+_CHECKED: dict[sp.Basic, str] = {}
+
+
+def _check_expression(expr: sp.Basic) -> str | None:
     for nodes, (node, depth) in enumerate(_walk(expr), 1):
         if nodes > MAX_NODES:
             return f"refused: more than {MAX_NODES} nodes"
@@ -385,7 +401,7 @@ def _step_problem(step: Step, refused: dict[str, str]) -> str | None:
         problem = check_expression(part)
         if problem is not None:
             return problem
-        for name in sorted(_names(part) & set(refused)):
+        for name in sorted(_names(part) & set(refused)) if refused else ():
             return f"refused: uses the definition {name!r}, {refused[name]}"
     return None
 

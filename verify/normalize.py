@@ -21,6 +21,7 @@ _OPEN = "{(["
 _CLOSE = "})]"
 _BEGIN = re.compile(r"\\begin\s*\{([^}]*)\}")
 _END = re.compile(r"\\end\s*\{([^}]*)\}")
+_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
 
 
 def depth_walk(text: str) -> Iterator[tuple[int, int]]:
@@ -29,46 +30,35 @@ def depth_walk(text: str) -> Iterator[tuple[int, int]]:
     Depth counts ``{ } ( ) [ ]``, ``\\{ \\}`` and ``\\begin..\\end`` environments alike, so a
     ``=`` inside ``P(y=k)``, ``\\sum_{k=1}`` or a ``cases`` body is never at depth 0.  The
     depth yielded for a character is the depth *before* it (an opener is at the outer depth).
+
+    One regex scan finds the tokens that matter (a command is yielded at its backslash only);
+    the characters between them are yielded at the running depth.
     """
     depth = 0
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            begin = _BEGIN.match(text, i)
-            end = _END.match(text, i)
-            if begin:
-                yield i, depth
-                depth += 1
-                i = begin.end()
-                continue
-            if end:
-                depth = max(depth - 1, 0)
-                yield i, depth
-                i = end.end()
-                continue
-            if i + 1 < len(text) and text[i + 1] in "{}":
-                if text[i + 1] == "{":
-                    yield i, depth
-                    depth += 1
-                else:
-                    depth = max(depth - 1, 0)
-                    yield i, depth
-                i += 2
-                continue
-            match = re.match(r"\\[A-Za-z]+|\\.", text[i:])
+    position = 0
+    for token in _DEPTH_TOKEN.finditer(text):
+        start = token.start()
+        for i in range(position, start):
             yield i, depth
-            i += len(match.group(0)) if match else 1
-            continue
-        if char in _OPEN:
-            yield i, depth
+        position = token.end()
+        kind = token.lastgroup
+        if kind == "open":
+            yield start, depth
             depth += 1
-        elif char in _CLOSE:
+        elif kind == "close":
             depth = max(depth - 1, 0)
-            yield i, depth
-        else:
-            yield i, depth
-        i += 1
+            yield start, depth
+        else:   # any other command: no change of depth
+            yield start, depth
+    for i in range(position, len(text)):
+        yield i, depth
+
+
+# Alternatives in the order they are tried at a backslash: an environment's begin or end, an
+# escaped brace, a command (letters, or one other character but a line end), a lone backslash.
+_DEPTH_TOKEN = re.compile(r"(?P<open>\\begin\s*\{[^}]*\}|\\\{|[{(\[])"
+                          r"|(?P<close>\\end\s*\{[^}]*\}|\\\}|[})\]])"
+                          r"|(?P<command>\\[A-Za-z]+|\\.|\\)")
 
 
 def balanced(text: str) -> str | None:
@@ -135,7 +125,7 @@ def read_group(text: str, i: int) -> tuple[str, int]:
             j += 1
         return text[i + 1:], len(text)
     if text[i] == "\\":
-        match = re.match(r"\\[A-Za-z]+|\\.", text[i:])
+        match = _COMMAND.match(text, i)
         assert match is not None
         return match.group(0), i + len(match.group(0))
     return text[i], i + 1

@@ -44,13 +44,13 @@ import sys
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from verify.affinity import JobQueue, OrderedQueue
 from verify.serialize import SerializeError, dumps, loads, result_data, result_from_data
 from verify.verdict import DocumentResult, Status, StepVerdict
 
@@ -263,6 +263,7 @@ class Worker:
     key: str | None = None
     limit: float = 0.0                 # the current phase's allowance, for the message
     reading: bool = True               # the phase: reading the job, or checking it
+    serial: int = 0                    # which worker of the pool (never reused)
 
     @property
     def busy(self) -> bool:
@@ -278,6 +279,7 @@ class LocalPool:
     cache: VerdictCache | None = None
     workers: list[Worker] = field(default_factory=list)
     replaced: int = 0                  # workers killed or lost and started anew
+    started_count: int = 0             # workers ever started (their serial numbers)
 
     # ---- lifecycle
     def _start(self) -> Worker:
@@ -288,7 +290,9 @@ class LocalPool:
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    env=_worker_environment())
         theirs.close()
-        worker = Worker(process, Connection(ours.detach()), started=time.monotonic())
+        self.started_count += 1
+        worker = Worker(process, Connection(ours.detach()), started=time.monotonic(),
+                        serial=self.started_count)
         worker.deadline = worker.started + self.limits.start_seconds
         self.workers.append(worker)
         return worker
@@ -351,7 +355,7 @@ class Batch(ABC, Generic[R]):
         self.pool, self.count, self.progress = pool, count, progress
         self.results: dict[int, R] = {}
         self.failed_starts = 0
-        self.queue: deque[int] = deque()
+        self.queue: JobQueue = OrderedQueue(())
 
     # ---- what a job is (subclasses)
     @abstractmethod
@@ -396,7 +400,7 @@ class Batch(ABC, Generic[R]):
     def _assign(self) -> None:
         for worker in self.pool.workers:
             if worker.ready and not worker.busy and self.queue:
-                number = self.queue.popleft()
+                number = self.queue.take(worker.serial)
                 worker.number, worker.skeleton, worker.key = number, None, None
                 worker.reading = True
                 worker.started = time.monotonic()
@@ -493,7 +497,7 @@ class CheckBatch(Batch[DocumentResult]):
         pending = [n for n in range(len(self.paths)) if not self._cached(n)]
         # Longest first (file size standing in for steps), so that with several workers a
         # long document does not start last and run alone.
-        self.queue = deque(sorted(pending, key=lambda n: -file_size(self.paths[n])))
+        self.queue = OrderedQueue(sorted(pending, key=lambda n: -file_size(self.paths[n])))
 
     def name(self, number: int) -> str:
         return str(self.paths[number])

@@ -23,12 +23,12 @@ judgement is a function of the claim's content, the seed and the points alone.
 from __future__ import annotations
 
 import threading
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from verify.affinity import MAX_FEATURE_BYTES, AffinityQueue, line_features
 from verify.cache import content_key
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge
@@ -95,8 +95,10 @@ class GradeBatch(Batch[Grade]):
         self.paths, self.assignment = paths, assignment
         self.keys: dict[int, str] = {}
         pending = [n for n in range(len(paths)) if not self._cached(n)]
-        # Longest first, so that with several workers a long file does not start last.
-        self.queue = deque(sorted(pending, key=lambda n: -file_size(paths[n])))
+        # Longest first, so that with several workers a long file does not start last; then
+        # by affinity: a worker gets the submission most like those it graded already.
+        order = sorted(pending, key=lambda n: -file_size(paths[n]))
+        self.queue = AffinityQueue(order, {n: _features(paths[n]) for n in order})
 
     def _cached(self, number: int) -> bool:
         """Was this very file graded before, against this very assignment?  Then its grade
@@ -149,6 +151,17 @@ class GradeBatch(Batch[Grade]):
         assert worker.number is not None
         return error_grade(self.paths[worker.number], self.assignment,
                            f"grading stopped: {reason}")
+
+
+def _features(path: Path) -> frozenset[str]:
+    """The file's lines as :mod:`verify.affinity` sees them (none when it cannot be read or
+    is too large: the worker then says why)."""
+    if file_size(path) > MAX_FEATURE_BYTES:
+        return frozenset()
+    try:
+        return line_features(path.read_bytes())
+    except OSError:
+        return frozenset()
 
 
 def grade_key(path: Path, assignment: Assignment) -> str | None:
