@@ -16,11 +16,18 @@ from verify import expr as E
 from verify import latex, numeric, pipeline
 from verify.check import SHARED, Claim, DocumentChecker, SharedConcretizers
 from verify.combine import judge
-from verify.concretize import symbols_in
+from verify.concretize import (
+    NameUses,
+    free_indices,
+    sizes_used,
+    symbols_in,
+    walk_free_indices,
+    walk_sizes_used,
+)
 from verify.errors import Location
 from verify.grade.assignment import load_assignment
 from verify.names import build_lexicon
-from verify.notation import Notation
+from verify.notation import Definition, Notation
 from verify.verdict import Status
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,3 +211,44 @@ def test_a_shared_exact_test_evaluator_decides_each_case_as_a_fresh_one(
                                        np.random.default_rng(0), time.monotonic() + 60)
             assert case.symbolic is not None
             assert case.symbolic.outcome == fresh.outcome == expected
+
+
+def _seed_expressions() -> list[tuple[sp.Expr, Notation]]:
+    found = []
+    for path in sorted((ROOT / "derivations").iterdir()):
+        if path.suffix not in (".yaml", ".md", ".tex"):
+            continue
+        document = pipeline.read_document(path)
+        for chain in document.chains:
+            notation = document.notation_of(chain)
+            found += [(step.expr, notation) for step in chain.steps if step.expr is not None]
+            found += [(side, notation) for step in chain.steps for sub in step.subclaims
+                      for side in (sub.lhs, sub.rhs) if side is not None]
+    return found
+
+
+def test_name_uses_match_the_walks_on_every_seed_expression() -> None:
+    """The memoized bottom-up free indices and sizes equal the plain walks, for every step
+    of the derivations (and once more from a warm memo, and with the notation's sums as
+    sub-expressions of a larger one)."""
+    expressions = _seed_expressions()
+    assert len(expressions) > 100
+    for expr, notation in expressions * 2:
+        wrapped = 2 * expr + sp.Symbol("N", integer=True, positive=True)
+        for node in (expr, wrapped):
+            assert free_indices(node, notation) == walk_free_indices(node, notation)
+            assert sizes_used(node, notation) == walk_sizes_used(node, notation)
+
+
+def test_name_uses_of_cyclic_definitions_are_the_walks(notation: Notation) -> None:
+    """Definitions that use each other in a cycle: the walks (which cut the cycle) answer."""
+    a, b = sp.Symbol("a"), sp.Symbol("b")
+    i = E.index_symbol(next(iter(notation.indices)))
+    definitions = {**notation.definitions,
+                   "a": Definition("a", "constant", (), b + i, "a"),
+                   "b": Definition("b", "constant", (), a, "b")}
+    cyclic = replace(notation, definitions=definitions)
+    uses = NameUses(cyclic)
+    assert uses.cyclic and not NameUses(notation).cyclic
+    assert uses.free(a + 1) == walk_free_indices(a + 1, cyclic) == {i.name}
+    assert uses.sizes(a) == walk_sizes_used(a, cyclic)

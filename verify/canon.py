@@ -15,6 +15,9 @@ from verify.notation import Notation
 
 TEXTS_KEPT = 200_000
 _TEXTS: dict[sp.Basic, str] = {}
+NOTATIONS_KEPT = 512
+# Notation texts by object (the object is kept with its text, so a reused id is noticed).
+_NOTATIONS: dict[int, tuple[Notation, str]] = {}
 
 
 @functools.lru_cache(maxsize=8192)
@@ -35,7 +38,9 @@ class Canon:
         if len(_TEXTS) > TEXTS_KEPT:
             _TEXTS.clear()
         self.texts: dict[sp.Basic, str] = _TEXTS
-        self.notations: dict[int, tuple[Notation, str]] = {}
+        if len(_NOTATIONS) > NOTATIONS_KEPT:
+            _NOTATIONS.clear()
+        self.notations: dict[int, tuple[Notation, str]] = _NOTATIONS
 
     def expr(self, node: sp.Basic | None) -> str:
         if node is None:

@@ -16,6 +16,7 @@ with SymPy's ``diff``; the numeric engine with JAX autodiff.
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
@@ -24,6 +25,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, Function
 
 from verify import expr as E
+from verify.canon import Canon
 from verify.errors import BindError
 from verify.notation import Notation, SymbolDecl
 
@@ -607,6 +609,154 @@ def _partials(f: Value, stand_in: Value, at: Value) -> Value:
 def free_indices(node: sp.Basic, notation: Notation) -> set[str]:
     """Index letters free in ``node`` (not bound by a Sum or a vec), including those a
     constant definition it uses leaves free."""
+    return set(_uses(notation).free(node))
+
+
+def sizes_used(node: sp.Basic, notation: Notation) -> set[str]:
+    """The sizes a bound expression depends on, through its symbols and definitions."""
+    return set(_uses(notation).sizes(node))
+
+
+class NameUses:
+    """:func:`free_indices` and :func:`sizes_used` under one notation, computed bottom-up
+    and kept per sub-expression: a candidate explanation ``2 * before`` or a line that shares
+    most of its terms with the line before costs a lookup per new node instead of a walk.
+
+    Bottom-up is the same as the walks below (:func:`walk_free_indices`,
+    :func:`walk_sizes_used`, the definitions): a letter bound by a Sum, a Product or a vec is
+    removed where it is bound, whatever binds it further out; sizes are a plain union.  When
+    the notation's definitions refer to each other in a cycle, the walks (which cut cycles)
+    are used instead."""
+
+    def __init__(self, notation: Notation) -> None:
+        self.notation = notation
+        self.cyclic = _definitions_cyclic(notation)
+        self._free: dict[sp.Basic, frozenset[str]] = {}
+        self._sizes: dict[sp.Basic, frozenset[str]] = {}
+        self._name_sizes: dict[str, frozenset[str]] = {}
+
+    def entries(self) -> int:
+        return len(self._free) + len(self._sizes)
+
+    def free(self, node: sp.Basic) -> frozenset[str]:
+        if self.cyclic:
+            return frozenset(walk_free_indices(node, self.notation))
+        found = self._free.get(node)
+        if found is not None:
+            return found
+        notation = self.notation
+        if isinstance(node, sp.Symbol):
+            found = frozenset({node.name}) if node.name in notation.indices else frozenset()
+            definition = notation.definitions.get(node.name)
+            if definition is not None and definition.style == "constant":
+                found |= self.free(definition.body)
+        elif isinstance(node, (sp.Sum, sp.Product)):
+            inner = self.free(node.function).union(
+                *(self.free(part) for limit in node.limits for part in limit[1:]))
+            found = inner - {str(limit[0]) for limit in node.limits}
+        elif isinstance(node, E.VecOf):
+            body, index, lower, upper = node.args
+            found = (self.free(body) - {str(index)}) | self.free(lower) | self.free(upper)
+        else:
+            found = frozenset().union(*(self.free(arg) for arg in node.args))
+        self._free[node] = found
+        return found
+
+    def sizes(self, node: sp.Basic) -> frozenset[str]:
+        if self.cyclic:
+            return frozenset(walk_sizes_used(node, self.notation))
+        found = self._sizes.get(node)
+        if found is not None:
+            return found
+        found = frozenset().union(*(self.sizes(arg) for arg in node.args))
+        if isinstance(node, sp.Symbol):
+            found = self._of_name(node.name)
+        elif isinstance(node, sp.IndexedBase):
+            found |= self._of_name(str(node.label))
+        elif isinstance(node, AppliedUndef):
+            found |= self._of_name(node.func.__name__)
+        self._sizes[node] = found
+        return found
+
+    def _of_name(self, name: str) -> frozenset[str]:
+        found = self._name_sizes.get(name)
+        if found is not None:
+            return found
+        notation = self.notation
+        sizes: set[str] = set()
+        if name in notation.sizes:
+            sizes.add(name)
+        elif name in notation.indices:
+            sizes.add(notation.indices[name])
+        elif name in notation.symbols:
+            decl = notation.symbols[name]
+            sizes.update(decl.family + decl.shape)
+            if decl.classes:
+                sizes.add(decl.classes)
+        elif name in notation.definitions:
+            definition = notation.definitions[name]
+            sizes.update(notation.indices[p] for p in definition.params
+                         if p in notation.indices)
+            sizes |= self.sizes(definition.body)
+        found = self._name_sizes[name] = frozenset(sizes)
+        return found
+
+
+def _definitions_cyclic(notation: Notation) -> bool:
+    """Does a definition use itself, directly or through others?"""
+    uses = {name: {n for n in _names_in(d.body) if n in notation.definitions}
+            for name, d in notation.definitions.items()}
+    done: set[str] = set()
+    active: set[str] = set()
+
+    def visit(name: str) -> bool:
+        if name in active:
+            return True
+        if name in done:
+            return False
+        active.add(name)
+        cyclic = any(visit(other) for other in uses[name])
+        active.discard(name)
+        done.add(name)
+        return cyclic
+
+    return any(visit(name) for name in notation.definitions)
+
+
+def _names_in(node: sp.Basic) -> set[str]:
+    names = set()
+    for atom in node.atoms(sp.Symbol, sp.IndexedBase, AppliedUndef):
+        if isinstance(atom, sp.Symbol):
+            names.add(atom.name)
+        elif isinstance(atom, sp.IndexedBase):
+            names.add(str(atom.label))
+        else:
+            names.add(atom.func.__name__)
+    return names
+
+
+USES_KEPT = 32             # notations whose NameUses are kept (least recently used goes)
+USES_ENTRIES = 200_000     # entries of one NameUses before it starts afresh
+_USES: OrderedDict[str, NameUses] = OrderedDict()
+
+
+def _uses(notation: Notation) -> NameUses:
+    """The process's :class:`NameUses` for a notation, by its canonical text (a screen's
+    notation variants and every document of a class share one)."""
+    key = Canon().notation(notation)
+    found = _USES.get(key)
+    if found is None or found.entries() > USES_ENTRIES:
+        found = NameUses(notation)
+    _USES[key] = found
+    _USES.move_to_end(key)
+    while len(_USES) > USES_KEPT:
+        _USES.popitem(last=False)
+    return found
+
+
+def walk_free_indices(node: sp.Basic, notation: Notation) -> set[str]:
+    """Index letters free in ``node`` (not bound by a Sum or a vec), including those a
+    constant definition it uses leaves free."""
     found: set[str] = set()
     expanding: set[str] = set()
 
@@ -641,7 +791,7 @@ def free_indices(node: sp.Basic, notation: Notation) -> set[str]:
     return found
 
 
-def sizes_used(node: sp.Basic, notation: Notation) -> set[str]:
+def walk_sizes_used(node: sp.Basic, notation: Notation) -> set[str]:
     """The sizes a bound expression depends on, through its symbols and definitions."""
     found: set[str] = set()
     seen: set[str] = set()

@@ -18,6 +18,7 @@ The bounds are in one table below; they are far above anything a derivation need
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -264,6 +265,12 @@ def check_latex(text: str) -> str | None:
     """Why one step's raw LaTeX is refused, or None.  Linear in the text; builds nothing."""
     if len(text) > MAX_LATEX_CHARS:
         return f"refused: longer than {MAX_LATEX_CHARS} characters"
+    return _check_short_latex(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _check_short_latex(text: str) -> str | None:
+    """Kept per text for the process (a class repeats its lines; texts are short here)."""
     try:
         _Scanner(text).all()
     except Refused as reason:

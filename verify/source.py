@@ -15,6 +15,7 @@ the continuing step.  Nothing here knows the notation or parses mathematics.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -104,8 +105,10 @@ def clean_note(text: str) -> str:
     return text[:MAX_NOTE_CHARS]
 
 
+@functools.lru_cache(maxsize=4)
 def split_document(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
-    """Every display-math chain of the document, in order."""
+    """Every display-math chain of the document, in order.  The last few are kept: a
+    submission is split once to be guarded and once to be read; the chains are immutable."""
     text = hide_non_math(text[:MAX_DOCUMENT_CHARS], suffix)
     lines = _Lines(text)
     chains: list[list[RawStep]] = []
