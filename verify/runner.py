@@ -117,8 +117,13 @@ def _limit_memory(memory_mb: int | None) -> None:
 
 
 def worker_entry(fd: int, memory_mb: int | None) -> None:
-    """The worker interpreter's entry point (see :meth:`LocalPool._start`)."""
+    """The worker interpreter's entry point (see :meth:`LocalPool._start`).  Told to stop, it
+    leaves at once: everything it wrote is committed (the verdict cache commits each entry),
+    and tearing down its memos and JAX would cost the run a second or more."""
     worker_main(Connection(fd), memory_mb)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def worker_main(conn: Connection, memory_mb: int | None) -> None:
@@ -312,14 +317,18 @@ class LocalPool:
         self.workers.remove(worker)
 
     def close(self) -> None:
-        """Idle workers are asked to stop; one still starting (it would read the request only
-        once its imports are done) or busy is killed at once."""
+        """Idle workers are asked to stop, all at once, and given two seconds together; one
+        still starting (it would read the request only once its imports are done) or busy is
+        killed at once."""
+        idle = [w for w in self.workers if w.ready and not w.busy]
+        for worker in idle:
+            with contextlib.suppress(OSError):
+                worker.conn.send_bytes(dumps({"kind": "stop"}).encode())
+        deadline = time.monotonic() + 2
+        for worker in idle:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(timeout=max(0.0, deadline - time.monotonic()))
         for worker in list(self.workers):
-            if worker.ready and not worker.busy:
-                with contextlib.suppress(OSError):
-                    worker.conn.send_bytes(dumps({"kind": "stop"}).encode())
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    worker.process.wait(timeout=2)
             self._drop(worker)
 
     def __enter__(self) -> LocalPool:
