@@ -3,10 +3,18 @@ workers ask; a worker gets the job most like what it did; workers divide a class
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verify.affinity import AffinityQueue, OrderedQueue, line_features
+from verify.affinity import (
+    AffinityQueue,
+    OrderedQueue,
+    by_affinity,
+    file_features,
+    line_features,
+)
 
 
 def test_features_of_markdown_and_latex() -> None:
@@ -69,3 +77,14 @@ def test_every_job_once_whoever_asks(features: list[frozenset[str]], askers: lis
     taken = [queue.take(askers[n]) for n in range(len(jobs))]
     assert sorted(taken) == sorted(jobs)
     assert len(queue) == 0
+
+
+def test_by_affinity_starts_with_the_longest_file(tmp_path: Path) -> None:
+    short, long_, missing = tmp_path / "a.md", tmp_path / "b.md", tmp_path / "gone.md"
+    short.write_text("$$ \\alpha $$\n")
+    long_.write_text("$$ \\alpha $$\n\n$$ = \\beta + \\gamma $$\n")
+    queue = by_affinity([short, long_, missing], [0, 1, 2])
+    assert queue.take(1) == 1                       # the longest first
+    assert queue.take(1) == 0                       # shares \alpha with it
+    assert queue.take(1) == 2                       # unreadable: no features, still handed out
+    assert file_features(missing) == frozenset()

@@ -126,3 +126,28 @@ def test_a_line_that_would_explode_is_refused_before_it_is_read(tmp_path: Path) 
     data = json.loads((out / "gradescope" / "tower" / "results.json").read_text())
     assert data["score"] == 0 and data["extra_data"]["needs_review"]
     assert "refused" in data["output"]
+
+
+def test_no_cache_with_two_jobs_reads_and_leaves_nothing(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """--no-cache: the run's two workers share judgements through a file of the run's own
+    (removed with it); the default cache is neither read nor written, and no run file is left
+    behind in the temporary directory."""
+    default = tmp_path / "default-cache.sqlite"
+    monkeypatch.setenv("DERIVATION_VERIFY_CACHE", str(default))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)   # TMPDIR is read again
+    folder = folder_with(tmp_path, "ok_ada.md", "sign_final.md", "empty.md")
+    out = tmp_path / "out"
+    code, _, _ = run(str(ASSIGNMENT), str(folder), "--out", str(out), "--no-reports",
+                     "--no-cache", "--jobs", "2")
+    assert code == EXIT["ok"]
+    assert not default.exists()
+    assert list(scratch.iterdir()) == []
+    with (out / "gradebook.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {r["student"]: r for r in csv.DictReader(handle)}
+    assert float(rows["ok_ada"]["score"]) == 10 and rows["empty"]["outcome"] == "empty"
+    assert float(rows["sign_final"]["score"]) < 10

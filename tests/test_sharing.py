@@ -252,3 +252,31 @@ def test_name_uses_of_cyclic_definitions_are_the_walks(notation: Notation) -> No
     assert uses.cyclic and not NameUses(notation).cyclic
     assert uses.free(a + 1) == walk_free_indices(a + 1, cyclic) == {i.name}
     assert uses.sizes(a) == walk_sizes_used(a, cyclic)
+
+
+def test_a_sampled_label_configuration_does_not_depend_on_the_other_claims() -> None:
+    """Six samples of three one-hot classes are 729 label configurations, more than the
+    numeric engine enumerates (it samples them): a claim judged with a claim over other labels
+    gets the same sample, and so the same judgement, as the claim alone."""
+    from verify.notation import parse_notation
+    many = parse_notation({"sizes": {"K": [3], "N": [6]}, "indices": {"i": "N", "k": "K"},
+                           "symbols": {"y": {"family": ["N"], "shape": ["K"],
+                                             "kind": "onehot"},
+                                       "q": {"shape": ["K"], "kind": "onehot"},
+                                       "t": {}}},
+                          Location("t"))
+    y, q = E.family("y"), sp.IndexedBase("q")
+    i, k = E.index_symbol("i"), E.index_symbol("k")
+    K, N = E.size_symbol("K"), E.size_symbol("N")
+    t = sp.Symbol("t", real=True)
+    # Holds unless every sample is of class 1 (one configuration in 729: a sample may miss it).
+    lhs = sp.Product(1 - y[i, 1], (i, 1, N)) * t
+    claim = Claim("c", Location("t"), lhs + t, 2 * t, many)
+    other = Claim("o", Location("t"), sp.Sum(q[k], (k, 1, K)) * t * N, N * t, many)
+    alone = DocumentChecker(0, 20, SharedConcretizers()).run([claim])["c"]
+    together = DocumentChecker(0, 20, SharedConcretizers()).run([claim, other])["c"]
+    rows = [case.batch.rows for case in alone.cases if case.batch is not None]
+    assert rows and len(rows[0]) < 729 * 20     # sampled, not enumerated
+    assert [c.batch.rows.tolist() for c in alone.cases if c.batch is not None] == \
+        [c.batch.rows.tolist() for c in together.cases if c.batch is not None]
+    assert judge(alone, 0, 20).status is judge(together, 0, 20).status

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 MAX_FEATURE_BYTES = 1_000_000   # larger files get no features (they are read by a worker)
@@ -35,6 +36,32 @@ OTHERS_WEIGHT = 0.5
 _PIECES = re.compile(r"\$\$|\\\\|\n|&|\\begin\s*\{[^}]*\}|\\end\s*\{[^}]*\}|\\\[|\\\]")
 _SURFACE = re.compile(r"\\(?:left|right|[bB]igg?[lr]?)(?![A-Za-z])|\\[,;:! ]|\\q?quad(?![A-Za-z])"
                       r"|\s+")
+
+
+def file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def file_features(path: Path) -> frozenset[str]:
+    """A file's :func:`line_features` (none when it cannot be read or is too large: the
+    worker then says why)."""
+    if file_size(path) > MAX_FEATURE_BYTES:
+        return frozenset()
+    try:
+        return line_features(path.read_bytes())
+    except OSError:
+        return frozenset()
+
+
+def by_affinity(paths: Sequence[Path], pending: Iterable[int]) -> AffinityQueue:
+    """The pending files (numbers into ``paths``), longest first, then by affinity: a
+    worker gets the file most like those it had.  Longest first breaks ties, so that with
+    several workers a long file does not start last and run alone."""
+    order = sorted(pending, key=lambda n: -file_size(paths[n]))
+    return AffinityQueue(order, {n: file_features(paths[n]) for n in order})
 
 
 def line_features(data: bytes) -> frozenset[str]:

@@ -15,6 +15,7 @@ The work is organised so that the expensive parts are shared:
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -27,6 +28,7 @@ from verify import numeric, symbolic
 from verify.canon import Canon
 from verify.concretize import (
     Concretizer,
+    LabelGroup,
     Value,
     free_indices,
     size_combinations,
@@ -209,40 +211,45 @@ class DocumentChecker:
         return outcome
 
     def _numeric(self, outcomes: Mapping[str, ClaimOutcome]) -> None:
-        by_concretizer: dict[int, list[Case]] = {}
+        shared: dict[int, list[Case]] = {}
         for outcome in outcomes.values():
             for case in outcome.cases:
                 if shape_of(case.before) == shape_of(case.after):
-                    by_concretizer.setdefault(id(case.concretizer), []).append(case)
+                    shared.setdefault(id(case.concretizer), []).append(case)
         started = time.perf_counter()
-        groups = []
-        for cases in by_concretizer.values():
-            concretizer = cases[0].concretizer
-            outputs: list[sp.Expr] = []
+        # One batch per concretizer, unless its label configurations are too many to
+        # enumerate: a sample drawn over the label groups of every claim in the batch would
+        # make a claim's judgement (kept by its content in the verdict cache) depend on the
+        # claims checked with it, so then each claim gets a batch of its own.
+        by_concretizer: list[list[Case]] = []
+        planned: list[tuple[list[sp.Expr], list[sp.Symbol], list[LabelGroup]]] = []
+        cap = max(1, numeric.MAX_ROWS // self.points)
+        for cases in shared.values():
+            plan = self._outputs(cases)
+            if math.prod(len(g.variables) for g in plan[2]) <= cap:
+                by_concretizer.append(cases)
+                planned.append(plan)
+                continue
+            own: dict[str, list[Case]] = {}
             for case in cases:
-                start = len(outputs)
-                outputs.extend(_flat(case.before))
-                middle = len(outputs)
-                outputs.extend(_flat(case.after))
-                case.columns = (start, middle)
-            # Only the variables these outputs contain: a claim's points then depend on the
-            # claim alone, not on what else its concretizer has seen.
-            present = symbols_in(outputs)
-            batch = numeric.make_batch(
-                [v for v in concretizer.real_variables() if v in present], concretizer.positive,
-                [g for g in concretizer.label_groups.values()
-                 if any(v in present for v in g.variables)],
-                _seed_for(self.seed, concretizer.sizes), self.points)
+                own.setdefault(case.claim.key, []).append(case)
+            for claim_cases in own.values():
+                by_concretizer.append(claim_cases)
+                planned.append(self._outputs(claim_cases))
+        groups = []
+        for cases, (outputs, real, label_groups) in zip(by_concretizer, planned, strict=True):
+            concretizer = cases[0].concretizer
+            batch = numeric.make_batch(real, concretizer.positive, label_groups,
+                                       _seed_for(self.seed, concretizer.sizes), self.points)
             groups.append((outputs, batch))
         try:
             results = numeric.evaluate(groups)
         except (numeric.NumericError, *ENGINE_ERRORS) as err:
-            for cases in by_concretizer.values():
+            for cases in by_concretizer:
                 for case in cases:
                     outcomes[case.claim.key].numeric_error = f"numeric evaluation failed: {err}"
             return
-        for cases, values, (_, batch) in zip(by_concretizer.values(), results, groups,
-                                             strict=True):
+        for cases, values, (_, batch) in zip(by_concretizer, results, groups, strict=True):
             for case in cases:
                 start, middle = case.columns
                 width = middle - start
@@ -254,9 +261,29 @@ class DocumentChecker:
                 case.batch = batch
                 case.values = (before, after)
         elapsed = time.perf_counter() - started
-        claims = {case.claim.key for cases in by_concretizer.values() for case in cases}
+        claims = {case.claim.key for cases in by_concretizer for case in cases}
         for key in claims:
             outcomes[key].numeric_seconds += elapsed / max(1, len(claims))
+
+    @staticmethod
+    def _outputs(cases: Sequence[Case]) -> tuple[list[sp.Expr], list[sp.Symbol],
+                                                  list[LabelGroup]]:
+        """The cases' sides as one list of outputs (each case told its columns), and the
+        real variables and label groups they contain: only those, so that a claim's points
+        depend on the claim alone, not on what else its concretizer has seen."""
+        concretizer = cases[0].concretizer
+        outputs: list[sp.Expr] = []
+        for case in cases:
+            start = len(outputs)
+            outputs.extend(_flat(case.before))
+            middle = len(outputs)
+            outputs.extend(_flat(case.after))
+            case.columns = (start, middle)
+        present = symbols_in(outputs)
+        real = [v for v in concretizer.real_variables() if v in present]
+        label_groups = [g for g in concretizer.label_groups.values()
+                        if any(v in present for v in g.variables)]
+        return outputs, real, label_groups
 
     def _symbolic(self, outcome: ClaimOutcome) -> None:
         started = time.perf_counter()

@@ -50,7 +50,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from verify.affinity import JobQueue, OrderedQueue
+from verify.affinity import JobQueue, OrderedQueue, by_affinity
 from verify.serialize import SerializeError, dumps, loads, result_data, result_from_data
 from verify.verdict import DocumentResult, Status, StepVerdict
 
@@ -503,10 +503,10 @@ class CheckBatch(Batch[DocumentResult]):
         super().__init__(pool, len(paths), progress)
         self.paths, self.options = paths, options
         self.source_keys: dict[int, str] = {}
-        pending = [n for n in range(len(self.paths)) if not self._cached(n)]
-        # Longest first (file size standing in for steps), so that with several workers a
-        # long document does not start last and run alone.
-        self.queue = OrderedQueue(sorted(pending, key=lambda n: -file_size(self.paths[n])))
+        # Longest first (file size standing in for steps), then the document most like those
+        # the asking worker checked (it keeps its readings and concretizers).
+        self.queue = by_affinity(self.paths, [n for n in range(len(self.paths))
+                                              if not self._cached(n)])
 
     def name(self, number: int) -> str:
         return str(self.paths[number])
@@ -582,13 +582,6 @@ def _worker_environment() -> dict[str, str]:
     root = str(Path(__file__).resolve().parent.parent)
     path = os.environ.get("PYTHONPATH")
     return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
-
-
-def file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 # ---- one entry point: a local pool or a Dask cluster ---------------------------------------

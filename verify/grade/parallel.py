@@ -22,13 +22,15 @@ judgement is a function of the claim's content, the seed and the points alone.
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from verify.affinity import MAX_FEATURE_BYTES, AffinityQueue, line_features
+from verify.affinity import by_affinity
 from verify.cache import content_key
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge
@@ -43,7 +45,6 @@ from verify.runner import (
     RunSettings,
     Worker,
     claim_cache,
-    file_size,
     limits_data,
     reply,
     thread_pool,
@@ -94,11 +95,8 @@ class GradeBatch(Batch[Grade]):
         super().__init__(pool, len(paths), progress)
         self.paths, self.assignment = paths, assignment
         self.keys: dict[int, str] = {}
-        pending = [n for n in range(len(paths)) if not self._cached(n)]
-        # Longest first, so that with several workers a long file does not start last; then
-        # by affinity: a worker gets the submission most like those it graded already.
-        order = sorted(pending, key=lambda n: -file_size(paths[n]))
-        self.queue = AffinityQueue(order, {n: _features(paths[n]) for n in order})
+        # Longest first, then the submission most like those the asking worker graded.
+        self.queue = by_affinity(paths, [n for n in range(len(paths)) if not self._cached(n)])
 
     def _cached(self, number: int) -> bool:
         """Was this very file graded before, against this very assignment?  Then its grade
@@ -153,17 +151,6 @@ class GradeBatch(Batch[Grade]):
                            f"grading stopped: {reason}")
 
 
-def _features(path: Path) -> frozenset[str]:
-    """The file's lines as :mod:`verify.affinity` sees them (none when it cannot be read or
-    is too large: the worker then says why)."""
-    if file_size(path) > MAX_FEATURE_BYTES:
-        return frozenset()
-    try:
-        return line_features(path.read_bytes())
-    except OSError:
-        return frozenset()
-
-
 def grade_key(path: Path, assignment: Assignment) -> str | None:
     """The key of a file's grade: the file's path and bytes, the assignment's bytes, its
     seed and points (and, as every key, the checker's version and code).  None when either
@@ -197,8 +184,17 @@ def grade_in_workers(paths: Sequence[Path], assignment: Assignment, settings: Ru
         problem = meanwhile() if meanwhile is not None else ""
         return problem or _on_cluster(paths, assignment, settings, progress)
     from verify.runner import open_cache
-    cache = open_cache(settings.cache_path)
-    try:
+    with contextlib.ExitStack() as cleanup:
+        cache_path = settings.cache_path
+        if cache_path is None and settings.jobs > 1:
+            # --no-cache: nothing is read from an earlier run or left for a later one, but
+            # the run's own workers still share their judgements and diagnoses (a class
+            # repeats its slips) through a file that goes with the run.
+            folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="verify-run-"))
+            cache_path = Path(folder) / "run-cache.sqlite"
+        cache = open_cache(cache_path)
+        if cache is not None:
+            cleanup.callback(cache.close)
         with LocalPool(settings.jobs, settings.limits, cache) as pool:
             pool.start(min(settings.jobs, len(paths)))
             problem = meanwhile() if meanwhile is not None else ""
@@ -207,9 +203,7 @@ def grade_in_workers(paths: Sequence[Path], assignment: Assignment, settings: Ru
             run = GradeBatch(pool, list(paths), assignment, progress)
             pool.drive(run)
             return [run.results[n] for n in range(len(paths))]
-    finally:
-        if cache is not None:
-            cache.close()
+    raise AssertionError("unreachable")   # pragma: no cover - for the type checker
 
 
 # ---- on a Dask cluster --------------------------------------------------------------------
