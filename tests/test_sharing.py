@@ -280,3 +280,17 @@ def test_a_sampled_label_configuration_does_not_depend_on_the_other_claims() -> 
     assert [c.batch.rows.tolist() for c in alone.cases if c.batch is not None] == \
         [c.batch.rows.tolist() for c in together.cases if c.batch is not None]
     assert judge(alone, 0, 20).status is judge(together, 0, 20).status
+
+
+def test_name_uses_are_bounded(notation: Notation, monkeypatch: pytest.MonkeyPatch) -> None:
+    from verify import concretize
+    monkeypatch.setattr(concretize, "USES_ENTRIES", 50)
+    concretize._USES.clear()
+    x, i = E.family("x"), E.index_symbol("i")
+    for n in range(1, 40):
+        assert free_indices(n * x[i], notation) == {"i"}
+        assert sum(u.entries() for u in concretize._USES.values()) <= 50 + 8
+    monkeypatch.setattr(concretize, "USES_KEPT", 1)
+    free_indices(x[i], twin(notation))
+    free_indices(x[i], replace(notation, sizes={**notation.sizes, "N": (1,)}))
+    assert len(concretize._USES) == 1

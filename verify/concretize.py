@@ -736,16 +736,19 @@ def _names_in(node: sp.Basic) -> set[str]:
 
 
 USES_KEPT = 32             # notations whose NameUses are kept (least recently used goes)
-USES_ENTRIES = 200_000     # entries of one NameUses before it starts afresh
+USES_ENTRIES = 200_000     # entries of all of them together before they start afresh
 _USES: OrderedDict[str, NameUses] = OrderedDict()
 
 
 def _uses(notation: Notation) -> NameUses:
-    """The process's :class:`NameUses` for a notation, by its canonical text (a screen's
-    notation variants and every document of a class share one)."""
+    """The process's :class:`NameUses` for a notation, by its canonical text (every
+    document of a class shares one).  Bounded: the least recently used notation goes past
+    :data:`USES_KEPT`, and all start afresh past :data:`USES_ENTRIES` entries in all."""
     key = Canon().notation(notation)
+    if sum(uses.entries() for uses in _USES.values()) > USES_ENTRIES:
+        _USES.clear()
     found = _USES.get(key)
-    if found is None or found.entries() > USES_ENTRIES:
+    if found is None:
         found = NameUses(notation)
     _USES[key] = found
     _USES.move_to_end(key)

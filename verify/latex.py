@@ -24,6 +24,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 import sympy as sp
 from antlr4.atn.PredictionMode import PredictionMode
@@ -86,8 +87,39 @@ class ParserRejected(Exception):
     """The parser's failure on a text, as remembered (its first line of message)."""
 
 
+class OutcomeStore(Protocol):
+    """Where parser outcomes are kept between processes (:class:`verify.parsed.ParseStore`):
+    a tree, or the parser's rejection message."""
+
+    def get(self, text: str) -> sp.Basic | str | None: ...
+
+    def put(self, text: str, outcome: sp.Basic | str) -> bool: ...
+
+
+_STORE: list[OutcomeStore] = []   # at most one: set by a worker that has a verdict cache
+
+
+def use_outcome_store(store: OutcomeStore | None) -> None:
+    """Keep parser outcomes in ``store`` too (None: in this process only)."""
+    _STORE[:] = [store] if store is not None else []
+
+
 @functools.lru_cache(maxsize=PARSES_KEPT)
 def _parse_outcome(text: str) -> object:
+    store = _STORE[0] if _STORE else None
+    if store is not None:
+        stored = store.get(text)
+        if isinstance(stored, str):
+            return ParserRejected(stored)
+        if stored is not None:
+            return stored
+    outcome = _parse_fresh(text)
+    if store is not None and isinstance(outcome, sp.Basic | ParserRejected):
+        store.put(text, str(outcome) if isinstance(outcome, ParserRejected) else outcome)
+    return outcome
+
+
+def _parse_fresh(text: str) -> object:
     try:
         return _Converter(sll=True).parse(text)
     except MemoryError:

@@ -161,6 +161,7 @@ def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
     from verify.cache import document_key
     from verify.pipeline import check_document, document_error
     path, options = Path(str(request["path"])), options_from_data(request["options"])
+    claims = claim_cache(request.get("cache"))
     try:
         document = read_guarded(path)
     except MemoryError:
@@ -179,7 +180,6 @@ def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
         return False
     if answer.get("kind") != "go":
         return True
-    claims = claim_cache(request.get("cache"))
 
     def check(document: Document, options: Options) -> DocumentResult:
         return check_document(document, options, claims)
@@ -191,16 +191,24 @@ _CLAIM_CACHES: dict[str, Any] = {}
 
 def claim_cache(path: object) -> Any:
     """The worker's connection to the claim-level verdict cache (identical step pairs across
-    documents, e.g. a class, are checked once); None when the run has no cache."""
+    documents, e.g. a class, are checked once); None when the run has no cache.  Called at
+    the start of each request: the request's cache also keeps the parser's outcomes
+    (:mod:`verify.parsed`), so a line parsed by one worker or run is not parsed again."""
+    from verify.latex import use_outcome_store
+    from verify.parsed import ParseStore
     if not isinstance(path, str):
+        use_outcome_store(None)
         return None
     if path not in _CLAIM_CACHES:
         from verify.cache import VerdictCache
         try:
-            _CLAIM_CACHES[path] = VerdictCache(Path(path))
+            cache = VerdictCache(Path(path))
+            _CLAIM_CACHES[path] = (cache, ParseStore(cache))
         except Exception:  # an unusable cache only costs speed: check without it
-            _CLAIM_CACHES[path] = None
-    return _CLAIM_CACHES[path]
+            _CLAIM_CACHES[path] = (None, None)
+    cache, store = _CLAIM_CACHES[path]
+    use_outcome_store(store)
+    return cache
 
 
 def _check(conn: Connection, path: Path, document: Document, options: Options,

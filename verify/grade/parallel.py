@@ -81,10 +81,11 @@ def _judge(assignment_path: str, cache_path: object) -> tuple[ClaimJudge, Assign
     if assignment is None:
         assignment = _ASSIGNMENTS[assignment_path] = load_assignment(Path(assignment_path))
     cache = cache_path if isinstance(cache_path, str) else None
+    connection = claim_cache(cache)   # each request: it also sets where parses are kept
     judge = _JUDGES.get((assignment_path, cache))
     if judge is None:
         judge = _JUDGES[(assignment_path, cache)] = ClaimJudge(
-            assignment.seed, assignment.points, claim_cache(cache))
+            assignment.seed, assignment.points, connection)
     return judge, assignment
 
 
