@@ -682,21 +682,9 @@ class NameUses:
         found = self._name_sizes.get(name)
         if found is not None:
             return found
-        notation = self.notation
-        sizes: set[str] = set()
-        if name in notation.sizes:
-            sizes.add(name)
-        elif name in notation.indices:
-            sizes.add(notation.indices[name])
-        elif name in notation.symbols:
-            decl = notation.symbols[name]
-            sizes.update(decl.family + decl.shape)
-            if decl.classes:
-                sizes.add(decl.classes)
-        elif name in notation.definitions:
-            definition = notation.definitions[name]
-            sizes.update(notation.indices[p] for p in definition.params
-                         if p in notation.indices)
+        sizes = _own_sizes(name, self.notation)
+        definition = self.notation.definitions.get(name)
+        if definition is not None and _own_kind(name, self.notation) == "definition":
             sizes |= self.sizes(definition.body)
         found = self._name_sizes[name] = frozenset(sizes)
         return found
@@ -794,6 +782,31 @@ def walk_free_indices(node: sp.Basic, notation: Notation) -> set[str]:
     return found
 
 
+def _own_kind(name: str, notation: Notation) -> str:
+    """What a name is, the first of: a size, an index, a symbol, a definition (else "")."""
+    for kind, table in (("size", notation.sizes), ("index", notation.indices),
+                        ("symbol", notation.symbols), ("definition", notation.definitions)):
+        if name in table:
+            return kind
+    return ""
+
+
+def _own_sizes(name: str, notation: Notation) -> set[str]:
+    """The sizes a name depends on by itself (a definition's body not included)."""
+    kind = _own_kind(name, notation)
+    if kind == "size":
+        return {name}
+    if kind == "index":
+        return {notation.indices[name]}
+    if kind == "symbol":
+        decl = notation.symbols[name]
+        return {*decl.family, *decl.shape, *([decl.classes] if decl.classes else [])}
+    if kind == "definition":
+        return {notation.indices[p] for p in notation.definitions[name].params
+                if p in notation.indices}
+    return set()
+
+
 def walk_sizes_used(node: sp.Basic, notation: Notation) -> set[str]:
     """The sizes a bound expression depends on, through its symbols and definitions."""
     found: set[str] = set()
@@ -803,21 +816,9 @@ def walk_sizes_used(node: sp.Basic, notation: Notation) -> set[str]:
         if name in seen:
             return
         seen.add(name)
-        if name in notation.sizes:
-            found.add(name)
-        elif name in notation.indices:
-            found.add(notation.indices[name])
-        elif name in notation.symbols:
-            decl = notation.symbols[name]
-            found.update(decl.family + decl.shape)
-            if decl.classes:
-                found.add(decl.classes)
-        elif name in notation.definitions:
-            definition = notation.definitions[name]
-            for param in definition.params:
-                if param in notation.indices:
-                    found.add(notation.indices[param])
-            walk(definition.body)
+        found.update(_own_sizes(name, notation))
+        if _own_kind(name, notation) == "definition":
+            walk(notation.definitions[name].body)
 
     def walk(n: sp.Basic) -> None:
         for atom in n.atoms(sp.Symbol, sp.IndexedBase, AppliedUndef):
