@@ -683,9 +683,8 @@ class NameUses:
         if found is not None:
             return found
         sizes = _own_sizes(name, self.notation)
-        definition = self.notation.definitions.get(name)
-        if definition is not None and _own_kind(name, self.notation) == "definition":
-            sizes |= self.sizes(definition.body)
+        if _own_kind(name, self.notation) == "definition":
+            sizes |= self.sizes(self.notation.definitions[name].body)
         found = self._name_sizes[name] = frozenset(sizes)
         return found
 

@@ -105,11 +105,17 @@ def clean_note(text: str) -> str:
     return text[:MAX_NOTE_CHARS]
 
 
-@functools.lru_cache(maxsize=4)
 def split_document(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
-    """Every display-math chain of the document, in order.  The last few are kept: a
-    submission is split once to be guarded and once to be read; the chains are immutable."""
-    text = hide_non_math(text[:MAX_DOCUMENT_CHARS], suffix)
+    """Every display-math chain of the document, in order (past
+    :data:`MAX_DOCUMENT_CHARS`, nothing more is read)."""
+    return _split_document(text[:MAX_DOCUMENT_CHARS], suffix)
+
+
+@functools.lru_cache(maxsize=4)
+def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
+    """The last few are kept (bounded texts only): a submission is split once to be guarded
+    and once to be read; the chains are immutable."""
+    text = hide_non_math(text, suffix)
     lines = _Lines(text)
     chains: list[list[RawStep]] = []
     open_chain = False   # the previous block ended with '=': the next one continues it

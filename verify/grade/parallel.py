@@ -185,26 +185,30 @@ def grade_in_workers(paths: Sequence[Path], assignment: Assignment, settings: Ru
         problem = meanwhile() if meanwhile is not None else ""
         return problem or _on_cluster(paths, assignment, settings, progress)
     from verify.runner import open_cache
-    with contextlib.ExitStack() as cleanup:
-        cache_path = settings.cache_path
-        if cache_path is None and settings.jobs > 1:
-            # --no-cache: nothing is read from an earlier run or left for a later one, but
-            # the run's own workers still share their judgements and diagnoses (a class
-            # repeats its slips) through a file that goes with the run.
-            folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="verify-run-"))
-            cache_path = Path(folder) / "run-cache.sqlite"
-        cache = open_cache(cache_path)
-        if cache is not None:
-            cleanup.callback(cache.close)
-        with LocalPool(settings.jobs, settings.limits, cache) as pool:
-            pool.start(min(settings.jobs, len(paths)))
-            problem = meanwhile() if meanwhile is not None else ""
-            if problem:
-                return problem
-            run = GradeBatch(pool, list(paths), assignment, progress)
-            pool.drive(run)
-            return [run.results[n] for n in range(len(paths))]
-    raise AssertionError("unreachable")   # pragma: no cover - for the type checker
+    with _run_folder(settings) as folder:
+        cache = open_cache(settings.cache_path if folder is None
+                           else Path(folder) / "run-cache.sqlite")
+        try:
+            with LocalPool(settings.jobs, settings.limits, cache) as pool:
+                pool.start(min(settings.jobs, len(paths)))
+                problem = meanwhile() if meanwhile is not None else ""
+                if problem:
+                    return problem
+                run = GradeBatch(pool, list(paths), assignment, progress)
+                pool.drive(run)
+                return [run.results[n] for n in range(len(paths))]
+        finally:
+            if cache is not None:
+                cache.close()
+
+
+def _run_folder(settings: RunSettings) -> contextlib.AbstractContextManager[str | None]:
+    """With --no-cache and several jobs, a folder that goes with the run, for a cache of the
+    run's own: nothing is read from an earlier run or left for a later one, but the run's
+    workers still share their judgements and diagnoses (a class repeats its slips)."""
+    if settings.cache_path is None and settings.jobs > 1:
+        return tempfile.TemporaryDirectory(prefix="verify-run-")
+    return contextlib.nullcontext()
 
 
 # ---- on a Dask cluster --------------------------------------------------------------------
