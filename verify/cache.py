@@ -20,7 +20,8 @@ Three kinds of entries live in one SQLite table, all stored as JSON (never pickl
 
 The canonical form (:class:`Canon`) is structural like ``srepr``: every node's class and
 arguments, every symbol's name and assumptions.  Every key also holds
-:data:`verify.CHECKER_VERSION` and a fingerprint of this package's source, and opening a cache
+:data:`verify.CHECKER_VERSION` and a fingerprint of this package's source and of the versions of
+the libraries it checks with (:data:`ENGINES`), and opening a cache
 deletes the entries of any other version or code, so a changed checker never serves an old
 verdict and old entries do not pile up; beyond :data:`MAX_ENTRIES` the oldest are dropped.
 The cache is only an optimisation: a damaged entry is a miss, never an error.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import sqlite3
@@ -140,15 +142,27 @@ def checker_id() -> str:
     return f"{CHECKER_VERSION}+{code_fingerprint()[:16]}"
 
 
+# The libraries a verdict or a reading depends on: another SymPy (SymPy 1.13 changed what
+# ``Float == Integer`` says), NumPy, JAX or LaTeX parser may decide a step otherwise.
+ENGINES = ("sympy", "numpy", "jax", "jaxlib", "latex2sympy2_extended", "antlr4-python3-runtime")
+
+
 @functools.cache
 def code_fingerprint() -> str:
-    """A hash of this package's source (read once per process): any change to the code
-    changes every key."""
+    """A hash of this package's source and of the versions of the libraries it checks with
+    (read once per process; every key holds it): any change to either changes every key,
+    and a cache that outlives an upgrade of SymPy never serves the old SymPy's verdicts."""
     package = Path(__file__).parent
     hasher = hashlib.sha256()
     for source in sorted(package.rglob("*.py")):
         hasher.update(str(source.relative_to(package)).encode())
         hasher.update(source.read_bytes())
+    for library in ENGINES:
+        try:
+            version = importlib.metadata.version(library)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        hasher.update(f"\0{library}={version}".encode())
     return hasher.hexdigest()
 
 

@@ -122,6 +122,11 @@ class Concretizer:
         memo_key = None
         if not opaque and isinstance(node, (sp.Sum, sp.Product, AppliedUndef, E.Deriv, sp.Indexed,
                                             E.VecOf, E.Dot)):
+            # Key: the node and the environment entries it can read (see _names).  That
+            # suffices because the concretizer's notation and sizes are fixed, memo entries
+            # are only made outside a derivative's stand-ins (opaque is empty), and a value
+            # depends on nothing else: definitions read their own parameters only, constants
+            # the index letters their bodies leave free.
             memo_key = (node, tuple(sorted((k, _hashable(v)) for k, v in env.items()
                                            if k in self._names(node))))
             cached = self._memo.get(memo_key)
@@ -194,10 +199,15 @@ class Concretizer:
         raise BindError(f"cannot give a value to {type(node).__name__} ({node})")
 
     def _names(self, node: sp.Basic) -> frozenset[str]:
-        """Names a node mentions (memo keys only include the environment entries it uses)."""
+        """The environment entries a node's value can depend on (memo keys hold exactly
+        these): the names it mentions, and the index letters left free by the constants it
+        uses, directly or through other constants.  A constant's body takes those letters
+        from where it is used (``E := -log(s[q])`` at ``q = 2``), so without them
+        ``D(E, z[j])`` at ``q = 1`` would answer for every ``q``."""
         names = self._name_cache.get(node)
         if names is None:
-            names = self._name_cache[node] = frozenset(s.name for s in node.atoms(sp.Symbol))
+            names = self._name_cache[node] = frozenset(
+                {s.name for s in node.atoms(sp.Symbol)} | free_indices(node, self.notation))
         return names
 
     def _inverse(self, matrix: sp.MatrixBase) -> sp.ImmutableMatrix:

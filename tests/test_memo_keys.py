@@ -1,0 +1,146 @@
+"""Every memo's key holds everything its value depends on (issue 11).
+
+Documents that differ in one detail are checked in one process, one after the other and in
+both orders, so that a memo filled by the first would answer for the second if its key left
+that detail out.  The memos they go through: the concretizers shared by notation content and
+their sub-expression memo (verify/check.py, verify/concretize.py), the readings of steps
+(verify/latex.py), the free indices and sizes per notation (NameUses), the verdict cache
+(verify/cache.py).  docs/memos.md lists every memo and what its key holds."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from verify import cache as cache_module
+from verify.cache import VerdictCache, code_fingerprint
+from verify.cli import main
+from verify.frontend import document_from_text
+from verify.pipeline import Options, check_document
+from verify.verdict import Status
+
+SOFTMAX = """---
+sizes: {K: [2, 3]}
+indices: {j: K, q: K, m: K, k: K}
+symbols:
+  z: {shape: [K]}
+definitions:
+  s:
+    index: [k]
+    body: "exp(z[k]) / Sum(exp(z[m]), (m, 1, K))"
+    latex: ['\\sigma', 's']
+  E:
+    body: "BODY"
+    latex: ['E']
+---
+$$\\frac{\\partial E}{\\partial z_j} = RIGHT$$
+"""
+
+
+def softmax(right: str, body: str = "-log(s[q])") -> str:
+    """``E`` a constant with the free index ``q``; the step claims its derivative."""
+    return SOFTMAX.replace("BODY", body).replace("RIGHT", right)
+
+
+def scalar(kind: str = "real", index_size: str = "K") -> str:
+    return f"""---
+sizes: {{K: [2, 3], N: [1, 2]}}
+indices: {{j: {index_size}}}
+symbols:
+  t: {{kind: {kind}}}
+---
+$$\\sum_{{j}} t = K t$$
+
+$$\\sqrt{{t^{{2}}}} = t$$
+"""
+
+
+# (name, document, the verdict of each step after its chain's start)
+CASES: dict[str, tuple[str, tuple[Status, ...]]] = {
+    # the issue's two rows: q is free in E's body, the step at q = 2 is not the step at q = 1
+    "free q, right": (softmax("\\sigma_j - \\delta_{jq}"), (Status.PROVED,)),
+    "free q, q taken as 1": (softmax("\\sigma_j - \\delta_{j1}"), (Status.REFUTED,)),
+    # a definition's body: only the sign differs
+    "body negated": (softmax("\\sigma_j - \\delta_{jq}", body="log(s[q])"),
+                     (Status.REFUTED,)),
+    # an index range: j over K (the sum has K terms) or over N
+    "j over K, real t": (scalar(), (Status.PROVED, Status.REFUTED)),
+    "j over N, real t": (scalar(index_size="N"), (Status.REFUTED, Status.REFUTED)),
+    # a kind: sqrt(t^2) = t for a positive t only
+    "j over K, positive t": (scalar(kind="positive"), (Status.PROVED, Status.PROVED)),
+}
+
+PAIRS = [("free q, right", "free q, q taken as 1"),
+         ("free q, right", "body negated"),
+         ("j over K, real t", "j over N, real t"),
+         ("j over K, real t", "j over K, positive t")]
+
+
+def statuses(name: str, cache: VerdictCache | None) -> tuple[Status, ...]:
+    text, _ = CASES[name]
+    document = document_from_text(text, Path(f"{name.replace(' ', '_')}.md"))
+    assert document.problems == (), document.problems
+    result = check_document(document, Options(), cache)
+    return tuple(step.status for chain in result.chains for step in chain.steps[1:])
+
+
+@pytest.mark.parametrize("with_cache", [False, True], ids=["no cache", "cache"])
+@pytest.mark.parametrize("pair", PAIRS, ids=[" / ".join(p) for p in PAIRS])
+def test_documents_differing_in_one_detail_get_their_own_verdicts(
+        pair: tuple[str, str], with_cache: bool, tmp_path: Path) -> None:
+    with VerdictCache(tmp_path / "cache.sqlite3") as cache:
+        for order in (pair, pair[::-1]):
+            for name in order:
+                assert statuses(name, cache if with_cache else None) == CASES[name][1], name
+
+
+def test_each_case_alone_in_a_fresh_cache(tmp_path: Path) -> None:
+    """The expected verdicts are the ones each document gets on its own (the table is not
+    written to fit an order)."""
+    for number, name in enumerate(CASES):
+        with VerdictCache(tmp_path / f"{number}.sqlite3") as cache:
+            assert statuses(name, cache) == CASES[name][1], name
+
+
+def test_the_issue_rows_through_two_worker_processes_and_a_shared_cache(
+        tmp_path: Path) -> None:
+    paths = []
+    for name in ("free q, right", "free q, q taken as 1"):
+        path = tmp_path / f"{name.replace(' ', '_').replace(',', '')}.md"
+        path.write_text(CASES[name][0])
+        paths.append(path)
+    verdicts = []
+    for order in (paths, paths[::-1]):
+        out = tmp_path / "out.json"
+        code = main([*map(str, order), "--jobs", "2", "--cache", str(tmp_path / "c.sqlite3"),
+                     "--json", str(out), "--quiet"], out=io.StringIO(), err=io.StringIO())
+        assert code == 1
+        data = json.loads(out.read_text())
+        verdicts.append({Path(d["path"]).name: [s["status"] for c in d["chains"]
+                                                for s in c["steps"][1:]]
+                         for d in data["documents"]})
+    expected = {paths[0].name: ["proved"], paths[1].name: ["refuted"]}
+    assert verdicts == [expected, expected]
+
+
+def test_the_code_fingerprint_holds_the_engines_versions(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached verdict depends on SymPy, NumPy, JAX and the LaTeX parser as much as on our
+    code: another version of any of them gives other keys."""
+    before = code_fingerprint()
+    real_version = cache_module.importlib.metadata.version
+
+    def bumped(package: str) -> str:
+        return "0.0.0-other" if package == "sympy" else real_version(package)
+
+    code_fingerprint.cache_clear()
+    monkeypatch.setattr(cache_module.importlib.metadata, "version", bumped)
+    try:
+        assert code_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        code_fingerprint.cache_clear()
+    assert code_fingerprint() == before
