@@ -209,17 +209,22 @@ class Rewriter:
         written = [self.index(item, token) for item in samples + items]
         indices = [x for x in written if x is not None]
         if entry.kind == "definition" and entry.style == "function":
-            return call(self, entry, indices, text, j, token)
+            # f^2(x), \log^2-style: the exponent is written on the name but raises the
+            # value; f^{-1}(x) and f^T(x) are refused (an inverse function, or a misreading).
+            atom, end = call(self, entry, indices, text, j, token)
+            return self.raised(atom, sups, text[i:end]), end
         if entry.kind == "definition" and text[j:j + 1] == "(":
             raise LatexProblem(text[i:j + 1], f"{spelled} is not declared as a function "
                                "(declare its arguments, or spell the call in 'latex:')")
         if entry.style == "indexed" and consumed and not written:
             # A spelling with a literal argument list names the definition as declared:
             # 'D(w_{1:K})' of DE[j] is DE at its own index letters.
-            return Atom(self.declared_member(entry, token), 0), j
+            return self.raised(Atom(self.declared_member(entry, token), 0), sups, token), j
         if entry.style == "indexed" and (None in written or not written) and \
                 entry.params == len(written or [None]):
-            return Atom(self.slice(entry, written or [None], token), 1), j
+            sliced = self.slice(entry, written or [None], token)
+            transposed, inverse, power = self.superscripts(sups, token, 1)
+            return Atom(sliced, 1, transposed, inverse, power), j
         if entry.kind == "symbol" and entry.family and not indices:
             # The checker could give the whole family no value either; say so here, where the
             # text is known ('Wk': an OCR'd 'W_k' whose '_' was lost).
@@ -246,6 +251,9 @@ class Rewriter:
             raise LatexProblem(word.group(0), f"the word '{word.group(0)}' (a command "
                                "missing its backslash, or prose) reads as a product of "
                                f"letters, and {spelled} is not declared")
+        if spelled.endswith("'") and self.context.lexicon.knows(spelled.rstrip("'")):
+            raise LatexProblem(token, f"a prime on a name ({spelled}): a derivative written "
+                               "this way is not read (write \\frac{d}{dt} of it)")
         if "\\text" in spelled:
             raise LatexProblem(token, f"undeclared symbol {spelled} (a word in text type "
                                "names a symbol only when the notation spells it)")
@@ -303,6 +311,17 @@ class Rewriter:
             return E.value_symbol(entry.name), entry.shape
         rank = entry.shape - max(0, len(indices) - entry.family)
         return E.family(entry.name)[tuple(indices)], max(rank, 0)
+
+    def raised(self, atom: Atom, sups: list[str], token: str) -> Atom:
+        """A scalar value with the exponents written on its name (``f^2(x)`` is ``f(x)^2``);
+        anything but a plain power is refused, never dropped."""
+        for sup in sups:
+            if _INVERSE.match(sup):
+                raise LatexProblem(token, f"'^{{{sup}}}' on a function name (the inverse "
+                                   "function, or one over the value?) is ambiguous: write "
+                                   "\\frac{1}{f(x)} or (f(x))^{-1}")
+        transposed, inverse, power = self.superscripts(sups, token, atom.rank)
+        return Atom(atom.expr, atom.rank, transposed, inverse, power)
 
     def superscripts(self, sups: list[str], token: str,
                      rank: int) -> tuple[bool, bool, str | None]:

@@ -19,7 +19,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from verify.normalize import depth_walk, split_depth0
+from verify.normalize import depth_walk, matching_paren, split_depth0
 
 MAX_DOCUMENT_CHARS = 1_000_000
 MAX_NOTE_CHARS = 300
@@ -37,6 +37,13 @@ _ROW_BREAK = re.compile(r"\\\\(?:\s*\[[^\]]*\])?")
 _NUMBER_LABEL = re.compile(r"\(\s*(\d+[a-z]?)\s*\)\s*$")
 _NEXT_LINE_LABEL = re.compile(r"[ \t]*\n?[ \t]*\((\d+[a-z]?)\)[ \t]*(?=\n|$)")
 _ANNOTATION_START = re.compile(r"\\q?quad(?![A-Za-z])")
+_GAPS = re.compile(r"\\q?quad(?![A-Za-z])|\\[,;!: ]|~")
+_TEXT_START = re.compile(r"\\(?:text[a-z]*|mbox|intertext)\s*\{")
+# A word of prose: letters not part of a command, not a subscript or superscript.
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z_^])[A-Za-z]{2,}(?![A-Za-z])")
+_RELATION = re.compile(r"\\(?:neq?|leq?|geq?|in|notin|forall|exists|to|Rightarrow|"
+                       r"implies|iff|approx|sim|equiv|subset|subseteq)(?![A-Za-z])|[<>]")
+_TRAILING_BRACKET = re.compile(r"(?<=\s)\[([^\[\]]*)\]\s*$")
 _TEXT_CMD = re.compile(r"\\(?:text|textrm|textit|mbox|mathrm)\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
 _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
@@ -254,20 +261,55 @@ def _chars_with_depth(text: str) -> list[tuple[str, int]]:
 
 
 def _take_annotation(row: str) -> tuple[str, str | None, str]:
-    """Cut the row at its first depth-0 ``\\quad``: the tail is ``\\text{why} (n)``."""
-    cut = next((pos for pos, depth in depth_walk(row)
-                if depth == 0 and _ANNOTATION_START.match(row, pos)), None)
-    tail = ""
-    if cut is not None:
-        row, tail = row[:cut] + " " * (len(row) - cut), row[cut:]
-    else:
-        match = _NUMBER_LABEL.search(row)
-        # A bare "(13)" or "... x \quad"-less "... (13)" after a space: an equation number.
-        if match and (match.start() == 0 or row[match.start() - 1] in " \t\n"):
-            return blank(row, match.start(), len(row)), f"({match.group(1)})", ""
-    label = None
-    match = _NUMBER_LABEL.search(tail)
-    if match:
-        label = f"({match.group(1)})"
-        tail = tail[:match.start()]
-    return row, label, clean_note(tail)
+    r"""Cut the row at the first depth-0 ``\quad`` whose tail is not mathematics: the tail is
+    then the row's annotation (``\text{why} (n)``, ``[Apply chain rule]``, a side statement
+    such as ``\qquad p_k = W_k \lambda_i``).  Mathematics after a gap (``2 \quad t``) stays
+    in the row and reads as the product TeX shows; it is never dropped as a note."""
+    cuts = [pos for pos, depth in depth_walk(row)
+            if depth == 0 and _ANNOTATION_START.match(row, pos)]
+    for n, cut in enumerate(cuts):
+        # Each gap is judged by what stands between it and the next gap.
+        kind = tail_kind(row[cut:cuts[n + 1]] if n + 1 < len(cuts) else row[cut:])
+        if kind != "maths":
+            tail = row[cut:]
+            row = row[:cut] + " " * (len(row) - cut)
+            label = None
+            match = _NUMBER_LABEL.search(tail)
+            if match:
+                label = f"({match.group(1)})"
+                tail = tail[:match.start()]
+            note = clean_note(tail)
+            if kind == "statement":
+                note = f"side statement, not checked: {note}"[:MAX_NOTE_CHARS]
+            return row, label, note
+    match = _NUMBER_LABEL.search(row)
+    # A bare "(13)" or "... x \quad"-less "... (13)" after a space: an equation number.
+    if match and (match.start() == 0 or row[match.start() - 1] in " \t\n"):
+        return blank(row, match.start(), len(row)), f"({match.group(1)})", ""
+    bracket = _TRAILING_BRACKET.search(row)
+    if bracket and _is_prose(bracket.group(1)):
+        return blank(row, bracket.start(), len(row)), None, clean_note(bracket.group(0))
+    return row, None, ""
+
+
+def tail_kind(tail: str) -> str:
+    r"""What follows a depth-0 ``\quad``: ``"note"`` (nothing but a label, prose, ``\text``),
+    ``"statement"`` (a relation or a list of its own: not part of this expression) or
+    ``"maths"`` (a factor: TeX shows ``a \quad b`` as a product with a wide gap)."""
+    body = _NUMBER_LABEL.sub("", _GAPS.sub(" ", tail)).strip()
+    if not body or _TEXT_START.match(body):
+        return "note"
+    if body[0] in "([" and matching_paren(body, 0) == len(body) - 1 and _is_prose(body[1:-1]):
+        return "note"
+    if len(_PROSE_WORD.findall(body)) >= 2:
+        return "note"
+    pieces = split_depth0(body, ("=", ","))
+    if len(pieces) > 1 or _RELATION.search(body):
+        return "statement"
+    return "maths"
+
+
+def _is_prose(text: str) -> bool:
+    """Words, not mathematics: two words of two letters or more, or one of five or more."""
+    words = _PROSE_WORD.findall(text)
+    return len(words) >= 2 or any(len(word) >= 5 for word in words)

@@ -1,0 +1,85 @@
+r"""Issue 11's table: lines the reader used to read as something they do not say.
+
+Each case is a small Markdown document, as a user writes it, checked through the whole
+pipeline; the expected status of its last step is the truth (or ``unparsed`` with a reason).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from verify.pipeline import Options, check_path
+
+HEADER = r"""---
+sizes: {K: [2, 3]}
+indices: {j: K, q: K, m: K}
+symbols:
+  t: {}
+  a: {}
+  z: {shape: [K]}
+definitions:
+  sigma: {params: [v], body: "1/(1+exp(-v))", latex: ['\sigma']}
+  tanh: {params: [v], body: "(exp(v)-exp(-v))/(exp(v)+exp(-v))", latex: ['\tanh']}
+  soft: {params: [c, v], body: "exp(v[c]) / Sum(exp(v[m]), (m, 1, K))", latex: ['S']}
+---
+
+"""
+
+# (first line, second line, expected status of the second, a text its message must hold)
+CASES = [
+    # exponents on a function name before its arguments raise the value
+    (r"\sigma(t)", r"\sigma^2(t)", "refuted", ""),
+    (r"\sigma(t)^{2}", r"\sigma^{2}(t)", "proved", ""),
+    (r"1 - \tanh(t)^2", r"1 - \tanh^2(t)", "proved", ""),
+    (r"\tanh^{2}(t) + 1", r"(\tanh(t))^{2} + 1", "proved", ""),
+    (r"\tanh^{3}(t)", r"\tanh(t)^2", "refuted", ""),
+    (r"\log^2 t", r"(\log t)^2", "proved", ""),
+    (r"\ln^{2}(t)", r"\ln(t)", "refuted", ""),
+    (r"\exp^{2}(t)", r"\exp(2t)", "proved", ""),
+    (r"S_j^2(z)", r"S_j(z) S_j(z)", "proved", ""),
+    (r"S_j^2(z)", r"S_j(z)", "refuted", ""),
+    # an inverse or a prime on a function name is refused, never dropped
+    (r"\sigma(t)", r"\sigma^{-1}(t)", "unparsed", "ambiguous"),
+    (r"\sigma(t)(1 - \sigma(t))", r"\sigma'(t)", "unparsed", "prime on a name"),
+    # mathematics after a \quad is part of the expression (TeX shows a product)
+    (r"2\quad t", r"2\quad (t + 1)", "refuted", ""),
+    (r"2\quad t", r"2 t", "proved", ""),
+    (r"2 \qquad t", r"t + t", "proved", ""),
+    (r"\frac{-1}{S_q(z)}\quad\frac{\partial}{\partial z_j}S_q(z)",
+     r"\frac{-1}{S_q(z)}\quad\frac{\partial}{\partial z_j}S_j(z)", "refuted", ""),
+    # prose, labels and side statements after a gap are annotations
+    (r"2 t \quad \text{by the rule}", r"t + t \quad (3)", "proved", ""),
+    (r"2 t \quad (double it)", r"t + t", "proved", ""),
+    (r"2 t \qquad a = t", r"t + t", "proved", ""),
+    (r"2 t", r"t + t \quad [Apply chain rule]", "proved", ""),
+    (r"2 t", r"t + t [Apply chain rule]", "proved", ""),
+    (r"2\quad t \quad \text{by rule}", r"t \quad 2 \quad (4)", "proved", ""),
+]
+
+
+def _last(tmp_path: Path, first: str, second: str) -> tuple[str, str, list[str]]:
+    path = tmp_path / "case.md"
+    path.write_text(HEADER + "$$\n" + first + " \\\\\n= " + second + "\n$$\n")
+    result = check_path(path, Options())
+    steps = result.chains[0].steps
+    return steps[-1].status, steps[-1].message, [s.note for s in steps]
+
+
+@pytest.mark.parametrize(("first", "second", "status", "says"), CASES)
+def test_line_reads_as_written(tmp_path: Path, first: str, second: str, status: str,
+                               says: str) -> None:
+    got, message, _ = _last(tmp_path, first, second)
+    assert got == status, message
+    assert says in message
+
+
+@pytest.mark.parametrize(("first", "second", "note"), [
+    (r"2 t \quad \text{by the rule}", r"t + t", "by the rule"),
+    (r"2 t \qquad a = t", r"t + t", "side statement, not checked: a = t"),
+    (r"2 t \quad (double it)", r"t + t", "(double it)"),
+])
+def test_annotations_are_kept_as_notes(tmp_path: Path, first: str, second: str,
+                                       note: str) -> None:
+    assert _last(tmp_path, first, second)[2][0] == note
