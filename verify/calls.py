@@ -43,10 +43,12 @@ def call(reader: Reader, entry: Entry, indices: list[sp.Expr], text: str, j: int
         inside = given[1]
     elif len(given) > 2:
         raise LatexProblem(inside, "two '|' in one call")
-    before = split_depth0(inside, (";",))[0]
+    before, *fixed = split_depth0(inside, (";",))
     texts = event + split_depth0(before, (",",))
     if len(indices) + len(texts) != entry.params:
         texts = event + split_depth0(inside, (",", ";"))
+    elif fixed:
+        reader.remove(";".join(fixed), "the parameters after ';' that the notation fixes")
     args = [reader.sub_expr(arg, token) for arg in texts]
     if len(indices) + len(args) != entry.params:
         raise LatexProblem(text[:close + 1][-60:], f"{entry.name} takes {entry.params} "
@@ -63,6 +65,7 @@ def _event_value(reader: Reader, event: str, token: str) -> str:
     name = sides[0].strip()
     if not reader.at_atom(name, 0) or reader.read_atom(name, 0)[1] != len(name):
         raise LatexProblem(token, f"the event's variable {name!r} is not one declared name")
+    reader.remove(name, "the variable of a conditional probability's event")
     return sides[1]
 
 

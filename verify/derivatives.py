@@ -39,6 +39,7 @@ def fraction(reader: Reader, text: str, i: int, out: list[str]) -> int:
         if differential.group(2) or num[leading.end():].lstrip().startswith("^"):
             raise LatexProblem("\\frac{" + numerator + "}{" + denominator + "}",
                                "higher derivatives are not supported")
+        reader.remove(leading.group(0) + " " + differential.group(1), "the d of a differential")
         head = operator(reader, den[differential.end():])
         body = num[leading.end():].strip()
         out.append(head if not body else "(" + head + "(" + reader.rewrite(body) + "))")

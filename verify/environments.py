@@ -94,6 +94,8 @@ def column_vector(reader: Reader, table: list[list[str]], token: str) -> sp.Expr
     context = reader.context
     letter, name = fresh_index(context, used_tokens(first, last), " ".join(entries),
                                found.bound)
+    # The written entries stand for the pattern, which is read (and accounted) as its body.
+    reader.remove(" ".join(entries), "a \\vdots pattern, read as the vector it stands for")
     body = reader.sub_expr(found.body(letter), token)
     upper = reader.sub_expr(found.bound, token)
     return E.VecOf(body, E.index_symbol(name), sp.Integer(1), upper)

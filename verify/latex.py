@@ -32,6 +32,7 @@ from latex2sympy2_extended.latex2sympy2 import ConversionConfig, _Latex2Sympy
 from sympy.core.function import AppliedUndef
 
 from verify import expr as E
+from verify.accounting import unaccounted
 from verify.canon import Canon
 from verify.dots import close_open_dots
 from verify.model import SubClaim
@@ -307,7 +308,21 @@ def _parse_text(text: str, context: Context) -> sp.Expr:
         raise LatexProblem(text[:60], f"the LaTeX parser rejected it ({message})") from None
     if not isinstance(raw, sp.Basic):
         raise LatexProblem(text[:60], f"the parser returned a {type(raw).__name__}")
+    _account(text, raw, rewriter)
     return _rebuild(raw, rewriter.table, text)
+
+
+def _account(text: str, raw: sp.Basic, rewriter: Rewriter) -> None:
+    """Every placeholder handed to the parser is in its tree, and every name and number of
+    the source is in the reading or was removed by a named rule (:mod:`verify.accounting`)."""
+    present = {symbol.name for symbol in raw.atoms(sp.Symbol)}
+    dropped = [name for name in rewriter.table if name not in present]
+    if dropped:
+        raise LatexProblem(text[:60], "part of the line was not read by the parser")
+    meanings = [raw, *(rewriter.table[name] for name in present if name in rewriter.table)]
+    lost = unaccounted(text, meanings, rewriter.removed, rewriter.context.lexicon)
+    if lost:
+        raise LatexProblem(text[:60], "part of the line was not read: " + ", ".join(lost))
 
 
 def _rebuild(node: sp.Basic, table: dict[str, sp.Expr], text: str) -> sp.Expr:

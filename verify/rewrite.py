@@ -63,6 +63,12 @@ class Rewriter:
         self._by_expr: dict[sp.Basic, str] = {}    # meaning -> placeholder LaTeX
         self._latin = list(LATIN_POOL)
         self._greek = list(GREEK_POOL)
+        # Source text a named rule took out on purpose (see verify.accounting).
+        self.removed: list[tuple[str, str]] = []
+
+    def remove(self, text: str, rule: str) -> None:
+        """Record that ``rule`` took ``text`` out of the reading on purpose."""
+        self.removed.append((text, rule))
 
     # ---- placeholders ---------------------------------------------------------------------
     def placeholder(self, expr: sp.Expr, latin: bool = False) -> str:
@@ -83,7 +89,11 @@ class Rewriter:
 
     # ---- main walk ------------------------------------------------------------------------
     def rewrite(self, text: str) -> str:
-        text = expand_dots(text, self.context)
+        expanded = expand_dots(text, self.context)
+        if expanded != text:
+            # The terms of a clear pattern stand for the sum it is read as.
+            self.remove(text, "a \\dots pattern, read as the sum it stands for")
+        text = expanded
         out: list[str] = []
         run: list[Atom] = []   # consecutive names: vectors and matrices multiply in order
         i = 0
@@ -159,6 +169,13 @@ class Rewriter:
         close = matching_paren(text, i)
         if close < 0:
             return None
+        mark = len(self.removed)   # a tentative reading: its removals go if it is dropped
+        group = self._matrix_group(text, i, close)
+        if group is None:
+            del self.removed[mark:]
+        return group
+
+    def _matrix_group(self, text: str, i: int, close: int) -> tuple[Atom, int] | None:
         after = close + 1
         while text[after:after + 1] == " ":
             after += 1
@@ -205,6 +222,8 @@ class Rewriter:
         if found is None:
             return self.unknown(spelled, items, samples, sups, text, i, j)
         entry, consumed = found
+        if consumed:
+            self.remove(text[j:j + consumed], "the literal arguments of a spelling")
         j += consumed
         written = [self.index(item, token) for item in samples + items]
         indices = [x for x in written if x is not None]
@@ -331,8 +350,10 @@ class Rewriter:
             inv = _INVERSE.match(sup)
             if sup == "T":
                 transposed = True
+                self.remove(sup, "a transpose mark")
             elif inv and rank >= 1:
                 inverse, transposed = True, transposed or bool(inv.group(1))
+                self.remove(sup, "an inverse mark")
             elif power is None:
                 power = sup
             else:
@@ -347,11 +368,15 @@ class Rewriter:
         if not stripped:
             raise LatexProblem(token, "empty argument")
         if self.at_atom(stripped, 0):
+            mark = len(self.removed)
             atom, end = self.read_atom(stripped, 0)
             if end == len(stripped) and not (atom.transposed or atom.inverse or atom.power):
                 return atom.expr
+            del self.removed[mark:]
         if self.context.parse is None:
             raise LatexProblem(stripped, "cannot read a sub-expression here")
+        # A full parse accounts for its own tokens (verify.accounting).
+        self.remove(stripped, "a sub-expression read on its own")
         return self.context.parse(stripped, self.context)
 
     # ---- products of vectors and matrices -------------------------------------------------
@@ -385,6 +410,7 @@ class Rewriter:
         if len(digits) > 12:
             raise LatexProblem(digits, "number with more than 12 digits")
         if digits == "1" and text[end:end + 1] == "_":
+            self.remove(digits, "the 1 of an indicator")
             delta, end = indicator(self, text, end)
             out.append("(" + self.placeholder(delta) + ")")
             return end

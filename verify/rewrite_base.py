@@ -59,6 +59,10 @@ class Reader(Protocol):
         """A piece of the step as placeholder LaTeX."""
         ...
 
+    def remove(self, text: str, rule: str) -> None:
+        """Record that ``rule`` took ``text`` out of the reading on purpose."""
+        ...
+
     def sub_expr(self, text: str, token: str) -> sp.Expr:
         """The meaning of a piece of the step (a name directly, else a full parse)."""
         ...
