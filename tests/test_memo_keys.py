@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from verify import cache as cache_module
-from verify.cache import VerdictCache, code_fingerprint
+from verify.cache import VerdictCache, code_fingerprint, fingerprint
 from verify.cli import main
 from verify.frontend import document_from_text
 from verify.pipeline import Options, check_document
@@ -130,17 +130,85 @@ def test_the_code_fingerprint_holds_the_engines_versions(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A cached verdict depends on SymPy, NumPy, JAX and the LaTeX parser as much as on our
     code: another version of any of them gives other keys."""
-    before = code_fingerprint()
     real_version = cache_module.importlib.metadata.version
+    before = fingerprint()
+    for library in ("sympy", "numpy", "jax", "latex2sympy2_extended"):
+        with monkeypatch.context() as patch:
+            patch.setattr(cache_module.importlib.metadata, "version",
+                          lambda name, bumped=library: "0.0.0-other" if name == bumped
+                          else real_version(name))
+            assert fingerprint() != before, library
+    assert fingerprint() == before
+    assert len(code_fingerprint()) == 64
 
-    def bumped(package: str) -> str:
-        return "0.0.0-other" if package == "sympy" else real_version(package)
 
-    code_fingerprint.cache_clear()
-    monkeypatch.setattr(cache_module.importlib.metadata, "version", bumped)
-    try:
-        assert code_fingerprint() != before
-    finally:
-        monkeypatch.undo()
-        code_fingerprint.cache_clear()
-    assert code_fingerprint() == before
+# ---- concrete variables are kept by name: the name must say which declared symbol ----------
+def clash_document(second: str) -> dict[str, object]:
+    """``x[1, 2]`` of a family of vectors against ``x_1[2]`` of another vector (or of a
+    harmless name): two declared quantities, never one variable."""
+    return {"title": "t", "notation": {
+        "sizes": {"K": [2, 3]}, "indices": {"k": "K"},
+        "symbols": {"x": {"family": ["K"], "shape": ["K"]}, second: {"shape": ["K"]},
+                    "a": {}, "a_1": {}}},
+        "chains": [{"name": "c", "steps": [{"latex": "x_{12}", "expr": "x[1, 2]"},
+                                           {"latex": "y_2", "expr": f"{second}[2]"}]}]}
+
+
+@pytest.mark.parametrize(("second", "refused"), [("x_1", True), ("x_is_2", True),
+                                                 ("_t1", True), ("x1", False), ("xs_1", False)])
+def test_names_whose_components_could_share_a_variable_are_refused(second: str,
+                                                                    refused: bool) -> None:
+    from verify.encoding import encoding_from_mapping
+    document = encoding_from_mapping(clash_document(second), "t.yaml")
+    if refused:
+        assert document.problems and ("rename one" in document.problems[0]
+                                      or "reserved" in document.problems[0])
+        return
+    assert document.problems == ()
+    steps = check_document(document, Options()).chains[0].steps
+    assert steps[1].status is Status.REFUTED
+
+
+def test_a_notation_built_directly_cannot_merge_two_names_either() -> None:
+    import sympy as sp
+
+    from verify import expr as E
+    from verify.concretize import Concretizer
+    from verify.errors import BindError
+    from verify.notation import Notation, SymbolDecl
+    notation = Notation({"K": (2,)}, {}, {"x": SymbolDecl("x", ("K",), ("K",)),
+                                          "x_1": SymbolDecl("x_1", (), ("K",))}, {})
+    concretizer = Concretizer(notation, {"K": 2})
+    concretizer.value(E.family("x")[1, 2], {})
+    with pytest.raises(BindError, match="share the variable"):
+        concretizer.value(E.family("x_1")[sp.Integer(2)], {})
+
+
+# ---- grading: a submission's sidecar and an edited assignment -------------------------------
+ASSIGNMENT = Path(__file__).resolve().parent.parent / "assignments" / "softmax_gradient.yaml"
+
+
+def test_a_grade_is_kept_under_the_submission_as_read_sidecar_included(tmp_path: Path) -> None:
+    from verify.grade.assignment import load_assignment
+    from verify.grade.parallel import grade_key
+    assignment = load_assignment(ASSIGNMENT)
+    submission = tmp_path / "ann.md"
+    submission.write_text("$$\\hat{p}_j = p_j$$\n")
+    alone = grade_key(submission, assignment)
+    # The sidecar declares the name the line uses: the reading, so the grade, changes.
+    (tmp_path / "ann.notation.yaml").write_text(
+        "definitions:\n  phat: {index: [k], body: \"p[1, k]\", latex: ['\\\\hat{p}']}\n")
+    assert grade_key(submission, assignment) != alone
+
+
+def test_a_worker_grades_with_the_assignment_as_it_is_now(tmp_path: Path) -> None:
+    from verify.grade import parallel
+    path = tmp_path / "a.yaml"
+    text = ASSIGNMENT.read_text()
+    assert "check: {seed: 0, points: 20}" in text
+    path.write_text(text)
+    judge, assignment = parallel._judge(str(path), None)
+    assert (judge.seed, assignment.seed) == (0, 0)
+    path.write_text(text.replace("check: {seed: 0, points: 20}", "check: {seed: 5, points: 7}"))
+    judge, assignment = parallel._judge(str(path), None)
+    assert (judge.seed, judge.points, assignment.seed, assignment.points) == (5, 7, 5, 7)

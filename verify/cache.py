@@ -152,6 +152,11 @@ def code_fingerprint() -> str:
     """A hash of this package's source and of the versions of the libraries it checks with
     (read once per process; every key holds it): any change to either changes every key,
     and a cache that outlives an upgrade of SymPy never serves the old SymPy's verdicts."""
+    return fingerprint()
+
+
+def fingerprint() -> str:
+    """:func:`code_fingerprint`, computed afresh."""
     package = Path(__file__).parent
     hasher = hashlib.sha256()
     for source in sorted(package.rglob("*.py")):
@@ -166,7 +171,9 @@ def code_fingerprint() -> str:
     return hasher.hexdigest()
 
 
-def _file_parts(path: Path) -> list[str]:
+def file_parts(path: Path) -> list[str]:
+    """A file as it is read: its path, its bytes' hash, and its notation sidecar's (which
+    the LaTeX reader applies under the file's own header); raises OSError."""
     data = path.read_bytes()
     parts = [str(path), hashlib.sha256(data).hexdigest()]
     sidecar = path.with_name(path.stem + ".notation.yaml")
@@ -181,7 +188,7 @@ def source_key(path: Path, seed: int, points: int,
     is read: a hit needs no worker at all.  None when the file cannot be read (the worker
     reports that)."""
     try:
-        parts = _file_parts(path)
+        parts = file_parts(path)
     except OSError:
         return None
     return _digest("source", [*parts, str(seed), str(points),

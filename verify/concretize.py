@@ -95,6 +95,7 @@ class Concretizer:
     _memo: dict[object, Value] = field(default_factory=dict)
     _inverses: dict[sp.ImmutableMatrix, sp.ImmutableMatrix] = field(default_factory=dict)
     _name_cache: dict[sp.Basic, frozenset[str]] = field(default_factory=dict)
+    _owners: dict[str, str] = field(default_factory=dict)   # concrete variable -> declared name
     _fresh: int = 0
 
     # ---- public ---------------------------------------------------------------------------
@@ -321,7 +322,13 @@ class Concretizer:
         return sp.ImmutableMatrix(rows, cols, entries)
 
     def _variable(self, name: str, decl: SymbolDecl) -> sp.Symbol:
+        # Kept by the concrete name: it holds the declared name and the component numbers,
+        # and is one-to-one because the notation refuses names whose components could share
+        # one (notation.component_clash); checked here too for a notation built directly.
         symbol = self.variables.get(name)
+        owner = self._owners.setdefault(name, decl.name)
+        if owner != decl.name:
+            raise BindError(f"{owner!r} and {decl.name!r} would share the variable {name!r}")
         if symbol is None:
             positive = decl.kind == "positive"
             symbol = sp.Symbol(name, real=True, positive=True if positive else None)

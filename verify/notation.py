@@ -28,6 +28,7 @@ Definitions are expanded when checked, so a step may use ``sigma(z, k)``, ``yhat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -164,7 +165,7 @@ def parse_notation(raw: Any, where: Location, base: Notation | None = None) -> N
     assumptions = (base.assumptions if base else ()) + _names(
         raw.get("assumptions"), "assumptions", where)
     definitions = dict(base.definitions) if base else {}
-    clash = _clashes(sizes, indices, symbols, {})
+    clash = _clashes(sizes, indices, symbols, {}) or component_clash(symbols)
     if clash:
         raise NotationError(clash, where)
     raw_defs = raw.get("definitions") or {}
@@ -226,6 +227,29 @@ def _symbol(name: str, spec: Any, sizes: Mapping[str, tuple[int, ...]],
     return SymbolDecl(name, family_sizes, shape, kind, classes,
                       _names(spec.get("latex"), f"{name}: latex", where),
                       str(spec.get("description", "")))
+
+
+# What the concretizer (verify/concretize.py) appends to a declared name to name one of its
+# concrete variables: family and component numbers (w_2_1), a label's class (lab_1_is_3).
+COMPONENT_SUFFIX = re.compile(r"(?:_[0-9]+)*(?:_is_[0-9]+)?")
+
+
+def component_clash(symbols: Mapping[str, SymbolDecl]) -> str | None:
+    """Two declared names whose concrete variables could share a name, or a name like the
+    stand-ins of derivatives (``_t1``): the concretizer keeps variables by name, so ``x[1, 2]``
+    of a family ``x`` and ``x_1[2]`` of a vector ``x_1`` would be one variable, and a step
+    equating them would be proved.  Refused rather than renamed: messages name variables."""
+    for name, decl in symbols.items():
+        if name.startswith("_"):
+            return f"symbol name {name!r} starts with '_' (reserved for the checker's own)"
+        if not (decl.family or decl.shape or decl.kind == "label"):
+            continue   # a plain scalar's one variable is its own name
+        for other in symbols:
+            if other != name and other.startswith(name) and \
+                    COMPONENT_SUFFIX.fullmatch(other[len(name):]):
+                return (f"symbols {name!r} and {other!r}: a component of {name!r} would have "
+                        f"the name of a component of {other!r}; rename one")
+    return None
 
 
 def _clashes(sizes: Mapping[str, Any], indices: Mapping[str, Any],

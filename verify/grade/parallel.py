@@ -23,6 +23,7 @@ judgement is a function of the claim's content, the seed and the points alone.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from verify.affinity import by_affinity
-from verify.cache import content_key
+from verify.cache import content_key, file_parts
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge
 from verify.grade.grader import grade_safely
@@ -53,6 +54,8 @@ from verify.runner import (
 from verify.serialize import SerializeError, dumps, loads
 
 # ---- the worker ---------------------------------------------------------------------------
+ASSIGNMENTS_KEPT = 8
+# Both keyed by the assignment's path and the hash of its bytes (see _judge).
 _ASSIGNMENTS: dict[str, Assignment] = {}
 _JUDGES: dict[tuple[str, str | None], ClaimJudge] = {}
 
@@ -76,15 +79,23 @@ def serve_grade(conn: Connection, request: Mapping[str, Any]) -> bool:
 
 
 def _judge(assignment_path: str, cache_path: object) -> tuple[ClaimJudge, Assignment]:
-    """The worker's assignment and judge, made once and kept for every later submission."""
-    assignment = _ASSIGNMENTS.get(assignment_path)
+    """The worker's assignment and judge, made once and kept for every later submission.
+
+    Both are kept by the assignment's path *and bytes* (and the judge by the cache too): a
+    worker that outlives a run (a Dask cluster's) must not grade the next run with an
+    assignment edited since, nor judge with its old seed and points."""
+    key = f"{assignment_path}\0{hashlib.sha256(Path(assignment_path).read_bytes()).hexdigest()}"
+    assignment = _ASSIGNMENTS.get(key)
     if assignment is None:
-        assignment = _ASSIGNMENTS[assignment_path] = load_assignment(Path(assignment_path))
+        if len(_ASSIGNMENTS) >= ASSIGNMENTS_KEPT:   # runs of other assignments, long gone
+            _ASSIGNMENTS.clear()
+            _JUDGES.clear()
+        assignment = _ASSIGNMENTS[key] = load_assignment(Path(assignment_path))
     cache = cache_path if isinstance(cache_path, str) else None
     connection = claim_cache(cache)   # each request: it also sets where parses are kept
-    judge = _JUDGES.get((assignment_path, cache))
+    judge = _JUDGES.get((key, cache))
     if judge is None:
-        judge = _JUDGES[(assignment_path, cache)] = ClaimJudge(
+        judge = _JUDGES[(key, cache)] = ClaimJudge(
             assignment.seed, assignment.points, connection)
     return judge, assignment
 
@@ -153,11 +164,12 @@ class GradeBatch(Batch[Grade]):
 
 
 def grade_key(path: Path, assignment: Assignment) -> str | None:
-    """The key of a file's grade: the file's path and bytes, the assignment's bytes, its
-    seed and points (and, as every key, the checker's version and code).  None when either
-    file cannot be read (the worker reports that)."""
+    """The key of a file's grade: the file's path and bytes (and its notation sidecar's), the
+    assignment's bytes, its seed and points (and, as every key, the checker's version and
+    code).  None when either file cannot be read (the worker reports that)."""
     try:
-        parts = [str(path), path.read_bytes().hex(), Path(assignment.path).read_bytes().hex()]
+        # The submission as the reader sees it: its bytes and its notation sidecar's.
+        parts = [*file_parts(path), Path(assignment.path).read_bytes().hex()]
     except OSError:
         return None
     return content_key("grade", [*parts, str(assignment.seed), str(assignment.points)])
