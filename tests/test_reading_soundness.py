@@ -43,6 +43,8 @@ CASES = [
     # an inverse or a prime on a function name is refused, never dropped
     (r"\sigma(t)", r"\sigma^{-1}(t)", "unparsed", "ambiguous"),
     (r"\sigma(t)(1 - \sigma(t))", r"\sigma'(t)", "unparsed", "prime on a name"),
+    (r"\ln(t)", r"\exp^{-1}(t)", "unparsed", "ambiguous"),
+    (r"\exp(t)", r"\ln^{-1} t", "unparsed", "ambiguous"),
     # mathematics after a \quad is part of the expression (TeX shows a product)
     (r"2\quad t", r"2\quad (t + 1)", "refuted", ""),
     (r"2\quad t", r"2 t", "proved", ""),

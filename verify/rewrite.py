@@ -259,9 +259,10 @@ class Rewriter:
                 text: str, i: int, j: int) -> tuple[Atom, int]:
         """A name the lexicon does not know: ``\\delta_{kj}``, or a problem saying why."""
         token = text[i:j]
-        if spelled == "\\delta" and len(items) == 2 and not samples and not sups:
+        if spelled == "\\delta" and len(items) == 2 and not samples:
             delta = E.indicator(self.sub_expr(items[0], token), self.sub_expr(items[1], token))
-            return Atom(delta, 0), j
+            # \delta_{jk}^2: an exponent like any scalar's (a transpose is refused there)
+            return Atom(delta, 0, *self.superscripts(sups, token, 0)), j
         start = i
         while start > 0 and text[start - 1].isalpha():
             start -= 1
@@ -429,6 +430,11 @@ class Rewriter:
             out.append("(" if name == "\\{" else ")")
             return end
         if name in _PASS:
+            if name in ("\\exp", "\\ln", "\\log") and text[end:end + 1] == "^" and \
+                    _INVERSE.match(read_group(text, end + 1)[0].strip()):
+                raise LatexProblem(text[i:end + 5], f"'{name}^{{-1}}' (the inverse function, "
+                                   "or one over the value?) is ambiguous: write "
+                                   "\\frac{1}{f(x)} or (f(x))^{-1}")
             out.append(" " + name + " ")
             return end
         if name == "\\pi":
