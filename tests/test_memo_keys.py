@@ -212,3 +212,34 @@ def test_a_worker_grades_with_the_assignment_as_it_is_now(tmp_path: Path) -> Non
     path.write_text(text.replace("check: {seed: 0, points: 20}", "check: {seed: 5, points: 7}"))
     judge, assignment = parallel._judge(str(path), None)
     assert (judge.seed, judge.points, assignment.seed, assignment.points) == (5, 7, 5, 7)
+
+
+# ---- label groups: the shared concretizer meets them in the order of the process's history --
+def test_label_configurations_do_not_depend_on_the_order_groups_were_met() -> None:
+    """A claim whose counterexample is one of two symmetric label configurations reports the
+    same one whether or not the shared concretizer met the labels in the other order first
+    (for another claim, another document)."""
+    import sympy as sp
+
+    from verify import expr as E
+    from verify.check import Claim, DocumentChecker, SharedConcretizers
+    from verify.combine import judge
+    from verify.errors import Location
+    from verify.notation import parse_notation
+    notation = parse_notation({"sizes": {"N": [2], "K": [2]}, "indices": {"i": "N"},
+                               "symbols": {"y": {"family": ["N"], "shape": ["K"],
+                                                 "kind": "onehot"}}}, Location("t"))
+    y = E.family("y")
+    one, two = sp.Integer(1), sp.Integer(2)
+    claim = Claim("c", Location("t"), y[one, one] - y[two, one], sp.Integer(0), notation)
+    earlier = Claim("e", Location("t"), y[two, two] + y[one, two], sp.Integer(0), notation)
+
+    def message(history: list[Claim]) -> str:
+        checker = DocumentChecker(0, 20, SharedConcretizers())
+        for other in history:
+            checker.run([other])
+        judgement = judge(checker.run([claim])["c"], 0, 20, claim.before)
+        assert judgement.status is Status.REFUTED
+        return judgement.message
+
+    assert message([]) == message([earlier])

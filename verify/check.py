@@ -281,8 +281,10 @@ class DocumentChecker:
             case.columns = (start, middle)
         present = symbols_in(outputs)
         real = [v for v in concretizer.real_variables() if v in present]
-        label_groups = [g for g in concretizer.label_groups.values()
-                        if any(v in present for v in g.variables)]
+        # By name, not in the order the shared concretizer met them (that order is the
+        # process's history): the enumerated or sampled configurations must not depend on it.
+        label_groups = sorted((g for g in concretizer.label_groups.values()
+                               if any(v in present for v in g.variables)), key=_group_name)
         return outputs, real, label_groups
 
     def _symbolic(self, outcome: ClaimOutcome) -> None:
@@ -296,7 +298,7 @@ class DocumentChecker:
             case_started = time.perf_counter()
             difference = [a - b for a, b in zip(_flat(case.before), _flat(case.after),
                                                 strict=True)]
-            groups = list(case.concretizer.label_groups.values())
+            groups = sorted(case.concretizer.label_groups.values(), key=_group_name)  # as above
             evaluator = shared.get(id(case.concretizer))
             if evaluator is None:
                 evaluator = shared[id(case.concretizer)] = symbolic.free_evaluator(rng,
@@ -314,6 +316,10 @@ class DocumentChecker:
                     "undecided", f"symbolic engine error: {type(err).__name__}: {err}")
             case.symbolic_seconds = time.perf_counter() - case_started
         outcome.symbolic_seconds = time.perf_counter() - started
+
+
+def _group_name(group: LabelGroup) -> str:
+    return group.name
 
 
 def _zero_like(before: Value, after: Value) -> tuple[Value, Value]:
