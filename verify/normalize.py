@@ -200,8 +200,12 @@ _FONT_WORD = re.compile(r"\\(?:mathrm|operatorname|mathit)\s*\{\s*([A-Za-z]{2,})
 _ACCENT_WIDE = {"widehat": "hat", "widetilde": "tilde", "overline": "bar"}
 _ACCENT = re.compile(r"\\(hat|tilde|bar|check)\s*(?:\{\s*([A-Za-z]|\\(?:" + _GREEK +
                      r"))\s*\}|([A-Za-z])(?![A-Za-z])|(\\(?:" + _GREEK + r"))(?![A-Za-z]))")
-_TRANSPOSE = re.compile(r"\^\s*(?:\{\s*(?:\\top|\\intercal|T|\\mathrm\{T\}|\\mathsf\{T\})\s*\}|"
-                        r"\\top(?![A-Za-z])|\\intercal(?![A-Za-z])|T(?![A-Za-z]))")
+_TRANSPOSE = re.compile(r"\^\s*(?:\{\s*(?:\\top|\\intercal|T|\\math(?:rm|sf)\s*(?:\{\s*T\s*\}|"
+                        r"T(?![A-Za-z])))\s*\}|\\top(?![A-Za-z])|\\intercal(?![A-Za-z])|T(?![A-Za-z]))")
+# The indicator's one in a display font, before its set: \mathbb{1}_{\{j = k\}}, \mathbf{1}_{k=j}.
+# Only there: \mathbf{1} alone (or \mathbb{1}_n) is a vector or matrix of ones, never 1.
+_INDICATOR_ONE = re.compile(r"\\(?:mathbb|mathds|mathbf|boldsymbol|bm)\s*\{\s*1\s*\}\s*"
+                            r"(?=_\s*\{\s*(?:\\\{|[^{}]*=))")
 _LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
 _EXP_POWER = re.compile(r"(?<![\\A-Za-z])e\s*\^")
 _TRAILING = re.compile(r"(?:\s|\\[,;!])*[.,;]?(?:\s|\\[,;!])*$")
@@ -246,8 +250,14 @@ def unify_accents(text: str) -> str:
 
 
 def unify_transpose(text: str) -> str:
-    r"""``^T ^{T} ^\top ^{\top} ^{\mathrm{T}}`` -> ``^{T}``."""
+    r"""``^T ^{T} ^\top ^{\top} ^{\mathrm{T}} ^{\mathsf T}`` -> ``^{T}``."""
     return _TRANSPOSE.sub("^{T}", text)
+
+
+def indicator_one(text: str) -> str:
+    r"""``\mathbb{1}_{\{j = k\}}`` (``\mathds``, ``\mathbf``, ``\bm``) -> ``1_{\{j = k\}}``, the
+    indicator :mod:`verify.calls` reads; a ``\mathbf{1}`` not followed by a set is left alone."""
+    return _INDICATOR_ONE.sub("1", text)
 
 
 def natural_log(text: str) -> str:
@@ -287,6 +297,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("strip_sizing", strip_sizing),
     ("strip_spacing", strip_spacing),
     ("frac_variants", frac_variants),
+    ("indicator_one", indicator_one),
     ("strip_fonts", strip_fonts),
     ("unify_accents", unify_accents),
     ("unify_transpose", unify_transpose),
