@@ -21,8 +21,12 @@ RULE_CASES = [
      r"w_k \Theta J x z \operatorname{softmax} \cdot x_i a^\top x"),
     (N.unify_accents, r"\widehat{y} \hat y_k \hat{ \sigma } \overline{x}",
      r"\hat{y} \hat{y}_k \hat{\sigma} \bar{x}"),
-    (N.unify_transpose, r"w^T z + w^{T} z + w^\top z + w^{\top} z + w^{\mathrm{T}} z",
-     "w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z"),
+    (N.unify_transpose, r"w^T z + w^{T} z + w^\top z + w^{\top} z + w^{\mathrm{T}} z"
+                        r" + w^{\mathsf T} z + w^{\mathrm T} z + w^{\intercal} z + w^{Tz}",
+     "w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{Tz}"),
+    (N.indicator_one, r"\mathbb{1}_{\{j=k\}} + \mathbf{1} _{k = j} + \mathds{1}_{\{k\}}(y)"
+                      r" + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x",
+     r"1_{\{j=k\}} + 1_{k = j} + 1_{\{k\}}(y) + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x"),
     (N.natural_log, r"\log(a) + \log_{2} b", r"\ln(a) + \log_{2} b"),
     (N.exp_power, r"e^{z_k} + e^x + \beta^{2}", r"\exp(z_k) + \exp(x) + \beta^{2}"),
     (N.trailing_punctuation, r"a + b.", "a + b"),
