@@ -14,13 +14,14 @@ from sympy.core.function import AppliedUndef
 from verify.notation import Notation
 
 TEXTS_KEPT = 200_000
+# Key: the node (SymPy equality is structural, assumptions included): a text is its function.
 _TEXTS: dict[sp.Basic, str] = {}
 NOTATIONS_KEPT = 512
 # Notation texts by object (the object is kept with its text, so a reused id is noticed).
 _NOTATIONS: dict[int, tuple[Notation, str]] = {}
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=8192)   # key: the node, all a printed form depends on
 def sstr(node: sp.Basic) -> str:
     """SymPy's ``sstr`` of an expression, kept for the process: verdicts and diagnoses print
     the same lines again and again, and printing a large expression costs milliseconds."""

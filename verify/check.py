@@ -112,6 +112,8 @@ class SharedConcretizers:
     :data:`MEMO_LIMIT` entries starts afresh."""
 
     def __init__(self) -> None:
+        # Key: the notation's canonical text and the sizes the claim uses (sizes_used): a
+        # concretizer's values depend on no other size.  _texts: by object, kept with it.
         self._by_key: OrderedDict[tuple[str, tuple[tuple[str, int], ...]], Concretizer] = \
             OrderedDict()
         self._texts: dict[int, tuple[Notation, str]] = {}

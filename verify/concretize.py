@@ -92,6 +92,9 @@ class Concretizer:
     variables: dict[str, sp.Symbol] = field(default_factory=dict)   # real variables by name
     label_groups: dict[str, LabelGroup] = field(default_factory=dict)
     positive: set[str] = field(default_factory=set)
+    # Memo keys (docs/memos.md): _memo by node and the environment entries it can read (see
+    # _value); _inverses by the matrix, all an inverse depends on; _name_cache by node, the
+    # notation being this concretizer's own; variables by concrete name (see _variable).
     _memo: dict[object, Value] = field(default_factory=dict)
     _inverses: dict[sp.ImmutableMatrix, sp.ImmutableMatrix] = field(default_factory=dict)
     _name_cache: dict[sp.Basic, frozenset[str]] = field(default_factory=dict)
@@ -648,6 +651,8 @@ class NameUses:
     def __init__(self, notation: Notation) -> None:
         self.notation = notation
         self.cyclic = _definitions_cyclic(notation)
+        # By node (by name): the notation is fixed per instance, and an instance is kept by
+        # the notation's canonical text (sizes, indices, symbols, definitions' bodies).
         self._free: dict[sp.Basic, frozenset[str]] = {}
         self._sizes: dict[sp.Basic, frozenset[str]] = {}
         self._name_sizes: dict[str, frozenset[str]] = {}
@@ -741,6 +746,7 @@ def _names_in(node: sp.Basic) -> set[str]:
 
 USES_KEPT = 32             # notations whose NameUses are kept (least recently used goes)
 USES_ENTRIES = 200_000     # entries of all of them together before they start afresh
+# Key: the notation's canonical text, everything NameUses reads of a notation.
 _USES: OrderedDict[str, NameUses] = OrderedDict()
 
 

@@ -268,7 +268,7 @@ def check_latex(text: str) -> str | None:
     return _check_short_latex(text)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=8192)   # key: the text, all the scan reads
 def _check_short_latex(text: str) -> str | None:
     """Kept per text for the process (a class repeats its lines; texts are short here)."""
     try:
@@ -365,7 +365,7 @@ def check_expression(expr: sp.Basic) -> str | None:
 
 
 CHECKS_KEPT = 8192
-_CHECKED: dict[sp.Basic, str] = {}
+_CHECKED: dict[sp.Basic, str] = {}   # key: the expression, all the walk reads
 
 
 def _check_expression(expr: sp.Basic) -> str | None:

@@ -105,6 +105,7 @@ def use_outcome_store(store: OutcomeStore | None) -> None:
     _STORE[:] = [store] if store is not None else []
 
 
+# Key: the placeholder text; the parser and its configuration are fixed for the process.
 @functools.lru_cache(maxsize=PARSES_KEPT)
 def _parse_outcome(text: str) -> object:
     store = _STORE[0] if _STORE else None
@@ -146,6 +147,8 @@ class StepParse:
 
 
 STEPS_KEPT = 8192   # step readings kept per process (see parse_step)
+# _STEPS key: the text, the notation's canonical text with every spelling, and the chain's
+# derivative variable (all a reading takes); _READINGS by object, kept with the objects.
 _STEPS: dict[tuple[str, str, sp.Expr | None], StepParse] = {}
 _READINGS: dict[int, tuple[Notation, Lexicon, str]] = {}
 

@@ -166,6 +166,7 @@ class _Rows:
         return dict(zip(variables, outputs, strict=True))
 
 
+# Key: the concrete function, its argument order and count, all the traced program reads.
 @functools.lru_cache(maxsize=TRACED_GRADIENTS)
 def _traced_gradient(function: sp.Expr, arguments: tuple[sp.Symbol, ...], count: int) -> Any:
     """The jaxpr of the gradient of ``function`` with respect to its first ``count``

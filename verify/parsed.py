@@ -116,7 +116,7 @@ def same_tree(first: sp.Basic, second: sp.Basic) -> bool:
     return all(same_tree(a, b) for a, b in zip(first.args, second.args, strict=True))
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)   # no key: installed versions do not change in a process
 def parser_version() -> str:
     """The parser's own version and its runtime's: a new parser may read a text otherwise."""
     parts = []

@@ -181,6 +181,7 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
 
 
 BINDINGS_KEPT = 8192   # binding outcomes kept per process (see _binding_problem)
+# Key: the expression, the notation's canonical text, the conditions on its free indices.
 _BINDINGS: dict[tuple[sp.Expr, str, tuple[sp.Basic, ...]], str | None] = {}
 
 

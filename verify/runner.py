@@ -186,7 +186,7 @@ def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
     return _check(conn, path, document, options, check, document_error)
 
 
-_CLAIM_CACHES: dict[str, Any] = {}
+_CLAIM_CACHES: dict[str, Any] = {}   # connections by cache path: no results of their own
 
 
 def claim_cache(path: object) -> Any:

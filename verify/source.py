@@ -118,7 +118,7 @@ def split_document(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
     return _split_document(text[:MAX_DOCUMENT_CHARS], suffix)
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=4)   # key: the text and its suffix, all a split reads
 def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
     """The last few are kept (bounded texts only): a submission is split once to be guarded
     and once to be read; the chains are immutable."""

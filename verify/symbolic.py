@@ -43,6 +43,7 @@ class _Undefined(Exception):
     """Every lane hit a zero denominator."""
 
 
+# Keys: concrete nodes (their symbols carry their assumptions), all SymPy's diff reads.
 _RESOLVED: dict[sp.Basic, sp.Expr] = {}
 _EXPANDED: dict[sp.Basic, tuple[sp.Expr, ...]] = {}  # exp arguments, expanded once
 _RESOLVED_LIMIT = 200_000

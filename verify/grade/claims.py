@@ -35,6 +35,8 @@ class ClaimJudge:
     def __init__(self, seed: int, points: int, cache: VerdictCache | None = None) -> None:
         self.seed = seed
         self.points = points
+        # Keys: claim_key (both sides, conditions, notation, seed, points), "screen:" + the
+        # same at the screen's points; diagnoses by that key, the labels and the fallback.
         self._memo: dict[str, Judgement] = {}
         self._screened: dict[str, bool] = {}
         # Diagnoses by request content (verify.grade.diagnoses): a slip that many students
