@@ -85,3 +85,36 @@ def test_line_reads_as_written(tmp_path: Path, first: str, second: str, status: 
 def test_annotations_are_kept_as_notes(tmp_path: Path, first: str, second: str,
                                        note: str) -> None:
     assert _last(tmp_path, first, second)[2][0] == note
+
+
+# Lines with two readings in common use are refused; one reading in use is read as such.
+AMBIGUOUS = [r"\ln a t", r"\ln 2 t", r"\exp a t", r"\ln t^2 a", r"\ln \sigma(t) a",
+             r"\exp{t} a", r"\exp -t", r"\ln \frac{a}{t} a", r"a/t a", r"a/2t", r"1/2 t",
+             r"a/(t) a", r"a / \sigma(t) a", r"a/t^2 a"]
+READS = [  # (line, an equal line written without ambiguity)
+    (r"\ln t^2", r"\ln(t^{2})"),
+    (r"\ln{t}^2", r"\ln(t^{2})"),
+    (r"\ln^2 t", r"(\ln(t))^{2}"),
+    (r"\ln a + t", r"\ln(a) + t"),
+    (r"\ln a \cdot t", r"\ln(a) t"),
+    (r"\log t / 2", r"\frac{\ln(t)}{2}"),
+    (r"\ln \frac{a}{t}", r"\ln(\frac{a}{t})"),
+    (r"\ln \sum_{j=1}^{K} \exp(z_j) a + t", r"\ln(a \sum_{j=1}^{K} \exp(z_j)) + t"),
+    (r"a \ln z_j - t", r"a \ln(z_j) - t"),
+    (r"a/t \cdot a", r"\frac{a^{2}}{t}"),
+    (r"a/t^2", r"\frac{a}{t^{2}}"),
+]
+
+
+@pytest.mark.parametrize("line", AMBIGUOUS)
+def test_ambiguous_lines_are_refused(tmp_path: Path, line: str) -> None:
+    status, message, _ = _last(tmp_path, "t", line)
+    assert status == "unparsed"
+    assert "ambiguous" in message
+
+
+@pytest.mark.parametrize(("line", "plain"), READS)
+def test_conventional_lines_read_as_their_plain_form(tmp_path: Path, line: str,
+                                                      plain: str) -> None:
+    status, message, _ = _last(tmp_path, line, plain)
+    assert status == "proved", message

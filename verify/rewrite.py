@@ -51,6 +51,8 @@ _BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{(?:[A-Za-z]|\\[A-Za-z]+)\}|"
                    r"\\operatorname\{[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
 _SAMPLE = re.compile(r"^\(\s*([A-Za-z]'*)\s*\)$")
 _INVERSE = re.compile(r"^-\s*1\s*(\^?\s*\{?\s*T\s*\}?)?$")
+_ARGUMENT_ENDS = frozenset({"\\cdot", "\\times", "\\right", "\\\\", "\\quad", "\\qquad",
+                            "\\end", "\\}"})
 _TEXT_WORD = re.compile(r"\\(?:text|textrm|textit|textbf|textsf|mbox|mathrm)\s*\{")
 
 
@@ -145,6 +147,8 @@ class Rewriter:
         if char == "_" and text[:i].rstrip()[-1:] in ")]":
             raise LatexProblem(text[max(0, i - 10):i + 10], "a subscript on a bracket (a list "
                                "given by its entries, as in [..]_{k=1}^{K}, is not read)")
+        if char == "/":
+            self.check_division(text, i)
         if char in "'_|<>&;:":
             why = {"'": "a prime outside (...)'", "_": "a subscript on something that is not "
                    "a name", "|": "'|' (a conditional probability of an undeclared function, "
@@ -435,6 +439,8 @@ class Rewriter:
                 raise LatexProblem(text[i:end + 5], f"'{name}^{{-1}}' (the inverse function, "
                                    "or one over the value?) is ambiguous: write "
                                    "\\frac{1}{f(x)} or (f(x))^{-1}")
+            if name in ("\\exp", "\\ln", "\\log"):
+                return self.function_argument(name, text, i, end, out)
             out.append(" " + name + " ")
             return end
         if name == "\\pi":
@@ -455,6 +461,71 @@ class Rewriter:
             return after
         raise self.refused(name, text, i, end)
 
+    def function_argument(self, name: str, text: str, i: int, end: int,
+                          out: list[str]) -> int:
+        r"""``\ln`` or ``\exp`` at ``i``, its name ending at ``end``: the argument is made
+        explicit for the parser.  ``\ln(a) t`` and ``\ln{a} + t`` say where it ends; without
+        brackets only one factor is read (``\ln t^2`` is ``\ln(t^2)``, ``\log \hat{y}_k``,
+        ``\log \sigma(z)``) or a whole ``\sum`` to the next ``+``/``-``.  Anything longer
+        (``\ln a t``, ``\ln 2\pi``, ``\exp{a} t``) has two readings and is refused."""
+        k = end
+        power = ""
+        while text[k:k + 1] == " ":
+            k += 1
+        if text[k:k + 1] == "^":
+            group, k = read_group(text, k + 1)
+            power = "^{" + self.rewrite(group) + "}"
+            while text[k:k + 1] == " ":
+                k += 1
+        start = k
+        if text[k:k + 1] == "(":
+            out.append(" " + name + power + " ")
+            return start
+        if text[k:k + 1] == "{":
+            _, after = read_group(text, k)
+            if self._operand_follows(text, after):
+                raise self._ambiguous_argument(name, text, i, after)
+            out.append(" " + name + power + " ")
+            return start
+        stop = _term_end(text, k)
+        span = text[k:stop]
+        if not span.strip():
+            raise self._ambiguous_argument(name, text, i, stop + 1)
+        if not re.match(r"\\(?:sum|prod)(?![A-Za-z])", span) and \
+                _one_factor_end(self, span) != len(span.rstrip()):
+            raise self._ambiguous_argument(name, text, i, stop)
+        out.append(" " + name + power + " (" + self.rewrite(span) + ") ")
+        return stop
+
+    def check_division(self, text: str, i: int) -> None:
+        """``a/b c`` is ``a/(bc)`` to some readers and ``(a/b) c`` to others: refused.  The
+        divisor is one factor (a bracket, a name with its scripts, a number, a ``\\frac``)."""
+        k = i + 1
+        while text[k:k + 1] == " ":
+            k += 1
+        if text[k:k + 1] in "([":
+            end = matching_paren(text, k) + 1
+        elif text[k:k + 1] == "{":
+            end = read_group(text, k)[1]
+        else:
+            found = _one_factor_end(self, text[k:])
+            end = k + found if found > 0 else -1
+        if end > 0 and self._operand_follows(text, end):
+            raise LatexProblem(text[max(0, i - 20):end + 10], "'a/b c' is ambiguous (a/(bc) "
+                               "or (a/b) c): write \\frac{..}{..} or brackets")
+
+    def _operand_follows(self, text: str, k: int) -> bool:
+        while text[k:k + 1] == " ":
+            k += 1
+        rest = text[k:]
+        return bool(rest) and not re.match(r"[+\-=,)\]}|/*&]|\\(?:cdot|times|right|quad|"
+                                           r"qquad|end|\\)(?![A-Za-z])|\^|_", rest)
+
+    @staticmethod
+    def _ambiguous_argument(name: str, text: str, i: int, end: int) -> LatexProblem:
+        return LatexProblem(text[i:end][:60], f"the argument of {name} without brackets is "
+                            f"ambiguous: write {name}(...) around what it applies to")
+
     @staticmethod
     def refused(name: str, text: str, i: int, end: int) -> LatexProblem:
         """Why a command cannot be read."""
@@ -469,3 +540,55 @@ class Rewriter:
         if name == "\\partial":
             return LatexProblem(text[i:i + 20], "\\partial outside a derivative fraction")
         return LatexProblem(name, f"unsupported command {name}")
+
+
+def _term_end(text: str, k: int) -> int:
+    """Where the argument of an unbracketed function starting at ``k`` ends: at the next
+    ``+``, ``-``, ``=``, ``,``, ``/``, ``\\cdot``, ``\\times`` or gap at its own depth, or at
+    the bracket closing the group it stands in."""
+    depth = 0
+    i = k
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            match = re.match(r"\\(?:[A-Za-z]+|.)", text[i:])
+            token = match.group(0) if match else char
+            if depth == 0 and token in _ARGUMENT_ENDS:
+                return i
+            depth += {"\\{": 1, "\\}": -1}.get(token, 0)
+            i += len(token)
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif depth == 0 and char in "+-=,&/*":
+            return i
+        i += 1
+    return len(text)
+
+
+def _one_factor_end(reader: Rewriter, span: str) -> int:
+    """The end of the first factor of ``span`` (a name with its scripts and call, a number,
+    a ``\\frac``), or -1 when ``span`` does not start with one."""
+    stripped = span.lstrip()
+    offset = len(span) - len(stripped)
+    if not stripped:
+        return -1
+    if reader.at_atom(stripped, 0):
+        mark = len(reader.removed)
+        try:
+            _, end = reader.read_atom(stripped, 0)
+        finally:
+            del reader.removed[mark:]
+        return offset + end
+    number = re.match(r"\d+(?:\.\d+)?", stripped)
+    if number:
+        return offset + number.end()
+    if stripped.startswith("\\frac"):
+        _, j = read_group(stripped, 5)
+        _, j = read_group(stripped, j)
+        return offset + j
+    return -1
