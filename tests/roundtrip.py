@@ -443,8 +443,9 @@ class Renderer:
         return Tex(self.tight(base).text + sup, "atom", sup=True, lead=base.lead)
 
     def args(self, inner: str, braces: bool = False) -> str:
-        """A call's argument list; ``braces``: ``\\{..\\}`` too (``\\exp\\{t\\}``)."""
-        left, right = self.pick([*BRACKETS[:4], *[("\\left\\{", "\\right\\}")] * braces])
+        """A call's argument list; ``braces``: ``\\{..\\}`` and ``[..]`` too (``\\exp\\{t\\}``)."""
+        extra = [("\\left\\{", "\\right\\}"), ("\\{", "\\}"), *BRACKETS[4:]] if braces else []
+        left, right = self.pick([*BRACKETS[:4], *extra])
         return f"{left}{inner}{right}"
 
     # ---- nodes --------------------------------------------------------------------------

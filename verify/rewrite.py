@@ -481,6 +481,14 @@ class Rewriter:
         if text[k:k + 1] == "(":
             out.append(" " + name + power + " ")
             return start
+        close, closer = _bracket_close(text, k)
+        if close > 0:
+            # \ln[a] b, \exp\{a\} b: the bracket is the argument, as with (a); the parser
+            # would take [a] b as one argument (log(ab)), so the bracket is made explicit.
+            opener = len(closer) if closer == "\\}" else 1
+            inner = text[k + opener:close]
+            out.append(" " + name + power + " (" + self.rewrite(inner) + ") ")
+            return close + len(closer)
         if text[k:k + 1] == "{":
             _, after = read_group(text, k)
             if self._operand_follows(text, after):
@@ -540,6 +548,28 @@ class Rewriter:
         if name == "\\partial":
             return LatexProblem(text[i:i + 20], "\\partial outside a derivative fraction")
         return LatexProblem(name, f"unsupported command {name}")
+
+
+def _bracket_close(text: str, k: int) -> tuple[int, str]:
+    """Where the ``[`` or ``\\{`` at ``k`` is closed, and the closer; ``(-1, "")`` when
+    there is no such bracket at ``k``."""
+    if text[k:k + 1] == "[":
+        close = matching_paren(text, k)
+        return (close, text[close]) if close > 0 else (-1, "")
+    if not text.startswith("\\{", k):
+        return -1, ""
+    depth = 0
+    i = k
+    while i < len(text):
+        two = text[i:i + 2]
+        if two in ("\\{", "\\}"):
+            depth += 1 if two == "\\{" else -1
+            if depth == 0:
+                return i, two
+            i += 2
+        else:
+            i += 2 if text[i] == "\\" else 1
+    return -1, ""
 
 
 def _term_end(text: str, k: int) -> int:
