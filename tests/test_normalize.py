@@ -28,7 +28,8 @@ RULE_CASES = [
                       r" + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x",
      r"1_{\{j=k\}} + 1_{k = j} + 1_{\{k\}}(y) + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x"),
     (N.natural_log, r"\log(a) + \log_{2} b", r"\ln(a) + \log_{2} b"),
-    (N.exp_power, r"e^{z_k} + e^x + \beta^{2}", r"\exp(z_k) + \exp(x) + \beta^{2}"),
+    (N.exp_power, r"e^{z_k} + e^x + \beta^{2} + e^{e^{e^{t}}}",
+     r"\exp(z_k) + \exp(x) + \beta^{2} + \exp(\exp(\exp(t)))"),
     (N.trailing_punctuation, r"a + b.", "a + b"),
 ]
 

@@ -274,7 +274,8 @@ def exp_power(text: str) -> str:
         if match.start() < i:
             continue
         group, end = read_group(text, match.end())
-        out.append(text[i:match.start()] + "\\exp(" + group + ")")
+        # the exponent's own e^{..} too: e^{e^{e^{t}}}
+        out.append(text[i:match.start()] + "\\exp(" + exp_power(group) + ")")
         i = end
     out.append(text[i:])
     return "".join(out)
