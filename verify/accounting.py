@@ -37,6 +37,8 @@ Removal = tuple[str, str]   # (the source text a rule took out, the rule's name)
 
 _TOKEN = re.compile(
     r"(?P<skip>\\(?:begin|end)\s*\{[^{}]*\}|\\\\\s*\[[^\]]*\])"
+    # A fraction of two numbers is one number: the parser builds it reduced (2/4 as 1/2).
+    r"|(?P<ratio>\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\})"
     # TeX takes one character as an unbraced argument: \frac12 is 1/2, x^23 is x^2 3.
     r"|(?P<digits>\\[dt]?frac\s*\d\s*\d?|[\^_]\s*\d)"
     r"|(?P<text>\\(?:text[a-z]*|mbox|mathrm|operatorname)\s*\{(?:[^{}]|\{[^{}]*\})*\})"
@@ -61,7 +63,10 @@ def source_tokens(text: str, lexicon: Lexicon) -> Counter[str]:
             spelled, after = decorated(token, text, position)
             if spelled != token and lexicon.knows(spelled):
                 token, position = spelled, after
-        if kind == "digits":
+        if kind == "ratio":
+            top, bottom = re.findall(r"\d+", token)
+            tokens[str(sp.Rational(int(top), int(bottom)))] += 1
+        elif kind == "digits":
             tokens.update(_number(digit) for digit in re.findall(r"\d", token))
         elif kind == "number":
             tokens[_number(token)] += 1

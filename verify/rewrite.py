@@ -617,6 +617,11 @@ def _one_factor_end(reader: Rewriter, span: str) -> int:
     number = re.match(r"\d+(?:\.\d+)?", stripped)
     if number:
         return offset + number.end()
+    call = re.match(r"\\(?:exp|ln|log|sqrt)(?![A-Za-z])\s*", stripped)
+    if call and stripped[call.end():call.end() + 1] in ("(", "{"):
+        close = matching_paren(stripped, call.end()) if stripped[call.end()] == "(" else \
+            read_group(stripped, call.end())[1] - 1
+        return offset + close + 1 if close > 0 else -1
     if stripped.startswith("\\frac"):
         _, j = read_group(stripped, 5)
         _, j = read_group(stripped, j)
