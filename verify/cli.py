@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 also when a step is unknown or unparsed")
     parser.add_argument("--quiet", action="store_true", help="print only the summaries")
+    parser.add_argument("--show-reading", action="store_true",
+                        help="under each step, the LaTeX it was read as")
     add_run_options(parser, "documents")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -128,7 +130,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     options = Options(seed=args.seed, sizes=args.sizes, points=args.points)
     results = _check_all(files, options, err, settings)
     for result in results:
-        _print_document(result, out, args.quiet)
+        _print_document(result, out, args.quiet, args.show_reading)
     info = versions()
     if args.json:
         from verify.jsonout import write_json
@@ -183,23 +185,27 @@ def _check_all(files: list[Path], options: Options, err: TextIO,
     return results
 
 
-def _print_step(step: StepVerdict, out: TextIO, indent: str = "") -> None:
+def _print_step(step: StepVerdict, out: TextIO, indent: str = "",
+                reading: bool = False) -> None:
     label = f" ({step.label})" if step.label else ""
     print(f"{indent}{step.location.path}:{step.location.line}{label}: {step.status.value} "
           f"— {step.message}", file=out)
+    if reading and step.reading is not None:
+        print(f"{indent}    read as: {step.reading}", file=out)
     if step.diagnosis:
         print(f"{indent}    diagnosis: {step.diagnosis}", file=out)
     for sub in step.subclaims:
-        _print_step(sub, out, indent + "    ")
+        _print_step(sub, out, indent + "    ", reading)
 
 
-def _print_document(result: DocumentResult, out: TextIO, quiet: bool) -> None:
+def _print_document(result: DocumentResult, out: TextIO, quiet: bool,
+                    reading: bool = False) -> None:
     if not quiet:
         for problem in result.problems:
             print(f"{problem}", file=out)
         for chain in result.chains:
             for step in chain.steps:
-                _print_step(step, out)
+                _print_step(step, out, reading=reading)
             if chain.summary:
                 print(f"    chain {chain.name!r}: {chain.summary}", file=out)
     counts = result.counts()

@@ -64,6 +64,7 @@ def step_json(step: StepVerdict) -> dict[str, Any]:
             "evidence": _evidence(step.evidence),
             "counterexample": _counterexample(step.counterexample),
             "diagnosis": step.diagnosis, "sympy": step.sympy, "note": step.note,
+            "reading": step.reading,
             "subclaims": [step_json(s) for s in step.subclaims]}
 
 

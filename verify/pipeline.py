@@ -20,6 +20,7 @@ from verify.encoding import read_encoding
 from verify.errors import BindError, InputError, Location
 from verify.model import Chain, Document, Step
 from verify.notation import Notation
+from verify.reading import equation, reading
 from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
 
 ENCODING_SUFFIXES = (".yaml", ".yml")
@@ -114,8 +115,8 @@ class _ChainPlan:
             if verdict is None:
                 claim = self.step_claims[index]
                 verdict = _verdict(step, index, judgements[claim.key],
-                                   self.references[index])
-            subs = tuple(_sub_verdict(step, sub, judgements)
+                                   self.references[index], self.notation)
+            subs = tuple(_sub_verdict(step, sub, judgements, self.notation)
                          for sub in self.sub_claims.get(index, []))
             steps.append(replace(verdict, subclaims=subs))
         ends_agree, summary = self._summary(steps, judgements)
@@ -160,7 +161,8 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
         if reference is None:
             verdicts.append(StepVerdict(step.location, index, step.latex, Status.START,
                                         "start of the chain", sympy=sstr(step.expr),
-                                        note=step.note))
+                                        note=step.note,
+                                        reading=reading(step.expr, notation)))
             first = reference = index
             continue
         verdicts.append(None)
@@ -234,26 +236,27 @@ def _unparsed(step: Step, index: int, problem: str) -> StepVerdict:
 
 
 def _verdict(step: Step, index: int, judgement: Judgement,
-             reference_index: int) -> StepVerdict:
+             reference_index: int, notation: Notation) -> StepVerdict:
     message = judgement.message
     if reference_index != index - 1:
         message += f" (checked against step {reference_index + 1}, the last one read)"
     return StepVerdict(step.location, index, step.latex, judgement.status, message,
                        reference_index, judgement.evidence, judgement.counterexample,
-                       judgement.diagnosis, sstr(step.expr), step.note)
+                       judgement.diagnosis, sstr(step.expr), step.note,
+                       reading=reading(step.expr, notation))
 
 
-def _sub_verdict(step: Step, sub: Claim | str,
-                 judgements: Mapping[str, Judgement]) -> StepVerdict:
+def _sub_verdict(step: Step, sub: Claim | str, judgements: Mapping[str, Judgement],
+                 notation: Notation) -> StepVerdict:
     if isinstance(sub, str):
         return StepVerdict(step.location, -1, "", Status.UNPARSED, sub)
     judgement = judgements[sub.key]
     latex = next((s.latex for s in step.subclaims if s.lhs == sub.before), "")
+    read = equation(sub.before, sub.after, notation)
     return StepVerdict(step.location, -1, latex, judgement.status,
-                       f"sub-claim {sstr(sub.before)} = {sstr(sub.after)}: "
-                       f"{judgement.message}", None, judgement.evidence,
+                       f"sub-claim {read}: {judgement.message}", None, judgement.evidence,
                        judgement.counterexample, judgement.diagnosis,
-                       f"{sstr(sub.before)} = {sstr(sub.after)}")
+                       f"{sstr(sub.before)} = {sstr(sub.after)}", reading=read)
 
 
 def document_error(path: Path, error: Exception) -> DocumentResult:

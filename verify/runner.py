@@ -237,9 +237,11 @@ def read_guarded(path: Path) -> Document:
 def skeleton(document: Document, seed: int) -> DocumentResult:
     """The document's steps before checking: unparsed ones final, the rest pending."""
     from verify.canon import sstr
+    from verify.reading import reading
     from verify.verdict import ChainResult
     chains = []
     for chain in document.chains:
+        notation = document.notation_of(chain)
         steps, started = [], False
         for index, step in enumerate(chain.steps):
             if step.expr is None:
@@ -250,7 +252,7 @@ def skeleton(document: Document, seed: int) -> DocumentResult:
                 status, message = Status.UNKNOWN, PENDING
             steps.append(StepVerdict(step.location, index, step.latex, status, message,
                                      sympy=sstr(step.expr) if step.expr is not None else "",
-                                     note=step.note))
+                                     note=step.note, reading=reading(step.expr, notation)))
         chains.append(ChainResult(chain.name, tuple(steps), chain.where_text))
     return DocumentResult(document.path, document.title, tuple(chains), seed, (),
                           document.problems)

@@ -68,7 +68,7 @@ def step_data(step: StepVerdict) -> dict[str, Any]:
             "compared_with": step.compared_with, "evidence": _evidence(step.evidence),
             "counterexample": _counterexample(step.counterexample),
             "diagnosis": step.diagnosis, "sympy": step.sympy, "note": step.note,
-            "subclaims": [step_data(s) for s in step.subclaims]}
+            "subclaims": [step_data(s) for s in step.subclaims], "reading": step.reading}
 
 
 def _chain(chain: ChainResult) -> dict[str, Any]:
@@ -192,7 +192,8 @@ def step_from_data(data: Any) -> StepVerdict:
                        _counterexample_from(data.get("counterexample")),
                        _get(data, "diagnosis", str), _get(data, "sympy", str),
                        _get(data, "note", str),
-                       tuple(step_from_data(s) for s in _list(data, "subclaims")))
+                       tuple(step_from_data(s) for s in _list(data, "subclaims")),
+                       _get(data, "reading", (str, type(None))))
 
 
 def _chain_from(data: Any) -> ChainResult:

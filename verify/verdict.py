@@ -94,6 +94,8 @@ class StepVerdict:
     sympy: str = ""                    # the step's bound SymPy form, for the appendix
     note: str = ""                     # the document's own annotation
     subclaims: tuple[StepVerdict, ...] = ()
+    reading: str | None = None         # the bound expression as LaTeX (verify.reading); None
+    #                                    for a step that could not be read
 
     @property
     def label(self) -> str | None:
