@@ -37,15 +37,20 @@ def _body(tex: str) -> str:
 
 
 def _step_lines(tex: str) -> dict[str, str]:
-    return {line.rsplit(STEP_MARKER, 1)[1]: line for line in tex.splitlines()
-            if STEP_MARKER in line}
+    """Each step's line as written (its reading's line, marked too, comes after it)."""
+    lines: dict[str, str] = {}
+    for line in tex.splitlines():
+        if STEP_MARKER in line:
+            lines.setdefault(line.rsplit(STEP_MARKER, 1)[1], line)
+    return lines
 
 
 def _hostile_result(steps: list[str]) -> DocumentResult:
     """A document whose every string is hostile: steps, title, path, notes, messages..."""
     evil = r"\input{/etc/passwd}\write18{touch x}%$#&_^~{"
     verdicts = tuple(StepVerdict(Location(f"a{evil}.tex", n + 1, evil), n, latex, status,
-                                 evil, note=evil, diagnosis=evil, sympy=evil)
+                                 evil, note=evil, diagnosis=evil, sympy=evil,
+                                 reading=evil)
                      for n, (latex, status) in enumerate(zip(steps, _cycle(len(steps)),
                                                              strict=True)))
     return DocumentResult(path=f"{evil}.tex", title=evil,
@@ -63,10 +68,13 @@ def _cycle(count: int) -> list[Status]:
 
 def test_every_step_and_subclaim_appears_once_in_order() -> None:
     tex = render_document(demo_result(), date="2025-01-01")
-    numbers = [line.rsplit(STEP_MARKER, 1)[1] for line in tex.splitlines()
-               if STEP_MARKER in line]
+    marked = [line.rsplit(STEP_MARKER, 1)[1] for line in tex.splitlines()
+              if STEP_MARKER in line]
+    # A step's reading is on a line of its own with the step's marker, right after it.
+    numbers = [n for i, n in enumerate(marked) if i == 0 or marked[i - 1] != n]
     assert numbers == ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8",
                        "2.1", "2.1a", "2.1b", "2.2", "2.3"]
+    assert len(marked) == len(numbers) + 4
     for number in numbers:
         kind = "Claim" if number[-1].isalpha() else "Step"
         assert len(re.findall(rf"\\textbf{{{kind} {re.escape(number)}}}", tex)) == 1
@@ -119,7 +127,7 @@ def test_refuted_step_shows_counterexample_diagnosis_and_values() -> None:
 
 def test_vector_counterexample_lists_components_and_labels() -> None:
     tex = render_document(demo_result())
-    step = tex[tex.index(r"\textbf{Step 2.3}"):tex.index(r"\clearpage")]
+    step = tex[tex.index(r"\textbf{Step 2.3}"):tex.rindex(r"\end{document}")]
     assert "component 1 & $0.3212$ & $0.6424$" in step
     assert "component 2 & $-0.8815$ & $-1.763$" in step
     assert "label $y_{1}=2$, $y_{2}=1$" in step and "$w_{2,2} = 0.125$" in step
@@ -145,12 +153,28 @@ def test_chain_right_for_wrong_reasons_is_flagged() -> None:
     assert "Right for the wrong reasons" in render_document(demo_result())
 
 
-def test_appendix_has_every_sympy_form_escaped() -> None:
-    tex = render_document(demo_result())
-    appendix = tex[tex.index("Appendix"):]
-    assert r"\textbf{[1.5]}" in appendix and r"\textbf{[2.1b]}" in appendix
-    assert "(-y[j] + Sum(y[k]*g(z)[j]," in appendix.replace(r"\allowbreak{}", "")
-    assert r"\textit{(not read)}" in appendix
+def test_reading_is_typeset_under_its_step_and_no_sympy_form_is() -> None:
+    result = demo_result()
+    tex = render_document(result)
+    read = [line for line in tex.splitlines() if "Read as:" in line]
+    with_reading = [s for s in result.all_steps() for s in (s, *s.subclaims) if s.reading]
+    assert len(read) == len(with_reading) == 4
+    assert all(STEP_MARKER in line and r"\stepmath{" in line for line in read)
+    assert r"\stepmath{x_{i} \cdot \left(g_{j}\left(\boldsymbol{z}\right) - y_{j}\right)}" in tex
+    assert "Sum(" not in tex and "Deriv(" not in tex and "Appendix" not in tex
+
+
+def test_a_reading_is_verbatim_when_the_step_is_forced_or_refused() -> None:
+    step = StepVerdict(Location("a.tex", 1), 0, "x", Status.START, "start",
+                       reading=r"\input{/etc/passwd} x")
+    chain = ChainResult("c", (step,))
+    result = DocumentResult("a.tex", "t", (chain,), 0, ())
+    line = next(line for line in render_document(result).splitlines() if "Read as:" in line)
+    assert r"\texttt{" in line and r"\input{" not in line.replace(r"\textbackslash{}", "")
+    forced = render_document(demo_result(), verbatim={"1.8": "TeX failed"})
+    line = next(line for line in forced.splitlines() if "Read as:" in line and
+                line.endswith(f"{STEP_MARKER}1.8"))
+    assert r"\texttt{" in line
 
 
 def test_start_of_chain_is_not_counted_as_a_verdict() -> None:

@@ -87,6 +87,8 @@ def _softmax_chain() -> ChainResult:
               Status.REFUTED, "the two sides differ at K=3", counterexample=scalar,
               diagnosis="the sign of the first term flipped: the sides differ by a factor -1.",
               sympy="(-y[j] + Sum(y[k]*g(z)[j], (k, 1, K)))*x[i]",
+              reading=r"x_{i} \cdot \left(\sum_{k=1}^{K} g_{j}\left(\boldsymbol{z}\right) "
+                      r"\cdot y_{k} - y_{j}\right)",
               evidence=_evidence(symbolic="different", deviation=1.0)),
         _step(5, OCR_ROW, Status.SUPPORTED, "holds when the labels are one-hot",
               sympy="(-y[j] + g(z)[j]*Sum(y[k], (k, 1, K)))*x[i]",
@@ -99,6 +101,7 @@ def _softmax_chain() -> ChainResult:
                                                                deviation=None)),
         _step(7, r"= (g_j(\boldsymbol{z}) - y_j) \cdot x_i \label{eq:final}", Status.PROVED,
               "identical", label="eq:final", sympy="(g(z)[j] - y[j])*x[i]",
+              reading=r"x_{i} \cdot \left(g_{j}\left(\boldsymbol{z}\right) - y_{j}\right)",
               evidence=_evidence()),
     )
     return ChainResult("Gradient of the softmax loss", steps, where=("k != j",),
@@ -114,6 +117,7 @@ def _vector_chain() -> ChainResult:
                             lhs=(0.3212, -0.8815), rhs=(0.6424, -1.763), deviation=0.5)
     sub = StepVerdict(Location(PATH, 40), 0, r"\underbrace{\sum_{k=1}^K y_{ik}}_{=1}",
                       Status.PROVED, "one-hot labels sum to one", sympy="Sum(y[i, k], (k, 1, K))",
+                      reading=r"\sum_{k=1}^{K} y_{i,k} = 1",
                       evidence=_evidence(assumptions=("one-hot labels",)))
     bad_sub = StepVerdict(Location(PATH, 40), 1, r"\frac{1}{N} \sum_{i=1}^N 1 = N",
                           Status.REFUTED, "1 is not N", sympy="Sum(1, (i, 1, N))/N",
@@ -134,6 +138,8 @@ def _vector_chain() -> ChainResult:
                     Status.REFUTED, "the two sides differ", compared_with=0,
                     counterexample=vector, diagnosis="the sides differ by a factor 2.",
                     sympy="-2*Sum((y[i, j] - yhat[i, j])*x[i], (i, 1, N))",
+                    reading=r"-2 \cdot \sum_{i=1}^{N} \mathbf{x}_{i} \cdot \left(y_{i,j} - "
+                            r"\hat{y}_{i,j}\right)",
                     evidence=_evidence(symbolic="different", deviation=0.5)),
     )
     return ChainResult("Gradient with respect to a weight vector", steps, ends_agree=False)

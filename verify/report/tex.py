@@ -3,7 +3,8 @@
 Every step's equation is typeset from its original LaTeX when :mod:`verify.report.sanitize`
 accepts it, and shown verbatim (escaped monospace) otherwise: the report always compiles, and
 nothing a student wrote is ever handed to TeX as code unless it is on the whitelist.  Every
-other string that reaches the page (title, path, messages, names, SymPy forms) is escaped.
+other string that reaches the page (title, path, messages, names) is escaped; a step's
+reading (:mod:`verify.reading`) is typeset under it when the same whitelist accepts it.
 
 Each step carries a line ending in ``% step=ID`` where its mathematics is typeset, so that
 :mod:`verify.report.pdf` can tell which step a TeX error came from and typeset it verbatim.
@@ -118,7 +119,7 @@ def render_document(result: DocumentResult, versions: Mapping[str, str] | None =
             if item.chain is chain:
                 reason = forced.get(item.number, forced.get("*"))
                 parts.append(_step(item, result, reason))
-    parts += [_appendix(steps), r"\end{document}", ""]
+    parts += [r"\end{document}", ""]
     return "\n".join(parts)
 
 
@@ -277,6 +278,8 @@ def _step(item: _Numbered, result: DocumentResult, forced: str | None) -> str:
     if step.note:
         lines.append(rf"{{\small\itshape\color{{quiet}}{escape_text(step.note)}}}\par")
     lines.append(_equation(item.number, step.latex, forced))
+    if step.reading is not None:
+        lines.append(_reading(item.number, step.reading, forced))
     lines += _details(item, result)
     lines.append(r"\end{stepbox}")
     return "\n".join(lines)
@@ -298,6 +301,18 @@ def _equation(number: str, latex: str, forced: str | None) -> str:
         rf"\stepcode{{{escape_code(shown)}}}{STEP_MARKER}{number}",
         rf"{{\footnotesize\color{{quiet}}Shown as written: {escape_text(reason)}.}}\par",
     ])
+
+
+def _reading(number: str, reading: str, forced: str | None) -> str:
+    """What the step was read as, typeset under the line as written (on a line of its own
+    with the step's marker, so that a TeX error there is the step's too); verbatim when the
+    whitelist refuses it or the step is typeset verbatim anyway."""
+    if forced is None and check(reading) is None:
+        return (rf"{{\small\color{{quiet}}Read as:}}\stepmath{{{reading}}}{{{broken(reading)}}}"
+                rf"{STEP_MARKER}{number}")
+    shown = reading if len(reading) <= MAX_VERBATIM else \
+        reading[:MAX_VERBATIM] + f" ... ({len(reading) - MAX_VERBATIM} more characters)"
+    return rf"\detail{{Read as:}}{{\texttt{{{escape_code(shown)}}}}}{STEP_MARKER}{number}"
 
 
 def _details(item: _Numbered, result: DocumentResult) -> list[str]:
@@ -426,18 +441,3 @@ def _number(value: float, digits: int = 6) -> str:
         mantissa, exponent = text.split("e")
         return rf"{mantissa}\times 10^{{{int(exponent)}}}"
     return text
-
-
-# --- the appendix -------------------------------------------------------------------------------
-
-def _appendix(steps: list[_Numbered]) -> str:
-    lines = [r"\clearpage\section*{Appendix: the steps as SymPy read them}",
-             r"{\small Each step after the document's notation was applied; "
-             r"this is what the checks compared.}\par\medskip"]
-    for item in steps:
-        form = rf"\texttt{{{escape_code(item.step.sympy)}}}" if item.step.sympy \
-            else r"\textit{(not read)}"
-        indent = r"\hspace*{8mm}" if item.depth else ""
-        lines.append(rf"\par\smallskip{indent}\textbf{{[{item.number}]}}\enspace"
-                     rf"{{\small\raggedright {form}\par}}")
-    return "\n".join(lines)
