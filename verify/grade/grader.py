@@ -89,7 +89,8 @@ def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: Su
         if verdict.status is Status.REFUTED and on_track[n] and previous is False:
             diagnoses += (SILENT_FIX,)
         lines.append(LineFacts(n + 1, step.location.line, step.latex, verdict.status,
-                               verdict.message, on_track[n], previous, diagnoses))
+                               verdict.message, on_track[n], previous, diagnoses,
+                               verdict.reading))
     start = tuple(replace(d, text=d.text.replace("the line before", "the problem statement"))
                   for d in found.get("start", ()))
     final = plan.final(judgements)

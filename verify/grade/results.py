@@ -68,6 +68,7 @@ class StepGrade:
     share: float                # what this line could earn
     message: str
     diagnoses: tuple[Diagnosis, ...] = ()
+    reading: str | None = None  # the line as it was read, as LaTeX (None: unreadable)
 
 
 @dataclass(frozen=True)

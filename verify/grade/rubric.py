@@ -35,6 +35,7 @@ class LineFacts:
     on_track: bool | None         # equal to the problem statement
     previous_on_track: bool | None  # the line it was checked against
     diagnoses: tuple[Diagnosis, ...] = ()
+    reading: str | None = None    # the line as it was read (verify.reading)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ def score(lines: Sequence[LineFacts], start_ok: bool | None, start_why: str,
     steps = tuple(_start_grade(f, start_ok, rubric) if f.status is Status.START
                   else _line_grade(f, share, rubric) for f in lines)
     refuted = sum(1 for s in steps if s.credit is Credit.REFUTED)
+    first = next((s for s in steps if s.credit is Credit.START), None)
+    if first is not None and first.reading is not None:
+        start_why += f"\nRead as: {first.reading}"
     parts = [Part("Start: the first line is the problem statement",
                   rubric.start if start_ok else 0.0, rubric.start, bool(start_ok), start_why)]
     parts += [_line_part(s) for s in steps if s.credit is not Credit.START]
@@ -75,7 +79,8 @@ def score(lines: Sequence[LineFacts], start_ok: bool | None, start_why: str,
 def _start_grade(facts: LineFacts, start_ok: bool | None, rubric: Rubric) -> StepGrade:
     points = rubric.start if start_ok else 0.0
     return StepGrade(facts.number, facts.line, facts.latex, facts.status, facts.on_track,
-                     Credit.START, points, rubric.start, facts.message, facts.diagnoses)
+                     Credit.START, points, rubric.start, facts.message, facts.diagnoses,
+                     facts.reading)
 
 
 def _line_grade(facts: LineFacts, share: float, rubric: Rubric) -> StepGrade:
@@ -87,7 +92,7 @@ def _line_grade(facts: LineFacts, share: float, rubric: Rubric) -> StepGrade:
             facts.status, Credit.UNDECIDED)
         points = 0.0
     return StepGrade(facts.number, facts.line, facts.latex, facts.status, facts.on_track,
-                     credit, points, share, facts.message, facts.diagnoses)
+                     credit, points, share, facts.message, facts.diagnoses, facts.reading)
 
 
 _CREDIT_WORDS = {
@@ -101,6 +106,9 @@ _CREDIT_WORDS = {
 
 def _line_part(step: StepGrade) -> Part:
     lines = [f"{_CREDIT_WORDS[step.credit]}: {step.message}"]
+    if step.reading is not None:
+        # What the line was read as: a misreading the checker cannot notice, the student can.
+        lines.append(f"Read as: {step.reading}")
     lines += [f"Diagnosis: {d.text}" for d in step.diagnoses]
     return Part(f"Step {step.number} (line {step.line})", step.points, step.share,
                 step.credit is Credit.CORRECT, "\n".join(lines))

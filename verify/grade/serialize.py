@@ -48,7 +48,7 @@ def _step(step: StepGrade) -> dict[str, Any]:
             "status": step.status.value, "on_track": step.on_track,
             "credit": step.credit.value, "points": float(step.points),
             "share": float(step.share), "message": step.message,
-            "diagnoses": [_diagnosis(d) for d in step.diagnoses]}
+            "diagnoses": [_diagnosis(d) for d in step.diagnoses], "reading": step.reading}
 
 
 def _part(part: Part) -> dict[str, Any]:
@@ -117,7 +117,7 @@ def _enum(kind: type[_E], data: Mapping[str, Any], key: str) -> _E:
 
 _DIAGNOSIS = frozenset({"kind", "text"})
 _STEP = frozenset({"number", "line", "latex", "status", "on_track", "credit", "points",
-                   "share", "message", "diagnoses"})
+                   "share", "message", "diagnoses", "reading"})
 _PART = frozenset({"name", "points", "maximum", "passed", "output"})
 _GRADE = frozenset({"format", "student", "path", "outcome", "score", "maximum", "reason",
                     "start_ok", "final_ok", "steps", "parts", "notes", "result",
@@ -139,7 +139,8 @@ def _step_from(value: Any) -> StepGrade:
                      _get(data, "latex", str), _status(_get(data, "status", str)),
                      _maybe_bool(data, "on_track"), _enum(Credit, data, "credit"),
                      _number(data, "points"), _number(data, "share"),
-                     _get(data, "message", str), _diagnoses_from(data, "diagnoses"))
+                     _get(data, "message", str), _diagnoses_from(data, "diagnoses"),
+                     _get(data, "reading", (str, type(None))))
 
 
 def _part_from(value: Any) -> Part:
