@@ -2,6 +2,8 @@
 
 The rules, in order (a check that did not run is never evidence):
 
+* an internal error in any stage (a bug of ours, not a limit of the input: see
+  :func:`verify.errors.limit_reason`)                               -> unknown, flagged
 * the claim could not be concretized                              -> unparsed (why)
 * the two sides have different shapes                              -> refuted
 * the numeric engine finds a point where the sides differ, and a 50-digit SymPy evaluation
@@ -10,6 +12,11 @@ The rules, in order (a check that did not run is never evidence):
 * a numeric difference that 50 digits do not confirm                -> unknown
 * numeric agreement at every point of every case, and the exact test identical in every
   case, with no timeout                                             -> proved
+* numeric agreement, but in some case the exact test finds the difference nonzero and it is
+  a rational function of the concrete variables with rational coefficients (no exp, log,
+  root or other atom that could hide an identity): then it is nonzero as a function, and an
+  exact evaluation at a rational point of the numeric sample shows it, whatever its size
+  (``a`` against ``a + 10^{-9}``)                                   -> refuted
 * numeric agreement everywhere, the exact test undecided somewhere  -> supported
 * anything else (numeric could not run, only non-finite values)     -> unknown
 """
@@ -24,6 +31,8 @@ import sympy as sp
 from verify import numeric
 from verify.check import Case, ClaimOutcome, shape_of
 from verify.diagnose import diagnose
+from verify.errors import internal_error, limit_reason
+from verify.reading import plain
 from verify.symbolic import resolve
 from verify.verdict import CheckRecord, Counterexample, Evidence, Status
 
@@ -38,11 +47,45 @@ class Judgement:
     evidence: Evidence
     counterexample: Counterexample | None = None
     diagnosis: str = ""
+    internal_error: str | None = None   # "internal error in <stage>: <type>" (then unknown)
 
 
 def judge(outcome: ClaimOutcome, seed: int, points: int,
           reference: sp.Expr | None = None) -> Judgement:
+    """The verdict on one claim.  Never raises for a bug in a stage: that is an ``unknown``
+    judgement carrying ``internal_error`` (MemoryError excepted: the worker must retire)."""
+    try:
+        return _judge(outcome, seed, points, reference)
+    except MemoryError:
+        raise
+    except _StageError as error:
+        return _internal(outcome, seed, points, error.message)
+    except Exception as error:
+        return _internal(outcome, seed, points, internal_error("verdict", error))
+
+
+class _StageError(Exception):
+    """An internal error in a stage run while judging, already named."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _internal(outcome: ClaimOutcome, seed: int, points: int, message: str) -> Judgement:
+    try:
+        evidence = _evidence(outcome, seed, points)
+    except Exception:   # the evidence itself is what failed: record only what is certain
+        evidence = Evidence(seed, (), points, None)
+    return Judgement(Status.UNKNOWN, message, evidence, internal_error=message)
+
+
+def _judge(outcome: ClaimOutcome, seed: int, points: int,
+           reference: sp.Expr | None) -> Judgement:
     evidence = _evidence(outcome, seed, points)
+    if outcome.internal_error is not None:
+        return Judgement(Status.UNKNOWN, outcome.internal_error, evidence,
+                         internal_error=outcome.internal_error)
     if outcome.bind_error is not None:
         return Judgement(Status.UNPARSED, f"does not fit the notation: {outcome.bind_error}",
                          evidence)
@@ -68,6 +111,10 @@ def judge(outcome: ClaimOutcome, seed: int, points: int,
     if symbolic_all:
         return Judgement(Status.PROVED, f"exact identity in {len(outcome.cases)} cases; "
                                         "numeric agreement at every point", evidence)
+    exact = next((c for c in outcome.cases if c.symbolic is not None and
+                  c.symbolic.outcome == "different" and c.symbolic.rational), None)
+    if exact is not None:
+        return _exact_refutation(exact, evidence)
     why = "symbolic check timed out" if outcome.timed_out else _undecided_reason(outcome)
     return Judgement(Status.SUPPORTED, f"numeric agreement at every point; {why}", evidence)
 
@@ -112,10 +159,94 @@ def _worst_case(cases: list[Case]) -> tuple[Case, int] | None:
     return worst
 
 
+def _exact_refutation(case: Case, evidence: Evidence) -> Judgement:
+    """The exact test found a nonzero rational function: find a sample point where the sides
+    differ, by exact rational arithmetic (its own confirmation, beyond any 50 digits)."""
+    try:
+        example = exact_counterexample(case)
+    except MemoryError:
+        raise
+    except Exception as error:
+        reason = limit_reason(error)
+        if reason is None:
+            raise _StageError(internal_error("exact refutation", error)) from error
+        return Judgement(Status.UNKNOWN, "the exact test finds the sides different, but "
+                                         f"no point could be evaluated exactly: {reason}",
+                         evidence)
+    if example is None:
+        return Judgement(Status.UNKNOWN, "the exact test finds the sides different, but no "
+                                         "checked point shows it (each is a zero or a pole)",
+                         evidence)
+    return Judgement(Status.REFUTED, "the exact test finds the sides different (a nonzero "
+                                     f"rational function); they differ {example.describe()}",
+                     evidence, example)
+
+
+EXACT_ROWS = 64   # sample points tried for an exact counterexample (the first nearly always)
+
+
+def exact_counterexample(case: Case) -> Counterexample | None:
+    """A point of the case's numeric sample where the sides, evaluated exactly in rational
+    arithmetic, differ; None if no tried point shows it.  Only for a case whose sides the exact
+    test found to be rational functions (``IdentityResult.rational``): every variable then
+    takes the sample's exact binary value and each side becomes one rational number."""
+    assert case.batch is not None
+    batch = case.batch
+    label_vars = set(batch.configs[0]) if batch.configs else set()
+    failing = dict(case.symbolic.failing_config) if case.symbolic is not None else {}
+    before_entries = [resolve(e) for e in _entries(case.before)]
+    after_entries = [resolve(e) for e in _entries(case.after)]
+    label_columns = [(column, symbol.name) for column, symbol in enumerate(batch.variables)
+                     if symbol in label_vars]
+
+    def other_config(row: int) -> bool:
+        return any(int(batch.rows[row][column]) != (1 if name in failing else 0)
+                   for column, name in label_columns)
+    # The label configuration the exact test failed on first (a stable sort keeps the order).
+    order = sorted(range(len(batch.rows)), key=other_config) if failing else \
+        list(range(len(batch.rows)))
+    for row in order[:EXACT_ROWS]:
+        substitution: dict[sp.Basic, sp.Expr] = {}
+        point: dict[str, float] = {}
+        labels: dict[str, int] = {}
+        for symbol, value in zip(batch.variables, batch.rows[row], strict=True):
+            if symbol in label_vars:
+                substitution[symbol] = sp.Integer(int(value))
+                if int(value):
+                    labels[symbol.name] = 1
+            else:
+                substitution[symbol] = sp.Rational(float(value))
+                point[symbol.name] = float(value)
+        before = [e.xreplace(substitution) for e in before_entries]
+        after = [e.xreplace(substitution) for e in after_entries]
+        values = before + after
+        if not all(isinstance(v, sp.Rational) for v in values):
+            continue   # a pole here, or a variable outside the sample: not this point
+        gaps = [a - b for a, b in zip(after, before, strict=True)]
+        if not any(gaps):
+            continue
+        deviation = max(abs(g) / max(sp.Integer(1), abs(a), abs(b))
+                        for g, a, b in zip(gaps, after, before, strict=True))
+        widest = max(gaps, key=abs)
+        return Counterexample(dict(case.sizes), dict(case.indices), labels, point,
+                              tuple(float(v) for v in before), tuple(float(v) for v in after),
+                              float(deviation), float(widest))
+    return None
+
+
 def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evidence,
                   reference: sp.Expr | None) -> Judgement:
     case, row = worst
-    confirmed, example = confirm(case, row)
+    try:
+        confirmed, example = confirm(case, row)
+    except MemoryError:
+        raise
+    except Exception as error:
+        reason = limit_reason(error)
+        if reason is None:
+            raise _StageError(internal_error("confirmation", error)) from error
+        return Judgement(Status.UNKNOWN, "the numeric check found a difference that could "
+                                         f"not be confirmed: {reason}", evidence)
     if not confirmed:
         return Judgement(Status.UNKNOWN, "the numeric check found a difference that a "
                                          f"{CONFIRM_DIGITS}-digit evaluation does not confirm",
@@ -124,7 +255,14 @@ def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evid
         return Judgement(Status.UNKNOWN, "the engines disagree: exact identity, yet a "
                                          "confirmed numeric difference (a checker bug?)",
                          evidence, example)
-    diagnosis = diagnose(outcome, reference)
+    try:
+        diagnosis = diagnose(outcome, reference)
+    except MemoryError:
+        raise
+    except Exception as error:
+        if limit_reason(error) is None:
+            raise _StageError(internal_error("diagnosis", error)) from error
+        diagnosis = ""   # an explanation beyond our limits: the refutation stands without
     return Judgement(Status.REFUTED, f"the sides differ {example.describe()}", evidence,
                      example, diagnosis)
 
@@ -170,10 +308,8 @@ def _evaluate(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> flo
 
 
 def condition_text(condition: sp.Basic) -> str:
-    """``Ne(k, j)`` as a reader writes it: ``k != j``."""
-    if isinstance(condition, sp.core.relational.Relational):
-        return f"{sp.sstr(condition.lhs)} {condition.rel_op} {sp.sstr(condition.rhs)}"
-    return sp.sstr(condition)
+    """``Ne(k, j)`` as a reader writes it: ``$k \\neq j$`` (LaTeX, never SymPy's syntax)."""
+    return plain(condition)
 
 
 def _evidence(outcome: ClaimOutcome, seed: int, points: int) -> Evidence:

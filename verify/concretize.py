@@ -28,6 +28,7 @@ from verify import expr as E
 from verify.canon import Canon
 from verify.errors import BindError
 from verify.notation import Notation, SymbolDecl
+from verify.reading import plain
 
 Value: TypeAlias = sp.Expr | sp.ImmutableMatrix
 Env: TypeAlias = Mapping[str, object]  # name -> int (index value) or Value (definition parameter)
@@ -156,7 +157,8 @@ class Concretizer:
         if isinstance(node, sp.Pow):
             base, exponent = (self._value(a, env, opaque) for a in node.args)
             if isinstance(base, sp.MatrixBase) or isinstance(exponent, sp.MatrixBase):
-                raise BindError("a power of a vector or matrix (write dot(a, a) for |a|^2)")
+                raise BindError("a power of a vector or matrix (write the inner product a^T a "
+                                "for the squared norm)")
             return sp.Pow(base, exponent)  # type: ignore[no-any-return]
         if isinstance(node, (sp.Sum, sp.Product)):
             return self._sum(node, env, opaque)
@@ -200,7 +202,7 @@ class Concretizer:
             args = [_scalar(self._value(a, env, opaque), f"the argument of {node.func}")
                     for a in node.args]
             return node.func(*args)  # type: ignore[no-any-return]
-        raise BindError(f"cannot give a value to {type(node).__name__} ({node})")
+        raise BindError(f"cannot give a value to {plain(node)}")
 
     def _names(self, node: sp.Basic) -> frozenset[str]:
         """The environment entries a node's value can depend on (memo keys hold exactly
@@ -244,7 +246,7 @@ class Concretizer:
         decl = self.notation.symbols.get(name)
         if decl is not None:
             if decl.family:
-                raise BindError(f"{name!r} is a family: it needs its index ({name}[...])")
+                raise BindError(f"{name!r} is a family: it needs its index (a subscript)")
             return self._component_block(decl, ())
         definition = self.notation.definitions.get(name)
         if definition is not None:
@@ -294,8 +296,8 @@ class Concretizer:
                                 f"={self.sizes[size_name]}")
         family, rest = tuple(indices[:len(decl.family)]), tuple(indices[len(decl.family):])
         if decl.kind == "label":
-            raise BindError(f"label {decl.name!r} is a class number; compare it with "
-                            f"delta({decl.name}[...], k)")
+            raise BindError(f"label {decl.name!r} is a class number; compare it with a class "
+                            "(an indicator 1_{\\{y = k\\}} or a delta \\delta_{y k})")
         block = self._component_block(decl, family)
         if not rest:
             return block
@@ -307,7 +309,8 @@ class Concretizer:
     def _component_block(self, decl: SymbolDecl, family: tuple[int, ...]) -> Value:
         """The value of a declared name for one family member: scalar, vector or matrix."""
         if decl.kind == "label":
-            raise BindError(f"label {decl.name!r} is a class number; use delta({decl.name}, k)")
+            raise BindError(f"label {decl.name!r} is a class number; compare it with a class "
+                            "(an indicator 1_{\\{y = k\\}} or a delta \\delta_{y k})")
         shape = [self.sizes[s] for s in decl.shape]
         prefix = decl.name + "".join(f"_{f}" for f in family)
         if not shape:
@@ -383,7 +386,8 @@ class Concretizer:
         value = self._value(node, env, {})
         if isinstance(value, sp.Integer):
             return int(value)
-        raise BindError(f"{what}: {node} is not a whole number here (got {value})")
+        raise BindError(f"{what}: {plain(node)} is not a whole number here "
+                        f"(got {plain(value)})")
 
     def _delta(self, node: sp.KroneckerDelta, env: dict[str, object],
                opaque: dict[sp.Basic, Value]) -> Value:
@@ -573,7 +577,8 @@ def _mul(values: list[Value]) -> Value:
     if not matrices:
         return scalar  # type: ignore[no-any-return]
     if len(matrices) > 1:
-        raise BindError("a product of two vectors or matrices: write dot(a, b) or mat(A, B)")
+        raise BindError("a product of two vectors or matrices that is neither an inner "
+                        "product a^T b nor a matrix product A B")
     return sp.ImmutableMatrix(matrices[0].applyfunc(lambda entry: scalar * entry))
 
 

@@ -17,6 +17,7 @@ import sympy as sp
 
 from verify import numeric
 from verify.check import Case, ClaimOutcome
+from verify.names import latex_of_index
 
 TOLERANCE = numeric.TOLERANCE["float64"]
 
@@ -96,10 +97,10 @@ def _by_indices(cases: list[Case], failing: list[Case]) -> str:
         fails_equal = [c.indices[a] == c.indices[b] for c in failing]
         passing = [c for c in cases if not _fails(c)]
         if all(fails_equal) and passing and all(c.indices[a] != c.indices[b] for c in passing):
-            return f"It holds only when {a} != {b}."
+            return f"It holds only when ${latex_of_index(a)} \\neq {latex_of_index(b)}$."
         if not any(fails_equal) and passing and all(c.indices[a] == c.indices[b]
                                                     for c in passing):
-            return f"It holds only when {a} = {b}."
+            return f"It holds only when ${latex_of_index(a)} = {latex_of_index(b)}$."
     return ""
 
 

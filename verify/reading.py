@@ -168,6 +168,17 @@ def render(expr: sp.Basic, names: Names) -> str:
     return text + SHORTENED if printer.shortened else text
 
 
+_NO_NAMES = Names((), frozenset(), (), frozenset())
+
+
+def plain(expr: sp.Basic) -> str:
+    """``$...$``: an expression for a message, without the notation's spellings.  For texts
+    kept under keys that leave spellings out (a judgement or a diagnosis in the verdict
+    cache): two notations that differ only in spellings share them, so the text must not
+    depend on spellings."""
+    return f"${render(expr, _NO_NAMES)}$"
+
+
 def equation(lhs: sp.Basic, rhs: sp.Basic, notation: Notation) -> str:
     """``lhs = rhs`` (a sub-claim), each side in the notation's spellings."""
     return f"{reading(lhs, notation)} = {reading(rhs, notation)}"
@@ -231,6 +242,8 @@ class _Printer:
         return plain_name(name), ATOM
 
     def symbol(self, expr: sp.Symbol) -> tuple[str, int]:
+        if expr.is_integer and expr.name not in self.spellings:
+            return latex_of_index(expr.name), ATOM   # index letters and sizes are integers
         return self.name(expr.name)
 
     def indexed(self, expr: sp.Indexed) -> tuple[str, int]:
@@ -249,7 +262,7 @@ class _Printer:
         return text, POW if _superscripted(text) else ATOM
 
     def index(self, expr: sp.Basic) -> str:
-        if isinstance(expr, sp.Symbol) and expr.name in self.names.indices:
+        if isinstance(expr, sp.Symbol) and (expr.name in self.names.indices or expr.is_integer):
             return latex_of_index(expr.name)
         return self.node(expr)[0]
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from verify import expr as E
-from verify.canon import sstr
 from verify.concretize import free_indices, sizes_used
 from verify.grade.results import Kind
 from verify.notation import Notation
+from verify.reading import plain
 
 MAX_TERMS = 10            # addends of the previous line tried (outermost first)
 MAX_SWAPS = 8             # index-letter pairs tried
@@ -72,7 +72,7 @@ def _factors(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Ca
         size = E.size_symbol(name)
         values += [size, 1 / size, -size, -1 / size]
     for value in values:
-        shown, inverse = sstr(value), sstr(1 / value)
+        shown, inverse = plain(value), plain(1 / value)
         yield Candidate(Kind.FACTOR, f"this line is {shown} times the line before: a factor "
                                      f"{inverse} was lost (or {shown} added)",
                         value * before, after)
@@ -81,7 +81,7 @@ def _factors(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Ca
 # ---- terms --------------------------------------------------------------------------------
 def _terms(before: sp.Expr, after: sp.Expr) -> Iterator[Candidate]:
     for add, term in itertools.islice(_addends(before), MAX_TERMS):
-        shown = sstr(term)
+        shown = plain(term)
         for kind, replacement, words in (
                 (Kind.DROPPED_TERM, add - term, f"the term {shown} of the line before is "
                                                 "missing (dropped)"),
@@ -122,8 +122,8 @@ def _swaps(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Cand
                 items = list(node.indices)
                 items[first], items[second] = y, x
                 fixed = node.base[tuple(items)]
-                yield Candidate(Kind.SWAPPED_INDICES, f"the indices of {sstr(node)} are "
-                                                      f"swapped ({sstr(fixed)} is meant)",
+                yield Candidate(Kind.SWAPPED_INDICES, f"the indices of {plain(node)} are "
+                                                      f"swapped ({plain(fixed)} is meant)",
                                 before, after.xreplace({node: fixed}))
 
 
@@ -148,11 +148,11 @@ def _transposes(before: sp.Expr, after: sp.Expr) -> Iterator[Candidate]:
     for product in sorted(after.atoms(E.MatProd), key=sp.srepr):
         matrix = product.args[0]
         if isinstance(matrix, E.Transposed):
-            fixed, words = matrix.args[0], f"a transpose too many: {sstr(matrix)} " \
-                                           f"should be {sstr(matrix.args[0])}"
+            fixed, words = matrix.args[0], f"a transpose too many: {plain(matrix)} " \
+                                           f"should be {plain(matrix.args[0])}"
         else:
             fixed, words = E.Transposed(matrix), f"a transpose is missing: " \
-                                                 f"{sstr(matrix)} should be its transpose"
+                                                 f"{plain(matrix)} should be its transpose"
         yield Candidate(Kind.MISSING_TRANSPOSE, words, before,
                         after.xreplace({product: E.MatProd(fixed, product.args[1])}))
 
@@ -171,11 +171,12 @@ def _assumptions(before: sp.Expr, after: sp.Expr, notation: Notation,
         if notation.indices[a] != notation.indices[b]:
             continue
         x, y = E.index_symbol(a), E.index_symbol(b)
-        yield Candidate(Kind.INDEX_EQUAL, f"it holds only when {a} = {b}: the case "
-                                          f"{a} != {b} is missing", before, after,
+        equal, differ = plain(sp.Eq(x, y, evaluate=False)), plain(sp.Ne(x, y, evaluate=False))
+        yield Candidate(Kind.INDEX_EQUAL, f"it holds only when {equal}: the case "
+                                          f"{differ} is missing", before, after,
                         where=(sp.Eq(x, y, evaluate=False),))
-        yield Candidate(Kind.INDEX_DIFFERENT, f"it holds only when {a} != {b}: the case "
-                                              f"{a} = {b} is missing", before, after,
+        yield Candidate(Kind.INDEX_DIFFERENT, f"it holds only when {differ}: the case "
+                                              f"{equal} is missing", before, after,
                         where=(sp.Ne(x, y, evaluate=False),))
     used = {s.name for s in (before.free_symbols | after.free_symbols)} | {
         b.name for b in (before.atoms(sp.IndexedBase) | after.atoms(sp.IndexedBase))}
