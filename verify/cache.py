@@ -328,7 +328,9 @@ def judge_claims(claims: Sequence[tuple[Claim, bool]], checker: DocumentChecker,
         judgement = judge(outcomes[claim.key], seed, points,
                           claim.before if diagnose else None)
         judgements[claim.key] = judgement
-        # A symbolic timeout depends on the machine's load, not on the claim: not reusable.
-        if cache is not None and not outcomes[claim.key].timed_out:
+        # A symbolic timeout depends on the machine's load, not on the claim, and an
+        # internal error is a bug to fix, not a verdict: neither is reusable.
+        if cache is not None and not outcomes[claim.key].timed_out and \
+                judgement.internal_error is None:
             cache.put_judgement(keys[claim.key], judgement)
     return judgements

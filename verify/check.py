@@ -35,14 +35,13 @@ from verify.concretize import (
     sizes_used,
     symbols_in,
 )
-from verify.errors import BindError, CheckTimeout, Location
+from verify.errors import BindError, CheckTimeout, Location, internal_error, limit_reason
 from verify.notation import Notation
 
 SYMBOLIC_SECONDS_PER_CLAIM = 20.0
-# Failures of SymPy/NumPy on odd input that must not take the whole document down.  Each is
-# turned into a verdict that is never a pass (see the handlers).
-ENGINE_ERRORS = (ArithmeticError, TypeError, ValueError, NotImplementedError, RecursionError,
-                 IndexError, KeyError, AttributeError)
+# Every stage catches ``Exception`` (never MemoryError: the worker must retire) and sorts it
+# with :func:`verify.errors.limit_reason`: a limit of the input is a verdict that is never a
+# pass, anything else an internal error (``ClaimOutcome.internal_error``), never evidence.
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,7 @@ class ClaimOutcome:
     bind_error: str | None = None
     timed_out: bool = False
     numeric_error: str | None = None
+    internal_error: str | None = None   # "internal error in <stage>: <type>": a bug of ours
     numeric_seconds: float = 0.0
     symbolic_seconds: float = 0.0
     concretize_seconds: float = 0.0
@@ -199,15 +199,22 @@ class DocumentChecker:
                         concretizer.value(claim.after, assignment))
                     outcome.cases.append(Case(claim, dict(sizes), dict(assignment),
                                               concretizer, before, after))
-        except ENGINE_ERRORS as err:
-            # SymPy failing on a strange input: that claim cannot be evaluated (unparsed
-            # with the reason), the rest of the document goes on.
-            outcome.bind_error = f"could not evaluate: {type(err).__name__}: {err}"
-            outcome.cases.clear()
         except BindError as err:
             where_text = ", ".join(f"{k}={v}" for k, v in {**sizes, **assignment}.items()) \
                 if "assignment" in locals() else ""
             outcome.bind_error = f"{err.message}" + (f" (at {where_text})" if where_text else "")
+            outcome.cases.clear()
+        except MemoryError:
+            raise
+        except Exception as err:
+            # A limit of the input: that claim cannot be evaluated (unparsed with the
+            # reason); anything else is a bug of ours, not the document's.  Either way the
+            # rest of the document goes on.
+            reason = limit_reason(err)
+            if reason is None:
+                outcome.internal_error = internal_error("concretization", err)
+            else:
+                outcome.bind_error = f"could not evaluate: {reason}"
             outcome.cases.clear()
         outcome.concretize_seconds = time.perf_counter() - started
         return outcome
@@ -246,10 +253,18 @@ class DocumentChecker:
             groups.append((outputs, batch))
         try:
             results = numeric.evaluate(groups)
-        except (numeric.NumericError, *ENGINE_ERRORS) as err:
+        except MemoryError:
+            raise
+        except Exception as err:
+            # NumericError: an expression the numeric engine has no translation for.
+            reason = str(err) if isinstance(err, numeric.NumericError) else limit_reason(err)
             for cases in by_concretizer:
                 for case in cases:
-                    outcomes[case.claim.key].numeric_error = f"numeric evaluation failed: {err}"
+                    outcome = outcomes[case.claim.key]
+                    if reason is not None:
+                        outcome.numeric_error = f"numeric evaluation failed: {reason}"
+                    elif outcome.internal_error is None:
+                        outcome.internal_error = internal_error("numeric test", err)
             return
         for cases, values, (_, batch) in zip(by_concretizer, results, groups, strict=True):
             for case in cases:
@@ -311,11 +326,17 @@ class DocumentChecker:
             except CheckTimeout:
                 outcome.timed_out = True
                 break
-            except ENGINE_ERRORS as err:
-                # Not evidence either way: the case stays undecided, so the claim can be
-                # supported (numeric agreement) at best, never proved.
-                case.symbolic = symbolic.IdentityResult(
-                    "undecided", f"symbolic engine error: {type(err).__name__}: {err}")
+            except MemoryError:
+                raise
+            except Exception as err:
+                reason = limit_reason(err)
+                if reason is None:
+                    if outcome.internal_error is None:
+                        outcome.internal_error = internal_error("exact test", err)
+                    break
+                # A limit is not evidence either way: the case stays undecided, so the
+                # claim can be supported (numeric agreement) at best, never proved.
+                case.symbolic = symbolic.IdentityResult("undecided", reason)
             case.symbolic_seconds = time.perf_counter() - case_started
         outcome.symbolic_seconds = time.perf_counter() - started
 

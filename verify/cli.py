@@ -1,8 +1,10 @@
 """Command line: ``python -m verify PATH... [--json FILE] [--report DIR] [--seed N] ...``.
 
 Exit codes (as data, in ``EXIT``): 0 nothing refuted, 1 some step refuted (or, with
-``--strict``, some step undecided or unreadable), 2 usage or input error.  Every document is
-processed before exiting; one bad document never stops the others.
+``--strict``, some step undecided or unreadable), 2 usage or input error, 3 an internal error
+of the checker (a bug: its steps are ``unknown``; it outranks the others, since no verdict of
+that run should be trusted blindly).  Every document is processed before exiting; one bad
+document never stops the others.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from verify.runner import (
 )
 from verify.verdict import DocumentResult, Status, StepVerdict
 
-EXIT = {"ok": 0, "refuted": 1, "input": 2}
+EXIT = {"ok": 0, "refuted": 1, "input": 2, "internal": 3}
 SIGNS = {Status.PROVED: "ok", Status.SUPPORTED: "ok~", Status.REFUTED: "XX",
          Status.UNKNOWN: "??", Status.UNPARSED: "--", Status.START: ".."}
 
@@ -81,7 +83,10 @@ def add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m verify",
-        description="Check derivations step by step, symbolically and numerically.")
+        description="Check derivations step by step, symbolically and numerically.",
+        epilog="exit status: 0 nothing refuted; 1 some step refuted (with --strict, also "
+               "some step unknown or unparsed); 2 usage or input error; 3 an internal error "
+               "of the checker (a bug, reported as such; its steps are unknown)")
     parser.add_argument("paths", nargs="+", type=Path,
                         help="files (.yaml encodings, .tex, .md) or folders of them")
     parser.add_argument("--json", type=Path, metavar="FILE",
@@ -203,6 +208,8 @@ def _print_document(result: DocumentResult, out: TextIO, quiet: bool,
     if not quiet:
         for problem in result.problems:
             print(f"{problem}", file=out)
+        for error in result.internal:
+            print(f"{error}", file=out)
         for chain in result.chains:
             for step in chain.steps:
                 _print_step(step, out, reading=reading)
@@ -212,6 +219,8 @@ def _print_document(result: DocumentResult, out: TextIO, quiet: bool,
     parts = ", ".join(f"{counts[s]} {s.value}" for s in Status
                       if counts[s] and s is not Status.START)
     problems = f", {len(result.problems)} input error(s)" if result.problems else ""
+    internal = len(result.internal_errors())
+    problems += f", {internal} INTERNAL ERROR(S) (a bug of the checker)" if internal else ""
     print(f"== {result.path}: {parts or 'no steps'}{problems} "
           f"(seed {result.seed}, {result.seconds:.1f}s)", file=out)
 
@@ -227,6 +236,8 @@ def _write_reports(results: list[DocumentResult], folder: Path, info: dict[str, 
 
 
 def _exit_code(results: list[DocumentResult], missing: bool, strict: bool) -> int:
+    if any(r.internal_errors() for r in results):
+        return EXIT["internal"]
     if missing or any(r.problems for r in results):
         return EXIT["input"]
     statuses = {s.status for r in results for s in r.all_steps()} | {

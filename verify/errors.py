@@ -54,3 +54,48 @@ class BindError(InputError):
 
 class CheckTimeout(VerifyError):
     """A bounded check ran out of time; its result is ``unknown``, never ``proved``."""
+
+
+# ---- what an engine's exception means --------------------------------------------------------
+# An exception inside an engine is one of two things.  A *limit*: the input is beyond what the
+# engine can evaluate or decide, a property of the input that a user can act on (too deep,
+# too large, an algorithm of SymPy's that gives up).  Or an *internal error*: a bug of ours
+# (a KeyError, a TypeError, ...).  A limit becomes `unparsed`/`unknown` with its reason; an
+# internal error becomes `unknown` with "internal error in <stage>: <type>" and makes the run
+# exit with its own code: it is never evidence, and never blamed on the user's LaTeX.
+
+def _raised_in_sympy(error: BaseException) -> bool:
+    """Was ``error`` raised by SymPy's own code (its innermost frame in the sympy package)?
+    Only then is a ``NotImplementedError`` SymPy's documented "this algorithm gives up";
+    raised from our code it is a bug."""
+    import os
+
+    import sympy
+    root = os.path.dirname(sympy.__file__) + os.sep
+    trace = error.__traceback__
+    if trace is None:
+        return False
+    while trace.tb_next is not None:
+        trace = trace.tb_next
+    return trace.tb_frame.f_code.co_filename.startswith(root)
+
+
+def limit_reason(error: BaseException) -> str | None:
+    """Why ``error`` means "beyond what we can evaluate or decide", in plain words; None when
+    it is an internal error.  ``BindError`` and ``CheckTimeout`` are handled by their callers
+    before this is asked."""
+    from sympy.polys.polyerrors import BasePolynomialError
+    if isinstance(error, RecursionError):
+        return "too deeply nested to evaluate"
+    if isinstance(error, OverflowError):
+        return "a number too large to evaluate"
+    if isinstance(error, NotImplementedError | BasePolynomialError) and \
+            _raised_in_sympy(error):
+        return f"beyond what the exact algebra can do ({type(error).__name__})"
+    return None
+
+
+def internal_error(stage: str, error: BaseException) -> str:
+    """The message of an internal error: which stage, which exception type (its text may
+    quote SymPy's syntax, which a user does not read)."""
+    return f"internal error in {stage}: {type(error).__name__}"

@@ -150,7 +150,17 @@ def _step(raw: RawStep, header: Header, reader: _Reader, shown: str,
     origin = None
     if header.source:
         origin = Location(header.source, _source_line(raw.line, header), raw.label)
-    parsed = parse_step(raw.text, reader.notation, reader.lexicon, prime_target)
+    try:
+        parsed = parse_step(raw.text, reader.notation, reader.lexicon, prime_target)
+    except MemoryError:
+        raise
+    except Exception as error:
+        # The reader turns every problem of the text into ``parsed.problem``: anything it
+        # raises is a bug of ours, which must not be blamed on the line (nor stop the rest).
+        from verify.errors import internal_error
+        message = internal_error("reading", error)
+        return Step(location, raw.text, None, problem=f"{location}: {message}", note=raw.note,
+                    origin=origin, internal_error=message)
     note = raw.note
     problem = f"{location}: {parsed.problem}" if parsed.problem else None
     if raw.defines and parsed.expr is not None and \

@@ -54,7 +54,7 @@ def _counterexample(example: Counterexample | None) -> dict[str, Any] | None:
             "point": {k: _number(v) for k, v in example.point.items()},
             "before": [_number(v) for v in example.lhs],
             "after": [_number(v) for v in example.rhs],
-            "deviation": _number(example.deviation)}
+            "deviation": _number(example.deviation), "gap": _number(example.gap)}
 
 
 def step_json(step: StepVerdict) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def step_json(step: StepVerdict) -> dict[str, Any]:
             "evidence": _evidence(step.evidence),
             "counterexample": _counterexample(step.counterexample),
             "diagnosis": step.diagnosis, "sympy": step.sympy, "note": step.note,
-            "reading": step.reading,
+            "reading": step.reading, "internal_error": step.internal_error,
             "subclaims": [step_json(s) for s in step.subclaims]}
 
 
@@ -78,6 +78,7 @@ def document_json(result: DocumentResult) -> dict[str, Any]:
             "sizes": [dict(s) for s in result.sizes], "problems": list(result.problems),
             "seconds": round(result.seconds, 6),
             "counts": {status.value: count for status, count in result.counts().items()},
+            "internal_errors": result.internal_errors(),
             "chains": [_chain(c) for c in result.chains]}
 
 

@@ -35,6 +35,8 @@ class Step:
     note: str = ""                 # the document's own annotation ("Apply chain rule")
     subclaims: tuple[SubClaim, ...] = ()
     origin: Location | None = None  # where the equation stands in the original (seed) text
+    internal_error: str | None = None  # the reader failed by a bug of ours (then expr is None):
+    #                                    not the line's fault, so never shown as unparsed
 
     @property
     def label(self) -> str | None:

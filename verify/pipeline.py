@@ -17,7 +17,7 @@ from verify.check import Claim, DocumentChecker
 from verify.combine import Judgement
 from verify.concretize import free_indices, size_combinations, sizes_used
 from verify.encoding import read_encoding
-from verify.errors import BindError, InputError, Location
+from verify.errors import BindError, InputError, Location, internal_error, limit_reason
 from verify.model import Chain, Document, Step
 from verify.notation import Notation
 from verify.reading import equation, reading
@@ -150,9 +150,15 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
     first: int | None = None
     for index, step in enumerate(chain.steps):
         if step.expr is None:
-            verdicts.append(_unparsed(step, index, step.problem or "unreadable"))
+            verdicts.append(_internal(step, index, step.internal_error)
+                            if step.internal_error else
+                            _unparsed(step, index, step.problem or "unreadable"))
             continue
-        problem = _binding_problem(step.expr, notation, chain, checker)
+        try:
+            problem = _binding_problem(step.expr, notation, chain, checker)
+        except _BindingFailed as failed:
+            verdicts.append(_internal(step, index, failed.message))
+            continue
         if problem is not None:
             verdicts.append(_unparsed(step, index, f"does not fit the notation: {problem}"))
             continue
@@ -199,9 +205,17 @@ def _binding_problem(expr: sp.Expr, notation: Notation, chain: Chain,
         return _BINDINGS[key]
     if len(_BINDINGS) >= BINDINGS_KEPT:
         _BINDINGS.clear()
-    problem = _bind_everywhere(expr, notation, free, where, checker)
-    _BINDINGS[key] = problem
+    problem = _bind_everywhere(expr, notation, free, where, checker)   # _BindingFailed: kept
+    _BINDINGS[key] = problem                                          # nowhere
     return problem
+
+
+class _BindingFailed(Exception):
+    """Concretizing a step alone failed by a bug of ours (``message``: the internal error)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _bind_everywhere(expr: sp.Expr, notation: Notation, free: list[str],
@@ -216,6 +230,13 @@ def _bind_everywhere(expr: sp.Expr, notation: Notation, free: list[str],
     except BindError as err:
         at = ", ".join(f"{k}={v}" for k, v in sizes.items())
         return f"{err.message} (at {at})" if at else err.message
+    except MemoryError:
+        raise
+    except Exception as err:
+        reason = limit_reason(err)
+        if reason is None:
+            raise _BindingFailed(internal_error("concretization", err)) from err
+        return f"could not evaluate: {reason}"
     return None
 
 
@@ -227,6 +248,13 @@ def _sub_claim(step: Step, number: int, sub: object, notation: Notation,
         return sub.problem or "unreadable sub-claim"
     return Claim(f"{chain.name}#{step.location.line}:{number}:sub", step.location, sub.lhs,
                  sub.rhs, notation, chain.where)
+
+
+def _internal(step: Step, index: int, message: str) -> StepVerdict:
+    """A step a bug of ours kept from being read or bound: unknown, never unparsed (the
+    line is not to blame) and never a pass."""
+    return StepVerdict(step.location, index, step.latex, Status.UNKNOWN, message,
+                       note=step.note, internal_error=message)
 
 
 def _unparsed(step: Step, index: int, problem: str) -> StepVerdict:
@@ -243,7 +271,8 @@ def _verdict(step: Step, index: int, judgement: Judgement,
     return StepVerdict(step.location, index, step.latex, judgement.status, message,
                        reference_index, judgement.evidence, judgement.counterexample,
                        judgement.diagnosis, sstr(step.expr), step.note,
-                       reading=reading(step.expr, notation))
+                       reading=reading(step.expr, notation),
+                       internal_error=judgement.internal_error)
 
 
 def _sub_verdict(step: Step, sub: Claim | str, judgements: Mapping[str, Judgement],
@@ -256,15 +285,19 @@ def _sub_verdict(step: Step, sub: Claim | str, judgements: Mapping[str, Judgemen
     return StepVerdict(step.location, -1, latex, judgement.status,
                        f"sub-claim {read}: {judgement.message}", None, judgement.evidence,
                        judgement.counterexample, judgement.diagnosis,
-                       f"{sstr(sub.before)} = {sstr(sub.after)}", reading=read)
+                       f"{sstr(sub.before)} = {sstr(sub.after)}", reading=read,
+                       internal_error=judgement.internal_error)
 
 
 def document_error(path: Path, error: Exception) -> DocumentResult:
-    """A document that could not be checked at all still gets a result saying why."""
-    message = str(error) if isinstance(error, InputError) else \
-        f"{type(error).__name__}: {error}"
-    return DocumentResult(str(path), path.stem, (), 0, (), (f"{Location(str(path))}: "
-                                                            f"{message}",))
+    """A document that could not be checked at all still gets a result saying why: an
+    input error as a problem of the document, anything else as an internal error (a bug of
+    ours, not the document's)."""
+    if isinstance(error, InputError):
+        return DocumentResult(str(path), path.stem, (), 0, (), (f"{Location(str(path))}: "
+                                                                f"{error}",))
+    return DocumentResult(str(path), path.stem, (), 0, (), internal=(
+        f"{Location(str(path))}: {internal_error('checking the document', error)}",))
 
 
 ProgressCallback = Callable[[int, int, str], None]

@@ -222,8 +222,11 @@ def _check(conn: Connection, path: Path, document: Document, options: Options,
         return False
     except Exception as error:  # reported as an input error, never a pass
         result, cacheable = error_result(path, error), False
+    # Neither a timeout (the machine's load) nor an internal error (a bug, to be fixed, not
+    # served again) is a property of the document: such a result is not cached.
     reply(conn, {"kind": "done", "result": result_data(result),
-                  "cacheable": cacheable and not timed_out(result)})
+                  "cacheable": cacheable and not timed_out(result)
+                  and not result.internal_errors()})
     return True
 
 
@@ -244,7 +247,9 @@ def skeleton(document: Document, seed: int) -> DocumentResult:
         notation = document.notation_of(chain)
         steps, started = [], False
         for index, step in enumerate(chain.steps):
-            if step.expr is None:
+            if step.expr is None and step.internal_error:
+                status, message = Status.UNKNOWN, step.internal_error
+            elif step.expr is None:
                 status, message = Status.UNPARSED, step.problem or "unreadable"
             elif not started:
                 status, message, started = Status.START, "start of the chain", True
@@ -252,7 +257,8 @@ def skeleton(document: Document, seed: int) -> DocumentResult:
                 status, message = Status.UNKNOWN, PENDING
             steps.append(StepVerdict(step.location, index, step.latex, status, message,
                                      sympy=sstr(step.expr) if step.expr is not None else "",
-                                     note=step.note, reading=reading(step.expr, notation)))
+                                     note=step.note, reading=reading(step.expr, notation),
+                                     internal_error=step.internal_error))
         chains.append(ChainResult(chain.name, tuple(steps), chain.where_text))
     return DocumentResult(document.path, document.title, tuple(chains), seed, (),
                           document.problems)

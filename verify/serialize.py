@@ -59,7 +59,7 @@ def _counterexample(example: Counterexample | None) -> dict[str, Any] | None:
     return {"sizes": dict(example.sizes), "indices": dict(example.indices),
             "labels": dict(example.labels), "point": dict(example.point),
             "lhs": list(example.lhs), "rhs": list(example.rhs),
-            "deviation": example.deviation}
+            "deviation": example.deviation, "gap": example.gap}
 
 
 def step_data(step: StepVerdict) -> dict[str, Any]:
@@ -68,7 +68,8 @@ def step_data(step: StepVerdict) -> dict[str, Any]:
             "compared_with": step.compared_with, "evidence": _evidence(step.evidence),
             "counterexample": _counterexample(step.counterexample),
             "diagnosis": step.diagnosis, "sympy": step.sympy, "note": step.note,
-            "subclaims": [step_data(s) for s in step.subclaims], "reading": step.reading}
+            "subclaims": [step_data(s) for s in step.subclaims], "reading": step.reading,
+            "internal_error": step.internal_error}
 
 
 def _chain(chain: ChainResult) -> dict[str, Any]:
@@ -81,14 +82,15 @@ def result_data(result: DocumentResult) -> dict[str, Any]:
     return {"format": FORMAT, "path": result.path, "title": result.title,
             "chains": [_chain(c) for c in result.chains], "seed": result.seed,
             "sizes": [dict(s) for s in result.sizes], "problems": list(result.problems),
-            "seconds": result.seconds, "versions": dict(result.versions)}
+            "seconds": result.seconds, "versions": dict(result.versions),
+            "internal": list(result.internal)}
 
 
 def judgement_data(judgement: Judgement) -> dict[str, Any]:
     return {"format": FORMAT, "status": judgement.status.value, "message": judgement.message,
             "evidence": _evidence(judgement.evidence),
             "counterexample": _counterexample(judgement.counterexample),
-            "diagnosis": judgement.diagnosis}
+            "diagnosis": judgement.diagnosis, "internal_error": judgement.internal_error}
 
 
 # ---- from data ----------------------------------------------------------------------------
@@ -178,7 +180,12 @@ def _counterexample_from(data: Any) -> Counterexample | None:
                           {str(k): _float(v) for k, v in point.items()},
                           tuple(_float(v) for v in _list(data, "lhs")),
                           tuple(_float(v) for v in _list(data, "rhs")),
-                          _float(_get(data, "deviation", (int, float))))
+                          _float(_get(data, "deviation", (int, float))),
+                          _optional_float(_get(data, "gap", (int, float, type(None)))))
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else _float(value)
 
 
 def step_from_data(data: Any) -> StepVerdict:
@@ -193,7 +200,8 @@ def step_from_data(data: Any) -> StepVerdict:
                        _get(data, "diagnosis", str), _get(data, "sympy", str),
                        _get(data, "note", str),
                        tuple(step_from_data(s) for s in _list(data, "subclaims")),
-                       _get(data, "reading", (str, type(None))))
+                       _get(data, "reading", (str, type(None))),
+                       _get(data, "internal_error", (str, type(None))))
 
 
 def _chain_from(data: Any) -> ChainResult:
@@ -220,7 +228,7 @@ def result_from_data(data: Any) -> DocumentResult:
                           tuple(_int_map(s) for s in _list(data, "sizes")),
                           _texts(data, "problems"),
                           _float(_get(data, "seconds", (int, float))),
-                          _text_map(versions))
+                          _text_map(versions), _texts(data, "internal"))
 
 
 def judgement_from_data(data: Any) -> Judgement:
@@ -230,7 +238,8 @@ def judgement_from_data(data: Any) -> Judgement:
     assert evidence is not None
     return Judgement(_status(_get(data, "status", str)), _get(data, "message", str), evidence,
                      _counterexample_from(data.get("counterexample")),
-                     _get(data, "diagnosis", str))
+                     _get(data, "diagnosis", str),
+                     _get(data, "internal_error", (str, type(None))))
 
 
 # ---- text ---------------------------------------------------------------------------------

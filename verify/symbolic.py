@@ -13,9 +13,14 @@ difference that vanishes as a rational function of the atoms vanishes as a funct
 non-zero rational function of total degree ``d`` vanishes at a uniformly random point with
 probability at most ``d / P`` (Schwartz-Zippel); three independent points put the chance of
 calling a non-identity "identical" below ``(d/P)^3``, about ``1e-25`` for the degrees here.
-The converse does not hold: a difference that is not zero in the atoms may still be zero as
-a function (atoms are not truly independent), so "different" here is never a refutation.
-Refutation is the numeric engine's job, confirmed at 50 digits.
+The converse does not hold in general: a difference that is not zero in the atoms may still
+be zero as a function (atoms are not truly independent), so "different" is a refutation only
+when there are no atoms but the variables themselves: a rational function of independent real
+variables with rational coefficients (``IdentityResult.rational``).  Then a nonzero value at a
+valid lane proves it nonzero as a rational function (evaluation is a homomorphism wherever
+the denominators are nonzero), hence nonzero at almost every real point, however small;
+:func:`verify.combine.exact_counterexample` finds such a point and evaluates it exactly.
+Any other "different" leaves refutation to the numeric engine, confirmed at 50 digits.
 """
 
 from __future__ import annotations
@@ -86,6 +91,33 @@ class IdentityResult:
     detail: str
     one_hot_used: bool = False   # identical only once labels were restricted to one-hot
     failing_config: tuple[tuple[str, int], ...] = ()
+    rational: bool = False       # "different", and the difference is a rational function of
+    #                              the variables alone: a refutation (see the module's text)
+
+
+def is_rational(expressions: Sequence[sp.Basic]) -> bool:
+    """Is every expression a rational function with rational coefficients of plain symbols:
+    numbers, symbols, sums, products and integer powers, nothing else (no exp, log, root,
+    pi, float, matrix inverse entry or unresolved derivative)?  One walk over the shared
+    expression graph."""
+    seen: set[sp.Basic] = set()
+    stack: list[sp.Basic] = list(expressions)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if isinstance(node, sp.Rational | sp.Symbol):
+            continue
+        if isinstance(node, sp.Pow):
+            if not isinstance(node.exp, sp.Integer):
+                return False
+            stack.append(node.base)
+        elif isinstance(node, sp.Add | sp.Mul):
+            stack.extend(node.args)
+        else:
+            return False
+    return True
 
 
 def label_configs(groups: Sequence[LabelGroup], rng: np.random.Generator,
@@ -131,7 +163,7 @@ def identical(difference: Sequence[sp.Expr], groups: Sequence[LabelGroup],
     if free == "zero":
         return IdentityResult("identical", "exact identity (labels free)")
     if not label_vars:
-        return _verdict(free)
+        return _verdict(free, components)
     configs = label_configs(groups, rng)
     lanes = POINTS * len(configs)
     fixed = {v: np.repeat(np.array([c[v] for c in configs], dtype=np.int64), POINTS)
@@ -144,15 +176,16 @@ def identical(difference: Sequence[sp.Expr], groups: Sequence[LabelGroup],
         failing = tuple((str(v), configs[status][v]) for v in label_vars
                         if configs[status][v] == 1)
         return IdentityResult("different", "not an identity of the atoms under one-hot labels",
-                              failing_config=failing)
-    return _verdict(status)
+                              failing_config=failing, rational=is_rational(components))
+    return _verdict(status, components)
 
 
-def _verdict(status: str | int) -> IdentityResult:
+def _verdict(status: str | int, components: Sequence[sp.Expr]) -> IdentityResult:
     if status == "undefined":
         return IdentityResult("undecided", "a denominator vanishes at every test point")
     return IdentityResult("different", "not an identity of the atoms (exp/log read as "
-                                       "independent); the numeric check decides")
+                                       "independent); the numeric check decides",
+                          rational=is_rational(components))
 
 
 def _zero(components: Sequence[sp.Expr], fixed: dict[sp.Symbol, np.ndarray], lanes: int,

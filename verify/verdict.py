@@ -56,12 +56,30 @@ class Counterexample:
     lhs: tuple[float, ...]              # previous step's value (components for a vector)
     rhs: tuple[float, ...]              # this step's value
     deviation: float                    # max |lhs - rhs| / max(1, |lhs|, |rhs|)
+    gap: float | None = None            # rhs - lhs at its widest component, computed exactly
+    #                                     (None: not computed; a difference below float64's
+    #                                     resolution, 10^{-30} on 0.5, survives only here)
 
     def describe(self) -> str:
-        sizes = ", ".join(f"{k}={v}" for k, v in self.sizes.items())
-        where = ", ".join(f"{k}={v}" for k, v in {**self.indices, **self.labels}.items())
-        return (f"at {sizes}" + (f", {where}" if where else "") +
-                f": before {_fmt(self.lhs)}, after {_fmt(self.rhs)}")
+        """Where, and both sides' values: the sizes, free indices and labels, and the point
+        itself when it has at most :data:`POINT_SHOWN` variables (a scalar claim has no other
+        place to name).  When the values print alike, their difference is shown too."""
+        parts = [f"{k}={v}" for k, v in {**self.sizes, **self.indices, **self.labels}.items()]
+        if len(self.point) <= POINT_SHOWN:
+            parts += [f"{k} = {v:.6g}" for k, v in self.point.items()]
+        where = f"at {', '.join(parts)}" if parts else "everywhere"
+        text = f"{where}: before {_fmt(self.lhs)}, after {_fmt(self.rhs)}"
+        if _fmt(self.lhs) == _fmt(self.rhs):
+            gap = self.gap if self.gap is not None else _widest(self.lhs, self.rhs)
+            text += f" (after - before = {gap:.3g})"
+        return text
+
+
+POINT_SHOWN = 3
+
+
+def _widest(lhs: tuple[float, ...], rhs: tuple[float, ...]) -> float:
+    return max((b - a for a, b in zip(lhs, rhs, strict=True)), key=abs, default=0.0)
 
 
 def _fmt(values: tuple[float, ...]) -> str:
@@ -96,6 +114,8 @@ class StepVerdict:
     subclaims: tuple[StepVerdict, ...] = ()
     reading: str | None = None         # the bound expression as LaTeX (verify.reading); None
     #                                    for a step that could not be read
+    internal_error: str | None = None  # "internal error in <stage>: <type>": a bug of ours
+    #                                    (then status unknown), never evidence
 
     @property
     def label(self) -> str | None:
@@ -121,6 +141,7 @@ class DocumentResult:
     problems: tuple[str, ...] = ()
     seconds: float = 0.0
     versions: Mapping[str, str] = field(default_factory=dict)
+    internal: tuple[str, ...] = ()     # internal errors that stopped the whole document
 
     def all_steps(self) -> list[StepVerdict]:
         return [step for chain in self.chains for step in chain.steps]
@@ -136,3 +157,13 @@ class DocumentResult:
     @property
     def refuted(self) -> bool:
         return self.counts()[Status.REFUTED] > 0
+
+    def internal_errors(self) -> list[str]:
+        """Every internal error of the run on this document: the document's own, then each
+        step's and sub-claim's, with where it happened."""
+        found = list(self.internal)
+        for step in self.all_steps():
+            for verdict in (step, *step.subclaims):
+                if verdict.internal_error is not None:
+                    found.append(f"{verdict.location}: {verdict.internal_error}")
+        return found

@@ -70,8 +70,9 @@ class ClaimJudge:
                 outcome = outcomes[claim.key]
                 fresh[content] = judge(outcome, self.seed, points)
                 self.checked += 1
-                # A timeout depends on the machine's load: such a judgement is not kept.
-                if not outcome.timed_out:
+                # A timeout depends on the machine's load, an internal error is a bug: such
+                # a judgement is not kept.
+                if not outcome.timed_out and fresh[content].internal_error is None:
                     self._memo[content] = fresh[content]
                     self.cache.put_judgement(content, fresh[content])
         return {claim.key: self._memo.get(keys[claim.key]) or fresh[keys[claim.key]]

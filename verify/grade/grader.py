@@ -16,7 +16,7 @@ Stages, each a frozen record handed to the next:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -100,7 +100,18 @@ def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: Su
     graded = _with_grading(result, position, scored.steps, start, summary)
     return Grade(student_id(path), str(path), Outcome.GRADED, scored.score,
                  assignment.rubric.maximum, "", start_ok, final.ok, scored.steps,
-                 scored.parts, read.notes + trouble, graded, start)
+                 scored.parts, read.notes + trouble + _internal_notes(result, judgements),
+                 graded, start)
+
+
+def _internal_notes(result: DocumentResult,
+                    judgements: Mapping[str, Judgement | None]) -> tuple[str, ...]:
+    """A review flag for every internal error of the checker: such a line earned nothing
+    and lost nothing on evidence (it is undecided), and the gradebook row must say why."""
+    notes = [f"review: {where}" for where in result.internal_errors()]
+    notes += [f"review: {name}: {j.internal_error}" for name, j in sorted(judgements.items())
+              if j is not None and j.internal_error is not None]
+    return tuple(notes)
 
 
 def _diagnoses(requests: list[Request], judge: ClaimJudge,
