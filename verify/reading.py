@@ -310,6 +310,10 @@ class _Printer:
             terms.insert(0, positive)
         parts: list[str] = []
         for number, term in enumerate(terms):
+            if self.budget <= 0 and number:     # the rest of a huge sum is one \cdots
+                self.shortened = True
+                parts.append(r" + \cdots")
+                break
             last = number == len(terms) - 1
             negative = term.could_extract_minus_sign()
             shown = -term if negative else term
@@ -356,8 +360,14 @@ class _Printer:
     def product(self, factors: Sequence[sp.Basic]) -> str:
         if len(factors) == 1:
             return self.node(factors[0])[0]
-        return r" \cdot ".join(self.wrapped(f, MUL, last=number == len(factors) - 1)
-                               for number, f in enumerate(factors))
+        parts = []
+        for number, factor in enumerate(factors):
+            if self.budget <= 0 and number:
+                self.shortened = True
+                parts.append(r"\cdots")
+                break
+            parts.append(self.wrapped(factor, MUL, last=number == len(factors) - 1))
+        return r" \cdot ".join(parts)
 
     def power(self, expr: sp.Pow) -> tuple[str, int]:
         base, exponent = expr.args
@@ -470,8 +480,13 @@ class _Printer:
         return r"\begin{pmatrix} " + r" \\ ".join(entries) + r" \end{pmatrix}", ATOM
 
     def matrix(self, expr: sp.MatrixBase) -> tuple[str, int]:
-        rows = [" & ".join(self.node(expr[r, c])[0] for c in range(expr.cols))
-                for r in range(expr.rows)]
+        rows = []
+        for r in range(expr.rows):
+            if self.budget <= 0 and r:
+                self.shortened = True
+                rows.append(" & ".join([r"\vdots"] * expr.cols))
+                break
+            rows.append(" & ".join(self.node(expr[r, c])[0] for c in range(expr.cols)))
         return r"\begin{pmatrix} " + r" \\ ".join(rows) + r" \end{pmatrix}", ATOM
 
     def derivative(self, expr: sp.Derivative) -> tuple[str, int]:
