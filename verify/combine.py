@@ -23,6 +23,7 @@ The rules, in order (a check that did not run is never evidence):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,7 @@ from verify.check import Case, ClaimOutcome, shape_of
 from verify.diagnose import diagnose
 from verify.errors import internal_error, limit_reason
 from verify.reading import plain
-from verify.symbolic import resolve
+from verify.symbolic import is_rational, resolve
 from verify.verdict import CheckRecord, Counterexample, Evidence, Status
 
 CONFIRM_DIGITS = 50
@@ -186,16 +187,24 @@ EXACT_ROWS = 64   # sample points tried for an exact counterexample (the first n
 
 
 def exact_counterexample(case: Case) -> Counterexample | None:
-    """A point of the case's numeric sample where the sides, evaluated exactly in rational
-    arithmetic, differ; None if no tried point shows it.  Only for a case whose sides the exact
-    test found to be rational functions (``IdentityResult.rational``): every variable then
-    takes the sample's exact binary value and each side becomes one rational number."""
+    """A point of the case's numeric sample where the difference of the sides, evaluated
+    exactly in rational arithmetic, is nonzero; None if no tried point shows it.  Only for a
+    case whose difference the exact test found to be a nonzero rational function of the
+    variables (``IdentityResult.rational``; the sides themselves may hold atoms that cancel,
+    as in ``e^{t}`` against ``e^{t} + 10^{-12}``): every variable takes the sample's exact
+    binary value, the difference becomes one rational number, and the sides are shown at
+    50 digits where they are not rational themselves."""
     assert case.batch is not None
     batch = case.batch
     label_vars = set(batch.configs[0]) if batch.configs else set()
     failing = dict(case.symbolic.failing_config) if case.symbolic is not None else {}
     before_entries = [resolve(e) for e in _entries(case.before)]
     after_entries = [resolve(e) for e in _entries(case.after)]
+    # The very expressions the exact test read (check.py: before - after, then resolved).
+    differences = [resolve(a - b) for a, b in zip(_entries(case.before), _entries(case.after),
+                                                  strict=True)]
+    if not is_rational(differences):
+        return None
     label_columns = [(column, symbol.name) for column, symbol in enumerate(batch.variables)
                      if symbol in label_vars]
 
@@ -217,21 +226,27 @@ def exact_counterexample(case: Case) -> Counterexample | None:
             else:
                 substitution[symbol] = sp.Rational(float(value))
                 point[symbol.name] = float(value)
-        before = [e.xreplace(substitution) for e in before_entries]
-        after = [e.xreplace(substitution) for e in after_entries]
-        values = before + after
-        if not all(isinstance(v, sp.Rational) for v in values):
-            continue   # a pole here, or a variable outside the sample: not this point
-        gaps = [a - b for a, b in zip(after, before, strict=True)]
-        if not any(gaps):
+        gaps = [-d.xreplace(substitution) for d in differences]   # after - before
+        if not all(isinstance(g, sp.Rational) for g in gaps) or not any(gaps):
+            continue   # a pole here, a variable outside the sample, or a zero of it
+        before = [_exact_value(e, substitution) for e in before_entries]
+        after = [_exact_value(e, substitution) for e in after_entries]
+        if not all(math.isfinite(v) for v in before + after):
             continue
-        deviation = max(abs(g) / max(sp.Integer(1), abs(a), abs(b))
+        deviation = max(abs(float(g)) / max(1.0, abs(a), abs(b))
                         for g, a, b in zip(gaps, after, before, strict=True))
         widest = max(gaps, key=abs)
         return Counterexample(dict(case.sizes), dict(case.indices), labels, point,
-                              tuple(float(v) for v in before), tuple(float(v) for v in after),
-                              float(deviation), float(widest))
+                              tuple(before), tuple(after), deviation, float(widest))
     return None
+
+
+def _exact_value(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> float:
+    """A side at the point: exactly when it is rational there, else at 50 digits."""
+    value = expression.xreplace(substitution)
+    if isinstance(value, sp.Rational):
+        return float(value)
+    return _evaluate(expression, substitution)
 
 
 def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evidence,

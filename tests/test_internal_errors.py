@@ -1,0 +1,197 @@
+"""Internal errors are not evidence: a fault injected into each engine makes the step
+``unknown`` with "internal error in <stage>: <type>" (never proved, supported, refuted or
+unparsed), the run's summary says so and the command exits with its own code; a limit of the
+input (too deep, SymPy giving up) stays what it was."""
+
+from __future__ import annotations
+
+import io
+import json
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import sympy as sp
+
+import verify.combine
+import verify.concretize
+import verify.frontend
+import verify.numeric
+import verify.symbolic
+from verify.cli import EXIT, main
+from verify.pipeline import Options, check_path
+from verify.verdict import DocumentResult, Status, StepVerdict
+
+HEADER = textwrap.dedent("""\
+    ---
+    sizes: {K: [2, 3]}
+    symbols:
+      t: {}
+      a: {}
+    ---
+
+    """)
+RIGHT = "$$\n(t + 1)^2 \\\\\n= t^2 + 2 t + 1\n$$\n"
+WRONG = "$$\n(t + 1)^2 \\\\\n= t^2 + 1\n$$\n"
+SCHEMA = json.loads((Path(__file__).parent.parent / "verify" / "schema.json").read_text())
+
+
+def _raiser(error: type[Exception]) -> Callable[..., Any]:
+    def fault(*args: object, **kwargs: object) -> Any:
+        raise error("injected fault")
+    return fault
+
+
+# (stage in the message, the engine function to break, exception, document body)
+FAULTS = [
+    ("concretization", (verify.concretize.Concretizer, "value"), KeyError, RIGHT),
+    ("exact test", (verify.symbolic, "identical"), TypeError, RIGHT),
+    ("numeric test", (verify.numeric, "evaluate"), IndexError, RIGHT),
+    ("diagnosis", (verify.combine, "diagnose"), AttributeError, WRONG),
+    ("reading", (verify.frontend, "parse_step"), KeyError, RIGHT),
+    # NotImplementedError raised by our own code is a bug, not SymPy giving up.
+    ("exact test", (verify.symbolic, "identical"), NotImplementedError, RIGHT),
+]
+
+
+def _document(tmp_path: Path, body: str, name: str = "doc.md") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + body)
+    return path
+
+
+def _checked(path: Path) -> list[StepVerdict]:
+    return [s for s in check_path(path, Options()).all_steps() if s.status is not Status.START]
+
+
+@pytest.mark.parametrize(("stage", "target", "error", "body"), FAULTS,
+                         ids=[f"{f[0]}-{f[2].__name__}" for f in FAULTS])
+def test_a_fault_in_an_engine_is_an_internal_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str,
+        target: tuple[object, str], error: type[Exception], body: str) -> None:
+    monkeypatch.setattr(*target, _raiser(error))
+    path = _document(tmp_path, body)
+    result = check_path(path, Options())
+    steps = [s for s in result.all_steps() if s.status is not Status.START
+             or s.internal_error is not None]
+    # The reader fails on both lines; every other stage only on the claim.
+    assert steps, result
+    for step in steps:
+        message = f"internal error in {stage}: {error.__name__}"
+        assert step.status is Status.UNKNOWN, step
+        assert step.message.endswith(message), step.message
+        assert step.internal_error == message
+    assert result.internal_errors()
+
+
+def test_without_a_fault_the_same_documents_are_decided(tmp_path: Path) -> None:
+    right, wrong = _checked(_document(tmp_path, RIGHT)), _checked(_document(tmp_path, WRONG,
+                                                                            "wrong.md"))
+    assert [s.status for s in right] == [Status.PROVED]
+    assert [s.status for s in wrong] == [Status.REFUTED]
+    assert all(s.internal_error is None for s in right + wrong)
+
+
+def _sympy_gives_up(*args: object, **kwargs: object) -> Any:
+    x = sp.Symbol("x")
+    return sp.Poly(1 / x, x)   # SymPy's own refusal (a PolynomialError raised inside SymPy)
+
+
+@pytest.mark.parametrize(("fault", "words"), [
+    (_raiser(RecursionError), "too deeply nested"),
+    (_sympy_gives_up, "beyond what the exact algebra can do (PolynomialError)"),
+])
+def test_a_limit_of_the_exact_test_leaves_the_step_undecided_not_internal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: Callable[..., Any],
+        words: str) -> None:
+    monkeypatch.setattr(verify.symbolic, "identical", fault)
+    [step] = _checked(_document(tmp_path, RIGHT))
+    assert step.status is Status.SUPPORTED and words in step.message, step.message
+    assert step.internal_error is None
+
+
+def test_a_limit_while_concretizing_is_unparsed_with_the_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify.concretize.Concretizer, "value", _raiser(RecursionError))
+    [step] = _checked(_document(tmp_path, RIGHT))
+    assert step.status is Status.UNPARSED and "too deeply nested" in step.message
+    assert step.internal_error is None
+
+
+# ---- the command line: the fault injected into the worker process --------------------------
+SITECUSTOMIZE = textwrap.dedent("""\
+    import os
+    _stage = os.environ.get("VERIFY_TEST_FAULT")
+    if _stage:
+        def _fault(*args, **kwargs):
+            raise KeyError("injected fault")
+        if _stage == "exact test":
+            import verify.symbolic
+            verify.symbolic.identical = _fault
+        elif _stage == "numeric test":
+            import verify.numeric
+            verify.numeric.evaluate = _fault
+        elif _stage == "reading":
+            import verify.frontend
+            verify.frontend.parse_step = _fault
+        elif _stage == "diagnosis":
+            import verify.combine
+            verify.combine.diagnose = _fault
+        elif _stage == "concretization":
+            import verify.concretize
+            verify.concretize.Concretizer.value = _fault
+    """)
+
+
+def _run(*argv: str) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return main(list(argv), out=out, err=err), out.getvalue()
+
+
+@pytest.mark.parametrize("stage", ["exact test", "reading", "diagnosis"])
+def test_the_command_exits_with_the_internal_error_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    monkeypatch.setenv("PYTHONPATH", str(hooks))
+    monkeypatch.setenv("VERIFY_TEST_FAULT", stage)
+    # A refuted step too: the internal error outranks it.
+    path = _document(tmp_path, WRONG if stage == "diagnosis" else RIGHT + WRONG)
+    out_json = tmp_path / "out.json"
+    code, out = _run(str(path), "--no-cache", "--json", str(out_json))
+    assert code == EXIT["internal"] == 3, out
+    assert f"internal error in {stage}: KeyError" in out
+    assert "INTERNAL ERROR" in out.splitlines()[-1]
+    data = json.loads(out_json.read_text())
+    jsonschema.validate(data, SCHEMA)
+    assert data["documents"][0]["internal_errors"]
+    monkeypatch.delenv("VERIFY_TEST_FAULT")
+    code, out = _run(str(path), "--no-cache")
+    assert code in (EXIT["ok"], EXIT["refuted"]) and "internal error" not in out
+
+
+def test_an_internal_error_is_not_cached(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from verify.cache import VerdictCache
+    from verify.pipeline import check_document, read_document
+    path = _document(tmp_path, RIGHT)
+    cache = VerdictCache(tmp_path / "cache.sqlite3")
+    monkeypatch.setattr(verify.symbolic, "identical", _raiser(KeyError))
+    broken = check_document(read_document(path), Options(), cache)
+    assert broken.internal_errors()
+    monkeypatch.undo()
+    fixed = check_document(read_document(path), Options(), cache)
+    assert [s.status for s in fixed.all_steps()] == [Status.START, Status.PROVED]
+    cache.close()
+
+
+def test_a_document_that_crashes_is_an_internal_error_not_an_input_error() -> None:
+    from verify.pipeline import document_error
+    crashed = document_error(Path("x.md"), KeyError("k"))
+    assert crashed.internal_errors() and not crashed.problems
+    assert "internal error in checking the document: KeyError" in crashed.internal[0]
+    assert isinstance(crashed, DocumentResult)
