@@ -91,6 +91,8 @@ def test_annotations_are_kept_as_notes(tmp_path: Path, first: str, second: str,
 AMBIGUOUS = [r"\ln a t", r"\ln 2 t", r"\exp a t", r"\ln t^2 a", r"\ln \sigma(t) a",
              r"\exp{t} a", r"\exp -t", r"\ln \frac{a}{t} a", r"a/t a", r"a/2t", r"1/2 t",
              r"a/(t) a", r"a / \sigma(t) a", r"a/t^2 a"]
+# Not read yet, and said so (a transpose of a bracket used to be "undeclared symbol T").
+NOT_READ = [(r"(a + t)^{T}", "transpose of a bracket"), (r"(z)^{-T}", "transpose of a bracket")]
 READS = [  # (line, an equal line written without ambiguity)
     (r"\ln t^2", r"\ln(t^{2})"),
     (r"\ln{t}^2", r"\ln(t^{2})"),
@@ -118,3 +120,10 @@ def test_conventional_lines_read_as_their_plain_form(tmp_path: Path, line: str,
                                                       plain: str) -> None:
     status, message, _ = _last(tmp_path, line, plain)
     assert status == "proved", message
+
+
+@pytest.mark.parametrize(("line", "says"), NOT_READ)
+def test_unread_constructs_say_what_they_are(tmp_path: Path, line: str, says: str) -> None:
+    status, message, _ = _last(tmp_path, "t", line)
+    assert status == "unparsed"
+    assert says in message

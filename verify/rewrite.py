@@ -53,6 +53,7 @@ _SAMPLE = re.compile(r"^\(\s*([A-Za-z]'*)\s*\)$")
 _INVERSE = re.compile(r"^-\s*1\s*(\^?\s*\{?\s*T\s*\}?)?$")
 _ARGUMENT_ENDS = frozenset({"\\cdot", "\\times", "\\right", "\\\\", "\\quad", "\\qquad",
                             "\\end", "\\}"})
+_TRANSPOSE_MARK = re.compile(r"^(?:-\s*1?)?\s*\^?\s*\{?\s*T\s*\}?$")   # T, -T, -1T
 _TEXT_WORD = re.compile(r"\\(?:text|textrm|textit|textbf|textsf|mbox|mathrm)\s*\{")
 
 
@@ -142,6 +143,10 @@ class Rewriter:
             return i + 1
         if char == "^":
             group, end = read_group(text, i + 1)
+            if _TRANSPOSE_MARK.match(group.strip()):
+                raise LatexProblem(text[max(0, i - 20):end], "a transpose of a bracket or of "
+                                   "something that is not a declared vector or matrix is not "
+                                   "read")
             out.append("^{" + self.rewrite(group) + "}")
             return end
         if char == "_" and text[:i].rstrip()[-1:] in ")]":
