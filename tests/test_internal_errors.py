@@ -195,3 +195,20 @@ def test_a_document_that_crashes_is_an_internal_error_not_an_input_error() -> No
     assert crashed.internal_errors() and not crashed.problems
     assert "internal error in checking the document: KeyError" in crashed.internal[0]
     assert isinstance(crashed, DocumentResult)
+
+
+def test_grading_flags_an_internal_error_for_review_and_gives_no_credit_for_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from verify.grade.assignment import load_assignment
+    from verify.grade.claims import ClaimJudge
+    from verify.grade.grader import grade_safely
+    from verify.grade.results import Credit
+    root = Path(__file__).resolve().parent.parent
+    assignment = load_assignment(root / "assignments" / "softmax_gradient.yaml")
+    monkeypatch.setattr(verify.symbolic, "identical", _raiser(KeyError))
+    grade = grade_safely(root / "tests" / "data" / "class" / "ok_ada.md", assignment,
+                         ClaimJudge(assignment.seed, assignment.points))
+    assert grade.needs_review
+    assert any("internal error in exact test: KeyError" in note for note in grade.notes)
+    later = [s for s in grade.steps if s.number > 1]
+    assert later and all(s.credit is Credit.UNDECIDED and s.points == 0 for s in later)
