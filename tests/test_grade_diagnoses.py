@@ -10,12 +10,14 @@ import pytest
 import sympy as sp
 
 from tests.helpers import NOTATION
+from verify.check import Claim
 from verify.dsl import Scope, parse_expression
 from verify.errors import Location
 from verify.grade.claims import ClaimJudge
 from verify.grade.diagnoses import Request, diagnose
 from verify.grade.results import Diagnosis, Kind
 from verify.notation import Notation, parse_notation
+from verify.verdict import Status
 
 HERE = Location("test")
 GRADIENT = "Sum(x[i] * (p[k, i] - y[i, k]), (i, 1, N)) / N"
@@ -101,3 +103,30 @@ def test_the_checkers_own_words_are_kept_when_nothing_else_holds(judge: ClaimJud
                       fallback="It holds only when N = 1 (one sample).")
     (diagnosis,) = diagnose([request], judge)["r"]
     assert diagnosis.kind is Kind.ONE_SAMPLE
+
+
+# Issue 11: a diagnosis is shown only when confirmed, by the exact test.  The line after is
+# the sign-flipped line before, but the two agree only through an identity that independent
+# exp/log atoms do not show (log(1 + e^{2t}) - t = log(e^{-t} + e^{t})): the sign candidate is
+# merely supported (numeric agreement), so it is no diagnosis; the same slip written so that
+# the exact test sees it is one.
+NUMERIC_ONLY = [
+    ("log(1 + exp(2*t)) - t", "-log(exp(-t) + exp(t))", False),
+    ("log(exp(-t) + exp(t))", "-log(exp(-t) + exp(t))", True),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "shown"), NUMERIC_ONLY,
+                         ids=[f"{r[0]} vs {r[1]}" for r in NUMERIC_ONLY])
+def test_a_candidate_that_only_agrees_numerically_is_not_shown(judge: ClaimJudge, before: str,
+                                                               after: str,
+                                                               shown: bool) -> None:
+    notation = parse_notation(NOTATION, HERE)
+    scope = Scope.for_document(notation)
+    flipped = Claim("flip", HERE, -parse_expression(before, scope, HERE),
+                    parse_expression(after, scope, HERE), notation)
+    (candidate,) = judge.judge([flipped]).values()
+    # The sign candidate itself: proved when the exact test sees it, else only supported.
+    assert candidate.status is (Status.PROVED if shown else Status.SUPPORTED), candidate.message
+    diagnoses = found(judge, before, after)
+    assert any(d.kind is Kind.SIGN for d in diagnoses) is shown, diagnoses

@@ -104,6 +104,9 @@ def _judge(outcome: ClaimOutcome, seed: int, points: int,
     worst = _worst_case(outcome.cases)
     if worst is not None:
         return _disagreement(outcome, worst, evidence, reference)
+    domain = _domain_mismatch(outcome, evidence)
+    if domain is not None:
+        return domain
     if any(c.numeric_rows is None or np.isnan(c.numeric_rows).all() for c in outcome.cases):
         return Judgement(Status.UNKNOWN, "the numeric check gave no finite value in some case",
                          evidence)
@@ -117,7 +120,122 @@ def _judge(outcome: ClaimOutcome, seed: int, points: int,
     if exact is not None:
         return _exact_refutation(exact, evidence)
     why = "symbolic check timed out" if outcome.timed_out else _undecided_reason(outcome)
+    fewest = min(_finite_rows(c) for c in outcome.cases)
+    if fewest < MIN_FINITE_ROWS:
+        # Numeric agreement is then the only evidence, and too little of it: the other
+        # points had a side that is not a finite real number (and no point confirmed that
+        # the sides differ there).
+        return Judgement(Status.UNKNOWN, f"numeric agreement at only {fewest} point(s) of "
+                                         "some case, the others gave no finite value; "
+                                         f"{why}", evidence)
     return Judgement(Status.SUPPORTED, f"numeric agreement at every point; {why}", evidence)
+
+
+MIN_FINITE_ROWS = 5   # finite points per case that numeric agreement alone needs (supported)
+DOMAIN_TRIES = 8      # points tried where exactly one side is finite
+
+
+def _finite_rows(case: Case) -> int:
+    rows = case.numeric_rows
+    return 0 if rows is None else int(np.count_nonzero(~np.isnan(rows)))
+
+
+def _domain_mismatch(outcome: ClaimOutcome, evidence: Evidence) -> Judgement | None:
+    """A point where one side is a finite real number and the other is not (``\\log(t^{2})``
+    against ``2\\log(t)`` at t < 0): refuted once a 50-digit evaluation at that very point
+    confirms both (the one side real and finite, the other non-real, infinite or undefined).
+    A point that does not confirm (a float overflow, a value SymPy finds real) is no
+    evidence either way and stays ignored, as points where neither side is finite are."""
+    tried = 0
+    for case in outcome.cases:
+        if case.values is None or case.batch is None:
+            continue
+        before, after = case.values
+        with np.errstate(all="ignore"):
+            one_sided = np.isfinite(before) != np.isfinite(after)
+        for row in np.flatnonzero(one_sided.any(axis=1)):
+            if tried >= DOMAIN_TRIES:
+                return None
+            tried += 1
+            try:
+                example, real_side = _confirm_domain(case, int(row),
+                                                     np.isfinite(before[row]))
+            except MemoryError:
+                raise
+            except Exception as error:
+                if limit_reason(error) is None:
+                    raise _StageError(internal_error("confirmation", error)) from error
+                continue   # beyond our limits at this point: no evidence
+            if example is not None:
+                return Judgement(Status.REFUTED, _domain_text(example, real_side), evidence,
+                                 example, DOMAIN_DIAGNOSIS)
+    return None
+
+
+DOMAIN_DIAGNOSIS = ("The sides are defined on different domains: one is a real number where "
+                    "the other is not (a rule such as $\\log(a^{2}) = 2 \\log(a)$ holds only "
+                    "for $a > 0$; declare such a symbol {kind: positive} if it is).")
+
+
+def _confirm_domain(case: Case, row: int, finite_before: np.ndarray
+                    ) -> tuple[Counterexample | None, str]:
+    """At ``row``, where numerically exactly one side is finite in some component: at 50
+    digits, is that side a finite real number in every such component and the other side
+    not (non-real, infinite or undefined)?  The counterexample (the non-real side's values
+    NaN) and which side is real, or None when 50 digits do not confirm it."""
+    assert case.batch is not None and case.values is not None
+    substitution, point, labels = _substitution(case.batch, row)
+    before_entries, after_entries = _entries(case.before), _entries(case.after)
+    before_values = [_classify(e, substitution) for e in before_entries]
+    after_values = [_classify(e, substitution) for e in after_entries]
+    real_sides = set()
+    for column, (b, a) in enumerate(zip(before_values, after_values, strict=True)):
+        numeric_before, numeric_after = case.values[0][row, column], case.values[1][row, column]
+        if bool(np.isfinite(numeric_before)) == bool(np.isfinite(numeric_after)):
+            continue
+        real, other = (b, a) if finite_before[column] else (a, b)
+        if not isinstance(real, float) or other != "not real":
+            return None, ""
+        real_sides.add("before" if finite_before[column] else "after")
+    if len(real_sides) != 1:
+        return None, ""
+    def shown(values: list[float | str]) -> tuple[float, ...]:
+        return tuple(v if isinstance(v, float) else float("nan") for v in values)
+    example = Counterexample(dict(case.sizes), dict(case.indices), labels, point,
+                             shown(before_values), shown(after_values), float("inf"))
+    return example, real_sides.pop()
+
+
+def _classify(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> float | str:
+    """A side's entry at the point, at 50 digits: its value when a finite real number,
+    "not real" when non-real, infinite or undefined, "unclear" otherwise."""
+    exact = resolve(expression)
+    assert not isinstance(exact, sp.MatrixBase)
+    value = sp.N(exact.xreplace(substitution), CONFIRM_DIGITS)
+    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return "not real"
+    real, imaginary = value.as_real_imag()
+    if not (isinstance(real, sp.Number) and isinstance(imaginary, sp.Number)):
+        return "unclear"
+    scale = max(1.0, abs(float(real)))
+    if abs(float(imaginary)) > CONFIRM_TOLERANCE * scale:
+        return "not real"
+    if abs(float(imaginary)) <= 1e-40 * scale and math.isfinite(float(real)):
+        return float(real)
+    return "unclear"
+
+
+def _domain_text(example: Counterexample, real_side: str) -> str:
+    """"the sides differ at t = -1.3: before 0.524, after not a real number"."""
+    described = example.describe()
+    place = described.split(": before ", 1)[0] if ": before " in described else described
+    def side(values: tuple[float, ...]) -> str:
+        texts = ["not a real number" if math.isnan(v) else f"{v:.6g}" for v in values]
+        return texts[0] if len(texts) == 1 else "(" + ", ".join(texts) + ")"
+    other = "after" if real_side == "before" else "before"
+    return (f"the sides differ {place}: before {side(example.lhs)}, after "
+            f"{side(example.rhs)} (the side {real_side} is a real number there, the side "
+            f"{other} is not)")
 
 
 def numeric_agreement(outcome: ClaimOutcome) -> bool:
@@ -212,13 +330,20 @@ def exact_counterexample(case: Case) -> Counterexample | None:
         return any(int(batch.rows[row][column]) != (1 if name in failing else 0)
                    for column, name in label_columns)
     # The label configuration the exact test failed on first (a stable sort keeps the order).
-    order = sorted(range(len(batch.rows)), key=other_config) if failing else \
-        list(range(len(batch.rows)))
+    rows = batch.rows
+    order = sorted(range(len(rows)), key=other_config) if failing else list(range(len(rows)))
+    if failing and order and other_config(order[0]):
+        # The numeric sample drew other label configurations (too many to evaluate all):
+        # the sample's real points under the one the exact test failed on.
+        rows = np.array(batch.rows[batch.config_of_row == batch.config_of_row[0]])
+        for column, name in label_columns:
+            rows[:, column] = 1.0 if name in failing else 0.0
+        order = list(range(len(rows)))
     for row in order[:EXACT_ROWS]:
         substitution: dict[sp.Basic, sp.Expr] = {}
         point: dict[str, float] = {}
         labels: dict[str, int] = {}
-        for symbol, value in zip(batch.variables, batch.rows[row], strict=True):
+        for symbol, value in zip(batch.variables, rows[row], strict=True):
             if symbol in label_vars:
                 substitution[symbol] = sp.Integer(int(value))
                 if int(value):
@@ -285,20 +410,7 @@ def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evid
 def confirm(case: Case, row: int) -> tuple[bool, Counterexample]:
     """Re-evaluate both sides at the numeric point with SymPy derivatives and 50 digits."""
     assert case.batch is not None
-    batch = case.batch
-    values = batch.rows[row]
-    substitution: dict[sp.Basic, sp.Expr] = {}
-    point: dict[str, float] = {}
-    labels: dict[str, int] = {}
-    label_vars = set(batch.configs[0]) if batch.configs else set()
-    for symbol, value in zip(batch.variables, values, strict=True):
-        if symbol in label_vars:
-            substitution[symbol] = sp.Integer(int(value))
-            if int(value):
-                labels[symbol.name] = 1
-        else:
-            substitution[symbol] = sp.Rational(float(value))  # the exact binary value
-            point[symbol.name] = float(value)
+    substitution, point, labels = _substitution(case.batch, row)
     before = [_evaluate(e, substitution) for e in _entries(case.before)]
     after = [_evaluate(e, substitution) for e in _entries(case.after)]
     deviations = [abs(a - b) / max(1.0, abs(a), abs(b)) for a, b in zip(before, after,
@@ -306,6 +418,25 @@ def confirm(case: Case, row: int) -> tuple[bool, Counterexample]:
     example = Counterexample(dict(case.sizes), dict(case.indices), labels, point,
                              tuple(before), tuple(after), max(deviations, default=0.0))
     return max(deviations, default=0.0) > CONFIRM_TOLERANCE, example
+
+
+def _substitution(batch: numeric.Batch, row: int
+                  ) -> tuple[dict[sp.Basic, sp.Expr], dict[str, float], dict[str, int]]:
+    """The exact values of a sample row (each float's exact binary value, labels 0/1), the
+    real point and the labels that are 1, by name."""
+    substitution: dict[sp.Basic, sp.Expr] = {}
+    point: dict[str, float] = {}
+    labels: dict[str, int] = {}
+    label_vars = set(batch.configs[0]) if batch.configs else set()
+    for symbol, value in zip(batch.variables, batch.rows[row], strict=True):
+        if symbol in label_vars:
+            substitution[symbol] = sp.Integer(int(value))
+            if int(value):
+                labels[symbol.name] = 1
+        else:
+            substitution[symbol] = sp.Rational(float(value))  # the exact binary value
+            point[symbol.name] = float(value)
+    return substitution, point, labels
 
 
 def _entries(value: object) -> list[sp.Expr]:

@@ -9,7 +9,9 @@ Two passes keep this affordable (a refuted line has some forty candidates):
    counterexample in a full judgement);
 2. *confirm*: the survivors again at every checked size with the full number of points.
 
-Only a confirmed candidate becomes a diagnosis: the screen only saves time, it never decides.
+Only a confirmed candidate becomes a diagnosis, and confirmed means ``proved``: the exact
+identity test at every checked size, besides numeric agreement (a candidate that agrees only
+numerically, ``supported``, is not shown).  The screen only saves time, it never decides.
 A request seen before (the same refuted pair of lines, by content) is answered from the
 judge's memo or the verdict cache.
 """
@@ -22,9 +24,10 @@ from dataclasses import dataclass, replace
 
 from verify.check import Claim
 from verify.grade.candidates import Candidate, candidates
-from verify.grade.claims import ClaimJudge, holds
+from verify.grade.claims import ClaimJudge
 from verify.grade.results import Diagnosis, Kind
 from verify.notation import Notation
+from verify.verdict import Status
 
 SCREEN_POINTS = 6
 
@@ -66,7 +69,10 @@ def _diagnose(requests: Sequence[Request], judge: ClaimJudge,
     confirmed = judge.judge(list(confirm.values())) if confirm else {}
     found: dict[str, list[Candidate]] = {r.key: [] for r in requests}
     for key, claim in confirm.items():
-        if holds(confirmed[claim.key]):
+        # Confirmed means the exact test: numeric agreement alone (supported) is not enough
+        # to tell a student what their mistake was.
+        judgement = confirmed.get(claim.key)
+        if judgement is not None and judgement.status is Status.PROVED:
             found[key.rsplit("|", 1)[0]].append(_candidate(planned, key))
     return {r.key: _ordered(found[r.key]) or _fallback(r.fallback) for r in requests}
 
