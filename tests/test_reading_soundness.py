@@ -127,3 +127,56 @@ def test_unread_constructs_say_what_they_are(tmp_path: Path, line: str, says: st
     status, message, _ = _last(tmp_path, "t", line)
     assert status == "unparsed"
     assert says in message
+
+
+MATRIX_HEADER = r"""---
+sizes: {n: [2, 3], m: [2, 3]}
+indices: {i: m, l: n}
+symbols:
+  X: {shape: [m, n]}
+  A: {shape: [n, n]}
+  w: {shape: [n], latex: ['\mathbf{w}', 'w']}
+  v: {shape: [n], latex: ['\mathbf{v}', 'v']}
+  y: {shape: [m], latex: ['\mathbf{y}', 'y']}
+  t: {}
+---
+
+"""
+
+# Brackets in products of vectors and matrices, read in the written order.
+MATRIX_CASES = [
+    (r"(X\mathbf{w}-\mathbf{y})^{\top}(X\mathbf{w}-\mathbf{y})",
+     r"\mathbf{w}^T X^T X \mathbf{w} - 2 \mathbf{y}^T X \mathbf{w} + \mathbf{y}^T \mathbf{y}",
+     "proved"),
+    (r"(X\mathbf{w}-\mathbf{y})^{\top}(X\mathbf{w}-\mathbf{y})",
+     r"\mathbf{w}^T X^T X \mathbf{w} - \mathbf{y}^T X \mathbf{w} + \mathbf{y}^T \mathbf{y}",
+     "refuted"),
+    (r"\nabla_{\mathbf{w}} (X\mathbf{w}-\mathbf{y})^{\top}(X\mathbf{w}-\mathbf{y})",
+     r"2 X^{\top} (X \mathbf{w} - \mathbf{y})", "proved"),
+    (r"\nabla_{\mathbf{w}} (X\mathbf{w}-\mathbf{y})^{\top}(X\mathbf{w}-\mathbf{y})",
+     r"2 X (X^{\top} \mathbf{w} - \mathbf{y})", "unparsed"),   # shapes do not fit
+    (r"w^T (w + v)", r"w^T w + w^T v", "proved"),
+    (r"(w + v)^T A (w - v)", r"w^T A w - v^T A v", "refuted"),
+    (r"(w + v)^T (A + A^T) (w - v)", r"w^T (A + A^T) w - v^T (A + A^T) v", "proved"),
+    (r"(A^T A)^{-1} A^T w", r"A^{-1} w", "proved"),
+    (r"(A w)^T (A w)", r"w^T A^T A w", "proved"),
+    (r"(A w)^T (A w)", r"w^T A A w", "refuted"),
+    (r"t (w + v)^T w", r"t w^T w + t v^T w", "proved"),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "status"), MATRIX_CASES)
+def test_bracketed_products_read_in_order(tmp_path: Path, first: str, second: str,
+                                          status: str) -> None:
+    path = tmp_path / "case.md"
+    path.write_text(MATRIX_HEADER + "$$\n" + first + " \\\\\n= " + second + "\n$$\n")
+    last = check_path(path, Options()).chains[0].steps[-1]
+    assert last.status == status, last.message
+
+
+@pytest.mark.parametrize("line", [r"(w + v)^T", r"(t + 1)^T w", r"(w)(v)"])
+def test_bracketed_products_that_do_not_fit_are_refused(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "case.md"
+    path.write_text(MATRIX_HEADER + "$$\nt \\\\\n= " + line + "\n$$\n")
+    last = check_path(path, Options()).chains[0].steps[-1]
+    assert last.status == "unparsed", last.message

@@ -99,6 +99,7 @@ class Rewriter:
         text = expanded
         out: list[str] = []
         run: list[Atom] = []   # consecutive names: vectors and matrices multiply in order
+        start = 0              # where the run starts in the text, for its messages
         i = 0
         while i < len(text):
             char = text[i]
@@ -107,6 +108,8 @@ class Rewriter:
                 if not run:
                     out.append(" ")
                 continue
+            if not run:
+                start = i
             if self.at_atom(text, i):
                 atom, i = self.read_atom(text, i)
                 run.append(atom)
@@ -115,17 +118,17 @@ class Rewriter:
                 atom, i = environment_atom(self, text, i)
                 run.append(atom)
                 continue
-            group = self.matrix_group(text, i) if char == "(" else None
+            group = self.matrix_group(text, i, run) if char == "(" else None
             if group is not None:
                 atom, i = group
                 run.append(atom)
                 continue
             if run:
-                out.append(self.flush(run))
+                out.append(self.flush(run, text[start:i]))
                 run = []
             i = self.step(text, i, out)
         if run:
-            out.append(self.flush(run))
+            out.append(self.flush(run, text[start:]))
         return "".join(out)
 
     def step(self, text: str, i: int, out: list[str]) -> int:
@@ -172,33 +175,56 @@ class Rewriter:
         return bool(match.group(1) in GREEK or "\\" + match.group(1) in _ACCENTS
                     or self.context.lexicon.knows(match.group(0)))
 
-    def matrix_group(self, text: str, i: int) -> tuple[Atom, int] | None:
-        """``(C^{-1} + C^{-1T}) w_k``: a bracketed matrix followed by a vector or matrix joins
-        the product run.  Any other bracket (scalars, unreadable text) is left to the walk."""
+    def matrix_group(self, text: str, i: int, run: list[Atom]) -> tuple[Atom, int] | None:
+        """A bracketed vector or matrix that is part of a product run, read in the written
+        order: ``(C^{-1} + C^{-1T}) w_k`` (a matrix followed by a vector or matrix),
+        ``(X w - y)^{T}`` (transposed or inverted: it opens or joins a run), and ``w^T (a + b)``
+        (after a row vector or a matrix).  Any other bracket (scalars, a vector scaled by
+        what follows, unreadable text) is left to the walk."""
         close = matching_paren(text, i)
         if close < 0:
             return None
         mark = len(self.removed)   # a tentative reading: its removals go if it is dropped
-        group = self._matrix_group(text, i, close)
+        group = self._matrix_group(text, i, close, run)
         if group is None:
             del self.removed[mark:]
         return group
 
-    def _matrix_group(self, text: str, i: int, close: int) -> tuple[Atom, int] | None:
-        after = close + 1
+    def _matrix_group(self, text: str, i: int, close: int,
+                      run: list[Atom]) -> tuple[Atom, int] | None:
+        end = close + 1
+        mark = ""
+        while text[end:end + 1] == " ":
+            end += 1
+        if text[end:end + 1] == "^":
+            group, past = read_group(text, end + 1)
+            if _TRANSPOSE_MARK.match(group.strip()) or _INVERSE.match(group.strip()):
+                mark, end = group.replace(" ", ""), past
+        after = end
         while text[after:after + 1] == " ":
             after += 1
-        if after >= len(text) or not self.at_atom(text, after):
-            return None
+        joins = bool(run) and (run[-1].rank == 2 or (run[-1].rank == 1 and run[-1].transposed))
         try:
-            if self.read_atom(text, after)[0].rank < 1:
+            followed = after < len(text) and self.at_atom(text, after) and \
+                self.read_atom(text, after)[0].rank >= 1
+            if not (mark or joins or followed):
                 return None
             inner = self.sub_expr(text[i + 1:close], text[i:close + 1])
         except LatexProblem:
             return None   # reported, with its own reason, when the walk reaches it
-        if products.rank_of(inner, self.context.notation) != 2:
+        rank = products.rank_of(inner, self.context.notation)
+        if rank == 0 or (rank == 1 and not (mark == "T" or joins)):
             return None
-        return Atom(inner, 2), close + 1
+        if rank == 1 and mark == "T":
+            return Atom(inner, 1, transposed=True), end
+        if rank == 1:
+            return Atom(inner, 1), close + 1
+        transposed, inverse = "T" in mark, mark.startswith("-")
+        if mark:
+            self.remove(mark, "an inverse or transpose mark")
+        if not (mark or joins or followed):
+            return None
+        return Atom(inner, 2, transposed, inverse), (end if mark else close + 1)
 
     # ---- names --------------------------------------------------------------------------
     def read_atom(self, text: str, i: int) -> tuple[Atom, int]:
@@ -390,7 +416,14 @@ class Rewriter:
         return self.context.parse(stripped, self.context)
 
     # ---- products of vectors and matrices -------------------------------------------------
-    def flush(self, run: list[Atom]) -> str:
+    def flush(self, run: list[Atom], source: str) -> str:
+        """The run's placeholders; a product that cannot be formed names its ``source``."""
+        try:
+            return self._flush(run)
+        except LatexProblem as problem:
+            raise LatexProblem(source, problem.why) from None
+
+    def _flush(self, run: list[Atom]) -> str:
         pieces: list[str] = []
         group: list[Atom] = []
         for atom in [*run, None]:
