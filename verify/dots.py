@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from verify.names import latex_of_index
-from verify.normalize import matching_paren, read_group, split_depth0
+from verify.normalize import matching_paren, read_group, split_depth0, term_end
 from verify.rewrite_base import Context, LatexProblem
 
 DOTS = ("\\dots", "\\cdots", "\\ldots")
@@ -125,7 +125,7 @@ def close_open_dots(text: str, context: Context) -> str:
             k = _skip_spaces(text, k)
         if text[k:k + 1] != "+":
             continue
-        following = text[k + 1:_term_end(text, k + 1)]
+        following = text[k + 1:term_end(text, k + 1)]
         found = pattern(terms[-3], terms[-2], following)
         letter, _ = fresh_index(context, used_tokens(terms[-3], following), text, found.bound)
         summed = f"\\sum_{{{letter}=1}}^{{{found.bound}-1}} {{{found.body(letter)}}}"
@@ -138,33 +138,6 @@ def _skip_spaces(text: str, i: int) -> int:
     while text[i:i + 1].isspace():
         i += 1
     return i
-
-
-def _term_end(text: str, start: int) -> int:
-    """Where the term starting at ``start`` ends: a depth-0 ``+``/``-`` or the closing bracket
-    of the group it stands in."""
-    depth = 0
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            command = re.match(r"\\(?:[A-Za-z]+|.)", text[i:])
-            token = command.group(0) if command else "\\"
-            depth += {"\\{": 1, "\\}": -1}.get(token, 0)
-            if depth < 0:
-                return i
-            i += len(token)
-            continue
-        if char in "{([":
-            depth += 1
-        elif char in "})]":
-            depth -= 1
-            if depth < 0:
-                return i
-        elif char in "+-" and depth == 0 and text[start:i].strip():
-            return i
-        i += 1
-    return len(text)
 
 
 def _enclosing_group(text: str, position: int) -> tuple[int, int]:

@@ -144,6 +144,38 @@ def matching_paren(text: str, i: int) -> int:
     return -1
 
 
+def term_end(text: str, start: int, stops: str = "+-",
+             commands: frozenset[str] = frozenset(), leading_sign: bool = True) -> int:
+    """Where the run of factors starting at ``start`` ends: at a character of ``stops`` or a
+    command of ``commands`` at its own depth, or at the bracket closing the group it stands
+    in.  With ``leading_sign``, a sign before anything else is part of the run."""
+    depth = 0
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            command = re.match(r"\\(?:[A-Za-z]+|.)", text[i:])
+            token = command.group(0) if command else "\\"
+            if depth == 0 and token in commands:
+                return i
+            depth += {"\\{": 1, "\\}": -1}.get(token, 0)
+            if depth < 0:
+                return i
+            i += len(token)
+            continue
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+            if depth < 0:
+                return i
+        elif char in stops and depth == 0 and \
+                not (leading_sign and char in "+-" and not text[start:i].strip()):
+            return i
+        i += 1
+    return len(text)
+
+
 def split_depth0(text: str, separators: tuple[str, ...]) -> list[str]:
     """Split ``text`` at depth-0 occurrences of any separator (longest first)."""
     parts: list[str] = []

@@ -32,7 +32,7 @@ from verify.derivatives import fraction, operator, prime
 from verify.dots import DOTS, expand_dots
 from verify.environments import environment_atom
 from verify.names import GREEK, Entry, decorated, subscript_items
-from verify.normalize import matching_paren, read_group
+from verify.normalize import matching_paren, read_group, term_end
 from verify.rewrite_base import Atom, Context, LatexProblem
 from verify.sums import big_operator
 
@@ -51,8 +51,9 @@ _BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{(?:[A-Za-z]|\\[A-Za-z]+)\}|"
                    r"\\operatorname\{[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
 _SAMPLE = re.compile(r"^\(\s*([A-Za-z]'*)\s*\)$")
 _INVERSE = re.compile(r"^-\s*1\s*(\^?\s*\{?\s*T\s*\}?)?$")
+# Where the argument of an unbracketed \ln or \exp ends (besides + - = , & / *).
 _ARGUMENT_ENDS = frozenset({"\\cdot", "\\times", "\\right", "\\\\", "\\quad", "\\qquad",
-                            "\\end", "\\}"})
+                            "\\end"})
 _TRANSPOSE_MARK = re.compile(r"^(?:-\s*1?)?\s*\^?\s*\{?\s*T\s*\}?$")   # T, -T, -1T
 _TEXT_WORD = re.compile(r"\\(?:text|textrm|textit|textbf|textsf|mbox|mathrm)\s*\{")
 
@@ -533,7 +534,7 @@ class Rewriter:
                 raise self._ambiguous_argument(name, text, i, after)
             out.append(" " + name + power + " ")
             return start
-        stop = _term_end(text, k)
+        stop = term_end(text, k, "+-=,&/*", _ARGUMENT_ENDS, leading_sign=False)
         span = text[k:stop]
         if not span.strip():
             raise self._ambiguous_argument(name, text, i, stop + 1)
@@ -608,34 +609,6 @@ def _bracket_close(text: str, k: int) -> tuple[int, str]:
         else:
             i += 2 if text[i] == "\\" else 1
     return -1, ""
-
-
-def _term_end(text: str, k: int) -> int:
-    """Where the argument of an unbracketed function starting at ``k`` ends: at the next
-    ``+``, ``-``, ``=``, ``,``, ``/``, ``\\cdot``, ``\\times`` or gap at its own depth, or at
-    the bracket closing the group it stands in."""
-    depth = 0
-    i = k
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            match = re.match(r"\\(?:[A-Za-z]+|.)", text[i:])
-            token = match.group(0) if match else char
-            if depth == 0 and token in _ARGUMENT_ENDS:
-                return i
-            depth += {"\\{": 1, "\\}": -1}.get(token, 0)
-            i += len(token)
-            continue
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            if depth == 0:
-                return i
-            depth -= 1
-        elif depth == 0 and char in "+-=,&/*":
-            return i
-        i += 1
-    return len(text)
 
 
 def _one_factor_end(reader: Rewriter, span: str) -> int:
