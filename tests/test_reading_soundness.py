@@ -180,3 +180,40 @@ def test_bracketed_products_that_do_not_fit_are_refused(tmp_path: Path, line: st
     path.write_text(MATRIX_HEADER + "$$\nt \\\\\n= " + line + "\n$$\n")
     last = check_path(path, Options()).chains[0].steps[-1]
     assert last.status == "unparsed", last.message
+
+
+CASE_SPLIT = r"""---
+sizes: {K: [2, 3]}
+indices: {i: K, j: K, k: K}
+symbols:
+  a: {shape: [K]}
+definitions:
+  p: {index: [j], body: "exp(a[j]) / Sum(exp(a[k]), (k, 1, K))"}
+sections:
+  - {lines: [16, 16], where: ["i == j"]}
+  - {lines: [18, 18], where: ["i != j"]}
+---
+
+$$\frac{\partial p_j}{\partial a_i}$$
+
+If $i = j$:
+$$= SPLIT_ONE$$
+If $i \neq j$:
+$$= SPLIT_TWO$$
+"""
+
+
+@pytest.mark.parametrize(("one", "two", "statuses"), [
+    # each case goes on from the chain's first line under its own condition
+    (r"p_j - p_j^2", r"-p_j p_i", ["proved", "proved"]),
+    (r"p_j - p_j^2", r"p_j p_i", ["proved", "refuted"]),
+    (r"p_j + p_j^2", r"-p_j p_i", ["refuted", "proved"]),
+])
+def test_case_split_blocks_continue_from_the_first_line(tmp_path: Path, one: str, two: str,
+                                                        statuses: list[str]) -> None:
+    path = tmp_path / "split.md"
+    path.write_text(CASE_SPLIT.replace("SPLIT_ONE", one).replace("SPLIT_TWO", two))
+    result = check_path(path, Options())
+    got = [step.status for chain in result.chains for step in chain.steps
+           if step.status != "start"]
+    assert got == statuses, [s.message for c in result.chains for s in c.steps]

@@ -11,7 +11,7 @@ a document-level problem goes on ``Document.problems``, a step that cannot be re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sympy as sp
@@ -73,11 +73,38 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
         problems.append(f"{shown}: no display math found")
     chains = []
     for number, raw in enumerate(raw_chains, 1):
-        section = header.section_at(_source_line(raw.line, header))
-        reader = readers[id(section)] if section else _Reader(header.notation, lexicon)
-        chains.append(_chain(raw, number, header, reader, shown))
+        for part, (section, piece) in enumerate(_by_section(raw, header)):
+            reader = readers[id(section)] if section else _Reader(header.notation, lexicon)
+            chain = _chain(piece, number, header, reader, shown)
+            if part:
+                # A case split ('If i = j: = A. If i != j: = B'): each case goes on from the
+                # chain's first line under its own section, never from the other case.
+                chain = replace(chain, name=f"{chain.name}, part {part + 1}", note="; ".join(
+                    n for n in (f"continues chain {number} from its first line "
+                                f"(line {raw.line}) under the section of line "
+                                f"{piece.steps[1].line}", chain.note) if n))
+            chains.append(chain)
     return Document(shown, header.title or path.stem, header.notation, tuple(chains),
                     source=header.source or "", problems=tuple(problems))
+
+
+def _by_section(raw: RawChain, header: Header) -> list[tuple[Section | None, RawChain]]:
+    """The chain cut where its steps enter another section (a block continuing the chain
+    with ``=`` may stand in a section with conditions of its own).  Every part after the
+    first starts again from the chain's first line, read under the part's section."""
+    parts: list[tuple[Section | None, list[RawStep]]] = []
+    for step in raw.steps:
+        section = header.section_at(_source_line(step.line, header))
+        if not parts or section is not parts[-1][0]:
+            parts.append((section, []))
+        parts[-1][1].append(step)
+    if len(parts) <= 1:
+        return [(header.section_at(_source_line(raw.line, header)), raw)]
+    first = replace(raw.steps[0], relation="")
+    cut = [(parts[0][0], RawChain(tuple(parts[0][1]), raw.line))]
+    for section, steps in parts[1:]:
+        cut.append((section, RawChain((first, *steps), raw.line)))
+    return cut
 
 
 @dataclass(frozen=True)
