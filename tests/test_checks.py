@@ -38,7 +38,7 @@ WRONG = [
     ("dropped term", "D(L, w[k])", "Sum(x[i] * p[k, i], (i, 1, N)) / N", ""),
     ("swapped indices (a transpose)", "D(dot(w[k], mat(C, x1)), w[k])", "mat(T(C), x1)", ""),
     ("one-hot trap: sum over k != j is not 1", "Sum(y1[k], (k, 1, K), skip=j) * t", "t",
-     "y1_j = 0"),
+     r"$\mathrm{y1}_{j} = 0$"),
     ("one sample only", "Sum(dot(w[k], x[i]), (i, 1, N))", "dot(w[k], x[1])", "N = 1"),
     ("quadratic form without symmetrisation", "D(dot(w[k], mat(C, w[k])), w[k])",
      "2 * mat(C, w[k])", ""),

@@ -71,7 +71,7 @@ def test_exact_differences(tmp_path: Path, before: str, after: str, status: Stat
 def test_the_counterexample_names_a_scalar_point(tmp_path: Path) -> None:
     step = _step(tmp_path, "t^2", "t^2 + 1")
     assert step.status is Status.REFUTED
-    assert "differ at t = " in step.message and "at :" not in step.message, step.message
+    assert "differ at $t = " in step.message and "at :" not in step.message, step.message
     constant = _step(tmp_path, "2", "3")
     assert constant.status is Status.REFUTED
     assert "differ everywhere: before 2, after 3" in constant.message, constant.message

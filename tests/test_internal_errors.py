@@ -212,3 +212,79 @@ def test_grading_flags_an_internal_error_for_review_and_gives_no_credit_for_it(
     assert any("internal error in exact test: KeyError" in note for note in grade.notes)
     later = [s for s in grade.steps if s.number > 1]
     assert later and all(s.credit is Credit.UNDECIDED and s.points == 0 for s in later)
+
+
+# ---- grading: the same fault in the grading workers, and in the answer key -------------------
+def _grade(*argv: str) -> tuple[int, str, str]:
+    from verify.grade.cli import main as grade_main
+    out, err = io.StringIO(), io.StringIO()
+    return grade_main(list(argv), out=out, err=err), out.getvalue(), err.getvalue()
+
+
+GRADE_ROOT = Path(__file__).resolve().parent.parent
+GRADE_ASSIGNMENT = GRADE_ROOT / "assignments" / "softmax_gradient.yaml"
+
+
+@pytest.mark.parametrize(("stage", "faulty"), [("exact test", True), ("exact test", False)])
+def test_grading_exits_with_the_internal_error_code_when_a_worker_hits_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str, faulty: bool) -> None:
+    """The fault is injected into the workers that grade (a sitecustomize on their path):
+    exit 3, the summary says so, the row is flagged; without it the same class exits 0."""
+    import csv
+    import shutil
+
+    from verify.grade.cli import EXIT as GRADE_EXIT
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    monkeypatch.setenv("PYTHONPATH", str(hooks))
+    if faulty:
+        monkeypatch.setenv("VERIFY_TEST_FAULT", stage)
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    shutil.copy(GRADE_ROOT / "tests" / "data" / "class" / "ok_ada.md", folder / "ok_ada.md")
+    code, out, _ = _grade(str(GRADE_ASSIGNMENT), str(folder), "--out", str(tmp_path / "out"),
+                          "--no-reports", "--no-cache")
+    with (tmp_path / "out" / "gradebook.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    if faulty:
+        assert code == GRADE_EXIT["internal"] == 3, out
+        assert out.splitlines()[-1].startswith("== INTERNAL ERROR") and "ok_ada" in \
+            out.splitlines()[-1]
+        assert row["needs_review"] == "yes"
+    else:
+        assert code == GRADE_EXIT["ok"], out
+        assert "INTERNAL ERROR" not in out and row["needs_review"] == ""
+
+
+def test_grading_exits_with_the_internal_error_code_when_the_answer_key_hits_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The answer key is checked in the command's own process: a fault there is no wrong key
+    (exit 2) but an internal error (exit 3), and nothing is graded."""
+    from verify.grade.cli import EXIT as GRADE_EXIT
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "a.md").write_text("$$ t $$\n", encoding="utf-8")
+    monkeypatch.setattr(verify.symbolic, "identical", _raiser(KeyError))
+    monkeypatch.setattr(verify.numeric, "evaluate", _raiser(KeyError))
+    code, _, err = _grade(str(GRADE_ASSIGNMENT), str(folder), "--out", str(tmp_path / "out"),
+                          "--no-cache")
+    assert code == GRADE_EXIT["internal"], err
+    assert "internal error in" in err and "INTERNAL ERROR" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_crash_of_the_grader_is_an_internal_error_and_a_limit_is_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from verify.grade import grader
+    from verify.grade.assignment import load_assignment
+    from verify.grade.claims import ClaimJudge
+    from verify.grade.results import Outcome
+    assignment = load_assignment(GRADE_ASSIGNMENT)
+    path = GRADE_ROOT / "tests" / "data" / "class" / "ok_ada.md"
+    judge = ClaimJudge(assignment.seed, assignment.points)
+    for error, internal in ((KeyError, ("internal error in grading: KeyError",)),
+                            (RecursionError, ())):
+        monkeypatch.setattr(grader, "check_document", _raiser(error))
+        grade = grader.grade_safely(path, assignment, judge)
+        assert grade.outcome is Outcome.ERROR and grade.internal == internal

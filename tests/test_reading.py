@@ -208,9 +208,11 @@ SYNTAX = re.compile(
     r"\b(?:MatProd|Transposed|VecOf|Dot|MatInv|Deriv|KroneckerDelta|Indexed|IndexedBase|"
     r"Piecewise|Sum|Product|Derivative|Symbol|Integer|Rational|Eq|Ne|Tuple|ImmutableMatrix)\(|"
     r"(?<![\\\w])(?:dot|mat|vec|inv|delta|cases|exp|log|sqrt)\(|\*\*|!=|"
-    r"(?<!\\)\b[A-Za-z]\w*\[[^\]]*\]|"   # w[k]: encoding-language indexing
-    # the concretizer's variable names (y1_2, y_1_2, w_1_2, lab_1_is_3): LaTeX braces indices
-    r"(?<![\\\w{])[A-Za-z][A-Za-z0-9]*(?:_[0-9]+)+(?:_is_[0-9]+)?\b")
+    r"(?<!\\)\b[A-Za-z]\w*\[[^\]]*\]")   # w[k]: encoding-language indexing
+# The concretizer's variable names (y1_2, y_1_2, w_1_2, lab_1_is_3), where the checker names a
+# point: a counterexample's description and a diagnosis (our renderer braces every index; a
+# message quoting the user's line may hold their w_1, which is theirs to write).
+CONCRETE = re.compile(r"(?<![\\\w{])[A-Za-z][A-Za-z0-9]*(?:_[0-9]+)+(?:_is_[0-9]+)?\b")
 
 
 @pytest.fixture(scope="module")
@@ -221,6 +223,7 @@ def seed_results() -> list[DocumentResult]:
 def test_no_message_diagnosis_or_reading_shows_sympy_or_encoding_syntax(
         seed_results: list[DocumentResult]) -> None:
     texts: list[str] = []
+    points: list[str] = []      # what names a point: counterexamples, diagnoses
     for result in seed_results:
         texts += result.problems
         for chain in result.chains:
@@ -230,22 +233,28 @@ def test_no_message_diagnosis_or_reading_shows_sympy_or_encoding_syntax(
                     texts += [shown.message, shown.diagnosis, shown.reading or ""]
                     if shown.evidence is not None:
                         texts += shown.evidence.assumptions
-    assert len(texts) > 400
+                    if shown.counterexample is not None:
+                        points.append(shown.counterexample.describe())
+                        assert points[-1] in shown.message
+                    points.append(shown.diagnosis)
+    assert len(texts) > 400 and sum(1 for p in points if p) > 10
     found = [(m.group(0), t) for t in texts for m in [SYNTAX.search(t)] if m]
+    found += [(m.group(0), t) for t in points for m in [CONCRETE.search(t)] if m]
     assert found == []
 
 
 def test_the_syntax_scan_catches_what_it_is_for() -> None:
     for bad in ("MatProd(Transposed(X), Y)", "VecOf(b, k, 1, K)", "write dot(a, b)",
-                "mat(A, B)", "w[k] + 1", "k != j", "x**2", "KroneckerDelta(j, k)",
-                "the sides differ at K=2, N=2, n=2, k=1, y1_2=1, y_1_2=1, y_2_1=1: before",
-                "at w_1_2 = 0.3", "lab_1_is_3=1", "the label indicator y1_2 is 0"):
+                "mat(A, B)", "w[k] + 1", "k != j", "x**2", "KroneckerDelta(j, k)"):
         assert SYNTAX.search(bad), bad
+    for bad in ("the sides differ at K=2, N=2, n=2, k=1, y1_2=1, y_1_2=1, y_2_1=1: before",
+                "at w_1_2 = 0.3", "lab_1_is_3=1", "the label indicator y1_2 is 0"):
+        assert CONCRETE.search(bad), bad
     for good in (r"\mathbf{w}_{k}^{\top} \mathbf{x}", r"\exp\left(t\right)", r"$j \neq k$",
                  r"\delta_{j,k}", r"\left[ a \right]", "the sides differ at K=3",
                  r"at K=2, k'=1, $y_{1,2} = 1$, $\mathbf{w}_{1,2} = 0.3$: before 1, after 2",
                  r"$1_{\{\mathrm{lab}_{1} = 3\}} = 1$", r"$y_{j} = 0$"):
-        assert SYNTAX.search(good) is None, good
+        assert SYNTAX.search(good) is None and CONCRETE.search(good) is None, good
 
 
 def test_every_readable_step_has_a_reading_and_no_unreadable_one_has(

@@ -46,6 +46,7 @@ from verify.canon import Canon
 from verify.check import Claim, DocumentChecker
 from verify.combine import Judgement, judge
 from verify.model import Chain, Document, Step
+from verify.notation import Notation
 from verify.serialize import (
     SerializeError,
     dumps,
@@ -119,6 +120,7 @@ def _step_parts(step: Step, canon: Canon) -> list[str]:
 
 def _chain_parts(chain: Chain, canon: Canon) -> list[str]:
     parts = [chain.name, chain.note, canon.notation(chain.notation) if chain.notation else "",
+             _spellings(chain.notation) if chain.notation else "",
              *(canon.expr(w) for w in chain.where), "|", *chain.where_text, "|"]
     for step in chain.steps:
         parts += _step_parts(step, canon)
@@ -130,11 +132,20 @@ def document_key(document: Document, seed: int, points: int,
     """The key of a whole document's result (its path included: results name their file)."""
     canon = Canon()
     parts = [document.path, document.title, document.source, canon.notation(document.notation),
+             _spellings(document.notation),
              json.dumps({k: list(v) for k, v in sorted((sizes or {}).items())}),
              str(seed), str(points), *document.problems, "|", str(len(document.chains))]
     for chain in document.chains:
         parts += _chain_parts(chain, canon)
     return _digest("document", parts)
+
+
+def _spellings(notation: Notation) -> str:
+    """The notation's LaTeX spellings, which a result (not a judgement) shows: the readings
+    and the counterexamples' variable names are written in them."""
+    return json.dumps([[name, list(d.latex)] for name, d in sorted(notation.symbols.items())] +
+                      [[name, list(d.latex)] for name, d in
+                       sorted(notation.definitions.items())])
 
 
 def checker_id() -> str:

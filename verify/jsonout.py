@@ -54,7 +54,8 @@ def _counterexample(example: Counterexample | None) -> dict[str, Any] | None:
             "point": {k: _number(v) for k, v in example.point.items()},
             "before": [_number(v) for v in example.lhs],
             "after": [_number(v) for v in example.rhs],
-            "deviation": _number(example.deviation), "gap": _number(example.gap)}
+            "deviation": _number(example.deviation), "gap": _number(example.gap),
+            "names": dict(example.names), "description": example.describe()}
 
 
 def step_json(step: StepVerdict) -> dict[str, Any]:

@@ -232,6 +232,38 @@ def _symbol(name: str, spec: Any, sizes: Mapping[str, tuple[int, ...]],
 # What the concretizer (verify/concretize.py) appends to a declared name to name one of its
 # concrete variables: family and component numbers (w_2_1), a label's class (lab_1_is_3).
 COMPONENT_SUFFIX = re.compile(r"(?:_[0-9]+)*(?:_is_[0-9]+)?")
+_SUFFIX_PARTS = re.compile(r"((?:_[0-9]+)*)(?:_is_([0-9]+))?")
+
+
+@dataclass(frozen=True)
+class Component:
+    """The declared component a concrete variable stands for: ``w_2_1`` is entry 1 of
+    member 2 of the family ``w`` (``Component("w", (2, 1))``); a label's indicator
+    ``lab_1_is_3`` says that ``lab[1]`` is class 3 (``Component("lab", (1,), 3)``)."""
+
+    symbol: str                       # the declared name
+    numbers: tuple[int, ...]          # family members, then the entry (row, column); 1-based
+    label_class: int | None = None    # a label indicator: the class it says the label has
+
+
+def component_of(name: str, symbols: Mapping[str, SymbolDecl]) -> Component | None:
+    """The component behind a concretizer's variable name (the inverse of its naming, see
+    ``Concretizer._component_block``); None for a name no declared symbol gives (a
+    derivative's stand-in).  One answer at most: :func:`component_clash` refuses notations
+    where two declared names could give one variable name."""
+    for declared, decl in symbols.items():
+        if not name.startswith(declared):
+            continue
+        match = _SUFFIX_PARTS.fullmatch(name[len(declared):])
+        if match is None:
+            continue
+        numbers = tuple(int(part) for part in match.group(1).split("_") if part)
+        if match.group(2) is not None:
+            if decl.kind == "label" and len(numbers) == len(decl.family):
+                return Component(declared, numbers, int(match.group(2)))
+        elif decl.kind != "label" and len(numbers) == len(decl.family) + len(decl.shape):
+            return Component(declared, numbers)
+    return None
 
 
 def component_clash(symbols: Mapping[str, SymbolDecl]) -> str | None:

@@ -20,7 +20,7 @@ from verify.encoding import read_encoding
 from verify.errors import BindError, InputError, Location, internal_error, limit_reason
 from verify.model import Chain, Document, Step
 from verify.notation import Notation
-from verify.reading import equation, reading
+from verify.reading import equation, reading, spelled, spelled_diagnosis
 from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
 
 ENCODING_SUFFIXES = (".yaml", ".yml")
@@ -265,12 +265,13 @@ def _unparsed(step: Step, index: int, problem: str) -> StepVerdict:
 
 def _verdict(step: Step, index: int, judgement: Judgement,
              reference_index: int, notation: Notation) -> StepVerdict:
-    message = judgement.message
+    message, example = spelled(judgement.message, judgement.counterexample, notation)
     if reference_index != index - 1:
         message += f" (checked against step {reference_index + 1}, the last one read)"
     return StepVerdict(step.location, index, step.latex, judgement.status, message,
-                       reference_index, judgement.evidence, judgement.counterexample,
-                       judgement.diagnosis, sstr(step.expr), step.note,
+                       reference_index, judgement.evidence, example,
+                       spelled_diagnosis(judgement.diagnosis, notation), sstr(step.expr),
+                       step.note,
                        reading=reading(step.expr, notation),
                        internal_error=judgement.internal_error)
 
@@ -282,9 +283,10 @@ def _sub_verdict(step: Step, sub: Claim | str, judgements: Mapping[str, Judgemen
     judgement = judgements[sub.key]
     latex = next((s.latex for s in step.subclaims if s.lhs == sub.before), "")
     read = equation(sub.before, sub.after, notation)
+    message, example = spelled(judgement.message, judgement.counterexample, notation)
     return StepVerdict(step.location, -1, latex, judgement.status,
-                       f"sub-claim {read}: {judgement.message}", None, judgement.evidence,
-                       judgement.counterexample, judgement.diagnosis,
+                       f"sub-claim {read}: {message}", None, judgement.evidence,
+                       example, spelled_diagnosis(judgement.diagnosis, notation),
                        f"{sstr(sub.before)} = {sstr(sub.after)}", reading=read,
                        internal_error=judgement.internal_error)
 

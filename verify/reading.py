@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -43,7 +43,8 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from verify import expr as E
 from verify.names import GREEK, latex_of_index
-from verify.notation import Notation
+from verify.notation import Notation, component_of
+from verify.verdict import Counterexample
 
 MAX_NODES = 600          # nodes written before the rest becomes \cdots
 MAX_DEPTH = 60           # nesting written before deeper parts become \cdots
@@ -177,6 +178,68 @@ def plain(expr: sp.Basic) -> str:
     cache): two notations that differ only in spellings share them, so the text must not
     depend on spellings."""
     return f"${render(expr, _NO_NAMES)}$"
+
+
+def variable(name: str, notation: Notation) -> str | None:
+    """The LaTeX of one of the concretizer's variables in the notation's spellings: the
+    declared component it stands for (``y_1_2`` -> ``y_{1,2}``, ``w_1_2`` ->
+    ``\\mathbf{w}_{1,2}``, ``lam`` -> ``\\lambda``; a label's indicator ``lab_1_is_3`` ->
+    ``1_{\\{\\mathrm{lab}_{1} = 3\\}}``); None for a name that is no declared component."""
+    component = component_of(name, notation.symbols)
+    if component is None:
+        return None
+    names = names_of(notation)
+    symbol = sp.Symbol(component.symbol)
+    node: sp.Basic = sp.IndexedBase(symbol)[tuple(sp.Integer(n) for n in component.numbers)] \
+        if component.numbers else symbol
+    text = render(node, names)
+    if component.label_class is not None:
+        return rf"1_{{\{{{text} = {component.label_class}\}}}}"
+    return text
+
+
+def with_names(example: Counterexample, notation: Notation) -> Counterexample:
+    """The counterexample with :attr:`~verify.verdict.Counterexample.names`: each of its
+    variables in the document's spellings (one that names no declared component keeps its
+    own name)."""
+    names = {name: shown for name in (*example.labels, *example.point)
+             if (shown := variable(name, notation)) is not None}
+    return replace(example, names=names)
+
+
+def spelled(message: str, example: Counterexample | None,
+            notation: Notation) -> tuple[str, Counterexample | None]:
+    """A judgement's message and counterexample as the user reads them: the counterexample
+    with its variables' spellings, and its description in the message (written where the
+    judgement was made, spelling-free as its cache key) with those names."""
+    if example is None:
+        return message, None
+    named = with_names(example, notation)
+    return message.replace(example.describe(), named.describe()), named
+
+
+# Diagnoses name a label entry with the checker's names (verify/diagnose.py: "the label
+# indicator y1_2 is 0", "y1_j = 0"; verify/grade/candidates.py: "y1_j = 0"), as their cache
+# keys hold no spellings; :func:`spelled_diagnosis` writes them in the document's spellings.
+_INDICATOR = re.compile(r"(?<=the label indicator )([A-Za-z][A-Za-z0-9_]*)(?= is 0)")
+_ENTRY = re.compile(r"(?<=holds only when )([A-Za-z][A-Za-z0-9_]*)_([A-Za-z]+)( = 0)")
+
+
+def spelled_diagnosis(text: str, notation: Notation) -> str:
+    """A diagnosis as the user reads it: a label entry it names (a concrete variable, or a
+    declared vector at an index letter) in the document's spellings, ``$y_{j} = 0$``; any
+    other name is left as it is."""
+    def indicator(match: re.Match[str]) -> str:
+        shown = variable(match.group(1), notation)
+        return match.group(1) if shown is None else f"${shown}$"
+
+    def entry(match: re.Match[str]) -> str:
+        name, letter = match.group(1), match.group(2)
+        if name not in notation.symbols or letter not in notation.indices:
+            return match.group(0)
+        node = sp.IndexedBase(sp.Symbol(name))[E.index_symbol(letter)]
+        return f"${render(node, names_of(notation))} = 0$"
+    return _ENTRY.sub(entry, _INDICATOR.sub(indicator, text))
 
 
 def equation(lhs: sp.Basic, rhs: sp.Basic, notation: Notation) -> str:

@@ -59,7 +59,7 @@ def _counterexample(example: Counterexample | None) -> dict[str, Any] | None:
     return {"sizes": dict(example.sizes), "indices": dict(example.indices),
             "labels": dict(example.labels), "point": dict(example.point),
             "lhs": list(example.lhs), "rhs": list(example.rhs),
-            "deviation": example.deviation, "gap": example.gap}
+            "deviation": example.deviation, "gap": example.gap, "names": dict(example.names)}
 
 
 def step_data(step: StepVerdict) -> dict[str, Any]:
@@ -181,7 +181,14 @@ def _counterexample_from(data: Any) -> Counterexample | None:
                           tuple(_float(v) for v in _list(data, "lhs")),
                           tuple(_float(v) for v in _list(data, "rhs")),
                           _float(_get(data, "deviation", (int, float))),
-                          _optional_float(_get(data, "gap", (int, float, type(None)))))
+                          _optional_float(_get(data, "gap", (int, float, type(None)))),
+                          _names(data))
+
+
+def _names(data: Mapping[str, Any]) -> dict[str, str]:
+    """A counterexample's LaTeX names (absent from data written before there were any)."""
+    names = _get(data, "names", Mapping) if "names" in data else {}
+    return {str(k): _get(names, k, str) for k in names}
 
 
 def _optional_float(value: Any) -> float | None:

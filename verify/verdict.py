@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from verify.errors import Location
+from verify.names import latex_of_index
 
 
 class Status(StrEnum):
@@ -59,20 +60,34 @@ class Counterexample:
     gap: float | None = None            # rhs - lhs at its widest component, computed exactly
     #                                     (None: not computed; a difference below float64's
     #                                     resolution, 10^{-30} on 0.5, survives only here)
+    names: Mapping[str, str] = field(default_factory=dict)
+    #   each variable of ``labels`` and ``point`` as LaTeX in the document's spellings
+    #   (``y_1_2`` -> ``y_{1,2}``, ``lam`` -> ``\lambda``), attached where the document's
+    #   notation is known (verify.reading.with_names); empty in a judgement of the verdict
+    #   cache, whose keys hold no spellings: there the concrete names stand
 
     def describe(self) -> str:
         """Where, and both sides' values: the sizes, free indices and labels, and the point
         itself when it has at most :data:`POINT_SHOWN` variables (a scalar claim has no other
-        place to name).  When the values print alike, their difference is shown too."""
-        parts = [f"{k}={v}" for k, v in {**self.sizes, **self.indices, **self.labels}.items()]
+        place to name).  When the values print alike, their difference is shown too.
+        Variables are named by :attr:`names` (``$y_{1,2} = 1$``) when it has them."""
+        parts = [f"{k}={v}" for k, v in self.sizes.items()]
+        parts += [f"{latex_of_index(k)}={v}" for k, v in self.indices.items()]
+        parts += [self._assignment(k, f"{v}") for k, v in self.labels.items()]
         if len(self.point) <= POINT_SHOWN:
-            parts += [f"{k} = {v:.6g}" for k, v in self.point.items()]
+            parts += [self._assignment(k, f"{v:.6g}") for k, v in self.point.items()]
         where = f"at {', '.join(parts)}" if parts else "everywhere"
         text = f"{where}: before {_fmt(self.lhs)}, after {_fmt(self.rhs)}"
         if _fmt(self.lhs) == _fmt(self.rhs):
             gap = self.gap if self.gap is not None else _widest(self.lhs, self.rhs)
             text += f" (after - before = {gap:.3g})"
         return text
+
+    def _assignment(self, name: str, value: str) -> str:
+        shown = self.names.get(name)
+        if shown is None:
+            return f"{name}={value}" if name in self.labels else f"{name} = {value}"
+        return f"${shown} = {value}$"
 
 
 POINT_SHOWN = 3

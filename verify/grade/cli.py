@@ -8,7 +8,9 @@ gets a row saying why.
 Exit codes (``EXIT``): 0 every submission graded (whatever the students' scores), 1 the batch
 completed but grading failed for some submission (an ``error`` row, to review by hand), 2 usage
 or input error (the assignment, the folder, or an assignment whose expected result does not
-equal its problem).
+equal its problem), 3 an internal error of the checker (a bug of ours, not the students': on
+some submission, which is flagged for review and whose undecided lines earned nothing, or on
+the answer key; it outranks the others, as for ``python -m verify``).
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ from verify.grade.progress import Progress
 from verify.grade.reading import discover
 from verify.grade.results import Grade, Outcome
 from verify.grade.summary import write_summary
+from verify.reading import spelled
 
-EXIT = {"ok": 0, "failed": 1, "input": 2}
+EXIT = {"ok": 0, "failed": 1, "input": 2, "internal": 3}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,19 +85,37 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if settings is None:
         return EXIT["input"]
     # The answer key is checked while the workers start: a wrong key stops everything.
-    grades = grade_in_workers(paths, assignment, settings, Progress(err),
-                              meanwhile=lambda: _check_key(assignment, settings.cache_path))
+    key_internal: list[str] = []
+
+    def check_key() -> str:
+        problem, internal = _check_key(assignment, settings.cache_path)
+        key_internal.extend(internal)
+        return problem
+    grades = grade_in_workers(paths, assignment, settings, Progress(err), meanwhile=check_key)
     if isinstance(grades, str):
         print(grades, file=err)
-        return EXIT["input"]
+        if key_internal:
+            print(f"INTERNAL ERROR (a bug of the checker) in the answer key: "
+                  f"{'; '.join(key_internal)}", file=err)
+        return EXIT["internal"] if key_internal else EXIT["input"]
     _write(args, assignment, grades, err)
     _print(grades, out, args.quiet)
+    return exit_code(grades)
+
+
+def exit_code(grades: Sequence[Grade]) -> int:
+    """3 when the checker hit an internal error on any submission (it outranks the others:
+    no grade of that run should be trusted blindly), else 1 when some row is an error, else 0."""
+    if any(g.internal for g in grades):
+        return EXIT["internal"]
     return EXIT["failed"] if any(g.outcome is Outcome.ERROR for g in grades) else EXIT["ok"]
 
 
-def _check_key(assignment: Assignment, cache_path: Path | None = None) -> str:
+def _check_key(assignment: Assignment,
+               cache_path: Path | None = None) -> tuple[str, tuple[str, ...]]:
     """The expected result must equal the problem: otherwise every student would be wrong.
-    Its judgement is kept in the run's verdict cache like any other."""
+    Its judgement is kept in the run's verdict cache like any other.  Returns the problem
+    ("" when the key holds) and the internal errors of the checker behind it."""
     cache = VerdictCache(cache_path) if cache_path is not None else None
     try:
         judgement = self_check(assignment, ClaimJudge(assignment.seed, assignment.points,
@@ -104,9 +125,12 @@ def _check_key(assignment: Assignment, cache_path: Path | None = None) -> str:
             cache.close()
     verdict = holds(judgement)
     if verdict:
-        return ""
+        return "", ()
     words = "does not equal" if verdict is False else "could not be shown equal to"
-    return f"{assignment.path}: the expected result {words} the problem: {judgement.message}"
+    message = spelled(judgement.message, judgement.counterexample, assignment.notation)[0]
+    internal = (judgement.internal_error,) if judgement.internal_error is not None else ()
+    return (f"{assignment.path}: the expected result {words} the problem: {message}",
+            internal)
 
 
 def _write(args: argparse.Namespace, assignment: Assignment, grades: list[Grade],
@@ -136,3 +160,8 @@ def _print(grades: list[Grade], out: TextIO, quiet: bool) -> None:
     mean = sum(g.score for g in graded) / len(graded) if graded else 0.0
     print(f"== {len(grades)} submissions, {len(graded)} graded, mean {mean:.2f}; "
           f"{sum(g.needs_review for g in grades)} to review", file=out)
+    broken = [g.student for g in grades if g.internal]
+    if broken:
+        print(f"== INTERNAL ERROR (a bug of the checker, not of the submissions) while grading "
+              f"{len(broken)} submission(s): {', '.join(broken)}; their rows are flagged for "
+              "review", file=out)

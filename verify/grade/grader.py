@@ -25,7 +25,7 @@ import sympy as sp
 from verify import expr as E
 from verify.check import Claim
 from verify.combine import Judgement
-from verify.errors import Location
+from verify.errors import Location, internal_error, limit_reason
 from verify.grade.assignment import Assignment
 from verify.grade.claims import ClaimJudge, holds
 from verify.grade.diagnoses import Request, diagnose
@@ -35,6 +35,7 @@ from verify.grade.rubric import HOLDS, FinalFacts, LineFacts, score
 from verify.model import Chain, Step
 from verify.notation import Notation
 from verify.pipeline import Options, check_document
+from verify.reading import spelled, spelled_diagnosis
 from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
 
 
@@ -66,7 +67,9 @@ def grade_safely(path: Path, assignment: Assignment, judge: ClaimJudge,
         raise
     except Exception as error:  # recorded as an error row, never as a pass
         reason = f"grading failed: {type(error).__name__}: {error}"
-        return error_grade(path, assignment, reason)
+        internal = () if limit_reason(error) is not None else \
+            (internal_error("grading", error),)   # a limit of the input is no bug of ours
+        return replace(error_grade(path, assignment, reason), internal=internal)
 
 
 # ---- 3-5. judge, diagnose, score ----------------------------------------------------------
@@ -80,6 +83,9 @@ def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: Su
     start_ok = holds(judgements.get("start"))
     on_track = plan.on_track(start_ok, judgements)
     found, trouble = _diagnoses(plan.requests(start_ok), judge, assignment)
+    # Kept spelling-free under their content keys; shown in the document's spellings.
+    found = {key: tuple(replace(d, text=spelled_diagnosis(d.text, notation)) for d in found_)
+             for key, found_ in found.items()}
     lines = []
     for n, (step, verdict) in enumerate(zip(read.chain.steps, chain_result.steps,
                                             strict=True)):
@@ -94,24 +100,26 @@ def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: Su
     start = tuple(replace(d, text=d.text.replace("the line before", "the problem statement"))
                   for d in found.get("start", ()))
     final = plan.final(judgements)
+    internal = _internal_errors(result, judgements)
     scored = score(lines, start_ok, plan.start_why(judgements), final, assignment.rubric)
     summary = f"graded {scored.score:g}/{assignment.rubric.maximum:g} with " \
               f"{Path(assignment.path).name}"
     graded = _with_grading(result, position, scored.steps, start, summary)
     return Grade(student_id(path), str(path), Outcome.GRADED, scored.score,
                  assignment.rubric.maximum, "", start_ok, final.ok, scored.steps,
-                 scored.parts, read.notes + trouble + _internal_notes(result, judgements),
-                 graded, start)
+                 scored.parts, read.notes + trouble +
+                 tuple(f"review: {where}" for where in internal), graded, start,
+                 internal=internal)
 
 
-def _internal_notes(result: DocumentResult,
-                    judgements: Mapping[str, Judgement | None]) -> tuple[str, ...]:
-    """A review flag for every internal error of the checker: such a line earned nothing
-    and lost nothing on evidence (it is undecided), and the gradebook row must say why."""
-    notes = [f"review: {where}" for where in result.internal_errors()]
-    notes += [f"review: {name}: {j.internal_error}" for name, j in sorted(judgements.items())
+def _internal_errors(result: DocumentResult,
+                     judgements: Mapping[str, Judgement | None]) -> tuple[str, ...]:
+    """Every internal error of the checker, each a review flag of the row (such a line
+    earned nothing and lost nothing on evidence: it is undecided) and the command's exit 3."""
+    found = list(result.internal_errors())
+    found += [f"{name}: {j.internal_error}" for name, j in sorted(judgements.items())
               if j is not None and j.internal_error is not None]
-    return tuple(notes)
+    return tuple(found)
 
 
 def _diagnoses(requests: list[Request], judge: ClaimJudge,
@@ -204,7 +212,7 @@ class _Plan:
         verdict = holds(judgement)
         words = {True: "equals the problem statement", False: "differs from the problem "
                  "statement", None: "could not be compared with the problem statement"}
-        return f"the first line {words[verdict]}: {judgement.message}"
+        return f"the first line {words[verdict]}: {self._message(judgement)}"
 
     def final(self, judgements: dict[str, Judgement]) -> FinalFacts:
         if self.last == self.first:
@@ -216,7 +224,11 @@ class _Plan:
         verdict = holds(judgement)
         words = {True: "equals the expected result", False: "differs from the expected "
                  "result", None: "could not be compared with the expected result (review)"}
-        return FinalFacts(verdict, f"the last line {words[verdict]}: {judgement.message}")
+        return FinalFacts(verdict, f"the last line {words[verdict]}: {self._message(judgement)}")
+
+    def _message(self, judgement: Judgement) -> str:
+        """A judgement's message with its counterexample in the document's spellings."""
+        return spelled(judgement.message, judgement.counterexample, self.notation)[0]
 
 
 def _with_grading(result: DocumentResult, position: int, steps: Sequence[StepGrade],

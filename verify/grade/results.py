@@ -98,6 +98,8 @@ class Grade:
     result: DocumentResult | None = None      # the checked document, for the report
     start_diagnoses: tuple[Diagnosis, ...] = ()
     seconds: float = 0.0
+    internal: tuple[str, ...] = ()            # internal errors of the checker behind this row
+    #                                           (a bug of ours, never the student's): exit 3
 
     @property
     def first_wrong(self) -> StepGrade | None:

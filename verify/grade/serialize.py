@@ -68,7 +68,7 @@ def grade_data(grade: Grade) -> dict[str, Any]:
             "notes": list(grade.notes),
             "result": None if grade.result is None else result_data(grade.result),
             "start_diagnoses": [_diagnosis(d) for d in grade.start_diagnoses],
-            "seconds": float(grade.seconds)}
+            "seconds": float(grade.seconds), "internal": list(grade.internal)}
 
 
 # ---- from data ----------------------------------------------------------------------------
@@ -121,7 +121,7 @@ _STEP = frozenset({"number", "line", "latex", "status", "on_track", "credit", "p
 _PART = frozenset({"name", "points", "maximum", "passed", "output"})
 _GRADE = frozenset({"format", "student", "path", "outcome", "score", "maximum", "reason",
                     "start_ok", "final_ok", "steps", "parts", "notes", "result",
-                    "start_diagnoses", "seconds"})
+                    "start_diagnoses", "seconds", "internal"})
 
 
 def _diagnosis_from(value: Any) -> Diagnosis:
@@ -176,4 +176,5 @@ def grade_from_data(data: Any) -> Grade:
                  tuple(_step_from(s) for s in _list(record, "steps")),
                  tuple(_part_from(p) for p in _list(record, "parts")),
                  _strings(record, "notes"), _result_from(record["result"]),
-                 _diagnoses_from(record, "start_diagnoses"), _number(record, "seconds"))
+                 _diagnoses_from(record, "start_diagnoses"), _number(record, "seconds"),
+                 _strings(record, "internal"))

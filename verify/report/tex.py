@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from verify.names import latex_of_index
 from verify.report.clean import clean
 from verify.report.escape import escape_code, escape_text
 from verify.report.layout import broken
@@ -362,21 +363,29 @@ def _checks_line(step: StepVerdict) -> str:
 def _counterexample(example: Counterexample, item: _Numbered) -> list[str]:
     where = [", ".join(f"${_name(k)}={int(v)}$" for k, v in example.sizes.items())]
     if example.indices:
-        where.append("index " + ", ".join(f"${_name(k)}={int(v)}$"
+        where.append("index " + ", ".join(f"${latex_of_index(k)}={int(v)}$"
                                           for k, v in example.indices.items()))
     if example.labels:
-        where.append("label " + ", ".join(f"${_name(k)}={int(v)}$"
+        where.append("label " + ", ".join(f"${_variable(example, k)}={int(v)}$"
                                           for k, v in example.labels.items()))
     lines = [r"\detail{Counterexample}{at " + "; ".join(w for w in where if w) + ".}"]
     if example.point:
-        lines.append(r"\par{\small " + _point(example.point) + r"}")
+        lines.append(r"\par{\small " + _point(example) + r"}")
     lines.append(_values_table(example, item))
     return lines
 
 
-def _point(point: Mapping[str, float]) -> str:
+def _variable(example: Counterexample, name: str) -> str:
+    """A variable of the counterexample as mathematics: in the document's spellings (its
+    ``names``, when they pass the report's whitelist), else from its concrete name."""
+    shown = example.names.get(name)
+    return shown if shown is not None and check(shown) is None else _name(name)
+
+
+def _point(example: Counterexample) -> str:
+    point = example.point
     names = sorted(point, key=_natural)
-    shown = [f"${_name(n)} = {_number(point[n])}$" for n in names[:MAX_POINT]]
+    shown = [f"${_variable(example, n)} = {_number(point[n])}$" for n in names[:MAX_POINT]]
     more = len(names) - MAX_POINT
     tail = f", and {more} more" if more > 0 else ""
     return "Point: " + ",\\enspace ".join(shown) + tail + "."
