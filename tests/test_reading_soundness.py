@@ -217,3 +217,29 @@ def test_case_split_blocks_continue_from_the_first_line(tmp_path: Path, one: str
     got = [step.status for chain in result.chains for step in chain.steps
            if step.status != "start"]
     assert got == statuses, [s.message for c in result.chains for s in c.steps]
+
+
+CONDITION_HEADER = r"""---
+sizes: {K: [2, 3]}
+indices: {i: K, k: K, m: K}
+symbols:
+  o: {shape: [K]}
+definitions:
+  p: {index: [k], body: "exp(o[k]) / Sum(exp(o[m]), (m, 1, K))"}
+sections:
+  - {lines: [12, 12], where: ["i == k"]}
+---
+
+$$\frac{\partial p_i}{\partial o_k} = p_k (1 - p_k) = \frac{\partial p_k}{\partial o_k}$$
+"""
+
+
+def test_a_condition_on_a_letter_a_line_does_not_use(tmp_path: Path) -> None:
+    """Under i == k, a line that only mentions k is checked for every k (some i meets it)."""
+    path = tmp_path / "cond.md"
+    path.write_text(CONDITION_HEADER)
+    steps = check_path(path, Options()).chains[0].steps
+    assert [s.status for s in steps] == ["start", "proved", "proved"], [s.message for s in steps]
+    path.write_text(CONDITION_HEADER.replace(r"= \frac{\partial p_k}{\partial o_k}",
+                                             r"= \frac{\partial p_k}{\partial o_k} + 1"))
+    assert check_path(path, Options()).chains[0].steps[-1].status == "refuted"

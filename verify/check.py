@@ -37,6 +37,7 @@ from verify.concretize import (
 )
 from verify.errors import BindError, CheckTimeout, Location, internal_error, limit_reason
 from verify.notation import Notation
+from verify.reading import plain
 
 SYMBOLIC_SECONDS_PER_CLAIM = 20.0
 # Every stage catches ``Exception`` (never MemoryError: the worker must retire) and sorts it
@@ -357,10 +358,19 @@ def _zero_like(before: Value, after: Value) -> tuple[Value, Value]:
 def _assignments(free: Sequence[str], notation: Notation, sizes: Mapping[str, int],
                  where: Sequence[sp.Basic]) -> list[dict[str, int]]:
     ranges = [range(1, sizes[notation.indices[letter]] + 1) for letter in free]
+    # A condition may name an index letter neither side uses (a section's i == k over a line
+    # that only mentions k): the claim does not depend on it, so an assignment counts when
+    # some value of that letter meets the condition.
+    extra = sorted({s.name for condition in where for s in condition.free_symbols
+                    if isinstance(s, sp.Symbol) and s.name in notation.indices
+                    and s.name not in free})
+    extra_ranges = [range(1, sizes[notation.indices[letter]] + 1) for letter in extra]
     result = []
     for values in itertools.product(*ranges):
         assignment = dict(zip(free, values, strict=True))
-        if all(_holds(condition, assignment) for condition in where):
+        if any(all(_holds(condition, {**assignment, **dict(zip(extra, more, strict=True))})
+                   for condition in where)
+               for more in itertools.product(*extra_ranges)):
             result.append(assignment)
     return result
 
@@ -370,7 +380,8 @@ def _holds(condition: sp.Basic, assignment: Mapping[str, int]) -> bool:
                if isinstance(s, sp.Symbol) and s.name in assignment}
     decided = condition.xreplace(replace)
     if decided not in (sp.true, sp.false):
-        raise BindError(f"the condition {condition} uses an index that is not free here")
+        raise BindError(f"the condition {plain(condition)} names something that is not an "
+                        "index letter")
     return bool(decided)
 
 
