@@ -340,3 +340,16 @@ def test_setup_script_checks_every_package_the_report_loads() -> None:
                                            render_document(demo_result()))
               for name in group.split(",")}
     assert loaded <= listed, loaded - listed
+
+
+@pytest.mark.parametrize(("message", "tex"), [
+    (r"the sides differ at K=3, $y_{2} = 1$: before 2",
+     r"the sides differ at K=3, $y_{2} = 1$: before 2"),
+    (r"holds only when $j \neq k$", r"holds only when $j \neq k$"),
+    # what the whitelist refuses stays text, escaped
+    (r"at $\input{x}$", r"at \$\textbackslash{}input\{x\}\$"),
+    (r"a lone $ sign", r"a lone \$ sign"),
+])
+def test_message_math_is_typeset_only_when_safe(message: str, tex: str) -> None:
+    from verify.report.tex import message_tex
+    assert message_tex(message) == tex

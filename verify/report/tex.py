@@ -316,15 +316,36 @@ def _reading(number: str, reading: str, forced: str | None) -> str:
     return rf"\detail{{Read as:}}{{\texttt{{{escape_code(shown)}}}}}{STEP_MARKER}{number}"
 
 
+_INLINE_MATH = re.compile(r"\$([^$\n]{1,400})\$")
+
+
+def message_tex(message: str) -> str:
+    """A verdict's message as text with its ``$...$`` pieces (the checker's own LaTeX:
+    names of a counterexample's point, conditions) typeset when the whitelist accepts them,
+    escaped otherwise."""
+    pieces: list[str] = []
+    position = 0
+    for match in _INLINE_MATH.finditer(message):
+        pieces.append(escape_text(message[position:match.start()]))
+        math = clean(match.group(1))
+        pieces.append(f"${math}$" if check(math) is None else escape_text(match.group(0)))
+        position = match.end()
+    pieces.append(escape_text(message[position:]))
+    return "".join(pieces)
+
+
 def _details(item: _Numbered, result: DocumentResult) -> list[str]:
     step = item.step
     lines: list[str] = []
     lead = {Status.UNPARSED: "Could not read:", Status.UNKNOWN: "Undecided:",
             Status.REFUTED: "Refuted:"}.get(step.status)
+    # An unreadable step's message quotes the student's text: never typeset from it.
+    message = escape_text(step.message) if step.status is Status.UNPARSED else \
+        message_tex(step.message)
     if step.message and lead:
-        lines.append(rf"\detail{{{lead}}}{{{escape_text(step.message)}}}")
+        lines.append(rf"\detail{{{lead}}}{{{message}}}")
     elif step.message:
-        lines.append(rf"\remark{{{escape_text(step.message)}}}")
+        lines.append(rf"\remark{{{message}}}")
     if step.compared_with is not None and step.compared_with != step.index - 1 and not item.depth:
         lines.append(rf"\detail{{Checked against:}}{{step {_chain_step(item, step.compared_with)}"
                      r", the last step that could be read.}")
