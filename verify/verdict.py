@@ -74,8 +74,9 @@ class Counterexample:
         parts = [f"{k}={v}" for k, v in self.sizes.items()]
         parts += [f"{latex_of_index(k)}={v}" for k, v in self.indices.items()]
         parts += [self._assignment(k, f"{v}") for k, v in self.labels.items()]
+        # Sorted by name: the engines' variable order depends on what a process did before.
         if len(self.point) <= POINT_SHOWN:
-            parts += [self._assignment(k, f"{v:.6g}") for k, v in self.point.items()]
+            parts += [self._assignment(k, f"{v:.6g}") for k, v in sorted(self.point.items())]
         where = f"at {', '.join(parts)}" if parts else "everywhere"
         text = f"{where}: before {_fmt(self.lhs)}, after {_fmt(self.rhs)}"
         if _fmt(self.lhs) == _fmt(self.rhs):
