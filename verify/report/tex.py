@@ -353,7 +353,7 @@ def _details(item: _Numbered, result: DocumentResult) -> list[str]:
         lines.append(r"\detail{Holds only under:}{" +
                      "; ".join(escape_text(a) for a in step.evidence.assumptions) + "}")
     if step.diagnosis:
-        lines.append(rf"\detail{{Diagnosis:}}{{{escape_text(step.diagnosis)}}}")
+        lines.append(rf"\detail{{Diagnosis:}}{{{message_tex(step.diagnosis)}}}")
     if step.counterexample:
         lines += _counterexample(step.counterexample, item)
     if step.evidence and step.evidence.checks:
