@@ -49,6 +49,7 @@ CASES = [
     (r"2\quad t", r"2\quad (t + 1)", "refuted", ""),
     (r"2\quad t", r"2 t", "proved", ""),
     (r"2 \qquad t", r"t + t", "proved", ""),
+    (r"2\quad at ta", r"2", "refuted", ""),   # two-letter runs are maths, not prose
     (r"\frac{-1}{S_q(z)}\quad\frac{\partial}{\partial z_j}S_q(z)",
      r"\frac{-1}{S_q(z)}\quad\frac{\partial}{\partial z_j}S_j(z)", "refuted", ""),
     # prose, labels and side statements after a gap are annotations

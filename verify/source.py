@@ -301,7 +301,8 @@ def tail_kind(tail: str) -> str:
         return "note"
     if body[0] in "([" and matching_paren(body, 0) == len(body) - 1 and _is_prose(body[1:-1]):
         return "note"
-    if len(_PROSE_WORD.findall(body)) >= 2:
+    words = _PROSE_WORD.findall(body)
+    if len(words) >= 2 and any(len(word) >= 3 for word in words):   # 'xy zw' may be maths
         return "note"
     pieces = split_depth0(body, ("=", ","))
     if len(pieces) > 1 or _RELATION.search(body):
