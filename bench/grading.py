@@ -90,10 +90,12 @@ def run_grade(submissions: Path, out: Path, jobs: int, cache: Path | None) -> di
 def stage_costs(submissions: list[Path]) -> tuple[dict[str, float], float, int]:
     """Seconds per stage over the submissions, graded here one after the other; the total;
     the claims the judge checked (the rest came from its memo)."""
-    from verify import check, combine, pipeline
+    from verify import pipeline
+    from verify.check import claims as check
     from verify.grade import grader
     from verify.grade.assignment import load_assignment
     from verify.grade.claims import ClaimJudge
+    from verify.model.verdict import combine
 
     spent: collections.defaultdict[str, float] = collections.defaultdict(float)
 

@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import DERIVATIONS
+from verify.model.verdict import DocumentResult
 from verify.pipeline import Options, check_path
-from verify.verdict import DocumentResult
-
-ROOT = Path(__file__).resolve().parent.parent
-DERIVATIONS = ROOT / "derivations"
-DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from verify.encoding import encoding_from_mapping
+from verify.model.verdict import DocumentResult, StepVerdict
 from verify.pipeline import Options, check_document
-from verify.verdict import DocumentResult, StepVerdict
+from verify.read.encoding import encoding_from_mapping
 
 NOTATION: dict[str, Any] = {
     "sizes": {"K": [2, 3], "N": [1, 2], "n": [2, 3]},

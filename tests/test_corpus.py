@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import DATA
+from tests.paths import DATA
+from verify.model.verdict import DocumentResult
 from verify.pipeline import Options, check_path
-from verify.verdict import DocumentResult
 
 CORPUS = DATA / "corpus"
 EXPECTED: dict[str, Any] = yaml.safe_load((CORPUS / "expected.yaml").read_text())["files"]

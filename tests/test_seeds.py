@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import DATA, DERIVATIONS
-from verify.verdict import DocumentResult, Status, StepVerdict
+from tests.paths import DATA, DERIVATIONS
+from verify.model.verdict import DocumentResult, Status, StepVerdict
 
 EXPECTATIONS: dict[str, Any] = yaml.safe_load(
     (DATA / "seed_expectations.yaml").read_text())["files"]

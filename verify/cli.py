@@ -16,17 +16,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from verify import __version__
-from verify.cache import default_path as default_cache_path
+from verify.core.version import __version__
+from verify.model.verdict import DocumentResult, Status, StepVerdict
 from verify.pipeline import Options, discover
-from verify.runner import (
+from verify.run.runner import (
     DEFAULT_MEMORY_MB,
     DEFAULT_SECONDS_PER_STEP,
     Limits,
     RunSettings,
     check_all,
 )
-from verify.verdict import DocumentResult, Status, StepVerdict
+from verify.store.cache import default_path as default_cache_path
 
 EXIT = {"ok": 0, "refuted": 1, "input": 2, "internal": 3}
 SIGNS = {Status.PROVED: "ok", Status.SUPPORTED: "ok~", Status.REFUTED: "XX",
@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("paths", nargs="+", type=Path,
                         help="files (.yaml encodings, .tex, .md) or folders of them")
     parser.add_argument("--json", type=Path, metavar="FILE",
-                        help="write every document and step as JSON (verify/schema.json)")
+                        help="write every document and step as JSON (verify/report/schema.json)")
     parser.add_argument("--report", type=Path, metavar="DIR",
                         help="write a LaTeX report and its PDF per document into DIR")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -138,7 +138,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         _print_document(result, out, args.quiet, args.show_reading)
     info = versions()
     if args.json:
-        from verify.jsonout import write_json
+        from verify.report.jsonform import write_json
         write_json(args.json, results, info)
     if args.report:
         _write_reports(results, args.report, info, err)
@@ -164,7 +164,7 @@ def _cache_usable(path: Path, err: TextIO) -> bool:
     """A cache that cannot be opened is a warning, not a failure: it only saves time."""
     import sqlite3
 
-    from verify.cache import VerdictCache
+    from verify.store.cache import VerdictCache
     try:
         VerdictCache(path).close()
     except (OSError, sqlite3.Error) as error:
@@ -176,7 +176,7 @@ def _cache_usable(path: Path, err: TextIO) -> bool:
 
 def _check_all(files: list[Path], options: Options, err: TextIO,
                settings: RunSettings | None = None) -> list[DocumentResult]:
-    """Every document, in worker processes with limits (verify.runner)."""
+    """Every document, in worker processes with limits (verify.run.runner)."""
     show = err.isatty()
     started = time.perf_counter()
 

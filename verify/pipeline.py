@@ -10,18 +10,18 @@ from pathlib import Path
 
 import sympy as sp
 
-from verify import numeric
-from verify.cache import VerdictCache, judge_claims
-from verify.canon import sstr
-from verify.check import Claim, DocumentChecker
-from verify.combine import Judgement
-from verify.concretize import free_indices, size_combinations, sizes_used
-from verify.encoding import read_encoding
-from verify.errors import BindError, InputError, Location, internal_error, limit_reason
-from verify.model import Chain, Document, Step
-from verify.notation import Notation
-from verify.reading import equation, reading, spelled, spelled_diagnosis
-from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
+from verify.check import numeric
+from verify.check.claims import Claim, DocumentChecker
+from verify.check.concretize import free_indices, size_combinations, sizes_used
+from verify.core.errors import BindError, InputError, Location, internal_error, limit_reason
+from verify.model.canon import sstr
+from verify.model.document import Chain, Document, Step
+from verify.model.notation import Notation
+from verify.model.reading import equation, reading, spelled, spelled_diagnosis
+from verify.model.verdict import ChainResult, DocumentResult, Status, StepVerdict
+from verify.read.encoding import read_encoding
+from verify.store.cache import VerdictCache, judge_claims
+from verify.verdict.combine import Judgement
 
 ENCODING_SUFFIXES = (".yaml", ".yml")
 LATEX_SUFFIXES = (".tex", ".md")
@@ -54,7 +54,9 @@ def read_document(path: Path) -> Document:
     if path.suffix in ENCODING_SUFFIXES:
         return read_encoding(path)
     if path.suffix in LATEX_SUFFIXES:
-        from verify.frontend import read_latex_document  # the LaTeX front end is optional
+        from verify.read.latex.document import (
+            read_latex_document,  # the LaTeX front end is optional
+        )
         return read_latex_document(path)
     return Document(str(path), path.stem, Notation({}, {}, {}), (),
                     problems=(f"{path}: unsupported file type {path.suffix!r}; "
@@ -220,7 +222,7 @@ class _BindingFailed(Exception):
 
 def _bind_everywhere(expr: sp.Expr, notation: Notation, free: list[str],
                      where: tuple[sp.Basic, ...], checker: DocumentChecker) -> str | None:
-    from verify.check import _assignments
+    from verify.check.claims import _assignments
     used = sizes_used(expr, notation)
     try:
         for sizes in size_combinations(notation, used):
@@ -242,7 +244,7 @@ def _bind_everywhere(expr: sp.Expr, notation: Notation, free: list[str],
 
 def _sub_claim(step: Step, number: int, sub: object, notation: Notation,
                chain: Chain) -> Claim | str:
-    from verify.model import SubClaim
+    from verify.model.document import SubClaim
     assert isinstance(sub, SubClaim)
     if sub.lhs is None or sub.rhs is None:
         return sub.problem or "unreadable sub-claim"

@@ -30,10 +30,11 @@ from typing import Any
 import sympy as sp
 import yaml
 
-from verify import expr as E
-from verify.dsl import Scope, parse_expression
-from verify.errors import InputError, Location
-from verify.notation import Notation, parse_notation
+from verify.core.errors import InputError, Location
+from verify.model import expr as E
+from verify.model.notation import Notation
+from verify.read.dsl import Scope, parse_expression
+from verify.read.notation import parse_notation
 
 MAX_FILE_BYTES = 1_000_000
 _TOP_KEYS = {"title", "description", "notation", "problem", "expected", "rubric", "labels",

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from verify import expr as E
-from verify.concretize import free_indices, sizes_used
+from verify.check.concretize import free_indices, sizes_used
 from verify.grade.results import Kind
-from verify.notation import Notation
-from verify.reading import plain
+from verify.model import expr as E
+from verify.model.notation import Notation
+from verify.model.reading import plain
 
 MAX_TERMS = 10            # addends of the previous line tried (outermost first)
 MAX_SWAPS = 8             # index-letter pairs tried

@@ -5,7 +5,7 @@ A class repeats itself: most students start from the same line and many make the
 so a judgement is kept under a key of the claim's content (both sides, conditions, notation,
 seed, points) and served again: from a memo in this process, else from the verdict cache
 (shared by a run's workers when it is on disk).  The checkers of every batch share the
-process's concretizers (:class:`verify.check.SharedConcretizers`, keyed by notation content),
+process's concretizers (:class:`verify.check.claims.SharedConcretizers`, keyed by notation content),
 so a line concretized for one student is not concretized again for the next."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from verify.cache import VerdictCache, claim_key, content_key
-from verify.check import Claim, DocumentChecker
-from verify.combine import Judgement, judge, numeric_agreement
+from verify.check.claims import Claim, DocumentChecker
 from verify.grade.results import Diagnosis, Kind
-from verify.verdict import Status
+from verify.model.verdict import Status
+from verify.store.cache import VerdictCache, claim_key, content_key
+from verify.verdict.combine import Judgement, judge, numeric_agreement
 
 HOLDS = (Status.PROVED, Status.SUPPORTED)
 

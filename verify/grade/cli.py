@@ -21,9 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from verify.cache import VerdictCache
 from verify.cli import add_run_options, run_settings
-from verify.errors import InputError
+from verify.core.errors import InputError
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge, holds
 from verify.grade.grader import self_check
@@ -39,7 +38,8 @@ from verify.grade.progress import Progress
 from verify.grade.reading import discover
 from verify.grade.results import Grade, Outcome
 from verify.grade.summary import write_summary
-from verify.reading import spelled
+from verify.model.reading import spelled
+from verify.store.cache import VerdictCache
 
 EXIT = {"ok": 0, "failed": 1, "input": 2, "internal": 3}
 

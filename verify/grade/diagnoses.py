@@ -22,12 +22,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from verify.check import Claim
+from verify.check.claims import Claim
 from verify.grade.candidates import Candidate, candidates
 from verify.grade.claims import ClaimJudge
 from verify.grade.results import Diagnosis, Kind
-from verify.notation import Notation
-from verify.verdict import Status
+from verify.model.notation import Notation
+from verify.model.verdict import Status
 
 SCREEN_POINTS = 6
 

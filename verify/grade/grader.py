@@ -22,21 +22,21 @@ from pathlib import Path
 
 import sympy as sp
 
-from verify import expr as E
-from verify.check import Claim
-from verify.combine import Judgement
-from verify.errors import Location, internal_error, limit_reason
+from verify.check.claims import Claim
+from verify.core.errors import Location, internal_error, limit_reason
 from verify.grade.assignment import Assignment
 from verify.grade.claims import ClaimJudge, holds
 from verify.grade.diagnoses import Request, diagnose
 from verify.grade.reading import Submission, error_grade, read_submission, student_id
 from verify.grade.results import Diagnosis, Grade, Kind, Outcome, StepGrade
 from verify.grade.rubric import HOLDS, FinalFacts, LineFacts, score
-from verify.model import Chain, Step
-from verify.notation import Notation
+from verify.model import expr as E
+from verify.model.document import Chain, Step
+from verify.model.notation import Notation
+from verify.model.reading import spelled, spelled_diagnosis
+from verify.model.verdict import ChainResult, DocumentResult, Status, StepVerdict
 from verify.pipeline import Options, check_document
-from verify.reading import spelled, spelled_diagnosis
-from verify.verdict import ChainResult, DocumentResult, Status, StepVerdict
+from verify.verdict.combine import Judgement
 
 
 def grade_submission(path: Path, assignment: Assignment, judge: ClaimJudge,

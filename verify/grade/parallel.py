@@ -1,6 +1,6 @@
 """Grading a class in killable worker processes, on this machine or on a Dask cluster.
 
-The same workers as checking (:mod:`verify.runner`): fresh interpreters with a memory limit,
+The same workers as checking (:mod:`verify.run.runner`): fresh interpreters with a memory limit,
 talking JSON over a socket pair, killed at their deadline and replaced.  Per submission::
 
     parent -> worker   {"kind": "grade", "path", "assignment", "cache"}
@@ -31,15 +31,14 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from verify.affinity import by_affinity
-from verify.cache import content_key, file_parts
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge
 from verify.grade.grader import grade_safely
 from verify.grade.reading import error_grade
 from verify.grade.results import Credit, Grade, Outcome
 from verify.grade.serialize import grade_data, grade_from_data
-from verify.runner import (
+from verify.run.affinity import by_affinity
+from verify.run.runner import (
     Batch,
     LocalPool,
     Progress,
@@ -51,7 +50,8 @@ from verify.runner import (
     thread_pool,
     timed_out,
 )
-from verify.serialize import SerializeError, dumps, loads
+from verify.store.cache import content_key, file_parts
+from verify.store.serialize import SerializeError, dumps, loads
 
 # ---- the worker ---------------------------------------------------------------------------
 ASSIGNMENTS_KEPT = 8
@@ -196,7 +196,7 @@ def grade_in_workers(paths: Sequence[Path], assignment: Assignment, settings: Ru
     if settings.scheduler is not None:
         problem = meanwhile() if meanwhile is not None else ""
         return problem or _on_cluster(paths, assignment, settings, progress)
-    from verify.runner import open_cache
+    from verify.run.runner import open_cache
     with _run_folder(settings) as folder:
         cache = open_cache(settings.cache_path if folder is None
                            else Path(folder) / "run-cache.sqlite")

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from verify import expr as E
-from verify.frontend import read_latex_document
 from verify.grade.assignment import Assignment
 from verify.grade.results import Grade, Outcome, Part
-from verify.guards import check_latex, guard_document
-from verify.model import Chain, Document
-from verify.notation import Notation
-from verify.source import split_document
+from verify.model import expr as E
+from verify.model.document import Chain, Document
+from verify.model.notation import Notation
+from verify.read.guards import check_latex, guard_document
+from verify.read.latex.document import read_latex_document
+from verify.read.latex.source import split_document
 
 SUFFIXES = (".tex", ".md")
 
@@ -46,7 +46,7 @@ def error_grade(path: Path, assignment: Assignment, reason: str) -> Grade:
 def refused_line(data: bytes, suffix: str) -> str | None:
     """The first line whose numbers would explode while it is read (``10^{10^{10}}``): the
     LaTeX reader evaluates as it parses, so such a line is refused before it is read, and the
-    submission left to a human (verify.guards guards the steps only once they are read)."""
+    submission left to a human (verify.read.guards guards the steps only once they are read)."""
     text = data.decode("utf-8", errors="replace")
     for chain in split_document(text, ".tex" if suffix.lower() == ".tex" else ".md"):
         for step in chain.steps:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from verify.verdict import DocumentResult, Status
+from verify.model.verdict import DocumentResult, Status
 
 
 class Kind(StrEnum):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from verify.grade.assignment import Rubric
 from verify.grade.results import Credit, Diagnosis, Part, StepGrade
-from verify.verdict import Status
+from verify.model.verdict import Status
 
 HOLDS = (Status.PROVED, Status.SUPPORTED)
 
@@ -35,7 +35,7 @@ class LineFacts:
     on_track: bool | None         # equal to the problem statement
     previous_on_track: bool | None  # the line it was checked against
     diagnoses: tuple[Diagnosis, ...] = ()
-    reading: str | None = None    # the line as it was read (verify.reading)
+    reading: str | None = None    # the line as it was read (verify.model.reading)
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ A worker reads a student's file, which is untrusted input; a worker compromised 
 by it must not be able to make the parent run code, so its message is JSON (never pickle) and
 :func:`grade_from_data` builds only our own frozen records from it.  Every field's type is
 checked, enums are read by value, unknown keys are refused, and anything that is not a grade
-of this format raises :class:`~verify.serialize.SerializeError` (never a ``KeyError``,
+of this format raises :class:`~verify.store.serialize.SerializeError` (never a ``KeyError``,
 ``TypeError`` or ``ValueError``), so a garbled message is detected and the submission can be
 recorded as an error row instead of a wrong score.  The checked document itself
-(``Grade.result``) is the format of :mod:`verify.serialize`.
+(``Grade.result``) is the format of :mod:`verify.store.serialize`.
 
 Round trip: ``grade_from_data(loads(dumps(grade_data(g)))) == g``, timings included; floats
 keep ``repr`` precision (NaN and infinities as Python's JSON tokens).
@@ -21,7 +21,8 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from verify.grade.results import Credit, Diagnosis, Grade, Kind, Outcome, Part, StepGrade
-from verify.serialize import (
+from verify.model.verdict import DocumentResult
+from verify.store.serialize import (
     FORMAT,
     SerializeError,
     _check_format,
@@ -31,7 +32,6 @@ from verify.serialize import (
     result_data,
     result_from_data,
 )
-from verify.verdict import DocumentResult
 
 __all__ = ["SerializeError", "grade_data", "grade_from_data"]
 
@@ -156,7 +156,7 @@ def _result_from(value: Any) -> DocumentResult | None:
         return result_from_data(value)
     except SerializeError:
         raise
-    # verify.serialize checks types as it reads, but a few hostile values still reach Python
+    # verify.store.serialize checks types as it reads, but a few hostile values still reach Python
     # itself (an integer too large for a float, nesting deeper than the stack): the contract
     # here is that malformed data raises SerializeError and nothing else.
     except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError,

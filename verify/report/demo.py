@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from verify.errors import Location
-from verify.verdict import (
+from verify.core.errors import Location
+from verify.model.verdict import (
     ChainResult,
     CheckRecord,
     Counterexample,

@@ -37,8 +37,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verify.model.verdict import DocumentResult
 from verify.report.tex import STEP_MARKER, collect_versions, render_document
-from verify.verdict import DocumentResult
 
 ENGINE = "pdflatex"
 MEMORY_LIMIT = 1 << 30                # bytes of address space for the engine

@@ -4,7 +4,7 @@ Every step's equation is typeset from its original LaTeX when :mod:`verify.repor
 accepts it, and shown verbatim (escaped monospace) otherwise: the report always compiles, and
 nothing a student wrote is ever handed to TeX as code unless it is on the whitelist.  Every
 other string that reaches the page (title, path, messages, names) is escaped; a step's
-reading (:mod:`verify.reading`) is typeset under it when the same whitelist accepts it.
+reading (:mod:`verify.model.reading`) is typeset under it when the same whitelist accepts it.
 
 Each step carries a line ending in ``% step=ID`` where its mathematics is typeset, so that
 :mod:`verify.report.pdf` can tell which step a TeX error came from and typeset it verbatim.
@@ -19,12 +19,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from verify.names import latex_of_index
+from verify.model.spelling import latex_of_index
+from verify.model.verdict import ChainResult, Counterexample, DocumentResult, Status, StepVerdict
 from verify.report.clean import clean
 from verify.report.escape import escape_code, escape_text
 from verify.report.layout import broken
 from verify.report.sanitize import GREEK, check
-from verify.verdict import ChainResult, Counterexample, DocumentResult, Status, StepVerdict
 
 STEP_MARKER = "% step="          # ends the line that typesets a step's mathematics
 MAX_VERBATIM = 3000              # characters of a verbatim step shown before "... (N more)"

@@ -1,0 +1,147 @@
+"""Grading in worker processes: the same grades whichever way they were computed (in this
+process, one worker, two workers, a Dask cluster), grades served from the verdict cache
+without a worker, and the limits (a submission stopped by one is an error row, never a pass).
+
+Real submissions of the synthetic class and real worker processes throughout."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.paths import ROOT
+from verify.grade.assignment import Assignment, load_assignment
+from verify.grade.grader import grade_all
+from verify.grade.parallel import GradeBatch, grade_in_workers, grade_key, reusable
+from verify.grade.reading import discover
+from verify.grade.results import Outcome
+from verify.grade.serialize import grade_data
+from verify.run.affinity import OrderedQueue
+from verify.run.runner import Limits, LocalPool, RunSettings, open_cache
+
+ASSIGNMENT = ROOT / "assignments" / "softmax_gradient.yaml"
+CLASS = ROOT / "tests" / "data" / "class"
+# Right, a carried slip, a lost 1/N in LaTeX, garbage, an empty file.
+NAMES = ("ok_ada.md", "sign_term.md", "lost_n_tex.tex", "all_garbage.md", "empty.md")
+
+
+@pytest.fixture(scope="module")
+def assignment() -> Assignment:
+    return load_assignment(ASSIGNMENT)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    made = tmp_path_factory.mktemp("class")
+    for name in NAMES:
+        shutil.copy(CLASS / name, made / name)
+    return made
+
+
+@pytest.fixture(scope="module")
+def in_process(folder: Path, assignment: Assignment) -> list[Any]:
+    return comparable(grade_all(discover(folder), assignment))
+
+
+def comparable(grades: list[Any]) -> list[Any]:
+    """The grades as data, without the wall-clock seconds (which differ run to run)."""
+    def strip(data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: strip(v) for k, v in data.items() if k != "seconds"}
+        if isinstance(data, list):
+            return [strip(v) for v in data]
+        return data
+    return [strip(grade_data(g)) for g in grades]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workers_give_the_grades_of_one_process(folder: Path, assignment: Assignment,
+                                                in_process: list[Any], jobs: int) -> None:
+    grades = grade_in_workers(discover(folder), assignment, RunSettings(jobs=jobs))
+    assert comparable(grades) == in_process
+    scores = {g.student: (g.outcome, g.score) for g in grades}
+    assert scores["ok_ada"] == (Outcome.GRADED, 10) and scores["sign_term"][1] == 4
+    assert scores["empty"][0] is Outcome.EMPTY
+
+
+def test_a_dask_cluster_gives_the_same_grades(folder: Path, assignment: Assignment,
+                                              in_process: list[Any]) -> None:
+    from distributed import LocalCluster
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=None) as cluster:
+        grades = grade_in_workers(discover(folder), assignment,
+                                  RunSettings(scheduler=cluster.scheduler_address))
+    assert comparable(grades) == in_process
+
+
+def test_a_graded_file_is_served_from_the_cache_without_a_worker(
+        tmp_path: Path, folder: Path, assignment: Assignment, in_process: list[Any]) -> None:
+    settings = RunSettings(jobs=1, cache_path=tmp_path / "cache.sqlite3")
+    first = grade_in_workers(discover(folder), assignment, settings)
+    assert comparable(first) == in_process
+    cache = open_cache(settings.cache_path)
+    assert cache is not None
+    with LocalPool(1, Limits(), cache) as pool:
+        batch = GradeBatch(pool, discover(folder), assignment, None)
+        assert not batch.queue   # every grade found: nothing for a worker to do
+        pool.drive(batch)
+        again = [batch.results[n] for n in range(len(NAMES))]
+        assert not pool.workers
+    assert cache.stats.hits == len(NAMES)
+    cache.close()
+    assert comparable(again) == in_process
+
+
+def test_a_changed_file_or_assignment_changes_the_key(tmp_path: Path,
+                                                      assignment: Assignment) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("$$ x $$")
+    key = grade_key(path, assignment)
+    path.write_text("$$ y $$")
+    assert grade_key(path, assignment) != key
+    assert grade_key(tmp_path / "missing.md", assignment) is None
+
+
+def test_stopped_grades_are_not_reused(folder: Path, assignment: Assignment) -> None:
+    """A grade stopped by a limit depends on the machine, not on the file: never cached."""
+    with LocalPool(1, Limits(seconds_per_step=0.001)) as pool:
+        batch = GradeBatch(pool, [folder / "ok_ada.md"], assignment, None)
+        pool.drive(batch)
+        stopped = batch.results[0]
+    assert stopped.outcome is Outcome.ERROR and "time limit" in stopped.reason
+    assert stopped.needs_review and stopped.score == 0
+    assert pool.replaced == 1
+    assert not reusable(stopped)
+
+
+def test_a_worker_killed_from_outside_is_an_error_row(folder: Path,
+                                                     assignment: Assignment) -> None:
+    """The worker dies mid-grading (as the kernel's OOM killer would do it): the row says
+    so, the next submission is graded by a new worker."""
+    import os
+    import signal
+    import threading
+
+    with LocalPool(1, Limits()) as pool:
+        batch = GradeBatch(pool, [folder / "sign_term.md", folder / "ok_ada.md"], assignment,
+                           None)
+        batch.queue = OrderedQueue([0, 1])
+
+        def kill_when_busy() -> None:
+            for _ in range(600):
+                busy = [w for w in list(pool.workers) if w.busy and not w.reading]
+                if busy:
+                    os.kill(busy[0].process.pid, signal.SIGKILL)
+                    return
+                threading.Event().wait(0.05)
+        killer = threading.Thread(target=kill_when_busy)
+        killer.start()
+        pool.drive(batch)
+        killer.join()
+    killed, graded = batch.results[0], batch.results[1]
+    assert killed.outcome is Outcome.ERROR and "died" in killed.reason
+    assert "signal 9" in killed.reason
+    assert graded.outcome is Outcome.GRADED and graded.score == 10

@@ -1,0 +1,147 @@
+"""One test per normalisation rule, plus damage detection and the depth helpers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verify.read.latex import normalize as N
+
+RULE_CASES = [
+    (N.strip_sizing, r"\left( a \right) \Bigl\{ b \Bigr\} \big[ c \big] \left. d \right|",
+     r" ( a  )  \{ b  \}  [ c  ]   d  |"),
+    (N.strip_spacing, r"a\,b\;c\!d\ e~f\quad g\qquad h\displaystyle i", "a b c d e f  g  h  i"),
+    (N.frac_variants, r"\dfrac{a}{b} \tfrac{c}{d} a \ast b f^{\prime}",
+     r"\frac{a}{b} \frac{c}{d} a \cdot b f'"),
+    (N.strip_fonts, r"\mathbf{w}_k \boldsymbol{\Theta} \mathcal{J} \vec{x} \bm z \mathrm{softmax}"
+                    r" \cdot\mathbf{x}_i a^\top\mathbf{x}",
+     r"w_k \Theta J x z \operatorname{softmax} \cdot x_i a^\top x"),
+    (N.unify_accents, r"\widehat{y} \hat y_k \hat{ \sigma } \overline{x}",
+     r"\hat{y} \hat{y}_k \hat{\sigma} \bar{x}"),
+    (N.unify_transpose, r"w^T z + w^{T} z + w^\top z + w^{\top} z + w^{\mathrm{T}} z"
+                        r" + w^{\mathsf T} z + w^{\mathrm T} z + w^{\intercal} z + w^{Tz}",
+     "w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{Tz}"),
+    (N.indicator_one, r"\mathbb{1}_{\{j=k\}} + \mathbf{1} _{k = j} + \mathds{1}_{\{k\}}(y)"
+                      r" + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x",
+     r"1_{\{j=k\}} + 1_{k = j} + 1_{\{k\}}(y) + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x"),
+    (N.natural_log, r"\log(a) + \log_{2} b", r"\ln(a) + \log_{2} b"),
+    (N.exp_power, r"e^{z_k} + e^x + \beta^{2} + e^{e^{e^{t}}}",
+     r"\exp(z_k) + \exp(x) + \beta^{2} + \exp(\exp(\exp(t)))"),
+    (N.trailing_punctuation, r"a + b.", "a + b"),
+]
+
+
+@pytest.mark.parametrize(("rule", "before", "after"), RULE_CASES,
+                         ids=[case[0].__name__ for case in RULE_CASES])
+def test_rule(rule: N.Rule, before: str, after: str) -> None:
+    assert rule(before) == after
+
+
+def test_every_rule_has_a_test() -> None:
+    tested = {case[0] for case in RULE_CASES}
+    assert {rule for _, rule in N.RULES} == tested
+
+
+def test_row_break_survives_spacing() -> None:
+    assert N.strip_spacing(r"k=1\\ k\neq j") == r"k=1\\ k\neq j"
+
+
+@pytest.mark.parametrize(("text", "token"), [
+    (r"g_j(oldsymbol{z})", "oldsymbol{"),
+    ("(a\nght)", None),
+    ("(a\night)", "ight)"),
+    ("\x0crac{1}{2}", "'\\x0c'"),
+])
+def test_damage(text: str, token: str | None) -> None:
+    found = N.detect_damage(text)
+    assert (found[0] if found else None) == (token.strip() if token else None)
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    (r"\frac{a}{b}", True), (r"\frac{a}{b", False), (r"\left[ a \right)", True),
+    (r"\begin{cases} a \end{cases}", True), (r"\end{cases}", False), (r"\{ a \}", True),
+    (r"( a }", False),
+])
+def test_balanced(text: str, ok: bool) -> None:
+    assert (N.balanced(text) is None) == ok
+
+
+def test_split_depth0_ignores_nested() -> None:
+    assert N.split_depth0(r"P(y=k) = \sum_{k=1} a = \begin{cases} x = 1 \end{cases}",
+                          ("=",)) == ["P(y=k) ", r" \sum_{k=1} a ",
+                                      r" \begin{cases} x = 1 \end{cases}"]
+
+
+def test_read_group() -> None:
+    assert N.read_group(r"{a{b}c}d", 0) == ("a{b}c", 7)
+    assert N.read_group(r" \alpha", 0) == (r"\alpha", 7)
+    assert N.read_group("x", 0) == ("x", 1)
+
+
+def test_canonical_spelling() -> None:
+    assert N.canonical_spelling(r"\boldsymbol{w}_{k}") == "w_{k}"
+    assert N.canonical_spelling(r"\widehat{y}") == r"\hat{y}"
+
+
+# ---- depth_walk: one regex scan, checked against the plain character-by-character walk ----
+def _reference_depth_walk(text: str) -> list[tuple[int, int]]:
+    """The definition, one character at a time (the first implementation)."""
+    out: list[tuple[int, int]] = []
+    depth, i = 0, 0
+    while i < len(text):
+        if text[i] == "\\":
+            begin = re.compile(r"\\begin\s*\{([^}]*)\}").match(text, i)
+            end = re.compile(r"\\end\s*\{([^}]*)\}").match(text, i)
+            if begin:
+                out.append((i, depth))
+                depth += 1
+                i = begin.end()
+            elif end:
+                depth = max(depth - 1, 0)
+                out.append((i, depth))
+                i = end.end()
+            elif text[i + 1:i + 2] in ("{", "}") and i + 1 < len(text):
+                if text[i + 1] == "{":
+                    out.append((i, depth))
+                    depth += 1
+                else:
+                    depth = max(depth - 1, 0)
+                    out.append((i, depth))
+                i += 2
+            else:
+                match = re.match(r"\\[A-Za-z]+|\\.", text[i:])
+                out.append((i, depth))
+                i += len(match.group(0)) if match else 1
+            continue
+        if text[i] in "{([":
+            out.append((i, depth))
+            depth += 1
+        elif text[i] in "})]":
+            depth = max(depth - 1, 0)
+            out.append((i, depth))
+        else:
+            out.append((i, depth))
+        i += 1
+    return out
+
+
+_PIECES = ["\\begin{cases}", "\\end{cases}", "\\begin {x}", "\\end{", "\\{", "\\}", "\\\\",
+           "\\frac", "\\", "\\\n", "{", "}", "(", ")", "[", "]", "=", "a", " ", "\n", "&",
+           "\\left(", "\\right]", "x_{i}", "\\begin", "\\endx{y}", "é"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_depth_walk_matches_the_character_walk(text: str) -> None:
+    assert list(N.depth_walk(text)) == _reference_depth_walk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "\\", "a\\", "\\\\", "\\begin{a}x\\end{a}", "P(y=k) = \\sum_{k=1}^{K}",
+    "\\left\\{ x \\right\\}", "]]x((", "\\begin{a} \\end", "\\\ny",
+])
+def test_depth_walk_cases(text: str) -> None:
+    assert list(N.depth_walk(text)) == _reference_depth_walk(text)

@@ -1,0 +1,1 @@
+"""Claims, concretization, and the two engines (exact SymPy, numeric JAX)."""

@@ -1,0 +1,1 @@
+"""Shared by every layer: the exception tree, versions, memos, tolerances."""

@@ -1,0 +1,1 @@
+"""The types that pass between stages: expressions, notations, documents, verdicts."""

@@ -1,0 +1,103 @@
+"""The expression vocabulary shared by every front end.
+
+A *bound* expression is a SymPy expression built from ordinary SymPy nodes (numbers, ``Add``,
+``Mul``, ``Pow``, ``exp``, ``log``, ``Sum``, ``KroneckerDelta``, ``Piecewise``, ``Indexed``)
+plus the few unevaluated operators defined here, which carry the linear-algebra and calculus
+meaning that SymPy's commutative scalar nodes cannot:
+
+=================  ==========================================================================
+node               meaning
+=================  ==========================================================================
+``Dot(a, b)``      inner product ``a^T b`` of two vectors of the same length
+``MatProd(A, B)``  matrix product (matrix times matrix or matrix times vector)
+``Transposed(A)``  transpose of a matrix (a vector is a column; its transpose only in ``Dot``)
+``MatInv(A)``      inverse of a square matrix
+``Deriv(f, v)``    derivative of ``f`` with respect to ``v``: ``v`` a scalar variable or a
+                   component (partial), a vector (gradient), or any sub-expression of ``f``
+                   (treated as an intermediate variable: ``d log g_k / d g_k``)
+``VecOf(b, i, lo, hi)``  the column vector ``(b[i=lo], ..., b[i=hi])``
+=================  ==========================================================================
+
+Names follow the document's notation (:mod:`verify.model.notation`): a declared symbol is a plain
+``Symbol``; a member of a family or a component is ``Indexed(IndexedBase(name), *indices)``;
+index letters and sizes are integer ``Symbol``s; a defined function is an applied undefined
+function ``Function(name)(*args)``.  These classes never evaluate themselves: meaning is given
+only by :mod:`verify.check.concretize`.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.function import Function
+
+
+class Dot(Function):  # type: ignore[misc]
+    """``a^T b`` for two vectors; unevaluated."""
+
+    nargs = 2
+
+
+class MatProd(Function):  # type: ignore[misc]
+    """Matrix product ``A B``; unevaluated (SymPy's ``Mul`` would reorder the factors)."""
+
+    nargs = 2
+
+
+class Transposed(Function):  # type: ignore[misc]
+    """``A^T``; unevaluated."""
+
+    nargs = 1
+
+
+class MatInv(Function):  # type: ignore[misc]
+    """``A^{-1}``; unevaluated."""
+
+    nargs = 1
+
+
+class Deriv(Function):  # type: ignore[misc]
+    """``d f / d v``; unevaluated.  See the module docstring for what ``v`` may be."""
+
+    nargs = 2
+
+
+class VecOf(Function):  # type: ignore[misc]
+    """Column vector ``(body at index=lo, ..., body at index=hi)``; the index is bound."""
+
+    nargs = 4
+
+
+OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf)
+
+
+def index_symbol(name: str) -> sp.Symbol:
+    """The symbol for an index letter (``i``, ``k``, ``k'``): an integer."""
+    return sp.Symbol(name, integer=True)
+
+
+def size_symbol(name: str) -> sp.Symbol:
+    """The symbol for a size (``K``, ``N``, ``n``): a positive integer."""
+    return sp.Symbol(name, integer=True, positive=True)
+
+
+def value_symbol(name: str) -> sp.Symbol:
+    """The symbol for a declared scalar, vector or matrix name, or a defined constant."""
+    return sp.Symbol(name)
+
+
+def family(name: str) -> sp.IndexedBase:
+    """The base of an indexed family or of a vector/matrix accessed by component."""
+    return sp.IndexedBase(name)
+
+
+def indicator(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """``1{a = b}``, the same as ``delta_{ab}``."""
+    return sp.KroneckerDelta(a, b, evaluate=False)
+
+
+def sum_over(body: sp.Expr, index: sp.Symbol, lower: sp.Expr, upper: sp.Expr,
+             skip: sp.Expr | None = None) -> sp.Expr:
+    """``sum_{index=lower}^{upper} body``, leaving out ``index == skip`` when given."""
+    if skip is not None:
+        body = body * (1 - sp.KroneckerDelta(index, skip, evaluate=False))
+    return sp.Sum(body, (index, lower, upper))

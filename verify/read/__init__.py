@@ -1,0 +1,1 @@
+"""Files to documents: sources, notation headers, the encoding language, guards."""

@@ -1,0 +1,1 @@
+"""The LaTeX/Markdown reader: a document's text to chains of bound expressions."""

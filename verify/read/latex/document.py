@@ -1,0 +1,220 @@
+"""The LaTeX/Markdown front end: a ``.tex`` or ``.md`` file -> a
+:class:`verify.model.document.Document`.
+
+Composes :mod:`verify.read.header` (notation, sections), :mod:`verify.read.latex.source` (chains of
+raw
+steps) and :mod:`verify.read.latex.step` (each step's expression).  Here, what needs a whole chain:
+the
+variable a later ``(...)'`` differentiates by, a section's own notation and conditions, and
+definitions written in prose (``\text{Let } X \text{ be } Y``).  Never raises for bad input:
+a document-level problem goes on ``Document.problems``, a step that cannot be read is
+``Step(expr=None, problem=...)`` with its file, line and label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from verify.core.errors import Location
+from verify.model import expr as E
+from verify.model.document import Chain, Document, Step
+from verify.model.notation import Notation
+from verify.read.header import Header, Section, empty_notation, read_header
+from verify.read.latex.names import Lexicon, build_lexicon
+from verify.read.latex.source import (
+    MAX_DOCUMENT_CHARS,
+    RawChain,
+    RawStep,
+    clean_note,
+    split_document,
+)
+from verify.read.latex.step import derivative_variable, parse_step
+
+SUFFIXES = (".tex", ".md", ".markdown")
+# A definition written in prose inside one display: "\text{Let } X \text{ be } Y \text{...}".
+_LET = re.compile(r"^\s*\\text\s*\{\s*Let\s*\}\s*(?P<name>.+?)\s*\\text\s*\{\s*be\s*\}\s*"
+                  r"(?P<value>.+?)\s*(?:\\text\s*\{(?P<note>[^{}]*)\}\s*)?$", re.S)
+
+
+def read_latex_document(path: Path, base_notation: Notation | None = None,
+                        display_path: str | None = None) -> Document:
+    """Read a LaTeX or Markdown derivation."""
+    shown = display_path or str(path)
+    try:
+        data = path.read_bytes()
+        if len(data) > MAX_DOCUMENT_CHARS:
+            raise ValueError(f"file larger than {MAX_DOCUMENT_CHARS} bytes")
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return Document(shown, path.stem, base_notation or empty_notation(), (),
+                        problems=(f"{shown}: cannot read: {error}",))
+    return document_from_text(text, path, base_notation, shown)
+
+
+def document_from_text(text: str, path: Path, base_notation: Notation | None = None,
+                       shown: str | None = None) -> Document:
+    """The same as :func:`read_latex_document` for text already in memory."""
+    shown = shown or str(path)
+    header = read_header(text.replace("\r\n", "\n"), path, shown, base_notation)
+    lexicon = build_lexicon(header.notation)
+    problems = list(header.problems) + [f"{shown}: {p}" for p in lexicon.problems]
+    readers = {id(section): _Reader(section.notation, build_lexicon(section.notation,
+                                                                    section.names), section)
+               if section.notation is not None else _Reader(header.notation, lexicon, section)
+               for section in header.sections}
+    for reader in readers.values():
+        problems.extend(f"{shown}: {p}" for p in reader.lexicon.problems
+                        if f"{shown}: {p}" not in problems)
+    suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
+    raw_chains = split_document(header.body, suffix)
+    if not raw_chains:
+        problems.append(f"{shown}: no display math found")
+    chains = []
+    for number, raw in enumerate(raw_chains, 1):
+        for part, (section, piece) in enumerate(_by_section(raw, header)):
+            reader = readers[id(section)] if section else _Reader(header.notation, lexicon)
+            chain = _chain(piece, number, header, reader, shown)
+            if part:
+                # A case split ('If i = j: = A. If i != j: = B'): each case goes on from the
+                # chain's first line under its own section, never from the other case.
+                chain = replace(chain, name=f"{chain.name}, part {part + 1}", note="; ".join(
+                    n for n in (f"continues chain {number} from its first line "
+                                f"(line {raw.line}) under the section of line "
+                                f"{piece.steps[1].line}", chain.note) if n))
+            chains.append(chain)
+    return Document(shown, header.title or path.stem, header.notation, tuple(chains),
+                    source=header.source or "", problems=tuple(problems))
+
+
+def _by_section(raw: RawChain, header: Header) -> list[tuple[Section | None, RawChain]]:
+    """The chain cut where its steps enter another section (a block continuing the chain
+    with ``=`` may stand in a section with conditions of its own).  Every part after the
+    first starts again from the chain's first line, read under the part's section."""
+    parts: list[tuple[Section | None, list[RawStep]]] = []
+    for step in raw.steps:
+        section = header.section_at(_source_line(step.line, header))
+        if not parts or section is not parts[-1][0]:
+            parts.append((section, []))
+        parts[-1][1].append(step)
+    if len(parts) <= 1:
+        return [(header.section_at(_source_line(raw.line, header)), raw)]
+    first = replace(raw.steps[0], relation="")
+    cut = [(parts[0][0], RawChain(tuple(parts[0][1]), raw.line))]
+    for section, steps in parts[1:]:
+        cut.append((section, RawChain((first, *steps), raw.line)))
+    return cut
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """The notation a chain is read with: the document's, or its section's."""
+
+    notation: Notation
+    lexicon: Lexicon
+    section: Section | None = None
+
+
+def _source_line(line: int, header: Header) -> int:
+    """A line of the document as a line of its source (the header's lines subtracted)."""
+    return line - header.header_lines if header.source else line
+
+
+def _chain(raw: RawChain, number: int, header: Header, reader: _Reader, shown: str) -> Chain:
+    steps: list[Step] = []
+    target: sp.Expr | None = None
+    notes: list[str] = []
+    for raw_step in _expand_prose_definitions(raw.steps):
+        step = _step(raw_step, header, reader, shown, target)
+        if not steps:
+            target = _chain_variable(step, raw_step, reader)
+        if raw_step.relation == ":=":
+            notes.append(f"line {raw_step.line}: ':=' defines the step before it")
+        steps.append(step)
+    section = reader.section
+    if section is not None:
+        what = "the notation" if section.notation is not None else "the conditions"
+        notes.insert(0, f"read with {what} of lines {section.first}-{section.last}"
+                     + (f" ({section.note})" if section.note else ""))
+    if section is None:
+        return Chain(f"chain {number} (line {raw.line})", tuple(steps), note="; ".join(notes))
+    return Chain(f"chain {number} (line {raw.line})", tuple(steps), section.where,
+                 section.where_text, section.notation, "; ".join(notes))
+
+
+def _chain_variable(first: Step, raw: RawStep, reader: _Reader) -> sp.Expr | None:
+    """What a later ``(...)'`` differentiates by: the first step's derivative variable, read
+    from the step, or from its denominator alone when the rest cannot be read."""
+    if isinstance(first.expr, E.Deriv):
+        return first.expr.args[1]
+    if first.expr is None:
+        return derivative_variable(raw.text, reader.notation, reader.lexicon)
+    return None
+
+
+def _expand_prose_definitions(steps: tuple[RawStep, ...]) -> list[RawStep]:
+    r"""``\text{Let } X \text{ be } Y \text{ as defined ...}`` -> the steps ``X`` and
+    ``Y`` (``X := Y``), the trailing words as the note.  Whether ``X`` is a declared definition
+    is checked when the step is read (:func:`_step`)."""
+    expanded: list[RawStep] = []
+    for raw in steps:
+        match = _LET.match(raw.text)
+        if match is None:
+            expanded.append(raw)
+            continue
+        note = clean_note(match.group("note") or "")
+        expanded.append(RawStep(match.group("name"), raw.line, raw.label, raw.note,
+                                raw.relation, defines=True))
+        expanded.append(RawStep(match.group("value"), raw.line, raw.label,
+                                _join(note, "'Let ... be': a definition"), ":="))
+    return expanded
+
+
+def _step(raw: RawStep, header: Header, reader: _Reader, shown: str,
+          prime_target: sp.Expr | None) -> Step:
+    location = Location(shown, raw.line, raw.label)
+    origin = None
+    if header.source:
+        origin = Location(header.source, _source_line(raw.line, header), raw.label)
+    try:
+        parsed = parse_step(raw.text, reader.notation, reader.lexicon, prime_target)
+    except MemoryError:
+        raise
+    except Exception as error:
+        # The reader turns every problem of the text into ``parsed.problem``: anything it
+        # raises is a bug of ours, which must not be blamed on the line (nor stop the rest).
+        from verify.core.errors import internal_error
+        message = internal_error("reading", error)
+        return Step(location, raw.text, None, problem=f"{location}: {message}", note=raw.note,
+                    origin=origin, internal_error=message)
+    note = raw.note
+    problem = f"{location}: {parsed.problem}" if parsed.problem else None
+    if raw.defines and parsed.expr is not None and \
+            not _is_definition(parsed.expr, reader.notation):
+        problem = (f"{location}: a definition in prose ('Let {raw.text} be ...') of a name the "
+                   "notation does not define (declare it under 'definitions')")
+        return Step(location, raw.text, None, problem=problem, note=note, origin=origin)
+    if parsed.expr is not None and prime_target is not None and re.search(r"[)\]]\s*'",
+                                                                          raw.text):
+        note = _join(note, f"(...)' read as the derivative by {prime_target}")
+    return Step(location, raw.text, parsed.expr, problem=problem, note=note,
+                subclaims=parsed.subclaims, origin=origin)
+
+
+def _is_definition(expr: sp.Expr, notation: Notation) -> bool:
+    """Whether ``expr`` is exactly one defined name (a constant, a member, a call)."""
+    if isinstance(expr, sp.Symbol):
+        return expr.name in notation.definitions
+    if isinstance(expr, sp.Indexed):
+        return str(expr.base.label) in notation.definitions
+    if isinstance(expr, AppliedUndef):
+        return expr.func.__name__ in notation.definitions
+    return False
+
+
+def _join(first: str, second: str) -> str:
+    return f"{first}; {second}" if first else second

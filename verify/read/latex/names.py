@@ -1,0 +1,205 @@
+r"""Which LaTeX names stand for which declared names: the lexicon built from a notation.
+
+Every symbol and definition may list its LaTeX spellings (``latex:``).  A spelling is a *base*
+(``w``, ``\mathbf{w}``, ``\hat{y}``, ``\sigma``, ``\operatorname{softmax}``), optionally with
+
+* a subscript pattern, ``y_{ik}`` or ``y_k``: the spelling then matches only that base with
+  that many subscript items (``(i)`` superscripts count as items), so ``y_{ik}`` and ``y_k``
+  can name two different declared symbols; the written items become the indices;
+* a literal argument list, ``L(W)``: the spelling matches the base followed by exactly that
+  text, which is consumed (``L(W)`` names the constant ``L``).
+
+A bare spelling matches its base with any number of subscript items when no pattern of that
+arity exists.  Without ``latex:`` a one-letter name (``K``) or a Greek name (``sigma``) is its
+own spelling.  Fonts never distinguish names (``\mathbf{w}`` and ``w`` are the same spelling).
+Index letters are spelled as declared, ``kp`` (and ``kpp``) also as ``k'`` (``k''``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from verify.model.notation import Notation
+from verify.model.spelling import default_spellings, index_spellings
+from verify.read.latex.normalize import canonical_spelling, read_group
+
+_BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{(?:[A-Za-z]|\\[A-Za-z]+)\}|"
+                   r"\\operatorname\{[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
+# A word set in text type as a superscript or subscript names a variant of the base
+# (L^{\text{Softmax}}): part of the name, never an index or an exponent.
+_WORD = r"\\(?:text|textrm|textit|textsf|mbox|mathrm|operatorname)\s*\{([^{}]*)\}"
+_DECORATION = re.compile(r"\s*([_^])\s*(?:\{\s*" + _WORD + r"\s*\}|" + _WORD + ")")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A declared name reachable from LaTeX."""
+
+    name: str
+    kind: str                    # 'symbol', 'definition', 'index' or 'size'
+    style: str = ""              # for definitions: 'function', 'indexed' or 'constant'
+    family: int = 0              # symbols: number of family axes
+    shape: int = 0               # symbols: number of value axes
+    params: int = 0              # definitions: number of parameters or indices
+
+    @property
+    def max_indices(self) -> int:
+        if self.kind == "symbol":
+            return self.family + self.shape
+        if self.kind == "definition" and self.style == "indexed":
+            return self.params
+        return 0
+
+
+Arity = tuple[int, int]          # (subscript items, sample superscripts like ^{(i)})
+
+
+@dataclass(frozen=True)
+class Spelling:
+    arity: Arity | None          # None: any number of subscript items
+    args: str | None             # literal argument text consumed after the atom, e.g. "(W)"
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    bases: Mapping[str, tuple[Spelling, ...]]
+    problems: tuple[str, ...] = ()
+
+    def knows(self, base: str) -> bool:
+        return base in self.bases
+
+    def lookup(self, base: str, arity: Arity, following: str) -> tuple[Entry, int] | None:
+        """The entry for ``base`` with ``arity`` subscript items and how many characters of
+        ``following`` (the text after the atom) its spelling consumes."""
+        candidates = self.bases.get(base, ())
+        squeezed = re.sub(r"\s+", "", following)
+        for spelling in candidates:
+            if spelling.args is not None and spelling.arity in (arity, None) and \
+                    squeezed.startswith(spelling.args):
+                return spelling.entry, _consumed(following, spelling.args)
+        plain = [s for s in candidates if s.args is None]
+        exact = [s for s in plain if s.arity == arity]
+        if exact:
+            return exact[0].entry, 0
+        # A pattern covering the first items (x^{(i)} for x^{(i)}_l: sample, then component),
+        # the longest first; then a bare spelling.  The entry must take that many indices.
+        total = sum(arity)
+        fitting = sorted((s for s in plain if s.arity is not None and
+                          s.arity[0] <= arity[0] and s.arity[1] <= arity[1] and
+                          s.entry.max_indices >= total), key=lambda s: -sum(s.arity or ()))
+        bare = [s for s in plain if s.arity is None]
+        for spelling in [*fitting, *bare]:
+            return spelling.entry, 0
+        return None
+
+
+def _consumed(following: str, args: str) -> int:
+    count = 0
+    i = 0
+    while count < len(args) and i < len(following):
+        if not following[i].isspace():
+            count += 1
+        i += 1
+    return i
+
+
+def split_base(spelling: str) -> tuple[str, str] | None:
+    """``(base, rest)`` of a canonical spelling, or None when it does not start with a base."""
+    match = _BASE.match(spelling)
+    if not match:
+        return None
+    base, end = decorated(match.group(0), spelling, match.end())
+    return base, spelling[end:]
+
+
+def decorated(base: str, text: str, end: int) -> tuple[str, int]:
+    """``L`` followed by ``^{\\text{Softmax}}`` at ``text[end:]`` -> ``('L^{\\text{Softmax}}',
+    index after it)``: one canonical base, spaces in the word removed; else ``(base, end)``."""
+    match = _DECORATION.match(text, end)
+    if match is None:
+        return base, end
+    word = re.sub(r"\s+", "", match.group(2) if match.group(2) is not None else match.group(3))
+    return f"{base}{match.group(1)}{{\\text{{{word}}}}}", match.end()
+
+
+def subscript_items(group: str) -> list[str]:
+    """``ik`` -> [i, k]; ``i,k`` -> [i, k]; ``k'`` -> [k']; ``12`` -> [12]; ``1:K`` -> [1:K]."""
+    group = group.strip()
+    if "," in group:
+        return [item.strip() for item in group.split(",") if item.strip()]
+    if ":" in group:
+        return [group]
+    return re.findall(r"\\[A-Za-z]+'*|[A-Za-z]'*|\d+|[^\s]", group)
+
+
+def _parse_spelling(spelling: str) -> tuple[str, Arity | None, str | None] | None:
+    canonical = canonical_spelling(spelling)
+    parts = split_base(canonical)
+    if parts is None:
+        return None
+    base, rest = parts
+    while rest.startswith("'"):
+        base, rest = base + "'", rest[1:]
+    subs = samples = 0
+    args: str | None = None
+    for _ in range(2):   # _{..} and ^{(i)} in either order
+        if rest.startswith("_"):
+            group, end = read_group(rest, 1)
+            subs, rest = len(subscript_items(group)), rest[end:]
+        elif rest.startswith("^{(") or rest.startswith("^("):
+            group, end = read_group(rest, 1)
+            samples, rest = 1, rest[end:]
+    arity: Arity | None = (subs, samples) if subs or samples else None
+    if rest.startswith("("):
+        args, rest = rest, ""
+    if rest:
+        return None
+    return base, arity, args
+
+
+def build_lexicon(notation: Notation, prefer: frozenset[str] = frozenset()) -> Lexicon:
+    """Every declared name by its canonical spelling; clashes are reported, never resolved.
+
+    ``prefer`` names a section's own declarations (:mod:`verify.read.header`): a spelling they share
+    with a document-wide name is theirs inside the section, as a local variable shadows a
+    global one, and that is no problem."""
+    table: dict[str, list[Spelling]] = {}
+    problems: list[str] = []
+    entries: list[tuple[Entry, tuple[str, ...]]] = []
+    for name in notation.sizes:
+        entries.append((Entry(name, "size"), default_spellings(name)))
+    for name in notation.indices:
+        entries.append((Entry(name, "index"), index_spellings(name)))
+    for name, decl in notation.symbols.items():
+        entries.append((Entry(name, "symbol", family=len(decl.family), shape=len(decl.shape)),
+                        decl.latex or default_spellings(name)))
+    for name, definition in notation.definitions.items():
+        entries.append((Entry(name, "definition", definition.style,
+                              params=len(definition.params)),
+                        definition.latex or default_spellings(name)))
+    entries.sort(key=lambda item: item[0].name not in prefer)   # stable: preferred first
+    for entry, spellings in entries:
+        for spelling in spellings:
+            parsed = _parse_spelling(spelling)
+            if parsed is None:
+                problems.append(f"latex spelling {spelling!r} of {entry.name!r} is not a name "
+                                "(a letter, Greek letter, accent or \\operatorname, optionally "
+                                "with a subscript pattern or an argument list)")
+                continue
+            base, arity, args = parsed
+            if entry.style == "function":
+                args = None   # a function's arguments are read from the call itself
+            clash = next((s for s in table.get(base, []) if s.arity == arity and
+                          s.args == args and s.entry.name != entry.name), None)
+            if clash is not None and clash.entry.name in prefer and entry.name not in prefer:
+                continue
+            if clash is not None:
+                problems.append(f"latex spelling {spelling!r} names both {clash.entry.name!r} "
+                                f"and {entry.name!r}")
+                continue
+            table.setdefault(base, []).append(Spelling(arity, args, entry))
+    return Lexicon({base: tuple(s) for base, s in table.items()}, tuple(problems))
+

@@ -1,0 +1,354 @@
+"""Text-level normalisation of one LaTeX step before it is parsed.
+
+Each rule is a pure ``str -> str`` function with a name, applied in the order of :data:`RULES`.
+The rules only remove presentation (sizing, spacing, fonts) or rewrite a spelling into the one
+form the later stages recognise (``\\log`` -> ``\\ln``, ``e^{x}`` -> ``\\exp(x)``, every
+transpose mark -> ``^{T}``).  Anything that changes *meaning* (names, indices, derivatives,
+indicators) is done by :mod:`verify.read.latex.step`, which knows the notation.
+
+Escape damage (``oldsymbol`` for ``\\boldsymbol`` after ``\\b`` became a backspace) is *detected*
+here, never repaired: guessing what a damaged document meant is not our job.
+
+Also here: small brace/depth helpers shared by :mod:`verify.read.latex.source` and
+:mod:`verify.read.latex.step`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+_OPEN = "{(["
+_CLOSE = "})]"
+_BEGIN = re.compile(r"\\begin\s*\{([^}]*)\}")
+_END = re.compile(r"\\end\s*\{([^}]*)\}")
+_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
+
+
+def depth_walk(text: str) -> Iterator[tuple[int, int]]:
+    """Yield ``(position, depth)`` for every character outside commands' own letters.
+
+    Depth counts ``{ } ( ) [ ]``, ``\\{ \\}`` and ``\\begin..\\end`` environments alike, so a
+    ``=`` inside ``P(y=k)``, ``\\sum_{k=1}`` or a ``cases`` body is never at depth 0.  The
+    depth yielded for a character is the depth *before* it (an opener is at the outer depth).
+
+    One regex scan finds the tokens that matter (a command is yielded at its backslash only);
+    the characters between them are yielded at the running depth.
+    """
+    depth = 0
+    position = 0
+    for token in _DEPTH_TOKEN.finditer(text):
+        start = token.start()
+        for i in range(position, start):
+            yield i, depth
+        position = token.end()
+        kind = token.lastgroup
+        if kind == "open":
+            yield start, depth
+            depth += 1
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+            yield start, depth
+        else:   # any other command: no change of depth
+            yield start, depth
+    for i in range(position, len(text)):
+        yield i, depth
+
+
+# Alternatives in the order they are tried at a backslash: an environment's begin or end, an
+# escaped brace, a command (letters, or one other character but a line end), a lone backslash.
+_DEPTH_TOKEN = re.compile(r"(?P<open>\\begin\s*\{[^}]*\}|\\\{|[{(\[])"
+                          r"|(?P<close>\\end\s*\{[^}]*\}|\\\}|[})\]])"
+                          r"|(?P<command>\\[A-Za-z]+|\\.|\\)")
+
+
+def balanced(text: str) -> str | None:
+    """``None`` when braces, brackets and environments balance; otherwise what is wrong."""
+    stack: list[tuple[str, int]] = []
+    pairs = {"}": "{", ")": "(", "]": "[", "\\}": "\\{"}
+    i = 0
+    while i < len(text):
+        begin, end = _BEGIN.match(text, i), _END.match(text, i)
+        if begin:
+            stack.append(("env:" + begin.group(1), i))
+            i = begin.end()
+            continue
+        if end:
+            if not stack or stack[-1][0] != "env:" + end.group(1):
+                return f"\\end{{{end.group(1)}}} at column {i + 1} closes nothing open"
+            stack.pop()
+            i = end.end()
+            continue
+        two = text[i:i + 2]
+        token = two if two in ("\\{", "\\}") else ("\\" if text[i] == "\\" else text[i])
+        if token == "\\":
+            i += 2
+            continue
+        if token in ("{", "(", "[", "\\{"):
+            stack.append((token, i))
+        elif token in pairs:
+            # ( and [ may close each other (half-open intervals, \left[ ... \right) typos are
+            # common); braces must match exactly because they carry structure.
+            if not stack:
+                return f"unmatched '{token}' at column {i + 1}"
+            opener = stack[-1][0]
+            loose = {opener, pairs[token]} <= {"(", "["}
+            if opener != pairs[token] and not loose:
+                return f"'{token}' at column {i + 1} does not close '{opener}'"
+            stack.pop()
+        i += len(token)
+    if stack:
+        token, where = stack[-1]
+        return f"'{token.removeprefix('env:')}' opened at column {where + 1} is never closed"
+    return None
+
+
+def read_group(text: str, i: int) -> tuple[str, int]:
+    """The argument at ``i`` (after spaces): a ``{...}`` group's content, a command, or one
+    character.  Returns ``(content, index after it)``; ``("", i)`` at the end of the text."""
+    while i < len(text) and text[i] in " \t\n":
+        i += 1
+    if i >= len(text):
+        return "", i
+    if text[i] == "{":
+        depth = 0
+        j = i
+        while j < len(text):
+            if text[j] == "\\":
+                j += 2
+                continue
+            if text[j] == "{":
+                depth += 1
+            elif text[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    return text[i + 1:j], j + 1
+            j += 1
+        return text[i + 1:], len(text)
+    if text[i] == "\\":
+        match = _COMMAND.match(text, i)
+        assert match is not None
+        return match.group(0), i + len(match.group(0))
+    return text[i], i + 1
+
+
+def matching_paren(text: str, i: int) -> int:
+    """Index of the ``)``/``]`` closing the opener at ``i``, or -1."""
+    depth = 0
+    for pos, level in depth_walk(text[i:]):
+        char = text[i + pos]
+        if pos == 0:
+            depth = level
+            continue
+        if char in ")]" and level == depth:
+            return i + pos
+    return -1
+
+
+def term_end(text: str, start: int, stops: str = "+-",
+             commands: frozenset[str] = frozenset(), leading_sign: bool = True) -> int:
+    """Where the run of factors starting at ``start`` ends: at a character of ``stops`` or a
+    command of ``commands`` at its own depth, or at the bracket closing the group it stands
+    in.  With ``leading_sign``, a sign before anything else is part of the run."""
+    depth = 0
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            command = re.match(r"\\(?:[A-Za-z]+|.)", text[i:])
+            token = command.group(0) if command else "\\"
+            if depth == 0 and token in commands:
+                return i
+            depth += {"\\{": 1, "\\}": -1}.get(token, 0)
+            if depth < 0:
+                return i
+            i += len(token)
+            continue
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+            if depth < 0:
+                return i
+        elif char in stops and depth == 0 and \
+                not (leading_sign and char in "+-" and not text[start:i].strip()):
+            return i
+        i += 1
+    return len(text)
+
+
+def split_depth0(text: str, separators: tuple[str, ...]) -> list[str]:
+    """Split ``text`` at depth-0 occurrences of any separator (longest first)."""
+    parts: list[str] = []
+    start = 0
+    seps = sorted(separators, key=len, reverse=True)
+    skip_to = -1
+    for pos, depth in depth_walk(text):
+        if pos < skip_to or depth != 0:
+            continue
+        for sep in seps:
+            if text.startswith(sep, pos):
+                parts.append(text[start:pos])
+                start = pos + len(sep)
+                skip_to = start
+                break
+    parts.append(text[start:])
+    return parts
+
+
+# ---- damage detection -----------------------------------------------------------------------
+
+_DAMAGE = (
+    (re.compile(r"\x08|(?<![\\A-Za-z])oldsymbol\{"), "'\\b' of '\\boldsymbol' was eaten "
+     "(an escape turned it into a backspace)"),
+    (re.compile(r"(?:^|\n)\s*ight[)\]\\.|]"), "'\\r' of '\\right' was eaten (it became a "
+     "line break)"),
+    (re.compile(r"\x0c|(?<![\\A-Za-z])rac\{"), "'\\f' of '\\frac' was eaten"),
+    (re.compile(r"\t|(?<![\\A-Za-z])ext\{"), "'\\t' of '\\text' was eaten"),
+    (re.compile(r"(?<![\\A-Za-z])(?:athbf|abla|eq)\{"), "a backslash command lost its start"),
+)
+
+
+def detect_damage(text: str) -> tuple[str, str] | None:
+    """``(offending token, why)`` when the text shows escape damage, else ``None``."""
+    for pattern, why in _DAMAGE:
+        match = pattern.search(text)
+        if match:
+            return match.group(0).strip() or repr(match.group(0)), why
+    return None
+
+
+# ---- rules ------------------------------------------------------------------------------------
+
+_SIZING = re.compile(r"\\(?:left|right|middle|[bB]igg?[lrm]?)(?![A-Za-z])\s*\.?")
+_SPACING = re.compile(r"(?<!\\)\\[,;:! ]|~|\\q?quad(?![A-Za-z])|\\(?:displaystyle|limits|nolimits|"
+                      r"textstyle)(?![A-Za-z])")
+_GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|"
+          "mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|"
+          "Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega")
+_FONT_ONE = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathcal|mathsf|mathbb|vec|mathrm|"
+                       r"mathnormal|pmb)\s*\{\s*([A-Za-z]|\\(?:" + _GREEK + r"))\s*\}")
+_FONT_BARE = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathcal|vec|pmb)\s+([A-Za-z])")
+_FONT_WORD = re.compile(r"\\(?:mathrm|operatorname|mathit)\s*\{\s*([A-Za-z]{2,})\s*\}")
+_ACCENT_WIDE = {"widehat": "hat", "widetilde": "tilde", "overline": "bar"}
+_ACCENT = re.compile(r"\\(hat|tilde|bar|check)\s*(?:\{\s*([A-Za-z]|\\(?:" + _GREEK +
+                     r"))\s*\}|([A-Za-z])(?![A-Za-z])|(\\(?:" + _GREEK + r"))(?![A-Za-z]))")
+_TRANSPOSE = re.compile(r"\^\s*(?:\{\s*(?:\\top|\\intercal|T|\\math(?:rm|sf)\s*(?:\{\s*T\s*\}|"
+                        r"T(?![A-Za-z])))\s*\}|\\top(?![A-Za-z])|\\intercal(?![A-Za-z])|T(?![A-Za-z]))")
+# The indicator's one in a display font, before its set: \mathbb{1}_{\{j = k\}}, \mathbf{1}_{k=j}.
+# Only there: \mathbf{1} alone (or \mathbb{1}_n) is a vector or matrix of ones, never 1.
+_INDICATOR_ONE = re.compile(r"\\(?:mathbb|mathds|mathbf|boldsymbol|bm)\s*\{\s*1\s*\}\s*"
+                            r"(?=_\s*\{\s*(?:\\\{|[^{}]*=))")
+_LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
+_EXP_POWER = re.compile(r"(?<![\\A-Za-z])e\s*\^")
+_TRAILING = re.compile(r"(?:\s|\\[,;!])*[.,;]?(?:\s|\\[,;!])*$")
+
+
+def strip_sizing(text: str) -> str:
+    r"""``\left( \Bigl\{ \big[`` -> the bare delimiter after a space (``\left.`` disappears).
+    The space keeps ``p_{ik}\left(`` a product: a parenthesis written straight after a name
+    would be read as a call."""
+    return _SIZING.sub(" ", text)
+
+
+def strip_spacing(text: str) -> str:
+    r"""``\, \; \! \  ~ \quad \displaystyle \limits`` -> a space."""
+    return _SPACING.sub(" ", text)
+
+
+def strip_fonts(text: str) -> str:
+    r"""``\mathbf{w} \boldsymbol{\Theta} \mathcal{J} \vec{x}`` -> the letter; a multi-letter
+    ``\mathrm{word}`` -> ``\operatorname{word}`` (one name, looked up as such)."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _FONT_ONE.sub(_letter_alone, text)
+        text = _FONT_BARE.sub(_letter_alone, text)
+    return _FONT_WORD.sub(lambda m: "\\operatorname{" + m.group(1) + "}", text)
+
+
+def _letter_alone(match: re.Match[str]) -> str:
+    r"""The letter of a font command, after a space where a letter precedes it: ``\cdot\mathbf{x}``
+    is ``\cdot x``, not the unknown command ``\cdotx``."""
+    before = match.string[match.start() - 1:match.start()]
+    return (" " if before.isalpha() else "") + match.group(1)
+
+
+def unify_accents(text: str) -> str:
+    r"""``\widehat{y}``, ``\hat y``, ``\hat{ y }`` -> ``\hat{y}``."""
+    for wide, short in _ACCENT_WIDE.items():
+        text = re.sub(r"\\" + wide + r"(?![A-Za-z])", "\\\\" + short, text)
+    return _ACCENT.sub(lambda m: f"\\{m.group(1)}{{{m.group(2) or m.group(3) or m.group(4)}}}",
+                       text)
+
+
+def unify_transpose(text: str) -> str:
+    r"""``^T ^{T} ^\top ^{\top} ^{\mathrm{T}} ^{\mathsf T}`` -> ``^{T}``."""
+    return _TRANSPOSE.sub("^{T}", text)
+
+
+def indicator_one(text: str) -> str:
+    r"""``\mathbb{1}_{\{j = k\}}`` (``\mathds``, ``\mathbf``, ``\bm``) -> ``1_{\{j = k\}}``, the
+    indicator :mod:`verify.read.latex.calls` reads; a ``\mathbf{1}`` not followed by a set is left
+    alone."""
+    return _INDICATOR_ONE.sub("1", text)
+
+
+def natural_log(text: str) -> str:
+    r"""``\log`` -> ``\ln``: the parser reads ``\log`` as base 10; derivations mean base e.
+    ``\log_{b}`` keeps its explicit base."""
+    return _LOG.sub(r"\\ln", text)
+
+
+def exp_power(text: str) -> str:
+    r"""``e^{x}`` and ``e^x`` -> ``\exp(x)``: Euler's number, not a symbol named e."""
+    out = []
+    i = 0
+    for match in _EXP_POWER.finditer(text):
+        if match.start() < i:
+            continue
+        group, end = read_group(text, match.end())
+        # the exponent's own e^{..} too: e^{e^{e^{t}}}
+        out.append(text[i:match.start()] + "\\exp(" + exp_power(group) + ")")
+        i = end
+    out.append(text[i:])
+    return "".join(out)
+
+
+def frac_variants(text: str) -> str:
+    r"""``\dfrac \tfrac`` -> ``\frac``; ``\ast`` -> ``\cdot``; ``^{\prime}`` -> ``'``."""
+    text = re.sub(r"\\[dt]frac(?![A-Za-z])", r"\\frac", text)
+    text = re.sub(r"\\ast(?![A-Za-z])", r"\\cdot", text)
+    return re.sub(r"\^\s*\{?\s*\\prime\s*\}?", "'", text)
+
+
+def trailing_punctuation(text: str) -> str:
+    """A sentence's final ``.`` or ``,`` after the formula is not part of it."""
+    return _TRAILING.sub("", text)
+
+
+Rule = Callable[[str], str]
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("strip_sizing", strip_sizing),
+    ("strip_spacing", strip_spacing),
+    ("frac_variants", frac_variants),
+    ("indicator_one", indicator_one),
+    ("strip_fonts", strip_fonts),
+    ("unify_accents", unify_accents),
+    ("unify_transpose", unify_transpose),
+    ("natural_log", natural_log),
+    ("exp_power", exp_power),
+    ("trailing_punctuation", trailing_punctuation),
+)
+
+
+def normalize(text: str) -> str:
+    """Apply every rule in order."""
+    for _name, rule in RULES:
+        text = rule(text)
+    return text.strip()
+
+
+def canonical_spelling(spelling: str) -> str:
+    """The form a notation's ``latex:`` spelling is compared in: normalised, no spaces."""
+    return re.sub(r"\s+", "", normalize(spelling))

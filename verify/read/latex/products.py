@@ -1,0 +1,99 @@
+r"""Juxtaposed vectors and matrices: ``w_k^T C^{-1} w_k``, ``A x``, ``(C^{-1} + C^{-T}) w_k``.
+
+SymPy's ``Mul`` is commutative and would reorder the factors, so a run of vector and matrix
+names is folded here, in the written order, into ``Dot`` / ``MatProd`` / ``Transposed`` /
+``MatInv`` (:mod:`verify.model.expr`) before the parser sees one placeholder for the whole run.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from verify.model import expr as E
+from verify.model.notation import Notation
+from verify.read.latex.rewrite_base import Atom, LatexProblem
+
+Item = tuple[sp.Expr, str]   # a value and its kind: 'col', 'row', 'mat' or 'scalar'
+
+
+def needs_folding(group: list[Atom]) -> bool:
+    """A single plain vector or matrix needs no product: it is emitted as it is."""
+    return len(group) > 1 or group[0].transposed or group[0].inverse
+
+
+def fold(group: list[Atom]) -> sp.Expr:
+    """The product of a run of vectors and matrices (each of rank >= 1), as written."""
+    if len(group) > 1 and not any(a.transposed or a.rank == 2 for a in group):
+        raise LatexProblem(" ".join(str(a.expr) for a in group),
+                           "vectors side by side (a transpose is missing?)")
+    items = [_item(atom) for atom in group]
+    if items[0][1] == "row" and len(items) > 1:
+        # a^T (B ... c): the row vector meets the product of everything after it.
+        rest, rest_kind = _fold_items(items[1:])
+        value, kind = _combine(items[0][0], "row", rest, rest_kind)
+    else:
+        value, kind = _fold_items(items)
+    if kind == "row":
+        raise LatexProblem(str(value), "a transposed vector with nothing after it")
+    return value
+
+
+def _fold_items(items: list[Item]) -> Item:
+    value, kind = items[0]
+    for item, item_kind in items[1:]:
+        value, kind = _combine(value, kind, item, item_kind)
+    return value, kind
+
+
+def _item(atom: Atom) -> Item:
+    value = atom.expr
+    kind = "col" if atom.rank == 1 else "mat"
+    if atom.inverse:
+        if kind != "mat":
+            raise LatexProblem(str(value), "inverse of a vector")
+        value = E.MatInv(value)
+    if atom.transposed:
+        if kind == "col":
+            return value, "row"
+        value = E.Transposed(value)
+    return value, kind
+
+
+def _combine(left: sp.Expr, left_kind: str, right: sp.Expr, right_kind: str) -> Item:
+    if left_kind == "row" and right_kind == "col":
+        return E.Dot(left, right), "scalar"
+    if left_kind == "row" and right_kind == "mat":
+        return E.MatProd(E.Transposed(right), left), "row"
+    if left_kind == "mat" and right_kind in ("col", "mat"):
+        return E.MatProd(left, right), right_kind
+    if left_kind == "scalar":
+        return left * right, right_kind
+    raise LatexProblem(f"{left} {right}", f"cannot multiply a {left_kind} by a {right_kind}")
+
+
+def rank_of(expr: sp.Basic, notation: Notation) -> int:
+    """0, 1 or 2: whether a bound expression is a scalar, a vector or a matrix, as far as the
+    notation tells (a defined name counts as a scalar).  Used only to see that a bracketed
+    group such as ``(C^{-1} + C^{-1T})`` is a matrix that multiplies the vector after it."""
+    if isinstance(expr, E.MatInv):
+        return 2
+    if isinstance(expr, E.Transposed):
+        return rank_of(expr.args[0], notation)
+    if isinstance(expr, E.MatProd):
+        return rank_of(expr.args[1], notation)
+    if isinstance(expr, E.VecOf):
+        return 1
+    if isinstance(expr, sp.MatrixBase):
+        return 1 if expr.cols == 1 else 2
+    if isinstance(expr, sp.Symbol):
+        decl = notation.symbols.get(expr.name)
+        return len(decl.shape) if decl is not None else 0
+    if isinstance(expr, sp.Indexed):
+        decl = notation.symbols.get(str(expr.base.label))
+        if decl is None:
+            return 0
+        taken = max(0, len(expr.indices) - len(decl.family))
+        return max(0, len(decl.shape) - taken)
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        return max(rank_of(arg, notation) for arg in expr.args)
+    return 0

@@ -1,0 +1,643 @@
+r"""Rewrite one normalised LaTeX step into placeholder LaTeX the parser can read.
+
+Every declared name becomes a fresh one-letter placeholder, remembered with the SymPy object it
+stands for (``w_k`` -> ``w[k]``, ``\sigma_k^{(i)}`` -> ``sigma[i, k]``).  Constructs the parser
+cannot read correctly are built directly and enter the text as one more placeholder; each family
+has its own module:
+
+* :mod:`verify.read.latex.products`: juxtaposed vectors and matrices (``w_k^T C^{-1} w_k``);
+* :mod:`verify.read.latex.calls`: declared functions, conditional probabilities, indicators;
+* :mod:`verify.read.latex.environments`: column vectors (``pmatrix``) and ``cases``;
+* :mod:`verify.read.latex.dots`: ``\dots`` and ``\vdots`` with a clear pattern;
+* :mod:`verify.read.latex.sums`: ``\sum``/``\prod`` limits, including the ones leaving an index out;
+* :mod:`verify.read.latex.derivatives`: ``\frac{\partial F}{\partial w_{jl}}``, ``\nabla_v``,
+``(F)'``.
+
+Here: the walk itself, names and their indices, numbers, bracketed matrices, and the commands
+that are refused.
+
+Anything not understood raises :class:`LatexProblem` with the offending token: nothing is
+guessed and no letter reaches the parser unaccounted for.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+from verify.model import expr as E
+from verify.model.spelling import GREEK
+from verify.read.latex import products
+from verify.read.latex.calls import call, indicator
+from verify.read.latex.derivatives import fraction, operator, prime
+from verify.read.latex.dots import DOTS, expand_dots
+from verify.read.latex.environments import environment_atom
+from verify.read.latex.names import Entry, decorated, subscript_items
+from verify.read.latex.normalize import matching_paren, read_group, term_end
+from verify.read.latex.rewrite_base import Atom, Context, LatexProblem
+from verify.read.latex.sums import big_operator
+
+__all__ = ["Atom", "Context", "LatexProblem", "Rewriter"]
+
+LATIN_POOL = "abcfghkmnpqrstuvwxyzABCDFGHJKLMNPQRSUVWXYZ"  # no d e E i I j l o O T: special
+GREEK_POOL = ("alpha", "beta", "gamma", "zeta", "eta", "theta", "iota", "kappa", "mu", "nu",
+              "xi", "rho", "tau", "upsilon", "chi", "psi", "omega")
+_PASS = frozenset({"\\exp", "\\ln", "\\sqrt", "\\cdot", "\\times", "\\log"})
+_RELATIONS = frozenset({"\\neq", "\\ne", "\\approx", "\\le", "\\leq", "\\ge", "\\geq", "\\in",
+                        "\\to", "\\rightarrow", "\\Rightarrow", "\\implies", "\\iff", "\\sim",
+                        "\\propto", "\\mid", "\\equiv", "\\gets", "\\leftarrow", "\\mapsto"})
+_ALL_DOTS = frozenset({*DOTS, "\\vdots", "\\ddots"})
+_ACCENTS = frozenset({"\\hat", "\\tilde", "\\bar", "\\check", "\\operatorname"})
+_BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{(?:[A-Za-z]|\\[A-Za-z]+)\}|"
+                   r"\\operatorname\{[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
+_SAMPLE = re.compile(r"^\(\s*([A-Za-z]'*)\s*\)$")
+_INVERSE = re.compile(r"^-\s*1\s*(\^?\s*\{?\s*T\s*\}?)?$")
+# Where the argument of an unbracketed \ln or \exp ends (besides + - = , & / *).
+_ARGUMENT_ENDS = frozenset({"\\cdot", "\\times", "\\right", "\\\\", "\\quad", "\\qquad",
+                            "\\end"})
+_TRANSPOSE_MARK = re.compile(r"^(?:-\s*1?)?\s*\^?\s*\{?\s*T\s*\}?$")   # T, -T, -1T
+_TEXT_WORD = re.compile(r"\\(?:text|textrm|textit|textbf|textsf|mbox|mathrm)\s*\{")
+
+
+class Rewriter:
+    """One parser call's worth of placeholders (implements
+    :class:`verify.read.latex.rewrite_base.Reader`)."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.table: dict[str, sp.Expr] = {}        # placeholder name -> meaning
+        self._by_expr: dict[sp.Basic, str] = {}    # meaning -> placeholder LaTeX
+        self._latin = list(LATIN_POOL)
+        self._greek = list(GREEK_POOL)
+        # Source text a named rule took out on purpose (see verify.read.latex.accounting).
+        self.removed: list[tuple[str, str]] = []
+
+    def remove(self, text: str, rule: str) -> None:
+        """Record that ``rule`` took ``text`` out of the reading on purpose."""
+        self.removed.append((text, rule))
+
+    # ---- placeholders ---------------------------------------------------------------------
+    def placeholder(self, expr: sp.Expr, latin: bool = False) -> str:
+        known = self._by_expr.get(expr)
+        if known is not None and (not latin or not known.startswith("\\")):
+            return known
+        if self._latin:
+            name = self._latin.pop(0)
+            tex = name
+        elif self._greek and not latin:
+            name = self._greek.pop(0)
+            tex = "\\" + name
+        else:
+            raise LatexProblem(str(expr), "too many distinct names in one step")
+        self.table[name] = expr
+        self._by_expr.setdefault(expr, tex)
+        return tex
+
+    # ---- main walk ------------------------------------------------------------------------
+    def rewrite(self, text: str) -> str:
+        expanded = expand_dots(text, self.context)
+        if expanded != text:
+            # The terms of a clear pattern stand for the sum it is read as.
+            self.remove(text, "a \\dots pattern, read as the sum it stands for")
+        text = expanded
+        out: list[str] = []
+        run: list[Atom] = []   # consecutive names: vectors and matrices multiply in order
+        start = 0              # where the run starts in the text, for its messages
+        i = 0
+        while i < len(text):
+            char = text[i]
+            if char.isspace():
+                i += 1
+                if not run:
+                    out.append(" ")
+                continue
+            if not run:
+                start = i
+            if self.at_atom(text, i):
+                atom, i = self.read_atom(text, i)
+                run.append(atom)
+                continue
+            if text.startswith("\\begin", i):
+                atom, i = environment_atom(self, text, i)
+                run.append(atom)
+                continue
+            group = self.matrix_group(text, i, run) if char == "(" else None
+            if group is not None:
+                atom, i = group
+                run.append(atom)
+                continue
+            if run:
+                out.append(self.flush(run, text[start:i]))
+                run = []
+            i = self.step(text, i, out)
+        if run:
+            out.append(self.flush(run, text[start:]))
+        return "".join(out)
+
+    def step(self, text: str, i: int, out: list[str]) -> int:
+        """Rewrite the token at ``i`` (not a name); return the index after it."""
+        char = text[i]
+        if char.isdigit() or (char == "." and text[i + 1:i + 2].isdigit()):
+            return self.number(text, i, out)
+        if char == "\\":
+            return self.command(text, i, out)
+        if char in "([":
+            close = matching_paren(text, i)
+            if close > 0 and text[close + 1:close + 2] == "'":
+                return prime(self, text, i, close, out)
+            out.append(char)
+            return i + 1
+        if char == "^":
+            group, end = read_group(text, i + 1)
+            if _TRANSPOSE_MARK.match(group.strip()):
+                raise LatexProblem(text[max(0, i - 20):end], "a transpose of a bracket or of "
+                                   "something that is not a declared vector or matrix is not "
+                                   "read")
+            out.append("^{" + self.rewrite(group) + "}")
+            return end
+        if char == "_" and text[:i].rstrip()[-1:] in ")]":
+            raise LatexProblem(text[max(0, i - 10):i + 10], "a subscript on a bracket (a list "
+                               "given by its entries, as in [..]_{k=1}^{K}, is not read)")
+        if char == "/":
+            self.check_division(text, i)
+        if char in "'_|<>&;:":
+            why = {"'": "a prime outside (...)'", "_": "a subscript on something that is not "
+                   "a name", "|": "'|' (a conditional probability of an undeclared function, "
+                   "or an absolute value) is not supported"}.get(
+                       char, f"'{char}' is not part of an expression")
+            raise LatexProblem(text[max(0, i - 10):i + 10], why)
+        out.append(char)
+        return i + 1
+
+    def at_atom(self, text: str, i: int) -> bool:
+        if text[i].isalpha():
+            return True
+        match = re.match(r"\\([A-Za-z]+)", text[i:])
+        if match is None:
+            return False
+        return bool(match.group(1) in GREEK or "\\" + match.group(1) in _ACCENTS
+                    or self.context.lexicon.knows(match.group(0)))
+
+    def matrix_group(self, text: str, i: int, run: list[Atom]) -> tuple[Atom, int] | None:
+        """A bracketed vector or matrix that is part of a product run, read in the written
+        order: ``(C^{-1} + C^{-1T}) w_k`` (a matrix followed by a vector or matrix),
+        ``(X w - y)^{T}`` (transposed or inverted: it opens or joins a run), and ``w^T (a + b)``
+        (after a row vector or a matrix).  Any other bracket (scalars, a vector scaled by
+        what follows, unreadable text) is left to the walk."""
+        close = matching_paren(text, i)
+        if close < 0:
+            return None
+        mark = len(self.removed)   # a tentative reading: its removals go if it is dropped
+        group = self._matrix_group(text, i, close, run)
+        if group is None:
+            del self.removed[mark:]
+        return group
+
+    def _matrix_group(self, text: str, i: int, close: int,
+                      run: list[Atom]) -> tuple[Atom, int] | None:
+        end = close + 1
+        mark = ""
+        while text[end:end + 1] == " ":
+            end += 1
+        if text[end:end + 1] == "^":
+            group, past = read_group(text, end + 1)
+            if _TRANSPOSE_MARK.match(group.strip()) or _INVERSE.match(group.strip()):
+                mark, end = group.replace(" ", ""), past
+        after = end
+        while text[after:after + 1] == " ":
+            after += 1
+        joins = bool(run) and (run[-1].rank == 2 or (run[-1].rank == 1 and run[-1].transposed))
+        try:
+            followed = after < len(text) and self.at_atom(text, after) and \
+                self.read_atom(text, after)[0].rank >= 1
+            if not (mark or joins or followed):
+                return None
+            inner = self.sub_expr(text[i + 1:close], text[i:close + 1])
+        except LatexProblem:
+            return None   # reported, with its own reason, when the walk reaches it
+        rank = products.rank_of(inner, self.context.notation)
+        if rank == 0 or (rank == 1 and not (mark == "T" or joins)):
+            return None
+        if rank == 1 and mark == "T":
+            return Atom(inner, 1, transposed=True), end
+        if rank == 1:
+            return Atom(inner, 1), close + 1
+        transposed, inverse = "T" in mark, mark.startswith("-")
+        if mark:
+            self.remove(mark, "an inverse or transpose mark")
+        if not (mark or joins or followed):
+            return None
+        return Atom(inner, 2, transposed, inverse), (end if mark else close + 1)
+
+    # ---- names --------------------------------------------------------------------------
+    def read_atom(self, text: str, i: int) -> tuple[Atom, int]:
+        match = _BASE.match(text, i)
+        assert match is not None
+        base, j = decorated(match.group(0), text, match.end())
+        primes = 0
+        while text[j:j + 1] == "'":
+            primes += 1
+            j += 1
+        sub: str | None = None
+        sups: list[str] = []
+        while True:
+            k = j
+            while k < len(text) and text[k] == " ":
+                k += 1
+            if text[k:k + 1] == "_" and sub is None:
+                sub, j = read_group(text, k + 1)
+            elif text[k:k + 1] == "^":
+                group, j = read_group(text, k + 1)
+                sups.append(group.strip())
+            else:
+                break
+        items = subscript_items(sub) if sub is not None else []
+        samples = [m.group(1) for m in map(_SAMPLE.match, sups) if m]
+        sups = [s for s in sups if not _SAMPLE.match(s)]
+        spelled = base + "'" * primes
+        found = self.context.lexicon.lookup(spelled, (len(items), len(samples)), text[j:])
+        token = text[i:j]
+        if found is None:
+            return self.unknown(spelled, items, samples, sups, text, i, j)
+        entry, consumed = found
+        if consumed:
+            self.remove(text[j:j + consumed], "the literal arguments of a spelling")
+        j += consumed
+        written = [self.index(item, token) for item in samples + items]
+        indices = [x for x in written if x is not None]
+        if entry.kind == "definition" and entry.style == "function":
+            # f^2(x), \log^2-style: the exponent is written on the name but raises the
+            # value; f^{-1}(x) and f^T(x) are refused (an inverse function, or a misreading).
+            atom, end = call(self, entry, indices, text, j, token)
+            return self.raised(atom, sups, text[i:end]), end
+        if entry.kind == "definition" and text[j:j + 1] == "(":
+            raise LatexProblem(text[i:j + 1], f"{spelled} is not declared as a function "
+                               "(declare its arguments, or spell the call in 'latex:')")
+        if entry.style == "indexed" and consumed and not written:
+            # A spelling with a literal argument list names the definition as declared:
+            # 'D(w_{1:K})' of DE[j] is DE at its own index letters.
+            return self.raised(Atom(self.declared_member(entry, token), 0), sups, token), j
+        if entry.style == "indexed" and (None in written or not written) and \
+                entry.params == len(written or [None]):
+            sliced = self.slice(entry, written or [None], token)
+            transposed, inverse, power = self.superscripts(sups, token, 1)
+            return Atom(sliced, 1, transposed, inverse, power), j
+        if entry.kind == "symbol" and entry.family and not indices:
+            # The checker could give the whole family no value either; say so here, where the
+            # text is known ('Wk': an OCR'd 'W_k' whose '_' was lost).
+            sizes = ", ".join(self.context.notation.symbols[entry.name].family)
+            lost = " (did 'W_k' lose its '_'?)" if text[j:j + 1].isalpha() else ""
+            raise LatexProblem(text[i:j + 1], f"{entry.name!r} is a family, one per {sizes}: "
+                               f"it needs its index{lost}")
+        expr, rank = self.meaning(entry, indices, token)
+        transposed, inverse, power = self.superscripts(sups, token, rank)
+        return Atom(expr, rank, transposed, inverse, power), j
+
+    def unknown(self, spelled: str, items: list[str], samples: list[str], sups: list[str],
+                text: str, i: int, j: int) -> tuple[Atom, int]:
+        """A name the lexicon does not know: ``\\delta_{kj}``, or a problem saying why."""
+        token = text[i:j]
+        if spelled == "\\delta" and len(items) == 2 and not samples:
+            delta = E.indicator(self.sub_expr(items[0], token), self.sub_expr(items[1], token))
+            # \delta_{jk}^2: an exponent like any scalar's (a transpose is refused there)
+            return Atom(delta, 0, *self.superscripts(sups, token, 0)), j
+        start = i
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+        word = re.match(r"[A-Za-z]{2,}", text[start:])
+        if word and (start == 0 or text[start - 1] != "\\"):
+            raise LatexProblem(word.group(0), f"the word '{word.group(0)}' (a command "
+                               "missing its backslash, or prose) reads as a product of "
+                               f"letters, and {spelled} is not declared")
+        if spelled.endswith("'") and self.context.lexicon.knows(spelled.rstrip("'")):
+            raise LatexProblem(token, f"a prime on a name ({spelled}): a derivative written "
+                               "this way is not read (write \\frac{d}{dt} of it)")
+        if "\\text" in spelled:
+            raise LatexProblem(token, f"undeclared symbol {spelled} (a word in text type "
+                               "names a symbol only when the notation spells it)")
+        raise LatexProblem(token, f"undeclared symbol {spelled}")
+
+    def index(self, item: str, token: str) -> sp.Expr | None:
+        item = item.strip()
+        if re.fullmatch(r"\d+", item):
+            return sp.Integer(int(item))
+        if ":" in item:
+            return None   # z_{1:K}: the whole vector
+        found = self.context.lexicon.lookup(item, (0, 0), "")
+        if found is not None and found[0].kind == "index":
+            return E.index_symbol(found[0].name)
+        if found is not None and found[0].kind == "size":
+            return E.size_symbol(found[0].name)
+        raise LatexProblem(token, f"subscript {item!r} is not a declared index letter")
+
+    def declared_member(self, entry: Entry, token: str) -> sp.Expr:
+        params = self.context.notation.definitions[entry.name].params
+        if any(p not in self.context.notation.indices for p in params):
+            raise LatexProblem(token, f"{entry.name!r} needs its indices written")
+        return E.family(entry.name)[tuple(E.index_symbol(p) for p in params)]  # type: ignore[no-any-return]
+
+    def slice(self, entry: Entry, written: list[sp.Expr | None], token: str) -> sp.Expr:
+        """``z_{i,1:K}`` of a definition ``z[i, k]`` (or a bare ``z`` of ``z[k]``): the vector
+        ``vec(z[i, m], (m, 1, K))``, bound by the last declared index letter of that size."""
+        params = self.context.notation.definitions[entry.name].params
+        if len(written) != len(params) or written.count(None) != 1:
+            raise LatexProblem(token, f"{entry.name!r} takes {len(params)} indices, one of "
+                               "them may be a whole range like 1:K")
+        axis = written.index(None)
+        size = self.context.notation.indices.get(params[axis])
+        if size is None:
+            raise LatexProblem(token, f"the range of {params[axis]!r} is not declared")
+        letter = [name for name, over in self.context.notation.indices.items()
+                  if over == size][-1]
+        bound = E.index_symbol(letter)
+        member = [bound if x is None else x for x in written]
+        return E.VecOf(E.family(entry.name)[tuple(member)], bound, sp.Integer(1),
+                       E.size_symbol(size))
+
+    def meaning(self, entry: Entry, indices: list[sp.Expr], token: str) -> tuple[sp.Expr, int]:
+        if entry.kind in ("index", "size"):
+            if indices:
+                raise LatexProblem(token, f"{entry.name!r} is an {entry.kind}; it takes no "
+                                   "subscript")
+            build = E.index_symbol if entry.kind == "index" else E.size_symbol
+            return build(entry.name), 0
+        if len(indices) > entry.max_indices or (entry.style == "indexed" and indices and
+                                                len(indices) != entry.params):
+            raise LatexProblem(token, f"{entry.name!r} takes {entry.max_indices} indices, "
+                               f"got {len(indices)}")
+        if not indices:
+            return E.value_symbol(entry.name), entry.shape
+        rank = entry.shape - max(0, len(indices) - entry.family)
+        return E.family(entry.name)[tuple(indices)], max(rank, 0)
+
+    def raised(self, atom: Atom, sups: list[str], token: str) -> Atom:
+        """A scalar value with the exponents written on its name (``f^2(x)`` is ``f(x)^2``);
+        anything but a plain power is refused, never dropped."""
+        for sup in sups:
+            if _INVERSE.match(sup):
+                raise LatexProblem(token, f"'^{{{sup}}}' on a function name (the inverse "
+                                   "function, or one over the value?) is ambiguous: write "
+                                   "\\frac{1}{f(x)} or (f(x))^{-1}")
+        transposed, inverse, power = self.superscripts(sups, token, atom.rank)
+        return Atom(atom.expr, atom.rank, transposed, inverse, power)
+
+    def superscripts(self, sups: list[str], token: str,
+                     rank: int) -> tuple[bool, bool, str | None]:
+        transposed = inverse = False
+        power = None
+        for sup in sups:
+            inv = _INVERSE.match(sup)
+            if sup == "T":
+                transposed = True
+                self.remove(sup, "a transpose mark")
+            elif inv and rank >= 1:
+                inverse, transposed = True, transposed or bool(inv.group(1))
+                self.remove(sup, "an inverse mark")
+            elif power is None:
+                power = sup
+            else:
+                raise LatexProblem(token, "two exponents on one name")
+        if transposed and rank == 0:
+            raise LatexProblem(token, "transpose of a scalar (declare the symbol's shape)")
+        return transposed, inverse, power
+
+    def sub_expr(self, text: str, token: str) -> sp.Expr:
+        """A sub-text's meaning: one name directly, anything else through a full parse."""
+        stripped = text.strip()
+        if not stripped:
+            raise LatexProblem(token, "empty argument")
+        if self.at_atom(stripped, 0):
+            mark = len(self.removed)
+            atom, end = self.read_atom(stripped, 0)
+            if end == len(stripped) and not (atom.transposed or atom.inverse or atom.power):
+                return atom.expr
+            del self.removed[mark:]
+        if self.context.parse is None:
+            raise LatexProblem(stripped, "cannot read a sub-expression here")
+        # A full parse accounts for its own tokens (verify.read.latex.accounting).
+        self.remove(stripped, "a sub-expression read on its own")
+        return self.context.parse(stripped, self.context)
+
+    # ---- products of vectors and matrices -------------------------------------------------
+    def flush(self, run: list[Atom], source: str) -> str:
+        """The run's placeholders; a product that cannot be formed names its ``source``."""
+        try:
+            return self._flush(run)
+        except LatexProblem as problem:
+            raise LatexProblem(source, problem.why) from None
+
+    def _flush(self, run: list[Atom]) -> str:
+        pieces: list[str] = []
+        group: list[Atom] = []
+        for atom in [*run, None]:
+            if atom is not None and atom.rank >= 1 and atom.power is None:
+                group.append(atom)
+                continue
+            if group:
+                pieces.append(self.emit(Atom(products.fold(group), 0))
+                              if products.needs_folding(group) else self.emit(group[0]))
+                group = []
+            if atom is not None:
+                pieces.append(self.emit(atom))
+        return " " + " ".join(pieces) + " "
+
+    def emit(self, atom: Atom) -> str:
+        tex = "(" + self.placeholder(atom.expr) + ")"
+        if atom.power is not None:
+            tex += "^{" + self.rewrite(atom.power) + "}"
+        return tex
+
+    # ---- other tokens -------------------------------------------------------------------
+    def number(self, text: str, i: int, out: list[str]) -> int:
+        match = re.match(r"\d+(?:\.\d+)?|\.\d+", text[i:])
+        assert match is not None
+        digits = match.group(0)
+        end = i + len(digits)
+        if len(digits) > 12:
+            raise LatexProblem(digits, "number with more than 12 digits")
+        if digits == "1" and text[end:end + 1] == "_":
+            self.remove(digits, "the 1 of an indicator")
+            delta, end = indicator(self, text, end)
+            out.append("(" + self.placeholder(delta) + ")")
+            return end
+        if "." in digits:
+            out.append("(" + self.placeholder(sp.Rational(digits)) + ")")
+        else:
+            out.append(digits)
+        return end
+
+    def command(self, text: str, i: int, out: list[str]) -> int:
+        match = re.match(r"\\[A-Za-z]+|\\.", text[i:])
+        if match is None:
+            raise LatexProblem(text[-20:], "a lone backslash at the end")
+        name, end = match.group(0), i + len(match.group(0))
+        if name in ("\\{", "\\}"):
+            out.append("(" if name == "\\{" else ")")
+            return end
+        if name in _PASS:
+            if name in ("\\exp", "\\ln", "\\log") and text[end:end + 1] == "^" and \
+                    _INVERSE.match(read_group(text, end + 1)[0].strip()):
+                raise LatexProblem(text[i:end + 5], f"'{name}^{{-1}}' (the inverse function, "
+                                   "or one over the value?) is ambiguous: write "
+                                   "\\frac{1}{f(x)} or (f(x))^{-1}")
+            if name in ("\\exp", "\\ln", "\\log"):
+                return self.function_argument(name, text, i, end, out)
+            out.append(" " + name + " ")
+            return end
+        if name == "\\pi":
+            # A placeholder, not '\pi' itself: the parser reads '\pi (b)' as a call of pi.
+            out.append("(" + self.placeholder(sp.pi) + ")")
+            return end
+        if name == "\\frac":
+            return fraction(self, text, end, out)
+        if name in ("\\sum", "\\prod"):
+            head, after = big_operator(self, name, text, end)
+            out.append(head)
+            return after
+        if name == "\\nabla":
+            if text[end:end + 1] != "_":
+                raise LatexProblem(name, "\\nabla without a subscript variable")
+            target, after = read_group(text, end + 1)
+            out.append(operator(self, target))
+            return after
+        raise self.refused(name, text, i, end)
+
+    def function_argument(self, name: str, text: str, i: int, end: int,
+                          out: list[str]) -> int:
+        r"""``\ln`` or ``\exp`` at ``i``, its name ending at ``end``: the argument is made
+        explicit for the parser.  ``\ln(a) t`` and ``\ln{a} + t`` say where it ends; without
+        brackets only one factor is read (``\ln t^2`` is ``\ln(t^2)``, ``\log \hat{y}_k``,
+        ``\log \sigma(z)``) or a whole ``\sum`` to the next ``+``/``-``.  Anything longer
+        (``\ln a t``, ``\ln 2\pi``, ``\exp{a} t``) has two readings and is refused."""
+        k = end
+        power = ""
+        while text[k:k + 1] == " ":
+            k += 1
+        if text[k:k + 1] == "^":
+            group, k = read_group(text, k + 1)
+            power = "^{" + self.rewrite(group) + "}"
+            while text[k:k + 1] == " ":
+                k += 1
+        start = k
+        if text[k:k + 1] == "(":
+            out.append(" " + name + power + " ")
+            return start
+        close, closer = _bracket_close(text, k)
+        if close > 0:
+            # \ln[a] b, \exp\{a\} b: the bracket is the argument, as with (a); the parser
+            # would take [a] b as one argument (log(ab)), so the bracket is made explicit.
+            opener = len(closer) if closer == "\\}" else 1
+            inner = text[k + opener:close]
+            out.append(" " + name + power + " (" + self.rewrite(inner) + ") ")
+            return close + len(closer)
+        if text[k:k + 1] == "{":
+            _, after = read_group(text, k)
+            if self._operand_follows(text, after):
+                raise self._ambiguous_argument(name, text, i, after)
+            out.append(" " + name + power + " ")
+            return start
+        stop = term_end(text, k, "+-=,&/*", _ARGUMENT_ENDS, leading_sign=False)
+        span = text[k:stop]
+        if not span.strip():
+            raise self._ambiguous_argument(name, text, i, stop + 1)
+        if not re.match(r"\\(?:sum|prod)(?![A-Za-z])", span) and \
+                _one_factor_end(self, span) != len(span.rstrip()):
+            raise self._ambiguous_argument(name, text, i, stop)
+        out.append(" " + name + power + " (" + self.rewrite(span) + ") ")
+        return stop
+
+    def check_division(self, text: str, i: int) -> None:
+        """``a/b c`` is ``a/(bc)`` to some readers and ``(a/b) c`` to others: refused.  The
+        divisor is one factor (a bracket, a name with its scripts, a number, a ``\\frac``)."""
+        k = i + 1
+        while text[k:k + 1] == " ":
+            k += 1
+        if text[k:k + 1] in "([":
+            end = matching_paren(text, k) + 1
+        elif text[k:k + 1] == "{":
+            end = read_group(text, k)[1]
+        else:
+            found = _one_factor_end(self, text[k:])
+            end = k + found if found > 0 else -1
+        if end > 0 and self._operand_follows(text, end):
+            raise LatexProblem(text[max(0, i - 20):end + 10], "'a/b c' is ambiguous (a/(bc) "
+                               "or (a/b) c): write \\frac{..}{..} or brackets")
+
+    def _operand_follows(self, text: str, k: int) -> bool:
+        while text[k:k + 1] == " ":
+            k += 1
+        rest = text[k:]
+        return bool(rest) and not re.match(r"[+\-=,)\]}|/*&]|\\(?:cdot|times|right|quad|"
+                                           r"qquad|end|\\)(?![A-Za-z])|\^|_", rest)
+
+    @staticmethod
+    def _ambiguous_argument(name: str, text: str, i: int, end: int) -> LatexProblem:
+        return LatexProblem(text[i:end][:60], f"the argument of {name} without brackets is "
+                            f"ambiguous: write {name}(...) around what it applies to")
+
+    @staticmethod
+    def refused(name: str, text: str, i: int, end: int) -> LatexProblem:
+        """Why a command cannot be read."""
+        if name in _RELATIONS:
+            return LatexProblem(name, f"relation {name} is not an equality")
+        if name in _ALL_DOTS:
+            return LatexProblem(name, "\\dots whose pattern is not clear (write the first two "
+                                "terms and the last)")
+        if _TEXT_WORD.match(text, i):
+            group, _ = read_group(text, end)
+            return LatexProblem(name + "{" + group + "}", "prose inside the formula")
+        if name == "\\partial":
+            return LatexProblem(text[i:i + 20], "\\partial outside a derivative fraction")
+        return LatexProblem(name, f"unsupported command {name}")
+
+
+def _bracket_close(text: str, k: int) -> tuple[int, str]:
+    """Where the ``[`` or ``\\{`` at ``k`` is closed, and the closer; ``(-1, "")`` when
+    there is no such bracket at ``k``."""
+    if text[k:k + 1] == "[":
+        close = matching_paren(text, k)
+        return (close, text[close]) if close > 0 else (-1, "")
+    if not text.startswith("\\{", k):
+        return -1, ""
+    depth = 0
+    i = k
+    while i < len(text):
+        two = text[i:i + 2]
+        if two in ("\\{", "\\}"):
+            depth += 1 if two == "\\{" else -1
+            if depth == 0:
+                return i, two
+            i += 2
+        else:
+            i += 2 if text[i] == "\\" else 1
+    return -1, ""
+
+
+def _one_factor_end(reader: Rewriter, span: str) -> int:
+    """The end of the first factor of ``span`` (a name with its scripts and call, a number,
+    a ``\\frac``), or -1 when ``span`` does not start with one."""
+    stripped = span.lstrip()
+    offset = len(span) - len(stripped)
+    if not stripped:
+        return -1
+    if reader.at_atom(stripped, 0):
+        mark = len(reader.removed)
+        try:
+            _, end = reader.read_atom(stripped, 0)
+        finally:
+            del reader.removed[mark:]
+        return offset + end
+    number = re.match(r"\d+(?:\.\d+)?", stripped)
+    if number:
+        return offset + number.end()
+    call = re.match(r"\\(?:exp|ln|log|sqrt)(?![A-Za-z])\s*", stripped)
+    if call and stripped[call.end():call.end() + 1] in ("(", "{"):
+        close = matching_paren(stripped, call.end()) if stripped[call.end()] == "(" else \
+            read_group(stripped, call.end())[1] - 1
+        return offset + close + 1 if close > 0 else -1
+    if stripped.startswith("\\frac"):
+        _, j = read_group(stripped, 5)
+        _, j = read_group(stripped, j)
+        return offset + j
+    return -1

@@ -1,0 +1,316 @@
+r"""Split a ``.tex`` or ``.md`` document into chains of raw steps.
+
+Display math in every form the seeds use is found (``$$..$$``, ``\[..\]``, ``equation``,
+``align``, ``gather``, ``multline``, with or without ``*``; ``aligned``, ``split``, ``gathered``
+inside them); labels (``\tag``, ``\label``, a trailing ``(n)`` in the block or alone on the next
+line) and annotations (the tail after a depth-0 ``\quad``) are taken out *before* the block is
+split on depth-0 ``=``, so ``\quad \text{case } k = j`` never becomes a step.
+
+Offsets are kept exact by blanking removed text with spaces rather than deleting it, so every
+step knows the 1-based line where it starts.  A block that starts with ``=`` (or follows one that
+ends with ``=``) continues the previous chain; prose between two such blocks becomes the note of
+the continuing step.  Nothing here knows the notation or parses mathematics.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+
+from verify.read.latex.normalize import depth_walk, matching_paren, split_depth0
+
+MAX_DOCUMENT_CHARS = 1_000_000
+MAX_NOTE_CHARS = 300
+
+_DISPLAY = re.compile(
+    r"\$\$(?P<dollar>.*?)\$\$|\\\[(?P<bracket>.*?)\\\]|"
+    r"\\begin\{(?P<env>equation|align|gather|multline|eqnarray|displaymath)(?P<star>\*?)\}"
+    r"(?P<body>.*?)\\end\{(?P=env)(?P=star)\}", re.S)
+_WRAPPERS = re.compile(r"\\(?:begin|end)\s*\{(?:aligned|split|gathered|alignedat|align\*?|"
+                       r"equation\*?|gather\*?|multline\*?|eqnarray\*?)\}(?:\{\d+\})?")
+_TAG = re.compile(r"\\tag\*?\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")
+_NONUMBER = re.compile(r"\\(?:nonumber|notag)(?![A-Za-z])")
+_ROW_BREAK = re.compile(r"\\\\(?:\s*\[[^\]]*\])?")
+_NUMBER_LABEL = re.compile(r"\(\s*(\d+[a-z]?)\s*\)\s*$")
+_NEXT_LINE_LABEL = re.compile(r"[ \t]*\n?[ \t]*\((\d+[a-z]?)\)[ \t]*(?=\n|$)")
+_ANNOTATION_START = re.compile(r"\\q?quad(?![A-Za-z])")
+_GAPS = re.compile(r"\\q?quad(?![A-Za-z])|\\[,;!: ]|~")
+_TEXT_START = re.compile(r"\\(?:text[a-z]*|mbox|intertext)\s*\{")
+# A word of prose: letters not part of a command, not a subscript or superscript.
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z_^])[A-Za-z]{2,}(?![A-Za-z])")
+_RELATION = re.compile(r"\\(?:neq?|leq?|geq?|in|notin|forall|exists|to|Rightarrow|"
+                       r"implies|iff|approx|sim|equiv|subset|subseteq)(?![A-Za-z])|[<>]")
+_TRAILING_BRACKET = re.compile(r"(?<=\s)\[([^\[\]]*)\]\s*$")
+_TEXT_CMD = re.compile(r"\\(?:text|textrm|textit|mbox|mathrm)\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
+_TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+
+
+@dataclass(frozen=True)
+class RawStep:
+    """One side of an equation chain, as written."""
+
+    text: str              # LaTeX of the side, labels and annotations removed
+    line: int              # 1-based line where the side starts
+    label: str | None = None
+    note: str = ""         # the document's own justification, not parsed
+    relation: str = "="    # how it relates to the previous step: "=", ":=" ("" when first)
+    defines: bool = False  # the name of a prose definition ('Let X be ...'), defined next
+
+
+@dataclass(frozen=True)
+class RawChain:
+    steps: tuple[RawStep, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class _Side:
+    text: str
+    offset: int
+    relation: str
+    label: str | None = None
+    note: str = ""
+
+
+def blank(text: str, start: int, end: int) -> str:
+    """Replace ``text[start:end]`` by spaces, keeping line breaks (offsets stay valid)."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def blank_matches(text: str, pattern: re.Pattern[str]) -> str:
+    for match in reversed(list(pattern.finditer(text))):
+        text = blank(text, match.start(), match.end())
+    return text
+
+
+def hide_non_math(text: str, suffix: str) -> str:
+    """Blank what can never hold display math: ``%`` comments in TeX, code fences in Markdown."""
+    if suffix == ".tex":
+        return blank_matches(text, _TEX_COMMENT)
+    return blank_matches(text, _FENCE)
+
+
+class _Lines:
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
+def clean_note(text: str) -> str:
+    r"""An annotation as readable text: ``\text{..}`` unwrapped, ``$`` and spacing removed."""
+    text = _TEXT_CMD.sub(lambda m: m.group(1), text)
+    text = re.sub(r"\\q?quad(?![A-Za-z])|\\[,;!]|\$", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1].strip()
+    return text[:MAX_NOTE_CHARS]
+
+
+def split_document(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
+    """Every display-math chain of the document, in order (past
+    :data:`MAX_DOCUMENT_CHARS`, nothing more is read)."""
+    return _split_document(text[:MAX_DOCUMENT_CHARS], suffix)
+
+
+@functools.lru_cache(maxsize=4)   # key: the text and its suffix, all a split reads
+def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
+    """The last few are kept (bounded texts only): a submission is split once to be guarded
+    and once to be read; the chains are immutable."""
+    text = hide_non_math(text, suffix)
+    lines = _Lines(text)
+    chains: list[list[RawStep]] = []
+    open_chain = False   # the previous block ended with '=': the next one continues it
+    previous_end = 0
+    for match in _DISPLAY.finditer(text):
+        group = next(g for g in ("dollar", "bracket", "body") if match.group(g) is not None)
+        body, offset = match.group(group), match.start(group)
+        after = _NEXT_LINE_LABEL.match(text, match.end())
+        sides = block_sides(body, offset, after.group(1) if after else None)
+        prose = text[previous_end:match.start()]
+        previous_end = after.end() if after else match.end()
+        if not any(side.text.strip() for side in sides):
+            continue
+        continues = (sides[0].text.strip() == "" or open_chain) and bool(chains)
+        open_chain = sides[-1].text.strip() == "" and len(sides) > 1
+        for step in _steps(sides, lines, clean_note(prose) if continues else "", continues):
+            if step.relation == "" or not chains:
+                chains.append([])
+            chains[-1].append(step)
+    return tuple(RawChain(tuple(c), c[0].line) for c in chains if c)
+
+
+def _steps(sides: list[_Side], lines: _Lines, prose_note: str,
+           continues: bool) -> list[RawStep]:
+    """Non-empty sides as steps.  The first step's relation is "=" when the block continues
+    the previous chain and "" (a new chain) otherwise; a later "" starts a new equation."""
+    steps: list[RawStep] = []
+    for side in sides:
+        stripped = side.text.strip()
+        if stripped.endswith("\\") and not stripped.endswith("\\\\"):
+            stripped = stripped[:-1].rstrip()   # "H\ = ..." leaves the "\" of "\ "
+        if not stripped:
+            continue
+        lead = len(side.text) - len(side.text.lstrip())
+        note = side.note
+        relation = side.relation
+        if not steps:
+            relation = "=" if continues else ""
+            if prose_note:
+                note = f"{prose_note}; {note}" if note else prose_note
+        steps.append(RawStep(stripped, lines.line_of(side.offset + lead), side.label, note,
+                             relation))
+    return steps
+
+
+def block_sides(body: str, offset: int, next_line_label: str | None) -> list[_Side]:
+    """The block's sides in order.  An empty first side means the block starts with ``=``."""
+    body, block_label = _take_labels(body)
+    body = blank_matches(body, _WRAPPERS)
+    sides: list[_Side] = []
+    for row_text, row_offset in _rows(body):
+        row_sides = _row_sides(row_text, offset + row_offset)
+        if sides and row_sides and row_sides[0].text.strip() and \
+                row_sides[0].text.lstrip()[:1] in "+-" and sides[-1].text.strip():
+            # A row starting with + or - continues the previous side's expression.
+            last = sides.pop()
+            gap = offset + row_offset - (last.offset + len(last.text))
+            merged = last.text + " " * max(gap, 1) + row_sides[0].text
+            row_sides[0] = _Side(merged, last.offset, last.relation, row_sides[0].label,
+                                 row_sides[0].note)
+        elif sides and row_sides and row_sides[0].text.strip():
+            # A later row that does not start with '=' is a new equation (gathered rows).
+            row_sides[0] = _Side(row_sides[0].text, row_sides[0].offset, "")
+        sides.extend(row_sides)
+    label = block_label or next_line_label
+    if label:
+        # An equation number labels every side of its block (a = b (1): both are "(1)").
+        sides = [side if side.label else _Side(side.text, side.offset, side.relation,
+                                               f"({label})", side.note) for side in sides]
+    return sides
+
+
+def _take_labels(body: str) -> tuple[str, str | None]:
+    label = None
+    for pattern in (_TAG, _LABEL):
+        for match in reversed(list(pattern.finditer(body))):
+            if label is None or pattern is _TAG:
+                label = match.group(1).replace("$", "").strip()
+            body = blank(body, match.start(), match.end())
+    body = blank_matches(body, _NONUMBER)
+    return body, label
+
+
+def _rows(body: str) -> list[tuple[str, int]]:
+    """Rows split at depth-0 ``\\\\``; each with its offset in ``body``."""
+    cuts: list[tuple[int, int]] = []
+    for pos, depth in depth_walk(body):
+        if depth == 0 and body.startswith("\\\\", pos):
+            match = _ROW_BREAK.match(body, pos)
+            assert match is not None
+            cuts.append((pos, match.end()))
+    rows: list[tuple[str, int]] = []
+    start = 0
+    for cut_start, cut_end in cuts:
+        if cut_start >= start:
+            rows.append((body[start:cut_start], start))
+            start = cut_end
+    rows.append((body[start:], start))
+    return rows
+
+
+def _row_sides(row: str, offset: int) -> list[_Side]:
+    row = "".join(" " if c == "&" and d == 0 else c
+                  for c, d in _chars_with_depth(row))
+    row, label, note = _take_annotation(row)
+    if not row.strip():
+        return []
+    sides: list[_Side] = []
+    position = 0
+    pieces = split_depth0(row, (":=", "="))
+    relation = ""
+    for piece in pieces:
+        at = row.index(piece, position) if piece else position
+        sides.append(_Side(piece, offset + at, relation))
+        position = at + len(piece)
+        relation = ":=" if row.startswith(":=", position) else "="
+        position += len(relation)
+    filled = [i for i, side in enumerate(sides) if side.text.strip()]
+    if filled and note:   # the annotation justifies the row's last step
+        i = filled[-1]
+        sides[i] = _Side(sides[i].text, sides[i].offset, sides[i].relation, None, note)
+    if label:             # the number labels the whole row
+        sides = [_Side(side.text, side.offset, side.relation, label, side.note)
+                 for side in sides]
+    return sides
+
+
+def _chars_with_depth(text: str) -> list[tuple[str, int]]:
+    depths = [0] * len(text)
+    last = 0
+    walk = dict(depth_walk(text))
+    for i in range(len(text)):
+        last = walk.get(i, last)
+        depths[i] = last
+    return list(zip(text, depths, strict=True))
+
+
+def _take_annotation(row: str) -> tuple[str, str | None, str]:
+    r"""Cut the row at the first depth-0 ``\quad`` whose tail is not mathematics: the tail is
+    then the row's annotation (``\text{why} (n)``, ``[Apply chain rule]``, a side statement
+    such as ``\qquad p_k = W_k \lambda_i``).  Mathematics after a gap (``2 \quad t``) stays
+    in the row and reads as the product TeX shows; it is never dropped as a note."""
+    cuts = [pos for pos, depth in depth_walk(row)
+            if depth == 0 and _ANNOTATION_START.match(row, pos)]
+    for n, cut in enumerate(cuts):
+        # Each gap is judged by what stands between it and the next gap.
+        kind = tail_kind(row[cut:cuts[n + 1]] if n + 1 < len(cuts) else row[cut:])
+        if kind != "maths":
+            tail = row[cut:]
+            row = row[:cut] + " " * (len(row) - cut)
+            label = None
+            match = _NUMBER_LABEL.search(tail)
+            if match:
+                label = f"({match.group(1)})"
+                tail = tail[:match.start()]
+            note = clean_note(tail)
+            if kind == "statement":
+                note = f"side statement, not checked: {note}"[:MAX_NOTE_CHARS]
+            return row, label, note
+    match = _NUMBER_LABEL.search(row)
+    # A bare "(13)" or "... x \quad"-less "... (13)" after a space: an equation number.
+    if match and (match.start() == 0 or row[match.start() - 1] in " \t\n"):
+        return blank(row, match.start(), len(row)), f"({match.group(1)})", ""
+    bracket = _TRAILING_BRACKET.search(row)
+    if bracket and _is_prose(bracket.group(1)):
+        return blank(row, bracket.start(), len(row)), None, clean_note(bracket.group(0))
+    return row, None, ""
+
+
+def tail_kind(tail: str) -> str:
+    r"""What follows a depth-0 ``\quad``: ``"note"`` (nothing but a label, prose, ``\text``),
+    ``"statement"`` (a relation or a list of its own: not part of this expression) or
+    ``"maths"`` (a factor: TeX shows ``a \quad b`` as a product with a wide gap)."""
+    body = _NUMBER_LABEL.sub("", _GAPS.sub(" ", tail)).strip()
+    if not body or _TEXT_START.match(body):
+        return "note"
+    if body[0] in "([" and matching_paren(body, 0) == len(body) - 1 and _is_prose(body[1:-1]):
+        return "note"
+    words = _PROSE_WORD.findall(body)
+    if len(words) >= 2 and any(len(word) >= 3 for word in words):   # 'xy zw' may be maths
+        return "note"
+    pieces = split_depth0(body, ("=", ","))
+    if len(pieces) > 1 or _RELATION.search(body):
+        return "statement"
+    return "maths"
+
+
+def _is_prose(text: str) -> bool:
+    """Words, not mathematics: two words of two letters or more, or one of five or more."""
+    words = _PROSE_WORD.findall(text)
+    return len(words) >= 2 or any(len(word) >= 5 for word in words)

@@ -1,0 +1,148 @@
+"""Reading a notation mapping (from YAML: a document's header, an encoding, an assignment)
+into a :class:`verify.model.notation.Notation`; definition bodies are read in the encoding
+language (:mod:`verify.read.dsl`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sympy as sp
+
+from verify.core.errors import Location, NotationError
+from verify.model.notation import (
+    DEFAULT_SIZES,
+    KINDS,
+    MAX_SIZE_VALUE,
+    Definition,
+    Notation,
+    SymbolDecl,
+    component_clash,
+    name_clashes,
+)
+from verify.read.dsl import Scope, parse_expression
+
+__all__ = ["DEFAULT_SIZES", "parse_notation"]
+
+_SYMBOL_KEYS = {"family", "shape", "kind", "classes", "latex", "description"}
+_DEFINITION_KEYS = {"params", "index", "body", "latex", "description"}
+_TOP_KEYS = {"sizes", "indices", "symbols", "definitions", "assumptions"}
+
+
+def _names(value: Any, what: str, where: Location) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise NotationError(f"{what} must be a list of names, got {value!r}", where)
+    return tuple(value)
+
+
+def _sizes(raw: Any, where: Location) -> dict[str, tuple[int, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise NotationError("'sizes' must map each size name to its check values", where)
+    sizes: dict[str, tuple[int, ...]] = {}
+    for name, values in raw.items():
+        if isinstance(values, int) and not isinstance(values, bool):
+            values = [values]
+        ok = isinstance(values, list) and values and all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_SIZE_VALUE
+            for v in values)
+        if not ok:
+            raise NotationError(
+                f"size {name!r} must list check values between 1 and {MAX_SIZE_VALUE}, "
+                f"got {values!r}", where)
+        sizes[str(name)] = tuple(sorted(set(values)))
+    return sizes
+
+
+def parse_notation(raw: Any, where: Location, base: Notation | None = None) -> Notation:
+    """Read a notation mapping (from YAML); ``base`` is extended (a chain's own additions on top
+    of its document's notation, or a document's on top of an assignment's)."""
+
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise NotationError("the notation must be a mapping", where)
+    unknown = set(raw) - _TOP_KEYS
+    if unknown:
+        raise NotationError(f"unknown notation keys {sorted(unknown)}; "
+                            f"allowed: {sorted(_TOP_KEYS)}", where)
+    sizes = dict(base.sizes) if base else {}
+    sizes.update(_sizes(raw.get("sizes"), where))
+    indices = dict(base.indices) if base else {}
+    for letter, size in (raw.get("indices") or {}).items():
+        if size not in sizes:
+            raise NotationError(f"index {letter!r} ranges over undeclared size {size!r}", where)
+        indices[str(letter)] = str(size)
+    symbols = dict(base.symbols) if base else {}
+    for name, spec in (raw.get("symbols") or {}).items():
+        symbols[str(name)] = _symbol(str(name), spec or {}, sizes, where)
+    assumptions = (base.assumptions if base else ()) + _names(
+        raw.get("assumptions"), "assumptions", where)
+    definitions = dict(base.definitions) if base else {}
+    clash = name_clashes(sizes, indices, symbols, {}) or component_clash(symbols)
+    if clash:
+        raise NotationError(clash, where)
+    raw_defs = raw.get("definitions") or {}
+    if not isinstance(raw_defs, Mapping):
+        raise NotationError("'definitions' must map names to {params|index, body}", where)
+    # Declare every definition's name first so bodies may refer to each other.
+    pending: dict[str, tuple[str, tuple[str, ...], str, Mapping[str, Any]]] = {}
+    for name, spec in raw_defs.items():
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("body"), str):
+            raise NotationError(f"definition {name!r} needs a 'body' string", where)
+        extra = set(spec) - _DEFINITION_KEYS
+        if extra:
+            raise NotationError(f"definition {name!r}: unknown keys {sorted(extra)}", where)
+        if "params" in spec and "index" in spec:
+            raise NotationError(f"definition {name!r}: give 'params' or 'index', not both", where)
+        style = "function" if "params" in spec else "indexed" if "index" in spec else "constant"
+        params = _names(spec.get("params", spec.get("index")), f"{name}: params", where)
+        pending[str(name)] = (style, params, spec["body"], spec)
+        definitions[str(name)] = Definition(str(name), style, params, sp.Integer(0), "")  # type: ignore[arg-type]
+    clash = name_clashes(sizes, indices, symbols, {n: d for n, d in definitions.items()
+                                              if n in pending})
+    if clash:
+        raise NotationError(clash, where)
+    provisional = Notation(sizes, indices, symbols, definitions, assumptions)
+    for name, (style, params, text, spec) in pending.items():
+        scope = Scope.for_definition(provisional, style, params)
+        body = parse_expression(text, scope, where)
+        definitions[name] = Definition(name, style, params, body, text,  # type: ignore[arg-type]
+                                       _names(spec.get("latex"), "latex", where),
+                                       str(spec.get("description", "")))
+    return Notation(sizes, indices, symbols, definitions, assumptions)
+
+
+def _symbol(name: str, spec: Any, sizes: Mapping[str, tuple[int, ...]],
+            where: Location) -> SymbolDecl:
+    if not isinstance(spec, Mapping):
+        raise NotationError(f"symbol {name!r}: expected a mapping, got {spec!r}", where)
+    extra = set(spec) - _SYMBOL_KEYS
+    if extra:
+        raise NotationError(f"symbol {name!r}: unknown keys {sorted(extra)}", where)
+    kind = spec.get("kind", "real")
+    if kind not in KINDS:
+        raise NotationError(f"symbol {name!r}: kind must be one of {KINDS}, got {kind!r}", where)
+    family_sizes = _names(spec.get("family"), f"{name}: family", where)
+    shape = _names(spec.get("shape"), f"{name}: shape", where)
+    for size in family_sizes + shape:
+        if size not in sizes:
+            raise NotationError(f"symbol {name!r} uses undeclared size {size!r}", where)
+    classes = spec.get("classes")
+    if kind == "label":
+        if classes not in sizes:
+            raise NotationError(f"label {name!r} needs 'classes: <size>'", where)
+        if shape:
+            raise NotationError(f"label {name!r} is a class number: it has no shape", where)
+    if kind == "onehot" and not shape:
+        raise NotationError(f"one-hot {name!r} needs a shape (its class axis last)", where)
+    if len(shape) > 2:
+        raise NotationError(f"symbol {name!r}: at most matrices (two axes)", where)
+    return SymbolDecl(name, family_sizes, shape, kind, classes,
+                      _names(spec.get("latex"), f"{name}: latex", where),
+                      str(spec.get("description", "")))

@@ -1,0 +1,1 @@
+"""Running many documents: killable worker processes, pools, Dask, limits."""

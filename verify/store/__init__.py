@@ -1,0 +1,1 @@
+"""The verdict cache and the wire format results travel in."""

@@ -1,0 +1,348 @@
+"""The verdict cache: a verdict computed once is reused wherever the same question comes back.
+
+Three kinds of entries live in one SQLite table, all stored as JSON (never pickle):
+
+``source``
+    A whole :class:`~verify.model.verdict.DocumentResult`, keyed by :func:`source_key`: a hash of
+    the file's bytes (and its notation sidecar's) and the options.  Looked up before the
+    document is even read: a hit needs no worker.
+``document``
+    A whole result, keyed by :func:`document_key`: a hash of the document as read (every
+    step's bound SymPy expression in canonical form, its LaTeX, line, label and note; every
+    chain's ``where`` conditions; the notation's canonical dump, which holds the sizes), the
+    seed and the points.  Looked up once the worker has read the document.
+``claim``
+    One claim's :class:`~verify.verdict.combine.Judgement`, keyed by :func:`claim_key`: the
+    reference
+    step's and this step's bound expressions (canonical form), the chain's ``where``
+    conditions, the notation dump, the seed and the points.  Nothing about where the claim
+    stands (file, line) enters the key, so identical steps across a class are checked once
+    (:func:`judge_claims`).
+
+The canonical form (:class:`Canon`) is structural like ``srepr``: every node's class and
+arguments, every symbol's name and assumptions.  Every key also holds
+:data:`verify.CHECKER_VERSION` and a fingerprint of this package's source and of the versions of
+the libraries it checks with (:data:`ENGINES`), and opening a cache
+deletes the entries of any other version or code, so a changed checker never serves an old
+verdict and old entries do not pile up; beyond :data:`MAX_ENTRIES` the oldest are dropped.
+The cache is only an optimisation: a damaged entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from verify.check.claims import Claim, DocumentChecker
+from verify.core.version import CHECKER_VERSION
+from verify.model.canon import Canon
+from verify.model.document import Chain, Document, Step
+from verify.model.notation import Notation
+from verify.model.verdict import DocumentResult
+from verify.store.serialize import (
+    SerializeError,
+    dumps,
+    judgement_data,
+    judgement_from_data,
+    loads,
+    result_data,
+    result_from_data,
+)
+from verify.verdict.combine import Judgement, judge
+
+ENVIRONMENT = "DERIVATION_VERIFY_CACHE"
+MAX_ENTRIES = 500_000   # about 1 GB of JSON at the largest; the oldest go first
+FILE_NAME = "verdicts.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS verdicts (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    checker TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created REAL NOT NULL
+)"""
+
+
+def default_path() -> Path:
+    """``$DERIVATION_VERIFY_CACHE``, else the user's cache directory."""
+    configured = os.environ.get(ENVIRONMENT)
+    if configured:
+        return Path(configured)
+    import platformdirs
+    return platformdirs.user_cache_path("derivation-verify") / FILE_NAME
+
+
+# ---- keys ---------------------------------------------------------------------------------
+def content_key(kind: str, parts: Iterable[str]) -> str:
+    """A key for entries of another layer (the grader's ``grade`` entries): like every key
+    here, it holds the checker version and the code's fingerprint."""
+    return _digest(kind, parts)
+
+
+def _digest(kind: str, parts: Iterable[str]) -> str:
+    """sha256 over length-prefixed parts, so no two different part lists collide by joining.
+    Every key holds the checker version and the code's fingerprint: a verdict computed by
+    other code is never served, even when nobody remembered to bump the version."""
+    hasher = hashlib.sha256(f"{kind}\0{CHECKER_VERSION}\0{code_fingerprint()}\0".encode())
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        hasher.update(f"{len(data)}:".encode())
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def claim_key(claim: Claim, diagnose: bool, seed: int, points: int,
+              canon: Canon | None = None) -> str:
+    """The key of one claim's judgement; ``diagnose``: judged against its reference step
+    (a step claim, whose refutation gets a diagnosis) rather than alone (a sub-claim, ends)."""
+    canon = canon or Canon()
+    return _digest("claim", [canon.expr(claim.before), canon.expr(claim.after),
+                             *(canon.expr(w) for w in claim.where),
+                             canon.notation(claim.notation), str(seed), str(points),
+                             str(diagnose)])
+
+
+def _step_parts(step: Step, canon: Canon) -> list[str]:
+    parts = [str(step.location.line), step.location.label or "", step.latex,
+             canon.expr(step.expr), step.problem or "", step.note, str(step.origin or "")]
+    for sub in step.subclaims:
+        parts += [sub.latex, canon.expr(sub.lhs), canon.expr(sub.rhs), sub.problem or ""]
+    return [str(len(step.subclaims)), *parts]
+
+
+def _chain_parts(chain: Chain, canon: Canon) -> list[str]:
+    parts = [chain.name, chain.note, canon.notation(chain.notation) if chain.notation else "",
+             _spellings(chain.notation) if chain.notation else "",
+             *(canon.expr(w) for w in chain.where), "|", *chain.where_text, "|"]
+    for step in chain.steps:
+        parts += _step_parts(step, canon)
+    return [str(len(chain.steps)), *parts]
+
+
+def document_key(document: Document, seed: int, points: int,
+                 sizes: Mapping[str, Sequence[int]] | None) -> str:
+    """The key of a whole document's result (its path included: results name their file)."""
+    canon = Canon()
+    parts = [document.path, document.title, document.source, canon.notation(document.notation),
+             _spellings(document.notation),
+             json.dumps({k: list(v) for k, v in sorted((sizes or {}).items())}),
+             str(seed), str(points), *document.problems, "|", str(len(document.chains))]
+    for chain in document.chains:
+        parts += _chain_parts(chain, canon)
+    return _digest("document", parts)
+
+
+def _spellings(notation: Notation) -> str:
+    """The notation's LaTeX spellings, which a result (not a judgement) shows: the readings
+    and the counterexamples' variable names are written in them."""
+    return json.dumps([[name, list(d.latex)] for name, d in sorted(notation.symbols.items())] +
+                      [[name, list(d.latex)] for name, d in
+                       sorted(notation.definitions.items())])
+
+
+def checker_id() -> str:
+    """What the ``checker`` column holds: the version and the code's fingerprint."""
+    return f"{CHECKER_VERSION}+{code_fingerprint()[:16]}"
+
+
+# The libraries a verdict or a reading depends on: another SymPy (SymPy 1.13 changed what
+# ``Float == Integer`` says), NumPy, JAX or LaTeX parser may decide a step otherwise.
+ENGINES = ("sympy", "numpy", "jax", "jaxlib", "latex2sympy2_extended", "antlr4-python3-runtime")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of this package's source and of the versions of the libraries it checks with
+    (read once per process; every key holds it): any change to either changes every key,
+    and a cache that outlives an upgrade of SymPy never serves the old SymPy's verdicts."""
+    return fingerprint()
+
+
+def fingerprint() -> str:
+    """:func:`code_fingerprint`, computed afresh."""
+    package = Path(__file__).resolve().parent.parent  # the whole verify package
+    hasher = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        hasher.update(str(source.relative_to(package)).encode())
+        hasher.update(source.read_bytes())
+    for library in ENGINES:
+        try:
+            version = importlib.metadata.version(library)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        hasher.update(f"\0{library}={version}".encode())
+    return hasher.hexdigest()
+
+
+def file_parts(path: Path) -> list[str]:
+    """A file as it is read: its path, its bytes' hash, and its notation sidecar's (which
+    the LaTeX reader applies under the file's own header); raises OSError."""
+    data = path.read_bytes()
+    parts = [str(path), hashlib.sha256(data).hexdigest()]
+    sidecar = path.with_name(path.stem + ".notation.yaml")
+    if path.suffix.lower() in (".tex", ".md", ".markdown") and sidecar.is_file():
+        parts.append(hashlib.sha256(sidecar.read_bytes()).hexdigest())
+    return parts
+
+
+def source_key(path: Path, seed: int, points: int,
+               sizes: Mapping[str, Sequence[int]] | None) -> str | None:
+    """The key of a document's result by its bytes (and its notation sidecar's), before it
+    is read: a hit needs no worker at all.  None when the file cannot be read (the worker
+    reports that)."""
+    try:
+        parts = file_parts(path)
+    except OSError:
+        return None
+    return _digest("source", [*parts, str(seed), str(points),
+                              json.dumps({k: list(v) for k, v in sorted((sizes or {}).items())})])
+
+
+# ---- storage ------------------------------------------------------------------------------
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    writes: int = 0
+
+
+@dataclass
+class VerdictCache:
+    """One SQLite file; safe to share between processes (WAL journal, busy timeout)."""
+
+    path: Path
+    checker: str = field(default_factory=lambda: checker_id())
+    max_entries: int = MAX_ENTRIES
+    stats: CacheStats = field(default_factory=CacheStats)
+    _db: sqlite3.Connection | None = None
+
+    def __post_init__(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+        # A changed checker (its version or its code) invalidates every older verdict: they
+        # are never served (their keys differ), so drop them rather than keep them forever.
+        self._db.execute("DELETE FROM verdicts WHERE checker != ?", (self.checker,))
+        self.prune()
+
+    def prune(self) -> int:
+        """Keep at most ``max_entries`` entries, the most recently written; the number
+        dropped.  Run on opening: a cache in the user's directory must not grow without
+        bound over years of classes."""
+        excess = self.count() - self.max_entries
+        if excess <= 0:
+            return 0
+        self.db.execute("DELETE FROM verdicts WHERE key IN (SELECT key FROM verdicts "
+                        "ORDER BY created, rowid LIMIT ?)", (excess,))
+        return excess
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise sqlite3.ProgrammingError("the cache is closed")
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> VerdictCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get_data(self, kind: str, key: str) -> Any | None:
+        """The JSON data stored under ``key``, or None (another layer's entries)."""
+        return self._get(kind, key)
+
+    def put_data(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
+        self._put(kind, key, data)
+
+    def _get(self, kind: str, key: str) -> Any | None:
+        row = self.db.execute("SELECT payload FROM verdicts WHERE key = ? AND kind = ? AND "
+                              "checker = ?", (key, kind, self.checker)).fetchone()
+        if row is None:
+            self.stats.misses += 1
+            return None
+        try:
+            data = loads(row[0])
+        except SerializeError:
+            self.stats.misses += 1
+            return None
+        self.stats.hits += 1
+        return data
+
+    def _put(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?)",
+                        (key, kind, self.checker, dumps(data), time.time()))
+        self.stats.writes += 1
+
+    def get_result(self, key: str, kind: str = "document") -> DocumentResult | None:
+        data = self._get(kind, key)
+        try:
+            return None if data is None else result_from_data(data)
+        except SerializeError:
+            return None
+
+    def put_result(self, key: str, result: DocumentResult, kind: str = "document") -> None:
+        self._put(kind, key, result_data(result))
+
+    def get_judgement(self, key: str) -> Judgement | None:
+        data = self._get("claim", key)
+        try:
+            return None if data is None else judgement_from_data(data)
+        except SerializeError:
+            return None
+
+    def put_judgement(self, key: str, judgement: Judgement) -> None:
+        self._put("claim", key, judgement_data(judgement))
+
+    def count(self, kind: str | None = None) -> int:
+        query = "SELECT COUNT(*) FROM verdicts" + (" WHERE kind = ?" if kind else "")
+        return int(self.db.execute(query, (kind,) if kind else ()).fetchone()[0])
+
+
+def open_cache(path: Path | None) -> VerdictCache:
+    return VerdictCache(path or default_path())
+
+
+# ---- claim level --------------------------------------------------------------------------
+def judge_claims(claims: Sequence[tuple[Claim, bool]], checker: DocumentChecker,
+                 cache: VerdictCache | None) -> dict[str, Judgement]:
+    """Every claim's judgement by its ``key``: from the cache where it is there, else checked
+    (all misses in one :meth:`DocumentChecker.run`, so numeric batching is kept) and stored.
+    Each claim comes with ``diagnose``: judged against its reference (``claim.before``)."""
+    seed, points, canon = checker.seed, checker.points, Canon()
+    keys = {claim.key: claim_key(claim, diagnose, seed, points, canon)
+            for claim, diagnose in claims}
+    judgements: dict[str, Judgement] = {}
+    if cache is not None:
+        for claim, _ in claims:
+            found = cache.get_judgement(keys[claim.key])
+            if found is not None:
+                judgements[claim.key] = found
+    missing = [(claim, diagnose) for claim, diagnose in claims if claim.key not in judgements]
+    outcomes = checker.run([claim for claim, _ in missing])
+    for claim, diagnose in missing:
+        judgement = judge(outcomes[claim.key], seed, points,
+                          claim.before if diagnose else None)
+        judgements[claim.key] = judgement
+        # A symbolic timeout depends on the machine's load, not on the claim, and an
+        # internal error is a bug to fix, not a verdict: neither is reusable.
+        if cache is not None and not outcomes[claim.key].timed_out and \
+                judgement.internal_error is None:
+            cache.put_judgement(keys[claim.key], judgement)
+    return judgements

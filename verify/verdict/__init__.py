@@ -1,0 +1,1 @@
+"""From engine outcomes to verdicts with evidence, and diagnoses of refuted steps."""

@@ -1,0 +1,491 @@
+"""From the two engines' outcomes to one verdict, with its evidence.
+
+The rules, in order (a check that did not run is never evidence):
+
+* an internal error in any stage (a bug of ours, not a limit of the input: see
+  :func:`verify.core.errors.limit_reason`)                               -> unknown, flagged
+* the claim could not be concretized                              -> unparsed (why)
+* the two sides have different shapes                              -> refuted
+* the numeric engine finds a point where the sides differ, and a 50-digit SymPy evaluation
+  at that very point confirms it: refuted with that counterexample; if the symbolic engine
+  had called the case identical, the engines disagree                -> unknown
+* a numeric difference that 50 digits do not confirm                -> unknown
+* numeric agreement at every point of every case, and the exact test identical in every
+  case, with no timeout                                             -> proved
+* numeric agreement, but in some case the exact test finds the difference nonzero and it is
+  a rational function of the concrete variables with rational coefficients (no exp, log,
+  root or other atom that could hide an identity): then it is nonzero as a function, and an
+  exact evaluation at a rational point of the numeric sample shows it, whatever its size
+  (``a`` against ``a + 10^{-9}``)                                   -> refuted
+* numeric agreement everywhere, the exact test undecided somewhere  -> supported
+* anything else (numeric could not run, only non-finite values)     -> unknown
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from verify.check import numeric
+from verify.check.claims import Case, ClaimOutcome, shape_of
+from verify.check.symbolic import is_rational, resolve
+from verify.core.errors import internal_error, limit_reason
+from verify.model.reading import plain
+from verify.model.verdict import CheckRecord, Counterexample, Evidence, Status
+from verify.verdict.diagnose import diagnose
+
+CONFIRM_DIGITS = 50
+CONFIRM_TOLERANCE = 1e-12
+
+
+@dataclass(frozen=True)
+class Judgement:
+    status: Status
+    message: str
+    evidence: Evidence
+    counterexample: Counterexample | None = None
+    diagnosis: str = ""
+    internal_error: str | None = None   # "internal error in <stage>: <type>" (then unknown)
+
+
+def judge(outcome: ClaimOutcome, seed: int, points: int,
+          reference: sp.Expr | None = None) -> Judgement:
+    """The verdict on one claim.  Never raises for a bug in a stage: that is an ``unknown``
+    judgement carrying ``internal_error`` (MemoryError excepted: the worker must retire)."""
+    try:
+        return _judge(outcome, seed, points, reference)
+    except MemoryError:
+        raise
+    except _StageError as error:
+        return _internal(outcome, seed, points, error.message)
+    except Exception as error:
+        return _internal(outcome, seed, points, internal_error("verdict", error))
+
+
+class _StageError(Exception):
+    """An internal error in a stage run while judging, already named."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _internal(outcome: ClaimOutcome, seed: int, points: int, message: str) -> Judgement:
+    try:
+        evidence = _evidence(outcome, seed, points)
+    except Exception:   # the evidence itself is what failed: record only what is certain
+        evidence = Evidence(seed, (), points, None)
+    return Judgement(Status.UNKNOWN, message, evidence, internal_error=message)
+
+
+def _judge(outcome: ClaimOutcome, seed: int, points: int,
+           reference: sp.Expr | None) -> Judgement:
+    evidence = _evidence(outcome, seed, points)
+    if outcome.internal_error is not None:
+        return Judgement(Status.UNKNOWN, outcome.internal_error, evidence,
+                         internal_error=outcome.internal_error)
+    if outcome.bind_error is not None:
+        return Judgement(Status.UNPARSED, f"does not fit the notation: {outcome.bind_error}",
+                         evidence)
+    if not outcome.cases:
+        return Judgement(Status.UNKNOWN, "no case to check (every index value excluded)",
+                         evidence)
+    mismatch = next((c for c in outcome.cases
+                     if shape_of(c.before) != shape_of(c.after)), None)
+    if mismatch is not None:
+        message = (f"the sides have different shapes: before {_shape_text(mismatch.before)}, "
+                   f"after {_shape_text(mismatch.after)}")
+        return Judgement(Status.REFUTED, message, evidence, diagnosis=message)
+    if outcome.numeric_error is not None:
+        return Judgement(Status.UNKNOWN, outcome.numeric_error, evidence)
+    worst = _worst_case(outcome.cases)
+    if worst is not None:
+        return _disagreement(outcome, worst, evidence, reference)
+    domain = _domain_mismatch(outcome, evidence)
+    if domain is not None:
+        return domain
+    if any(c.numeric_rows is None or np.isnan(c.numeric_rows).all() for c in outcome.cases):
+        return Judgement(Status.UNKNOWN, "the numeric check gave no finite value in some case",
+                         evidence)
+    symbolic_all = not outcome.timed_out and all(
+        c.symbolic is not None and c.symbolic.outcome == "identical" for c in outcome.cases)
+    if symbolic_all:
+        return Judgement(Status.PROVED, f"exact identity in {len(outcome.cases)} cases; "
+                                        "numeric agreement at every point", evidence)
+    exact = next((c for c in outcome.cases if c.symbolic is not None and
+                  c.symbolic.outcome == "different" and c.symbolic.rational), None)
+    if exact is not None:
+        return _exact_refutation(exact, evidence)
+    why = "symbolic check timed out" if outcome.timed_out else _undecided_reason(outcome)
+    fewest = min(_finite_rows(c) for c in outcome.cases)
+    if fewest < MIN_FINITE_ROWS:
+        # Numeric agreement is then the only evidence, and too little of it: the other
+        # points had a side that is not a finite real number (and no point confirmed that
+        # the sides differ there).
+        return Judgement(Status.UNKNOWN, f"numeric agreement at only {fewest} point(s) of "
+                                         "some case, the others gave no finite value; "
+                                         f"{why}", evidence)
+    return Judgement(Status.SUPPORTED, f"numeric agreement at every point; {why}", evidence)
+
+
+MIN_FINITE_ROWS = 5   # finite points per case that numeric agreement alone needs (supported)
+DOMAIN_TRIES = 8      # points tried where exactly one side is finite
+
+
+def _finite_rows(case: Case) -> int:
+    rows = case.numeric_rows
+    return 0 if rows is None else int(np.count_nonzero(~np.isnan(rows)))
+
+
+def _domain_mismatch(outcome: ClaimOutcome, evidence: Evidence) -> Judgement | None:
+    """A point where one side is a finite real number and the other is not (``\\log(t^{2})``
+    against ``2\\log(t)`` at t < 0): refuted once a 50-digit evaluation at that very point
+    confirms both (the one side real and finite, the other non-real, infinite or undefined).
+    A point that does not confirm (a float overflow, a value SymPy finds real) is no
+    evidence either way and stays ignored, as points where neither side is finite are."""
+    tried = 0
+    for case in outcome.cases:
+        if case.values is None or case.batch is None:
+            continue
+        before, after = case.values
+        with np.errstate(all="ignore"):
+            one_sided = np.isfinite(before) != np.isfinite(after)
+        for row in np.flatnonzero(one_sided.any(axis=1)):
+            if tried >= DOMAIN_TRIES:
+                return None
+            tried += 1
+            try:
+                example, real_side = _confirm_domain(case, int(row),
+                                                     np.isfinite(before[row]))
+            except MemoryError:
+                raise
+            except Exception as error:
+                if limit_reason(error) is None:
+                    raise _StageError(internal_error("confirmation", error)) from error
+                continue   # beyond our limits at this point: no evidence
+            if example is not None:
+                return Judgement(Status.REFUTED, _domain_text(example, real_side), evidence,
+                                 example, DOMAIN_DIAGNOSIS)
+    return None
+
+
+DOMAIN_DIAGNOSIS = ("The sides are defined on different domains: one is a real number where "
+                    "the other is not (a rule such as $\\log(a^{2}) = 2 \\log(a)$ holds only "
+                    "for $a > 0$; declare such a symbol {kind: positive} if it is).")
+
+
+def _confirm_domain(case: Case, row: int, finite_before: np.ndarray
+                    ) -> tuple[Counterexample | None, str]:
+    """At ``row``, where numerically exactly one side is finite in some component: at 50
+    digits, is that side a finite real number in every such component and the other side
+    not (non-real, infinite or undefined)?  The counterexample (the non-real side's values
+    NaN) and which side is real, or None when 50 digits do not confirm it."""
+    assert case.batch is not None and case.values is not None
+    substitution, point, labels = _substitution(case.batch, row)
+    before_entries, after_entries = _entries(case.before), _entries(case.after)
+    before_values = [_classify(e, substitution) for e in before_entries]
+    after_values = [_classify(e, substitution) for e in after_entries]
+    real_sides = set()
+    for column, (b, a) in enumerate(zip(before_values, after_values, strict=True)):
+        numeric_before, numeric_after = case.values[0][row, column], case.values[1][row, column]
+        if bool(np.isfinite(numeric_before)) == bool(np.isfinite(numeric_after)):
+            continue
+        real, other = (b, a) if finite_before[column] else (a, b)
+        if not isinstance(real, float) or other != "not real":
+            return None, ""
+        real_sides.add("before" if finite_before[column] else "after")
+    if len(real_sides) != 1:
+        return None, ""
+    def shown(values: list[float | str]) -> tuple[float, ...]:
+        return tuple(v if isinstance(v, float) else float("nan") for v in values)
+    example = Counterexample(dict(case.sizes), dict(case.indices), labels, point,
+                             shown(before_values), shown(after_values), float("inf"))
+    return example, real_sides.pop()
+
+
+def _classify(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> float | str:
+    """A side's entry at the point, at 50 digits: its value when a finite real number,
+    "not real" when non-real, infinite or undefined, "unclear" otherwise."""
+    exact = resolve(expression)
+    assert not isinstance(exact, sp.MatrixBase)
+    value = sp.N(exact.xreplace(substitution), CONFIRM_DIGITS)
+    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return "not real"
+    real, imaginary = value.as_real_imag()
+    if not (isinstance(real, sp.Number) and isinstance(imaginary, sp.Number)):
+        return "unclear"
+    scale = max(1.0, abs(float(real)))
+    if abs(float(imaginary)) > CONFIRM_TOLERANCE * scale:
+        return "not real"
+    if abs(float(imaginary)) <= 1e-40 * scale and math.isfinite(float(real)):
+        return float(real)
+    return "unclear"
+
+
+def _domain_text(example: Counterexample, real_side: str) -> str:
+    """"the sides differ at t = -1.3: before 0.524, after not a real number"."""
+    described = example.describe()
+    place = described.split(": before ", 1)[0] if ": before " in described else described
+    def side(values: tuple[float, ...]) -> str:
+        texts = ["not a real number" if math.isnan(v) else f"{v:.6g}" for v in values]
+        return texts[0] if len(texts) == 1 else "(" + ", ".join(texts) + ")"
+    other = "after" if real_side == "before" else "before"
+    return (f"the sides differ {place}: before {side(example.lhs)}, after "
+            f"{side(example.rhs)} (the side {real_side} is a real number there, the side "
+            f"{other} is not)")
+
+
+def numeric_agreement(outcome: ClaimOutcome) -> bool:
+    """Do the sides agree numerically at every point of every case (a finite value in each)?
+    A screen, never a verdict: it only tells which candidates deserve the full check."""
+    if outcome.bind_error is not None or outcome.numeric_error is not None or \
+            not outcome.cases:
+        return False
+    if any(shape_of(c.before) != shape_of(c.after) for c in outcome.cases):
+        return False
+    if any(c.numeric_rows is None or np.isnan(c.numeric_rows).all() for c in outcome.cases):
+        return False
+    return _worst_case(outcome.cases) is None
+
+
+def _undecided_reason(outcome: ClaimOutcome) -> str:
+    for case in outcome.cases:
+        if case.symbolic is not None and case.symbolic.outcome != "identical":
+            return f"symbolic check undecided ({case.symbolic.detail})"
+    return "symbolic check undecided"
+
+
+def _shape_text(value: object) -> str:
+    if isinstance(value, sp.MatrixBase):
+        return f"a {value.rows}x{value.cols} " + ("vector" if value.cols == 1 else "matrix")
+    return "a scalar"
+
+
+def _worst_case(cases: list[Case]) -> tuple[Case, int] | None:
+    worst: tuple[Case, int] | None = None
+    worst_value = numeric.TOLERANCE["float64"]
+    for case in cases:
+        rows = case.numeric_rows
+        if rows is None:
+            continue
+        finite = np.where(np.isnan(rows), -1.0, rows)
+        row = int(np.argmax(finite))
+        if finite[row] > worst_value:
+            worst, worst_value = (case, row), float(finite[row])
+    return worst
+
+
+def _exact_refutation(case: Case, evidence: Evidence) -> Judgement:
+    """The exact test found a nonzero rational function: find a sample point where the sides
+    differ, by exact rational arithmetic (its own confirmation, beyond any 50 digits)."""
+    try:
+        example = exact_counterexample(case)
+    except MemoryError:
+        raise
+    except Exception as error:
+        reason = limit_reason(error)
+        if reason is None:
+            raise _StageError(internal_error("exact refutation", error)) from error
+        return Judgement(Status.UNKNOWN, "the exact test finds the sides different, but "
+                                         f"no point could be evaluated exactly: {reason}",
+                         evidence)
+    if example is None:
+        return Judgement(Status.UNKNOWN, "the exact test finds the sides different, but no "
+                                         "checked point shows it (each is a zero or a pole)",
+                         evidence)
+    return Judgement(Status.REFUTED, "the exact test finds the sides different (a nonzero "
+                                     f"rational function); they differ {example.describe()}",
+                     evidence, example)
+
+
+EXACT_ROWS = 64   # sample points tried for an exact counterexample (the first nearly always)
+
+
+def exact_counterexample(case: Case) -> Counterexample | None:
+    """A point of the case's numeric sample where the difference of the sides, evaluated
+    exactly in rational arithmetic, is nonzero; None if no tried point shows it.  Only for a
+    case whose difference the exact test found to be a nonzero rational function of the
+    variables (``IdentityResult.rational``; the sides themselves may hold atoms that cancel,
+    as in ``e^{t}`` against ``e^{t} + 10^{-12}``): every variable takes the sample's exact
+    binary value, the difference becomes one rational number, and the sides are shown at
+    50 digits where they are not rational themselves."""
+    assert case.batch is not None
+    batch = case.batch
+    label_vars = set(batch.configs[0]) if batch.configs else set()
+    failing = dict(case.symbolic.failing_config) if case.symbolic is not None else {}
+    before_entries = [resolve(e) for e in _entries(case.before)]
+    after_entries = [resolve(e) for e in _entries(case.after)]
+    # The very expressions the exact test read (check.py: before - after, then resolved).
+    differences = [resolve(a - b) for a, b in zip(_entries(case.before), _entries(case.after),
+                                                  strict=True)]
+    if not is_rational(differences):
+        return None
+    label_columns = [(column, symbol.name) for column, symbol in enumerate(batch.variables)
+                     if symbol in label_vars]
+
+    def other_config(row: int) -> bool:
+        return any(int(batch.rows[row][column]) != (1 if name in failing else 0)
+                   for column, name in label_columns)
+    # The label configuration the exact test failed on first (a stable sort keeps the order).
+    rows = batch.rows
+    order = sorted(range(len(rows)), key=other_config) if failing else list(range(len(rows)))
+    if failing and order and other_config(order[0]):
+        # The numeric sample drew other label configurations (too many to evaluate all):
+        # the sample's real points under the one the exact test failed on.
+        rows = np.array(batch.rows[batch.config_of_row == batch.config_of_row[0]])
+        for column, name in label_columns:
+            rows[:, column] = 1.0 if name in failing else 0.0
+        order = list(range(len(rows)))
+    for row in order[:EXACT_ROWS]:
+        substitution: dict[sp.Basic, sp.Expr] = {}
+        point: dict[str, float] = {}
+        labels: dict[str, int] = {}
+        for symbol, value in zip(batch.variables, rows[row], strict=True):
+            if symbol in label_vars:
+                substitution[symbol] = sp.Integer(int(value))
+                if int(value):
+                    labels[symbol.name] = 1
+            else:
+                substitution[symbol] = sp.Rational(float(value))
+                point[symbol.name] = float(value)
+        gaps = [-d.xreplace(substitution) for d in differences]   # after - before
+        if not all(isinstance(g, sp.Rational) for g in gaps) or not any(gaps):
+            continue   # a pole here, a variable outside the sample, or a zero of it
+        before = [_exact_value(e, substitution) for e in before_entries]
+        after = [_exact_value(e, substitution) for e in after_entries]
+        if not all(math.isfinite(v) for v in before + after):
+            continue
+        deviation = max(abs(float(g)) / max(1.0, abs(a), abs(b))
+                        for g, a, b in zip(gaps, after, before, strict=True))
+        widest = max(gaps, key=abs)
+        return Counterexample(dict(case.sizes), dict(case.indices), labels, point,
+                              tuple(before), tuple(after), deviation, float(widest))
+    return None
+
+
+def _exact_value(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> float:
+    """A side at the point: exactly when it is rational there, else at 50 digits."""
+    value = expression.xreplace(substitution)
+    if isinstance(value, sp.Rational):
+        return float(value)
+    return _evaluate(expression, substitution)
+
+
+def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evidence,
+                  reference: sp.Expr | None) -> Judgement:
+    case, row = worst
+    try:
+        confirmed, example = confirm(case, row)
+    except MemoryError:
+        raise
+    except Exception as error:
+        reason = limit_reason(error)
+        if reason is None:
+            raise _StageError(internal_error("confirmation", error)) from error
+        return Judgement(Status.UNKNOWN, "the numeric check found a difference that could "
+                                         f"not be confirmed: {reason}", evidence)
+    if not confirmed:
+        return Judgement(Status.UNKNOWN, "the numeric check found a difference that a "
+                                         f"{CONFIRM_DIGITS}-digit evaluation does not confirm",
+                         evidence, example)
+    if case.symbolic is not None and case.symbolic.outcome == "identical":
+        return Judgement(Status.UNKNOWN, "the engines disagree: exact identity, yet a "
+                                         "confirmed numeric difference (a checker bug?)",
+                         evidence, example)
+    try:
+        diagnosis = diagnose(outcome, reference)
+    except MemoryError:
+        raise
+    except Exception as error:
+        if limit_reason(error) is None:
+            raise _StageError(internal_error("diagnosis", error)) from error
+        diagnosis = ""   # an explanation beyond our limits: the refutation stands without
+    return Judgement(Status.REFUTED, f"the sides differ {example.describe()}", evidence,
+                     example, diagnosis)
+
+
+def confirm(case: Case, row: int) -> tuple[bool, Counterexample]:
+    """Re-evaluate both sides at the numeric point with SymPy derivatives and 50 digits."""
+    assert case.batch is not None
+    substitution, point, labels = _substitution(case.batch, row)
+    before = [_evaluate(e, substitution) for e in _entries(case.before)]
+    after = [_evaluate(e, substitution) for e in _entries(case.after)]
+    deviations = [abs(a - b) / max(1.0, abs(a), abs(b)) for a, b in zip(before, after,
+                                                                        strict=True)]
+    example = Counterexample(dict(case.sizes), dict(case.indices), labels, point,
+                             tuple(before), tuple(after), max(deviations, default=0.0))
+    return max(deviations, default=0.0) > CONFIRM_TOLERANCE, example
+
+
+def _substitution(batch: numeric.Batch, row: int
+                  ) -> tuple[dict[sp.Basic, sp.Expr], dict[str, float], dict[str, int]]:
+    """The exact values of a sample row (each float's exact binary value, labels 0/1), the
+    real point and the labels that are 1, by name."""
+    substitution: dict[sp.Basic, sp.Expr] = {}
+    point: dict[str, float] = {}
+    labels: dict[str, int] = {}
+    label_vars = set(batch.configs[0]) if batch.configs else set()
+    for symbol, value in zip(batch.variables, batch.rows[row], strict=True):
+        if symbol in label_vars:
+            substitution[symbol] = sp.Integer(int(value))
+            if int(value):
+                labels[symbol.name] = 1
+        else:
+            substitution[symbol] = sp.Rational(float(value))  # the exact binary value
+            point[symbol.name] = float(value)
+    return substitution, point, labels
+
+
+def _entries(value: object) -> list[sp.Expr]:
+    return list(value) if isinstance(value, sp.MatrixBase) else [value]  # type: ignore[list-item]
+
+
+def _evaluate(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> float:
+    exact = resolve(expression)
+    assert not isinstance(exact, sp.MatrixBase)
+    value = sp.N(exact.xreplace(substitution), CONFIRM_DIGITS)
+    try:
+        return float(value)
+    except TypeError:
+        return float("nan")
+
+
+def condition_text(condition: sp.Basic) -> str:
+    """``Ne(k, j)`` as a reader writes it: ``$k \\neq j$`` (LaTeX, never SymPy's syntax)."""
+    return plain(condition)
+
+
+def _evidence(outcome: ClaimOutcome, seed: int, points: int) -> Evidence:
+    sizes = []
+    for case in outcome.cases:
+        if case.sizes not in sizes:
+            sizes.append(case.sizes)
+    deviations = [c.numeric_rows for c in outcome.cases if c.numeric_rows is not None]
+    finite = [float(np.nanmax(d)) for d in deviations if not np.isnan(d).all()]
+    nonfinite = sum(int(np.isnan(d).sum()) for d in deviations)
+    identical = sum(1 for c in outcome.cases
+                    if c.symbolic is not None and c.symbolic.outcome == "identical")
+    symbolic_detail = (f"{identical}/{len(outcome.cases)} cases identical "
+                       "(exact arithmetic mod 2^31-1 at 3 random points per case)")
+    if outcome.timed_out:
+        symbolic_detail += "; timed out"
+    rows = sum(len(d) for d in deviations)
+    numeric_detail = (f"{rows} evaluations (float64, JAX autodiff), max deviation "
+                      f"{max(finite) if finite else float('nan'):.2e}"
+                      + (f", {nonfinite} non-finite" if nonfinite else ""))
+    assumptions = []
+    if any(c.symbolic is not None and c.symbolic.one_hot_used for c in outcome.cases):
+        assumptions.append("labels are one-hot")
+    assumptions.extend(f"where {condition_text(w)}" for w in outcome.claim.where)
+    checks = (
+        CheckRecord("symbolic", "timeout" if outcome.timed_out else
+                    ("identical" if identical == len(outcome.cases) else "undecided"),
+                    symbolic_detail, outcome.symbolic_seconds, len(outcome.cases)),
+        CheckRecord("numeric", "error" if outcome.numeric_error else "ran", numeric_detail,
+                    outcome.numeric_seconds, len(deviations)),
+    )
+    return Evidence(seed, tuple(sizes), points, max(finite) if finite else None, checks,
+                    tuple(assumptions))
