@@ -23,12 +23,12 @@ from verify.grade.assignment import (
     load_assignment,
 )
 from verify.grade.candidates import _swap_letters, candidates
+from verify.grade.mistakes import WRONG_START, mistakes
 from verify.grade.outputs import _cell, gradebook_row, gradescope_results, safe_names
 from verify.grade.progress import Progress
 from verify.grade.reading import main_chain, redefinitions
 from verify.grade.results import Credit, Diagnosis, Grade, Kind, Outcome, Part
 from verify.grade.rubric import FinalFacts, LineFacts, score
-from verify.grade.summary import WRONG_START, mistakes
 from verify.model import expr as E
 from verify.model.document import Chain, Document, Step
 from verify.model.verdict import Status

@@ -13,8 +13,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from verify.grade.mistakes import MistakeRow
 from verify.grade.results import Grade, Outcome
-from verify.grade.summary import MistakeRow
 
 
 def plot_summary(path: Path, grades: Sequence[Grade], rows: Sequence[MistakeRow],

@@ -35,10 +35,15 @@ from verify.check.symbolic import is_rational, resolve
 from verify.core.errors import internal_error, limit_reason
 from verify.model.reading import plain
 from verify.model.verdict import CheckRecord, Counterexample, Evidence, Status
+from verify.verdict.confirm import (
+    CONFIRM_DIGITS,
+    CONFIRM_TOLERANCE,
+    confirm,
+    entries,
+    evaluate,
+    row_substitution,
+)
 from verify.verdict.diagnose import diagnose
-
-CONFIRM_DIGITS = 50
-CONFIRM_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -184,8 +189,8 @@ def _confirm_domain(case: Case, row: int, finite_before: np.ndarray
     not (non-real, infinite or undefined)?  The counterexample (the non-real side's values
     NaN) and which side is real, or None when 50 digits do not confirm it."""
     assert case.batch is not None and case.values is not None
-    substitution, point, labels = _substitution(case.batch, row)
-    before_entries, after_entries = _entries(case.before), _entries(case.after)
+    substitution, point, labels = row_substitution(case.batch, row)
+    before_entries, after_entries = entries(case.before), entries(case.after)
     before_values = [_classify(e, substitution) for e in before_entries]
     after_values = [_classify(e, substitution) for e in after_entries]
     real_sides = set()
@@ -316,10 +321,10 @@ def exact_counterexample(case: Case) -> Counterexample | None:
     batch = case.batch
     label_vars = set(batch.configs[0]) if batch.configs else set()
     failing = dict(case.symbolic.failing_config) if case.symbolic is not None else {}
-    before_entries = [resolve(e) for e in _entries(case.before)]
-    after_entries = [resolve(e) for e in _entries(case.after)]
+    before_entries = [resolve(e) for e in entries(case.before)]
+    after_entries = [resolve(e) for e in entries(case.after)]
     # The very expressions the exact test read (check.py: before - after, then resolved).
-    differences = [resolve(a - b) for a, b in zip(_entries(case.before), _entries(case.after),
+    differences = [resolve(a - b) for a, b in zip(entries(case.before), entries(case.after),
                                                   strict=True)]
     if not is_rational(differences):
         return None
@@ -371,7 +376,7 @@ def _exact_value(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> 
     value = expression.xreplace(substitution)
     if isinstance(value, sp.Rational):
         return float(value)
-    return _evaluate(expression, substitution)
+    return evaluate(expression, substitution)
 
 
 def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evidence,
@@ -405,52 +410,6 @@ def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evid
         diagnosis = ""   # an explanation beyond our limits: the refutation stands without
     return Judgement(Status.REFUTED, f"the sides differ {example.describe()}", evidence,
                      example, diagnosis)
-
-
-def confirm(case: Case, row: int) -> tuple[bool, Counterexample]:
-    """Re-evaluate both sides at the numeric point with SymPy derivatives and 50 digits."""
-    assert case.batch is not None
-    substitution, point, labels = _substitution(case.batch, row)
-    before = [_evaluate(e, substitution) for e in _entries(case.before)]
-    after = [_evaluate(e, substitution) for e in _entries(case.after)]
-    deviations = [abs(a - b) / max(1.0, abs(a), abs(b)) for a, b in zip(before, after,
-                                                                        strict=True)]
-    example = Counterexample(dict(case.sizes), dict(case.indices), labels, point,
-                             tuple(before), tuple(after), max(deviations, default=0.0))
-    return max(deviations, default=0.0) > CONFIRM_TOLERANCE, example
-
-
-def _substitution(batch: numeric.Batch, row: int
-                  ) -> tuple[dict[sp.Basic, sp.Expr], dict[str, float], dict[str, int]]:
-    """The exact values of a sample row (each float's exact binary value, labels 0/1), the
-    real point and the labels that are 1, by name."""
-    substitution: dict[sp.Basic, sp.Expr] = {}
-    point: dict[str, float] = {}
-    labels: dict[str, int] = {}
-    label_vars = set(batch.configs[0]) if batch.configs else set()
-    for symbol, value in zip(batch.variables, batch.rows[row], strict=True):
-        if symbol in label_vars:
-            substitution[symbol] = sp.Integer(int(value))
-            if int(value):
-                labels[symbol.name] = 1
-        else:
-            substitution[symbol] = sp.Rational(float(value))  # the exact binary value
-            point[symbol.name] = float(value)
-    return substitution, point, labels
-
-
-def _entries(value: object) -> list[sp.Expr]:
-    return list(value) if isinstance(value, sp.MatrixBase) else [value]  # type: ignore[list-item]
-
-
-def _evaluate(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> float:
-    exact = resolve(expression)
-    assert not isinstance(exact, sp.MatrixBase)
-    value = sp.N(exact.xreplace(substitution), CONFIRM_DIGITS)
-    try:
-        return float(value)
-    except TypeError:
-        return float("nan")
 
 
 def condition_text(condition: sp.Basic) -> str:

@@ -27,6 +27,7 @@ from verify.check.claims import Case, ClaimOutcome, _flat
 from verify.check.concretize import LabelGroup
 from verify.core.errors import CheckTimeout
 from verify.model.spelling import latex_of_index
+from verify.verdict.confirm import confirm
 
 TOLERANCE = numeric.TOLERANCE["float64"]
 SCREEN = 1e-6          # relative agreement of the numeric screen for a candidate
@@ -64,7 +65,6 @@ def _exactly_zero(case: Case, difference: Sequence[sp.Expr], deadline: float,
 def _partition_confirmed(cases: list[Case], failing: list[Case]) -> bool:
     """"It holds only when ...": every case said to hold is an exact identity, and every
     case said to fail fails at 50 digits at its worst point."""
-    from verify.verdict.combine import confirm  # combine imports this module
     for case in cases:
         if case in failing:
             assert case.numeric_rows is not None
@@ -173,7 +173,6 @@ def _holds_without(case: Case, name: str, deadline: float) -> bool:
     """Does the case hold exactly wherever the label indicator ``name`` is 0 (that
     indicator set to 0, the rest of its group still one-hot), and fail at 50 digits at its
     worst point (where the indicator is 1)?"""
-    from verify.verdict.combine import confirm  # combine imports this module
     groups = []
     zero: dict[sp.Basic, sp.Expr] = {}
     for group in case.concretizer.label_groups.values():
