@@ -13,7 +13,14 @@ import sympy as sp
 from verify.check import numeric
 from verify.check.claims import Claim, DocumentChecker
 from verify.check.concretize import free_indices, size_combinations, sizes_used
-from verify.core.errors import BindError, InputError, Location, internal_error, limit_reason
+from verify.core.errors import (
+    BindError,
+    InputError,
+    Location,
+    StageFailed,
+    internal_error,
+    limit_reason,
+)
 from verify.model.canon import sstr
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
@@ -158,7 +165,7 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
             continue
         try:
             problem = _binding_problem(step.expr, notation, chain, checker)
-        except _BindingFailed as failed:
+        except StageFailed as failed:
             verdicts.append(_internal(step, index, failed.message))
             continue
         if problem is not None:
@@ -207,17 +214,9 @@ def _binding_problem(expr: sp.Expr, notation: Notation, chain: Chain,
         return _BINDINGS[key]
     if len(_BINDINGS) >= BINDINGS_KEPT:
         _BINDINGS.clear()
-    problem = _bind_everywhere(expr, notation, free, where, checker)   # _BindingFailed: kept
+    problem = _bind_everywhere(expr, notation, free, where, checker)   # StageFailed: kept
     _BINDINGS[key] = problem                                          # nowhere
     return problem
-
-
-class _BindingFailed(Exception):
-    """Concretizing a step alone failed by a bug of ours (``message``: the internal error)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _bind_everywhere(expr: sp.Expr, notation: Notation, free: list[str],
@@ -237,7 +236,7 @@ def _bind_everywhere(expr: sp.Expr, notation: Notation, free: list[str],
     except Exception as err:
         reason = limit_reason(err)
         if reason is None:
-            raise _BindingFailed(internal_error("concretization", err)) from err
+            raise StageFailed(internal_error("concretization", err)) from err
         return f"could not evaluate: {reason}"
     return None
 

@@ -24,7 +24,7 @@ from verify.check.concretize import (
     walk_free_indices,
     walk_sizes_used,
 )
-from verify.core.errors import Location
+from verify.core.errors import Location, ParserRejected
 from verify.grade.assignment import load_assignment
 from verify.model import expr as E
 from verify.model.notation import Definition, Notation
@@ -114,9 +114,9 @@ def test_a_reading_is_not_served_to_another_spelling(notation: Notation) -> None
 
 
 def test_a_rejected_text_stays_rejected() -> None:
-    with pytest.raises(latex.ParserRejected):
+    with pytest.raises(ParserRejected):
         latex.run_parser("\\frac{")
-    with pytest.raises(latex.ParserRejected):   # the remembered outcome
+    with pytest.raises(ParserRejected):   # the remembered outcome
         latex.run_parser("\\frac{")
 
 

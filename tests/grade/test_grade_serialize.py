@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.paths import ROOT
+from verify.core.errors import SerializeError
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge
 from verify.grade.grader import grade_safely
@@ -25,7 +26,7 @@ from verify.grade.reading import error_grade
 from verify.grade.results import Credit, Diagnosis, Grade, Kind, Outcome, Part, StepGrade
 from verify.grade.serialize import grade_data, grade_from_data
 from verify.model.verdict import Status
-from verify.store.serialize import SerializeError, dumps, loads
+from verify.store.serialize import dumps, loads
 
 CLASS = ROOT / "tests" / "data" / "class"
 ASSIGNMENT = ROOT / "assignments" / "softmax_gradient.yaml"

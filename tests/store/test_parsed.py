@@ -11,6 +11,7 @@ import pytest
 import sympy as sp
 
 from tests.paths import ROOT
+from verify.core.errors import NotStorable, ParserRejected
 from verify.grade.assignment import load_assignment
 from verify.grade.reading import discover as discover_submissions
 from verify.grade.reading import read_submission
@@ -19,7 +20,6 @@ from verify.read.latex import step as latex
 from verify.store.cache import VerdictCache
 from verify.store.parsed import (
     KIND,
-    NotStorable,
     ParseStore,
     same_tree,
     tree_data,
@@ -104,8 +104,8 @@ def test_a_stored_outcome_is_read_as_a_fresh_parse(parser_texts: list[str],
         monkeypatch.setattr(latex, "_parse_fresh", no_parser)
         for text in stored:
             again = latex._parse_outcome(text)
-            if isinstance(fresh[text], latex.ParserRejected):
-                assert isinstance(again, latex.ParserRejected)
+            if isinstance(fresh[text], ParserRejected):
+                assert isinstance(again, ParserRejected)
                 assert str(again) == str(fresh[text])
             else:
                 assert same_tree(again, first[text])  # type: ignore[arg-type]

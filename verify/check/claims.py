@@ -35,7 +35,14 @@ from verify.check.concretize import (
     sizes_used,
     symbols_in,
 )
-from verify.core.errors import BindError, CheckTimeout, Location, internal_error, limit_reason
+from verify.core.errors import (
+    BindError,
+    CheckTimeout,
+    Location,
+    NumericError,
+    internal_error,
+    limit_reason,
+)
 from verify.model.canon import Canon
 from verify.model.notation import Notation
 from verify.model.reading import plain
@@ -260,7 +267,7 @@ class DocumentChecker:
             raise
         except Exception as err:
             # NumericError: an expression the numeric engine has no translation for.
-            reason = str(err) if isinstance(err, numeric.NumericError) else limit_reason(err)
+            reason = str(err) if isinstance(err, NumericError) else limit_reason(err)
             for cases in by_concretizer:
                 for case in cases:
                     outcome = outcomes[case.claim.key]

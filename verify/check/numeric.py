@@ -31,6 +31,7 @@ from jax import lax
 from verify.check.concretize import CDeriv, InvEntry, LabelGroup, symbols_in
 from verify.check.jaxpr_eval import eval_jaxpr
 from verify.check.symbolic import label_configs
+from verify.core.errors import NumericError
 
 jax.config.update("jax_enable_x64", True)  # type: ignore[no-untyped-call]
 
@@ -43,10 +44,6 @@ BOX = (-2.0, 2.0)          # real variables: a moderate box, as WeBWorK does
 POSITIVE_BOX = (0.5, 2.0)  # positive variables
 MAX_ROWS = 4096
 TRACED_GRADIENTS = 512   # gradient jaxprs kept per process (see _traced_gradient)
-
-
-class NumericError(Exception):
-    """An expression could not be translated to JAX."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ import sympy as sp
 from sympy import S
 
 from verify.check.concretize import CDeriv, InvEntry, LabelGroup, Value, symbols_in
+from verify.core.errors import UndefinedEverywhere
 
 P = 2**31 - 1
 POINTS = 3
@@ -45,10 +46,6 @@ MAX_CONFIGS = 4096
 SAMPLED_CONFIGS = 729
 
 Outcome = Literal["identical", "different", "undecided"]
-
-
-class _Undefined(Exception):
-    """Every lane hit a zero denominator."""
 
 
 # Keys: concrete nodes (their symbols carry their assumptions), all SymPy's diff reads.
@@ -218,7 +215,7 @@ def _zero(components: Sequence[sp.Expr], fixed: dict[sp.Symbol, np.ndarray], lan
     for component in components:
         try:
             values = evaluator.value(component)
-        except _Undefined:
+        except UndefinedEverywhere:
             return "undefined"
         bad = (values != 0) & evaluator.valid
         if bad.any():
@@ -311,7 +308,7 @@ class Evaluator:
         if node is S.ComplexInfinity or node is S.NaN or node is S.Infinity or \
                 node is S.NegativeInfinity:   # singletons: identity, not SymPy's ==
             # SymPy already found a division by zero or an infinity: nothing to prove with.
-            raise _Undefined
+            raise UndefinedEverywhere
         if isinstance(node, sp.Integer):
             return np.full(self.lanes, int(node) % P, dtype=np.int64)
         if isinstance(node, sp.Rational):
@@ -369,7 +366,7 @@ class Evaluator:
             return total
 
         if n > 4:
-            raise _Undefined  # cofactor expansion is for the small sizes checked here
+            raise UndefinedEverywhere  # cofactor expansion is for the small sizes checked here
         inverse_det = self.divide_by(det(a))
         result = []
         for r in range(n):
@@ -389,7 +386,7 @@ class Evaluator:
         if zero.any():
             self.valid &= ~zero
             if not self.valid.any():
-                raise _Undefined
+                raise UndefinedEverywhere
         return _inverse(values)
 
     def _exp(self, argument: sp.Expr) -> np.ndarray:

@@ -1,8 +1,23 @@
 """Every exception the package raises on purpose, in one place.
 
-``VerifyError`` is the root.  Input problems (a malformed encoding, an undeclared symbol, a
-size that does not fit) are ``InputError``s and carry where they happened, so the pipeline can
-mark exactly that step and go on with the rest of the document.
+``VerifyError`` is the root; the branches say what an exception means to its catcher::
+
+    VerifyError
+    ├── InputError            the input cannot be used as written (carries a Location)
+    │   ├── DslError, NotationError, BindError
+    │   └── AssignmentError
+    ├── Unreadable            a reader declines a text: the step is `unparsed`, with the reason
+    │   ├── LatexProblem, ParserRejected (the LaTeX reader), Refused (the size guards)
+    ├── CheckTimeout          a bounded check ran out of time: `unknown`
+    ├── NumericError          no numeric translation for an expression
+    ├── UndefinedEverywhere   the exact engine's lanes all hit a zero denominator
+    ├── SerializeError, NotStorable    data that is not (or cannot become) our stored form
+    └── StageFailed           an internal error of ours, already named: never evidence
+
+Input problems (a malformed encoding, an undeclared symbol, a size that does not fit) are
+``InputError``s and carry where they happened, so the pipeline can mark exactly that step and
+go on with the rest of the document.  Only ``InputError`` is caught as a branch; the others
+are caught by their own class, so a new class here changes no ``except`` clause.
 """
 
 from __future__ import annotations
@@ -52,8 +67,64 @@ class BindError(InputError):
     where a scalar belongs, an undeclared symbol, a size with no values."""
 
 
+class AssignmentError(InputError):
+    """The assignment file cannot be used as written."""
+
+
+# ---- a reader declines a text ----------------------------------------------------------------
+class Unreadable(VerifyError):
+    """A text the readers decline: its step is ``unparsed`` with the reason, never guessed."""
+
+
+class LatexProblem(Unreadable):
+    """A step cannot be read: ``token`` is what was not understood, ``why`` says why."""
+
+    def __init__(self, token: str, why: str) -> None:
+        super().__init__(f"{why} at '{token.strip()[:60]}'")
+        self.token = token
+        self.why = why
+
+
+class ParserRejected(Unreadable):
+    """The parser's failure on a text, as remembered (its first line of message)."""
+
+
+class Refused(Unreadable):
+    """Why an input is refused by the size guards (internal: the public functions of
+    :mod:`verify.read.guards` return the reason)."""
+
+
+# ---- the engines -----------------------------------------------------------------------------
 class CheckTimeout(VerifyError):
     """A bounded check ran out of time; its result is ``unknown``, never ``proved``."""
+
+
+class NumericError(VerifyError):
+    """An expression could not be translated to JAX."""
+
+
+class UndefinedEverywhere(VerifyError):
+    """Every lane of the exact engine's modular evaluation hit a zero denominator."""
+
+
+# ---- the stored forms ------------------------------------------------------------------------
+class SerializeError(VerifyError):
+    """Data that is not a serialized result of this format."""
+
+
+class NotStorable(VerifyError):
+    """A parser tree holds a node outside the stored form's whitelist (or is too large)."""
+
+
+# ---- our own bugs ----------------------------------------------------------------------------
+class StageFailed(VerifyError):
+    """An internal error in a stage, already named by :func:`internal_error` (``message``).
+    Raised only to carry that name out to where the verdict is made ``unknown``: never
+    evidence, and never caught as an input problem."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 # ---- what an engine's exception means --------------------------------------------------------

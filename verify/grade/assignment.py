@@ -30,7 +30,7 @@ from typing import Any
 import sympy as sp
 import yaml
 
-from verify.core.errors import InputError, Location
+from verify.core.errors import AssignmentError, InputError, Location
 from verify.model import expr as E
 from verify.model.notation import Notation
 from verify.read.dsl import Scope, parse_expression
@@ -39,10 +39,6 @@ from verify.read.notation import parse_notation
 MAX_FILE_BYTES = 1_000_000
 _TOP_KEYS = {"title", "description", "notation", "problem", "expected", "rubric", "labels",
              "check"}
-
-
-class AssignmentError(InputError):
-    """The assignment file cannot be used as written."""
 
 
 @dataclass(frozen=True)

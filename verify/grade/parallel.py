@@ -31,6 +31,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from verify.core.errors import SerializeError
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge
 from verify.grade.grader import grade_safely
@@ -51,7 +52,7 @@ from verify.run.runner import (
     timed_out,
 )
 from verify.store.cache import content_key, file_parts
-from verify.store.serialize import SerializeError, dumps, loads
+from verify.store.serialize import dumps, loads
 
 # ---- the worker ---------------------------------------------------------------------------
 ASSIGNMENTS_KEPT = 8

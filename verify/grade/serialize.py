@@ -20,11 +20,11 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from verify.core.errors import SerializeError
 from verify.grade.results import Credit, Diagnosis, Grade, Kind, Outcome, Part, StepGrade
 from verify.model.verdict import DocumentResult
 from verify.store.serialize import (
     FORMAT,
-    SerializeError,
     _check_format,
     _get,
     _list,
@@ -33,7 +33,7 @@ from verify.store.serialize import (
     result_from_data,
 )
 
-__all__ = ["SerializeError", "grade_data", "grade_from_data"]
+__all__ = ["grade_data", "grade_from_data"]
 
 _E = TypeVar("_E", bound=StrEnum)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from verify.core.errors import Refused
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
 
@@ -49,10 +50,6 @@ _FRACTIONS = {"\\frac", "\\dfrac", "\\tfrac", "\\cfrac"}
 _BINOMIALS = {"\\binom", "\\dbinom", "\\tbinom"}
 _OPEN = {"{": "}", "(": ")", "[": "]"}
 _CLOSE = {"}", ")", "]"}
-
-
-class Refused(Exception):
-    """Why an input is refused (internal: the public functions return the reason)."""
 
 
 # ---- LaTeX -------------------------------------------------------------------------------

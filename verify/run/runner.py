@@ -51,9 +51,10 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from verify.core.errors import SerializeError
 from verify.model.verdict import DocumentResult, Status, StepVerdict
 from verify.run.affinity import JobQueue, OrderedQueue, by_affinity
-from verify.store.serialize import SerializeError, dumps, loads, result_data, result_from_data
+from verify.store.serialize import dumps, loads, result_data, result_from_data
 
 if TYPE_CHECKING:   # both import SymPy and JAX: a worker imports them after its limits are set
     from verify.model.document import Document

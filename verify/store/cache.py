@@ -43,13 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from verify.check.claims import Claim, DocumentChecker
+from verify.core.errors import SerializeError
 from verify.core.version import CHECKER_VERSION
 from verify.model.canon import Canon
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
 from verify.model.verdict import DocumentResult
 from verify.store.serialize import (
-    SerializeError,
     dumps,
     judgement_data,
     judgement_from_data,

@@ -21,16 +21,13 @@ from typing import Any
 
 import sympy as sp
 
+from verify.core.errors import NotStorable
 from verify.store.cache import VerdictCache, content_key
 
 MAX_NODES = 20_000
 MAX_DEPTH = 200
 _DIGITS = re.compile(r"-?[0-9]{1,4000}")
 KIND = "parse"
-
-
-class NotStorable(Exception):
-    """The tree holds a node outside the whitelist."""
 
 
 def _build(kind: Callable[..., sp.Basic]) -> Callable[[list[sp.Basic]], sp.Basic]:

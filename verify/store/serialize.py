@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from verify.core.errors import Location, VerifyError
+from verify.core.errors import Location, SerializeError
 from verify.model.verdict import (
     ChainResult,
     CheckRecord,
@@ -28,10 +28,6 @@ if TYPE_CHECKING:   # combine imports JAX: a worker imports it only after its li
     from verify.verdict.combine import Judgement
 
 FORMAT = 1
-
-
-class SerializeError(VerifyError):
-    """Data that is not a serialized result of this format."""
 
 
 # ---- to data ------------------------------------------------------------------------------

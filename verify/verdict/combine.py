@@ -32,7 +32,7 @@ import sympy as sp
 from verify.check import numeric
 from verify.check.claims import Case, ClaimOutcome, shape_of
 from verify.check.symbolic import is_rational, resolve
-from verify.core.errors import internal_error, limit_reason
+from verify.core.errors import StageFailed, internal_error, limit_reason
 from verify.model.reading import plain
 from verify.model.verdict import CheckRecord, Counterexample, Evidence, Status
 from verify.verdict.confirm import (
@@ -64,18 +64,10 @@ def judge(outcome: ClaimOutcome, seed: int, points: int,
         return _judge(outcome, seed, points, reference)
     except MemoryError:
         raise
-    except _StageError as error:
+    except StageFailed as error:
         return _internal(outcome, seed, points, error.message)
     except Exception as error:
         return _internal(outcome, seed, points, internal_error("verdict", error))
-
-
-class _StageError(Exception):
-    """An internal error in a stage run while judging, already named."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _internal(outcome: ClaimOutcome, seed: int, points: int, message: str) -> Judgement:
@@ -169,7 +161,7 @@ def _domain_mismatch(outcome: ClaimOutcome, evidence: Evidence) -> Judgement | N
                 raise
             except Exception as error:
                 if limit_reason(error) is None:
-                    raise _StageError(internal_error("confirmation", error)) from error
+                    raise StageFailed(internal_error("confirmation", error)) from error
                 continue   # beyond our limits at this point: no evidence
             if example is not None:
                 return Judgement(Status.REFUTED, _domain_text(example, real_side), evidence,
@@ -293,7 +285,7 @@ def _exact_refutation(case: Case, evidence: Evidence) -> Judgement:
     except Exception as error:
         reason = limit_reason(error)
         if reason is None:
-            raise _StageError(internal_error("exact refutation", error)) from error
+            raise StageFailed(internal_error("exact refutation", error)) from error
         return Judgement(Status.UNKNOWN, "the exact test finds the sides different, but "
                                          f"no point could be evaluated exactly: {reason}",
                          evidence)
@@ -389,7 +381,7 @@ def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evid
     except Exception as error:
         reason = limit_reason(error)
         if reason is None:
-            raise _StageError(internal_error("confirmation", error)) from error
+            raise StageFailed(internal_error("confirmation", error)) from error
         return Judgement(Status.UNKNOWN, "the numeric check found a difference that could "
                                          f"not be confirmed: {reason}", evidence)
     if not confirmed:
@@ -406,7 +398,7 @@ def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evid
         raise
     except Exception as error:
         if limit_reason(error) is None:
-            raise _StageError(internal_error("diagnosis", error)) from error
+            raise StageFailed(internal_error("diagnosis", error)) from error
         diagnosis = ""   # an explanation beyond our limits: the refutation stands without
     return Judgement(Status.REFUTED, f"the sides differ {example.describe()}", evidence,
                      example, diagnosis)

@@ -16,10 +16,11 @@ import re
 
 import sympy as sp
 
+from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.read.latex.names import Entry
 from verify.read.latex.normalize import matching_paren, read_group, split_depth0
-from verify.read.latex.rewrite_base import Atom, LatexProblem, Reader
+from verify.read.latex.rewrite_base import Atom, Reader
 
 _MID = re.compile(r"\\mid(?![A-Za-z])")
 

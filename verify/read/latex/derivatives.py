@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
+from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.read.latex.normalize import read_group
-from verify.read.latex.rewrite_base import LatexProblem, Reader
+from verify.read.latex.rewrite_base import Reader
 
 _DIFFERENTIAL = re.compile(r"^(\\partial(?![A-Za-z])|d(?![a-z]{2}))\s*(\^.*)?")
 # Over a differential denominator, a numerator's leading 'd' is the differential even when

@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from verify.core.errors import LatexProblem
 from verify.model.spelling import latex_of_index
 from verify.read.latex.normalize import matching_paren, read_group, split_depth0, term_end
-from verify.read.latex.rewrite_base import Context, LatexProblem
+from verify.read.latex.rewrite_base import Context
 
 DOTS = ("\\dots", "\\cdots", "\\ldots")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\d+|\S")

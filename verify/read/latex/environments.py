@@ -17,10 +17,11 @@ import re
 
 import sympy as sp
 
+from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.read.latex.dots import fresh_index, pattern, used_tokens
 from verify.read.latex.normalize import read_group, split_depth0
-from verify.read.latex.rewrite_base import Atom, LatexProblem, Reader
+from verify.read.latex.rewrite_base import Atom, Reader
 
 VECTORS = frozenset({"pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix"})
 CASES = frozenset({"cases", "dcases"})

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sympy as sp
 
+from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.model.notation import Notation
-from verify.read.latex.rewrite_base import Atom, LatexProblem
+from verify.read.latex.rewrite_base import Atom
 
 Item = tuple[sp.Expr, str]   # a value and its kind: 'col', 'row', 'mat' or 'scalar'
 

@@ -26,6 +26,7 @@ import re
 
 import sympy as sp
 
+from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.model.spelling import GREEK
 from verify.read.latex import products
@@ -35,10 +36,10 @@ from verify.read.latex.dots import DOTS, expand_dots
 from verify.read.latex.environments import environment_atom
 from verify.read.latex.names import Entry, decorated, subscript_items
 from verify.read.latex.normalize import matching_paren, read_group, term_end
-from verify.read.latex.rewrite_base import Atom, Context, LatexProblem
+from verify.read.latex.rewrite_base import Atom, Context
 from verify.read.latex.sums import big_operator
 
-__all__ = ["Atom", "Context", "LatexProblem", "Rewriter"]
+__all__ = ["Atom", "Context", "Rewriter"]
 
 LATIN_POOL = "abcfghkmnpqrstuvwxyzABCDFGHJKLMNPQRSUVWXYZ"  # no d e E i I j l o O T: special
 GREEK_POOL = ("alpha", "beta", "gamma", "zeta", "eta", "theta", "iota", "kappa", "mu", "nu",

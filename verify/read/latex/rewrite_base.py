@@ -20,15 +20,6 @@ from verify.model.notation import Notation
 from verify.read.latex.names import Lexicon
 
 
-class LatexProblem(Exception):
-    """A step cannot be read: ``token`` is what was not understood, ``why`` says why."""
-
-    def __init__(self, token: str, why: str) -> None:
-        super().__init__(f"{why} at '{token.strip()[:60]}'")
-        self.token = token
-        self.why = why
-
-
 @dataclass(frozen=True)
 class Context:
     notation: Notation

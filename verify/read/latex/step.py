@@ -32,6 +32,7 @@ from antlr4.atn.PredictionMode import PredictionMode
 from latex2sympy2_extended.latex2sympy2 import ConversionConfig, _Latex2Sympy
 from sympy.core.function import AppliedUndef
 
+from verify.core.errors import LatexProblem, ParserRejected
 from verify.model import expr as E
 from verify.model.canon import Canon
 from verify.model.document import SubClaim
@@ -41,7 +42,7 @@ from verify.read.latex.dots import close_open_dots
 from verify.read.latex.names import Lexicon
 from verify.read.latex.normalize import balanced, detect_damage, normalize, read_group
 from verify.read.latex.rewrite import Rewriter
-from verify.read.latex.rewrite_base import Context, LatexProblem
+from verify.read.latex.rewrite_base import Context
 
 MAX_STEP_CHARS = 4000
 MAX_POWER = 64     # as the encoding language (verify.read.dsl): 10^{10^{10}} would never return
@@ -83,10 +84,6 @@ def run_parser(text: str) -> object:
     if isinstance(outcome, ParserRejected):
         raise outcome
     return outcome
-
-
-class ParserRejected(Exception):
-    """The parser's failure on a text, as remembered (its first line of message)."""
 
 
 class OutcomeStore(Protocol):

@@ -12,8 +12,9 @@ import re
 
 import sympy as sp
 
+from verify.core.errors import LatexProblem
 from verify.read.latex.normalize import read_group
-from verify.read.latex.rewrite_base import Context, LatexProblem, Reader
+from verify.read.latex.rewrite_base import Context, Reader
 
 _SKIP_RANGE = re.compile(r"^(.+?)\\in\s*[\[(]\s*(.+?)\s*,\s*(.+?)\s*[\])]\s*\\setminus\s*"
                          r"(?:\\\{|\{)?\s*(.+?)\s*(?:\\\}|\})?$")
