@@ -1,11 +1,7 @@
-"""``python -m verify PATH...`` checks documents; ``python -m verify grade ...`` grades a class."""
+"""``python -m verify ...``: the same program as the installed ``derivation-verify``
+(:func:`verify.cli.main`, which dispatches ``check`` and ``grade``)."""
 
 import sys
-
-if len(sys.argv) > 1 and sys.argv[1] == "grade":
-    from verify.grade.cli import main as grade_main
-
-    sys.exit(grade_main(sys.argv[2:]))
 
 from verify.cli import main
 

@@ -1,10 +1,17 @@
-"""Command line: ``python -m verify PATH... [--json FILE] [--report DIR] [--seed N] ...``.
+"""The command line, the only entry point: ``python -m verify`` and the installed
+``derivation-verify`` both call :func:`main`.
 
-Exit codes (as data, in ``EXIT``): 0 nothing refuted, 1 some step refuted (or, with
-``--strict``, some step undecided or unreadable), 2 usage or input error, 3 an internal error
-of the checker (a bug: its steps are ``unknown``; it outranks the others, since no verdict of
-that run should be trusted blindly).  Every document is processed before exiting; one bad
-document never stops the others.
+    python -m verify [check] PATH... [--json FILE] [--report DIR] [--seed N] ...
+    python -m verify grade ASSIGNMENT SUBMISSIONS/ --out DIR ...
+
+A first argument that is not a command means ``check`` (README and CI write
+``python -m verify derivations/``); a path named like a command is written ``./grade``.
+
+Exit codes of ``check`` (as data, in ``EXIT``): 0 nothing refuted, 1 some step refuted (or,
+with ``--strict``, some step undecided or unreadable), 2 usage or input error, 3 an internal
+error of the checker (a bug: its steps are ``unknown``; it outranks the others, since no
+verdict of that run should be trusted blindly).  Every document is processed before exiting;
+one bad document never stops the others.  ``grade``'s are in :mod:`verify.grade.cli`.
 """
 
 from __future__ import annotations
@@ -12,77 +19,89 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from verify.core.version import __version__
 from verify.model.verdict import DocumentResult, Status, StepVerdict
-from verify.pipeline import Options, discover
-from verify.run.runner import (
-    DEFAULT_MEMORY_MB,
-    DEFAULT_SECONDS_PER_STEP,
-    Limits,
-    RunSettings,
-    check_all,
+from verify.run.settings import (
+    add_run_options,
+    make_options,
+    parse_arguments,
+    parse_sizes,
+    settings_from_args,
+    versions,
 )
-from verify.store.cache import default_path as default_cache_path
 
+if TYPE_CHECKING:   # SymPy and JAX: imported when a command runs, not for --help
+    from verify.pipeline import Options
+    from verify.run.runner import RunSettings
+
+__all__ = ["COMMANDS", "EXIT", "main", "parse_sizes"]
+
+PROG = "python -m verify"   # the same words whichever way the command was started
 EXIT = {"ok": 0, "refuted": 1, "input": 2, "internal": 3}
-SIGNS = {Status.PROVED: "ok", Status.SUPPORTED: "ok~", Status.REFUTED: "XX",
-         Status.UNKNOWN: "??", Status.UNPARSED: "--", Status.START: ".."}
+
+Command = Callable[[Sequence[str], TextIO, TextIO], int]
 
 
-def versions() -> dict[str, str]:
-    import jax
-    import sympy
-    return {"derivation-verify": __version__, "sympy": sympy.__version__,
-            "jax": jax.__version__, "python": sys.version.split()[0]}
+def _grade(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    from verify.grade.cli import main as grade_main  # imports the grader only when grading
+    return grade_main(argv, out, err)
 
 
-def parse_sizes(text: str) -> dict[str, tuple[int, ...]]:
-    """``K=2,3;N=1`` or ``K=2,3 N=1`` -> {'K': (2, 3), 'N': (1,)}."""
-    sizes: dict[str, tuple[int, ...]] = {}
-    for part in text.replace(";", " ").split():
-        name, _, values = part.partition("=")
-        try:
-            numbers = tuple(int(v) for v in values.split(",") if v)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"bad size values in {part!r}") from None
-        if not name or not numbers or any(not 1 <= v <= 6 for v in numbers):
-            raise argparse.ArgumentTypeError(
-                f"expected NAME=V1,V2 with values 1..6, got {part!r}")
-        sizes[name] = numbers
-    return sizes
+def check_main(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    return _check(argv, out, err, f"{PROG} check")
 
 
-def add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
-    """The options of running many ``what`` (documents, submissions): worker processes and
-    their limits, the verdict cache, a Dask cluster.  Read back by :func:`run_settings`."""
-    limits = parser.add_argument_group("limits, cache and parallelism")
-    limits.add_argument("--jobs", type=int, default=1, metavar="N",
-                        help=f"work on N {what} at a time, each in its own worker process "
-                             "(default 1)")
-    limits.add_argument("--timeout", type=float, default=DEFAULT_SECONDS_PER_STEP,
-                        metavar="SECONDS",
-                        help="wall-clock limit per step; a document gets SECONDS times its "
-                             "step count, then its worker is killed and what it had not "
-                             f"decided is reported as such (default {DEFAULT_SECONDS_PER_STEP:g})")
-    limits.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
-                        help="address-space limit of each worker process, 0 for none "
-                             f"(default {DEFAULT_MEMORY_MB})")
-    limits.add_argument("--cache", type=Path, metavar="PATH",
-                        help="verdict cache (SQLite) to use; default: $DERIVATION_VERIFY_CACHE "
-                             "or the user's cache directory")
-    limits.add_argument("--no-cache", action="store_true",
-                        help="check everything afresh and store nothing")
-    limits.add_argument("--scheduler", metavar="ADDRESS",
-                        help=f"run the {what} on this Dask scheduler (tcp://host:8786)")
+# Each command: its one-line summary (for --help) and what runs it.
+COMMANDS: dict[str, tuple[str, Command]] = {
+    "check": ("check documents (.yaml encodings, .tex, .md) or folders of them; the "
+              "default command", check_main),
+    "grade": ("grade a folder of submissions against an assignment: gradebook, Gradescope "
+              "results, summary, reports", _grade),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Run a command (``argv`` without the program name; default ``sys.argv[1:]``) and return
+    its exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    out, err = out or sys.stdout, err or sys.stderr
+    if arguments and arguments[0] in COMMANDS:
+        return COMMANDS[arguments[0]][1](arguments[1:], out, err)
+    if arguments and arguments[0] in ("-h", "--help"):
+        print(overview(), file=out)
+        return EXIT["ok"]
+    if not arguments:
+        print(overview(), file=err)
+        return EXIT["input"]
+    return _check(arguments, out, err, PROG)
+
+
+def overview() -> str:
+    """``--help``: the commands, one line each."""
+    width = max(len(name) for name in COMMANDS)
+    lines = [f"usage: {PROG} [check] PATH... [options]",
+             f"       {PROG} grade ASSIGNMENT SUBMISSIONS --out DIR [options]",
+             f"       {PROG} COMMAND --help",
+             "",
+             "Check derivations step by step, symbolically and numerically.",
+             "",
+             "commands:"]
+    lines += [f"  {name:<{width}}  {summary}" for name, (summary, _) in COMMANDS.items()]
+    lines += ["",
+              f"A first argument that is not a command means check ({PROG} derivations/).",
+              "The installed command derivation-verify is the same program.",
+              f"{PROG} --version prints the version."]
+    return "\n".join(lines)
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m verify",
+        prog=prog,
         description="Check derivations step by step, symbolically and numerically.",
         epilog="exit status: 0 nothing refuted; 1 some step refuted (with --strict, also "
                "some step unknown or unparsed); 2 usage or input error; 3 an internal error "
@@ -104,79 +123,47 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--show-reading", action="store_true",
                         help="under each step, the LaTeX it was read as")
     add_run_options(parser, "documents")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
-    parser = build_parser()
+def _check(argv: Sequence[str], out: TextIO, err: TextIO, prog: str) -> int:
+    args = parse_arguments(build_parser(prog), argv, out, err)
+    if isinstance(args, int):
+        return args
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return EXIT["ok"] if exit_.code == 0 else EXIT["input"]
-    if args.points < 1 or args.points > 1000:
-        print("--points must be between 1 and 1000", file=err)
+        options = make_options(args.seed, args.sizes, args.points)
+    except ValueError as error:
+        print(error, file=err)
         return EXIT["input"]
-    if args.seed < 0:
-        print("--seed must be a non-negative integer", file=err)
-        return EXIT["input"]
+    from verify.pipeline import discover
     files, missing = discover(args.paths)
     for problem in missing:
         print(problem, file=err)
     if not files and not missing:
         print("no .yaml, .tex or .md files found", file=err)
         return EXIT["input"]
-    settings = run_settings(args, err)
-    if settings is None:
+    try:
+        settings = settings_from_args(args, lambda warning: print(warning, file=err))
+    except ValueError as error:
+        print(error, file=err)
         return EXIT["input"]
-    options = Options(seed=args.seed, sizes=args.sizes, points=args.points)
     results = _check_all(files, options, err, settings)
     for result in results:
-        _print_document(result, out, args.quiet, args.show_reading)
+        print_document(result, out, args.quiet, args.show_reading)
     info = versions()
     if args.json:
         from verify.report.jsonform import write_json
         write_json(args.json, results, info)
     if args.report:
         _write_reports(results, args.report, info, err)
-    return _exit_code(results, bool(missing), args.strict)
-
-
-def run_settings(args: argparse.Namespace, err: TextIO) -> RunSettings | None:
-    """The settings of :func:`add_run_options`; None (and a message) when they are wrong."""
-    if args.jobs < 1 or args.timeout <= 0 or args.memory_mb < 0:
-        print("--jobs must be at least 1, --timeout positive, --memory-mb 0 or more", file=err)
-        return None
-    if args.memory_mb and args.memory_mb < 512:
-        print("--memory-mb below 512 cannot hold SymPy and JAX; use 0 for no limit", file=err)
-        return None
-    cache = None if args.no_cache else (args.cache or default_cache_path())
-    if cache is not None and not _cache_usable(cache, err):
-        cache = None
-    limits = Limits(args.timeout, args.memory_mb or None)
-    return RunSettings(args.jobs, limits, cache, args.scheduler)
-
-
-def _cache_usable(path: Path, err: TextIO) -> bool:
-    """A cache that cannot be opened is a warning, not a failure: it only saves time."""
-    import sqlite3
-
-    from verify.store.cache import VerdictCache
-    try:
-        VerdictCache(path).close()
-    except (OSError, sqlite3.Error) as error:
-        print(f"warning: verdict cache {path} not usable ({error}); checking without it",
-              file=err)
-        return False
-    return True
+    return exit_code(results, bool(missing), args.strict)
 
 
 def _check_all(files: list[Path], options: Options, err: TextIO,
-               settings: RunSettings | None = None) -> list[DocumentResult]:
+               settings: RunSettings) -> list[DocumentResult]:
     """Every document, in worker processes with limits (verify.run.runner)."""
+    from verify.run.runner import check_all
     show = err.isatty()
     started = time.perf_counter()
 
@@ -184,14 +171,13 @@ def _check_all(files: list[Path], options: Options, err: TextIO,
         err.write(f"\r[{done}/{total}] {path} ({time.perf_counter() - started:.0f}s)\x1b[K")
         err.flush()
 
-    results = check_all(files, options, settings or RunSettings(), progress if show else None)
+    results = check_all(files, options, settings, progress if show else None)
     if show:
         err.write("\r\x1b[K")
     return results
 
 
-def _print_step(step: StepVerdict, out: TextIO, indent: str = "",
-                reading: bool = False) -> None:
+def print_step(step: StepVerdict, out: TextIO, indent: str = "", reading: bool = False) -> None:
     label = f" ({step.label})" if step.label else ""
     print(f"{indent}{step.location.path}:{step.location.line}{label}: {step.status.value} "
           f"— {step.message}", file=out)
@@ -200,11 +186,12 @@ def _print_step(step: StepVerdict, out: TextIO, indent: str = "",
     if step.diagnosis:
         print(f"{indent}    diagnosis: {step.diagnosis}", file=out)
     for sub in step.subclaims:
-        _print_step(sub, out, indent + "    ", reading)
+        print_step(sub, out, indent + "    ", reading)
 
 
-def _print_document(result: DocumentResult, out: TextIO, quiet: bool,
-                    reading: bool = False) -> None:
+def print_document(result: DocumentResult, out: TextIO, quiet: bool = False,
+                   reading: bool = False) -> None:
+    """The document as ``check`` prints it: a line per step, a summary line."""
     if not quiet:
         for problem in result.problems:
             print(f"{problem}", file=out)
@@ -212,7 +199,7 @@ def _print_document(result: DocumentResult, out: TextIO, quiet: bool,
             print(f"{error}", file=out)
         for chain in result.chains:
             for step in chain.steps:
-                _print_step(step, out, reading=reading)
+                print_step(step, out, reading=reading)
             if chain.summary:
                 print(f"    chain {chain.name!r}: {chain.summary}", file=out)
     counts = result.counts()
@@ -235,7 +222,9 @@ def _write_reports(results: list[DocumentResult], folder: Path, info: dict[str, 
             print(message, file=err)
 
 
-def _exit_code(results: list[DocumentResult], missing: bool, strict: bool) -> int:
+def exit_code(results: Sequence[DocumentResult], missing: bool = False,
+              strict: bool = False) -> int:
+    """``check``'s exit code for these results (``missing``: some path did not exist)."""
     if any(r.internal_errors() for r in results):
         return EXIT["internal"]
     if missing or any(r.problems for r in results):

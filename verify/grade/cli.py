@@ -1,5 +1,9 @@
 """``python -m verify grade ASSIGNMENT SUBMISSIONS/ --out DIR``: grade a folder of submissions.
 
+Reached through :mod:`verify.cli` (the only entry point); :func:`grade_class` and
+:func:`write_outputs` are the command without its arguments, which the Python API
+(:func:`verify.grade`) calls too.
+
 Writes into DIR: ``gradebook.csv``, ``gradescope/<student>/results.json``, ``summary.md``,
 ``summary.csv``, ``summary.png`` and ``reports/<student>.tex`` (and ``.pdf`` where a LaTeX
 engine is installed).  Every submission is graded before exiting; one that cannot be read
@@ -17,11 +21,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from verify.cli import add_run_options, run_settings
 from verify.core.errors import InputError
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge, holds
@@ -39,6 +43,8 @@ from verify.grade.reading import discover
 from verify.grade.results import Grade, Outcome
 from verify.grade.summary import write_summary
 from verify.model.reading import spelled
+from verify.run.runner import RunSettings
+from verify.run.settings import add_run_options, parse_arguments, settings_from_args, versions
 from verify.store.cache import VerdictCache
 
 EXIT = {"ok": 0, "failed": 1, "input": 2, "internal": 3}
@@ -65,10 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exit_:
-        return EXIT["ok"] if exit_.code == 0 else EXIT["input"]
+    args = parse_arguments(build_parser(), sys.argv[1:] if argv is None else argv, out, err)
+    if isinstance(args, int):
+        return args
     try:
         assignment = load_assignment(args.assignment)
     except InputError as error:
@@ -81,26 +86,50 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if not paths:
         print(f"{args.submissions}: no .tex or .md submissions", file=err)
         return EXIT["input"]
-    settings = run_settings(args, err)
-    if settings is None:
+    try:
+        settings = settings_from_args(args, lambda warning: print(warning, file=err))
+    except ValueError as error:
+        print(error, file=err)
         return EXIT["input"]
-    # The answer key is checked while the workers start: a wrong key stops everything.
+    graded = grade_class(assignment, paths, settings, Progress(err))
+    if graded.key_problem:
+        print(graded.key_problem, file=err)
+        if graded.key_internal:
+            print(f"INTERNAL ERROR (a bug of the checker) in the answer key: "
+                  f"{'; '.join(graded.key_internal)}", file=err)
+        return EXIT["internal"] if graded.key_internal else EXIT["input"]
+    grades = list(graded.grades)
+    for message in write_outputs(args.out, assignment, grades, args.visibility,
+                                 not args.no_reports):
+        print(message, file=err)
+    print_grades(grades, out, args.quiet)
+    return exit_code(grades)
+
+
+@dataclass(frozen=True)
+class ClassGrades:
+    """A class graded: every submission's grade in order, or, when the answer key is wrong
+    (its expected result does not equal its problem), no grades and ``key_problem``."""
+
+    grades: tuple[Grade, ...]
+    key_problem: str = ""
+    key_internal: tuple[str, ...] = ()   # internal errors of the checker behind key_problem
+
+
+def grade_class(assignment: Assignment, paths: Sequence[Path], settings: RunSettings,
+                progress: Callable[[int, int, str], None] | None = None) -> ClassGrades:
+    """Every submission graded in killable workers; the answer key is checked while the
+    workers start, and a wrong key stops everything."""
     key_internal: list[str] = []
 
     def check_key() -> str:
         problem, internal = _check_key(assignment, settings.cache_path)
         key_internal.extend(internal)
         return problem
-    grades = grade_in_workers(paths, assignment, settings, Progress(err), meanwhile=check_key)
+    grades = grade_in_workers(paths, assignment, settings, progress, meanwhile=check_key)
     if isinstance(grades, str):
-        print(grades, file=err)
-        if key_internal:
-            print(f"INTERNAL ERROR (a bug of the checker) in the answer key: "
-                  f"{'; '.join(key_internal)}", file=err)
-        return EXIT["internal"] if key_internal else EXIT["input"]
-    _write(args, assignment, grades, err)
-    _print(grades, out, args.quiet)
-    return exit_code(grades)
+        return ClassGrades((), grades, tuple(key_internal))
+    return ClassGrades(tuple(grades))
 
 
 def exit_code(grades: Sequence[Grade]) -> int:
@@ -133,20 +162,20 @@ def _check_key(assignment: Assignment,
             internal)
 
 
-def _write(args: argparse.Namespace, assignment: Assignment, grades: list[Grade],
-           err: TextIO) -> None:
-    folder: Path = args.out
+def write_outputs(folder: Path, assignment: Assignment, grades: Sequence[Grade],
+                  visibility: str = "after_published", reports: bool = True) -> list[str]:
+    """The gradebook, Gradescope results, class summary and (``reports``) the per-student
+    reports into ``folder``; returns the reports' messages (a missing LaTeX engine)."""
     folder.mkdir(parents=True, exist_ok=True)
     write_gradebook(folder / "gradebook.csv", grades)
-    write_gradescope(folder / "gradescope", grades, args.visibility)
+    write_gradescope(folder / "gradescope", grades, visibility)
     write_summary(folder, grades, assignment.title)
-    if not args.no_reports:
-        from verify.cli import versions
-        for message in write_student_reports(folder / "reports", grades, versions()):
-            print(message, file=err)
+    if not reports:
+        return []
+    return list(write_student_reports(folder / "reports", grades, versions()))
 
 
-def _print(grades: list[Grade], out: TextIO, quiet: bool) -> None:
+def print_grades(grades: list[Grade], out: TextIO, quiet: bool) -> None:
     if not quiet:
         width = max(len(g.student) for g in grades)
         for grade in grades:
