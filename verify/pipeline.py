@@ -21,6 +21,7 @@ from verify.core.errors import (
     internal_error,
     limit_reason,
 )
+from verify.core.memo import Memo
 from verify.model.canon import sstr
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
@@ -199,7 +200,8 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
 
 BINDINGS_KEPT = 8192   # binding outcomes kept per process (see _binding_problem)
 # Key: the expression, the notation's canonical text, the conditions on its free indices.
-_BINDINGS: dict[tuple[sp.Expr, str, tuple[sp.Basic, ...]], str | None] = {}
+_BINDINGS: Memo[tuple[sp.Expr, str, tuple[sp.Basic, ...]], str | None] = \
+    Memo("pipeline.bindings", BINDINGS_KEPT)
 
 
 def _binding_problem(expr: sp.Expr, notation: Notation, chain: Chain,
@@ -210,10 +212,8 @@ def _binding_problem(expr: sp.Expr, notation: Notation, chain: Chain,
     free = sorted(free_indices(expr, notation))
     where = tuple(w for w in chain.where if {s.name for s in w.free_symbols} <= set(free))
     key = (expr, checker.concretizers.notation_text(notation), where)
-    if key in _BINDINGS:
+    if key in _BINDINGS:   # None is a kept outcome too: the step fits
         return _BINDINGS[key]
-    if len(_BINDINGS) >= BINDINGS_KEPT:
-        _BINDINGS.clear()
     problem = _bind_everywhere(expr, notation, free, where, checker)   # StageFailed: kept
     _BINDINGS[key] = problem                                          # nowhere
     return problem

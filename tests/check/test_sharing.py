@@ -24,6 +24,7 @@ from verify.check.concretize import (
     walk_free_indices,
     walk_sizes_used,
 )
+from verify.core import memo
 from verify.core.errors import Location, ParserRejected
 from verify.grade.assignment import load_assignment
 from verify.model import expr as E
@@ -62,7 +63,7 @@ def test_the_shared_concretizers_are_bounded(notation: Notation) -> None:
     shared = SharedConcretizers()
     for k in range(check.SHARED_CONCRETIZERS + 5):
         shared.get(notation.with_sizes({"K": (2, 3 + k)}), {"K": 2, "N": 1})
-    assert len(shared._by_key) == check.SHARED_CONCRETIZERS
+    assert len(shared.by_key) == check.SHARED_CONCRETIZERS
 
 
 def test_a_judgement_does_not_depend_on_what_the_process_saw_before(
@@ -94,8 +95,7 @@ def test_a_remembered_step_reading_equals_a_fresh_one(notation: Notation) -> Non
     text = r"-\frac{1}{N} \sum_{i=1}^{N} \left( y_{ij} - p_{ij} \right) \mathbf{x}_i"
     first = latex.parse_step(text, notation, lexicon)
     assert latex.parse_step(text, twin(notation), build_lexicon(twin(notation))) is first
-    latex._STEPS.clear()
-    latex._parse_outcome.cache_clear()
+    memo.clear_all()
     again = latex.parse_step(text, notation, lexicon)
     assert again == first and again is not first
 
@@ -141,7 +141,7 @@ def test_binding_outcomes_are_kept_per_expression_and_notation(notation: Notatio
     assert misfit is not None and "a power of a vector" in misfit
     assert pipeline._binding_problem(x[i], twin(notation), chain, checker) is None
     key = (x[i] * x[i], SHARED.notation_text(notation), ())
-    assert pipeline._BINDINGS[key] == misfit
+    assert memo.named("pipeline.bindings")[key] == misfit
 
 
 def test_symbols_in_walks_shared_sub_expressions_once() -> None:
@@ -285,14 +285,16 @@ def test_a_sampled_label_configuration_does_not_depend_on_the_other_claims() -> 
 
 
 def test_name_uses_are_bounded(notation: Notation, monkeypatch: pytest.MonkeyPatch) -> None:
-    from verify.check import concretize
-    monkeypatch.setattr(concretize, "USES_ENTRIES", 50)
-    concretize._USES.clear()
+    node_uses, name_uses = (memo.named(f"check.concretize.{n}") for n in ("node_uses",
+                                                                           "name_uses"))
+    monkeypatch.setattr(node_uses, "bound", 50)
+    memo.clear_all()
     x, i = E.family("x"), E.index_symbol("i")
     for n in range(1, 40):
         assert free_indices(n * x[i], notation) == {"i"}
-        assert sum(u.entries() for u in concretize._USES.values()) <= 50 + 8
-    monkeypatch.setattr(concretize, "USES_KEPT", 1)
+        assert len(node_uses) <= 50
+    assert len(node_uses) == 50
+    monkeypatch.setattr(name_uses, "bound", 1)
     free_indices(x[i], twin(notation))
     free_indices(x[i], replace(notation, sizes={**notation.sizes, "N": (1,)}))
-    assert len(concretize._USES) == 1
+    assert len(name_uses) == 1

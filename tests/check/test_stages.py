@@ -12,7 +12,7 @@ import sympy as sp
 from tests.helpers import NOTATION
 from verify.check.concretize import CDeriv, Concretizer, free_indices, sizes_used
 from verify.check.jaxpr_eval import eval_jaxpr
-from verify.check.numeric import Batch, evaluate
+from verify.check.numeric import Batch, configure, evaluate
 from verify.check.symbolic import identical, resolve
 from verify.core.errors import DslError, Location, NotationError
 from verify.model import expr as E
@@ -153,6 +153,8 @@ def test_numeric_derivative_is_jax_autodiff_not_sympy() -> None:
 
 
 def test_jaxpr_interpreter_matches_jax() -> None:
+    configure()   # float64, as the engine computes (JAX alone computes in float32)
+
     def f(v: jax.Array) -> jax.Array:
         return jnp.stack([jnp.exp(v[0]) * v[1] ** 3 - jnp.log(v[2]), v[0] / v[1]])
     batched = jax.vmap(jax.grad(lambda v: f(v).sum()))

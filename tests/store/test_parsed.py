@@ -11,6 +11,7 @@ import pytest
 import sympy as sp
 
 from tests.paths import ROOT
+from verify.core import memo
 from verify.core.errors import NotStorable, ParserRejected
 from verify.grade.assignment import load_assignment
 from verify.grade.reading import discover as discover_submissions
@@ -37,8 +38,7 @@ def _parser_texts() -> list[str]:
         seen.append(text)
         return original(text)
 
-    latex._parse_outcome.cache_clear()
-    latex._STEPS.clear()
+    memo.clear_all()
     latex._parse_fresh = recording  # type: ignore[assignment]
     try:
         paths, _ = discover([ROOT / "derivations", ROOT / "examples" / "seeds",
@@ -50,8 +50,7 @@ def _parser_texts() -> list[str]:
             read_submission(path, assignment)
     finally:
         latex._parse_fresh = original  # type: ignore[assignment]
-        latex._parse_outcome.cache_clear()
-        latex._STEPS.clear()
+        memo.clear_all()
     return sorted(set(seen))
 
 
@@ -91,11 +90,11 @@ def test_a_stored_outcome_is_read_as_a_fresh_parse(parser_texts: list[str],
     """First pass: parse and store.  Second pass, as in another process (memos cleared) and
     with the parser unable to run: every step reads the same from the store."""
     fresh = {text: latex._parse_fresh(text) for text in parser_texts}
-    latex.use_outcome_store(store)
+    latex.install_outcome_store(store)
     try:
-        latex._parse_outcome.cache_clear()
+        memo.clear_all()
         first = {text: latex._parse_outcome(text) for text in parser_texts}
-        latex._parse_outcome.cache_clear()
+        memo.clear_all()
 
         def no_parser(text: str) -> object:
             raise AssertionError(f"parsed again: {text}")
@@ -110,8 +109,8 @@ def test_a_stored_outcome_is_read_as_a_fresh_parse(parser_texts: list[str],
             else:
                 assert same_tree(again, first[text])  # type: ignore[arg-type]
     finally:
-        latex.use_outcome_store(None)
-        latex._parse_outcome.cache_clear()
+        latex.install_outcome_store(None)
+        memo.clear_all()
     assert len(stored) > 100
 
 

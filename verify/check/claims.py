@@ -18,7 +18,6 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -43,6 +42,7 @@ from verify.core.errors import (
     internal_error,
     limit_reason,
 )
+from verify.core.memo import Memo
 from verify.model.canon import Canon
 from verify.model.notation import Notation
 from verify.model.reading import plain
@@ -118,28 +118,28 @@ class SharedConcretizers:
     only on the seed and its name, and each engine looks only at the variables and label
     groups its expressions contain.  Bounded: the least recently used combination goes when
     more than :data:`SHARED_CONCRETIZERS` are kept, and a memo that has grown past
-    :data:`MEMO_LIMIT` entries starts afresh."""
+    :data:`MEMO_LIMIT` entries starts afresh.
 
-    def __init__(self) -> None:
+    ``name``: the registered name of the process's own (:data:`SHARED`); others (a test's)
+    keep unregistered memos."""
+
+    def __init__(self, name: str | None = None) -> None:
         # Key: the notation's canonical text and the sizes the claim uses (sizes_used): a
         # concretizer's values depend on no other size.  _texts: by object, kept with it.
-        self._by_key: OrderedDict[tuple[str, tuple[tuple[str, int], ...]], Concretizer] = \
-            OrderedDict()
-        self._texts: dict[int, tuple[Notation, str]] = {}
+        self.by_key: Memo[tuple[str, tuple[tuple[str, int], ...]], Concretizer] = \
+            Memo(name, SHARED_CONCRETIZERS)
+        self._texts: Memo[int, tuple[Notation, str]] = \
+            Memo(name and f"{name}.notation_texts", 4 * SHARED_CONCRETIZERS)
 
     def get(self, notation: Notation, sizes: Mapping[str, int]) -> Concretizer:
         key = (self._text(notation), tuple(sorted(sizes.items())))
-        found = self._by_key.get(key)
+        found = self.by_key.get(key)
         if found is None or len(found.memo_entries()) > MEMO_LIMIT:
             # A concretizer needs every size of the notation (symbol shapes); the ones the
             # claim does not use take their first value.
             full = {name: values[0] for name, values in notation.sizes.items()}
             full.update(sizes)
-            found = Concretizer(notation, full)
-        self._by_key[key] = found
-        self._by_key.move_to_end(key)
-        while len(self._by_key) > SHARED_CONCRETIZERS:
-            self._by_key.popitem(last=False)
+            found = self.by_key[key] = Concretizer(notation, full)
         return found
 
     def notation_text(self, notation: Notation) -> str:
@@ -149,17 +149,15 @@ class SharedConcretizers:
     def _text(self, notation: Notation) -> str:
         found = self._texts.get(id(notation))
         if found is None or found[0] is not notation:   # an id reused by a newer object
-            if len(self._texts) > 4 * SHARED_CONCRETIZERS:
-                self._texts.clear()
             found = self._texts[id(notation)] = (notation, Canon().notation(notation))
         return found[1]
 
     def clear(self) -> None:
-        self._by_key.clear()
+        self.by_key.clear()
         self._texts.clear()
 
 
-SHARED = SharedConcretizers()
+SHARED = SharedConcretizers("check.claims.concretizers")
 
 
 class DocumentChecker:

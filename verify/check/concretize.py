@@ -16,7 +16,6 @@ with SymPy's ``diff``; the numeric engine with JAX autodiff.
 from __future__ import annotations
 
 import itertools
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
@@ -25,6 +24,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, Function
 
 from verify.core.errors import BindError
+from verify.core.memo import Memo
 from verify.model import expr as E
 from verify.model.canon import Canon
 from verify.model.notation import Notation, SymbolDecl
@@ -655,20 +655,14 @@ class NameUses:
 
     def __init__(self, notation: Notation) -> None:
         self.notation = notation
+        self.text = Canon().notation(notation)
         self.cyclic = _definitions_cyclic(notation)
-        # By node (by name): the notation is fixed per instance, and an instance is kept by
-        # the notation's canonical text (sizes, indices, symbols, definitions' bodies).
-        self._free: dict[sp.Basic, frozenset[str]] = {}
-        self._sizes: dict[sp.Basic, frozenset[str]] = {}
-        self._name_sizes: dict[str, frozenset[str]] = {}
-
-    def entries(self) -> int:
-        return len(self._free) + len(self._sizes)
 
     def free(self, node: sp.Basic) -> frozenset[str]:
         if self.cyclic:
             return frozenset(walk_free_indices(node, self.notation))
-        found = self._free.get(node)
+        key = (self.text, "free", node)
+        found = _NODE_USES.get(key)
         if found is not None:
             return found
         notation = self.notation
@@ -686,13 +680,14 @@ class NameUses:
             found = (self.free(body) - {str(index)}) | self.free(lower) | self.free(upper)
         else:
             found = frozenset().union(*(self.free(arg) for arg in node.args))
-        self._free[node] = found
+        _NODE_USES[key] = found
         return found
 
     def sizes(self, node: sp.Basic) -> frozenset[str]:
         if self.cyclic:
             return frozenset(walk_sizes_used(node, self.notation))
-        found = self._sizes.get(node)
+        key = (self.text, "sizes", node)
+        found = _NODE_USES.get(key)
         if found is not None:
             return found
         found = frozenset().union(*(self.sizes(arg) for arg in node.args))
@@ -702,17 +697,18 @@ class NameUses:
             found |= self._of_name(str(node.label))
         elif isinstance(node, AppliedUndef):
             found |= self._of_name(node.func.__name__)
-        self._sizes[node] = found
+        _NODE_USES[key] = found
         return found
 
     def _of_name(self, name: str) -> frozenset[str]:
-        found = self._name_sizes.get(name)
+        key = (self.text, "name", name)
+        found = _NODE_USES.get(key)
         if found is not None:
             return found
         sizes = _own_sizes(name, self.notation)
         if _own_kind(name, self.notation) == "definition":
             sizes |= self.sizes(self.notation.definitions[name].body)
-        found = self._name_sizes[name] = frozenset(sizes)
+        found = _NODE_USES[key] = frozenset(sizes)
         return found
 
 
@@ -749,26 +745,22 @@ def _names_in(node: sp.Basic) -> set[str]:
     return names
 
 
-USES_KEPT = 32             # notations whose NameUses are kept (least recently used goes)
-USES_ENTRIES = 200_000     # entries of all of them together before they start afresh
-# Key: the notation's canonical text, everything NameUses reads of a notation.
-_USES: OrderedDict[str, NameUses] = OrderedDict()
+# Key: the notation's canonical text (sizes, indices, symbols, definitions' bodies),
+# everything NameUses reads of a notation.
+_USES: Memo[str, NameUses] = Memo("check.concretize.name_uses", 32)
+# Key: the notation's canonical text, the question ("free" indices or "sizes" of a node, the
+# sizes of a "name"), and the node or the name.  Shared by every NameUses of that text.
+_NODE_USES: Memo[tuple[str, str, object], frozenset[str]] = \
+    Memo("check.concretize.node_uses", 200_000)
 
 
 def _uses(notation: Notation) -> NameUses:
     """The process's :class:`NameUses` for a notation, by its canonical text (every
-    document of a class shares one).  Bounded: the least recently used notation goes past
-    :data:`USES_KEPT`, and all start afresh past :data:`USES_ENTRIES` entries in all."""
+    document of a class shares one)."""
     key = Canon().notation(notation)
-    if sum(uses.entries() for uses in _USES.values()) > USES_ENTRIES:
-        _USES.clear()
     found = _USES.get(key)
     if found is None:
-        found = NameUses(notation)
-    _USES[key] = found
-    _USES.move_to_end(key)
-    while len(_USES) > USES_KEPT:
-        _USES.popitem(last=False)
+        found = _USES[key] = NameUses(notation)
     return found
 
 

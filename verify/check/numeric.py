@@ -11,29 +11,23 @@ engines check each other.
 
 from __future__ import annotations
 
-import functools
 import os
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import sympy as sp
-
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false")
-
 import jax
 import jax.numpy as jnp
+import numpy as np
+import sympy as sp
 from jax import lax
 
 from verify.check.concretize import CDeriv, InvEntry, LabelGroup, symbols_in
 from verify.check.jaxpr_eval import eval_jaxpr
 from verify.check.symbolic import label_configs
 from verify.core.errors import NumericError
-
-jax.config.update("jax_enable_x64", True)  # type: ignore[no-untyped-call]
+from verify.core.memo import memoized
 
 # One tolerance table.  The deviation of two values is |a - b| / max(1, |a|, |b|): relative
 # for large values, absolute below 1, so a result that cancels to nearly zero is not judged
@@ -44,6 +38,24 @@ BOX = (-2.0, 2.0)          # real variables: a moderate box, as WeBWorK does
 POSITIVE_BOX = (0.5, 2.0)  # positive variables
 MAX_ROWS = 4096
 TRACED_GRADIENTS = 512   # gradient jaxprs kept per process (see _traced_gradient)
+_CONFIGURED: list[bool] = []   # set once configure() has run in this process
+
+
+def configure() -> None:
+    """Set JAX up for this engine, once per process, before its first JAX call (importing
+    this module changes nothing: the settings are the process's, not ours to take on
+    import).  Float64 everywhere (the tolerances assume it); the CPU, one thread for XLA's
+    own kernels (workers share the cores), unless the environment chose otherwise.  Worker
+    processes need nothing of their own: their first gradient calls this too."""
+    if _CONFIGURED:
+        return
+    # JAX read $JAX_PLATFORMS when imported, so the default goes through its config; XLA
+    # reads $XLA_FLAGS when its backend starts, at the first computation, which is later.
+    if "JAX_PLATFORMS" not in os.environ:
+        jax.config.update("jax_platforms", "cpu")  # type: ignore[no-untyped-call]
+    os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false")
+    jax.config.update("jax_enable_x64", True)  # type: ignore[no-untyped-call]
+    _CONFIGURED.append(True)
 
 
 @dataclass(frozen=True)
@@ -164,14 +176,16 @@ class _Rows:
 
 
 # Key: the concrete function, its argument order and count, all the traced program reads.
-@functools.lru_cache(maxsize=TRACED_GRADIENTS)
+@memoized("check.numeric.gradients", TRACED_GRADIENTS)
 def _traced_gradient(function: sp.Expr, arguments: tuple[sp.Symbol, ...], count: int) -> Any:
     """The jaxpr of the gradient of ``function`` with respect to its first ``count``
     arguments, traced with scalar arguments (so every operation in it is elementwise).
 
     Kept for the process (least recently used out): tracing costs ~30 ms, and a class
     differentiates the same loss in nearly every submission.  The jaxpr is a pure function
-    of the expression and the argument order, which are the key."""
+    of the expression and the argument order, which are the key.  Every JAX computation
+    of the engine starts from a traced gradient, so JAX is set up here."""
+    configure()
     index = {symbol: position for position, symbol in enumerate(arguments)}
 
     def scalar_function(*values: Any) -> Any:

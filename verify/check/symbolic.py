@@ -37,6 +37,7 @@ from sympy import S
 
 from verify.check.concretize import CDeriv, InvEntry, LabelGroup, Value, symbols_in
 from verify.core.errors import UndefinedEverywhere
+from verify.core.memo import Memo
 
 P = 2**31 - 1
 POINTS = 3
@@ -49,16 +50,14 @@ Outcome = Literal["identical", "different", "undecided"]
 
 
 # Keys: concrete nodes (their symbols carry their assumptions), all SymPy's diff reads.
-_RESOLVED: dict[sp.Basic, sp.Expr] = {}
-_EXPANDED: dict[sp.Basic, tuple[sp.Expr, ...]] = {}  # exp arguments, expanded once
-_RESOLVED_LIMIT = 200_000
+_RESOLVED: Memo[sp.Basic, sp.Expr] = Memo("check.symbolic.resolved", 200_000)
+_EXPANDED: Memo[sp.Basic, tuple[sp.Expr, ...]] = \
+    Memo("check.symbolic.expanded", 100_000)   # exp arguments, expanded once
 
 
 def resolve(value: Value) -> Value:
     """Replace every ``CDeriv`` by SymPy's derivative (memoized: the same partial appears in
     many cases and steps)."""
-    if len(_RESOLVED) > _RESOLVED_LIMIT:
-        _RESOLVED.clear()
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value.applyfunc(_resolve))
     return _resolve(value)
@@ -393,8 +392,6 @@ class Evaluator:
         product = np.ones(self.lanes, dtype=np.int64)
         terms = _EXPANDED.get(argument)
         if terms is None:
-            if len(_EXPANDED) > 100_000:
-                _EXPANDED.clear()
             terms = _EXPANDED[argument] = sp.Add.make_args(sp.expand(argument))
         for term in terms:
             coefficient, monomial = term.as_coeff_Mul()

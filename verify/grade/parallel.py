@@ -32,12 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from verify.core.errors import SerializeError
+from verify.core.memo import Memo
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge
 from verify.grade.grader import grade_safely
 from verify.grade.reading import error_grade
 from verify.grade.results import Credit, Grade, Outcome
 from verify.grade.serialize import grade_data, grade_from_data
+from verify.read.latex.step import install_outcome_store
 from verify.run.affinity import by_affinity
 from verify.run.runner import (
     Batch,
@@ -47,6 +49,7 @@ from verify.run.runner import (
     Worker,
     claim_cache,
     limits_data,
+    parse_store,
     reply,
     thread_pool,
     timed_out,
@@ -55,10 +58,11 @@ from verify.store.cache import content_key, file_parts
 from verify.store.serialize import dumps, loads
 
 # ---- the worker ---------------------------------------------------------------------------
-ASSIGNMENTS_KEPT = 8
+ASSIGNMENTS_KEPT = 8   # runs of other assignments, long gone, go first
 # Both keyed by the assignment's path and the hash of its bytes (see _judge).
-_ASSIGNMENTS: dict[str, Assignment] = {}
-_JUDGES: dict[tuple[str, str | None], ClaimJudge] = {}
+_ASSIGNMENTS: Memo[str, Assignment] = Memo("grade.parallel.assignments", ASSIGNMENTS_KEPT)
+_JUDGES: Memo[tuple[str, str | None], ClaimJudge] = \
+    Memo("grade.parallel.judges", ASSIGNMENTS_KEPT)
 
 
 def serve_grade(conn: Connection, request: Mapping[str, Any]) -> bool:
@@ -88,12 +92,10 @@ def _judge(assignment_path: str, cache_path: object) -> tuple[ClaimJudge, Assign
     key = f"{assignment_path}\0{hashlib.sha256(Path(assignment_path).read_bytes()).hexdigest()}"
     assignment = _ASSIGNMENTS.get(key)
     if assignment is None:
-        if len(_ASSIGNMENTS) >= ASSIGNMENTS_KEPT:   # runs of other assignments, long gone
-            _ASSIGNMENTS.clear()
-            _JUDGES.clear()
         assignment = _ASSIGNMENTS[key] = load_assignment(Path(assignment_path))
     cache = cache_path if isinstance(cache_path, str) else None
-    connection = claim_cache(cache)   # each request: it also sets where parses are kept
+    connection = claim_cache(cache)
+    install_outcome_store(parse_store(cache))   # each request: where its parses are kept
     judge = _JUDGES.get((key, cache))
     if judge is None:
         judge = _JUDGES[(key, cache)] = ClaimJudge(

@@ -5,23 +5,21 @@ checker shares concretizers between documents of equal notation (:mod:`verify.ch
 
 from __future__ import annotations
 
-import functools
 import json
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from verify.core.memo import Memo, memoized
 from verify.model.notation import Notation
 
-TEXTS_KEPT = 200_000
 # Key: the node (SymPy equality is structural, assumptions included): a text is its function.
-_TEXTS: dict[sp.Basic, str] = {}
-NOTATIONS_KEPT = 512
+_TEXTS: Memo[sp.Basic, str] = Memo("model.canon.texts", 200_000)
 # Notation texts by object (the object is kept with its text, so a reused id is noticed).
-_NOTATIONS: dict[int, tuple[Notation, str]] = {}
+_NOTATIONS: Memo[int, tuple[Notation, str]] = Memo("model.canon.notations", 512)
 
 
-@functools.lru_cache(maxsize=8192)   # key: the node, all a printed form depends on
+@memoized("model.canon.sstr", 8192)   # key: the node, all a printed form depends on
 def sstr(node: sp.Basic) -> str:
     """SymPy's ``sstr`` of an expression, kept for the process: verdicts and diagnoses print
     the same lines again and again, and printing a large expression costs milliseconds."""
@@ -36,12 +34,8 @@ class Canon:
     def __init__(self) -> None:
         # Expression texts are shared by every instance of the process (bounded): the same
         # lines come back in document after document of a class.
-        if len(_TEXTS) > TEXTS_KEPT:
-            _TEXTS.clear()
-        self.texts: dict[sp.Basic, str] = _TEXTS
-        if len(_NOTATIONS) > NOTATIONS_KEPT:
-            _NOTATIONS.clear()
-        self.notations: dict[int, tuple[Notation, str]] = _NOTATIONS
+        self.texts = _TEXTS
+        self.notations = _NOTATIONS
 
     def expr(self, node: sp.Basic | None) -> str:
         if node is None:

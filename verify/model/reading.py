@@ -41,6 +41,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
+from verify.core.memo import Memo
 from verify.model import expr as E
 from verify.model.notation import Notation, component_of
 from verify.model.spelling import GREEK, latex_of_index
@@ -146,7 +147,8 @@ def _spelling(latex: Sequence[str], literal: bool) -> Spelling | None:
     return Spelling(base, sample, args)
 
 
-_READINGS: dict[tuple[sp.Basic, Names], str] = {}
+# Key: the bound expression and the notation's names (every spelling the printer reads).
+_READINGS: Memo[tuple[sp.Basic, Names], str] = Memo("model.reading.readings", READINGS_KEPT)
 
 
 def reading(expr: sp.Basic | None, notation: Notation) -> str | None:
@@ -157,8 +159,6 @@ def reading(expr: sp.Basic | None, notation: Notation) -> str | None:
     key = (expr, names)
     found = _READINGS.get(key)
     if found is None:
-        if len(_READINGS) >= READINGS_KEPT:
-            _READINGS.clear()
         found = _READINGS[key] = render(expr, names)
     return found
 

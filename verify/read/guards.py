@@ -18,7 +18,6 @@ The bounds are in one table below; they are far above anything a derivation need
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from verify.core.errors import Refused
+from verify.core.memo import Memo, memoized
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
 
@@ -265,7 +265,7 @@ def check_latex(text: str) -> str | None:
     return _check_short_latex(text)
 
 
-@functools.lru_cache(maxsize=8192)   # key: the text, all the scan reads
+@memoized("read.guards.latex", 8192)   # key: the text, all the scan reads
 def _check_short_latex(text: str) -> str | None:
     """Kept per text for the process (a class repeats its lines; texts are short here)."""
     try:
@@ -355,14 +355,13 @@ def check_expression(expr: sp.Basic) -> str | None:
     costs about a millisecond a line.  Expressions are immutable, so the answer is too."""
     found = _CHECKED.get(expr)
     if found is None:
-        if len(_CHECKED) >= CHECKS_KEPT:
-            _CHECKED.clear()
         found = _CHECKED[expr] = _check_expression(expr) or ""
     return found or None
 
 
 CHECKS_KEPT = 8192
-_CHECKED: dict[sp.Basic, str] = {}   # key: the expression, all the walk reads
+# Key: the expression, all the walk reads.
+_CHECKED: Memo[sp.Basic, str] = Memo("read.guards.expressions", CHECKS_KEPT)
 
 
 def _check_expression(expr: sp.Basic) -> str | None:

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from verify.core.errors import SerializeError
+from verify.core.memo import Memo
 from verify.model.verdict import DocumentResult, Status, StepVerdict
 from verify.run.affinity import JobQueue, OrderedQueue, by_affinity
 from verify.store.serialize import dumps, loads, result_data, result_from_data
@@ -159,9 +160,11 @@ def reply(conn: Connection, message: Mapping[str, Any]) -> None:
 def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
     """One document; False when this worker should retire (after running out of memory)."""
     from verify.pipeline import check_document, document_error
+    from verify.read.latex.step import install_outcome_store
     from verify.store.cache import document_key
     path, options = Path(str(request["path"])), options_from_data(request["options"])
     claims = claim_cache(request.get("cache"))
+    install_outcome_store(parse_store(request.get("cache")))   # this request's, or none
     try:
         document = read_guarded(path)
     except MemoryError:
@@ -186,29 +189,36 @@ def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
     return _check(conn, path, document, options, check, document_error)
 
 
-_CLAIM_CACHES: dict[str, Any] = {}   # connections by cache path: no results of their own
+# The worker's connections (the cache, its parse store) by cache path: no results of their
+# own.  A worker serves one run's cache; a Dask worker may see a few runs'.
+_CLAIM_CACHES: Memo[str, tuple[Any, Any]] = Memo("run.runner.claim_caches", 8)
+
+
+def _connections(path: str) -> tuple[Any, Any]:
+    found = _CLAIM_CACHES.get(path)
+    if found is None:
+        from verify.store.cache import VerdictCache
+        from verify.store.parsed import ParseStore
+        try:
+            cache = VerdictCache(Path(path))
+            found = _CLAIM_CACHES[path] = (cache, ParseStore(cache))
+        except Exception:  # an unusable cache only costs speed: check without it
+            found = _CLAIM_CACHES[path] = (None, None)
+    return found
 
 
 def claim_cache(path: object) -> Any:
     """The worker's connection to the claim-level verdict cache (identical step pairs across
-    documents, e.g. a class, are checked once); None when the run has no cache.  Called at
-    the start of each request: the request's cache also keeps the parser's outcomes
-    (:mod:`verify.store.parsed`), so a line parsed by one worker or run is not parsed again."""
-    from verify.read.latex.step import use_outcome_store
-    from verify.store.parsed import ParseStore
-    if not isinstance(path, str):
-        use_outcome_store(None)
-        return None
-    if path not in _CLAIM_CACHES:
-        from verify.store.cache import VerdictCache
-        try:
-            cache = VerdictCache(Path(path))
-            _CLAIM_CACHES[path] = (cache, ParseStore(cache))
-        except Exception:  # an unusable cache only costs speed: check without it
-            _CLAIM_CACHES[path] = (None, None)
-    cache, store = _CLAIM_CACHES[path]
-    use_outcome_store(store)
-    return cache
+    documents, e.g. a class, are checked once); None when the run has no cache."""
+    return _connections(path)[0] if isinstance(path, str) else None
+
+
+def parse_store(path: object) -> Any:
+    """Where the request's cache keeps the parser's outcomes (:mod:`verify.store.parsed`),
+    so that a line parsed by one worker or run is not parsed again; None without a cache.
+    Each request installs it in the read layer
+    (:func:`verify.read.latex.step.install_outcome_store`) before it reads anything."""
+    return _connections(path)[1] if isinstance(path, str) else None
 
 
 def _check(conn: Connection, path: Path, document: Document, options: Options,

@@ -15,10 +15,10 @@ the continuing step.  Nothing here knows the notation or parses mathematics.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from dataclasses import dataclass
 
+from verify.core.memo import memoized
 from verify.read.latex.normalize import depth_walk, matching_paren, split_depth0
 
 MAX_DOCUMENT_CHARS = 1_000_000
@@ -118,7 +118,7 @@ def split_document(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
     return _split_document(text[:MAX_DOCUMENT_CHARS], suffix)
 
 
-@functools.lru_cache(maxsize=4)   # key: the text and its suffix, all a split reads
+@memoized("read.latex.splits", 4)   # key: the text and its suffix, all a split reads
 def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
     """The last few are kept (bounded texts only): a submission is split once to be guarded
     and once to be read; the chains are immutable."""

@@ -21,7 +21,6 @@ its own tokens (numbers via ``sympy.Number`` on digit strings only).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from latex2sympy2_extended.latex2sympy2 import ConversionConfig, _Latex2Sympy
 from sympy.core.function import AppliedUndef
 
 from verify.core.errors import LatexProblem, ParserRejected
+from verify.core.memo import Memo, memoized
 from verify.model import expr as E
 from verify.model.canon import Canon
 from verify.model.document import SubClaim
@@ -95,16 +95,23 @@ class OutcomeStore(Protocol):
     def put(self, text: str, outcome: sp.Basic | str) -> bool: ...
 
 
-_STORE: list[OutcomeStore] = []   # at most one: set by a worker that has a verdict cache
+_STORE: list[OutcomeStore] = []   # at most one: see install_outcome_store
 
 
-def use_outcome_store(store: OutcomeStore | None) -> None:
-    """Keep parser outcomes in ``store`` too (None: in this process only)."""
+def install_outcome_store(store: OutcomeStore | None) -> None:
+    """Keep parser outcomes in ``store`` too, from now on (None: in this process only).
+
+    The read layer's one process-wide setting.  It never changes a reading (a stored
+    outcome is the parser's own, keyed by the parser's versions), only how often the parser
+    runs.  Whoever serves requests installs the request's store before reading: the worker
+    loop (:mod:`verify.run.runner`) and the grader's (:mod:`verify.grade.parallel`), each
+    with :func:`verify.run.runner.parse_store` of the request's verdict cache.  The read
+    layer knows the store by this protocol only and never imports :mod:`verify.store`."""
     _STORE[:] = [store] if store is not None else []
 
 
 # Key: the placeholder text; the parser and its configuration are fixed for the process.
-@functools.lru_cache(maxsize=PARSES_KEPT)
+@memoized("read.latex.parses", PARSES_KEPT)
 def _parse_outcome(text: str) -> object:
     store = _STORE[0] if _STORE else None
     if store is not None:
@@ -147,8 +154,8 @@ class StepParse:
 STEPS_KEPT = 8192   # step readings kept per process (see parse_step)
 # _STEPS key: the text, the notation's canonical text with every spelling, and the chain's
 # derivative variable (all a reading takes); _READINGS by object, kept with the objects.
-_STEPS: dict[tuple[str, str, sp.Expr | None], StepParse] = {}
-_READINGS: dict[int, tuple[Notation, Lexicon, str]] = {}
+_STEPS: Memo[tuple[str, str, sp.Expr | None], StepParse] = Memo("read.latex.steps", STEPS_KEPT)
+_READINGS: Memo[int, tuple[Notation, Lexicon, str]] = Memo("read.latex.reading_keys", 256)
 
 
 def parse_step(text: str, notation: Notation, lexicon: Lexicon,
@@ -161,8 +168,6 @@ def parse_step(text: str, notation: Notation, lexicon: Lexicon,
     key = (text, _reading_key(notation, lexicon), prime_target)
     found = _STEPS.get(key)
     if found is None:
-        if len(_STEPS) >= STEPS_KEPT:
-            _STEPS.clear()
         found = _STEPS[key] = _parse_step(text, notation, lexicon, prime_target)
     return found
 
@@ -172,8 +177,6 @@ def _reading_key(notation: Notation, lexicon: Lexicon) -> str:
     object pair: a document reads all its steps with one)."""
     found = _READINGS.get(id(lexicon))
     if found is None or found[0] is not notation or found[1] is not lexicon:
-        if len(_READINGS) > 256:
-            _READINGS.clear()
         spellings = repr(sorted((base, spelled) for base, spelled in lexicon.bases.items()))
         text = hashlib.sha256(f"{Canon().notation(notation)}\0{spellings}".encode()).hexdigest()
         found = _READINGS[id(lexicon)] = (notation, lexicon, text)
