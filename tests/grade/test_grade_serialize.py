@@ -1,5 +1,6 @@
 """Grades as JSON between a grading worker and the parent (verify.grade.serialize): real grades
-of the synthetic class come back equal through JSON text, generated grades too, and anything
+of the synthetic class come back equal through JSON text, generated grades too, their checked
+documents are in the one JSON form of a result (the schema's), and anything
 that is not a grade of this format (a garbled or hostile message) raises SerializeError and
 nothing else.
 
@@ -9,14 +10,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Mapping
-from enum import Enum
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.model.test_jsonform import OLD_WIRE, VALIDATOR, assert_same_kinds
 from tests.paths import ROOT
 from verify.core.errors import SerializeError
 from verify.grade.assignment import Assignment, load_assignment
@@ -25,6 +25,7 @@ from verify.grade.grader import grade_safely
 from verify.grade.reading import error_grade
 from verify.grade.results import Credit, Diagnosis, Grade, Kind, Outcome, Part, StepGrade
 from verify.grade.serialize import grade_data, grade_from_data
+from verify.model.jsonform import result_data
 from verify.model.verdict import Status
 from verify.store.serialize import dumps, loads
 
@@ -71,32 +72,6 @@ def through_json(grade: Grade) -> Grade:
     return grade_from_data(loads(dumps(grade_data(grade))))
 
 
-def assert_same_kinds(before: Any, after: Any, where: str = "grade") -> None:
-    """Equality is not enough: a StrEnum equals its value and an int equals its float.  Enums
-    must come back as members, tuples as tuples, None and booleans as themselves."""
-    if isinstance(before, Enum) or (dataclasses.is_dataclass(before)
-                                    and not isinstance(before, type)):
-        assert type(after) is type(before), where
-    if dataclasses.is_dataclass(before) and not isinstance(before, type):
-        for field in dataclasses.fields(before):
-            assert_same_kinds(getattr(before, field.name), getattr(after, field.name),
-                              f"{where}.{field.name}")
-    elif isinstance(before, tuple):
-        assert type(after) is tuple and len(after) == len(before), where
-        for n, (b, a) in enumerate(zip(before, after, strict=True)):
-            assert_same_kinds(b, a, f"{where}[{n}]")
-    elif isinstance(before, Mapping):
-        assert isinstance(after, Mapping) and set(after) == set(before), where
-        for key in before:
-            assert_same_kinds(before[key], after[key], f"{where}[{key!r}]")
-    elif before is None or isinstance(before, bool):
-        assert after is before, where
-    elif isinstance(before, int | float):
-        assert isinstance(after, int | float) and not isinstance(after, bool), where
-    elif not isinstance(before, Enum):
-        assert type(after) is type(before), where
-
-
 # ---- real grades ----------------------------------------------------------------------------
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_real_grade_round_trips_through_json_text(grades: dict[str, Grade], case: Case) -> None:
@@ -111,6 +86,16 @@ def test_real_grade_round_trips_through_json_text(grades: dict[str, Grade], case
     assert_same_kinds(grade, back)
     assert back.needs_review == grade.needs_review
     assert back.first_wrong == grade.first_wrong
+
+
+def test_a_grades_document_is_the_one_form_of_its_result(grades: dict[str, Grade]) -> None:
+    """Grade.result travels as the --json form's document: the schema describes it."""
+    checked = [g for g in grades.values() if g.result is not None]
+    assert checked
+    for grade in checked:
+        assert grade.result is not None
+        assert grade_data(grade)["result"] == result_data(grade.result)["documents"][0]
+        VALIDATOR.validate(result_data(grade.result))
 
 
 def test_real_grades_exercise_every_field(grades: dict[str, Grade]) -> None:
@@ -205,6 +190,8 @@ WRONG_VALUES: list[tuple[str, tuple[Any, ...], Any]] = [
     ("a document step's status", ("result", "chains", 0, "steps", 0, "status"), "true"),
     ("a document number beyond any float", ("result", "seconds"), 10**400),
     ("a document step as list", ("result", "chains", 0, "steps", 0), []),
+    ("a document in the wire's old form", ("result",), OLD_WIRE),
+    ("a document's counts not its steps'", ("result", "counts", "start"), 99),
 ]
 
 MISSING: list[tuple[Any, ...]] = [

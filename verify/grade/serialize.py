@@ -1,41 +1,46 @@
 """Grades as plain JSON data and back, losslessly: the form in which a :class:`Grade` travels
-from a grading worker process to the parent.
+from a grading worker process to the parent, and rests in the verdict cache.
 
 A worker reads a student's file, which is untrusted input; a worker compromised or derailed
 by it must not be able to make the parent run code, so its message is JSON (never pickle) and
 :func:`grade_from_data` builds only our own frozen records from it.  Every field's type is
 checked, enums are read by value, unknown keys are refused, and anything that is not a grade
-of this format raises :class:`~verify.store.serialize.SerializeError` (never a ``KeyError``,
+of this format raises :class:`~verify.core.errors.SerializeError` (never a ``KeyError``,
 ``TypeError`` or ``ValueError``), so a garbled message is detected and the submission can be
 recorded as an error row instead of a wrong score.  The checked document itself
-(``Grade.result``) is the format of :mod:`verify.store.serialize`.
+(``Grade.result``) is in the one JSON form of a result (:mod:`verify.model.jsonform`, the
+``--json`` form's ``document``), and every value is read by that module's readers.
 
 Round trip: ``grade_from_data(loads(dumps(grade_data(g)))) == g``, timings included; floats
-keep ``repr`` precision (NaN and infinities as Python's JSON tokens).
+keep ``repr`` precision (NaN and infinities as the schema's ``"nan"``, ``"inf"``, ``"-inf"``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
-from verify.core.errors import SerializeError
 from verify.grade.results import Credit, Diagnosis, Grade, Kind, Outcome, Part, StepGrade
-from verify.model.verdict import DocumentResult
-from verify.store.serialize import (
+from verify.model.jsonform import (
     FORMAT,
-    _check_format,
-    _get,
-    _list,
-    _status,
-    result_data,
-    result_from_data,
+    check_format,
+    document_data,
+    document_from_data,
+    enum_of,
+    float_of,
+    guarded,
+    keyed,
+    listed,
+    number_data,
+    number_of,
+    optional_bool,
+    optional_text,
+    texts_of,
+    typed,
 )
+from verify.model.verdict import DocumentResult, Status
 
 __all__ = ["grade_data", "grade_from_data"]
-
-_E = TypeVar("_E", bound=StrEnum)
 
 
 # ---- to data ------------------------------------------------------------------------------
@@ -46,14 +51,15 @@ def _diagnosis(diagnosis: Diagnosis) -> dict[str, Any]:
 def _step(step: StepGrade) -> dict[str, Any]:
     return {"number": step.number, "line": step.line, "latex": step.latex,
             "status": step.status.value, "on_track": step.on_track,
-            "credit": step.credit.value, "points": float(step.points),
-            "share": float(step.share), "message": step.message,
+            "credit": step.credit.value, "points": number_data(float(step.points)),
+            "share": number_data(float(step.share)), "message": step.message,
             "diagnoses": [_diagnosis(d) for d in step.diagnoses], "reading": step.reading}
 
 
 def _part(part: Part) -> dict[str, Any]:
-    return {"name": part.name, "points": float(part.points), "maximum": float(part.maximum),
-            "passed": part.passed, "output": part.output}
+    return {"name": part.name, "points": number_data(float(part.points)),
+            "maximum": number_data(float(part.maximum)), "passed": part.passed,
+            "output": part.output}
 
 
 def grade_data(grade: Grade) -> dict[str, Any]:
@@ -61,60 +67,17 @@ def grade_data(grade: Grade) -> dict[str, Any]:
     fields are written as floats even when the grader computed an int (a rubric's ``1``), so
     the text of a grade read back is the text it was read from."""
     return {"format": FORMAT, "student": grade.student, "path": grade.path,
-            "outcome": grade.outcome.value, "score": float(grade.score),
-            "maximum": float(grade.maximum), "reason": grade.reason,
+            "outcome": grade.outcome.value, "score": number_data(float(grade.score)),
+            "maximum": number_data(float(grade.maximum)), "reason": grade.reason,
             "start_ok": grade.start_ok, "final_ok": grade.final_ok,
             "steps": [_step(s) for s in grade.steps], "parts": [_part(p) for p in grade.parts],
             "notes": list(grade.notes),
-            "result": None if grade.result is None else result_data(grade.result),
+            "result": None if grade.result is None else document_data(grade.result),
             "start_diagnoses": [_diagnosis(d) for d in grade.start_diagnoses],
             "seconds": float(grade.seconds), "internal": list(grade.internal)}
 
 
 # ---- from data ----------------------------------------------------------------------------
-def _record(data: Any, what: str, keys: frozenset[str]) -> Mapping[str, Any]:
-    """``data`` as a mapping with exactly ``keys``: a missing or an unexpected key means the
-    message is not what :func:`grade_data` wrote."""
-    if not isinstance(data, Mapping):
-        raise SerializeError(f"{what}: expected an object, got {type(data).__name__}")
-    if set(data) != keys:
-        missing, extra = sorted(keys - set(data)), sorted(map(str, set(data) - keys))
-        raise SerializeError(f"{what}: " + "; ".join(
-            ([f"missing {', '.join(missing)}"] if missing else []) +
-            ([f"unexpected {', '.join(extra)}"] if extra else [])))
-    return data
-
-
-def _number(data: Mapping[str, Any], key: str) -> float:
-    value = _get(data, key, (int, float))
-    try:
-        return float(value)
-    except OverflowError:       # an integer beyond any float
-        raise SerializeError(f"{key!r} is out of range") from None
-
-
-def _maybe_bool(data: Mapping[str, Any], key: str) -> bool | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, bool):
-        raise SerializeError(f"{key!r} has type {type(value).__name__}")
-    return value
-
-
-def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    values = _list(data, key)
-    if not all(isinstance(v, str) for v in values):
-        raise SerializeError(f"{key!r}: expected a list of strings")
-    return tuple(values)
-
-
-def _enum(kind: type[_E], data: Mapping[str, Any], key: str) -> _E:
-    value = _get(data, key, str)
-    try:
-        return kind(value)
-    except ValueError:
-        raise SerializeError(f"unknown {kind.__name__} {value!r}") from None
-
-
 _DIAGNOSIS = frozenset({"kind", "text"})
 _STEP = frozenset({"number", "line", "latex", "status", "on_track", "credit", "points",
                    "share", "message", "diagnoses", "reading"})
@@ -125,56 +88,50 @@ _GRADE = frozenset({"format", "student", "path", "outcome", "score", "maximum", 
 
 
 def _diagnosis_from(value: Any) -> Diagnosis:
-    data = _record(value, "diagnosis", _DIAGNOSIS)
-    return Diagnosis(_enum(Kind, data, "kind"), _get(data, "text", str))
+    data = keyed(value, "diagnosis", _DIAGNOSIS)
+    return Diagnosis(enum_of(Kind, data, "kind"), typed(data, "text", str))
 
 
 def _diagnoses_from(data: Mapping[str, Any], key: str) -> tuple[Diagnosis, ...]:
-    return tuple(_diagnosis_from(d) for d in _list(data, key))
+    return tuple(_diagnosis_from(d) for d in listed(data, key))
 
 
 def _step_from(value: Any) -> StepGrade:
-    data = _record(value, "step", _STEP)
-    return StepGrade(_get(data, "number", int), _get(data, "line", int),
-                     _get(data, "latex", str), _status(_get(data, "status", str)),
-                     _maybe_bool(data, "on_track"), _enum(Credit, data, "credit"),
-                     _number(data, "points"), _number(data, "share"),
-                     _get(data, "message", str), _diagnoses_from(data, "diagnoses"),
-                     _get(data, "reading", (str, type(None))))
+    data = keyed(value, "step", _STEP)
+    return StepGrade(typed(data, "number", int), typed(data, "line", int),
+                     typed(data, "latex", str), enum_of(Status, data, "status"),
+                     optional_bool(data, "on_track"), enum_of(Credit, data, "credit"),
+                     number_of(data, "points"), number_of(data, "share"),
+                     typed(data, "message", str), _diagnoses_from(data, "diagnoses"),
+                     optional_text(data, "reading"))
 
 
 def _part_from(value: Any) -> Part:
-    data = _record(value, "part", _PART)
-    return Part(_get(data, "name", str), _number(data, "points"), _number(data, "maximum"),
-                _get(data, "passed", bool), _get(data, "output", str))
+    data = keyed(value, "part", _PART)
+    return Part(typed(data, "name", str), number_of(data, "points"),
+                number_of(data, "maximum"), typed(data, "passed", bool),
+                typed(data, "output", str))
 
 
 def _result_from(value: Any) -> DocumentResult | None:
-    if value is None:
-        return None
-    try:
-        return result_from_data(value)
-    except SerializeError:
-        raise
-    # verify.store.serialize checks types as it reads, but a few hostile values still reach Python
-    # itself (an integer too large for a float, nesting deeper than the stack): the contract
-    # here is that malformed data raises SerializeError and nothing else.
-    except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
-            RecursionError) as error:
-        raise SerializeError(f"bad 'result': {type(error).__name__}: {error}") from None
+    return None if value is None else document_from_data(value)
+
+
+def _grade_from(data: Any) -> Grade:
+    record = keyed(data, "grade", _GRADE)
+    check_format(record)
+    return Grade(typed(record, "student", str), typed(record, "path", str),
+                 enum_of(Outcome, record, "outcome"), number_of(record, "score"),
+                 number_of(record, "maximum"), typed(record, "reason", str),
+                 optional_bool(record, "start_ok"), optional_bool(record, "final_ok"),
+                 tuple(_step_from(s) for s in listed(record, "steps")),
+                 tuple(_part_from(p) for p in listed(record, "parts")),
+                 texts_of(record, "notes"), _result_from(record["result"]),
+                 _diagnoses_from(record, "start_diagnoses"), float_of(record, "seconds"),
+                 texts_of(record, "internal"))
 
 
 def grade_from_data(data: Any) -> Grade:
     """The :class:`Grade` that :func:`grade_data` turned into ``data``; anything else raises
-    :class:`SerializeError`."""
-    record = _record(data, "grade", _GRADE)
-    _check_format(record)
-    return Grade(_get(record, "student", str), _get(record, "path", str),
-                 _enum(Outcome, record, "outcome"), _number(record, "score"),
-                 _number(record, "maximum"), _get(record, "reason", str),
-                 _maybe_bool(record, "start_ok"), _maybe_bool(record, "final_ok"),
-                 tuple(_step_from(s) for s in _list(record, "steps")),
-                 tuple(_part_from(p) for p in _list(record, "parts")),
-                 _strings(record, "notes"), _result_from(record["result"]),
-                 _diagnoses_from(record, "start_diagnoses"), _number(record, "seconds"),
-                 _strings(record, "internal"))
+    :class:`~verify.core.errors.SerializeError`."""
+    return guarded(_grade_from, data)
