@@ -1,0 +1,731 @@
+"""Independent NumPy labels for the real derivations of tests/data/real/ (no code of `verify`).
+
+Each derivation is a function returning a :class:`Derivation`: how to draw a random point (the
+source's symbols at small sizes) and, for each chain, its expressions in order, each a NumPy
+function of the point or a string saying why it has no value (prose, a definition, a typo with no
+literal meaning). Derivatives are central finite differences (step ``H``); integrals are
+trapezoid sums on a wide grid. Two expressions are equal when they agree at every one of
+``POINTS`` random points within ``RTOL`` (relative to the larger magnitude, floor ``ATOL``).
+
+A chain id is the chain's position in the document as the reader splits it (``"0"`` is the
+first display chain); a chain whose rows the reader keeps as one step (an ``\\eqalign``, an
+``array``) is also given under a name (``"rows"``), its steps matched by LaTeX only.
+
+The label of step ``k`` of a chain is its relation to step ``k - 1``:
+
+* ``true``: equal as values at every point;
+* ``false``: not equal;
+* ``condition``: not an identity, but it holds at the point the source solves for (a normal
+  equation, a gradient set to zero); checked there (``Derivation.solve``);
+* ``unchecked``: one side has no value; ``why`` says why.
+
+``identity_with`` lists every earlier step of the chain the step equals at random points, and
+``comparable`` every earlier step both sides of which have a value, so that a verdict against
+a step other than the previous one (the reader skips an unreadable step) can be judged too.
+"""
+
+# ruff: noqa: E731  (each side of a step is a short lambda in a table, as the source writes it)
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+RTOL = 1e-6     # central differences at H = 1e-5 are accurate to ~1e-9 relative here
+ATOL = 1e-8
+H = 1e-5
+POINTS = 3
+SEED = 20261202
+
+Point = dict[str, Any]
+Side = Callable[[Point], Any] | str
+
+
+@dataclass(frozen=True)
+class Derivation:
+    point: Callable[[np.random.Generator], Point]
+    chains: Mapping[str, list[Side]]
+    latex: Mapping[str, list[str]] = field(default_factory=dict)  # for chains named, not numbered
+    solve: Mapping[str, Callable[[Point], Point]] = field(default_factory=dict)
+
+
+# --- numerics -----------------------------------------------------------------------------
+
+def close(a: Any, b: Any) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        return False
+    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1.0)
+    return bool(np.all(np.abs(a - b) <= RTOL * scale + ATOL))
+
+
+def fd(f: Callable[[Any], Any], x: Any) -> np.ndarray:
+    """Central differences of f at x: shape x.shape + f(x).shape."""
+    x = np.asarray(x, dtype=float)
+    out0 = np.asarray(f(x.copy()), dtype=float)
+    grad = np.zeros(x.shape + out0.shape)
+    for idx in np.ndindex(*x.shape):
+        up, down = x.copy(), x.copy()
+        up[idx] += H
+        down[idx] -= H
+        grad[idx] = (np.asarray(f(up), dtype=float) - np.asarray(f(down), dtype=float)) / (2 * H)
+    return grad
+
+
+def fd2(f: Callable[[float], float], t: float) -> float:
+    h = 1e-4
+    return (f(t + h) - 2 * f(t) + f(t - h)) / h**2
+
+
+def integrate(g: Callable[[np.ndarray], np.ndarray], centre: float, width: float) -> float:
+    xs = np.linspace(centre - 14 * width, centre + 14 * width, 40001)
+    return float(np.trapezoid(g(xs), xs))
+
+
+def sig(t: Any) -> Any:
+    return 1.0 / (1.0 + np.exp(-t))
+
+
+def softmax(v: np.ndarray) -> np.ndarray:
+    e = np.exp(v - v.max())
+    return e / e.sum()
+
+
+def tr(m: np.ndarray) -> float:
+    return float(np.trace(m))
+
+
+def frob(a: np.ndarray, b: np.ndarray) -> float:
+    """The Frobenius product a:b = tr(a^T b)."""
+    return float(np.sum(a * b))
+
+
+def sym(m: np.ndarray) -> np.ndarray:
+    return (m + m.T) / 2
+
+
+def normal(rng: np.random.Generator, *shape: int) -> Any:
+    return rng.normal(size=shape) if shape else float(rng.normal())
+
+
+# --- the derivations ----------------------------------------------------------------------
+
+def frob_scalar_techqa() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"A": normal(rng, 2, 2), "B": normal(rng, 2, 2), "X": normal(rng, 2, 2),
+                "x": normal(rng)}
+
+    def norm2(p: Point, x: float) -> float:
+        return float(np.sum((p["A"] * x - p["B"]) ** 2))
+
+    def c2_1(p: Point) -> float:
+        a, b, x = p["A"], p["B"], p["x"]
+        d1 = float(fd(lambda t: t**2 * tr(a.T @ a), x))
+        d2 = float(fd(lambda t: t * tr(b.T @ a), x))
+        d3 = float(fd(lambda t: t * tr(a.T @ b), x))
+        return d1 - d2 - d3
+
+    return Derivation(point, {
+        "0": [lambda p: fd(lambda X: np.sum((p["A"] @ X - p["B"]) ** 2), p["X"]),
+              lambda p: 2 * p["A"].T @ (p["A"] @ p["X"] - p["B"])],
+        "1": [lambda p: norm2(p, p["x"]),
+              lambda p: tr((p["A"] * p["x"] - p["B"]).T @ (p["A"] * p["x"] - p["B"])),
+              lambda p: tr(p["x"] * p["A"].T @ p["A"] * p["x"] - p["B"].T @ p["A"] * p["x"]
+                           - p["x"] * p["A"].T @ p["B"] + p["B"].T @ p["B"])],
+        "2": [lambda p: float(fd(lambda t: norm2(p, float(t)), p["x"])),
+              c2_1,
+              lambda p: 2 * p["x"] * tr(p["A"].T @ p["A"]) - tr(p["B"].T @ p["A"])
+              - tr(p["A"].T @ p["B"])],
+    })
+
+
+def frob_xa_techqa() -> Derivation:
+    # Gradients are taken as G_ij = d f / d X_ij, the layout of the answer's second rule
+    # (d/dX trace(X^T A) = A) and of its result; X^T(A + A^T) is the other layout's form.
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, 2, 2), "A": normal(rng, 2, 2)}
+
+    def solved(p: Point) -> Point:    # the answer's equation 2X^T - A - A^T = 0
+        return {**p, "X": (p["A"] + p["A"].T) / 2}
+
+    return Derivation(point, {
+        "0": [lambda p: np.sum((p["X"] - p["A"]) ** 2),
+              lambda p: tr(p["X"].T @ p["X"] - p["X"].T @ p["A"] - p["A"].T @ p["X"]
+                           + p["A"].T @ p["A"])],
+        "1": [lambda p: fd(lambda X: tr(X.T @ p["A"] @ X), p["X"]),
+              lambda p: p["X"].T @ (p["A"] + p["A"].T)],
+        "2": [lambda p: fd(lambda X: tr(X.T @ p["A"]), p["X"]), lambda p: p["A"]],
+        "3": [lambda p: fd(lambda X: np.sum((X - p["A"]) ** 2), p["X"]),
+              lambda p: 2 * p["X"].T - p["A"] - p["A"].T],
+        "4": [lambda p: p["X"], lambda p: (p["A"] + p["A"].T) / 2],
+    }, solve={"4": solved})
+
+
+def frob_xtx_techqa() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, 2, 2), "A": normal(rng, 2, 2), "dX": normal(rng, 2, 2)}
+
+    def f(p: Point, X: np.ndarray) -> float:
+        return float(np.sum((X.T @ X - p["A"]) ** 2))
+
+    def m(p: Point) -> np.ndarray:
+        return p["X"].T @ p["X"] - p["A"]
+
+    def dm(p: Point) -> np.ndarray:
+        return p["dX"].T @ p["X"] + p["X"].T @ p["dX"]
+
+    def df(p: Point) -> float:    # the directional derivative of f along dX
+        return float((f(p, p["X"] + H * p["dX"]) - f(p, p["X"] - H * p["dX"])) / (2 * H))
+
+    X_, A_ = (lambda p: p["X"]), (lambda p: p["A"])
+    return Derivation(point, {
+        "1": [lambda p: fd(lambda X: f(p, X), p["X"]),
+              lambda p: 4 * X_(p) @ X_(p).T @ X_(p) - 2 * X_(p) @ A_(p) - 2 * X_(p) @ A_(p).T],
+        "rows_f": [lambda p: f(p, p["X"]), lambda p: np.sum(m(p) ** 2),
+                   lambda p: frob(m(p), m(p))],
+        "rows_df": [df, lambda p: 2 * frob(m(p), dm(p)),
+                    lambda p: 2 * frob(m(p), p["dX"].T @ p["X"] + p["X"].T @ p["dX"]),
+                    lambda p: 2 * frob(m(p), 2 * sym(p["X"].T @ p["dX"])),
+                    lambda p: 2 * frob(sym(m(p)), 2 * (p["X"].T @ p["dX"])),
+                    lambda p: frob(2 * p["X"].T @ p["X"] - p["A"] - p["A"].T,
+                                   2 * (p["X"].T @ p["dX"])),
+                    lambda p: frob(4 * p["X"] @ p["X"].T @ p["X"] - 2 * p["X"] @ p["A"]
+                                   - 2 * p["X"] @ p["A"].T, p["dX"])],
+    }, latex={
+        "rows_f": ["f", r"\|M\|^2_F", "M:M"],
+        "rows_df": ["df", r"2\,M:dM", r"2\,(X^TX-A):(dX^TX+X^TdX)",
+                    r"2\,(X^TX-A):2\,\,{\rm sym}(X^TdX)", r"2\,\,{\rm sym}(X^TX-A):2\,(X^TdX)",
+                    r"(2\,X^TX - A-A^T):2\,(X^TdX)", r"(4\,XX^TX - 2\,XA - 2\,XA^T):dX"],
+    })
+
+
+def gauss_ll_penalosa() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"x": normal(rng, 3), "mu": normal(rng), "s2": float(rng.uniform(0.5, 2.0))}
+
+    def dens(p: Point, t: Any) -> Any:
+        return np.exp(-(t - p["mu"]) ** 2 / (2 * p["s2"])) / np.sqrt(2 * np.pi * p["s2"])
+
+    n = 3
+    return Derivation(point, {
+        "0": ["LL(mu, sigma^2) is defined by this line (the log of the product of the densities)",
+              lambda p: float(np.log(np.prod(dens(p, p["x"])))),
+              "the reader joins rows 2 to 4 into one step (an unclosed bracket on row 2); the "
+              "rows are labelled one by one under 'rows'"],
+        "rows": [lambda p: float(np.log(np.prod(dens(p, p["x"])))),
+                 lambda p: n * float(np.log(dens(p, p["x"][0]))),
+                 lambda p: float(np.sum(np.log(1 / np.sqrt(2 * np.pi * p["s2"])
+                                               * np.exp((p["x"] - p["mu"]) ** 2 / (2 * p["s2"]))))),
+                 lambda p: -n / 2 * np.log(2 * np.pi) - n / 2 * np.log(p["s2"])
+                 - float(np.sum((p["x"] - p["mu"]) ** 2 / (2 * p["s2"])))],
+    }, latex={"rows": [
+        r"\ln(p(x_{1} | \mu, \sigma^{2}) \dots p(x_{N} | \mu, \sigma^{2}))",
+        r"\displaystyle\sum\limits_{n=1}^{N} \ln(p(x_{1} | \mu, \sigma^{2})",
+        r"\displaystyle\sum\limits_{n=1}^{N} \ln (\frac{1}{\sqrt{2\pi\sigma^{2}}} \exp "
+        r"(\frac{(x_{n} - \mu)^{2}}{2\sigma^{2}}))",
+        r"- \frac{N}{2} \ln(2\pi) - \frac{N}{2} \ln(\sigma^{2}) - \displaystyle\sum\limits_{n=1}"
+        r"^{N} \frac{(x_{n} - \mu)^{2}}{2\sigma^{2}}"]})
+
+
+def gda_tohhongxiang() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        y = np.array([1.0, 0.0, 1.0])[rng.permutation(3)]
+        sigma = normal(rng, 2, 2)
+        sigma = sigma @ sigma.T + np.eye(2)
+        return {"y": y, "phi": float(rng.uniform(0.2, 0.8)), "x": normal(rng, 2),
+                "mu": normal(rng, 2), "Sigma": sigma}
+
+    def solved(p: Point) -> Point:
+        return {**p, "phi": float(np.mean(p["y"]))}
+
+    def lphi(p: Point, phi: float) -> float:
+        y = p["y"]
+        return float(np.sum(y * np.log(phi)) + np.sum((1 - y) * np.log(1 - phi)))
+
+    def grad(p: Point) -> float:
+        return float(fd(lambda t: lphi(p, float(t)), p["phi"]))
+
+    def form(p: Point) -> float:
+        y, phi, n = p["y"], p["phi"], len(p["y"])
+        return float(np.sum(y) / phi - (n - np.sum(y)) / (1 - phi))
+
+    def v(p: Point) -> np.ndarray:
+        return p["x"] - p["mu"]
+
+    def minv(p: Point) -> np.ndarray:
+        return np.linalg.inv(p["Sigma"])
+
+    n1 = (lambda p: float(np.sum(p["y"])))
+    n0 = (lambda p: len(p["y"]) - float(np.sum(p["y"])))
+    return Derivation(point, {
+        "0": [lambda p: lphi(p, p["phi"]),
+              lambda p: lphi(p, p["phi"]),
+              lambda p: np.log(p["phi"]) * np.sum(p["y"])
+              + np.log(1 - p["phi"]) * np.sum(1 - p["y"]),
+              lambda p: np.log(p["phi"]) * np.sum(p["y"])
+              + np.log(1 - p["phi"]) * (len(p["y"]) - np.sum(p["y"]))],
+        "1": [grad, form],
+        "2": [lambda p: 0.0, form],
+        "3": [lambda p: np.sum(p["y"]) / p["phi"],
+              lambda p: (len(p["y"]) - np.sum(p["y"])) / (1 - p["phi"])],
+        "4": [lambda p: p["phi"], lambda p: float(np.mean(p["y"]))],
+        "5": [grad, form, lambda p: n1(p) / p["phi"] - n0(p) / (1 - p["phi"])],
+        "6": [lambda p: fd2(lambda t: lphi(p, t), p["phi"]),
+              "an inequality: the side is '... <= 0', not a value"],
+        "7": [lambda p: v(p) @ minv(p) @ v(p),
+              lambda p: v(p) @ minv(p) @ v(p),
+              lambda p: tr(np.atleast_2d(v(p) @ minv(p) @ v(p))),
+              lambda p: tr(minv(p) @ np.outer(v(p), v(p))),
+              lambda p: tr(minv(p) @ np.outer(v(p), v(p)))],
+    }, solve={"2": solved, "3": solved, "4": solved})
+
+
+def kl_gauss_polonsky() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"mu1": normal(rng), "mu2": normal(rng), "s1": float(rng.uniform(0.5, 2.0)),
+                "s2": float(rng.uniform(0.5, 2.0))}
+
+    def P(p: Point, t: Any) -> Any:
+        return np.exp(-(t - p["mu1"]) ** 2 / (2 * p["s1"] ** 2)) / np.sqrt(2 * np.pi * p["s1"] ** 2)
+
+    def logq(p: Point, t: Any) -> Any:
+        return -0.5 * np.log(2 * np.pi * p["s2"] ** 2) - (t - p["mu2"]) ** 2 / (2 * p["s2"] ** 2)
+
+    def logp(p: Point, t: Any) -> Any:
+        return -0.5 * np.log(2 * np.pi * p["s1"] ** 2) - (t - p["mu1"]) ** 2 / (2 * p["s1"] ** 2)
+
+    def intg(p: Point, g: Callable[[np.ndarray], np.ndarray]) -> float:
+        return integrate(g, p["mu1"], p["s1"])
+
+    def a(p: Point) -> float:    # -1/2 log(2 pi sigma_2^2), the notebook's \log 2\pi{\sigma_2}^2
+        return -0.5 * np.log(2 * np.pi * p["s2"] ** 2)
+
+    stray = "a stray \\mathrm{d}x after the integral is gone: the expression is not well formed"
+    kl = (lambda p: intg(p, lambda t: P(p, t) * (logp(p, t) - logq(p, t))))
+    return Derivation(point, {
+        "0": ["D_KL(P, Q) is defined by this line", kl],
+        "1": [lambda p: intg(p, lambda t: P(p, t) * logq(p, t)),
+              "P(X) under an integral in x: X is not the integration variable (the literal "
+              "reading is P(X) times a divergent integral)",
+              lambda p: intg(p, lambda t: P(p, t) * (-0.5 * np.log(2 * np.pi * p["s2"] ** 2)
+                                                      - (t - p["mu2"]) ** 2 / (2 * p["s2"] ** 2))),
+              lambda p: a(p) * intg(p, lambda t: P(p, t))
+              - intg(p, lambda t: P(p, t) * (t - p["mu2"]) ** 2) / (2 * p["s2"] ** 2),
+              lambda p: a(p)
+              - intg(p, lambda t: P(p, t) * (t**2 - 2 * p["mu2"] * t + p["mu2"] ** 2))
+              / (2 * p["s2"] ** 2)],
+        "2": [lambda p: intg(p, lambda t: P(p, t) * t**2), lambda p: p["s1"] ** 2 + p["mu1"] ** 2],
+        "3": [lambda p: intg(p, lambda t: P(p, t) * logq(p, t)), stray, stray],
+        "4": [kl, lambda p: np.log(p["s2"] / p["s1"]) - 0.5
+              + (p["s1"] ** 2 + (p["mu1"] - p["mu2"]) ** 2) / (2 * p["s2"] ** 2)],
+    })
+
+
+def linreg_wwwonderer() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, 3, 2), "y": normal(rng, 3), "w": normal(rng, 2),
+                "wt": normal(rng, 2), "eta": float(rng.uniform(0.1, 1.0))}
+
+    def solved(p: Point) -> Point:
+        return {**p, "w": np.linalg.solve(p["X"].T @ p["X"], p["X"].T @ p["y"])}
+
+    def loss(p: Point, w: np.ndarray) -> float:
+        r = p["X"] @ w - p["y"]
+        return float(r @ r)
+
+    def quad(p: Point, w: np.ndarray) -> float:
+        X, y = p["X"], p["y"]
+        return float(w @ X.T @ X @ w - 2 * w @ X.T @ y + y @ y)
+
+    X_, y_, w_ = (lambda p: p["X"]), (lambda p: p["y"]), (lambda p: p["w"])
+    n = 3
+    return Derivation(point, {
+        "0": [lambda p: loss(p, p["w"]),
+              lambda p: (X_(p) @ w_(p) - y_(p)) @ (X_(p) @ w_(p) - y_(p)),
+              lambda p: (w_(p) @ X_(p).T - y_(p)) @ (X_(p) @ w_(p) - y_(p)),
+              # the underbrace is typographic: the terms are -w^TX^Ty and -y^TXw
+              lambda p: w_(p) @ X_(p).T @ X_(p) @ w_(p) - w_(p) @ X_(p).T @ y_(p)
+              - y_(p) @ X_(p) @ w_(p) + y_(p) @ y_(p),
+              lambda p: quad(p, p["w"])],
+        "1": [lambda p: fd(lambda w: loss(p, w), p["w"]),
+              lambda p: fd(lambda w: quad(p, w), p["w"]),
+              lambda p: 2 * X_(p).T @ X_(p) @ w_(p) - 2 * X_(p).T @ y_(p)],
+        "2": ["'X^y' is not a product the post defines (a typo for X^T y)",
+              lambda p: 2 * X_(p).T @ X_(p) @ w_(p)],
+        "3": [w_, lambda p: np.linalg.solve(X_(p).T @ X_(p), X_(p).T @ y_(p))],
+        "4": ["w_{t+1} is defined by this update",
+              lambda p: p["wt"] - p["eta"] * fd(lambda w: loss(p, w) / n, p["w"]),
+              lambda p: p["wt"] - p["eta"] * 2 / n * X_(p).T @ (X_(p) @ w_(p) - y_(p)),
+              lambda p: p["wt"] - p["eta"] * (X_(p).T @ X_(p) @ w_(p) - X_(p).T @ y_(p))],
+    }, solve={"3": solved})
+
+
+def logreg_2nd_imathworks() -> Derivation:
+    m = 2
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"theta": normal(rng, 2), "x": normal(rng, m, 2),
+                "y": rng.integers(0, 2, size=m).astype(float)}
+
+    def J(p: Point, th: np.ndarray) -> float:
+        h = sig(p["x"] @ th)
+        y = p["y"]
+        return float(-np.mean(y * np.log(h) + (1 - y) * np.log(1 - h)))
+
+    def first(p: Point, th: np.ndarray) -> np.ndarray:    # the asker's sum, component j
+        return (sig(p["x"] @ th) - p["y"]) @ p["x"]
+
+    return Derivation(point, {
+        "0": ["J is defined by this line", lambda p: J(p, p["theta"])],
+        "1": ["h_theta is defined by this line", "h_theta is defined by this line"],
+        "2": ["g is defined by this line", "g is defined by this line"],
+        "3": [lambda p: fd(lambda th: J(p, th), p["theta"]), lambda p: first(p, p["theta"])],
+        "4": ["'d/d^2 theta_j J'(theta)' has no defined meaning (a second derivative written "
+              "with a prime and d^2 in the denominator)",
+              # row j of the derivative of the asker's sum: [j, k] = d/dtheta_k sum(...)
+              lambda p: fd(lambda th: first(p, th) - 0 * th[0], p["theta"]).T,
+              lambda p: fd(lambda th: sig(p["x"] @ th) @ p["x"], p["theta"]).T,
+              # the vector x^i in place of x^i_j: d/dtheta of sum_i x^i sigma(theta^T x^i)
+              lambda p: fd(lambda th: sig(p["x"] @ th) @ p["x"], p["theta"]).T[:, :, None]
+              * np.ones(2),
+              "x and h_theta(x) with no sample index are not defined in the question"],
+    })
+
+
+def logreg_hessian_stats400514() -> Derivation:
+    n = 2
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"beta": normal(rng, 2), "x": normal(rng, n, 2),
+                "y": rng.choice([-1.0, 1.0], size=n)}
+
+    def li(p: Point, b: np.ndarray) -> np.ndarray:
+        return -np.log(sig(p["y"] * (p["x"] @ b)))
+
+    def dli(p: Point) -> np.ndarray:     # [i, :] = d l_i / d beta
+        return fd(lambda b: li(p, b), p["beta"]).T
+
+    def s(p: Point) -> np.ndarray:
+        return sig(p["y"] * (p["x"] @ p["beta"]))
+
+    return Derivation(point, {
+        "0": ["L(beta) is defined by this line", "L(beta) is defined by this line"],
+        "1": [dli, lambda p: (-1 / s(p) * s(p) * (1 - s(p)))[:, None]
+              * (p["y"][:, None] * p["x"])],
+        "2": [dli, lambda p: (-(1 - s(p)))[:, None] * p["y"][:, None] * p["x"]],
+        "3": [dli, lambda p: (s(p) - 1)[:, None] * p["y"][:, None] * p["x"]],
+        "4": [lambda p: fd(lambda b: float(np.mean(li(p, b))), p["beta"]),
+              "an unbalanced bracket ('... -1 ).y_ix_i' closes what was never opened)"],
+    })
+
+
+def logreg_l2_ingenjoy() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"w": normal(rng, 2), "X": normal(rng, 2, 2),
+                "y": rng.integers(0, 2, size=2).astype(float), "lam": float(rng.uniform(0.1, 2))}
+
+    def L(p: Point, w: np.ndarray) -> float:
+        z = p["X"] @ w
+        y = p["y"]
+        return float(-np.sum(y * np.log(sig(z)) + (1 - y) * np.log(1 - sig(z))) + p["lam"] * w @ w)
+
+    def grad(p: Point, w: np.ndarray) -> np.ndarray:
+        X = p["X"]
+        return -X.T @ p["y"] + X.T @ sig(X @ w) + 2 * p["lam"] * w
+
+    def hess(p: Point) -> np.ndarray:
+        X, s = p["X"], sig(p["X"] @ p["w"])
+        return sum(s[i] * (1 - s[i]) * np.outer(X[i], X[i]) for i in range(2)) \
+            + 2 * p["lam"] * np.eye(2)
+
+    return Derivation(point, {
+        "0": ["the loss is defined by this line", lambda p: L(p, p["w"])],
+        "1": [lambda p: fd(lambda w: L(p, w), p["w"]), lambda p: grad(p, p["w"])],
+        "2": [lambda p: fd(lambda w: L(p, w) * 0 + grad(p, w), p["w"]), hess],
+    })
+
+
+def logreg_newton_duzhongxiang() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"w": normal(rng, 2), "x": normal(rng, 2, 2),
+                "y": rng.integers(0, 2, size=2).astype(float)}
+
+    def e(p: Point) -> np.ndarray:             # e^{-w^T x_i}, one per sample
+        return np.exp(-(p["x"] @ p["w"]))
+
+    def alpha(p: Point) -> np.ndarray:
+        return sig(p["x"] @ p["w"])
+
+    def dw(p: Point, f: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        return fd(f, p["w"]).T                 # [i, j] = d f_i / d w_j
+
+    def L(p: Point, w: np.ndarray) -> float:
+        a, y = sig(p["x"] @ w), p["y"]
+        return float(-np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)))
+
+    x, y = (lambda p: p["x"]), (lambda p: p["y"])
+    return Derivation(point, {
+        "0": [lambda p: dw(p, lambda w: np.log(sig(p["x"] @ w))),
+              lambda p: dw(p, lambda w: -np.log(1 + np.exp(-(p["x"] @ w)))),
+              lambda p: x(p) * (e(p) / (1 + e(p)))[:, None]],
+        "1": [lambda p: dw(p, lambda w: np.log(1 - sig(p["x"] @ w))),
+              lambda p: dw(p, lambda w: np.log(np.exp(-(p["x"] @ w))
+                                               / (1 + np.exp(-(p["x"] @ w))))),
+              lambda p: dw(p, lambda w: -(p["x"] @ w) - np.log(1 + np.exp(-(p["x"] @ w)))),
+              lambda p: -x(p) + x(p) * (e(p) / (1 + e(p)))[:, None],
+              lambda p: -x(p) / (1 + e(p))[:, None]],
+        "2": [lambda p: fd(lambda w: L(p, w), p["w"]),
+              lambda p: -np.sum(y(p)[:, None] * x(p) * (e(p) / (1 + e(p)))[:, None]
+                                + (1 - y(p))[:, None] * (-x(p) / (1 + e(p))[:, None]), axis=0),
+              lambda p: -np.sum(x(p) * ((y(p) * (1 + e(p)) - 1) / (1 + e(p)))[:, None], axis=0),
+              lambda p: -np.sum(x(p) * (y(p) - alpha(p))[:, None], axis=0),
+              lambda p: np.sum(x(p) * (alpha(p) - y(p))[:, None], axis=0)],
+    })
+
+
+def logreg_newton_imathworks() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"w": normal(rng, 2), "x": normal(rng, 2), "b": normal(rng),
+                "y": float(rng.integers(0, 2)), "m": float(rng.integers(1, 4))}
+
+    def h(p: Point, w: np.ndarray, t: np.ndarray) -> float:
+        return float(sig(w @ t + p["b"]))
+
+    def L(p: Point, w: np.ndarray) -> float:
+        hx, y = h(p, w, p["x"]), p["y"]
+        return -(1 / p["m"]) * (y * np.log(hx) + (1 - y) * np.log(1 - hx))
+
+    return Derivation(point, {
+        "0": ["L is defined by this line (whose brackets do not balance)",
+              "L is defined by this line (whose brackets do not balance)"],
+        "1": ["h is defined by this line", "h is defined by this line"],
+        # h(w) as written: h evaluated at w; with h(x) in its place the sign is still wrong
+        "2": [lambda p: fd(lambda w: L(p, w), p["w"]),
+              lambda p: -(1 / p["m"]) * (h(p, p["w"], p["w"]) - p["y"]) * p["x"]],
+    })
+
+
+def logsoftmax_mathse2162552() -> Derivation:
+    K, m = 3, 2
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"y": normal(rng, K), "B": normal(rng, K, m), "h": normal(rng, m)}
+
+    def dlog_dy(p: Point) -> np.ndarray:      # [w, i] = d log S(y)_w / d y_i
+        return fd(lambda v: np.log(softmax(v)), p["y"]).T
+
+    def cases(p: Point) -> np.ndarray:
+        s = softmax(p["y"])
+        return np.array([[1 - s[i] if w == i else -s[i] for i in range(K)] for w in range(K)])
+
+    def dlog_dB(p: Point) -> np.ndarray:      # [w, a, b] = d log p_w / d B_ab
+        return np.moveaxis(fd(lambda B: np.log(softmax(B @ p["h"])), p["B"]), -1, 0)
+
+    def grad_bh(p: Point) -> np.ndarray:      # [w, k] = d log S(Bh)_w / d (Bh)_k
+        return fd(lambda v: np.log(softmax(v)), p["B"] @ p["h"]).T
+
+    def asker(p: Point) -> np.ndarray:        # [w, k] = (e_w - [S(Bh)]_w)_k
+        s = softmax(p["B"] @ p["h"])
+        return np.eye(K) - s[:, None]
+
+    shapes = "the product of a gradient in R^K and d(Bh)/dB (a third-order array) is not defined"
+    return Derivation(point, {
+        "0": [dlog_dy, cases],
+        "1": [dlog_dB, dlog_dB, shapes],
+        "2": ["d(Bh)/dB is a third-order array; set equal to the vector h it is not an equality "
+              "of values", "d(Bh)/dB is a third-order array"],
+        "3": [grad_bh, asker],
+        "4": [dlog_dB, lambda p: asker(p)[:, :, None] * p["h"][None, None, :]],
+    })
+
+
+def quadform_techqa() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        a = normal(rng, 2, 2)
+        return {"A": a + a.T, "u": normal(rng, 2), "v": normal(rng, 2)}   # "A symmetric"
+
+    def f(p: Point, t: np.ndarray) -> float:
+        return float(t @ p["A"] @ t)
+
+    return Derivation(point, {
+        "0": [lambda p: f(p, p["u"] + p["v"]) - f(p, p["u"]),
+              "'u^Tau': a lower-case a that the answer never defines (a typo for u^T A u)",
+              lambda p: 2 * p["u"] @ p["A"] @ p["v"] + p["v"] @ p["A"] @ p["v"],
+              "o(|v|) is an order of magnitude, not a value"],
+    })
+
+
+def ridge_stats540478() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, 3, 2), "y": normal(rng, 3), "w": normal(rng, 2),
+                "lam": float(rng.uniform(0.5, 2.0))}
+
+    def solved(p: Point) -> Point:
+        X, lam = p["X"], p["lam"]
+        return {**p, "w": np.linalg.solve(X.T @ X + lam * np.eye(2), X.T @ p["y"])}
+
+    X, y, w, lam = (lambda p: p["X"]), (lambda p: p["y"]), (lambda p: p["w"]), (lambda p: p["lam"])
+    return Derivation(point, {
+        "0": [lambda p: X(p).T @ X(p) @ w(p) + lam(p) * w(p),
+              lambda p: (X(p).T @ X(p) + lam(p) * np.eye(2)) @ w(p),
+              lambda p: X(p).T @ y(p)],
+        "1": [w, lambda p: np.linalg.solve(X(p).T @ X(p) + lam(p) * np.eye(2), X(p).T @ y(p))],
+        "2": [w, lambda p: X(p).T @ (y(p) - X(p) @ w(p)) / lam(p),
+              lambda p: X(p).T @ ((y(p) - X(p) @ w(p)) / lam(p))],
+    }, solve={"0": solved, "1": solved, "2": solved})
+
+
+def softmax_lse_indii() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"x": normal(rng, 3)}
+
+    x = (lambda p: p["x"])
+    return Derivation(point, {
+        "0": [lambda p: softmax(x(p)),
+              lambda p: np.exp(x(p)) / np.sum(np.exp(x(p))),
+              lambda p: np.exp(np.log(np.exp(x(p)) / np.sum(np.exp(x(p))))),
+              lambda p: np.exp(x(p) - np.log(np.sum(np.exp(x(p))))),
+              lambda p: np.exp(x(p) - np.log(np.sum(np.exp(x(p)))))],
+    })
+
+
+def tanh_questionai() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"x": normal(rng)}
+
+    def dtanh(p: Point) -> float:
+        return float(fd(np.tanh, p["x"]))
+
+    ep, em = (lambda p: np.exp(p["x"])), (lambda p: np.exp(-p["x"]))
+    return Derivation(point, {
+        "0": [dtanh,
+              lambda p: ((ep(p) + em(p)) ** 2 - (ep(p) - em(p)) ** 2) / (ep(p) + em(p)) ** 2],
+        "1": [dtanh, lambda p: 4 * ep(p) / (ep(p) + em(p)) ** 2],
+    })
+
+
+def tanh_specialfunctions() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"z": normal(rng)}
+
+    def dtanh(p: Point) -> float:
+        return float(fd(np.tanh, p["z"]))
+
+    z = (lambda p: p["z"])
+    return Derivation(point, {
+        "0": [dtanh, lambda p: 1 / np.cosh(z(p)) ** 2],
+        "1": [lambda p: np.tanh(z(p)), lambda p: np.sinh(z(p)) / np.cosh(z(p))],
+        "array": [dtanh, lambda p: float(fd(lambda t: np.sinh(t) / np.cosh(t), z(p))),
+                  lambda p: (np.cosh(z(p)) ** 2 - np.sinh(z(p)) ** 2) / np.cosh(z(p)) ** 2,
+                  lambda p: 1 / np.cosh(z(p)) ** 2, lambda p: 1 / np.cosh(z(p)) ** 2],
+    }, latex={"array": [r"\dfrac{\mathrm{d}}{\mathrm{d}z} \tanh(z)",
+                        r"\dfrac{\mathrm{d}}{\mathrm{d}z}\left[ \dfrac{\sinh(z)}{\cosh(z)} \right]",
+                        r"\dfrac{\cosh^2(z)-\sinh^2(z)}{\cosh^2(z)}", r"\dfrac{1}{\cosh^2(z)}",
+                        r"\mathrm{sech}^2(z),"]})
+
+
+def trace_atax_techqa() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"A": normal(rng, 2, 2), "X": normal(rng, 2, 2), "H": normal(rng, 2, 2)}
+
+    def f(p: Point, X: np.ndarray) -> float:
+        return tr((p["A"] @ X).T @ (p["A"] @ X))
+
+    A, X, Hm = (lambda p: p["A"]), (lambda p: p["X"]), (lambda p: p["H"])
+    return Derivation(point, {
+        "0": ["f is defined by this line", lambda p: f(p, p["X"])],
+        "1": [lambda p: fd(lambda x: f(p, x), p["X"]),
+              "a product of a gradient and a derivative whose shapes the question does not "
+              "give: not a value"],
+        "2": [lambda p: f(p, X(p) + Hm(p)),
+              lambda p: f(p, X(p)) + 2 * tr(Hm(p).T @ A(p).T @ A(p) @ X(p))
+              + tr(Hm(p).T @ A(p).T @ A(p) @ Hm(p))],
+    })
+
+
+def trace_axb_newbetuts() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"A": normal(rng, 2, 2), "B": normal(rng, 2, 2), "X": normal(rng, 2, 2)}
+
+    def f(p: Point, X: np.ndarray) -> float:
+        return tr(p["A"] @ X @ p["B"])
+
+    def grad(p: Point) -> np.ndarray:          # denominator layout: [i, j] = d f / d X_ij
+        return fd(lambda x: f(p, x), p["X"])
+
+    def unit(i: int) -> np.ndarray:
+        return np.eye(2)[:, i]
+
+    A, B, X = (lambda p: p["A"]), (lambda p: p["B"]), (lambda p: p["X"])
+    return Derivation(point, {
+        "0": ["U:V is defined by this line", "U:V is defined by this line"],
+        "1": [grad, lambda p: (B(p) @ A(p)).T],
+        "2": ["f is defined by this line", lambda p: f(p, X(p)),
+              lambda p: tr(B(p) @ A(p) @ X(p)), lambda p: frob(A(p).T @ B(p).T, X(p))],
+        "boxed": [grad, lambda p: A(p).T @ B(p).T],
+        # component (i, j) of each row, as arrays over i, j
+        "4": [grad, grad,
+              lambda p: np.array([[tr(A(p) @ np.outer(unit(i), unit(j)) @ B(p)) for j in range(2)]
+                                  for i in range(2)]),
+              lambda p: np.array([[tr(A(p) @ np.outer(unit(i), unit(j)) @ B(p)) for j in range(2)]
+                                  for i in range(2)]),
+              "\\cdots stands for steps not written",
+              lambda p: A(p).T @ B(p).T],
+    }, latex={"boxed": [r"\nabla_{{\bf X}} f ({\bf X})",
+                        r"\color{blue}{{\bf A}^\top {\bf B}^\top}"]})
+
+
+DERIVATIONS: dict[str, Callable[[], Derivation]] = {
+    f"{fn.__name__}.md": fn for fn in (
+        frob_scalar_techqa, frob_xa_techqa, frob_xtx_techqa, gauss_ll_penalosa,
+        gda_tohhongxiang, kl_gauss_polonsky, linreg_wwwonderer, logreg_2nd_imathworks,
+        logreg_hessian_stats400514, logreg_l2_ingenjoy, logreg_newton_duzhongxiang,
+        logreg_newton_imathworks, logsoftmax_mathse2162552, quadform_techqa,
+        ridge_stats540478, softmax_lse_indii, tanh_questionai, tanh_specialfunctions,
+        trace_atax_techqa, trace_axb_newbetuts)
+}
+
+
+# --- labels -------------------------------------------------------------------------------
+
+def labels(derivation: Derivation) -> dict[str, dict[str, Any]]:
+    """Every step's label, keyed 'chain.k' (k >= 1), as described in the module docstring."""
+    rng = np.random.default_rng(SEED)
+    points = [derivation.point(rng) for _ in range(POINTS)]
+    out: dict[str, dict[str, Any]] = {}
+    for chain, sides in derivation.chains.items():
+        values = [None if isinstance(s, str) else [s(p) for p in points] for s in sides]
+        for k in range(1, len(sides)):
+            equal = [j for j in range(k)
+                     if values[j] is not None and values[k] is not None
+                     and all(close(a, b) for a, b in zip(values[j], values[k], strict=True))]
+            comparable = [j for j in range(k) if values[j] is not None and values[k] is not None]
+            entry: dict[str, Any] = {"identity_with": equal, "comparable": comparable}
+            before, here = sides[k - 1], sides[k]
+            if isinstance(before, str) or isinstance(here, str):
+                entry["truth"] = "unchecked"
+                entry["why"] = here if isinstance(here, str) else f"the step before: {before}"
+            elif k - 1 in equal:
+                entry["truth"] = "true"
+            elif chain in derivation.solve:
+                solved = [derivation.solve[chain](p) for p in points]
+                holds = all(close(before(q), here(q)) for q in solved)
+                entry["truth"] = "condition" if holds else "false"
+            else:
+                entry["truth"] = "false"
+            out[f"{chain}.{k}"] = entry
+    return out
+
+
+def all_labels() -> dict[str, dict[str, dict[str, Any]]]:
+    return {name: labels(make()) for name, make in DERIVATIONS.items()}
+
+
+if __name__ == "__main__":
+    for name, steps in all_labels().items():
+        print(name)
+        for step, entry in steps.items():
+            why = entry.get("why", "")[:70]
+            print(f"  {step:10} {entry['truth']:9} {entry['identity_with']} {why}")
