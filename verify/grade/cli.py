@@ -2,7 +2,7 @@
 
 Reached through :mod:`verify.cli` (the only entry point); :func:`grade_class` and
 :func:`write_outputs` are the command without its arguments, which the Python API
-(:func:`verify.grade`) calls too.
+(:func:`verify.grade_submissions`) calls too.
 
 Writes into DIR: ``gradebook.csv``, ``gradescope/<student>/results.json``, ``summary.md``,
 ``summary.csv``, ``summary.png`` and ``reports/<student>.tex`` (and ``.pdf`` where a LaTeX
