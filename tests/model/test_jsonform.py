@@ -89,6 +89,7 @@ def assert_round_trip(result: DocumentResult) -> None:
 
 
 # ---- the seeds ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_every_seed_result_round_trips_and_follows_the_schema(
         seed_results: dict[str, DocumentResult]) -> None:
     assert seed_results
@@ -219,6 +220,7 @@ RESULTS = st.builds(
     st.lists(TEXT, max_size=2).map(tuple))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(RESULTS)
 def test_generated_result_round_trips_and_follows_the_schema(result: DocumentResult) -> None:
