@@ -21,9 +21,8 @@ from typing import Any
 import pytest
 import yaml
 
+import verify
 from tests.paths import DATA
-from verify.model.verdict import DocumentResult
-from verify.pipeline import Options, check_path
 
 CORPUS = DATA / "corpus"
 EXPECTED: dict[str, Any] = yaml.safe_load((CORPUS / "expected.yaml").read_text())["files"]
@@ -33,8 +32,10 @@ KNOWN = {"false refutation", "false pass"}
 
 
 @cache
-def _result(name: str) -> DocumentResult:
-    return check_path(CORPUS / name, Options(seed=0))
+def _result(name: str) -> verify.DocumentResult:
+    path = CORPUS / name
+    return verify.check_text(path.read_text(encoding="utf-8"), name=path.stem, seed=0,
+                             cache=False).document
 
 
 def _key(entry: dict[str, Any]) -> tuple[int, str, int]:
