@@ -29,10 +29,6 @@ from verify.check.symbolic import label_configs
 from verify.core.errors import NumericError
 from verify.core.memo import memoized
 
-# One tolerance table.  The deviation of two values is |a - b| / max(1, |a|, |b|): relative
-# for large values, absolute below 1, so a result that cancels to nearly zero is not judged
-# by a relative error (DESIGN.md: a TRUE softmax gradient showed relative error 1.0 there).
-TOLERANCE = {"float64": 1e-8}
 POINTS = 20
 BOX = (-2.0, 2.0)          # real variables: a moderate box, as WeBWorK does
 POSITIVE_BOX = (0.5, 2.0)  # positive variables

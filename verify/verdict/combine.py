@@ -29,15 +29,14 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from verify.check import numeric
 from verify.check.claims import Case, ClaimOutcome, shape_of
 from verify.check.symbolic import is_rational, resolve
 from verify.core.errors import StageFailed, internal_error, limit_reason
+from verify.core.tolerances import CONFIRM_DEVIATION, IMAGINARY_NEGLIGIBLE, NUMERIC_DEVIATION
 from verify.model.reading import plain
 from verify.model.verdict import CheckRecord, Counterexample, Evidence, Status
 from verify.verdict.confirm import (
     CONFIRM_DIGITS,
-    CONFIRM_TOLERANCE,
     confirm,
     entries,
     evaluate,
@@ -215,9 +214,9 @@ def _classify(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> flo
     if not (isinstance(real, sp.Number) and isinstance(imaginary, sp.Number)):
         return "unclear"
     scale = max(1.0, abs(float(real)))
-    if abs(float(imaginary)) > CONFIRM_TOLERANCE * scale:
+    if abs(float(imaginary)) > CONFIRM_DEVIATION * scale:
         return "not real"
-    if abs(float(imaginary)) <= 1e-40 * scale and math.isfinite(float(real)):
+    if abs(float(imaginary)) <= IMAGINARY_NEGLIGIBLE * scale and math.isfinite(float(real)):
         return float(real)
     return "unclear"
 
@@ -263,7 +262,7 @@ def _shape_text(value: object) -> str:
 
 def _worst_case(cases: list[Case]) -> tuple[Case, int] | None:
     worst: tuple[Case, int] | None = None
-    worst_value = numeric.TOLERANCE["float64"]
+    worst_value = NUMERIC_DEVIATION
     for case in cases:
         rows = case.numeric_rows
         if rows is None:

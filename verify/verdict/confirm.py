@@ -10,10 +10,10 @@ import sympy as sp
 from verify.check import numeric
 from verify.check.claims import Case
 from verify.check.symbolic import resolve
+from verify.core.tolerances import CONFIRM_DEVIATION
 from verify.model.verdict import Counterexample
 
 CONFIRM_DIGITS = 50
-CONFIRM_TOLERANCE = 1e-12
 
 
 def confirm(case: Case, row: int) -> tuple[bool, Counterexample]:
@@ -26,7 +26,7 @@ def confirm(case: Case, row: int) -> tuple[bool, Counterexample]:
                                                                         strict=True)]
     example = Counterexample(dict(case.sizes), dict(case.indices), labels, point,
                              tuple(before), tuple(after), max(deviations, default=0.0))
-    return max(deviations, default=0.0) > CONFIRM_TOLERANCE, example
+    return max(deviations, default=0.0) > CONFIRM_DEVIATION, example
 
 
 def row_substitution(batch: numeric.Batch, row: int

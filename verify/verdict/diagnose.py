@@ -22,15 +22,14 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from verify.check import numeric, symbolic
+from verify.check import symbolic
 from verify.check.claims import Case, ClaimOutcome, _flat
 from verify.check.concretize import LabelGroup
 from verify.core.errors import CheckTimeout
+from verify.core.tolerances import DIAGNOSIS_SCREEN, FACTOR_AS_RATIONAL, NUMERIC_DEVIATION
 from verify.model.spelling import latex_of_index
 from verify.verdict.confirm import confirm
 
-TOLERANCE = numeric.TOLERANCE["float64"]
-SCREEN = 1e-6          # relative agreement of the numeric screen for a candidate
 CONFIRM_SECONDS = 5.0  # the exact confirmations of one diagnosis, all together
 
 
@@ -78,11 +77,11 @@ def _partition_confirmed(cases: list[Case], failing: list[Case]) -> bool:
 
 def _fails(case: Case) -> bool:
     rows = case.numeric_rows
-    return rows is not None and bool(np.nan_to_num(rows, nan=0.0).max() > TOLERANCE)
+    return rows is not None and bool(np.nan_to_num(rows, nan=0.0).max() > NUMERIC_DEVIATION)
 
 
 def _near(a: float, b: float) -> bool:
-    return abs(a - b) <= SCREEN * max(1.0, abs(a), abs(b))
+    return abs(a - b) <= DIAGNOSIS_SCREEN * max(1.0, abs(a), abs(b))
 
 
 def _factor(cases: list[Case], deadline: float) -> str:
@@ -97,11 +96,12 @@ def _factor(cases: list[Case], deadline: float) -> str:
         assert case.values is not None
         before, after = case.values
         scale = float(np.nanmax(np.abs(before), initial=0.0))
-        usable = np.abs(before) > SCREEN * max(1.0, scale)
+        usable = np.abs(before) > DIAGNOSIS_SCREEN * max(1.0, scale)
         if not usable.any():
             return ""
         ratios = after[usable] / before[usable]
-        if not np.isfinite(ratios).all() or np.ptp(ratios) > SCREEN * max(1.0, abs(ratios[0])):
+        if not np.isfinite(ratios).all() or \
+                np.ptp(ratios) > DIAGNOSIS_SCREEN * max(1.0, abs(ratios[0])):
             return ""
         factors.append((float(ratios[0]), case.sizes))
     for words, exact in _factor_candidates(factors):
@@ -120,10 +120,10 @@ def _factor_candidates(factors: list[tuple[float, Mapping[str, int]]]) -> list[
     if all(_near(f, value) for f, _ in factors):
         if _near(value, -1.0):
             found.append(("the sign is flipped (after = -before).", lambda _: sp.Integer(-1)))
-        elif abs(value) <= SCREEN:
+        elif abs(value) <= DIAGNOSIS_SCREEN:
             found.append(("the step drops everything (after = 0).", lambda _: sp.Integer(0)))
         else:
-            fraction = sp.nsimplify(value, rational=True, tolerance=1e-9)
+            fraction = sp.nsimplify(value, rational=True, tolerance=FACTOR_AS_RATIONAL)
             found.append((f"after = {fraction} x before: a constant factor {fraction} was "
                           "lost or added.", lambda _: sp.Rational(fraction)))
         return found
@@ -195,7 +195,7 @@ def _by_labels(failing: list[Case], deadline: float) -> str:
     candidates: set[str] | None = None
     for case in failing:
         assert case.batch is not None and case.numeric_rows is not None
-        bad = np.nan_to_num(case.numeric_rows, nan=0.0) > TOLERANCE
+        bad = np.nan_to_num(case.numeric_rows, nan=0.0) > NUMERIC_DEVIATION
         found = set()
         for column, symbol in enumerate(case.batch.variables):
             if case.batch.configs and symbol in case.batch.configs[0]:
@@ -216,7 +216,7 @@ def _label_names_per_case(failing: list[Case], deadline: float) -> str:
     matches: list[tuple[str, Case]] = []
     for case in failing:
         assert case.batch is not None and case.numeric_rows is not None
-        bad = np.nan_to_num(case.numeric_rows, nan=0.0) > TOLERANCE
+        bad = np.nan_to_num(case.numeric_rows, nan=0.0) > NUMERIC_DEVIATION
         match = None
         for column, symbol in enumerate(case.batch.variables):
             if case.batch.configs and symbol in case.batch.configs[0] and \
