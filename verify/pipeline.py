@@ -28,12 +28,9 @@ from verify.model.notation import Notation
 from verify.model.reading import equation, reading, spelled, spelled_diagnosis
 from verify.model.verdict import ChainResult, DocumentResult, Status, StepVerdict
 from verify.read.encoding import read_encoding
+from verify.read.suffixes import CHECKED_SUFFIXES, ENCODING_SUFFIXES, LATEX_SUFFIXES
 from verify.store.cache import VerdictCache, judge_claims
 from verify.verdict.combine import Judgement
-
-ENCODING_SUFFIXES = (".yaml", ".yml")
-LATEX_SUFFIXES = (".tex", ".md")
-SUFFIXES = ENCODING_SUFFIXES + LATEX_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in CHECKED_SUFFIXES
                                 and p.is_file() and not p.name.endswith(".notation.yaml")))
         elif path.is_file():
             found.append(path)
@@ -68,7 +65,7 @@ def read_document(path: Path) -> Document:
         return read_latex_document(path)
     return Document(str(path), path.stem, Notation({}, {}, {}), (),
                     problems=(f"{path}: unsupported file type {path.suffix!r}; "
-                              f"expected one of {', '.join(SUFFIXES)}",))
+                              f"expected one of {', '.join(CHECKED_SUFFIXES)}",))
 
 
 def check_path(path: Path, options: Options) -> DocumentResult:

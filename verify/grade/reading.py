@@ -14,8 +14,7 @@ from verify.model.notation import Notation
 from verify.read.guards import check_latex, guard_document
 from verify.read.latex.document import read_latex_document
 from verify.read.latex.source import split_document
-
-SUFFIXES = (".tex", ".md")
+from verify.read.suffixes import GRADED_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Submission:
 
 def discover(folder: Path) -> list[Path]:
     """The submissions in a folder (not its subfolders), in a stable order."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in GRADED_SUFFIXES
                   and not p.name.startswith("."))  # editor and macOS droppings ("._ann.md")
 
 

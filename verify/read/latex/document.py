@@ -35,7 +35,6 @@ from verify.read.latex.source import (
 )
 from verify.read.latex.step import derivative_variable, parse_step
 
-SUFFIXES = (".tex", ".md", ".markdown")
 # A definition written in prose inside one display: "\text{Let } X \text{ be } Y \text{...}".
 _LET = re.compile(r"^\s*\\text\s*\{\s*Let\s*\}\s*(?P<name>.+?)\s*\\text\s*\{\s*be\s*\}\s*"
                   r"(?P<value>.+?)\s*(?:\\text\s*\{(?P<note>[^{}]*)\}\s*)?$", re.S)
