@@ -4,7 +4,7 @@ r"""Two ways a wrong step once passed.
   (``\log(t^{2})`` against ``2\log(t)`` at t < 0), the numeric check used to ignore the point.
   Now it is a counterexample once 50 digits confirm both sides there; a point 50 digits do not
   confirm is no evidence, and numeric agreement at too few finite points supports nothing.
-* Sampled label configurations: above :data:`verify.check.symbolic.MAX_CONFIGS` one-hot
+* Sampled label configurations: above :data:`verify.core.limits.LABEL_CONFIGS` one-hot
   configurations the exact test samples them, and a sample never proves an identity.
 """
 

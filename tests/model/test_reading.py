@@ -18,10 +18,11 @@ from tests.helpers import NOTATION, chain_document
 from tests.paths import DATA, ROOT
 from verify.check.claims import Claim, DocumentChecker
 from verify.cli import main
+from verify.core.limits import READING_NODES
 from verify.model import expr as E
 from verify.model.document import Document
 from verify.model.notation import Notation
-from verify.model.reading import MAX_NODES, SHORTENED, plain, reading
+from verify.model.reading import SHORTENED, plain, reading
 from verify.model.verdict import DocumentResult, Status
 from verify.pipeline import Options, check_document, read_document
 from verify.read.encoding import encoding_from_mapping
@@ -136,10 +137,10 @@ def test_each_node_is_written_in_the_documents_latex(encoding: str, latex: str) 
 
 
 def test_a_huge_expression_is_shortened_with_a_stated_marker() -> None:
-    huge = sp.Add(*(sp.Symbol("t") ** k for k in range(1, 5 * MAX_NODES)), evaluate=False)
+    huge = sp.Add(*(sp.Symbol("t") ** k for k in range(1, 5 * READING_NODES)), evaluate=False)
     shown = reading(huge, _notation())
     assert shown is not None and shown.endswith(SHORTENED) and r"\cdots" in shown
-    assert len(shown) < 20 * MAX_NODES
+    assert len(shown) < 20 * READING_NODES
     assert not reading(_expr("t + u"), _notation()).endswith(SHORTENED)  # type: ignore[union-attr]
 
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from tests.paths import ROOT, TESTS
 from verify.core.errors import Location
+from verify.core.limits import EXPRESSION_DEPTH
 from verify.model.document import Chain, Document, Step
 from verify.model.verdict import Status
 from verify.pipeline import Options, check_document
-from verify.read import guards
 from verify.read.encoding import read_encoding
 from verify.read.guards import check_expression, check_latex, guard_document
 
@@ -112,7 +112,7 @@ def test_check_expression_refuses_explosions(expr: sp.Basic, why: str) -> None:
 
 def test_check_expression_refuses_deep_nesting() -> None:
     deep: sp.Expr = x
-    for _ in range(guards.MAX_DEPTH + 5):
+    for _ in range(EXPRESSION_DEPTH + 5):
         deep = sp.Function("f")(deep)
     assert "deeper" in (check_expression(deep) or "")
 

@@ -42,6 +42,7 @@ from verify.core.errors import (
     internal_error,
     limit_reason,
 )
+from verify.core.limits import NUMERIC_ROWS
 from verify.core.memo import Memo
 from verify.model.canon import Canon
 from verify.model.notation import Notation
@@ -240,7 +241,7 @@ class DocumentChecker:
         # claims checked with it, so then each claim gets a batch of its own.
         by_concretizer: list[list[Case]] = []
         planned: list[tuple[list[sp.Expr], list[sp.Symbol], list[LabelGroup]]] = []
-        cap = max(1, numeric.MAX_ROWS // self.points)
+        cap = max(1, NUMERIC_ROWS // self.points)
         for cases in shared.values():
             plan = self._outputs(cases)
             if math.prod(len(g.variables) for g in plan[2]) <= cap:

@@ -27,12 +27,12 @@ from verify.check.concretize import CDeriv, InvEntry, LabelGroup, symbols_in
 from verify.check.jaxpr_eval import eval_jaxpr
 from verify.check.symbolic import label_configs
 from verify.core.errors import NumericError
+from verify.core.limits import NUMERIC_ROWS
 from verify.core.memo import memoized
 
 POINTS = 20
 BOX = (-2.0, 2.0)          # real variables: a moderate box, as WeBWorK does
 POSITIVE_BOX = (0.5, 2.0)  # positive variables
-MAX_ROWS = 4096
 TRACED_GRADIENTS = 512   # gradient jaxprs kept per process (see _traced_gradient)
 _CONFIGURED: list[bool] = []   # set once configure() has run in this process
 
@@ -69,7 +69,7 @@ def make_batch(real: Sequence[sp.Symbol], positive: set[str], groups: Sequence[L
     """Seeded points: each variable's values depend only on the seed and its own name, so
     the same variable gets the same values whatever else the document contains."""
     labels = [v for g in groups for v in g.variables]
-    configs = label_configs(groups, np.random.default_rng(seed), cap=max(1, MAX_ROWS // points))
+    configs = label_configs(groups, np.random.default_rng(seed), cap=max(1, NUMERIC_ROWS // points))
     real_values = np.empty((points, len(real)))
     for column, symbol in enumerate(real):
         low, high = POSITIVE_BOX if symbol.name in positive else BOX

@@ -37,13 +37,13 @@ from sympy import S
 
 from verify.check.concretize import CDeriv, InvEntry, LabelGroup, Value, symbols_in
 from verify.core.errors import UndefinedEverywhere
+from verify.core.limits import LABEL_CONFIGS
 from verify.core.memo import Memo
 
 P = 2**31 - 1
 POINTS = 3
 # One-hot label configurations the exact test enumerates (K^N for one family: 4^6 = 4096);
 # above, a sample of SAMPLED_CONFIGS, which can find a difference but never an identity.
-MAX_CONFIGS = 4096
 SAMPLED_CONFIGS = 729
 
 Outcome = Literal["identical", "different", "undecided"]
@@ -120,7 +120,7 @@ def is_rational(expressions: Sequence[sp.Basic]) -> bool:
 
 
 def label_configs(groups: Sequence[LabelGroup], rng: np.random.Generator,
-                  cap: int = MAX_CONFIGS) -> list[dict[sp.Symbol, int]]:
+                  cap: int = LABEL_CONFIGS) -> list[dict[sp.Symbol, int]]:
     """Every one-hot configuration of the label groups (a random sample if above ``cap``)."""
     choices = [range(len(g.variables)) for g in groups]
     if config_count(groups) <= cap:
@@ -171,8 +171,8 @@ def identical(difference: Sequence[sp.Expr], groups: Sequence[LabelGroup],
     if not label_vars:
         return _verdict(free, components)
     total = config_count(groups)
-    sampled = total > MAX_CONFIGS
-    configs = label_configs(groups, rng, SAMPLED_CONFIGS if sampled else MAX_CONFIGS)
+    sampled = total > LABEL_CONFIGS
+    configs = label_configs(groups, rng, SAMPLED_CONFIGS if sampled else LABEL_CONFIGS)
     lanes = POINTS * len(configs)
     fixed = {v: np.repeat(np.array([c[v] for c in configs], dtype=np.int64), POINTS)
              for v in label_vars}
@@ -182,7 +182,7 @@ def identical(difference: Sequence[sp.Expr], groups: Sequence[LabelGroup],
         # all but a few configurations), at most numeric support.
         return IdentityResult("undecided", f"exact identity at {len(configs)} sampled of the "
                                            f"{total} one-hot label configurations, too many "
-                                           f"to check all (at most {MAX_CONFIGS})",
+                                           f"to check all (at most {LABEL_CONFIGS})",
                               one_hot_used=True)
     if status == "zero":
         return IdentityResult("identical", f"exact identity for all {len(configs)} one-hot "

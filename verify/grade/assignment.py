@@ -31,12 +31,12 @@ import sympy as sp
 import yaml
 
 from verify.core.errors import AssignmentError, InputError, Location
+from verify.core.limits import ASSIGNMENT_FILE_BYTES
 from verify.model import expr as E
 from verify.model.notation import Notation
 from verify.read.dsl import Scope, parse_expression
 from verify.read.notation import parse_notation
 
-MAX_FILE_BYTES = 1_000_000
 _TOP_KEYS = {"title", "description", "notation", "problem", "expected", "rubric", "labels",
              "check"}
 
@@ -81,8 +81,8 @@ def load_assignment(path: Path) -> Assignment:
     where = Location(str(path))
     try:
         data = path.read_bytes()
-        if len(data) > MAX_FILE_BYTES:
-            raise AssignmentError(f"larger than {MAX_FILE_BYTES} bytes", where)
+        if len(data) > ASSIGNMENT_FILE_BYTES:
+            raise AssignmentError(f"larger than {ASSIGNMENT_FILE_BYTES} bytes", where)
         raw = yaml.safe_load(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise AssignmentError(f"cannot read the assignment: {error}", where) from None

@@ -22,13 +22,11 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from verify.check.concretize import free_indices, sizes_used
+from verify.core.limits import CANDIDATE_SWAPS, CANDIDATE_TERMS
 from verify.grade.results import Kind
 from verify.model import expr as E
 from verify.model.notation import Notation
 from verify.model.reading import plain
-
-MAX_TERMS = 10            # addends of the previous line tried (outermost first)
-MAX_SWAPS = 8             # index-letter pairs tried
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,7 @@ def _factors(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Ca
 
 # ---- terms --------------------------------------------------------------------------------
 def _terms(before: sp.Expr, after: sp.Expr) -> Iterator[Candidate]:
-    for add, term in itertools.islice(_addends(before), MAX_TERMS):
+    for add, term in itertools.islice(_addends(before), CANDIDATE_TERMS):
         shown = plain(term)
         for kind, replacement, words in (
                 (Kind.DROPPED_TERM, add - term, f"the term {shown} of the line before is "
@@ -110,7 +108,7 @@ def _swaps(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Cand
     letters = sorted({s.name for s in after.atoms(sp.Symbol) if s.name in notation.indices})
     pairs = [(a, b) for a, b in itertools.combinations(letters, 2)
              if notation.indices[a] == notation.indices[b]]
-    for a, b in pairs[:MAX_SWAPS]:
+    for a, b in pairs[:CANDIDATE_SWAPS]:
         swapped = _swap_letters(after, E.index_symbol(a), E.index_symbol(b))
         yield Candidate(Kind.SWAPPED_INDICES, f"the indices {a} and {b} are swapped",
                         before, swapped)

@@ -38,7 +38,6 @@ import sympy as sp
 Kind = Literal["real", "positive", "onehot", "label"]
 KINDS: tuple[Kind, ...] = ("real", "positive", "onehot", "label")
 DEFAULT_SIZES: dict[str, tuple[int, ...]] = {"K": (2, 3), "N": (1, 2), "n": (2, 3)}
-MAX_SIZE_VALUE = 6  # concretized expressions grow like K^N; keep checks small and bounded
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,6 @@ class Notation:
             if name in merged:
                 merged[name] = tuple(values)
         return Notation(merged, self.indices, self.symbols, self.definitions, self.assumptions)
-
 
 
 # What the concretizer (verify/check/concretize.py) appends to a declared name to name one of its

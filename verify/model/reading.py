@@ -27,7 +27,7 @@ Greek name as itself and a longer one in ``\mathrm``.  A spelling that is not a 
 (a letter, Greek letter, accent or font of one, ``\operatorname{word}``) is not used: a
 notation is input, and the reading is typeset in reports.
 
-Size: at most :data:`MAX_NODES` nodes and :data:`MAX_DEPTH` levels are written; what lies
+Size: at most :data:`READING_NODES` nodes and :data:`READING_DEPTH` levels are written; what lies
 beyond is ``\cdots`` and the reading ends with :data:`SHORTENED`.
 """
 
@@ -41,14 +41,13 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
+from verify.core.limits import READING_DEPTH, READING_NODES
 from verify.core.memo import Memo
 from verify.model import expr as E
 from verify.model.notation import Notation, component_of
 from verify.model.spelling import GREEK, latex_of_index
 from verify.model.verdict import Counterexample
 
-MAX_NODES = 600          # nodes written before the rest becomes \cdots
-MAX_DEPTH = 60           # nesting written before deeper parts become \cdots
 SHORTENED = r" \quad \text{(shortened)}"
 READINGS_KEPT = 20_000   # readings memoized per process (a class writes the same lines)
 
@@ -252,7 +251,7 @@ class _Printer:
         self.names = names
         self.spellings = dict(names.spellings)
         self.vectors = dict(names.vectors)
-        self.budget = MAX_NODES
+        self.budget = READING_NODES
         self.depth = 0
         self.shortened = False
 
@@ -263,7 +262,7 @@ class _Printer:
     def node(self, expr: sp.Basic) -> tuple[str, int]:
         """``(latex, precedence)`` of one node."""
         self.budget -= 1
-        if (self.budget < 0 or self.depth > MAX_DEPTH) and expr.args and \
+        if (self.budget < 0 or self.depth > READING_DEPTH) and expr.args and \
                 not isinstance(expr, sp.Indexed):
             self.shortened = True
             return r"\cdots", ATOM

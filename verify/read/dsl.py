@@ -27,14 +27,15 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from verify.core.errors import DslError, Location
+from verify.core.limits import (
+    DSL_INTEGER_DIGITS,
+    DSL_NESTING,
+    DSL_RESULT_DIGITS,
+    DSL_TEXT_CHARS,
+    WRITTEN_EXPONENT,
+)
 from verify.model import expr as E
 from verify.model.notation import Notation
-
-MAX_TEXT = 20_000
-MAX_DEPTH = 60
-MAX_INT_DIGITS = 12
-MAX_POWER = 64
-MAX_RESULT_DIGITS = 200
 
 _FUNCTIONS_1 = {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt}
 
@@ -63,8 +64,8 @@ def parse_expression(text: str, scope: Scope, where: Location) -> sp.Expr:
     """Parse ``text`` into a bound SymPy expression, or raise :class:`DslError`."""
     if not isinstance(text, str):
         raise DslError(f"expected an expression string, got {type(text).__name__}", where)
-    if len(text) > MAX_TEXT:
-        raise DslError(f"expression longer than {MAX_TEXT} characters", where)
+    if len(text) > DSL_TEXT_CHARS:
+        raise DslError(f"expression longer than {DSL_TEXT_CHARS} characters", where)
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
@@ -92,8 +93,8 @@ class _Reader:
         return DslError(f"{message} in {self.text!r}", self.where)
 
     def read(self, node: ast.AST, depth: int) -> sp.Expr:
-        if depth > MAX_DEPTH:
-            raise self.fail(f"expression nested deeper than {MAX_DEPTH}")
+        if depth > DSL_NESTING:
+            raise self.fail(f"expression nested deeper than {DSL_NESTING}")
         handler: Callable[[ast.AST, int], sp.Expr] | None = getattr(
             self, "_" + type(node).__name__, None)
         if handler is None:
@@ -107,8 +108,8 @@ class _Reader:
         if isinstance(value, bool):
             return sp.true if value else sp.false  # type: ignore[return-value]
         if isinstance(value, int):
-            if len(str(value)) > MAX_INT_DIGITS:
-                raise self.fail(f"integer with more than {MAX_INT_DIGITS} digits")
+            if len(str(value)) > DSL_INTEGER_DIGITS:
+                raise self.fail(f"integer with more than {DSL_INTEGER_DIGITS} digits")
             return sp.Integer(value)
         if isinstance(value, float):
             segment = ast.get_source_segment(self.text.strip(), node) or repr(value)
@@ -159,10 +160,10 @@ class _Reader:
         if op is ast.Pow:
             if right.is_Number and not right.is_finite:
                 raise self.fail(f"the exponent {right} is not a finite number")
-            if right.is_Number and abs(right) > MAX_POWER:
-                raise self.fail(f"power {right} exceeds {MAX_POWER}")
+            if right.is_Number and abs(right) > WRITTEN_EXPONENT:
+                raise self.fail(f"power {right} exceeds {WRITTEN_EXPONENT}")
             if left.is_Number and right.is_Number and left != 0 and left.is_finite and \
-                    abs(float(sp.log(abs(left), 10)) * float(right)) > MAX_RESULT_DIGITS:
+                    abs(float(sp.log(abs(left), 10)) * float(right)) > DSL_RESULT_DIGITS:
                 raise self.fail(f"the number {left}**{right} would be too large")
             return sp.Pow(left, right)
         raise self.fail(f"operator {op.__name__} is not allowed")

@@ -34,12 +34,12 @@ from typing import Any
 import yaml
 
 from verify.core.errors import InputError, Location
+from verify.core.limits import ENCODING_FILE_BYTES
 from verify.model.document import Chain, Document, Step, SubClaim
 from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.dsl import Scope, parse_condition, parse_expression
 from verify.read.notation import parse_notation
 
-MAX_FILE_BYTES = 2_000_000
 _STEP_KEYS = {"line", "label", "latex", "expr", "unparsed", "note", "subclaims", "__line__"}
 _CHAIN_KEYS = {"name", "where", "notation", "steps", "note", "__line__"}
 _DOC_KEYS = {"title", "source", "notation", "chains", "__line__"}
@@ -90,8 +90,8 @@ def read_encoding(path: Path, display_path: str | None = None) -> Document:
     shown = display_path or str(path)
     try:
         data = path.read_bytes()
-        if len(data) > MAX_FILE_BYTES:
-            raise InputError(f"file larger than {MAX_FILE_BYTES} bytes", Location(shown))
+        if len(data) > ENCODING_FILE_BYTES:
+            raise InputError(f"file larger than {ENCODING_FILE_BYTES} bytes", Location(shown))
         raw = load_yaml(data.decode("utf-8"), shown)
     except (InputError, UnicodeDecodeError, OSError) as err:
         return Document(shown, path.stem, _empty_notation(), (), problems=(str(err),))

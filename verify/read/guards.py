@@ -27,18 +27,19 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from verify.core.errors import Refused
+from verify.core.limits import (
+    EXPRESSION_DEPTH,
+    EXPRESSION_NODES,
+    LATEX_SCANNER_NESTING,
+    LITERAL_DIGITS,
+    POWER_TOWER,
+    RESULT_DIGITS,
+    STEP_LATEX_CHARS,
+    SYMBOLIC_EXPONENT,
+)
 from verify.core.memo import Memo, memoized
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
-
-MAX_LATEX_CHARS = 4000        # one step's LaTeX (the front end's own bound, verify.read.latex.step)
-MAX_LITERAL_DIGITS = 100      # digits in one written number
-MAX_RESULT_DIGITS = 1000      # digits of any number the input would make SymPy compute
-MAX_EXPONENT = 64             # |exponent| of a non-numeric base: (a+b)^n expands to n+1 terms
-MAX_TOWER = 3                 # powers nested in exponents: a^{b^{c}} is fine, one more is not
-MAX_NESTING = 100             # groups nested in the LaTeX scanner
-MAX_NODES = 20_000            # nodes of one bound expression
-MAX_DEPTH = 200               # depth of one bound expression (the stages recurse on it)
 
 _LOG10_2 = math.log10(2)
 _DIGITS = frozenset("0123456789")
@@ -139,23 +140,24 @@ class _Scanner:
 
     def _power(self, base: _Size, exponent: _Size) -> _Size:
         tower = max(base.tower, exponent.tower + 1)
-        if tower > MAX_TOWER:
-            raise Refused(f"a tower of {tower} powers (at most {MAX_TOWER})")
+        if tower > POWER_TOWER:
+            raise Refused(f"a tower of {tower} powers (at most {POWER_TOWER})")
         value = _value(exponent)
         if value is None:
             return _Size(None, tower)
         if base.digits is None:
-            if value > MAX_EXPONENT:
-                raise Refused(f"an exponent of about {_show(exponent)} (at most {MAX_EXPONENT})")
+            if value > SYMBOLIC_EXPONENT:
+                raise Refused(f"an exponent of about {_show(exponent)} "
+                              f"(at most {SYMBOLIC_EXPONENT})")
             return _Size(None, tower)
         if base.digits == -math.inf:
             return _Size(-math.inf, tower)
         return _Size(abs(base.digits) * value if base.digits else 0.0, tower)
 
     def _bound(self, size: _Size) -> None:
-        if size.digits is not None and size.digits > MAX_RESULT_DIGITS:
+        if size.digits is not None and size.digits > RESULT_DIGITS:
             raise Refused(f"a number of {_count(size.digits)} digits "
-                          f"(at most {MAX_RESULT_DIGITS})")
+                          f"(at most {RESULT_DIGITS})")
 
     def operand(self) -> _Size:
         """A command's or script's argument: a group, or one token."""
@@ -187,8 +189,8 @@ class _Scanner:
     def _nested(self, read: Callable[[str], _Size], token: str) -> _Size:
         """Every recursion goes through here, so the depth is bounded."""
         self.depth += 1
-        if self.depth > MAX_NESTING:
-            raise Refused(f"groups or commands nested deeper than {MAX_NESTING}")
+        if self.depth > LATEX_SCANNER_NESTING:
+            raise Refused(f"groups or commands nested deeper than {LATEX_SCANNER_NESTING}")
         try:
             return read(token)
         finally:
@@ -227,8 +229,8 @@ def _is_number(token: str) -> bool:
 
 def _number(token: str) -> _Size:
     digits = sum(c in _DIGITS for c in token)
-    if digits > MAX_LITERAL_DIGITS:
-        raise Refused(f"a number written with {digits} digits (at most {MAX_LITERAL_DIGITS})")
+    if digits > LITERAL_DIGITS:
+        raise Refused(f"a number written with {digits} digits (at most {LITERAL_DIGITS})")
     value = float(token)
     return _Size(math.log10(value) if value > 0 else -math.inf)
 
@@ -260,8 +262,8 @@ def _show(size: _Size) -> str:
 
 def check_latex(text: str) -> str | None:
     """Why one step's raw LaTeX is refused, or None.  Linear in the text; builds nothing."""
-    if len(text) > MAX_LATEX_CHARS:
-        return f"refused: longer than {MAX_LATEX_CHARS} characters"
+    if len(text) > STEP_LATEX_CHARS:
+        return f"refused: longer than {STEP_LATEX_CHARS} characters"
     return _check_short_latex(text)
 
 
@@ -315,17 +317,17 @@ def _digits(number: sp.Basic) -> float:
 
 
 def _node_problem(node: sp.Basic) -> str | None:
-    if isinstance(node, sp.Rational) and _digits(node) > MAX_RESULT_DIGITS:
+    if isinstance(node, sp.Rational) and _digits(node) > RESULT_DIGITS:
         return f"a number of about {_digits(node):.3g} digits"
     if isinstance(node, sp.Pow) and node.exp.is_Number:
         exponent_digits = _log10(node.exp)
         exponent = math.inf if exponent_digits > 300 else 10.0 ** exponent_digits
         if node.base.is_Number and node.base != 0:
             digits = abs(_log10(node.base)) * exponent if _log10(node.base) else 0.0
-            if digits > MAX_RESULT_DIGITS:
+            if digits > RESULT_DIGITS:
                 return f"a power of {_count(digits)} digits"
-        elif not node.base.is_Number and exponent > MAX_EXPONENT:
-            return f"an exponent of about 10^{exponent_digits:.3g} (at most {MAX_EXPONENT})"
+        elif not node.base.is_Number and exponent > SYMBOLIC_EXPONENT:
+            return f"an exponent of about 10^{exponent_digits:.3g} (at most {SYMBOLIC_EXPONENT})"
     if isinstance(node, _FACTORIALS):
         for arg in node.args:
             if arg.is_Number and _log10(arg) > math.log10(450):  # 450! has ~1000 digits
@@ -366,16 +368,16 @@ _CHECKED: Memo[sp.Basic, str] = Memo("read.guards.expressions", CHECKS_KEPT)
 
 def _check_expression(expr: sp.Basic) -> str | None:
     for nodes, (node, depth) in enumerate(_walk(expr), 1):
-        if nodes > MAX_NODES:
-            return f"refused: more than {MAX_NODES} nodes"
-        if depth > MAX_DEPTH:
-            return f"refused: nested deeper than {MAX_DEPTH}"
+        if nodes > EXPRESSION_NODES:
+            return f"refused: more than {EXPRESSION_NODES} nodes"
+        if depth > EXPRESSION_DEPTH:
+            return f"refused: nested deeper than {EXPRESSION_DEPTH}"
         problem = _node_problem(node)
         if problem is not None:
             return f"refused: {problem}"
     tower = _tower(expr, {})
-    if tower > MAX_TOWER:
-        return f"refused: a tower of {tower} powers (at most {MAX_TOWER})"
+    if tower > POWER_TOWER:
+        return f"refused: a tower of {tower} powers (at most {POWER_TOWER})"
     return None
 
 

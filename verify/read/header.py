@@ -37,12 +37,12 @@ import sympy as sp
 import yaml
 
 from verify.core.errors import InputError, Location
+from verify.core.limits import HEADER_CHARS
 from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.dsl import Scope, parse_condition
 from verify.read.encoding import SafeLineLoader, strip_line_marks
 from verify.read.notation import parse_notation
 
-MAX_HEADER_CHARS = 100_000
 _TEX_START = re.compile(r"^[ \t]*%[ \t]*verify-notation:[ \t]*$", re.M)
 _TEX_END = re.compile(r"^[ \t]*%[ \t]*end-verify-notation[ \t]*$", re.M)
 _SECTION_KEYS = {"lines", "note", "notation", "where"}
@@ -104,8 +104,8 @@ def _tex_block(text: str) -> tuple[str | None, int]:
 
 
 def _load(text: str, where: Location) -> Mapping[str, Any]:
-    if len(text) > MAX_HEADER_CHARS:
-        raise InputError(f"notation header longer than {MAX_HEADER_CHARS} characters", where)
+    if len(text) > HEADER_CHARS:
+        raise InputError(f"notation header longer than {HEADER_CHARS} characters", where)
     try:
         raw = strip_line_marks(yaml.load(text, Loader=SafeLineLoader))
     except yaml.YAMLError as error:

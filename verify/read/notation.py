@@ -10,10 +10,10 @@ from typing import Any
 import sympy as sp
 
 from verify.core.errors import Location, NotationError
+from verify.core.limits import SIZE_VALUE
 from verify.model.notation import (
     DEFAULT_SIZES,
     KINDS,
-    MAX_SIZE_VALUE,
     Definition,
     Notation,
     SymbolDecl,
@@ -49,11 +49,11 @@ def _sizes(raw: Any, where: Location) -> dict[str, tuple[int, ...]]:
         if isinstance(values, int) and not isinstance(values, bool):
             values = [values]
         ok = isinstance(values, list) and values and all(
-            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_SIZE_VALUE
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= SIZE_VALUE
             for v in values)
         if not ok:
             raise NotationError(
-                f"size {name!r} must list check values between 1 and {MAX_SIZE_VALUE}, "
+                f"size {name!r} must list check values between 1 and {SIZE_VALUE}, "
                 f"got {values!r}", where)
         sizes[str(name)] = tuple(sorted(set(values)))
     return sizes

@@ -37,13 +37,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verify.core.limits import VERBATIM_RETRIES
 from verify.model.verdict import DocumentResult
 from verify.report.tex import STEP_MARKER, collect_versions, render_document
 
 ENGINE = "pdflatex"
 MEMORY_LIMIT = 1 << 30                # bytes of address space for the engine
 FILE_LIMIT = 64 << 20                 # bytes of any one file it writes
-MAX_RETRIES = 8                       # steps typeset verbatim one by one before giving up
 INSTALL_HINT = ("no LaTeX engine (pdflatex) found: run scripts/setup-tex.sh, or as root "
                 "`apt-get install --no-install-recommends texlive-latex-base "
                 "texlive-latex-recommended texlive-fonts-recommended lmodern`, then compile "
@@ -205,7 +205,7 @@ def write_reports(results: Iterable[DocumentResult], out_dir: Path,
     """Write ``<stem>.tex`` and, when an engine is present, ``<stem>.pdf`` for each document.
 
     A step whose mathematics TeX rejects although the whitelist passed it is typeset verbatim
-    and the report compiled again; after ``MAX_RETRIES`` such steps every step is shown
+    and the report compiled again; after ``VERBATIM_RETRIES`` such steps every step is shown
     verbatim, which always compiles."""
     out_dir.mkdir(parents=True, exist_ok=True)
     merged = collect_versions(versions)
@@ -229,7 +229,7 @@ def _write_one(result: DocumentResult, tex_path: Path, versions: Mapping[str, st
         if compiled.ok:
             return ReportFile(result.path, tex_path, compiled.pdf_path, compiled.message, forced)
         step = error_step(tex, compiled)
-        if step is None or step in forced or len(forced) >= MAX_RETRIES:
+        if step is None or step in forced or len(forced) >= VERBATIM_RETRIES:
             break
         forced[step] = f"LaTeX could not typeset it ({_short(compiled.message)})"
     # The last resort: every step verbatim, which escapes everything and always compiles.

@@ -15,8 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-MAX_MATH_CHARS = 4000     # longer "equations" are typeset verbatim: no real step is this long
-MAX_DEPTH = 40            # nesting of groups; TeX's own limits are far above, DoS is not
+from verify.core.limits import TYPESET_MATH_CHARS, TYPESET_NESTING
 
 
 def words(text: str) -> frozenset[str]:
@@ -109,8 +108,8 @@ def check(latex: str) -> str | None:
     """Why ``latex`` (already cleaned) cannot be typeset as mathematics, or None if it can."""
     if not latex.strip():
         return "the step is empty"
-    if len(latex) > MAX_MATH_CHARS:
-        return f"longer than {MAX_MATH_CHARS} characters"
+    if len(latex) > TYPESET_MATH_CHARS:
+        return f"longer than {TYPESET_MATH_CHARS} characters"
     if "^^" in latex:
         return "contains ^^, TeX's character-code notation"
     return _Checker(tokenize(latex)).run()
@@ -269,8 +268,8 @@ class _Checker:
         return problem, after
 
     def push(self, group: _Group) -> str | None:
-        if len(self.stack) > MAX_DEPTH:
-            return f"nested deeper than {MAX_DEPTH} groups"
+        if len(self.stack) > TYPESET_NESTING:
+            return f"nested deeper than {TYPESET_NESTING} groups"
         self.stack.append(group)
         return None
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from verify.core.limits import COUNTEREXAMPLE_COMPONENTS, POINT_VARIABLES, VERBATIM_CHARS
 from verify.model.spelling import latex_of_index
 from verify.model.verdict import ChainResult, Counterexample, DocumentResult, Status, StepVerdict
 from verify.report.clean import clean
@@ -27,9 +28,6 @@ from verify.report.layout import broken
 from verify.report.sanitize import GREEK, check
 
 STEP_MARKER = "% step="          # ends the line that typesets a step's mathematics
-MAX_VERBATIM = 3000              # characters of a verbatim step shown before "... (N more)"
-MAX_POINT = 24                   # variables of a counterexample point shown
-MAX_COMPONENTS = 12              # components of a vector-valued counterexample shown
 
 # Status -> (colour name, margin mark, one-line meaning for the summary table).
 STYLE: dict[Status, tuple[str, str, str]] = {
@@ -296,8 +294,8 @@ def _equation(number: str, latex: str, forced: str | None) -> str:
     reason = forced or check(cleaned)
     if reason is None:
         return rf"\stepmath{{{cleaned}}}{{{broken(cleaned)}}}{STEP_MARKER}{number}"
-    shown = latex if len(latex) <= MAX_VERBATIM else \
-        latex[:MAX_VERBATIM] + f" ... ({len(latex) - MAX_VERBATIM} more characters)"
+    shown = latex if len(latex) <= VERBATIM_CHARS else \
+        latex[:VERBATIM_CHARS] + f" ... ({len(latex) - VERBATIM_CHARS} more characters)"
     return "\n".join([
         rf"\stepcode{{{escape_code(shown)}}}{STEP_MARKER}{number}",
         rf"{{\footnotesize\color{{quiet}}Shown as written: {escape_text(reason)}.}}\par",
@@ -311,8 +309,8 @@ def _reading(number: str, reading: str, forced: str | None) -> str:
     if forced is None and check(reading) is None:
         return (rf"{{\small\color{{quiet}}Read as:}}\stepmath{{{reading}}}{{{broken(reading)}}}"
                 rf"{STEP_MARKER}{number}")
-    shown = reading if len(reading) <= MAX_VERBATIM else \
-        reading[:MAX_VERBATIM] + f" ... ({len(reading) - MAX_VERBATIM} more characters)"
+    shown = reading if len(reading) <= VERBATIM_CHARS else \
+        reading[:VERBATIM_CHARS] + f" ... ({len(reading) - VERBATIM_CHARS} more characters)"
     return rf"\detail{{Read as:}}{{\texttt{{{escape_code(shown)}}}}}{STEP_MARKER}{number}"
 
 
@@ -406,8 +404,8 @@ def _variable(example: Counterexample, name: str) -> str:
 def _point(example: Counterexample) -> str:
     point = example.point
     names = sorted(point, key=_natural)
-    shown = [f"${_variable(example, n)} = {_number(point[n])}$" for n in names[:MAX_POINT]]
-    more = len(names) - MAX_POINT
+    shown = [f"${_variable(example, n)} = {_number(point[n])}$" for n in names[:POINT_VARIABLES]]
+    more = len(names) - POINT_VARIABLES
     tail = f", and {more} more" if more > 0 else ""
     return "Point: " + ",\\enspace ".join(shown) + tail + "."
 
@@ -419,14 +417,15 @@ def _values_table(example: Counterexample, item: _Numbered) -> str:
     this = f"step {item.number}" if item.depth == 0 else "right side"
     rows = []
     count = max(len(example.lhs), len(example.rhs))
-    for component in range(min(count, MAX_COMPONENTS)):
+    for component in range(min(count, COUNTEREXAMPLE_COMPONENTS)):
         lhs = example.lhs[component] if component < len(example.lhs) else math.nan
         rhs = example.rhs[component] if component < len(example.rhs) else math.nan
         name = f"component {component + 1}" if count > 1 else "value"
         rows.append(rf"{name} & ${_number(lhs)}$ & ${_number(rhs)}$ & "
                     rf"${_number(rhs - lhs)}$ \\")
-    if count > MAX_COMPONENTS:
-        rows.append(rf"\multicolumn{{4}}{{l}}{{\dots\ and {count - MAX_COMPONENTS} more}} \\")
+    if count > COUNTEREXAMPLE_COMPONENTS:
+        more = count - COUNTEREXAMPLE_COMPONENTS
+        rows.append(rf"\multicolumn{{4}}{{l}}{{\dots\ and {more} more}} \\")
     return "\n".join([
         r"\par\smallskip{\small\begin{tabular}{@{}l r r r@{}}",
         rf"& \textit{{{previous}}} & \textit{{{this}}} & \textit{{difference}} \\ \midrule",
@@ -435,7 +434,6 @@ def _values_table(example: Counterexample, item: _Numbered) -> str:
         rf"\par{{\footnotesize\color{{quiet}}relative deviation "
         rf"${_number(example.deviation, 3)}$}}",
     ])
-
 
 
 def _name(name: str) -> str:

@@ -27,7 +27,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-MAX_FEATURE_BYTES = 1_000_000   # larger files get no features (they are read by a worker)
+from verify.core.limits import AFFINITY_FILE_BYTES
+
 # How much a line that another worker already holds counts against a job, relative to a line
 # this worker holds counting for it.  0 ignores the others; 0.5 was best of 0, 0.5 and 1 in a
 # simulation of the synthetic class (bench/synthetic.py) with two workers.
@@ -48,7 +49,7 @@ def file_size(path: Path) -> int:
 def file_features(path: Path) -> frozenset[str]:
     """A file's :func:`line_features` (none when it cannot be read or is too large: the
     worker then says why)."""
-    if file_size(path) > MAX_FEATURE_BYTES:
+    if file_size(path) > AFFINITY_FILE_BYTES:
         return frozenset()
     try:
         return line_features(path.read_bytes())
@@ -66,7 +67,7 @@ def by_affinity(paths: Sequence[Path], pending: Iterable[int]) -> AffinityQueue:
 
 def line_features(data: bytes) -> frozenset[str]:
     """The display pieces of a file that hold a LaTeX command, spacing and sizing removed."""
-    if len(data) > MAX_FEATURE_BYTES:
+    if len(data) > AFFINITY_FILE_BYTES:
         return frozenset()
     text = data.decode("utf-8", errors="replace")
     return frozenset(_SURFACE.sub("", piece) for piece in _PIECES.split(text) if "\\" in piece)

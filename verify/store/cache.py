@@ -24,7 +24,7 @@ arguments, every symbol's name and assumptions.  Every key also holds
 :data:`verify.CHECKER_VERSION` and a fingerprint of this package's source and of the versions of
 the libraries it checks with (:data:`ENGINES`), and opening a cache
 deletes the entries of any other version or code, so a changed checker never serves an old
-verdict and old entries do not pile up; beyond :data:`MAX_ENTRIES` the oldest are dropped.
+verdict and old entries do not pile up; beyond :data:`CACHE_ENTRIES` the oldest are dropped.
 The cache is only an optimisation: a damaged entry is a miss, never an error.
 """
 
@@ -44,6 +44,7 @@ from typing import Any
 
 from verify.check.claims import Claim, DocumentChecker
 from verify.core.errors import SerializeError
+from verify.core.limits import CACHE_ENTRIES
 from verify.core.version import CHECKER_VERSION
 from verify.model.canon import Canon
 from verify.model.document import Chain, Document, Step
@@ -60,7 +61,6 @@ from verify.store.serialize import (
 from verify.verdict.combine import Judgement, judge
 
 ENVIRONMENT = "DERIVATION_VERIFY_CACHE"
-MAX_ENTRIES = 500_000   # about 1 GB of JSON at the largest; the oldest go first
 FILE_NAME = "verdicts.sqlite3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS verdicts (
@@ -221,7 +221,7 @@ class VerdictCache:
 
     path: Path
     checker: str = field(default_factory=lambda: checker_id())
-    max_entries: int = MAX_ENTRIES
+    max_entries: int = CACHE_ENTRIES
     stats: CacheStats = field(default_factory=CacheStats)
     _db: sqlite3.Connection | None = None
 

@@ -22,10 +22,9 @@ from typing import Any
 import sympy as sp
 
 from verify.core.errors import NotStorable
+from verify.core.limits import STORED_TREE_DEPTH, STORED_TREE_NODES
 from verify.store.cache import VerdictCache, content_key
 
-MAX_NODES = 20_000
-MAX_DEPTH = 200
 _DIGITS = re.compile(r"-?[0-9]{1,4000}")
 KIND = "parse"
 
@@ -51,7 +50,7 @@ def tree_data(node: sp.Basic) -> Any:
 
 def _data(node: sp.Basic, counter: list[int], depth: int) -> Any:
     counter[0] += 1
-    if counter[0] > MAX_NODES or depth > MAX_DEPTH:
+    if counter[0] > STORED_TREE_NODES or depth > STORED_TREE_DEPTH:
         raise NotStorable("too large")
     if isinstance(node, sp.Symbol):
         if node != sp.Symbol(node.name):   # assumptions: not what a name alone rebuilds
@@ -79,7 +78,7 @@ def tree_from_data(data: Any) -> sp.Basic:
 
 def _tree(data: Any, counter: list[int], depth: int) -> sp.Basic:
     counter[0] += 1
-    if counter[0] > MAX_NODES or depth > MAX_DEPTH:
+    if counter[0] > STORED_TREE_NODES or depth > STORED_TREE_DEPTH:
         raise ValueError("stored tree too large")
     if not isinstance(data, dict) or len(data) not in (1, 2):
         raise ValueError("not a stored node")

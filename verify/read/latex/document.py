@@ -21,13 +21,13 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from verify.core.errors import Location
+from verify.core.limits import DOCUMENT_CHARS
 from verify.model import expr as E
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
 from verify.read.header import Header, Section, empty_notation, read_header
 from verify.read.latex.names import Lexicon, build_lexicon
 from verify.read.latex.source import (
-    MAX_DOCUMENT_CHARS,
     RawChain,
     RawStep,
     clean_note,
@@ -46,8 +46,8 @@ def read_latex_document(path: Path, base_notation: Notation | None = None,
     shown = display_path or str(path)
     try:
         data = path.read_bytes()
-        if len(data) > MAX_DOCUMENT_CHARS:
-            raise ValueError(f"file larger than {MAX_DOCUMENT_CHARS} bytes")
+        if len(data) > DOCUMENT_CHARS:
+            raise ValueError(f"file larger than {DOCUMENT_CHARS} bytes")
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return Document(shown, path.stem, base_notation or empty_notation(), (),

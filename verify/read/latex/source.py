@@ -18,11 +18,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from verify.core.limits import DOCUMENT_CHARS, NOTE_CHARS
 from verify.core.memo import memoized
 from verify.read.latex.normalize import depth_walk, matching_paren, split_depth0
-
-MAX_DOCUMENT_CHARS = 1_000_000
-MAX_NOTE_CHARS = 300
 
 _DISPLAY = re.compile(
     r"\$\$(?P<dollar>.*?)\$\$|\\\[(?P<bracket>.*?)\\\]|"
@@ -109,13 +107,13 @@ def clean_note(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1].strip()
-    return text[:MAX_NOTE_CHARS]
+    return text[:NOTE_CHARS]
 
 
 def split_document(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
     """Every display-math chain of the document, in order (past
-    :data:`MAX_DOCUMENT_CHARS`, nothing more is read)."""
-    return _split_document(text[:MAX_DOCUMENT_CHARS], suffix)
+    :data:`DOCUMENT_CHARS`, nothing more is read)."""
+    return _split_document(text[:DOCUMENT_CHARS], suffix)
 
 
 @memoized("read.latex.splits", 4)   # key: the text and its suffix, all a split reads
@@ -280,7 +278,7 @@ def _take_annotation(row: str) -> tuple[str, str | None, str]:
                 tail = tail[:match.start()]
             note = clean_note(tail)
             if kind == "statement":
-                note = f"side statement, not checked: {note}"[:MAX_NOTE_CHARS]
+                note = f"side statement, not checked: {note}"[:NOTE_CHARS]
             return row, label, note
     match = _NUMBER_LABEL.search(row)
     # A bare "(13)" or "... x \quad"-less "... (13)" after a space: an equation number.

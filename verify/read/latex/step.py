@@ -32,6 +32,7 @@ from latex2sympy2_extended.latex2sympy2 import ConversionConfig, _Latex2Sympy
 from sympy.core.function import AppliedUndef
 
 from verify.core.errors import LatexProblem, ParserRejected
+from verify.core.limits import LATEX_PARSER_NESTING, STEP_LATEX_CHARS, WRITTEN_EXPONENT
 from verify.core.memo import Memo, memoized
 from verify.model import expr as E
 from verify.model.canon import Canon
@@ -44,10 +45,7 @@ from verify.read.latex.normalize import balanced, detect_damage, normalize, read
 from verify.read.latex.rewrite import Rewriter
 from verify.read.latex.rewrite_base import Context
 
-MAX_STEP_CHARS = 4000
-MAX_POWER = 64     # as the encoding language (verify.read.dsl): 10^{10^{10}} would never return
 _NUMERIC = re.compile(r"[\d\s{}()^.+\-*/]+|\\frac\{\d+\}\{\d+\}")
-MAX_NESTING = 40   # the ANTLR parsers recurse per level; deep inputs cost seconds, then fail
 _CONFIG = ConversionConfig(lowercase_symbols=False)
 _UNDERBRACE = re.compile(r"\\(underbrace|overbrace)(?![A-Za-z])")
 _DIFFERENTIAL = re.compile(r"^\s*(?:\\partial(?![A-Za-z])|d(?![A-Za-z]{2}))\s*")
@@ -227,8 +225,8 @@ def derivative_variable(text: str, notation: Notation, lexicon: Lexicon) -> sp.E
 
 
 def _refuse(text: str) -> str | None:
-    if len(text) > MAX_STEP_CHARS:
-        return f"step longer than {MAX_STEP_CHARS} characters"
+    if len(text) > STEP_LATEX_CHARS:
+        return f"step longer than {STEP_LATEX_CHARS} characters"
     damage = detect_damage(text)
     if damage is not None:
         return f"{damage[1]} at '{damage[0]}'"
@@ -237,7 +235,8 @@ def _refuse(text: str) -> str | None:
         return f"unbalanced LaTeX: {unbalanced}"
     power = _huge_power(text)
     if power is not None:
-        return (f"a numeric exponent above {MAX_POWER} or a tower of powers at '{power}': the "
+        return (f"a numeric exponent above {WRITTEN_EXPONENT} or a tower of powers at "
+                f"'{power}': the "
                 "parser would compute the number, digit by digit")
     depth = 0
     deepest = 0
@@ -245,13 +244,13 @@ def _refuse(text: str) -> str | None:
         depth += char in "{(["
         depth -= char in "})]"
         deepest = max(deepest, depth)
-    if deepest > MAX_NESTING:
-        return f"nested deeper than {MAX_NESTING} levels"
+    if deepest > LATEX_PARSER_NESTING:
+        return f"nested deeper than {LATEX_PARSER_NESTING} levels"
     return None
 
 
 def _huge_power(text: str) -> str | None:
-    """The first exponent made of numbers only that is above MAX_POWER or holds another
+    """The first exponent made of numbers only that is above WRITTEN_EXPONENT or holds another
     power (``10^{10^{10}}``): SymPy evaluates integer powers as it builds them, so the parser
     would not return.  The encoding language refuses the same powers."""
     for match in re.finditer(r"\^", text):
@@ -259,7 +258,7 @@ def _huge_power(text: str) -> str | None:
         if not _NUMERIC.fullmatch(group):
             continue
         numbers = [int(n) for n in re.findall(r"\d+", group)]
-        if "^" in group or any(n > MAX_POWER for n in numbers):
+        if "^" in group or any(n > WRITTEN_EXPONENT for n in numbers):
             return text[max(0, match.start() - 10):end][:60]
     return None
 

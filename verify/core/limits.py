@@ -1,0 +1,72 @@
+"""Every bound on input, work and output, named by what it bounds, with its reason.
+
+Untrusted input is bounded before it is read: a bound that is exceeded refuses the input (or,
+for output, shortens it) and says so, never guesses.  Several bounds share a value but not a
+meaning (the depth of a bound expression and of a stored parser tree are both 200), so each
+keeps its own name: changing one must not silently change another.
+"""
+
+from __future__ import annotations
+
+# ---- files and texts, before they are read ---------------------------------------------------
+ENCODING_FILE_BYTES = 2_000_000    # an encoding-language (YAML) file
+ASSIGNMENT_FILE_BYTES = 1_000_000  # an assignment file
+AFFINITY_FILE_BYTES = 1_000_000    # larger files get no features (they are read by a worker)
+DOCUMENT_CHARS = 1_000_000         # a LaTeX/Markdown document: nothing beyond is read
+NOTE_CHARS = 300                   # a side statement kept as a note
+HEADER_CHARS = 100_000             # a notation header
+STEP_LATEX_CHARS = 4000            # one step's LaTeX (the reader and the guards alike)
+DSL_TEXT_CHARS = 20_000            # one expression in the encoding language
+
+# ---- the encoding language (verify.read.dsl) -------------------------------------------------
+DSL_NESTING = 60                   # nesting of one expression (the parser recurses per level)
+DSL_INTEGER_DIGITS = 12            # digits of one written integer
+DSL_RESULT_DIGITS = 200            # digits of a number a power would make
+# |numeric exponent|, in the encoding language and in LaTeX alike: 10^{10^{10}} never returns
+WRITTEN_EXPONENT = 64
+
+# ---- the LaTeX reader (verify.read.latex.step) -----------------------------------------------
+LATEX_PARSER_NESTING = 40          # the ANTLR parsers recurse per level; deep inputs cost
+                                   # seconds, then fail
+
+# ---- the size guards (verify.read.guards) ----------------------------------------------------
+LATEX_SCANNER_NESTING = 100        # groups nested in the guards' LaTeX scanner
+LITERAL_DIGITS = 100               # digits in one written number
+RESULT_DIGITS = 1000               # digits of any number the input would make SymPy compute
+SYMBOLIC_EXPONENT = 64             # |exponent| of a non-numeric base: (a+b)^n has n+1 terms
+POWER_TOWER = 3                    # powers nested in exponents: a^{b^{c}} is fine, one more
+                                   # is not
+EXPRESSION_NODES = 20_000          # nodes of one bound expression
+EXPRESSION_DEPTH = 200             # depth of one bound expression (the stages recurse on it)
+
+# ---- the notation ----------------------------------------------------------------------------
+SIZE_VALUE = 6                     # a size's check values: concretized expressions grow like
+                                   # K^N; keep checks small and bounded
+
+# ---- the engines -----------------------------------------------------------------------------
+# One-hot label configurations the exact test enumerates (K^N for one family: 4^6 = 4096);
+# above, a sample (verify.check.symbolic.SAMPLED_CONFIGS) can find a difference, never an
+# identity.
+LABEL_CONFIGS = 4096
+NUMERIC_ROWS = 4096                # rows (points x label configurations) of one numeric test
+
+# ---- the stored parser trees (verify.store.parsed) -------------------------------------------
+STORED_TREE_NODES = 20_000         # a larger parser tree is not stored, only parsed again
+STORED_TREE_DEPTH = 200            # likewise for its depth (reading it back recurses)
+CACHE_ENTRIES = 500_000            # verdict cache: about 1 GB of JSON; the oldest go first
+
+# ---- output --------------------------------------------------------------------------------
+READING_NODES = 600                # nodes of a reading written before the rest is \cdots
+READING_DEPTH = 60                 # nesting of a reading written before deeper parts are \cdots
+TYPESET_MATH_CHARS = 4000          # longer "equations" are typeset verbatim: no real step is
+                                   # this long
+TYPESET_NESTING = 40               # nesting of groups typeset; TeX's own limits are far above,
+                                   # DoS is not
+VERBATIM_CHARS = 3000              # characters of a verbatim step shown before "... (N more)"
+POINT_VARIABLES = 24               # variables of a counterexample point shown
+COUNTEREXAMPLE_COMPONENTS = 12     # components of a vector-valued counterexample shown
+VERBATIM_RETRIES = 8               # steps typeset verbatim one by one before the PDF gives up
+
+# ---- grading's diagnoses (verify.grade.candidates) -------------------------------------------
+CANDIDATE_TERMS = 10               # addends of the previous line tried (outermost first)
+CANDIDATE_SWAPS = 8                # index-letter pairs tried
