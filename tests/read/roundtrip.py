@@ -146,6 +146,17 @@ class Sqrt(Node):           # arg positive
 
 
 @dataclass(frozen=True)
+class Hyper(Node):          # tanh, cosh or sinh of arg, undeclared (the reader knows them)
+    name: str
+    arg: Node
+
+
+@dataclass(frozen=True)
+class Abs(Node):            # |arg| of a scalar
+    arg: Node
+
+
+@dataclass(frozen=True)
 class Power(Node):          # base ** exponent; a negative exponent only on a positive base
     base: Node
     exponent: int
@@ -220,6 +231,10 @@ def to_sympy(node: Node) -> sp.Expr:
             return sp.log(to_sympy(arg))
         case Sqrt(arg):
             return sp.sqrt(to_sympy(arg))
+        case Hyper(name, arg):
+            return {"tanh": sp.tanh, "cosh": sp.cosh, "sinh": sp.sinh}[name](to_sympy(arg))
+        case Abs(arg):
+            return sp.Abs(to_sympy(arg))
         case Power(base, exponent):
             return to_sympy(base) ** exponent
         case Add(terms):
@@ -313,7 +328,7 @@ class Generator:
         if depth <= 0:
             return self.leaf(bound)
         kind = self.pick(("leaf", "leaf", "add", "mul", "neg", "frac", "power", "call", "exp",
-                          "log", "sqrt", "sum", "deriv", "function-power"))
+                          "log", "sqrt", "sum", "deriv", "function-power", "hyper", "abs"))
         below = depth - 1
         if kind == "leaf":
             return self.leaf(bound)
@@ -340,6 +355,10 @@ class Generator:
             return Power(base, self.pick((2, 3)))
         if kind == "exp":
             return Exp(self.scalar(bound, below))
+        if kind == "hyper":
+            return Hyper(self.pick(("tanh", "cosh", "sinh")), self.scalar(bound, below))
+        if kind == "abs":
+            return Abs(self.scalar(bound, below))
         if kind == "log":
             return Log(self.positive(bound, below))
         if kind == "sqrt":
@@ -496,6 +515,15 @@ class Renderer:
                     return Tex("\\sqrt{" + inner.text + "}", "atom")
                 half = "{1/2}" if form == "half" else "{\\frac{1}{2}}"
                 return Tex(self.tight(inner).text + "^" + half, "atom", sup=True)
+            case Hyper(name, arg):
+                return self.hyper(name, arg)
+            case Abs(arg):
+                inner = self.render(arg).text
+                if "|" in inner:   # |(|a| + t)|: a bar inside is bracketed, or bars pair up
+                    inner = self.bracket(inner).text
+                left, right = self.pick((("|", "|"), ("\\left|", "\\right|"),
+                                         ("\\lvert ", "\\rvert ")))
+                return Tex(left + inner + right, "atom", factor=True)
             case Power(base, exponent):
                 return self.power_of(base, exponent)
             case Add(terms):
@@ -533,6 +561,14 @@ class Renderer:
             return Tex("\\exp " + inner.text, "product", open_right=True)
         return Tex("\\exp" + self.args(inner.text, braces=True), "atom", base=False)
 
+    def hyper(self, name: str, arg: Node) -> Tex:
+        inner = self.render(arg)
+        command = self.pick((f"\\{name}", f"\\operatorname{{{name}}}", f"\\text{{{name}}}"))
+        if self.pick((False, True)) and inner.level == "atom" and not inner.sup and \
+                inner.lead == "name":
+            return Tex(command + " " + inner.text, "product", open_right=True)
+        return Tex(command + self.args(inner.text), "atom", base=False)
+
     def log(self, arg: Node) -> Tex:
         inner = self.render(arg)
         name = self.pick(("\\log", "\\ln"))
@@ -565,7 +601,8 @@ class Renderer:
             if n == 0:
                 parts.append(("-" if sign < 0 else "") + piece.text)
             else:
-                parts.append(self.pick((" + ", "+")) if sign > 0 else self.pick((" - ", "-")))
+                parts.append(self.pick((" + ", "+")) if sign > 0 else
+                             self.pick((" - ", "-", " \u2212 ", " \u2013 ")))
                 parts.append(piece.text)
         return Tex("".join(parts), "sum")
 
@@ -609,6 +646,7 @@ class Renderer:
             inner = self.bracket(inner.text)
         limits = self.pick((f"_{{{letter}=1}}^{{{size}}}", f"_{{{letter}=1}}^{size}",
                             f"^{{{size}}}_{{{letter}=1}}", f"_{{{letter}}}", f"_{letter}",
+                            f"_{letter}^{size}", f"_{{{letter}}}^{{{size}}}",
                             f"\\limits_{{{letter}=1}}^{{{size}}}"))
         return Tex("\\sum" + limits + " " + inner.text, "product", open_right=True)
 
@@ -632,7 +670,7 @@ class Renderer:
         if form == "nabla":
             head = "\\nabla_{" + variable + "}"
         elif form.startswith("d"):
-            head = "\\frac{d}{d" + variable + "}"
+            head = self.pick(("\\frac{d}{d" + variable + "}", "\\frac{d}{{d" + variable + "}}"))
         else:
             head = "\\frac{\\partial}{\\partial " + variable + "}"
         # a bracketed body follows without a space: ' (1)' at the end of a line is an

@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from verify.read.latex import normalize as N
 
 RULE_CASES = [
+    # tanh_emathzone.md: the page's minus signs are en dashes; a range in a subscript is left
+    (N.unicode_minus, "{{e^x} \u2013 {e^{ \u2013 x}}} + a \u2212 b + x_{1\u2013n}",
+     "{{e^x} - {e^{ - x}}} + a - b + x_{1\u2013n}"),
     (N.strip_sizing, r"\left( a \right) \Bigl\{ b \Bigr\} \big[ c \big] \left. d \right|",
      r" ( a  )  \{ b  \}  [ c  ]   d  |"),
     (N.strip_spacing, r"a\,b\;c\!d\ e~f\quad g\qquad h\displaystyle i", "a b c d e f  g  h  i"),
@@ -27,6 +30,12 @@ RULE_CASES = [
     (N.indicator_one, r"\mathbb{1}_{\{j=k\}} + \mathbf{1} _{k = j} + \mathds{1}_{\{k\}}(y)"
                       r" + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x",
      r"1_{\{j=k\}} + 1_{k = j} + 1_{\{k\}}(y) + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x"),
+    (N.vertical_bars, r"\lvert x \rvert + \vert y\vert + \Vert w \Vert + \vertex",
+     r"| x | + | y| + \Vert w \Vert + \vertex"),
+    # tanh_deeplearningai.md: \text{sech}^2(x); the words of the standard functions
+    (N.function_words, r"\text{sech}^2(x) + \operatorname{tanh} x + \mathrm{ cosh }(x) + "
+                       r"\text{tanh}x + \text{Cost}(x)",
+     r"\sech^2(x) + \tanh x + \cosh(x) + \tanh x + \text{Cost}(x)"),
     (N.natural_log, r"\log(a) + \log_{2} b", r"\ln(a) + \log_{2} b"),
     (N.exp_power, r"e^{z_k} + e^x + \beta^{2} + e^{e^{e^{t}}}",
      r"\exp(z_k) + \exp(x) + \beta^{2} + \exp(\exp(\exp(t)))"),

@@ -339,6 +339,10 @@ class Evaluator:
             return self._exp(node.args[0])
         if isinstance(node, sp.log):
             return self._log(node.args[0])
+        if isinstance(node, (sp.tanh, sp.cosh, sp.sinh)):
+            # By their definitions through exp (an identity, so still a homomorphism): tanh x
+            # and (e^x - e^{-x})/(e^x + e^{-x}) are one value, not two independent atoms.
+            return self.value(node.rewrite(sp.exp))
         # Anything else (sqrt, pi, abs, ...): an independent atom keyed by its arguments.
         flat = [e for a in node.args for e in (a if isinstance(a, sp.Tuple) else (a,))]
         arg_values = tuple(tuple(self.value(a).tolist()) for a in flat)

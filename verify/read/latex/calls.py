@@ -32,6 +32,12 @@ def call(reader: Reader, entry: Entry, indices: list[sp.Expr], text: str, j: int
     while k < len(text) and text[k] == " ":
         k += 1
     if text[k:k + 1] != "(":
+        if entry.params - len(indices) == 1 and token.startswith("\\") and k < len(text):
+            # \tanh x, \sigma z: a function spelled as a command, its one argument written
+            # without brackets, read as \ln x is (one factor, else refused as ambiguous).
+            span, stop = reader.bare_argument(token, text, j - len(token), k)
+            argument = reader.sub_expr(span, token)
+            return Atom(sp.Function(entry.name)(*indices, argument), 0), stop
         raise LatexProblem(token, f"{entry.name} is a function: it needs its arguments")
     close = matching_paren(text, k)
     if close < 0:

@@ -25,7 +25,7 @@ _LEADING = re.compile(r"^(\\partial(?![A-Za-z])|d)")
 
 def operator(reader: Reader, target_text: str) -> str:
     """``d/dv`` as placeholder LaTeX, ``v`` read from ``target_text``."""
-    target = reader.sub_expr(target_text, target_text)
+    target = reader.sub_expr(_unbraced(target_text), target_text)
     return " \\frac{d}{d" + reader.placeholder(target, latin=True) + "} "
 
 
@@ -33,7 +33,7 @@ def fraction(reader: Reader, text: str, i: int, out: list[str]) -> int:
     """``\\frac`` whose arguments start at ``text[i]``: a derivative or a plain fraction."""
     numerator, j = read_group(text, i)
     denominator, end = read_group(text, j)
-    num, den = numerator.strip(), denominator.strip()
+    num, den = _unbraced(numerator), _unbraced(denominator)
     differential = _DIFFERENTIAL.match(den)
     leading = _LEADING.match(num)
     if differential and leading:
@@ -47,6 +47,15 @@ def fraction(reader: Reader, text: str, i: int, out: list[str]) -> int:
         return end
     out.append("\\frac{" + reader.rewrite(numerator) + "}{" + reader.rewrite(denominator) + "}")
     return end
+
+
+def _unbraced(text: str) -> str:
+    """``{dx}`` -> ``dx``: braces around a whole argument (``\\frac{d}{{dx}}``, as some
+    editors write every group) say nothing."""
+    text = text.strip()
+    while text.startswith("{") and read_group(text, 0)[1] == len(text):
+        text = text[1:-1].strip()
+    return text
 
 
 def prime(reader: Reader, text: str, i: int, close: int, out: list[str]) -> int:

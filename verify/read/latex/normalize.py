@@ -239,9 +239,29 @@ _TRANSPOSE = re.compile(r"\^\s*(?:\{\s*(?:\\top|\\intercal|T|\\math(?:rm|sf)\s*(
 # Only there: \mathbf{1} alone (or \mathbb{1}_n) is a vector or matrix of ones, never 1.
 _INDICATOR_ONE = re.compile(r"\\(?:mathbb|mathds|mathbf|boldsymbol|bm)\s*\{\s*1\s*\}\s*"
                             r"(?=_\s*\{\s*(?:\\\{|[^{}]*=))")
+_VERT = re.compile(r"\\[lr]?vert(?![A-Za-z])")
+_FUNCTION_WORD = re.compile(r"\\(?:text|textrm|textit|mathrm|operatorname|mbox)\s*\{\s*"
+                            r"(tanh|cosh|sinh|sech|exp|log|ln)\s*\}")
 _LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
 _EXP_POWER = re.compile(r"(?<![\\A-Za-z])e\s*\^")
 _TRAILING = re.compile(r"(?:\s|\\[,;!])*[.,;]?(?:\s|\\[,;!])*$")
+
+
+def unicode_minus(text: str) -> str:
+    r"""The minus sign U+2212 and the en dash U+2013 -> ``-``: pages copied from rendered
+    formulas show their minus signs so.  Not in a subscript, where an en dash is a range
+    (``x_{1–n}``): there it is left, and the parser refuses it."""
+    out = []
+    i = 0
+    while i < len(text):
+        if text[i] == "_":
+            end = read_group(text, i + 1)[1]
+            out.append(text[i:end].replace("\u2212", "-"))
+            i = end
+            continue
+        out.append("-" if text[i] in "\u2212\u2013" else text[i])
+        i += 1
+    return "".join(out)
 
 
 def strip_sizing(text: str) -> str:
@@ -249,6 +269,11 @@ def strip_sizing(text: str) -> str:
     The space keeps ``p_{ik}\left(`` a product: a parenthesis written straight after a name
     would be read as a call."""
     return _SIZING.sub(" ", text)
+
+
+def vertical_bars(text: str) -> str:
+    r"""``\lvert x \rvert``, ``\vert x \vert`` -> ``|x|`` (the double bars of a norm are left)."""
+    return _VERT.sub("|", text)
 
 
 def strip_spacing(text: str) -> str:
@@ -294,6 +319,15 @@ def indicator_one(text: str) -> str:
     return _INDICATOR_ONE.sub("1", text)
 
 
+def function_words(text: str) -> str:
+    r"""``\text{tanh}``, ``\operatorname{sech}``, ``\mathrm{cosh}`` -> ``\tanh``, ``\sech``,
+    ``\cosh``: the standard functions written as words (the reader has a command for each)."""
+    def command(match: re.Match[str]) -> str:
+        letter_follows = match.string[match.end():match.end() + 1].isalpha()
+        return "\\" + match.group(1) + (" " if letter_follows else "")
+    return _FUNCTION_WORD.sub(command, text)
+
+
 def natural_log(text: str) -> str:
     r"""``\log`` -> ``\ln``: the parser reads ``\log`` as base 10; derivations mean base e.
     ``\log_{b}`` keeps its explicit base."""
@@ -329,13 +363,16 @@ def trailing_punctuation(text: str) -> str:
 
 Rule = Callable[[str], str]
 RULES: tuple[tuple[str, Rule], ...] = (
+    ("unicode_minus", unicode_minus),
     ("strip_sizing", strip_sizing),
     ("strip_spacing", strip_spacing),
+    ("vertical_bars", vertical_bars),
     ("frac_variants", frac_variants),
     ("indicator_one", indicator_one),
     ("strip_fonts", strip_fonts),
     ("unify_accents", unify_accents),
     ("unify_transpose", unify_transpose),
+    ("function_words", function_words),
     ("natural_log", natural_log),
     ("exp_power", exp_power),
     ("trailing_punctuation", trailing_punctuation),

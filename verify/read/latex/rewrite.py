@@ -44,7 +44,10 @@ __all__ = ["Atom", "Context", "Rewriter"]
 LATIN_POOL = "abcfghkmnpqrstuvwxyzABCDFGHJKLMNPQRSUVWXYZ"  # no d e E i I j l o O T: special
 GREEK_POOL = ("alpha", "beta", "gamma", "zeta", "eta", "theta", "iota", "kappa", "mu", "nu",
               "xi", "rho", "tau", "upsilon", "chi", "psi", "omega")
-_PASS = frozenset({"\\exp", "\\ln", "\\sqrt", "\\cdot", "\\times", "\\log"})
+# Functions of one argument the parser knows, read without a declaration: the argument is
+# made explicit (function_argument); an exponent on the name raises the value.
+_FUNCTIONS = frozenset({"\\exp", "\\ln", "\\log", "\\tanh", "\\cosh", "\\sinh"})
+_PASS = frozenset({*_FUNCTIONS, "\\sqrt", "\\cdot", "\\times"})
 _RELATIONS = frozenset({"\\neq", "\\ne", "\\approx", "\\le", "\\leq", "\\ge", "\\geq", "\\in",
                         "\\to", "\\rightarrow", "\\Rightarrow", "\\implies", "\\iff", "\\sim",
                         "\\propto", "\\mid", "\\equiv", "\\gets", "\\leftarrow", "\\mapsto"})
@@ -58,6 +61,7 @@ _INVERSE = re.compile(r"^-\s*1\s*(\^?\s*\{?\s*T\s*\}?)?$")
 _ARGUMENT_ENDS = frozenset({"\\cdot", "\\times", "\\right", "\\\\", "\\quad", "\\qquad",
                             "\\end"})
 _TRANSPOSE_MARK = re.compile(r"^(?:-\s*1?)?\s*\^?\s*\{?\s*T\s*\}?$")   # T, -T, -1T
+_FUNCTION_NEXT = re.compile(r"\s*\\(?:exp|ln|log|tanh|cosh|sinh)(?![A-Za-z])")
 _TEXT_WORD = re.compile(r"\\(?:text|textrm|textit|textbf|textsf|mbox|mathrm)\s*\{")
 
 
@@ -162,7 +166,9 @@ class Rewriter:
                                "given by its entries, as in [..]_{k=1}^{K}, is not read)")
         if char == "/":
             self.check_division(text, i)
-        if char in "'_|<>&;:":
+        if char == "|":
+            return self.absolute(text, i, out)
+        if char in "'_<>&;:":
             why = {"'": "a prime outside (...)'", "_": "a subscript on something that is not "
                    "a name", "|": "'|' (a conditional probability of an undeclared function, "
                    "or an absolute value) is not supported"}.get(
@@ -170,6 +176,33 @@ class Rewriter:
             raise LatexProblem(text[max(0, i - 10):i + 10], why)
         out.append(char)
         return i + 1
+
+    def absolute(self, text: str, i: int, out: list[str]) -> int:
+        """``|x|`` with the first ``|`` at ``i``: the absolute value of a scalar.  The next bar
+        at the same depth closes it.  Refused: ``||x||`` (a norm), the bars around a vector or
+        a matrix (a norm or a determinant), bars that pair up two ways (``|a| b |c|`` is also
+        ``|a |b| c|``; ``|a| |b|`` and ``|a| + |b|`` are not), and a bar that is not closed
+        (a conditional probability of an undeclared function, ``p(y|x)``)."""
+        if text[i + 1:i + 2] == "|":
+            raise LatexProblem(text[i:i + 20], "'||..||' (a norm) is not read")
+        close = _next_bar(text, i + 1)
+        if close < 0:
+            raise LatexProblem(text[max(0, i - 10):i + 10], "a '|' that is not closed by "
+                               "another at the same depth (a conditional probability of an "
+                               "undeclared function?) is not read")
+        following = _next_bar(text, close + 1)
+        between = _depth0(text[close + 1:following]) if following >= 0 else ""
+        if following >= 0 and between.strip() and \
+                not re.search(r"[+\-=,]|\\cdot|\\times", between):
+            raise LatexProblem(text[i:following + 1][:60], "the bars pair up in two ways "
+                               "(|a| b |c| or |a |b| c|): write \\cdot between the absolute "
+                               "values, or brackets around each: (|a|) b (|c|)")
+        inner = self.sub_expr(text[i + 1:close], text[i:close + 1])
+        if products.rank_of(inner, self.context.notation) != 0:
+            raise LatexProblem(text[i:close + 1], "bars around a vector or a matrix (a norm "
+                               "or a determinant?) are not read")
+        out.append("(" + self.placeholder(sp.Abs(inner)) + ")")
+        return close + 1
 
     def at_atom(self, text: str, i: int) -> bool:
         if text[i].isalpha():
@@ -476,13 +509,15 @@ class Rewriter:
         if name in ("\\{", "\\}"):
             out.append("(" if name == "\\{" else ")")
             return end
-        if name in _PASS:
-            if name in ("\\exp", "\\ln", "\\log") and text[end:end + 1] == "^" and \
+        if name in _PASS or name == "\\sech":
+            if name in (*_FUNCTIONS, "\\sech") and text[end:end + 1] == "^" and \
                     _INVERSE.match(read_group(text, end + 1)[0].strip()):
                 raise LatexProblem(text[i:end + 5], f"'{name}^{{-1}}' (the inverse function, "
                                    "or one over the value?) is ambiguous: write "
                                    "\\frac{1}{f(x)} or (f(x))^{-1}")
-            if name in ("\\exp", "\\ln", "\\log"):
+            if name == "\\sech":
+                return self.secant(text, i, end, out)
+            if name in _FUNCTIONS:
                 return self.function_argument(name, text, i, end, out)
             out.append(" " + name + " ")
             return end
@@ -504,13 +539,32 @@ class Rewriter:
             return after
         raise self.refused(name, text, i, end)
 
+    def secant(self, text: str, i: int, end: int, out: list[str]) -> int:
+        r"""``\sech^2(x)`` at ``i`` (the name ending at ``end``): ``\frac{1}{\cosh^2(x)}``, its
+        definition (the parser has no sech); the argument as :meth:`function_argument` reads
+        it."""
+        piece: list[str] = []
+        after = self.function_argument("\\cosh", text, i, end, piece, shown="\\sech")
+        if text[after:after + 1] == "(":
+            close = matching_paren(text, after)
+            if close < 0:
+                raise LatexProblem(text[i:][:60], "unclosed argument of \\sech")
+            piece.append("(" + self.rewrite(text[after + 1:close]) + ")")
+            after = close + 1
+        elif text[after:after + 1] == "{":
+            inner, after = read_group(text, after)
+            piece.append("{" + self.rewrite(inner) + "}")
+        out.append(" \\frac{1}{" + "".join(piece) + "} ")
+        return after
+
     def function_argument(self, name: str, text: str, i: int, end: int,
-                          out: list[str]) -> int:
-        r"""``\ln`` or ``\exp`` at ``i``, its name ending at ``end``: the argument is made
-        explicit for the parser.  ``\ln(a) t`` and ``\ln{a} + t`` say where it ends; without
-        brackets only one factor is read (``\ln t^2`` is ``\ln(t^2)``, ``\log \hat{y}_k``,
-        ``\log \sigma(z)``) or a whole ``\sum`` to the next ``+``/``-``.  Anything longer
-        (``\ln a t``, ``\ln 2\pi``, ``\exp{a} t``) has two readings and is refused."""
+                          out: list[str], shown: str = "") -> int:
+        r"""A function of :data:`_FUNCTIONS` (``\ln``, ``\exp``, ``\tanh``, ...) at ``i``, its
+        name ending at ``end``: the argument is made explicit for the parser.  ``\ln(a) t`` and
+        ``\ln{a} + t`` say where it ends; without brackets only one factor is read (``\ln t^2``
+        is ``\ln(t^2)``, ``\log \hat{y}_k``, ``\log \sigma(z)``, ``\sinh t \cosh t``) or a
+        whole ``\sum`` to the next ``+``/``-``.  Anything longer (``\ln a t``, ``\ln 2\pi``,
+        ``\exp{a} t``) has two readings and is refused.  ``shown``: the name in messages."""
         k = end
         power = ""
         while text[k:k + 1] == " ":
@@ -535,18 +589,29 @@ class Rewriter:
         if text[k:k + 1] == "{":
             _, after = read_group(text, k)
             if self._operand_follows(text, after):
-                raise self._ambiguous_argument(name, text, i, after)
+                raise self._ambiguous_argument(shown or name, text, i, after)
             out.append(" " + name + power + " ")
             return start
+        span, stop = self.bare_argument(shown or name, text, i, k)
+        out.append(" " + name + power + " (" + self.rewrite(span) + ") ")
+        return stop
+
+    def bare_argument(self, name: str, text: str, i: int, k: int) -> tuple[str, int]:
+        """The argument written without brackets at ``text[k]`` of the function ``name`` at
+        ``i``, and the index after it: one factor, or a whole ``\\sum`` to the next ``+``/``-``;
+        anything longer is refused."""
         stop = term_end(text, k, "+-=,&/*", _ARGUMENT_ENDS, leading_sign=False)
         span = text[k:stop]
         if not span.strip():
             raise self._ambiguous_argument(name, text, i, stop + 1)
+        factor = _one_factor_end(self, span)
+        if factor > 0 and _FUNCTION_NEXT.match(span, factor):
+            # \sinh t \cosh t, \ln a \ln b: another function's name starts the next factor.
+            span, stop = span[:factor], k + factor
         if not re.match(r"\\(?:sum|prod)(?![A-Za-z])", span) and \
                 _one_factor_end(self, span) != len(span.rstrip()):
             raise self._ambiguous_argument(name, text, i, stop)
-        out.append(" " + name + power + " (" + self.rewrite(span) + ") ")
-        return stop
+        return span, stop
 
     def check_division(self, text: str, i: int) -> None:
         """``a/b c`` is ``a/(bc)`` to some readers and ``(a/b) c`` to others: refused.  The
@@ -590,7 +655,55 @@ class Rewriter:
             return LatexProblem(name + "{" + group + "}", "prose inside the formula")
         if name == "\\partial":
             return LatexProblem(text[i:i + 20], "\\partial outside a derivative fraction")
+        if name in ("\\cancel", "\\bcancel", "\\xcancel", "\\cancelto"):
+            # Kept, the term would make the line say what it says before the cancelling;
+            # dropped, what the author means after it.  Which one the line claims is the
+            # author's, so neither is read.
+            group, _ = read_group(text, end)
+            return LatexProblem(name + "{" + group + "}", "a struck-out term is a note to the "
+                                "reader (it cancels, or is zero): the line is read with it or "
+                                "without it only if you write it so (drop the \\cancel, or "
+                                "the term)")
         return LatexProblem(name, f"unsupported command {name}")
+
+
+def _next_bar(text: str, start: int) -> int:
+    """The first ``|`` of ``text[start:]`` outside brackets opened after ``start`` (its index
+    in ``text``), or -1 when there is none before the enclosing bracket closes; the bar of a
+    command (``\\|``) does not count."""
+    depth = 0
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            command = re.match(r"\\(?:[A-Za-z]+|.)", text[i:])
+            step = len(command.group(0)) if command else 1
+            if text[i:i + 2] in ("\\{", "\\}"):
+                depth += 1 if text[i + 1] == "{" else -1
+            i += step
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth < 0:
+                return -1   # the group the first bar stands in has ended
+        elif char == "|" and depth == 0:
+            return i
+        i += 1
+    return -1
+
+
+def _depth0(text: str) -> str:
+    """The characters of ``text`` outside its brackets."""
+    depth = 0
+    kept = []
+    for char in text:
+        depth += char in "([{"
+        if depth == 0:
+            kept.append(char)
+        depth -= char in ")]}"
+    return "".join(kept)
 
 
 def _bracket_close(text: str, k: int) -> tuple[int, str]:
@@ -632,7 +745,7 @@ def _one_factor_end(reader: Rewriter, span: str) -> int:
     number = re.match(r"\d+(?:\.\d+)?", stripped)
     if number:
         return offset + number.end()
-    call = re.match(r"\\(?:exp|ln|log|sqrt)(?![A-Za-z])\s*", stripped)
+    call = re.match(r"\\(?:exp|ln|log|sqrt|tanh|cosh|sinh)(?![A-Za-z])\s*", stripped)
     if call and stripped[call.end():call.end() + 1] in ("(", "{"):
         close = matching_paren(stripped, call.end()) if stripped[call.end()] == "(" else \
             read_group(stripped, call.end())[1] - 1

@@ -68,3 +68,8 @@ class Reader(Protocol):
     def read_atom(self, text: str, i: int) -> tuple[Atom, int]:
         """The name at ``text[i]`` and the index after it."""
         ...
+
+    def bare_argument(self, name: str, text: str, i: int, k: int) -> tuple[str, int]:
+        """The argument of the function ``name`` (at ``i``) written without brackets at
+        ``text[k]``, and the index after it; refused when it is more than one factor."""
+        ...

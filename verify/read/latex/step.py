@@ -44,6 +44,7 @@ from verify.read.latex.names import Lexicon
 from verify.read.latex.normalize import balanced, detect_damage, normalize, read_group
 from verify.read.latex.rewrite import Rewriter
 from verify.read.latex.rewrite_base import Context
+from verify.read.latex.sums import close_open_sums
 
 _NUMERIC = re.compile(r"[\d\s{}()^.+\-*/]+|\\frac\{\d+\}\{\d+\}")
 _CONFIG = ConversionConfig(lowercase_symbols=False)
@@ -191,7 +192,7 @@ def _parse_step(text: str, notation: Notation, lexicon: Lexicon,
         # Open-ended \dots closed by the term after a brace are read on the whole step, so
         # the step and the brace's sub-claim see the same terms.
         body, braces = extract_underbraces(close_open_dots(normalize(text), context))
-        expr = _parse_text(normalize(body), context)
+        expr = close_open_sums(_parse_text(normalize(body), context), notation)
     except LatexProblem as problem:
         return StepParse(None, str(problem))
     return StepParse(expr, None, tuple(_subclaim(inner, note, context)
@@ -219,7 +220,8 @@ def derivative_variable(text: str, notation: Notation, lexicon: Lexicon) -> sp.E
     else:
         return None
     try:
-        return _parse_text(variable, Context(notation, lexicon, None, _parse_text))
+        return close_open_sums(_parse_text(variable, Context(notation, lexicon, None,
+                                                             _parse_text)), notation, False)
     except LatexProblem:
         return None
 
@@ -290,8 +292,11 @@ def _subclaim(inner: str, note: str, context: Context) -> SubClaim:
     if not claim or re.match(r"\\text", claim):
         return SubClaim(latex, None, None, problem=f"annotation only: {note.strip()!r}")
     try:
-        return SubClaim(latex, _parse_text(normalize(inner), context),
-                        _parse_text(normalize(claim), context))
+        # An open \sum in a brace is refused: its index is chosen against the whole step.
+        return SubClaim(latex, close_open_sums(_parse_text(normalize(inner), context),
+                                               context.notation, False),
+                        close_open_sums(_parse_text(normalize(claim), context),
+                                        context.notation, False))
     except LatexProblem as problem:
         return SubClaim(latex, None, None, problem=str(problem))
 
@@ -361,7 +366,7 @@ def _rebuild(node: sp.Basic, table: dict[str, sp.Expr], text: str) -> sp.Expr:
         base = node.args[1] if len(node.args) > 1 else sp.E
         value = again(node.args[0])
         return sp.log(value) if base == sp.E else sp.log(value, again(base))
-    if isinstance(node, (sp.Add, sp.Mul, sp.Pow, sp.exp)):
+    if isinstance(node, (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.tanh, sp.cosh, sp.sinh)):
         return node.func(*(again(arg) for arg in node.args))
     if isinstance(node, AppliedUndef):
         raise LatexProblem(str(node), "a name applied like a function (write \\cdot between "

@@ -13,11 +13,15 @@ import re
 import sympy as sp
 
 from verify.core.errors import LatexProblem
+from verify.model import expr as E
+from verify.model.notation import Notation
+from verify.model.spelling import latex_of_index
 from verify.read.latex.normalize import read_group
 from verify.read.latex.rewrite_base import Context, Reader
 
 _SKIP_RANGE = re.compile(r"^(.+?)\\in\s*[\[(]\s*(.+?)\s*,\s*(.+?)\s*[\])]\s*\\setminus\s*"
                          r"(?:\\\{|\{)?\s*(.+?)\s*(?:\\\}|\})?$")
+_OPEN = "open_sum"   # the marker index of a \\sum written without limits (open_head)
 _NOT_EQUAL = re.compile(r"(.+?)\s*\\neq?\s*(.+)")
 
 
@@ -36,8 +40,15 @@ def big_operator(reader: Reader, name: str, text: str, i: int) -> tuple[str, int
             upper, j = read_group(text, k + 1)
         else:
             break
+    if lower is None and upper is None:
+        return open_head(reader, name), j
     if lower is None:
-        raise LatexProblem(name, f"{name} without limits")
+        raise LatexProblem(name + "^{" + str(upper) + "}", f"{name} with an upper limit only")
+    letters = [part.strip() for part in lower.split(",")] if upper is None else []
+    if len(letters) > 1 and all(re.fullmatch(r"[A-Za-z]'*", part) for part in letters):
+        # \sum_{i,j}: one sum per letter, each over its declared range.
+        return "".join(big_operator(reader, name, "_{" + part + "}", 0)[0]
+                       for part in letters), j
     letter, low, high, skip = limits(reader.context, lower, upper, name)
     index = reader.sub_expr(letter, name + "_{" + lower + "}")
     if not (isinstance(index, sp.Symbol) and index.is_integer):
@@ -48,6 +59,56 @@ def big_operator(reader: Reader, name: str, text: str, i: int) -> tuple[str, int
         factor = 1 - sp.KroneckerDelta(index, reader.sub_expr(skip, lower), evaluate=False)
         head += "(" + reader.placeholder(factor) + ") "
     return head, j
+
+
+def open_head(reader: Reader, name: str) -> str:
+    """``\\sum`` without limits: a head over a marker index, closed by
+    :func:`close_open_sums` once the whole step is read (what the parser takes as the summand
+    decides which index letter it sums over)."""
+    index = sp.Dummy(_OPEN, integer=True)
+    upper = sp.Dummy(_OPEN + "_upper", integer=True, positive=True)
+    return (f"{name}_{{{reader.placeholder(index, latin=True)}=1}}"
+            f"^{{{reader.placeholder(upper)}}} ")
+
+
+def close_open_sums(expr: sp.Expr, notation: Notation, whole_step: bool = True) -> sp.Expr:
+    """Each ``\\sum`` written without limits, over the one index letter that occurs in its
+    summand and nowhere else in the step (but in other such sums), across that letter's
+    declared range (``\\frac{\\sum e^{x_d} e^{x_i}}{\\sum e^{x_d}}``: d).  Refused when no letter or
+    several letters qualify (``\\sum t_i \\frac{dy_i}{dx_j}``: i or j?), and in a part of a
+    step read on its own (``whole_step`` false), where the rest of the step is not seen."""
+    holes = {node: sp.Dummy() for node in sp.preorder_traversal(expr)
+             if isinstance(node, (sp.Sum, sp.Product)) and _is_open(node)}
+    # The letters outside every open sum: \sum e^{x_d} twice in one step sums over d twice.
+    outside = expr.xreplace(holes).free_symbols
+    while True:
+        found = next((node for node in sp.postorder_traversal(expr)
+                      if isinstance(node, (sp.Sum, sp.Product)) and _is_open(node)), None)
+        if found is None:
+            return expr
+        name = "\\sum" if isinstance(found, sp.Sum) else "\\prod"
+        if not whole_step:
+            raise LatexProblem(name, f"{name} without limits is read only in a whole step "
+                               "(write its limits)")
+        letters = sorted((symbol for symbol in found.function.free_symbols
+                          if isinstance(symbol, sp.Symbol) and not isinstance(symbol, sp.Dummy)
+                          and symbol.name in notation.indices and symbol not in outside),
+                         key=str)
+        if len(letters) != 1:
+            spelled = " or ".join(latex_of_index(symbol.name) for symbol in letters)
+            why = (f"its index could be {spelled}" if letters else
+                   "no index letter occurs only in its summand")
+            fix = " or ".join(f"{name}_{{{latex_of_index(symbol.name)}}}" for symbol in letters)
+            raise LatexProblem(name, f"{name} without limits: {why}; write "
+                               f"{fix or 'its limits, as in ' + name + '_{k=1}^{K}'}")
+        letter = letters[0]
+        size = E.size_symbol(notation.indices[letter.name])
+        expr = expr.xreplace({found: found.func(found.function, (letter, 1, size))})
+
+
+def _is_open(node: sp.Basic) -> bool:
+    variable = node.limits[0][0]
+    return isinstance(variable, sp.Dummy) and variable.name == _OPEN
 
 
 def limits(context: Context, lower: str, upper: str | None,
@@ -68,12 +129,29 @@ def limits(context: Context, lower: str, upper: str | None,
         if upper is not None:
             raise LatexProblem(lower, "both a range and an upper limit")
         return ranged.group(1).strip(), ranged.group(2), ranged.group(3), ranged.group(4)
+    excluded = _NOT_EQUAL.fullmatch(lower) if skip is None else None
+    if excluded:
+        # \sum_{i \neq k}: the declared range of i, k left out.
+        lower, skip = excluded.group(1).strip(), excluded.group(2)
     if "=" in lower:
         letter, low = lower.split("=", 1)
         if upper is None:
             raise LatexProblem(lower, f"{name} without an upper limit")
         return letter.strip(), low, upper, skip
     found = context.lexicon.lookup(lower, (0, 0), "")
-    if upper is None and found is not None and found[0].kind == "index":
-        return lower, "1", context.notation.indices[found[0].name], skip
+    size = context.notation.indices[found[0].name] if found is not None and \
+        found[0].kind == "index" else None
+    if size is not None and (upper is None or _names_size(context, upper, size)):
+        # \sum_k and \sum_k^K (k declared over K): the whole declared range, from 1.
+        return lower, "1", size, skip
+    if size is not None and upper is not None:
+        raise LatexProblem(lower + "^{" + upper + "}", f"{name}_{{{lower}}}^{{{upper}}} "
+                           f"without a lower limit, and {upper.strip()} is not the declared "
+                           f"range 1..{size} of {lower}: write {name}_{{{lower}=1}}^{{...}}")
     raise LatexProblem(lower, f"cannot read the limits of {name}")
+
+
+def _names_size(context: Context, text: str, size: str) -> bool:
+    """Whether ``text`` is the spelling of the declared size ``size``."""
+    found = context.lexicon.lookup(text.strip(), (0, 0), "")
+    return found is not None and found[0].kind == "size" and found[0].name == size
