@@ -55,6 +55,7 @@ def test_a_refuted_step_carries_evidence_counterexample_and_reading() -> None:
     assert step.location.path == "text.md" and step.location.line == 3
 
 
+@pytest.mark.slow
 def test_check_text_agrees_with_check_on_the_same_file(tmp_path: Path) -> None:
     source = DERIVATIONS / "least_squares.md"
     from_text = verify.check_text(source.read_text(), name="least_squares", cache=False)
@@ -63,6 +64,7 @@ def test_check_text_agrees_with_check_on_the_same_file(tmp_path: Path) -> None:
         [(s.status, s.reading) for s in from_file.steps()]
 
 
+@pytest.mark.slow
 def test_check_reports_missing_paths_and_goes_on(tmp_path: Path) -> None:
     shutil.copy(DERIVATIONS / "least_squares.md", tmp_path / "ls.md")
     result = verify.check_files(tmp_path / "ls.md", tmp_path / "none.md", cache=False)
@@ -104,6 +106,7 @@ def test_latex_escapes_hostile_text() -> None:
     assert r"{a^{2} + b^{2}}" in latex
 
 
+@pytest.mark.slow
 def test_grade_from_python_matches_the_command(tmp_path: Path) -> None:
     folder = tmp_path / "submissions"
     folder.mkdir()

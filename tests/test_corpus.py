@@ -29,6 +29,15 @@ EXPECTED: dict[str, Any] = yaml.safe_load((CORPUS / "expected.yaml").read_text()
 PASSING = {"proved", "supported"}
 DECIDED = PASSING | {"refuted"}
 KNOWN = {"false refutation", "false pass"}
+# The fast tier checks one document of each kind (regression, sigmoid, softmax, tanh).
+FAST = {"linreg_weirme.md", "sigmoid_heaton.md", "softmax_ce_bieber.md", "tanh_deeplearningai.md"}
+
+
+def _speed(name: str) -> tuple[pytest.MarkDecorator, ...]:
+    return () if name in FAST else (pytest.mark.slow,)
+
+
+DOCUMENTS = [pytest.param(name, marks=_speed(name)) for name in sorted(EXPECTED)]
 
 
 @cache
@@ -62,7 +71,7 @@ def test_every_corpus_document_is_audited() -> None:
     assert {p.name for p in CORPUS.glob("*.md")} == set(EXPECTED)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", DOCUMENTS)
 def test_no_false_verdict(name: str) -> None:
     """(a) nothing passed is wrong, (b) nothing refuted is right, apart from the known ones."""
     expected = _expected(name)
@@ -85,7 +94,7 @@ def test_no_false_verdict(name: str) -> None:
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", DOCUMENTS)
 def test_decided_floor(name: str) -> None:
     """(c) at least as many steps decided as when the corpus was audited."""
     decided = sum(1 for _, step in _steps(name) if step.status.value in DECIDED)
@@ -95,7 +104,8 @@ def test_decided_floor(name: str) -> None:
 
 def _known() -> list[Any]:
     return [pytest.param(name, _key(entry), id=f"{name}:{entry['step']}",
-                         marks=pytest.mark.xfail(strict=True, reason=entry.get("note", "")))
+                         marks=(pytest.mark.xfail(strict=True, reason=entry.get("note", "")),
+                                *_speed(name)))
             for name, spec in EXPECTED.items()
             for entry in spec["chains"] if entry.get("flag") in KNOWN]
 

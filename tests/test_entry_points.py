@@ -58,6 +58,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SCRIPT.is_file(), reason="the console script is not installed")
 @pytest.mark.parametrize(("argv", "code", "words"), CASES,
                          ids=[" ".join(c[0][:2]) or "(none)" for c in CASES])

@@ -106,6 +106,7 @@ def test_each_case_alone_in_a_fresh_cache(tmp_path: Path) -> None:
             assert statuses(name, cache) == CASES[name][1], name
 
 
+@pytest.mark.slow
 def test_the_issue_rows_through_two_worker_processes_and_a_shared_cache(
         tmp_path: Path) -> None:
     paths = []

@@ -229,6 +229,7 @@ def _seed_expressions() -> list[tuple[sp.Expr, Notation]]:
     return found
 
 
+@pytest.mark.slow
 def test_name_uses_match_the_walks_on_every_seed_expression() -> None:
     """The memoized bottom-up free indices and sizes equal the plain walks, for every step
     of the derivations (and once more from a warm memo, and with the notation's sums as

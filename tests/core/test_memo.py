@@ -128,6 +128,7 @@ def imported_all() -> dict[str, object]:
     return _run(IMPORT_ALL)
 
 
+@pytest.mark.slow
 def test_importing_every_module_sets_nothing(imported_all: dict[str, object]) -> None:
     assert isinstance(imported_all["modules"], int) and imported_all["modules"] > 60
     assert imported_all["changed"] == []
@@ -135,6 +136,7 @@ def test_importing_every_module_sets_nothing(imported_all: dict[str, object]) ->
     assert imported_all["platforms"] in (None, "")
 
 
+@pytest.mark.slow
 def test_the_numeric_engine_sets_jax_up_at_first_use() -> None:
     found = _run("""
 import json, os
@@ -158,6 +160,7 @@ print(json.dumps({"before": first, "after": bool(jax.config.jax_enable_x64),
     assert found["xla"] == "--xla_cpu_multi_thread_eigen=false"
 
 
+@pytest.mark.slow
 def test_docs_list_every_memo_by_its_registry_name(imported_all: dict[str, object]) -> None:
     """docs/memos.md names each registered memo in backquotes, and no other name that looks
     like one."""

@@ -58,6 +58,7 @@ def test_the_class_is_big_enough_and_fully_described() -> None:
     assert files == set(EXPECTED)
 
 
+@pytest.mark.slow
 def test_the_batch_completes(graded: Run) -> None:
     assert graded.code == 0
     assert set(graded.rows) == set(EXPECTED)
@@ -66,6 +67,7 @@ def test_the_batch_completes(graded: Run) -> None:
         assert (graded.out / name).stat().st_size > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_gradebook_row(graded: Run, student: str) -> None:
     expected, row = EXPECTED[student], graded.rows[student]
@@ -82,6 +84,7 @@ def test_gradebook_row(graded: Run, student: str) -> None:
         assert expected["reason"] in row["reason"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_results_json(graded: Run, student: str) -> None:
     data = results(graded, student)
@@ -103,6 +106,7 @@ def test_results_json(graded: Run, student: str) -> None:
         assert maximum == pytest.approx(10, abs=0.01)
 
 
+@pytest.mark.slow
 def test_every_results_json_validates_and_the_schema_rejects_a_typo(graded: Run) -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     data = results(graded, "two_signs")
@@ -111,6 +115,7 @@ def test_every_results_json_validates_and_the_schema_rejects_a_typo(graded: Run)
         jsonschema.validate(data, schema)
 
 
+@pytest.mark.slow
 def test_failed_and_passed_tests_match_the_points(graded: Run) -> None:
     data = results(graded, "two_signs")
     by_name = {t["name"]: t for t in data["tests"]}
@@ -121,6 +126,7 @@ def test_failed_and_passed_tests_match_the_points(graded: Run) -> None:
     assert final["score"] == 0 and "reasoning wrong" in final["output"]
 
 
+@pytest.mark.slow
 def test_summary_counts_students_per_mistake_and_step(graded: Run) -> None:
     with (graded.out / "summary.csv").open(encoding="utf-8", newline="") as handle:
         rows = {(r["mistake"], int(r["step"])): r for r in csv.DictReader(handle)}

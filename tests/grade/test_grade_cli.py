@@ -78,6 +78,7 @@ def test_a_crash_while_grading_is_an_error_row_not_a_pass(
     assert grades["empty"].outcome is Outcome.EMPTY
 
 
+@pytest.mark.slow
 def test_a_submission_over_its_time_limit_is_an_error_row_and_the_class_goes_on(
         tmp_path: Path) -> None:
     """A real limit: a per-line allowance no grading can meet.  The worker is killed, the
@@ -96,6 +97,7 @@ def test_a_submission_over_its_time_limit_is_an_error_row_and_the_class_goes_on(
     assert "[review]" in stdout
 
 
+@pytest.mark.slow
 def test_reports_are_written_per_student(tmp_path: Path) -> None:
     folder = folder_with(tmp_path, "sign_final.md", "empty.md")
     out = tmp_path / "out"
@@ -115,6 +117,7 @@ def test_reports_are_written_per_student(tmp_path: Path) -> None:
     assert "sign_final" in stdout and "empty" in stdout
 
 
+@pytest.mark.slow
 def test_a_line_that_would_explode_is_refused_before_it_is_read(tmp_path: Path) -> None:
     folder = tmp_path / "submissions"
     folder.mkdir()
@@ -128,6 +131,7 @@ def test_a_line_that_would_explode_is_refused_before_it_is_read(tmp_path: Path) 
     assert "refused" in data["output"]
 
 
+@pytest.mark.slow
 def test_no_cache_with_two_jobs_reads_and_leaves_nothing(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """--no-cache: the run's two workers share judgements through a file of the run's own

@@ -57,6 +57,7 @@ def comparable(grades: list[Any]) -> list[Any]:
     return [strip(grade_data(g)) for g in grades]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_workers_give_the_grades_of_one_process(folder: Path, assignment: Assignment,
                                                 in_process: list[Any], jobs: int) -> None:
@@ -67,6 +68,7 @@ def test_workers_give_the_grades_of_one_process(folder: Path, assignment: Assign
     assert scores["empty"][0] is Outcome.EMPTY
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_grades(folder: Path, assignment: Assignment,
                                               in_process: list[Any]) -> None:
     from distributed import LocalCluster
@@ -77,6 +79,7 @@ def test_a_dask_cluster_gives_the_same_grades(folder: Path, assignment: Assignme
     assert comparable(grades) == in_process
 
 
+@pytest.mark.slow
 def test_a_graded_file_is_served_from_the_cache_without_a_worker(
         tmp_path: Path, folder: Path, assignment: Assignment, in_process: list[Any]) -> None:
     settings = RunSettings(jobs=1, cache_path=tmp_path / "cache.sqlite3")
@@ -105,6 +108,7 @@ def test_a_changed_file_or_assignment_changes_the_key(tmp_path: Path,
     assert grade_key(tmp_path / "missing.md", assignment) is None
 
 
+@pytest.mark.slow
 def test_stopped_grades_are_not_reused(folder: Path, assignment: Assignment) -> None:
     """A grade stopped by a limit depends on the machine, not on the file: never cached."""
     with LocalPool(1, Limits(seconds_per_step=0.001)) as pool:
@@ -117,6 +121,7 @@ def test_stopped_grades_are_not_reused(folder: Path, assignment: Assignment) -> 
     assert not reusable(stopped)
 
 
+@pytest.mark.slow
 def test_a_worker_killed_from_outside_is_an_error_row(folder: Path,
                                                      assignment: Assignment) -> None:
     """The worker dies mid-grading (as the kernel's OOM killer would do it): the row says

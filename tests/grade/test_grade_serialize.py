@@ -132,6 +132,7 @@ GRADES = st.builds(Grade, st.text(), st.text(), st.sampled_from(Outcome), NUMBER
                    st.floats(min_value=0, allow_infinity=False))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(GRADES)
 def test_generated_grade_round_trips(grade: Grade) -> None:
@@ -266,6 +267,7 @@ def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(place=st.integers(min_value=0), value=JSON)
 def test_any_value_anywhere_raises_only_serialize_error(sample: dict[str, Any], place: int,
@@ -279,6 +281,7 @@ def test_any_value_anywhere_raises_only_serialize_error(sample: dict[str, Any], 
     assert isinstance(grade, Grade)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(JSON)
 def test_arbitrary_json_raises_only_serialize_error(data: Any) -> None:

@@ -60,6 +60,7 @@ def test_different_seeds_differ(tmp_path: Path) -> None:
     assert len(set(zero.values()) & set(one.values())) < 8
 
 
+@pytest.mark.slow
 def test_count_files_all_distinct(thousand: tuple[Path, Any]) -> None:
     folder, stats = thousand
     files = _files(folder)
@@ -73,12 +74,14 @@ def test_count_files_all_distinct(thousand: tuple[Path, Any]) -> None:
     assert 100 <= suffixes[".tex"] <= 300  # about one in five
 
 
+@pytest.mark.slow
 def test_about_ten_lines(thousand: tuple[Path, Any]) -> None:
     _, stats = thousand
     assert 9.0 <= stats.mean_lines <= 11.0
     assert stats.max_lines <= 15
 
 
+@pytest.mark.slow
 def test_statistics_match_the_files(thousand: tuple[Path, Any]) -> None:
     folder, stats = thousand
     per_file = [_display_lines(path) for path in sorted(folder.iterdir())]
@@ -93,6 +96,7 @@ def test_statistics_match_the_files(thousand: tuple[Path, Any]) -> None:
     assert len(distinct) > 1000 and len(pairs) > 2000
 
 
+@pytest.mark.slow
 def test_mix_of_right_and_wrong(thousand: tuple[Path, Any]) -> None:
     _, stats = thousand
     kinds, slips = stats.kinds, stats.slips

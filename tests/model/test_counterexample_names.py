@@ -205,6 +205,7 @@ SEEDS = ["examples/seeds/000_561a27f6dc100100.md", "examples/seeds/001_a92e67274
          "examples/seeds/002_51a9bad641ab4da6.md", "derivations/002_51a9bad641ab4da6.yaml"]
 
 
+@pytest.mark.slow
 def test_the_seeds_refuted_lines_are_golden() -> None:
     out = io.StringIO()
     main([*(str(ROOT / s) for s in SEEDS), "--no-cache"], out, io.StringIO())

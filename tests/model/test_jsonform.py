@@ -228,6 +228,7 @@ def test_generated_result_round_trips_and_follows_the_schema(result: DocumentRes
 
 
 # ---- the --json file ------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_json_file_reads_back_as_the_run(tmp_path: Path) -> None:
     target = tmp_path / "out.json"
     paths = [str(DERIVATIONS / "003_4fc6b41a1466133b.yaml"), str(tmp_path / "bad.yaml")]
@@ -344,6 +345,7 @@ JSON = st.recursive(
     max_leaves=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(place=st.integers(min_value=0), value=JSON)
 def test_any_value_anywhere_gives_a_result_or_serialize_error(
@@ -356,6 +358,7 @@ def test_any_value_anywhere_gives_a_result_or_serialize_error(
     assert isinstance(result, DocumentResult)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(JSON)
 def test_arbitrary_json_raises_only_serialize_error(data: Any) -> None:

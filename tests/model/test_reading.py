@@ -174,6 +174,7 @@ def _lexicon_for(document: Document, chain: Any) -> Any:
 EXPECTED_UNREAD = 0
 
 
+@pytest.mark.slow
 def test_every_seed_reading_reads_back_as_an_equal_expression() -> None:
     claims: list[Claim] = []
     unread: list[str] = []
@@ -220,6 +221,7 @@ def seed_results() -> list[DocumentResult]:
     return [check_document(document, Options(points=5)) for document in _documents()]
 
 
+@pytest.mark.slow
 def test_no_message_diagnosis_or_reading_shows_sympy_or_encoding_syntax(
         seed_results: list[DocumentResult]) -> None:
     texts: list[str] = []
@@ -257,6 +259,7 @@ def test_the_syntax_scan_catches_what_it_is_for() -> None:
         assert SYNTAX.search(good) is None and CONCRETE.search(good) is None, good
 
 
+@pytest.mark.slow
 def test_every_readable_step_has_a_reading_and_no_unreadable_one_has(
         seed_results: list[DocumentResult]) -> None:
     for result, document in zip(seed_results, _documents(), strict=True):
@@ -269,6 +272,7 @@ def test_every_readable_step_has_a_reading_and_no_unreadable_one_has(
 
 
 # ---- where the reading is shown ----------------------------------------------------------------
+@pytest.mark.slow
 def test_show_reading_output_is_golden() -> None:
     out, err = io.StringIO(), io.StringIO()
     code = main(["derivations/least_squares.md", "--show-reading", "--no-cache"], out, err)

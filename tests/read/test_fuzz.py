@@ -142,6 +142,7 @@ def test_garbled_header_is_read_without_crash(number: int,
     assert_read(document)
 
 
+@pytest.mark.slow
 @settings(max_examples=10 * SCALE, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(number=st.sampled_from(SHORT_SOURCES), changes=edits)
@@ -192,6 +193,7 @@ def test_random_encodings_are_read_without_crash(steps: list[str]) -> None:
         assert_read(encoding_from_mapping(encoding(steps, []), "fuzz.yaml"))
 
 
+@pytest.mark.slow
 @settings(max_examples=15 * SCALE, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(expressions, min_size=2, max_size=4),
@@ -237,6 +239,7 @@ def strict_pool() -> Iterator[LocalPool]:
         yield shared
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", regression_files(), ids=lambda p: getattr(p, "name", str(p)))
 def test_fuzz_regression(strict_pool: LocalPool, path: Path) -> None:
     started = time.monotonic()

@@ -66,6 +66,7 @@ def test_check_latex_accepts_derivations(text: str) -> None:
     assert check_latex(text) is None
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from([*"0123456789.^{}()!_+-*/ x\\", r"\frac", r"\binom", r"\Gamma",
                                  r"\sqrt", r"\cdot", r"\left(", r"\right)", "10^{"]),

@@ -132,6 +132,7 @@ def test_payloads_in_process_execute_nothing(tmp_path: Path,
         _payload_is_not_mathematics(result)
 
 
+@pytest.mark.slow
 def test_payloads_through_the_command_line_execute_nothing(tmp_path: Path) -> None:
     canary = tmp_path / "canary"
     _write(tmp_path / "docs", {**encoding_documents(canary), **latex_documents(canary)})

@@ -110,6 +110,7 @@ def _report(stats: Counter[str]) -> str:
     return "\n".join(f"{count:5d}  {what}" for what, count in stats.most_common())
 
 
+@pytest.mark.slow
 def test_roundtrip_every_spelling() -> None:
     stats: Counter[str] = Counter()
     run_property(3, False, stats)
@@ -119,6 +120,7 @@ def test_roundtrip_every_spelling() -> None:
     assert stats["read"] >= FLOOR_ALL * total, _report(stats)
 
 
+@pytest.mark.slow
 def test_roundtrip_plain_spellings() -> None:
     stats: Counter[str] = Counter()
     run_property(2, True, stats)

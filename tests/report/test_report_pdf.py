@@ -61,6 +61,7 @@ def _document(steps: list[str], path: str = "hostile.tex") -> DocumentResult:
 
 # --- a real report ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 @needs_tex
 def test_report_compiles_and_every_step_appears_once_with_its_status(tmp_path: Path) -> None:
     result = demo_result()
@@ -86,6 +87,7 @@ def _assert_once(text: str, kind: str, number: str, status: Status) -> None:
     assert status.value.upper() in lines[0], (number, lines[0])
 
 
+@pytest.mark.slow
 @needs_tex
 def test_report_written_beside_its_tex_with_a_safe_unique_name(tmp_path: Path) -> None:
     first = demo_result()
@@ -97,6 +99,7 @@ def test_report_written_beside_its_tex_with_a_safe_unique_name(tmp_path: Path) -
     assert all(r.pdf_path is not None for r in reports)
 
 
+@pytest.mark.slow
 @needs_tex
 def test_a_step_tex_rejects_after_the_whitelist_is_shown_verbatim(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch
@@ -112,6 +115,7 @@ def test_a_step_tex_rejects_after_the_whitelist_is_shown_verbatim(tmp_path: Path
         _text(report.pdf_path).split())
 
 
+@pytest.mark.slow
 @needs_tex
 def test_every_step_the_whitelist_accepts_compiles(tmp_path: Path) -> None:
     """Random strings of whitelisted pieces: those the checker accepts must compile as they
@@ -133,6 +137,7 @@ def test_every_step_the_whitelist_accepts_compiles(tmp_path: Path) -> None:
     assert report.pdf_path is not None and report.verbatim == {}, report.verbatim
 
 
+@pytest.mark.slow
 @needs_tex
 def test_a_runaway_compile_is_stopped(tmp_path: Path) -> None:
     tex = tmp_path / "loop.tex"
@@ -153,6 +158,7 @@ def test_without_an_engine_the_tex_is_written_and_the_message_says_how(
 
 # --- hostile documents ------------------------------------------------------------------------
 
+@pytest.mark.slow
 @needs_tex
 def test_hostile_steps_compile_safely(tmp_path: Path) -> None:
     """Defence (a): every hostile step is typeset verbatim; the report compiles, shows them,
@@ -172,6 +178,7 @@ def test_hostile_steps_compile_safely(tmp_path: Path) -> None:
     assert "input{/etc/passwd}" in text       # shown as text, for the reader to see
 
 
+@pytest.mark.slow
 @needs_tex
 @pytest.mark.parametrize("path", sorted((HOSTILE / "documents").glob("*.tex")),
                          ids=lambda p: p.stem)
@@ -202,6 +209,7 @@ def test_hostile_document_compiled_raw_is_contained(tmp_path: Path, path: Path) 
                          result.message), result.message
 
 
+@pytest.mark.slow
 @needs_tex
 @pytest.mark.skipif(not Path("/etc/passwd").is_file(), reason="no /etc/passwd to leak")
 def test_the_lock_is_what_stops_the_leak(tmp_path: Path) -> None:

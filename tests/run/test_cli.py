@@ -29,6 +29,7 @@ def write(tmp_path: Path, name: str, *steps: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_all_right_exits_zero(tmp_path: Path) -> None:
     code, out, _ = run(str(write(tmp_path, "ok.yaml", "2 * t", "t + t")))
     assert code == EXIT["ok"] == 0
@@ -36,6 +37,7 @@ def test_all_right_exits_zero(tmp_path: Path) -> None:
     assert "1 proved" in out
 
 
+@pytest.mark.slow
 def test_a_refuted_step_exits_one_and_names_file_line(tmp_path: Path) -> None:
     code, out, _ = run(str(write(tmp_path, "bad.yaml", "2 * t", "t")))
     assert code == EXIT["refuted"] == 1
@@ -44,6 +46,7 @@ def test_a_refuted_step_exits_one_and_names_file_line(tmp_path: Path) -> None:
     assert "diagnosis: after = 1/2 x before" in out
 
 
+@pytest.mark.slow
 def test_missing_path_is_a_usage_error_but_others_are_still_checked(tmp_path: Path) -> None:
     good = write(tmp_path, "ok.yaml", "t", "t")
     code, out, err = run(str(good), str(tmp_path / "nope.yaml"))
@@ -52,6 +55,7 @@ def test_missing_path_is_a_usage_error_but_others_are_still_checked(tmp_path: Pa
     assert "ok.yaml" in out
 
 
+@pytest.mark.slow
 def test_malformed_yaml_is_reported_with_its_line_and_the_batch_goes_on(tmp_path: Path) -> None:
     (tmp_path / "a_broken.yaml").write_text("notation: {sizes: [\nchains: - x")
     write(tmp_path, "b_ok.yaml", "t", "t")
@@ -61,12 +65,14 @@ def test_malformed_yaml_is_reported_with_its_line_and_the_batch_goes_on(tmp_path
     assert "b_ok.yaml: 1 proved" in out
 
 
+@pytest.mark.slow
 def test_strict_fails_on_unparsed(tmp_path: Path) -> None:
     path = write(tmp_path, "u.yaml", "t", "undeclared_thing")
     assert run(str(path))[0] == EXIT["ok"]
     assert run(str(path), "--strict")[0] == EXIT["refuted"]
 
 
+@pytest.mark.slow
 def test_json_output_follows_the_schema(tmp_path: Path) -> None:
     target = tmp_path / "out.json"
     code, _, _ = run(str(DERIVATIONS / "003_4fc6b41a1466133b.yaml"), "--json", str(target),
@@ -79,6 +85,7 @@ def test_json_output_follows_the_schema(tmp_path: Path) -> None:
     assert all(s["evidence"]["seed"] == 0 for s in steps if s["evidence"])
 
 
+@pytest.mark.slow
 def test_seed_and_sizes_are_recorded(tmp_path: Path) -> None:
     target = tmp_path / "out.json"
     path = write(tmp_path, "s.yaml", "Sum(x[i, 1], (i, 1, N))", "N * x[1, 1]")

@@ -87,6 +87,7 @@ def comparable(result: DocumentResult) -> Any:
     return without_timings(result_data(result))
 
 
+@pytest.mark.slow
 def test_pool_results_equal_in_process_results(pool: LocalPool, documents: list[Path]) -> None:
     pooled = pool.run(documents, Options(seed=3))
     assert [r.path for r in pooled] == [str(p) for p in documents]
@@ -94,12 +95,14 @@ def test_pool_results_equal_in_process_results(pool: LocalPool, documents: list[
         assert comparable(result) == comparable(check_path(path, Options(seed=3)))
 
 
+@pytest.mark.slow
 def test_every_step_gets_a_status(pool: LocalPool, documents: list[Path]) -> None:
     for result in pool.run(documents, Options()):
         assert result.all_steps()
         assert all(isinstance(step.status, Status) for step in result.all_steps())
 
 
+@pytest.mark.slow
 def test_check_phase_time_limit_marks_pending_steps_unknown(documents: list[Path]) -> None:
     tiny = documents[0]
     with LocalPool(jobs=1, limits=Limits(seconds_per_step=1e-4)) as strict:
@@ -117,6 +120,7 @@ def test_check_phase_time_limit_marks_pending_steps_unknown(documents: list[Path
         assert again.counts()[Status.REFUTED] == 2
 
 
+@pytest.mark.slow
 def test_a_yaml_alias_bomb_is_refused_and_the_run_goes_on(tmp_path: Path,
                                                          documents: list[Path]) -> None:
     bomb = tmp_path / "bomb.yaml"
@@ -131,6 +135,7 @@ def test_a_yaml_alias_bomb_is_refused_and_the_run_goes_on(tmp_path: Path,
     assert fine.counts()[Status.PROVED] == 1
 
 
+@pytest.mark.slow
 def test_memory_limit_ends_the_document_not_the_run(tmp_path: Path,
                                                     documents: list[Path]) -> None:
     bomb = tmp_path / "bomb.yaml"
@@ -162,6 +167,7 @@ def _cli_json(tmp_path: Path, name: str, args: list[str]) -> Any:
     return without_timings(json.loads(out.read_text()))
 
 
+@pytest.mark.slow
 def test_same_json_for_one_job_two_jobs_and_a_dask_cluster(tmp_path: Path,
                                                             documents: list[Path]) -> None:
     from distributed import LocalCluster
@@ -181,6 +187,7 @@ def test_same_json_for_one_job_two_jobs_and_a_dask_cluster(tmp_path: Path,
     assert len(one["documents"]) == 3
 
 
+@pytest.mark.slow
 def test_check_all_with_cache_reuses_results(tmp_path: Path, documents: list[Path]) -> None:
     settings = RunSettings(jobs=1, cache_path=tmp_path / "cache.sqlite3")
     first = check_all(documents, Options(), settings)

@@ -68,6 +68,7 @@ def store(tmp_path: Path) -> Iterator[ParseStore]:
     cache.close()
 
 
+@pytest.mark.slow
 def test_every_parser_outcome_of_the_seeds_comes_back_node_for_node(
         parser_texts: list[str]) -> None:
     stored = 0
@@ -84,6 +85,7 @@ def test_every_parser_outcome_of_the_seeds_comes_back_node_for_node(
     assert stored > 100
 
 
+@pytest.mark.slow
 def test_a_stored_outcome_is_read_as_a_fresh_parse(parser_texts: list[str],
                                                    store: ParseStore,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:

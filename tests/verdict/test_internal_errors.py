@@ -152,6 +152,7 @@ def _run(*argv: str) -> tuple[int, str]:
     return main(list(argv), out=out, err=err), out.getvalue()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stage", ["exact test", "reading", "diagnosis"])
 def test_the_command_exits_with_the_internal_error_code(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
@@ -226,6 +227,7 @@ GRADE_ROOT = ROOT
 GRADE_ASSIGNMENT = GRADE_ROOT / "assignments" / "softmax_gradient.yaml"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("stage", "faulty"), [("exact test", True), ("exact test", False)])
 def test_grading_exits_with_the_internal_error_code_when_a_worker_hits_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str, faulty: bool) -> None:
