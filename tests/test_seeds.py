@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.paths import DATA, DERIVATIONS
+from tests.paths import DATA, DERIVATIONS, SEEDS
 from verify.model.verdict import DocumentResult, Status, StepVerdict
 
 EXPECTATIONS: dict[str, Any] = yaml.safe_load(
@@ -28,14 +28,16 @@ def _cases() -> list[tuple[str, str, int]]:
 
 
 def test_every_seed_is_encoded() -> None:
-    seeds = {p.stem for p in (DERIVATIONS.parent.parent / "shared" / "seeds").glob("*.txt")}
+    """Each seed as given (examples/seeds/) has its hand encoding and its expectations."""
+    seeds = {p.stem for p in SEEDS.glob("*.md")}
     encoded = {p.stem for p in DERIVATIONS.glob("0*.yaml")}
-    assert encoded == set(EXPECTATIONS) - set() or encoded == {n[:-5] for n in EXPECTATIONS}
-    if seeds:  # shared/ sits beside the repository in CI and here
-        assert seeds <= encoded
+    assert len(seeds) == 5
+    assert seeds == encoded == {name.removesuffix(".yaml") for name in EXPECTATIONS}
 
 
+@pytest.mark.slow
 def test_no_document_level_problems(seed_results: dict[str, DocumentResult]) -> None:
+    assert len(seed_results) == 5
     for name, result in seed_results.items():
         assert result.problems == (), name
 
@@ -46,6 +48,7 @@ def _step(result: DocumentResult, chain: str, position: int) -> StepVerdict:
     return chains[chain].steps[position]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "chain", "position"), _cases())
 def test_step_verdict_matches_hand_check(seed_results: dict[str, DocumentResult], name: str,
                                          chain: str, position: int) -> None:
@@ -60,6 +63,7 @@ def test_step_verdict_matches_hand_check(seed_results: dict[str, DocumentResult]
             f"{sub.message}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "chain", "position"),
                          [c for c in _cases() if EXPECTATIONS[c[0]]["chains"][c[1]][c[2]]
                           ["expect"] == "refuted"])

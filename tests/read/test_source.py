@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.paths import DATA
+from tests.paths import DATA, seed_text
 from verify.read.latex.source import split_document
 
-SEEDS = Path("/work/shared/seeds")
 DATA = DATA / "latex"
 
 
@@ -73,21 +70,21 @@ def test_tex_environments() -> None:
 
 
 def test_seed_000_chains() -> None:
-    chains = split_document((SEEDS / "000_561a27f6dc100100.txt").read_text())
+    chains = split_document(seed_text("000_561a27f6dc100100"))
     assert [len(c.steps) for c in chains] == [6, 3, 6]
     assert [s.label for s in chains[0].steps] == ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"]
     assert [s.line for s in chains[0].steps] == [1, 3, 6, 9, 12, 14]
 
 
 def test_seed_002_labels_and_notes() -> None:
-    chains = split_document((SEEDS / "002_51a9bad641ab4da6.txt").read_text())
+    chains = split_document(seed_text("002_51a9bad641ab4da6"))
     third = chains[2].steps
     assert [s.label for s in third] == [f"({n})" for n in range(3, 13)]
     assert third[1].note == "Apply derivative rule for logs"
 
 
 def test_seed_003_notes_between_blocks() -> None:
-    chain = split_document((SEEDS / "003_4fc6b41a1466133b.txt").read_text())[0]
+    chain = split_document(seed_text("003_4fc6b41a1466133b"))[0]
     assert len(chain.steps) == 13
     assert chain.steps[3].note == "Apply chain rule"
     assert chain.steps[3].line == 10
