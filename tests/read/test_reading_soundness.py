@@ -244,3 +244,59 @@ def test_a_condition_on_a_letter_a_line_does_not_use(tmp_path: Path) -> None:
     path.write_text(CONDITION_HEADER.replace(r"= \frac{\partial p_k}{\partial o_k}",
                                              r"= \frac{\partial p_k}{\partial o_k} + 1"))
     assert check_path(path, Options()).chains[0].steps[-1].status == "refuted"
+
+
+# A brace under part of a line is typographic: the page shows its content as written, so
+# "a - \underbrace{t - a}" shows "a - t - a" and reading it as a bracket would be a guess.
+# (line, what its message must say) for braces something binds to; refused, never guessed.
+BRACE_BOUND = [
+    (r"a - \underbrace{t - a}_{x}", "after a minus sign"),
+    (r"a - \underbrace{t + a}_{= 0}", "after a minus sign"),
+    (r"a - \overbrace{t + a}^{x}", "after a minus sign"),
+    (r"2\underbrace{t + a}_{x}", "after a factor"),
+    (r"2\underbrace{-t}_{x}", "after a factor"),
+    (r"\sigma(t) \underbrace{t - a}_{x}", "after a factor"),
+    (r"\underbrace{t + a}_{x} a", "before a factor"),
+    (r"\underbrace{t + a}_{x} \cdot a", "before a factor"),
+    (r"\underbrace{t + a}_{x}^{2}", "exponent"),
+    (r"\underbrace{t a}_{x}^{2}", "exponent"),
+    (r"a / \underbrace{t a}_{x}", "division"),
+]
+# (line, the same line without the brace, as TeX shows it) where nothing binds to the brace.
+BRACE_FREE = [
+    (r"a - \underbrace{t}_{x}", r"a - t"),
+    (r"a - \underbrace{t a}_{\text{a product}}", r"a - t a"),
+    (r"a - \underbrace{-t}_{x}", r"a + t"),
+    (r"\underbrace{t + a}_{x} - a", r"t"),
+    (r"a + \underbrace{t - a}_{x} + a", r"a + t"),
+    (r"a + \overbrace{t - a}^{x}", r"t"),
+    (r"2\underbrace{t a}_{x}", r"2 t a"),
+    (r"(\underbrace{t - a}_{x}) a", r"(t - a) a"),
+    (r"\frac{\underbrace{t + a}_{x}}{2}", r"\frac{t + a}{2}"),
+]
+
+
+@pytest.mark.parametrize(("line", "says"), BRACE_BOUND)
+def test_a_brace_something_binds_to_is_refused(tmp_path: Path, line: str, says: str) -> None:
+    status, message, _ = _last(tmp_path, "t", line)
+    assert status == "unparsed", message
+    assert says in message and "write the brackets you mean" in message, message
+
+
+@pytest.mark.parametrize(("line", "plain"), BRACE_FREE)
+def test_a_free_brace_reads_as_its_content(tmp_path: Path, line: str, plain: str) -> None:
+    status, message, _ = _last(tmp_path, plain, line)
+    assert status == "proved", message
+
+
+def test_a_line_after_a_refused_brace_is_checked_against_the_last_line_read(
+        tmp_path: Path) -> None:
+    """linreg_wwwonderer.md, lines 28-31: the line after the refused brace is compared with
+    the line before it, never with the misread brace."""
+    path = tmp_path / "case.md"
+    path.write_text(HEADER + "$$\n(t - a)^2 \\\\\n= t^2 - \\underbrace{t a - a t}_{x} + a^2 "
+                    "\\\\\n= t^2 - 2 t a + a^2\n$$\n")
+    steps = check_path(path, Options()).chains[0].steps
+    assert [s.status for s in steps] == ["start", "unparsed", "proved"], \
+        [s.message for s in steps]
+    assert steps[2].compared_with == 0

@@ -41,7 +41,7 @@ from verify.model.notation import Notation
 from verify.read.latex.accounting import unaccounted
 from verify.read.latex.dots import close_open_dots
 from verify.read.latex.names import Lexicon
-from verify.read.latex.normalize import balanced, detect_damage, normalize, read_group
+from verify.read.latex.normalize import balanced, depth_walk, detect_damage, normalize, read_group
 from verify.read.latex.rewrite import Rewriter
 from verify.read.latex.rewrite_base import Context
 from verify.read.latex.sums import close_open_sums
@@ -266,7 +266,12 @@ def _huge_power(text: str) -> str | None:
 
 
 def extract_underbraces(text: str) -> tuple[str, list[tuple[str, str]]]:
-    r"""``\underbrace{X}_{Y}`` -> ``{X}``, with ``(X, Y)`` collected (innermost last)."""
+    r"""``\underbrace{X}_{Y}`` -> ``{X}`` (``(X)`` when ``X`` is signed), with ``(X, Y)``
+    collected (innermost last).
+
+    The brace is typographic: the page shows ``X`` as written, with a brace under it, not a
+    bracket.  So dropping it is a reading only where brackets around ``X`` change nothing; where
+    they would (see :func:`_brace_binding`) the step is refused, never guessed."""
     braces: list[tuple[str, str]] = []
     while True:
         match = _UNDERBRACE.search(text)
@@ -280,8 +285,56 @@ def extract_underbraces(text: str) -> tuple[str, list[tuple[str, str]]]:
         note = ""
         if text[k:k + 1] == mark:
             note, j = read_group(text, k + 1)
+        binding = _brace_binding(text[:match.start()], inner, text[j:])
+        if binding is not None:
+            raise LatexProblem(text[match.start():j], f"\\{match.group(1)} {binding} write "
+                               "the brackets you mean")
         braces.append((inner, note))
-        text = text[:match.start()] + "{" + inner + "}" + text[j:]
+        # Signed content in brackets (``{a + b}`` alone would be a set); one term as a group,
+        # as TeX has it (brackets after a name would make an application of it).
+        group = "(" + inner + ")" if _top_signs(inner) else "{" + inner + "}"
+        text = text[:match.start()] + group + text[j:]
+
+
+# What may stand next to a dropped brace without binding to part of it: the start or end of
+# the step or of a group, a relation, a separator, and (before it) a plus sign, (after it)
+# either sign.
+_FREE_BEFORE = re.compile(r"(?:^|[+({\[&=,<>])\s*$")
+_FREE_AFTER = re.compile(r"^\s*(?:$|[-+)}\]&=,<>])")
+_SIGN = re.compile(r"[-+]|\\(?:pm|mp)(?![A-Za-z])")
+
+
+def _top_signs(inner: str) -> list[int]:
+    """Where ``inner`` has a sign at its own depth (not in a group, a subscript, a bracket)."""
+    depth = dict(depth_walk(inner))
+    return [m.start() for m in _SIGN.finditer(inner) if depth.get(m.start()) == 0]
+
+
+def _brace_binding(before: str, inner: str, after: str) -> str | None:
+    r"""Why ``\underbrace{inner}`` between ``before`` and ``after`` is ambiguous, or None.
+
+    ``a - \underbrace{b - c}`` shows "a - b - c" with a brace under two terms: is the minus on
+    the first term or on the whole brace?  The same question for a factor before the brace
+    (``2\underbrace{b + c}``, ``2\underbrace{-c}``), a factor after it, and an exponent or a
+    second note on it (``\underbrace{b c}_{Y}^2``: TeX sets the 2 over the brace).  One term
+    with nothing binding to it, or a brace standing between plus signs, reads the same either
+    way."""
+    signs = _top_signs(inner)
+    leading = bool(signs) and not inner[:signs[0]].strip()
+    terms = len(signs) - leading   # signs between terms, at the brace's own depth
+    tail = after.lstrip()
+    if tail[:1] in ("^", "_"):
+        return "with an exponent or a second note: is it on the last term or on the whole brace?"
+    if before.rstrip().endswith("/"):
+        return "after a division sign: does it divide by the first factor or the whole brace?"
+    factor_before = not _FREE_BEFORE.search(before) and not re.search(r"-\s*$", before)
+    if (terms or leading) and factor_before:
+        return "after a factor: does it multiply the first term or the whole brace?"
+    if terms and re.search(r"-\s*$", before):
+        return "after a minus sign: is the minus on the first term or on the whole brace?"
+    if terms and not _FREE_AFTER.search(after):
+        return "before a factor: does it multiply the last term or the whole brace?"
+    return None
 
 
 def _subclaim(inner: str, note: str, context: Context) -> SubClaim:
