@@ -105,12 +105,12 @@ def stages(folder: Path) -> list[Stages]:
 
 
 def cached_claim_ms(folder: Path, scratch: Path, rounds: int = 5) -> tuple[float, int]:
-    """Milliseconds per claim served by the claim-level cache (verify.store.cache.judge_claims):
+    """Milliseconds per claim served by the claim-level cache (verify.pipeline.judge_claims):
     every pair of consecutive readable steps of every document, checked once, then looked up
     ``rounds`` times.  This is the cost a cached step adds once the pipeline uses the cache."""
     from verify.check.claims import Claim, DocumentChecker
-    from verify.pipeline import discover, read_document
-    from verify.store.cache import VerdictCache, judge_claims
+    from verify.pipeline import discover, judge_claims, read_document
+    from verify.store.cache import VerdictCache
     claims: list[tuple[Claim, bool]] = []
     for path in discover([folder])[0]:
         document = read_document(path)
@@ -177,7 +177,7 @@ def report(folder: Path, times: int) -> str:
         f"Load average of the machine (1, 5, 15 min) before: {load_before}, after: "
         f"{_load()}; other work on the machine inflates the cold figures.",
         "",
-        f"Claim-level cache (`verify.store.cache.judge_claims`, {claim_count} claims between "
+        f"Claim-level cache (`verify.pipeline.judge_claims`, {claim_count} claims between "
         f"consecutive steps, looked up again after one check): {per_claim:.2f} ms per cached "
         "claim.",
         "",

@@ -285,7 +285,7 @@ def _notation(notation: Mapping[str, Any] | str | None, shown: str) -> Notation 
 
 
 def _open_cache(path: Path | None) -> Any:
-    from verify.run.runner import open_cache
+    from verify.store.cache import open_cache
     return open_cache(path)
 
 

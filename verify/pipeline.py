@@ -4,7 +4,7 @@ and turn every stage's error into a verdict on the step it concerns."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,15 +22,15 @@ from verify.core.errors import (
     limit_reason,
 )
 from verify.core.memo import Memo
-from verify.model.canon import sstr
+from verify.model.canon import Canon, sstr
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
 from verify.model.reading import equation, reading, spelled, spelled_diagnosis
 from verify.model.verdict import ChainResult, DocumentResult, Status, StepVerdict
 from verify.read.encoding import read_encoding
 from verify.read.suffixes import CHECKED_SUFFIXES, ENCODING_SUFFIXES, LATEX_SUFFIXES
-from verify.store.cache import VerdictCache, judge_claims
-from verify.verdict.combine import Judgement
+from verify.store.cache import VerdictCache, claim_key
+from verify.verdict.combine import Judgement, judge
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,67 @@ def check_document(document: Document, options: Options,
     plans = [_plan_chain(document, chain, checker) for chain in document.chains]
     claims = [claim for plan in plans for claim in plan.claims()]
     step_keys = {c.key for plan in plans for c in plan.step_claims.values()}
-    judgements = judge_claims([(c, c.key in step_keys) for c in claims], checker, cache)
-    chains = tuple(plan.result(judgements) for plan in plans)
+    judged = judge_claims([(c, c.key in step_keys) for c in claims], checker, cache)
+    chains = tuple(plan.result(judged.by_key) for plan in plans)
     sizes = tuple({k: v for k, v in combo.items()} for combo in size_combinations(
         document.notation, set(document.notation.sizes)))
     return DocumentResult(document.path, document.title, chains, options.seed, sizes,
                           document.problems, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class ClaimJudgements:
+    """What :func:`judge_claims` found for a batch of claims, each set by claim ``key``."""
+
+    by_key: Mapping[str, Judgement]   # every claim's judgement
+    checked: frozenset[str]           # those judged afresh (the rest the cache served)
+    reusable: frozenset[str]          # those whose judgement may be served again: from the
+                                      # cache, or fresh and neither timed out nor an error
+
+
+def judge_claims(claims: Sequence[tuple[Claim, bool]], checker: DocumentChecker,
+                 cache: VerdictCache | None) -> ClaimJudgements:
+    """Every claim's judgement: from the cache where it is there, else checked (all misses in
+    one :meth:`DocumentChecker.run`, so numeric batching is kept) and stored.  Each claim
+    comes with ``diagnose``: judged against its reference (``claim.before``), a step whose
+    refutation gets a diagnosis, rather than alone (a sub-claim, a chain's ends, a grader's
+    question).  Claims of the same content (:func:`verify.store.cache.claim_key`: both sides,
+    conditions, notation, seed, points) are checked once and get the same judgement.
+
+    The one place where a cached claim is judged: documents (:func:`check_document`) and the
+    grader (:class:`verify.grade.claims.ClaimJudge`) both come here; the cache only stores
+    and serves."""
+    seed, points, canon = checker.seed, checker.points, Canon()
+    contents = {claim.key: claim_key(claim, diagnose, seed, points, canon)
+                for claim, diagnose in claims}
+    by_content: dict[str, Judgement] = {}
+    missing: dict[str, tuple[Claim, bool]] = {}
+    for claim, diagnose in claims:
+        content = contents[claim.key]
+        if content in by_content or content in missing:
+            continue
+        found = cache.get_judgement(content) if cache is not None else None
+        if found is not None:
+            by_content[content] = found
+        else:
+            missing[content] = (claim, diagnose)
+    reusable = set(by_content)
+    outcomes = checker.run([claim for claim, _ in missing.values()]) if missing else {}
+    for content, (claim, diagnose) in missing.items():
+        outcome = outcomes[claim.key]
+        judgement = judge(outcome, seed, points, claim.before if diagnose else None)
+        by_content[content] = judgement
+        # A symbolic timeout depends on the machine's load, not on the claim, and an
+        # internal error is a bug to fix, not a verdict: neither is reusable.
+        if not outcome.timed_out and judgement.internal_error is None:
+            reusable.add(content)
+            if cache is not None:
+                cache.put_judgement(content, judgement)
+    checked = {contents[claim.key] for claim, _ in missing.values()}
+    return ClaimJudgements(
+        {claim.key: by_content[contents[claim.key]] for claim, _ in claims},
+        frozenset(claim.key for claim, _ in claims if contents[claim.key] in checked),
+        frozenset(claim.key for claim, _ in claims if contents[claim.key] in reusable))
 
 
 def _with_sizes(document: Document, sizes: Mapping[str, tuple[int, ...]]) -> Document:

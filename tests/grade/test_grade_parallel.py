@@ -15,12 +15,19 @@ import pytest
 from tests.paths import ROOT
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.grader import grade_all
-from verify.grade.parallel import GradeBatch, grade_in_workers, grade_key, reusable
+from verify.grade.parallel import (
+    GRADE_HANDLER,
+    GradeBatch,
+    grade_in_workers,
+    grade_key,
+    reusable,
+)
 from verify.grade.reading import discover
 from verify.grade.results import Outcome
 from verify.grade.serialize import grade_data
 from verify.run.affinity import OrderedQueue
-from verify.run.runner import Limits, LocalPool, RunSettings, open_cache
+from verify.run.runner import Limits, LocalPool, RunSettings
+from verify.store.cache import open_cache
 
 ASSIGNMENT = ROOT / "assignments" / "softmax_gradient.yaml"
 CLASS = ROOT / "tests" / "data" / "class"
@@ -87,7 +94,7 @@ def test_a_graded_file_is_served_from_the_cache_without_a_worker(
     assert comparable(first) == in_process
     cache = open_cache(settings.cache_path)
     assert cache is not None
-    with LocalPool(1, Limits(), cache) as pool:
+    with LocalPool(1, Limits(), cache, GRADE_HANDLER) as pool:
         batch = GradeBatch(pool, discover(folder), assignment, None)
         assert not batch.queue   # every grade found: nothing for a worker to do
         pool.drive(batch)
@@ -111,7 +118,7 @@ def test_a_changed_file_or_assignment_changes_the_key(tmp_path: Path,
 @pytest.mark.slow
 def test_stopped_grades_are_not_reused(folder: Path, assignment: Assignment) -> None:
     """A grade stopped by a limit depends on the machine, not on the file: never cached."""
-    with LocalPool(1, Limits(seconds_per_step=0.001)) as pool:
+    with LocalPool(1, Limits(seconds_per_step=0.001), handler=GRADE_HANDLER) as pool:
         batch = GradeBatch(pool, [folder / "ok_ada.md"], assignment, None)
         pool.drive(batch)
         stopped = batch.results[0]
@@ -130,7 +137,7 @@ def test_a_worker_killed_from_outside_is_an_error_row(folder: Path,
     import signal
     import threading
 
-    with LocalPool(1, Limits()) as pool:
+    with LocalPool(1, Limits(), handler=GRADE_HANDLER) as pool:
         batch = GradeBatch(pool, [folder / "sign_term.md", folder / "ok_ada.md"], assignment,
                            None)
         batch.queue = OrderedQueue([0, 1])

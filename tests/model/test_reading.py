@@ -24,12 +24,11 @@ from verify.model.document import Document
 from verify.model.notation import Notation
 from verify.model.reading import SHORTENED, plain, reading
 from verify.model.verdict import DocumentResult, Status
-from verify.pipeline import Options, check_document, read_document
+from verify.pipeline import Options, check_document, judge_claims, read_document
 from verify.read.encoding import encoding_from_mapping
 from verify.read.latex.names import build_lexicon
 from verify.read.latex.step import parse_step
 from verify.report.sanitize import check as typesettable
-from verify.store.cache import judge_claims
 
 SEEDS = sorted([*ROOT.glob("derivations/*.yaml"), *ROOT.glob("derivations/*.md"),
                 *(DATA / "latex").glob("*.md"), *(DATA / "latex").glob("*.tex")])
@@ -196,7 +195,7 @@ def test_every_seed_reading_reads_back_as_an_equal_expression() -> None:
                               if {s.name for s in w.free_symbols} <= free)
                 claims.append(Claim(f"{step.location}#{len(claims)}", step.location,
                                     step.expr, parsed.expr, notation, where))
-    judgements = judge_claims([(c, True) for c in claims], DocumentChecker(0, 5), None)
+    judgements = judge_claims([(c, True) for c in claims], DocumentChecker(0, 5), None).by_key
     wrong = {key: j.message for key, j in judgements.items()
              if j.status not in (Status.PROVED, Status.SUPPORTED)}
     assert wrong == {}

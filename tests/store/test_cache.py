@@ -11,14 +11,13 @@ import pytest
 from verify.check.claims import Claim, DocumentChecker
 from verify.model.document import Document
 from verify.model.reading import spelled
-from verify.pipeline import Options, check_document
+from verify.pipeline import Options, check_document, judge_claims
 from verify.read.encoding import read_encoding
 from verify.store.cache import (
     VerdictCache,
     claim_key,
     code_fingerprint,
     document_key,
-    judge_claims,
     source_key,
 )
 from verify.store.serialize import judgement_data
@@ -205,9 +204,12 @@ def test_identical_claims_across_documents_are_checked_once(tmp_path: Path) -> N
         reused = judge_claims(step_claims(second), DocumentChecker(0, 20), cache)
         assert cache.stats.writes == writes == 3
         assert cache.stats.hits == 3
+    assert computed.checked == computed.reusable == set(computed.by_key)
+    assert reused.checked == set() and reused.reusable == set(reused.by_key)
     uncached = judge_claims(step_claims(second), DocumentChecker(0, 20), None)
-    for key in computed:
-        assert timeless(reused[key]) == timeless(computed[key]) == timeless(uncached[key])
+    for key in computed.by_key:
+        assert timeless(reused.by_key[key]) == timeless(computed.by_key[key]) == \
+            timeless(uncached.by_key[key])
 
 
 def test_cached_judgements_equal_the_pipeline_verdicts(tmp_path: Path) -> None:
@@ -215,7 +217,7 @@ def test_cached_judgements_equal_the_pipeline_verdicts(tmp_path: Path) -> None:
     verdicts = [s for s in check_document(document, Options()).all_steps()][1:]
     with VerdictCache(tmp_path / "c.sqlite3") as cache:
         judge_claims(step_claims(document), DocumentChecker(0, 20), cache)
-        cached = judge_claims(step_claims(document), DocumentChecker(0, 20), cache)
+        cached = judge_claims(step_claims(document), DocumentChecker(0, 20), cache).by_key
     for verdict, key in zip(verdicts, sorted(cached), strict=True):
         assert cached[key].status == verdict.status
         # The cached message is spelling-free; the verdict names its point in the document's

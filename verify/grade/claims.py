@@ -4,7 +4,8 @@ with the checker's public pieces, each distinct question once per grading run.
 A class repeats itself: most students start from the same line and many make the same slip,
 so a judgement is kept under a key of the claim's content (both sides, conditions, notation,
 seed, points) and served again: from a memo in this process, else from the verdict cache
-(shared by a run's workers when it is on disk).  The checkers of every batch share the
+(shared by a run's workers when it is on disk), judged as a document's steps are
+(:func:`verify.pipeline.judge_claims`).  The checkers of every batch share the
 process's concretizers (:class:`verify.check.claims.SharedConcretizers`, keyed by notation content),
 so a line concretized for one student is not concretized again for the next."""
 
@@ -15,11 +16,11 @@ from pathlib import Path
 
 from verify.check.claims import Claim, DocumentChecker
 from verify.grade.results import Diagnosis, Kind
+from verify.grade.rubric import HOLDS
 from verify.model.verdict import Status
+from verify.pipeline import judge_claims
 from verify.store.cache import VerdictCache, claim_key, content_key
-from verify.verdict.combine import Judgement, judge, numeric_agreement
-
-HOLDS = (Status.PROVED, Status.SUPPORTED)
+from verify.verdict.combine import Judgement, numeric_agreement
 
 
 def holds(judgement: Judgement | None) -> bool | None:
@@ -52,30 +53,21 @@ class ClaimJudge:
         """Every claim's judgement by its ``key`` (keys must be unique within the batch);
         ``points`` per size combination, the run's own unless given (a quick screen)."""
         points = points or self.points
-        keys = {claim.key: claim_key(claim, False, self.seed, points) for claim in claims}
-        missing: dict[str, Claim] = {}
+        contents = {claim.key: claim_key(claim, False, self.seed, points) for claim in claims}
+        unknown: dict[str, Claim] = {}   # one claim per content the memo does not hold
         for claim in claims:
-            content = keys[claim.key]
-            if content not in self._memo and content not in missing:
-                stored = self.cache.get_judgement(content)
-                if stored is not None:
-                    self._memo[content] = stored
-                else:
-                    missing[content] = claim
+            if contents[claim.key] not in self._memo:
+                unknown.setdefault(contents[claim.key], claim)
         fresh: dict[str, Judgement] = {}
-        if missing:
-            checker = DocumentChecker(self.seed, points)
-            outcomes = checker.run(list(missing.values()))
-            for content, claim in missing.items():
-                outcome = outcomes[claim.key]
-                fresh[content] = judge(outcome, self.seed, points)
-                self.checked += 1
-                # A timeout depends on the machine's load, an internal error is a bug: such
-                # a judgement is not kept.
-                if not outcome.timed_out and fresh[content].internal_error is None:
+        if unknown:
+            judged = judge_claims([(claim, False) for claim in unknown.values()],
+                                  DocumentChecker(self.seed, points), self.cache)
+            self.checked += len(judged.checked)
+            for content, claim in unknown.items():
+                fresh[content] = judged.by_key[claim.key]
+                if claim.key in judged.reusable:
                     self._memo[content] = fresh[content]
-                    self.cache.put_judgement(content, fresh[content])
-        return {claim.key: self._memo.get(keys[claim.key]) or fresh[keys[claim.key]]
+        return {claim.key: self._memo.get(contents[claim.key]) or fresh[contents[claim.key]]
                 for claim in claims}
 
     def content_key(self, claim: Claim, purpose: str) -> str:

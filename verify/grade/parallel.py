@@ -49,15 +49,17 @@ from verify.run.runner import (
     Worker,
     claim_cache,
     limits_data,
+    on_cluster,
     parse_store,
     reply,
     thread_pool,
     timed_out,
 )
-from verify.store.cache import content_key, file_parts
+from verify.store.cache import content_key, file_parts, open_cache
 from verify.store.serialize import dumps, loads
 
 # ---- the worker ---------------------------------------------------------------------------
+GRADE_HANDLER = "verify.grade.parallel:serve_grade"   # the grading pools' workers run it
 ASSIGNMENTS_KEPT = 8   # runs of other assignments, long gone, go first
 # Both keyed by the assignment's path and the hash of its bytes (see _judge).
 _ASSIGNMENTS: Memo[str, Assignment] = Memo("grade.parallel.assignments", ASSIGNMENTS_KEPT)
@@ -66,7 +68,10 @@ _JUDGES: Memo[tuple[str, str | None], ClaimJudge] = \
 
 
 def serve_grade(conn: Connection, request: Mapping[str, Any]) -> bool:
-    """One submission, in a worker; False when the worker should retire."""
+    """One submission, in a worker (the :data:`verify.run.runner.Handler` of grading); False
+    when the worker should retire."""
+    if request.get("kind") != "grade":
+        return False
     path = Path(str(request["path"]))
     try:
         judge, assignment = _judge(str(request["assignment"]), request.get("cache"))
@@ -105,6 +110,8 @@ def _judge(assignment_path: str, cache_path: object) -> tuple[ClaimJudge, Assign
 
 # ---- the parent ---------------------------------------------------------------------------
 class GradeBatch(Batch[Grade]):
+    handler = GRADE_HANDLER
+
     def __init__(self, pool: LocalPool, paths: list[Path], assignment: Assignment,
                  progress: Progress | None) -> None:
         super().__init__(pool, len(paths), progress)
@@ -199,12 +206,11 @@ def grade_in_workers(paths: Sequence[Path], assignment: Assignment, settings: Ru
     if settings.scheduler is not None:
         problem = meanwhile() if meanwhile is not None else ""
         return problem or _on_cluster(paths, assignment, settings, progress)
-    from verify.run.runner import open_cache
     with _run_folder(settings) as folder:
         cache = open_cache(settings.cache_path if folder is None
                            else Path(folder) / "run-cache.sqlite")
         try:
-            with LocalPool(settings.jobs, settings.limits, cache) as pool:
+            with LocalPool(settings.jobs, settings.limits, cache, GRADE_HANDLER) as pool:
                 pool.start(min(settings.jobs, len(paths)))
                 problem = meanwhile() if meanwhile is not None else ""
                 if problem:
@@ -229,28 +235,20 @@ def _run_folder(settings: RunSettings) -> contextlib.AbstractContextManager[str 
 # ---- on a Dask cluster --------------------------------------------------------------------
 def _on_cluster(paths: Sequence[Path], assignment: Assignment, settings: RunSettings,
                 progress: Progress | None) -> list[Grade]:
-    """One task per submission, each graded by a killable pool inside the Dask worker (so the
-    limits hold there too), grades back as JSON text."""
-    from distributed import Client, as_completed
+    """One task per submission (:func:`cluster_grade_task`), on the Dask cluster."""
+    assert settings.scheduler is not None
     cache = str(settings.cache_path) if settings.cache_path is not None else None
     limits = limits_data(settings.limits)
     source = str(Path(assignment.path).resolve())
-    grades: dict[int, Grade] = {}
-    with Client(settings.scheduler,  # type: ignore[no-untyped-call]
-                set_as_default=False) as client:
-        futures = {client.submit(cluster_grade_task, str(path), source, limits, cache,
-                                 pure=False): number for number, path in enumerate(paths)}
-        for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
-            number = futures[future]
-            try:
-                grades[number] = grade_from_data(loads(future.result()))
-            except Exception as error:  # a lost task: an error row, never a pass
-                grades[number] = error_grade(
-                    paths[number], assignment, f"the cluster could not grade this submission: "
-                                               f"{type(error).__name__}: {error}")
-            if progress is not None:
-                progress(len(grades), len(paths), paths[number].name)
-    return [grades[n] for n in range(len(paths))]
+
+    def lost(number: int, error: Exception) -> Grade:
+        return error_grade(paths[number], assignment, "the cluster could not grade this "
+                                                      f"submission: {type(error).__name__}: "
+                                                      f"{error}")
+    return on_cluster(settings.scheduler, cluster_grade_task,
+                      [(str(path), source, limits, cache) for path in paths],
+                      lambda text: grade_from_data(loads(text)), lost,
+                      [path.name for path in paths], progress)
 
 
 _ASSIGNMENT_OF_THREAD = threading.local()
@@ -259,7 +257,7 @@ _ASSIGNMENT_OF_THREAD = threading.local()
 def cluster_grade_task(path: str, assignment_path: str, limits: Sequence[Any],
                        cache_path: str | None) -> str:
     """Run on a Dask worker: one submission through this thread's own killable pool."""
-    pool = thread_pool(limits, cache_path, assignment_path)
+    pool = thread_pool(GRADE_HANDLER, limits, cache_path, assignment_path)
     if getattr(_ASSIGNMENT_OF_THREAD, "path", None) != assignment_path:
         _ASSIGNMENT_OF_THREAD.assignment = load_assignment(Path(assignment_path))
         _ASSIGNMENT_OF_THREAD.path = assignment_path

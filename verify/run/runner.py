@@ -25,7 +25,9 @@ unpickled (results are data, :mod:`verify.store.serialize`).  A batch (:class:`B
 its
 jobs are: documents to check (:class:`CheckBatch`, below) or submissions to grade
 (:mod:`verify.grade.parallel`); the pool, the deadlines and the replacement of dead workers
-are shared.  Per document::
+are shared.  What a worker does with a request is its pool's *handler*, named by the code
+that makes the pool (:attr:`LocalPool.handler`, a ``module:function`` that the worker imports
+once its limits are set): this module knows nothing of the layers above it.  Per document::
 
     parent -> worker   {"kind": "read", "path", "options", "cache"}
     worker -> parent   {"kind": "read", "key", "steps", "skeleton"}   (or "done" if unreadable)
@@ -38,6 +40,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -49,7 +52,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from verify.core.errors import SerializeError
 from verify.core.memo import Memo
@@ -68,6 +71,11 @@ PENDING = "not checked yet"
 
 Progress = Callable[[int, int, str], None]
 R = TypeVar("R")
+# A worker's request handler: one request (never "stop") and the worker's end of the pipe;
+# it replies on the pipe and says whether the worker may go on (False: it retires).
+Handler = Callable[[Connection, Mapping[str, Any]], bool]
+CHECK_HANDLER = "verify.run.runner:serve_document"
+_HANDLER_NAME = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 
 
 @dataclass(frozen=True)
@@ -119,46 +127,60 @@ def _limit_memory(memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def worker_entry(fd: int, memory_mb: int | None) -> None:
+def worker_entry(fd: int, memory_mb: int | None, handler: str = CHECK_HANDLER) -> None:
     """The worker interpreter's entry point (see :meth:`LocalPool._start`).  Told to stop, it
     leaves at once: everything it wrote is committed (the verdict cache commits each entry),
     and tearing down its memos and JAX would cost the run a second or more."""
-    worker_main(Connection(fd), memory_mb)
+    worker_main(Connection(fd), memory_mb, handler)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
 
 
-def worker_main(conn: Connection, memory_mb: int | None) -> None:
-    """A worker's life: limits first, then imports, then documents until told to stop."""
+def worker_main(conn: Connection, memory_mb: int | None, handler: str = CHECK_HANDLER) -> None:
+    """A worker's life: limits first, then imports, then requests until told to stop, each
+    served by ``handler`` (a ``module:function`` name, see :data:`Handler`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C and kills us
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")           # one thread per worker: jobs share cores
     _limit_memory(memory_mb)
     conn.send_bytes(dumps({"kind": "ready"}).encode())
+    serve: Handler | None = None
     while True:
         try:
             request = loads(conn.recv_bytes())
         except (EOFError, OSError, SerializeError):
             return
-        kind = request.get("kind")
-        if kind == "read":
-            go_on = _serve(conn, request)
-        elif kind == "grade":
-            from verify.grade.parallel import serve_grade
-            go_on = serve_grade(conn, request)
-        else:
+        if request.get("kind") == "stop":
             return
-        if not go_on:
+        if serve is None:   # imported at the first request, as the first job's reading time
+            serve = load_handler(handler)
+        if not serve(conn, request):
             return
+
+
+def load_handler(name: str) -> Handler:
+    """The function a ``module:function`` name designates."""
+    import importlib
+    if not _HANDLER_NAME.fullmatch(name):
+        raise ValueError(f"not a module:function name: {name!r}")
+    module, _, function = name.partition(":")
+    found = getattr(importlib.import_module(module), function)
+    if not callable(found):
+        raise TypeError(f"{name} is not a function")
+    return found  # type: ignore[no-any-return]
 
 
 def reply(conn: Connection, message: Mapping[str, Any]) -> None:
     conn.send_bytes(dumps(message).encode())
 
 
-def _serve(conn: Connection, request: Mapping[str, Any]) -> bool:
-    """One document; False when this worker should retire (after running out of memory)."""
+def serve_document(conn: Connection, request: Mapping[str, Any]) -> bool:
+    """The :data:`Handler` of checking (:data:`CHECK_HANDLER`): one document, read then
+    checked; False when this worker should retire (after running out of memory, or asked
+    for something other than a document)."""
+    if request.get("kind") != "read":
+        return False
     from verify.pipeline import check_document, document_error
     from verify.read.latex.step import install_outcome_store
     from verify.store.cache import document_key
@@ -308,15 +330,21 @@ class LocalPool:
     jobs: int = 1
     limits: Limits = field(default_factory=Limits)
     cache: VerdictCache | None = None
+    handler: str = CHECK_HANDLER       # what the workers do with a request (see Handler)
     workers: list[Worker] = field(default_factory=list)
     replaced: int = 0                  # workers killed or lost and started anew
     started_count: int = 0             # workers ever started (their serial numbers)
+
+    def __post_init__(self) -> None:
+        if not _HANDLER_NAME.fullmatch(self.handler):   # it goes into the worker's code
+            raise ValueError(f"not a module:function name: {self.handler!r}")
 
     # ---- lifecycle
     def _start(self) -> Worker:
         ours, theirs = socket.socketpair()
         code = (f"from verify.run.runner import worker_entry; "
-                f"worker_entry({theirs.fileno()}, {self.limits.memory_mb!r})")
+                f"worker_entry({theirs.fileno()}, {self.limits.memory_mb!r}, "
+                f"{self.handler!r})")
         process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),),
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    env=_worker_environment())
@@ -372,6 +400,8 @@ class LocalPool:
 
     def drive(self, run: Batch[Any]) -> None:
         """Run a batch to its end; interrupted, it leaves no worker behind."""
+        if run.handler != self.handler:
+            raise ValueError(f"a batch for {run.handler} on a pool of {self.handler}")
         try:
             run.loop()
         except BaseException:
@@ -385,6 +415,8 @@ class Batch(ABC, Generic[R]):
     What a job is (a document to check, a submission to grade) is the subclass's business:
     the message that starts it, what its replies mean, and its result when a limit stops it.
     """
+
+    handler: ClassVar[str]   # the Handler its requests need: its pool's workers must run it
 
     def __init__(self, pool: LocalPool, count: int, progress: Progress | None) -> None:
         self.pool, self.count, self.progress = pool, count, progress
@@ -524,6 +556,8 @@ class Batch(ABC, Generic[R]):
 class CheckBatch(Batch[DocumentResult]):
     """Documents to check, with the verdict cache consulted before and after reading."""
 
+    handler = CHECK_HANDLER
+
     def __init__(self, pool: LocalPool, paths: list[Path], options: Options,
                  progress: Progress | None) -> None:
         super().__init__(pool, len(paths), progress)
@@ -624,6 +658,7 @@ def check_all(paths: Sequence[Path], options: Options, settings: RunSettings,
     """Every document's result, in the order given, whichever way it was computed."""
     if settings.scheduler is not None:
         return _on_cluster(paths, options, settings, progress)
+    from verify.store.cache import open_cache
     cache = open_cache(settings.cache_path)
     try:
         with LocalPool(settings.jobs, settings.limits, cache) as pool:
@@ -633,13 +668,6 @@ def check_all(paths: Sequence[Path], options: Options, settings: RunSettings,
             cache.close()
 
 
-def open_cache(path: Path | None) -> VerdictCache | None:
-    if path is None:
-        return None
-    from verify.store.cache import VerdictCache
-    return VerdictCache(path)
-
-
 def limits_data(limits: Limits) -> list[Any]:
     return [limits.seconds_per_step, limits.memory_mb, limits.read_seconds,
             limits.start_seconds]
@@ -647,44 +675,63 @@ def limits_data(limits: Limits) -> list[Any]:
 
 def _on_cluster(paths: Sequence[Path], options: Options, settings: RunSettings,
                 progress: Progress | None) -> list[DocumentResult]:
-    """The same work on a Dask cluster: one task per document, each run by a killable local
-    pool inside the Dask worker (so the limits hold there too), results as JSON text."""
-    from distributed import Client, as_completed
+    """The same work on a Dask cluster: one task per document (:func:`cluster_task`)."""
+    assert settings.scheduler is not None
     cache = str(settings.cache_path) if settings.cache_path is not None else None
-    results: dict[int, DocumentResult] = {}
-    with Client(settings.scheduler,  # type: ignore[no-untyped-call]
-                set_as_default=False) as client:
-        futures = {client.submit(cluster_task, str(path), options_data(options),
-                                 limits_data(settings.limits), cache, pure=False): number
-                   for number, path in enumerate(paths)}
+    data, limits = options_data(options), limits_data(settings.limits)
+
+    def lost(number: int, error: Exception) -> DocumentResult:
+        path = str(paths[number])
+        return DocumentResult(path, Path(path).stem, (), options.seed, (), (
+            f"{path}: the cluster could not run this document: "
+            f"{type(error).__name__}: {error}",))
+    return on_cluster(settings.scheduler, cluster_task,
+                      [(str(path), data, limits, cache) for path in paths],
+                      lambda text: result_from_data(loads(text)), lost,
+                      [str(path) for path in paths], progress)
+
+
+def on_cluster(scheduler: str, task: Callable[..., str], arguments: Sequence[Sequence[Any]],
+               decode: Callable[[str], R], lost: Callable[[int, Exception], R],
+               names: Sequence[str], progress: Progress | None) -> list[R]:
+    """Jobs on a Dask cluster: ``task(*arguments[n])`` for each job ``n``, run by a killable
+    local pool inside the Dask worker (:func:`thread_pool`, so the limits hold there too),
+    its result back as JSON text (``decode``); a task the cluster lost or that failed gets
+    ``lost(n, error)``, never a pass.  The results in the order given; ``names`` for the
+    progress line."""
+    from distributed import Client, as_completed
+    results: dict[int, R] = {}
+    with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        futures = {client.submit(task, *args, pure=False): number
+                   for number, args in enumerate(arguments)}
         for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
             number = futures[future]
             try:
-                results[number] = result_from_data(loads(future.result()))
-            except Exception as error:  # a lost task: an error on that document, never a pass
-                path = str(paths[number])
-                results[number] = DocumentResult(path, Path(path).stem, (), options.seed, (), (
-                    f"{path}: the cluster could not run this document: "
-                    f"{type(error).__name__}: {error}",))
+                results[number] = decode(future.result())
+            except Exception as error:  # a lost task: an error on that job, never a pass
+                results[number] = lost(number, error)
             if progress is not None:
-                progress(len(results), len(paths), str(paths[number]))
-    return [results[n] for n in range(len(paths))]
+                progress(len(results), len(arguments), names[number])
+    return [results[n] for n in range(len(arguments))]
 
 
 _CLUSTER_POOLS = threading.local()   # one pool per Dask worker thread
 
 
-def thread_pool(limits: Sequence[Any], cache_path: str | None, *key: object) -> LocalPool:
-    """This Dask worker thread's own killable pool of one worker, made anew when the run's
-    limits, cache or ``key`` (what else the pool's work depends on) change."""
-    wanted = (tuple(limits), cache_path, *key)
+def thread_pool(handler: str, limits: Sequence[Any], cache_path: str | None,
+                *key: object) -> LocalPool:
+    """This Dask worker thread's own killable pool of one worker running ``handler``, made
+    anew when the handler, the run's limits, cache or ``key`` (what else the pool's work
+    depends on) change."""
+    wanted = (handler, tuple(limits), cache_path, *key)
     pool: LocalPool | None = getattr(_CLUSTER_POOLS, "pool", None)
     if pool is None or getattr(_CLUSTER_POOLS, "key", None) != wanted:
         if pool is not None:
             pool.close()
+        from verify.store.cache import open_cache
         cache = open_cache(Path(cache_path) if cache_path else None)
         pool = LocalPool(1, Limits(float(limits[0]), limits[1], float(limits[2]),
-                                   float(limits[3])), cache)
+                                   float(limits[3])), cache, handler)
         _CLUSTER_POOLS.pool, _CLUSTER_POOLS.key = pool, wanted
         atexit.register(pool.close)
     return pool
@@ -693,6 +740,6 @@ def thread_pool(limits: Sequence[Any], cache_path: str | None, *key: object) -> 
 def cluster_task(path: str, options: Mapping[str, Any], limits: Sequence[Any],
                  cache_path: str | None) -> str:
     """Run on a Dask worker: one document through this thread's own killable pool."""
-    pool = thread_pool(limits, cache_path)
+    pool = thread_pool(CHECK_HANDLER, limits, cache_path)
     result = pool.run([Path(path)], options_from_data(options))[0]
     return dumps(result_data(result))

@@ -17,7 +17,7 @@ Three kinds of entries live in one SQLite table, all stored as JSON (never pickl
     step's and this step's bound expressions (canonical form), the chain's ``where``
     conditions, the notation dump, the seed and the points.  Nothing about where the claim
     stands (file, line) enters the key, so identical steps across a class are checked once
-    (:func:`judge_claims`).
+    (:func:`verify.pipeline.judge_claims`: the cache stores and serves, it never judges).
 
 The canonical form (:class:`Canon`) is structural like ``srepr``: every node's class and
 arguments, every symbol's name and assumptions.  Every key also holds
@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verify.check.claims import Claim, DocumentChecker
+from verify.check.claims import Claim
 from verify.core.errors import SerializeError
 from verify.core.limits import CACHE_ENTRIES
 from verify.core.version import CHECKER_VERSION
@@ -58,7 +58,7 @@ from verify.store.serialize import (
     result_data,
     result_from_data,
 )
-from verify.verdict.combine import Judgement, judge
+from verify.verdict.combine import Judgement
 
 ENVIRONMENT = "DERIVATION_VERIFY_CACHE"
 FILE_NAME = "verdicts.sqlite3"
@@ -315,34 +315,6 @@ class VerdictCache:
         return int(self.db.execute(query, (kind,) if kind else ()).fetchone()[0])
 
 
-def open_cache(path: Path | None) -> VerdictCache:
-    return VerdictCache(path or default_path())
-
-
-# ---- claim level --------------------------------------------------------------------------
-def judge_claims(claims: Sequence[tuple[Claim, bool]], checker: DocumentChecker,
-                 cache: VerdictCache | None) -> dict[str, Judgement]:
-    """Every claim's judgement by its ``key``: from the cache where it is there, else checked
-    (all misses in one :meth:`DocumentChecker.run`, so numeric batching is kept) and stored.
-    Each claim comes with ``diagnose``: judged against its reference (``claim.before``)."""
-    seed, points, canon = checker.seed, checker.points, Canon()
-    keys = {claim.key: claim_key(claim, diagnose, seed, points, canon)
-            for claim, diagnose in claims}
-    judgements: dict[str, Judgement] = {}
-    if cache is not None:
-        for claim, _ in claims:
-            found = cache.get_judgement(keys[claim.key])
-            if found is not None:
-                judgements[claim.key] = found
-    missing = [(claim, diagnose) for claim, diagnose in claims if claim.key not in judgements]
-    outcomes = checker.run([claim for claim, _ in missing])
-    for claim, diagnose in missing:
-        judgement = judge(outcomes[claim.key], seed, points,
-                          claim.before if diagnose else None)
-        judgements[claim.key] = judgement
-        # A symbolic timeout depends on the machine's load, not on the claim, and an
-        # internal error is a bug to fix, not a verdict: neither is reusable.
-        if cache is not None and not outcomes[claim.key].timed_out and \
-                judgement.internal_error is None:
-            cache.put_judgement(keys[claim.key], judgement)
-    return judgements
+def open_cache(path: Path | None) -> VerdictCache | None:
+    """The cache at ``path``; None for a run without one (``--no-cache``)."""
+    return None if path is None else VerdictCache(path)
