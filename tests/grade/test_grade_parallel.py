@@ -64,6 +64,22 @@ def comparable(grades: list[Any]) -> list[Any]:
     return [strip(grade_data(g)) for g in grades]
 
 
+# A pool's workers run the handler its maker names; the name goes into the worker's code.
+@pytest.mark.parametrize("handler", ["verify.grade.parallel", "", "verify.x:f; import os",
+                                     "verify.x:f\nimport os", "1verify:f"])
+def test_a_pool_refuses_a_handler_that_is_not_a_module_function_name(handler: str) -> None:
+    with pytest.raises(ValueError, match="module:function"):
+        LocalPool(1, Limits(), handler=handler)
+
+
+def test_a_grading_batch_is_refused_by_a_checking_pool(folder: Path,
+                                                       assignment: Assignment) -> None:
+    with LocalPool(1, Limits()) as pool:   # the default: checking documents
+        with pytest.raises(ValueError, match="serve_grade"):
+            pool.drive(GradeBatch(pool, [folder / "ok_ada.md"], assignment, None))
+        assert not pool.workers and pool.started_count == 0
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_workers_give_the_grades_of_one_process(folder: Path, assignment: Assignment,
