@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.paths import ROOT
 
 
@@ -17,6 +19,7 @@ def api_example() -> str:
     return blocks[0]
 
 
+@pytest.mark.slow
 def test_the_readme_api_example_runs() -> None:
     # A fresh interpreter in the repository root, as a reader would run it.
     done = subprocess.run([sys.executable, "-c", api_example()], cwd=ROOT,

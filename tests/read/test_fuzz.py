@@ -123,6 +123,7 @@ def garbled_markdown(number: int, changes: list[tuple[str, int, int]]) -> str:
     return head + separator + garble(body, changes)
 
 
+@pytest.mark.slow
 @settings(max_examples=40 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source_numbers, edits)
 def test_garbled_latex_is_read_without_crash(number: int,
