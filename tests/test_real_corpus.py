@@ -32,15 +32,10 @@ LABELS: dict[str, Any] = yaml.safe_load((REAL / "labels.yaml").read_text())["fil
 PASSING = {"proved", "supported"}
 DECIDED = PASSING | {"refuted"}
 DECIDED_FLOOR = 24  # steps decided over the whole set (see README): 25 at its commit, three of
-# them false refutations; the misread brace line is refused now, the line after it proved
+# them false refutations; of those, the misread brace line is refused now, two are proved
 
 # (document, step): why the verdict is false. Strict expected failures.
-KNOWN: dict[tuple[str, str], str] = {
-    ("quadform_techqa.md", "0.2"):
-        "line 16: 'f(u+v)-f(u) = ... = 2u^TAv + v^TAv' holds for the symmetric A the answer "
-        "states (the header's assumptions say so, and no kind can declare it): refuted at a "
-        "non-symmetric A instead of refused",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 @cache

@@ -316,7 +316,10 @@ class Concretizer:
         if not shape:
             return self._variable(prefix, decl)
         rows, cols = (shape[0], 1) if len(shape) == 1 else (shape[0], shape[1])
-        entries = [self._variable(f"{prefix}_{r}" + (f"_{c}" if len(shape) == 2 else ""), decl)
+        # A symmetric matrix has one variable per pair: [j, i] is named as [i, j] (i <= j),
+        # so every point drawn, and the exact test, sees symmetric values only.
+        entries = [self._variable(f"{prefix}_{min(r, c)}_{max(r, c)}" if decl.symmetric else
+                                  f"{prefix}_{r}" + (f"_{c}" if len(shape) == 2 else ""), decl)
                    for r in range(1, rows + 1) for c in range(1, cols + 1)]
         if decl.kind == "onehot":
             # The last axis is one-hot: rows of a matrix, or the whole vector.

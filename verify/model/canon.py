@@ -68,7 +68,9 @@ class Canon:
         data = {
             "sizes": {name: list(values) for name, values in sorted(notation.sizes.items())},
             "indices": dict(sorted(notation.indices.items())),
-            "symbols": {name: [list(s.family), list(s.shape), s.kind, s.classes]
+            # "symmetric" only when set: the texts (and keys) of other notations are unchanged.
+            "symbols": {name: [list(s.family), list(s.shape), s.kind, s.classes,
+                               *(["symmetric"] if s.symmetric else [])]
                         for name, s in sorted(notation.symbols.items())},
             "definitions": {name: [d.style, list(d.params), self.expr(d.body)]
                             for name, d in sorted(notation.definitions.items())},

@@ -12,6 +12,7 @@ student documents) as a mapping, usually YAML::
       lab: {family: [N], kind: label, classes: K}   # categorical label y^(i) in 1..K
       lam: {kind: positive}                         # a positive scalar
       C:   {shape: [n, n]}                          # a matrix
+      S:   {shape: [n, n], symmetric: true}         # a symmetric matrix: S[i, j] is S[j, i]
     definitions:
       yhat:  {index: [k], body: "exp(dot(w[k], z)) / Sum(exp(dot(w[m], z)), (m, 1, K))"}
       sigma: {params: [v, k], body: "exp(v[k]) / Sum(exp(v[m]), (m, 1, K))"}
@@ -20,7 +21,10 @@ student documents) as a mapping, usually YAML::
 
 Kinds: ``real`` (default), ``positive``, ``onehot`` (the last shape axis is a one-hot vector:
 exactly one entry 1, the rest 0, enumerated exactly when checked) and ``label`` (a categorical
-class number in 1..``classes``, also enumerated exactly).
+class number in 1..``classes``, also enumerated exactly).  ``symmetric: true`` on a square
+matrix (``shape: [n, n]``) makes its entries ``[i, j]`` and ``[j, i]`` one variable, so every
+check draws symmetric matrices only.  The notation's ``assumptions`` are free text the checker
+cannot use (see :mod:`verify.verdict.combine`); what the checker can use is declared here.
 
 Definitions are expanded when checked, so a step may use ``sigma(z, k)``, ``yhat[k]`` or
 ``L(W)`` and mean the body.  Bodies are written in the encoding language of :mod:`verify.read.dsl`.
@@ -52,6 +56,7 @@ class SymbolDecl:
     classes: str | None = None  # for kind == "label": the size naming the number of classes
     latex: tuple[str, ...] = ()
     description: str = ""
+    symmetric: bool = False     # a square matrix whose entries [i, j] and [j, i] are one variable
 
     @property
     def rank(self) -> int:

@@ -24,7 +24,7 @@ from verify.read.dsl import Scope, parse_expression
 
 __all__ = ["DEFAULT_SIZES", "parse_notation"]
 
-_SYMBOL_KEYS = {"family", "shape", "kind", "classes", "latex", "description"}
+_SYMBOL_KEYS = {"family", "shape", "kind", "classes", "latex", "description", "symmetric"}
 _DEFINITION_KEYS = {"params", "index", "body", "latex", "description"}
 _TOP_KEYS = {"sizes", "indices", "symbols", "definitions", "assumptions"}
 
@@ -143,6 +143,17 @@ def _symbol(name: str, spec: Any, sizes: Mapping[str, tuple[int, ...]],
         raise NotationError(f"one-hot {name!r} needs a shape (its class axis last)", where)
     if len(shape) > 2:
         raise NotationError(f"symbol {name!r}: at most matrices (two axes)", where)
+    symmetric = spec.get("symmetric", False)
+    if not isinstance(symmetric, bool):
+        raise NotationError(f"symbol {name!r}: 'symmetric' must be true or false, got "
+                            f"{symmetric!r}", where)
+    # Square by name: the sizes are checked at several values, and only one size is
+    # square at each of them.
+    if symmetric and (len(shape) != 2 or shape[0] != shape[1]):
+        raise NotationError(f"symbol {name!r}: only a square matrix (shape: [n, n]) can be "
+                            f"symmetric, its shape is {list(shape)}", where)
+    if symmetric and kind != "real" and kind != "positive":
+        raise NotationError(f"symbol {name!r}: a {kind} symbol cannot be symmetric", where)
     return SymbolDecl(name, family_sizes, shape, kind, classes,
                       _names(spec.get("latex"), f"{name}: latex", where),
-                      str(spec.get("description", "")))
+                      str(spec.get("description", "")), symmetric)

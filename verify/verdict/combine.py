@@ -19,6 +19,12 @@ The rules, in order (a check that did not run is never evidence):
   (``a`` against ``a + 10^{-9}``)                                   -> refuted
 * numeric agreement everywhere, the exact test undecided somewhere  -> supported
 * anything else (numeric could not run, only non-finite values)     -> unknown
+
+Then, over all of these: a refutation of a claim whose notation states free-text
+``assumptions`` -> unknown, naming them.  The checker cannot use such text (it draws its points
+without it), so a counterexample may break the assumption rather than the step.  A proof stays a
+proof: what holds at every value holds under any assumption.  What the checker can use is
+declared on the symbols (``kind: positive``, ``symmetric: true``).
 """
 
 from __future__ import annotations
@@ -60,13 +66,25 @@ def judge(outcome: ClaimOutcome, seed: int, points: int,
     """The verdict on one claim.  Never raises for a bug in a stage: that is an ``unknown``
     judgement carrying ``internal_error`` (MemoryError excepted: the worker must retire)."""
     try:
-        return _judge(outcome, seed, points, reference)
+        return _unused_assumptions(outcome, _judge(outcome, seed, points, reference))
     except MemoryError:
         raise
     except StageFailed as error:
         return _internal(outcome, seed, points, error.message)
     except Exception as error:
         return _internal(outcome, seed, points, internal_error("verdict", error))
+
+
+def _unused_assumptions(outcome: ClaimOutcome, judgement: Judgement) -> Judgement:
+    """A refutation under free-text assumptions is no evidence against the step: unknown, with
+    what was found (the counterexample may break the assumption, not the step)."""
+    assumptions = outcome.claim.notation.assumptions
+    if judgement.status is not Status.REFUTED or not assumptions:
+        return judgement
+    stated = " and ".join(f"'{text}'" for text in assumptions)
+    return Judgement(Status.UNKNOWN, f"the notation assumes {stated}, which the checker cannot "
+                     f"use: it found a counterexample without it ({judgement.message})",
+                     judgement.evidence)
 
 
 def _internal(outcome: ClaimOutcome, seed: int, points: int, message: str) -> Judgement:
