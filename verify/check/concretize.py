@@ -191,6 +191,8 @@ class Concretizer:
             if not isinstance(a, sp.MatrixBase) or a.rows != a.cols:
                 raise BindError(f"inverse of a non-square {_shape(a)}")
             return self._inverse(a)
+        if isinstance(node, (E.Trace, E.Norm, E.FrobNorm, E.Norm1)):
+            return _trace_or_norm(node, self._value(node.args[0], env, opaque))
         if isinstance(node, E.VecOf):
             body, index, lower, upper = node.args
             values = [self._value(body, {**env, str(index): v}, opaque)
@@ -590,6 +592,24 @@ def _dot(a: Value, b: Value) -> Value:
             a.cols != 1 or b.cols != 1 or a.rows != b.rows:
         raise BindError(f"inner product of shapes {_shape(a)} and {_shape(b)}")
     return sp.Add(*(p * q for p, q in zip(a, b, strict=True)))  # type: ignore[no-any-return]
+
+
+def _trace_or_norm(node: sp.Basic, a: Value) -> sp.Expr:
+    """A trace or a norm of a concrete value, as plain scalars that both engines evaluate.
+    The Euclidean and Frobenius norms are the root of a sum of squares, so a squared norm is
+    that sum exactly (SymPy folds ``sqrt(s)**2`` to ``s``): no root is left for the exact
+    test.  A scalar is a 1x1 matrix: its trace is itself, its norms its absolute value."""
+    entries = list(a) if isinstance(a, sp.MatrixBase) else [a]
+    if isinstance(node, E.Trace):
+        if isinstance(a, sp.MatrixBase) and a.rows != a.cols:
+            raise BindError(f"the trace of a non-square {_shape(a)} matrix")
+        return a.trace() if isinstance(a, sp.MatrixBase) else a  # type: ignore[no-any-return]
+    if isinstance(node, E.Norm1):
+        return sp.Add(*(sp.Abs(e) for e in entries))  # type: ignore[no-any-return]
+    if isinstance(node, E.Norm) and isinstance(a, sp.MatrixBase) and min(a.shape) > 1:
+        raise BindError(f"the 2-norm of a {_shape(a)} matrix (the spectral norm) is not "
+                        "computed; the Frobenius norm is")
+    return sp.sqrt(sp.Add(*(e ** 2 for e in entries)))  # type: ignore[no-any-return]
 
 
 def _component(value: Value, indices: list[int], name: str) -> Value:

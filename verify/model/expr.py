@@ -16,6 +16,10 @@ node               meaning
                    component (partial), a vector (gradient), or any sub-expression of ``f``
                    (treated as an intermediate variable: ``d log g_k / d g_k``)
 ``VecOf(b, i, lo, hi)``  the column vector ``(b[i=lo], ..., b[i=hi])``
+``Trace(A)``       trace of a square matrix (of a scalar, a 1x1 matrix: the scalar itself)
+``Norm(a)``        Euclidean norm ``\\|a\\|`` (``\\|a\\|_2``) of a vector; of a scalar ``|a|``
+``FrobNorm(A)``    Frobenius norm ``\\|A\\|_F``: the root of the sum of squares of the entries
+``Norm1(a)``       ``\\|a\\|_1``: the sum of the absolute values of a vector's entries
 =================  ==========================================================================
 
 Names follow the document's notation (:mod:`verify.model.notation`): a declared symbol is a plain
@@ -67,7 +71,33 @@ class VecOf(Function):  # type: ignore[misc]
     nargs = 4
 
 
-OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf)
+class Trace(Function):  # type: ignore[misc]
+    """``tr(A)``; unevaluated."""
+
+    nargs = 1
+
+
+class Norm(Function):  # type: ignore[misc]
+    """``\\|a\\|``, the Euclidean norm; unevaluated (its square is the sum of squares)."""
+
+    nargs = 1
+
+
+class FrobNorm(Function):  # type: ignore[misc]
+    """``\\|A\\|_F``; unevaluated.  The same value as :class:`Norm` of the entries, kept apart so
+    that a reading shows the norm as it was written."""
+
+    nargs = 1
+
+
+class Norm1(Function):  # type: ignore[misc]
+    """``\\|a\\|_1``; unevaluated."""
+
+    nargs = 1
+
+
+OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf, Trace,
+                                         Norm, FrobNorm, Norm1)
 
 
 def index_symbol(name: str) -> sp.Symbol:

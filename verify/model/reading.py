@@ -513,6 +513,17 @@ class _Printer:
     def matinv(self, expr: E.MatInv) -> tuple[str, int]:
         return f"{self.wrapped(expr.args[0], ATOM)}^{{-1}}", POW
 
+    def trace(self, expr: E.Trace) -> tuple[str, int]:
+        return self.call(r"\operatorname{tr}", expr.args), ATOM
+
+    def norm(self, expr: E.Norm | E.FrobNorm | E.Norm1) -> tuple[str, int]:
+        kind = {E.FrobNorm: "_{F}", E.Norm1: "_{1}"}.get(type(expr), "")
+        inner = self.node(expr.args[0])[0]
+        if "|" in inner or "Vert" in inner:
+            # Bars inside bars pair up two ways; \lVert..\rVert says which closes which.
+            return rf"\left\lVert {inner}\right\rVert{kind}", ATOM
+        return rf"\left\|{inner}\right\|{kind}", ATOM
+
     def deriv(self, expr: E.Deriv) -> tuple[str, int]:
         f, v = expr.args
         variable, prec = self.node(v)
@@ -602,6 +613,8 @@ _DISPATCH: tuple[tuple[type | tuple[type, ...], Method], ...] = (
     (E.MatInv, _Printer.matinv),               # type: ignore[list-item]
     (E.Deriv, _Printer.deriv),                 # type: ignore[list-item]
     (E.VecOf, _Printer.vecof),                 # type: ignore[list-item]
+    (E.Trace, _Printer.trace),                 # type: ignore[list-item]
+    ((E.Norm, E.FrobNorm, E.Norm1), _Printer.norm),  # type: ignore[list-item]
     (AppliedUndef, _Printer.applied),          # type: ignore[list-item]
     (sp.Add, _Printer.add),                    # type: ignore[list-item]
     (sp.Mul, _Printer.mul),                    # type: ignore[list-item]
