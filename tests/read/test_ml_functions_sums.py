@@ -112,7 +112,7 @@ REFUSALS: list[tuple[str, str]] = [
     (r"\text{sech} x t", r"the argument of \sech without brackets is ambiguous"),
     (r"\tanh^{-1}(x)", "ambiguous"),
     (r"\cosh^{-1} x", "ambiguous"),
-    (r"||w||", "a norm"),
+    (r"||t| - |x||", "a norm"),   # ||w|| is a norm now (tests/read/test_traces_norms.py)
     (r"|w|", "a vector or a matrix"),
     (r"|A|", "a norm or a determinant"),
     (r"|t| x |x|", "pair up in two ways"),

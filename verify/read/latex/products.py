@@ -1,4 +1,5 @@
-r"""Juxtaposed vectors and matrices: ``w_k^T C^{-1} w_k``, ``A x``, ``(C^{-1} + C^{-T}) w_k``.
+r"""Juxtaposed vectors and matrices: ``w_k^T C^{-1} w_k``, ``A x``, ``(C^{-1} + C^{-T}) w_k``,
+the outer product ``v v^T``.
 
 SymPy's ``Mul`` is commutative and would reorder the factors, so a run of vector and matrix
 names is folded here, in the written order, into ``Dot`` / ``MatProd`` / ``Transposed`` /
@@ -67,6 +68,9 @@ def _combine(left: sp.Expr, left_kind: str, right: sp.Expr, right_kind: str) -> 
         return E.MatProd(E.Transposed(right), left), "row"
     if left_kind == "mat" and right_kind in ("col", "mat"):
         return E.MatProd(left, right), right_kind
+    if left_kind == "col" and right_kind == "row":
+        # a b^T: the outer product, a matrix (the row is kept as its column, see _item).
+        return E.MatProd(left, E.Transposed(right)), "mat"
     if left_kind == "scalar":
         return left * right, right_kind
     raise LatexProblem(f"{left} {right}", f"cannot multiply a {left_kind} by a {right_kind}")
@@ -81,6 +85,8 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
     if isinstance(expr, E.Transposed):
         return rank_of(expr.args[0], notation)
     if isinstance(expr, E.MatProd):
+        if rank_of(expr.args[0], notation) == 1:
+            return 2   # a column times a row: an outer product
         return rank_of(expr.args[1], notation)
     if isinstance(expr, E.VecOf):
         return 1
@@ -98,3 +104,47 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
     if isinstance(expr, (sp.Add, sp.Mul)):
         return max(rank_of(arg, notation) for arg in expr.args)
     return 0
+
+
+Shape = tuple[str | None, str | None]   # rows and columns as size names; None: not known
+
+
+def shape_of(expr: sp.Basic, notation: Notation) -> Shape | None:
+    """The declared shape of a bound vector or matrix expression, as size names (a vector is a
+    column: ``(n, "1")``), as far as the notation tells; None for a scalar or when it does not
+    tell.  Used to refuse, in the reader's words, what no size can make well-shaped (the trace
+    of an ``n``-by-``d`` matrix); what it cannot tell is left to the concretization, which
+    checks every shape at the sizes it runs."""
+    rank = rank_of(expr, notation)
+    if rank == 0:
+        return None
+    if isinstance(expr, sp.Symbol):
+        decl = notation.symbols.get(expr.name)
+        return _declared_shape(decl.shape) if decl is not None else None
+    if isinstance(expr, sp.Indexed):
+        decl = notation.symbols.get(str(expr.base.label))
+        if decl is None or len(expr.indices) != len(decl.family):
+            return None
+        return _declared_shape(decl.shape)
+    if isinstance(expr, E.Transposed):
+        inner = shape_of(expr.args[0], notation)
+        return (inner[1], inner[0]) if inner is not None else None
+    if isinstance(expr, E.MatInv):
+        return shape_of(expr.args[0], notation)
+    if isinstance(expr, E.MatProd):
+        left, right = (shape_of(arg, notation) for arg in expr.args)
+        return (left[0] if left else None, right[1] if right else None)
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        shapes = [shape_of(arg, notation) for arg in expr.args
+                  if rank_of(arg, notation) == rank]
+        known = [s for s in shapes if s is not None]
+        return known[0] if known and len(known) == len(shapes) else None
+    return None
+
+
+def _declared_shape(shape: tuple[str, ...]) -> Shape | None:
+    if len(shape) == 1:
+        return shape[0], "1"
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    return None

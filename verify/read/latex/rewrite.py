@@ -7,6 +7,7 @@ has its own module:
 
 * :mod:`verify.read.latex.products`: juxtaposed vectors and matrices (``w_k^T C^{-1} w_k``);
 * :mod:`verify.read.latex.calls`: declared functions, conditional probabilities, indicators;
+* :mod:`verify.read.latex.norms`: traces and norms (``\operatorname{tr}(AB)``, ``\|w\|_2^2``);
 * :mod:`verify.read.latex.environments`: column vectors (``pmatrix``) and ``cases``;
 * :mod:`verify.read.latex.dots`: ``\dots`` and ``\vdots`` with a clear pattern;
 * :mod:`verify.read.latex.sums`: ``\sum``/``\prod`` limits, including the ones leaving an index out;
@@ -29,7 +30,7 @@ import sympy as sp
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.model.spelling import GREEK
-from verify.read.latex import products
+from verify.read.latex import norms, products
 from verify.read.latex.calls import call, indicator
 from verify.read.latex.derivatives import fraction, operator, prime
 from verify.read.latex.dots import DOTS, expand_dots
@@ -119,8 +120,11 @@ class Rewriter:
                 continue
             if not run:
                 start = i
-            if self.at_atom(text, i):
-                atom, i = self.read_atom(text, i)
+            special = norms.construct(self, text, i)   # a trace or a norm: one scalar
+            if special is None and self.at_atom(text, i):
+                special = self.read_atom(text, i)
+            if special is not None:
+                atom, i = special
                 run.append(atom)
                 continue
             if text.startswith("\\begin", i):
