@@ -14,7 +14,7 @@ import pytest
 import verify
 from tests.paths import DERIVATIONS, ROOT
 
-NOTATION = {"symbols": {"a": {}, "b": {}}}
+NOTATION: dict[str, Any] = {"symbols": {"a": {}, "b": {}}}
 SQUARE = r"""
 $$ (a + b)^2 = a^2 + 2 a b + b^2 \tag{1}$$
 $$ = a^2 + b^2 \tag{2}$$

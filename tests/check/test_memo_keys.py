@@ -9,6 +9,7 @@ verdict cache (verify/store/cache.py).  docs/memos.md lists every memo and what 
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import json
 from pathlib import Path
@@ -20,7 +21,6 @@ from verify.cli import main
 from verify.model.verdict import Status
 from verify.pipeline import Options, check_document
 from verify.read.latex.document import document_from_text
-from verify.store import cache as cache_module
 from verify.store.cache import VerdictCache, code_fingerprint, fingerprint
 
 SOFTMAX = """---
@@ -132,11 +132,11 @@ def test_the_code_fingerprint_holds_the_engines_versions(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A cached verdict depends on SymPy, NumPy, JAX and the LaTeX parser as much as on our
     code: another version of any of them gives other keys."""
-    real_version = cache_module.importlib.metadata.version
+    real_version = importlib.metadata.version
     before = fingerprint()
     for library in ("sympy", "numpy", "jax", "latex2sympy2_extended"):
         with monkeypatch.context() as patch:
-            patch.setattr(cache_module.importlib.metadata, "version",
+            patch.setattr(importlib.metadata, "version",
                           lambda name, bumped=library: "0.0.0-other" if name == bumped
                           else real_version(name))
             assert fingerprint() != before, library

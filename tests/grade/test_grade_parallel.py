@@ -85,6 +85,7 @@ def test_a_grading_batch_is_refused_by_a_checking_pool(folder: Path,
 def test_workers_give_the_grades_of_one_process(folder: Path, assignment: Assignment,
                                                 in_process: list[Any], jobs: int) -> None:
     grades = grade_in_workers(discover(folder), assignment, RunSettings(jobs=jobs))
+    assert not isinstance(grades, str), grades  # a str: the run stopped, and why
     assert comparable(grades) == in_process
     scores = {g.student: (g.outcome, g.score) for g in grades}
     assert scores["ok_ada"] == (Outcome.GRADED, 10) and scores["sign_term"][1] == 4
@@ -99,6 +100,7 @@ def test_a_dask_cluster_gives_the_same_grades(folder: Path, assignment: Assignme
                       dashboard_address=None) as cluster:
         grades = grade_in_workers(discover(folder), assignment,
                                   RunSettings(scheduler=cluster.scheduler_address))
+    assert not isinstance(grades, str), grades
     assert comparable(grades) == in_process
 
 
@@ -107,6 +109,7 @@ def test_a_graded_file_is_served_from_the_cache_without_a_worker(
         tmp_path: Path, folder: Path, assignment: Assignment, in_process: list[Any]) -> None:
     settings = RunSettings(jobs=1, cache_path=tmp_path / "cache.sqlite3")
     first = grade_in_workers(discover(folder), assignment, settings)
+    assert not isinstance(first, str), first
     assert comparable(first) == in_process
     cache = open_cache(settings.cache_path)
     assert cache is not None

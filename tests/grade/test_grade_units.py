@@ -15,9 +15,8 @@ import yaml
 
 from tests.helpers import NOTATION
 from tests.paths import ROOT
-from verify.core.errors import Location
+from verify.core.errors import AssignmentError, Location
 from verify.grade.assignment import (
-    AssignmentError,
     Rubric,
     assignment_from_mapping,
     load_assignment,

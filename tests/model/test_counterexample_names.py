@@ -143,9 +143,10 @@ def test_diagnoses_name_label_entries_in_latex_at_display_time(cached: str, show
 
 
 # ---- end to end -------------------------------------------------------------------------------
-SCALAR = {"sizes": {"K": [1], "n": [1]}, "indices": {"k": "K"},
-          "symbols": {"lam": {"kind": "positive", "latex": [r"\lambda"]},
-                      "w": {"family": ["K"], "shape": ["n"], "latex": [r"\mathbf{w}"]}}}
+SCALAR: dict[str, Any] = {"sizes": {"K": [1], "n": [1]}, "indices": {"k": "K"},
+                          "symbols": {"lam": {"kind": "positive", "latex": [r"\lambda"]},
+                                      "w": {"family": ["K"], "shape": ["n"],
+                                            "latex": [r"\mathbf{w}"]}}}
 
 
 def test_a_refuted_scalar_step_names_its_point_in_latex_and_the_json_carries_both(

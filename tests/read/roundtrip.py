@@ -518,12 +518,12 @@ class Renderer:
             case Hyper(name, arg):
                 return self.hyper(name, arg)
             case Abs(arg):
-                inner = self.render(arg).text
-                if "|" in inner:   # |(|a| + t)|: a bar inside is bracketed, or bars pair up
-                    inner = self.bracket(inner).text
+                within = self.render(arg).text
+                if "|" in within:   # |(|a| + t)|: a bar inside is bracketed, or bars pair up
+                    within = self.bracket(within).text
                 left, right = self.pick((("|", "|"), ("\\left|", "\\right|"),
                                          ("\\lvert ", "\\rvert ")))
-                return Tex(left + inner + right, "atom", factor=True)
+                return Tex(left + within + right, "atom", factor=True)
             case Power(base, exponent):
                 return self.power_of(base, exponent)
             case Add(terms):

@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 import yaml
 
+from verify.core.errors import Location
 from verify.model import expr as E
 from verify.read.latex.accounting import source_tokens, unaccounted
 from verify.read.latex.names import build_lexicon
@@ -23,7 +24,7 @@ symbols:
   z: {shape: [K]}
 definitions:
   sigma: {params: [v], body: "1/(1+exp(-v))", latex: ['\sigma']}
-"""), "test")
+"""), Location("test"))
 LEXICON = build_lexicon(NOTATION)
 t, a = E.value_symbol("t"), E.value_symbol("a")
 sigma = sp.Function("sigma")
@@ -61,7 +62,7 @@ def test_named_removals_are_subtracted() -> None:
 
 def test_decorated_spelling_is_one_token() -> None:
     notation = parse_notation({"symbols": {"L": {}, "Llog": {
-        "latex": [r"L^{\text{Logistic}}"]}}}, "test")
+        "latex": [r"L^{\text{Logistic}}"]}}}, Location("test"))
     lexicon = build_lexicon(notation)
     assert source_tokens(r"L^{\text{Logistic}} + 1", lexicon) == {
         r"L^{\text{Logistic}}": 1, "1": 1}

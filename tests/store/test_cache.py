@@ -250,7 +250,7 @@ def test_equal_bound_expressions_share_a_key(tmp_path: Path) -> None:
 def test_canonical_text_tells_apart_what_srepr_tells_apart() -> None:
     import sympy as sp
 
-    from verify.store.cache import Canon
+    from verify.model.canon import Canon
     canon = Canon()
     k, k_int = sp.Symbol("k"), sp.Symbol("k", integer=True)
     pairs = [(k, k_int), (sp.exp(k), sp.Function("exp")(k)), (sp.Rational(1, 2), sp.Float(0.5)),

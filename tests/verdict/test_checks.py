@@ -91,6 +91,7 @@ def test_evidence_is_reproducible() -> None:
     second = last_step("D(L, w[k])", "2 * (" + GRADIENT + ")", seed=7)
     assert first.counterexample == second.counterexample
     assert first.evidence is not None and first.evidence.seed == 7
+    assert first.counterexample is not None
     assert {"K", "N", "n"} <= set(first.counterexample.sizes)
 
 

@@ -699,8 +699,8 @@ def labels(derivation: Derivation) -> dict[str, dict[str, Any]]:
         values = [None if isinstance(s, str) else [s(p) for p in points] for s in sides]
         for k in range(1, len(sides)):
             equal = [j for j in range(k)
-                     if values[j] is not None and values[k] is not None
-                     and all(close(a, b) for a, b in zip(values[j], values[k], strict=True))]
+                     if (first := values[j]) is not None and (second := values[k]) is not None
+                     and all(close(a, b) for a, b in zip(first, second, strict=True))]
             comparable = [j for j in range(k) if values[j] is not None and values[k] is not None]
             entry: dict[str, Any] = {"identity_with": equal, "comparable": comparable}
             before, here = sides[k - 1], sides[k]
