@@ -133,6 +133,7 @@ def test_garbled_latex_is_read_without_crash(number: int,
         assert_read(document_from_text(text, Path("fuzz.md")))
 
 
+@pytest.mark.slow
 @settings(max_examples=30 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source_numbers, edits)
 def test_garbled_header_is_read_without_crash(number: int,
