@@ -3,8 +3,9 @@ with the problem and the expected result, explain its refuted lines, apply the r
 
 Stages, each a frozen record handed to the next:
 
-1. read (:mod:`verify.grade.reading`, with the assignment's notation as base); an empty or
-   unreadable file stops here with the rubric's ``unreadable`` points;
+1. read (:mod:`verify.grade.reading`, with the assignment's notation as base); an empty file
+   stops here with the rubric's ``unreadable`` points, and so does one without a readable
+   line (after step 2, so that its report shows each line and why it could not be read);
 2. check every line against the one before (:func:`verify.pipeline.check_document`);
 3. judge, in one batch: the first line against the problem statement, the last against the
    expected result, and each line that does not follow from the one before against the
@@ -27,7 +28,13 @@ from verify.core.errors import Location, internal_error, limit_reason
 from verify.grade.assignment import Assignment
 from verify.grade.claims import ClaimJudge, holds
 from verify.grade.diagnoses import Request, diagnose
-from verify.grade.reading import Submission, error_grade, read_submission, student_id
+from verify.grade.reading import (
+    Submission,
+    error_grade,
+    read_submission,
+    student_id,
+    unreadable_grade,
+)
 from verify.grade.results import Diagnosis, Grade, Kind, Outcome, StepGrade
 from verify.grade.rubric import HOLDS, FinalFacts, LineFacts, score
 from verify.model import expr as E
@@ -49,11 +56,33 @@ def grade_submission(path: Path, assignment: Assignment, judge: ClaimJudge,
     if isinstance(read, Grade):
         return replace(read, seconds=time.perf_counter() - started)
     if on_read is not None:
-        on_read(len(read.chain.steps))
+        on_read(sum(len(c.steps) for c in read.document.chains))
     options = Options(seed=assignment.seed, points=assignment.points)
     result = check_document(read.document, options, judge.cache)
-    grade = _grade_chain(path, assignment, judge, read, result)
+    grade = _grade_chain(path, assignment, judge, read, result) if read.chain is not None \
+        else _unreadable_whole(path, assignment, read, result)
     return replace(grade, seconds=time.perf_counter() - started)
+
+
+def unread_reason(step: Step) -> str:
+    """Why a line could not be read, without the file's name (the row names the student)."""
+    if step.internal_error is not None:
+        return f"internal error of the reader (not the line's fault): {step.internal_error}"
+    return (step.problem or "not read").removeprefix(f"{step.location}: ")
+
+
+def _unreadable_whole(path: Path, assignment: Assignment, read: Submission,
+                      result: DocumentResult) -> Grade:
+    """No line of the submission could be read: the rubric's ``unreadable`` points, flagged
+    for review with the reason of each line (a right answer in other letters, ``\\theta`` for
+    ``\\mathbf{w}``, reads as nothing and must reach a human), and a report saying why."""
+    why = "; ".join(read.document.problems) or "no readable line"
+    lines = tuple(f"line {step.location.line}: {unread_reason(step)}"
+                  for chain in read.document.chains for step in chain.steps)
+    grade = unreadable_grade(path, assignment, Outcome.UNREADABLE,
+                             why + "".join(f"; {line}" for line in lines))
+    notes = (f"review: {why}", *(f"review: {line}" for line in lines))
+    return replace(grade, notes=notes, result=result, internal=tuple(result.internal_errors()))
 
 
 def grade_safely(path: Path, assignment: Assignment, judge: ClaimJudge,
@@ -75,10 +104,12 @@ def grade_safely(path: Path, assignment: Assignment, judge: ClaimJudge,
 # ---- 3-5. judge, diagnose, score ----------------------------------------------------------
 def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: Submission,
                  result: DocumentResult) -> Grade:
-    position = read.document.chains.index(read.chain)
+    chain = read.chain
+    assert chain is not None   # a submission without a readable line is _unreadable_whole's
+    position = read.document.chains.index(chain)
     chain_result = result.chains[position]
-    notation = read.document.notation_of(read.chain)
-    plan = _Plan(read.chain, chain_result, notation, assignment)
+    notation = read.document.notation_of(chain)
+    plan = _Plan(chain, chain_result, notation, assignment)
     judgements = judge.judge(plan.claims())
     start_ok = holds(judgements.get("start"))
     on_track = plan.on_track(start_ok, judgements)
@@ -87,26 +118,29 @@ def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: Su
     found = {key: tuple(replace(d, text=spelled_diagnosis(d.text, notation)) for d in found_)
              for key, found_ in found.items()}
     lines = []
-    for n, (step, verdict) in enumerate(zip(read.chain.steps, chain_result.steps,
+    for n, (step, verdict) in enumerate(zip(chain.steps, chain_result.steps,
                                             strict=True)):
         previous = on_track[verdict.compared_with] if verdict.compared_with is not None \
             else None
         diagnoses = found.get(f"line{n}", ())
         if verdict.status is Status.REFUTED and on_track[n] and previous is False:
             diagnoses += (SILENT_FIX,)
+        message = unread_reason(step) if not step.readable else verdict.message
         lines.append(LineFacts(n + 1, step.location.line, step.latex, verdict.status,
-                               verdict.message, on_track[n], previous, diagnoses,
-                               verdict.reading))
+                               message, on_track[n], previous, diagnoses, verdict.reading))
     start = tuple(replace(d, text=d.text.replace("the line before", "the problem statement"))
                   for d in found.get("start", ()))
     final = plan.final(judgements)
     internal = _internal_errors(result, judgements)
-    scored = score(lines, start_ok, plan.start_why(judgements), final, assignment.rubric)
+    # The start points need the chain's first line itself, read: a later line that equals the
+    # problem is not what the student started from (it still anchors "on track" above).
+    start_credit = start_ok if chain.steps[0].readable else None
+    scored = score(lines, start_credit, plan.start_why(judgements), final, assignment.rubric)
     summary = f"graded {scored.score:g}/{assignment.rubric.maximum:g} with " \
               f"{Path(assignment.path).name}"
     graded = _with_grading(result, position, scored.steps, start, summary)
     return Grade(student_id(path), str(path), Outcome.GRADED, scored.score,
-                 assignment.rubric.maximum, "", start_ok, final.ok, scored.steps,
+                 assignment.rubric.maximum, "", start_credit, final.ok, scored.steps,
                  scored.parts, read.notes + trouble +
                  tuple(f"review: {where}" for where in internal), graded, start,
                  internal=internal)
@@ -149,7 +183,10 @@ class _Plan:
         self.chain, self.result, self.notation = chain, result, notation
         self.assignment = assignment
         self.readable = [n for n, s in enumerate(chain.steps) if s.readable]
-        self.first, self.last = self.readable[0], self.readable[-1]
+        self.first = self.readable[0]
+        # The student's result is the chain's last line itself: when it cannot be read, no
+        # earlier line stands in for it (that line is not what the student ended with).
+        self.last = len(chain.steps) - 1
 
     def _claim(self, key: str, step: Step, before: sp.Expr, after: sp.Expr) -> Claim:
         return Claim(key, step.location, before, after, self.notation, self.chain.where)
@@ -168,7 +205,8 @@ class _Plan:
         problem = self.assignment.problem
         first = self.chain.steps[self.first]
         found = [self._claim("start", first, problem, self._expr(self.first))]
-        if self.last != self.first and not self._expr(self.last).has(E.Deriv):
+        if self.last != self.first and self.chain.steps[self.last].readable \
+                and not self._expr(self.last).has(E.Deriv):
             found.append(self._claim("final", self.chain.steps[self.last], self._expr(self.last),
                                      self.assignment.expected))
         found += [self._claim(f"track{n}", self.chain.steps[n], problem, self._expr(n))
@@ -206,6 +244,11 @@ class _Plan:
         return found
 
     def start_why(self, judgements: dict[str, Judgement]) -> str:
+        first = self.chain.steps[0]
+        if not first.readable:
+            return (f"the first line (line {first.location.line}) could not be read, so it "
+                    f"cannot be compared with the problem statement ({unread_reason(first)}); "
+                    f"no later line stands in for it")
         judgement = judgements.get("start")
         if judgement is None:
             return "not checked"
@@ -215,6 +258,12 @@ class _Plan:
         return f"the first line {words[verdict]}: {self._message(judgement)}"
 
     def final(self, judgements: dict[str, Judgement]) -> FinalFacts:
+        last = self.chain.steps[self.last]
+        if not last.readable:
+            return FinalFacts(False, f"the last line (line {last.location.line}) could not be "
+                                     f"read, so it gives no result to compare with the expected "
+                                     f"result ({unread_reason(last)}); no earlier line stands in "
+                                     f"for it")
         if self.last == self.first:
             return FinalFacts(None, "no line after the first: no result given")
         if self._expr(self.last).has(E.Deriv):

@@ -13,10 +13,12 @@ import csv
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from verify.grade.results import Grade, Outcome
+from verify.model.verdict import DocumentResult
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 GRADEBOOK_COLUMNS = ("student", "score", "maximum", "outcome", "first_wrong_step", "diagnoses",
@@ -55,7 +57,15 @@ def gradebook_row(grade: Grade) -> dict[str, str | float]:
             "diagnoses": diagnoses_text(grade),
             "final_right_reasoning_wrong": "yes" if grade.final_right_reasoning_wrong else "",
             "needs_review": "yes" if grade.needs_review else "",
-            "reason": grade.reason or "; ".join(grade.notes)}
+            "reason": reason_text(grade)}
+
+
+def reason_text(grade: Grade) -> str:
+    """Why the row is what it is: the reason it was not graded normally, the notes, and each
+    reason to review it by hand (per line), each said once."""
+    items = [grade.reason] + [n for n in grade.notes if not n.startswith("review:")]
+    items += [f"review: {r}" for r in grade.review_reasons if r not in grade.reason]
+    return "; ".join(dict.fromkeys(i for i in items if i))
 
 
 def write_gradebook(path: Path, grades: Sequence[Grade]) -> None:
@@ -86,7 +96,7 @@ def gradescope_results(grade: Grade, visibility: str = "after_published") -> dic
               "output": part.output, "visibility": visibility}
              for number, part in enumerate(grade.parts, 1)]
     return {
-        "score": grade.score,
+        "score": _round(grade.score),
         "max_score": grade.maximum,
         "execution_time": max(1, round(grade.seconds)),
         "output": _overall(grade),
@@ -97,12 +107,13 @@ def gradescope_results(grade: Grade, visibility: str = "after_published") -> dic
                        "first_wrong_step": first_wrong_text(grade),
                        "diagnoses": [{"step": s.number, "line": s.line, "kind": d.kind.value,
                                       "text": d.text} for s, d in grade.diagnoses()],
-                       "needs_review": grade.needs_review},
+                       "needs_review": grade.needs_review,
+                       "review": list(grade.review_reasons)},
     }
 
 
 def _round(value: float) -> float:
-    return round(value, 3)
+    return round(value, 3) + 0.0   # + 0.0: no "-0.0" (a penalty of nothing)
 
 
 def _overall(grade: Grade) -> str:
@@ -115,6 +126,9 @@ def _overall(grade: Grade) -> str:
         lines.append("The final result is right, but the reasoning is wrong: a step before it "
                      "does not follow.")
     lines += [f"Step {s.number}: {d.text}." for s, d in grade.diagnoses()]
+    if grade.needs_review:
+        lines.append("To be reviewed by hand (the grade may change):")
+        lines += [f"- {reason}" for reason in grade.review_reasons]
     return "\n".join(lines)
 
 
@@ -134,13 +148,14 @@ def write_gradescope(folder: Path, grades: Sequence[Grade],
 # ---- reports ------------------------------------------------------------------------------
 def write_student_reports(folder: Path, grades: Sequence[Grade],
                           versions: Mapping[str, str]) -> list[str]:
-    """The LaTeX report (and its PDF where an engine is installed) of every graded student;
-    the messages to show (once each: a missing engine is said once, not per student)."""
+    """The LaTeX report (and its PDF where an engine is installed) of every student, graded or
+    not (an unreadable or failed submission's report says why, line by line where there are
+    lines); the messages to show (once each: a missing engine is said once, not per student)."""
     try:
         from verify.report.pdf import write_reports
     except ImportError as error:
         return [f"reports skipped: the report module is not available ({error})"]
-    results = [g.result for g in grades if g.result is not None]
+    results = [report_result(g) for g in grades]
     if not results:
         return []
     folder.mkdir(parents=True, exist_ok=True)
@@ -151,3 +166,17 @@ def write_student_reports(folder: Path, grades: Sequence[Grade],
             messages.append(f"PDF reports skipped: {report.message}" if missing else
                             f"{report.tex_path.name}: no PDF: {report.message}")
     return list(dict.fromkeys(messages))  # the missing engine said once, not per student
+
+
+def report_result(grade: Grade) -> DocumentResult:
+    """What a student's report shows: the checked document with the grader's words on it, the
+    outcome and every reason to review it by hand among its problems; a submission that never
+    reached the checker (empty, failed) gets a report of its reason alone."""
+    said = [f"Not graded normally ({grade.outcome.value}): {grade.reason}"
+            if grade.outcome is not Outcome.GRADED else ""]
+    said += [f"To be reviewed by hand: {r}" for r in grade.review_reasons]
+    problems = tuple(p for p in said if p)
+    if grade.result is None:
+        return DocumentResult(grade.path, grade.student, (), 0, (), problems,
+                              internal=grade.internal)
+    return replace(grade.result, problems=grade.result.problems + problems)

@@ -19,10 +19,12 @@ from verify.read.suffixes import GRADED_SUFFIXES
 
 @dataclass(frozen=True)
 class Submission:
-    """A readable submission: its document and the chain that is graded."""
+    """A submission read: its document and the chain that is graded; ``chain`` is None when
+    no line of any chain could be read (the document is kept so that the student's report can
+    say why, line by line)."""
 
     document: Document
-    chain: Chain
+    chain: Chain | None
     notes: tuple[str, ...]
 
 
@@ -59,9 +61,9 @@ def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return _unreadable(path, assignment, Outcome.UNREADABLE, f"cannot read: {error}")
+        return unreadable_grade(path, assignment, Outcome.UNREADABLE, f"cannot read: {error}")
     if not data.strip():
-        return _unreadable(path, assignment, Outcome.EMPTY, "empty file")
+        return unreadable_grade(path, assignment, Outcome.EMPTY, "empty file")
     refused = refused_line(data, path.suffix)
     if refused:
         return error_grade(path, assignment, f"not graded: {refused}")
@@ -70,8 +72,7 @@ def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
     document = guard_document(read_latex_document(path, base_notation=assignment.notation))
     chain = main_chain(document)
     if chain is None:
-        why = "; ".join(document.problems) or "no readable line"
-        return _unreadable(path, assignment, Outcome.UNREADABLE, why)
+        return Submission(document, None, tuple(f"input: {p}" for p in document.problems))
     notes = [f"input: {p}" for p in document.problems]
     changed = redefinitions(assignment.notation, document.notation)
     if changed:
@@ -84,7 +85,7 @@ def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
     return Submission(document, chain, tuple(notes))
 
 
-def _unreadable(path: Path, assignment: Assignment, outcome: Outcome, why: str) -> Grade:
+def unreadable_grade(path: Path, assignment: Assignment, outcome: Outcome, why: str) -> Grade:
     points = assignment.rubric.unreadable
     return Grade(student_id(path), str(path), outcome, points, assignment.rubric.maximum,
                  why, parts=(_whole(assignment, points, why),))

@@ -71,6 +71,10 @@ class StepGrade:
     reading: str | None = None  # the line as it was read, as LaTeX (None: unreadable)
 
 
+_UNESTABLISHED = {Credit.UNREADABLE: "could not be read",
+                  Credit.UNDECIDED: "could not be decided by the checker"}
+
+
 @dataclass(frozen=True)
 class Part:
     """One rubric item as awarded: becomes a Gradescope test and a line of the report."""
@@ -117,10 +121,22 @@ class Grade:
         return bool(self.final_ok) and self.refuted > 0
 
     @property
+    def review_reasons(self) -> tuple[str, ...]:
+        """Why this row must be looked at by hand, one reason per line or problem; empty when
+        it need not.  A line that could not be read or decided, an unreadable whole, a failed
+        grading (an internal error, a limit hit) each leave the grade resting on something
+        the checker did not establish, so a human must see it."""
+        found = [n.removeprefix("review:").strip() for n in self.notes
+                 if n.startswith("review:")]
+        found += [f"step {s.number} (line {s.line}) {_UNESTABLISHED[s.credit]}: {s.message}"
+                  for s in self.steps if s.credit in _UNESTABLISHED]
+        if not found and self.outcome in (Outcome.ERROR, Outcome.UNREADABLE):
+            found.append(self.reason or self.outcome.value)
+        return tuple(dict.fromkeys(found))
+
+    @property
     def needs_review(self) -> bool:
-        return self.outcome is Outcome.ERROR or any(
-            s.credit is Credit.UNDECIDED for s in self.steps) or any(
-            n.startswith("review:") for n in self.notes)
+        return bool(self.review_reasons)
 
     def diagnoses(self) -> list[tuple[StepGrade, Diagnosis]]:
         found = [(self.steps[0], d) for d in self.start_diagnoses] if self.steps else []

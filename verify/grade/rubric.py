@@ -9,8 +9,10 @@ Pure functions of the facts, so every rule can be tested without checking anythi
   undecided or unreadable line earns nothing;
 * each refuted line costs ``penalty``;
 * the last line earns ``final`` when it equals the expected result, and
-  ``final_when_reasoning_wrong`` of that when some line in between is refuted;
-* the total is kept between 0 and the maximum.
+  ``final_when_reasoning_wrong`` of that when some line in between is refuted; it must be the
+  chain's last line itself, read: an unreadable last line gives no result, and the line before
+  it does not stand in for it (the grader's :class:`FinalFacts` say so);
+* the total is kept between 0 and the maximum (never ``-0.0``).
 """
 
 from __future__ import annotations
@@ -70,10 +72,11 @@ def score(lines: Sequence[LineFacts], start_ok: bool | None, start_why: str,
                                  f"{rubric.min_steps}"))
     parts.append(_final_part(final, refuted, rubric))
     if rubric.penalty:
-        parts.append(Part("Penalty for refuted lines", -rubric.penalty * refuted, 0.0,
+        parts.append(Part("Penalty for refuted lines", 0.0 - rubric.penalty * refuted, 0.0,
                           refuted == 0, f"{refuted} refuted line(s) x {rubric.penalty:g}"))
     total = sum(p.points for p in parts)
-    return Scored(steps, tuple(parts), round(min(max(total, 0.0), rubric.maximum), 2))
+    # + 0.0: max(-0.0, 0.0) is -0.0, which JSON would print as "-0.0"
+    return Scored(steps, tuple(parts), round(min(max(total, 0.0), rubric.maximum), 2) + 0.0)
 
 
 def _start_grade(facts: LineFacts, start_ok: bool | None, rubric: Rubric) -> StepGrade:

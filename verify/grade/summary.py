@@ -38,10 +38,16 @@ def summary_markdown(grades: Sequence[Grade], rows: Sequence[MistakeRow], title:
         lines += [f"Scores of the graded (out of {maximum:g}): mean {statistics.mean(scores):.2f}, "
                   f"median {statistics.median(scores):g}, lowest {min(scores):g}, "
                   f"highest {max(scores):g}.", ""]
+    review = [g for g in grades if g.needs_review]
     lines += [f"Final result right, reasoning wrong: "
               f"{sum(1 for g in grades if g.final_right_reasoning_wrong)}. "
-              f"To review by hand: {sum(1 for g in grades if g.needs_review)}.", "",
-              "## Mistakes by step", ""]
+              f"To review by hand: {len(review)}.", ""]
+    if review:   # each with its reasons: a line not read or decided is the grader's doubt
+        lines += ["## To review by hand", ""]
+        lines += [f"- **{_md(g.student)}** ({g.score:g}/{g.maximum:g}): "
+                  + "; ".join(_md(r) for r in g.review_reasons) for g in review]
+        lines.append("")
+    lines += ["## Mistakes by step", ""]
     if not rows:
         lines.append("No refuted step.")
     else:
