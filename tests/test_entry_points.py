@@ -53,7 +53,8 @@ CASES = [
      ["11 proved, 1 unparsed"]),
     ([], 2, []),
     (["grade", str(ASSIGNMENT)], 2, []),
-    (["grade", str(ASSIGNMENT), "{class}", "--out", "{out}", "--no-reports", "--no-cache"], 0,
+    (["grade", str(ASSIGNMENT), "{class}", "--out", "{out}", "--overwrite", "--no-reports",
+      "--no-cache"], 0,
      ["ok_ada", "sign_final", "2 submissions, 2 graded"]),
 ]
 

@@ -105,7 +105,8 @@ def test_reports_are_written_per_student(tmp_path: Path) -> None:
                             "--visibility", "visible")
     assert code == EXIT["ok"]
     assert (out / "reports" / "sign_final.tex").is_file()
-    assert not (out / "reports" / "empty.tex").exists()       # nothing to report on
+    empty = (out / "reports" / "empty.tex").read_text(encoding="utf-8")   # it says why
+    assert "Not graded normally (empty): empty file" in empty
     tex = (out / "reports" / "sign_final.tex").read_text(encoding="utf-8")
     assert "graded 5.5/10" in tex and "sign is flipped" in tex
     if shutil.which("pdflatex"):

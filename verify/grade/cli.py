@@ -7,7 +7,10 @@ Reached through :mod:`verify.cli` (the only entry point); :func:`grade_class` an
 Writes into DIR: ``gradebook.csv``, ``gradescope/<student>/results.json``, ``summary.md``,
 ``summary.csv``, ``summary.png`` and ``reports/<student>.tex`` (and ``.pdf`` where a LaTeX
 engine is installed).  Every submission is graded before exiting; one that cannot be read
-gets a row saying why.
+gets a row saying why.  DIR must be absent, empty, or (with ``--overwrite``) the results of an
+earlier run, which are then replaced whole: everything is written into a new folder beside it,
+renamed into place at the end, so no student file of another run is left behind and a failure
+half-way leaves the old results as they were.
 
 Exit codes (``EXIT``): 0 every submission graded (whatever the students' scores), 1 the batch
 completed but grading failed for some submission (an ``error`` row, to review by hand), 2 usage
@@ -20,6 +23,8 @@ the answer key; it outranks the others, as for ``python -m verify``).
 from __future__ import annotations
 
 import argparse
+import secrets
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("submissions", type=Path, help="folder of submissions")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="folder for the gradebook, Gradescope results, summary, reports")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace DIR whole when it holds the results of an earlier run")
     parser.add_argument("--no-reports", action="store_true",
                         help="skip the per-student LaTeX/PDF reports")
     parser.add_argument("--visibility", choices=VISIBILITIES, default="after_published",
@@ -82,6 +89,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if not args.submissions.is_dir():
         print(f"{args.submissions}: not a folder", file=err)
         return EXIT["input"]
+    refused = out_folder_problem(args.out, args.overwrite)
+    if refused:   # before grading: a class graded for nothing is an hour lost
+        print(f"--out {refused}", file=err)
+        return EXIT["input"]
     paths = discover(args.submissions)
     if not paths:
         print(f"{args.submissions}: no .tex or .md submissions", file=err)
@@ -100,7 +111,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return EXIT["internal"] if graded.key_internal else EXIT["input"]
     grades = list(graded.grades)
     for message in write_outputs(args.out, assignment, grades, args.visibility,
-                                 not args.no_reports):
+                                 not args.no_reports, args.overwrite):
         print(message, file=err)
     print_grades(grades, out, args.quiet)
     return exit_code(grades)
@@ -162,12 +173,64 @@ def _check_key(assignment: Assignment,
             internal)
 
 
+RESULTS_MARK = "gradebook.csv"   # what every run writes: a folder holding it is a run's results
+
+
+def out_folder_problem(folder: Path, overwrite: bool) -> str:
+    """Why the results cannot go into ``folder`` ("" when they can).  An absent or empty folder
+    is fine; one holding an earlier run's results only with ``overwrite`` (their students'
+    files would otherwise mix with this run's, ready to be uploaded); one holding anything
+    else never, as replacing it whole would delete files that are not ours."""
+    if not folder.exists():
+        return ""
+    if not folder.is_dir():
+        return f"{folder}: not a folder"
+    if not any(folder.iterdir()):
+        return ""
+    if not (folder / RESULTS_MARK).is_file():
+        return (f"{folder}: holds files that are not the results of a grading run (no "
+                f"{RESULTS_MARK}); give an empty or new folder")
+    if not overwrite:
+        return (f"{folder}: holds the results of another run; pass --overwrite to replace "
+                f"them whole, or give an empty or new folder")
+    return ""
+
+
 def write_outputs(folder: Path, assignment: Assignment, grades: Sequence[Grade],
-                  visibility: str = "after_published", reports: bool = True) -> list[str]:
+                  visibility: str = "after_published", reports: bool = True,
+                  overwrite: bool = False) -> list[str]:
     """The gradebook, Gradescope results, class summary and (``reports``) the per-student
-    reports into ``folder``; returns the reports' messages (a missing LaTeX engine)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    write_gradebook(folder / "gradebook.csv", grades)
+    reports, replacing ``folder`` whole (see :func:`out_folder_problem`; ValueError when it
+    may not be); returns the reports' messages (a missing LaTeX engine).  Everything is
+    written into a new folder beside it and renamed into place at the end: a failure on the
+    way leaves ``folder`` as it was."""
+    folder = folder.resolve()   # "." has no name to put a folder beside
+    refused = out_folder_problem(folder, overwrite)
+    if refused:
+        raise ValueError(refused)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = folder.parent / f".{folder.name}.{secrets.token_hex(4)}.partial"
+    staging.mkdir()
+    try:
+        messages = _write_into(staging, assignment, grades, visibility, reports)
+        if folder.exists():
+            # Two renames: a directory cannot be renamed over a non-empty one.  Between them
+            # the old results are in ``retired``, never lost.
+            retired = staging.with_suffix(".old")
+            folder.rename(retired)
+            staging.rename(folder)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return messages
+
+
+def _write_into(folder: Path, assignment: Assignment, grades: Sequence[Grade],
+                visibility: str, reports: bool) -> list[str]:
+    write_gradebook(folder / RESULTS_MARK, grades)
     write_gradescope(folder / "gradescope", grades, visibility)
     write_summary(folder, grades, assignment.title)
     if not reports:
