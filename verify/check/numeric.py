@@ -321,3 +321,88 @@ def deviation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         result = np.abs(a - b) / scale
     result[~(np.isfinite(a) & np.isfinite(b))] = np.nan
     return result
+
+
+# Terms a difference is distributed into, at most (difference_terms): beyond, the difference
+# keeps its top-level terms undistributed.  Products of a few short sums stay far below; a
+# power of a long sum would not, and needs no distribution to be checked.
+DISTRIBUTED_TERMS = 512
+
+
+def difference_terms(before: sp.Expr, after: sp.Expr) -> tuple[sp.Expr, ...]:
+    """The terms of ``before - after`` after exact cancellation: the difference as SymPy
+    builds it (identical terms of the two sides cancel structurally: ``A + e^{t} - A`` is
+    ``e^{t}``), products over sums distributed so that a shared term inside a product cancels
+    too (``(t+1)(A+u) - (t+1)A`` is ``tu + u``), like terms collected.  Below
+    :data:`DISTRIBUTED_TERMS` terms; otherwise the difference's own top-level terms.
+
+    The scale a numeric disagreement is measured against is the size of these terms
+    (:func:`cancelled_deviation`), never the size of the sides: a huge term present on both
+    sides says nothing about whether the step is right, and a tiny step between tiny sides is
+    still a step.  Only opaque nodes (functions, derivatives, inverse entries) are left whole:
+    their arguments are not rewritten, so their values are the very ones the sides have."""
+    difference = before - after
+    terms = _distributed(difference, {})
+    return sp.Add.make_args(difference if terms is None else sp.Add(*terms))
+
+
+def _distributed(node: sp.Expr, memo: dict[sp.Expr, list[sp.Expr]]) -> list[sp.Expr] | None:
+    """``node`` as a list of terms whose sum it is: sums flattened, products and positive
+    integer powers of sums multiplied out, anything else one term; None beyond
+    :data:`DISTRIBUTED_TERMS` terms."""
+    cached = memo.get(node)
+    if cached is not None:
+        return cached
+    result: list[sp.Expr] | None
+    if isinstance(node, sp.Add):
+        result = []
+        for arg in node.args:
+            terms = _distributed(arg, memo)
+            if terms is None:
+                return None
+            result.extend(terms)
+    elif isinstance(node, sp.Mul):
+        result = [sp.S.One]
+        for factor in node.args:
+            result = _product(result, _distributed(factor, memo))
+            if result is None:
+                return None
+    elif isinstance(node, sp.Pow) and isinstance(node.exp, sp.Integer) and node.exp > 1 \
+            and isinstance(node.base, sp.Add):
+        base = _distributed(node.base, memo)
+        result = [sp.S.One]
+        for _ in range(int(node.exp)):
+            result = _product(result, base)
+            if result is None:
+                return None
+    else:
+        result = [node]
+    if len(result) > DISTRIBUTED_TERMS:
+        return None
+    memo[node] = result
+    return result
+
+
+def _product(left: list[sp.Expr], right: list[sp.Expr] | None) -> list[sp.Expr] | None:
+    if right is None or len(left) * len(right) > DISTRIBUTED_TERMS:
+        return None
+    return [a * b for a in left for b in right]
+
+
+def cancelled_deviation(differences: Sequence[Sequence[sp.Expr]], batch: Batch) -> np.ndarray:
+    """Per row of ``batch``: the largest, over the components, of ``|sum of the terms|``
+    divided by ``sum of |term|``, the terms being a component's :func:`difference_terms`.
+    0 where every term is 0; NaN where a term is not finite.  Relative to the difference's own
+    terms, with no floor: a true identity among atoms (``e^{a+b}`` against ``e^{a} e^{b}``)
+    keeps its terms and cancels to float64 rounding of them; a dropped term is all of its own
+    scale (deviation 1), however large or small the sides are."""
+    evaluator = _Rows(batch)
+    result = np.zeros(len(batch.rows))
+    for terms in differences:
+        values = np.stack([evaluator.value(term) for term in terms])   # (terms, rows)
+        with np.errstate(all="ignore"):
+            scale = np.abs(values).sum(axis=0)
+            ratio = np.where(scale > 0, np.abs(values.sum(axis=0)) / scale, 0.0)
+        ratio[~np.isfinite(values).all(axis=0)] = np.nan
+        result = np.where(np.isnan(ratio) | np.isnan(result), np.nan, np.maximum(result, ratio))
+    return result

@@ -4,6 +4,15 @@ A tolerance decides verdicts, so each is written once, here, and read by name.  
 are measured as ``|a - b| / max(1, |a|, |b|)``: relative for large values, absolute below 1,
 so a result that cancels to nearly zero is not judged by a relative error (DESIGN.md: a TRUE
 softmax gradient showed relative error 1.0 there).  All values assume float64.
+
+The sides' size is not the scale of every question: a term both sides share exactly inflates
+it (1e56 on both sides hides a dropped term of size 1), and the floor of 1 does the same to
+tiny sides.  So where the sides agree and the exact test did not prove the step, the difference
+once such terms cancelled is measured against its own terms, ``|sum t_i| / sum |t_i|`` with no
+floor (verify.check.numeric.cancelled_deviation), against the same two tolerances:
+NUMERIC_DEVIATION in float64, then CONFIRM_DEVIATION at 50 digits, which alone refutes.
+Relative to the terms, not to their sum, so an identity that cancels to zero is judged by the
+rounding of its terms, which float64 keeps near 1e-16 of them.
 """
 
 from __future__ import annotations

@@ -2,4 +2,4 @@
 verdict (it is part of every cache key, so cached verdicts of older checkers are not served)."""
 
 __version__ = "0.1.0"
-CHECKER_VERSION = "1"
+CHECKER_VERSION = "2"

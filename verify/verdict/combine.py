@@ -17,6 +17,10 @@ The rules, in order (a check that did not run is never evidence):
   root or other atom that could hide an identity): then it is nonzero as a function, and an
   exact evaluation at a rational point of the numeric sample shows it, whatever its size
   (``a`` against ``a + 10^{-9}``)                                   -> refuted
+* numeric agreement of the sides, but the difference of the sides, once the terms they share
+  have cancelled exactly, is far from zero against the size of its own terms at some point
+  (a dropped ``e^{t}`` next to a shared ``10^{56}``, or next to a shared 1 a dropped
+  ``10^{-60} e^{t}``), and 50 digits confirm it there              -> refuted
 * numeric agreement everywhere, the exact test undecided somewhere  -> supported
 * anything else (numeric could not run, only non-finite values)     -> unknown
 
@@ -35,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from verify.check import numeric
 from verify.check.claims import Case, ClaimOutcome, shape_of
 from verify.check.symbolic import is_rational, resolve
 from verify.core.errors import StageFailed, internal_error, limit_reason
@@ -44,6 +49,7 @@ from verify.model.verdict import CheckRecord, Counterexample, Evidence, Status
 from verify.verdict.confirm import (
     CONFIRM_DIGITS,
     confirm,
+    confirm_difference,
     entries,
     evaluate,
     row_substitution,
@@ -133,6 +139,9 @@ def _judge(outcome: ClaimOutcome, seed: int, points: int,
                   c.symbolic.outcome == "different" and c.symbolic.rational), None)
     if exact is not None:
         return _exact_refutation(exact, evidence)
+    hidden = _hidden_difference(outcome, evidence, reference)
+    if hidden is not None:
+        return hidden
     why = "symbolic check timed out" if outcome.timed_out else _undecided_reason(outcome)
     fewest = min(_finite_rows(c) for c in outcome.cases)
     if fewest < MIN_FINITE_ROWS:
@@ -292,6 +301,64 @@ def _worst_case(cases: list[Case]) -> tuple[Case, int] | None:
     return worst
 
 
+HIDDEN_TRIES = 3   # points of a claim whose cancelled difference is confirmed at 50 digits
+
+
+def _hidden_difference(outcome: ClaimOutcome, evidence: Evidence,
+                       reference: sp.Expr | None) -> Judgement | None:
+    """A refutation that the sides' sizes hide, or None.
+
+    The sides agree numerically: their deviation is measured against their own size, and a
+    term both sides share exactly inflates it (``e^{e^{25/4}/4} + e^{t/4}`` against
+    ``e^{e^{25/4}/4}``: 10^{56} both, the dropped ``e^{t/4}`` is 10^{-56} of that, below float64
+    itself), or the floor of 1 does for tiny sides.  So, wherever the exact test did not prove
+    the case: the difference after exact cancellation (:func:`numeric.difference_terms`) is
+    measured against the size of its own terms at every point
+    (:func:`numeric.cancelled_deviation`); where it exceeds the engine's tolerance, a 50-digit
+    evaluation of that very difference confirms it (:func:`confirm_difference`).  A point it
+    does not confirm is float64 rounding of the terms and no evidence: the claim stays what it
+    was.  A true identity the exact test cannot see (``e^{a+b}`` against ``e^{a} e^{b}``) keeps
+    its terms and cancels in them, at 50 digits to far below the confirmation's tolerance."""
+    tried = 0
+    for case in outcome.cases:
+        if case.batch is None or (case.symbolic is not None and
+                                  case.symbolic.outcome == "identical"):
+            continue
+        differences = [numeric.difference_terms(b, a) for b, a in
+                       zip(entries(case.before), entries(case.after), strict=True)]
+        if all(terms == (sp.S.Zero,) for terms in differences) or \
+                any(term.has(sp.Float) for terms in differences for term in terms):
+            continue   # nothing left; or inexact numbers, whose cancellation means nothing
+        try:
+            deviations = numeric.cancelled_deviation(differences, case.batch)
+            finite = np.where(np.isnan(deviations), -1.0, deviations)
+            for row in np.argsort(-finite, kind="stable"):
+                if finite[row] <= NUMERIC_DEVIATION or tried >= HIDDEN_TRIES:
+                    break
+                tried += 1
+                confirmed, example = confirm_difference(case, int(row), differences)
+                if confirmed:
+                    return _hidden_refutation(outcome, example, evidence, reference)
+        except MemoryError:
+            raise
+        except Exception as error:
+            if limit_reason(error) is None:
+                raise StageFailed(internal_error("cancelled difference", error)) from error
+            continue   # beyond our limits for this case: no evidence
+        if tried >= HIDDEN_TRIES:
+            return None
+    return None
+
+
+def _hidden_refutation(outcome: ClaimOutcome, example: Counterexample, evidence: Evidence,
+                       reference: sp.Expr | None) -> Judgement:
+    return Judgement(Status.REFUTED, f"the sides differ {example.describe()}; once the terms "
+                     "both sides share cancel, what is left is "
+                     f"{100 * example.deviation:.3g}% of the size of its own terms there (the "
+                     "shared terms hide it from a comparison of the sides)", evidence, example,
+                     _diagnosis(outcome, reference))
+
+
 def _exact_refutation(case: Case, evidence: Evidence) -> Judgement:
     """The exact test found a nonzero rational function: find a sample point where the sides
     differ, by exact rational arithmetic (its own confirmation, beyond any 50 digits)."""
@@ -409,16 +476,21 @@ def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evid
         return Judgement(Status.UNKNOWN, "the engines disagree: exact identity, yet a "
                                          "confirmed numeric difference (a checker bug?)",
                          evidence, example)
+    return Judgement(Status.REFUTED, f"the sides differ {example.describe()}", evidence,
+                     example, _diagnosis(outcome, reference))
+
+
+def _diagnosis(outcome: ClaimOutcome, reference: sp.Expr | None) -> str:
+    """The refutation's plain-words diagnosis; none when it is beyond our limits (the
+    refutation stands without)."""
     try:
-        diagnosis = diagnose(outcome, reference)
+        return diagnose(outcome, reference)
     except MemoryError:
         raise
     except Exception as error:
         if limit_reason(error) is None:
             raise StageFailed(internal_error("diagnosis", error)) from error
-        diagnosis = ""   # an explanation beyond our limits: the refutation stands without
-    return Judgement(Status.REFUTED, f"the sides differ {example.describe()}", evidence,
-                     example, diagnosis)
+        return ""
 
 
 def condition_text(condition: sp.Basic) -> str:
