@@ -187,13 +187,6 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
         assert cache.get_result("k") is None
 
 
-def test_a_file_that_is_not_sqlite_raises_database_error(tmp_path: Path) -> None:
-    path = tmp_path / "c.sqlite3"
-    path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(sqlite3.DatabaseError):
-        VerdictCache(path)
-
-
 # ---- claims ---------------------------------------------------------------------------------
 def test_identical_claims_across_documents_are_checked_once(tmp_path: Path) -> None:
     first = read(tmp_path)

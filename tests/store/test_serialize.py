@@ -97,8 +97,8 @@ def test_a_stored_result_is_a_valid_json_file_of_its_own(tmp_path: Path,
 def _store(path: Path, kind: str, payload: str) -> None:
     """An entry written under the current checker's id, as if by this very code."""
     with VerdictCache(path) as cache:
-        cache.db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, 0)",
-                         ("k", kind, cache.checker, payload))
+        cache.db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, 0, ?)",
+                         ("k", kind, cache.checker, payload, cache._mac("k", kind, payload)))
 
 
 def _judgement_with(judgements: list[Judgement], change: Any) -> str:
@@ -158,7 +158,6 @@ def test_entries_of_other_code_are_dropped_on_opening(tmp_path: Path,
     the one form (another fingerprint) is emptied, not read."""
     path = tmp_path / "c.sqlite3"
     with VerdictCache(path, checker="1+before-the-one-form") as old:
-        old.db.execute("INSERT INTO verdicts VALUES ('k', 'document', ?, ?, 0)",
-                       (old.checker, dumps(OLD_WIRE)))
+        old.put_data("document", "k", OLD_WIRE)
     with VerdictCache(path) as current:
         assert current.count() == 0

@@ -97,7 +97,10 @@ def cache_usable(path: Path, warn: Warn | None) -> bool:
 
     from verify.store.cache import VerdictCache
     try:
-        VerdictCache(path).close()
+        cache = VerdictCache(path)   # a damaged file is moved aside and rebuilt: said once
+        cache.close()
+        if cache.repaired and warn is not None:
+            warn(cache.repaired)
     except (OSError, sqlite3.Error) as error:
         if warn is not None:
             warn(f"warning: verdict cache {path} not usable ({error}); checking without it")

@@ -25,13 +25,17 @@ arguments, every symbol's name and assumptions.  Every key also holds
 the libraries it checks with (:data:`ENGINES`), and opening a cache
 deletes the entries of any other version or code, so a changed checker never serves an old
 verdict and old entries do not pile up; beyond :data:`CACHE_ENTRIES` the oldest are dropped.
-The cache is only an optimisation: a damaged entry is a miss, never an error.
+The cache is only an optimisation: a damaged entry is a miss, never an error, and an entry
+edited outside this code (its keyed checksum fails, :class:`VerdictCache`) is a miss too; a
+damaged file is moved aside and rebuilt.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import hmac
 import importlib.metadata
 import json
 import os
@@ -50,6 +54,7 @@ from verify.model.canon import Canon
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
 from verify.model.verdict import DocumentResult
+from verify.read.files import read_regular
 from verify.store.serialize import (
     dumps,
     judgement_data,
@@ -68,7 +73,8 @@ CREATE TABLE IF NOT EXISTS verdicts (
     kind TEXT NOT NULL,
     checker TEXT NOT NULL,
     payload TEXT NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    mac TEXT NOT NULL
 )"""
 
 
@@ -186,7 +192,7 @@ def fingerprint() -> str:
 def file_parts(path: Path) -> list[str]:
     """A file as it is read: its path, its bytes' hash, and its notation sidecar's (which
     the LaTeX reader applies under the file's own header); raises OSError."""
-    data = path.read_bytes()
+    data = read_regular(path)   # a FIFO or a folder is refused (an OSError), not waited on
     parts = [str(path), hashlib.sha256(data).hexdigest()]
     sidecar = path.with_name(path.stem + ".notation.yaml")
     if path.suffix.lower() in (".tex", ".md", ".markdown") and sidecar.is_file():
@@ -208,33 +214,83 @@ def source_key(path: Path, seed: int, points: int,
 
 
 # ---- storage ------------------------------------------------------------------------------
+# The columns a cache file must have; any other table of that name is a damaged cache.
+_COLUMNS = ("key", "kind", "checker", "payload", "created", "mac")
+KEY_SUFFIX = ".key"     # the cache's secret, beside it: <cache>.key, readable by its owner only
+
+
 @dataclass
 class CacheStats:
     hits: int = 0
     misses: int = 0
     writes: int = 0
+    rejected: int = 0    # entries whose checksum failed (edited outside this code): misses too
 
 
 @dataclass
 class VerdictCache:
-    """One SQLite file; safe to share between processes (WAL journal, busy timeout)."""
+    """One SQLite file; safe to share between processes (WAL journal, busy timeout).
+
+    Every entry carries an HMAC-SHA256 of its key, kind, checker and payload under a secret
+    made with the cache (``<file>.key``, mode 0600): an entry edited by anyone who can write
+    the file but not read the secret (a student on a shared folder, a careless script, a
+    verdict turned from refuted to proved, a parse tree multiplied by 0) fails it, and is a
+    miss, computed again.  A file that is not a SQLite database or not this schema is moved
+    aside (``<file>.damaged-<time>``) and an empty cache made in its place; ``repaired`` says
+    so, once, for the caller to show."""
 
     path: Path
     checker: str = field(default_factory=lambda: checker_id())
     max_entries: int = CACHE_ENTRIES
     stats: CacheStats = field(default_factory=CacheStats)
+    repaired: str | None = None   # what was wrong with the file and where it went, if anything
     _db: sqlite3.Connection | None = None
+    _secret: bytes = b""
 
     def __post_init__(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        memory = str(self.path) == ":memory:"
+        if not memory:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._secret, fresh = (os.urandom(32), True) if memory else _secret(self.path)
+        try:
+            self._open()
+        except sqlite3.OperationalError:
+            raise            # locked, unwritable, ...: not damage; the caller goes without
+        except (sqlite3.DatabaseError, _WrongSchema) as error:
+            if memory:
+                raise
+            self.repaired = self._move_aside(error)
+            self._open()
+        if fresh:   # a new secret: no entry already there can be verified, so none is kept
+            self.db.execute("DELETE FROM verdicts")
         # A changed checker (its version or its code) invalidates every older verdict: they
         # are never served (their keys differ), so drop them rather than keep them forever.
-        self._db.execute("DELETE FROM verdicts WHERE checker != ?", (self.checker,))
+        self.db.execute("DELETE FROM verdicts WHERE checker != ?", (self.checker,))
         self.prune()
+
+    def _open(self) -> None:
+        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        try:
+            # Looked at before anything is written: a file that is not ours stays as it was.
+            columns = tuple(row[1] for row in self._db.execute("PRAGMA table_info(verdicts)"))
+            if columns and columns != _COLUMNS:
+                raise _WrongSchema(f"its table has the columns {', '.join(columns)}")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
+        except BaseException:
+            self.close()
+            raise
+
+    def _move_aside(self, error: BaseException) -> str:
+        """Rename the damaged file (and its journal) out of the way; the message to show."""
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+                                    f"-{os.getpid()}")
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
+        return (f"warning: verdict cache {self.path} was damaged ({error}); moved aside to "
+                f"{aside}, and an empty cache made in its place")
 
     def prune(self) -> int:
         """Keep at most ``max_entries`` entries, the most recently written; the number
@@ -271,14 +327,27 @@ class VerdictCache:
     def put_data(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
         self._put(kind, key, data)
 
+    def _mac(self, key: str, kind: str, payload: str) -> str:
+        message = json.dumps([key, kind, self.checker, payload]).encode("utf-8", "surrogatepass")
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+
     def _get(self, kind: str, key: str) -> Any | None:
-        row = self.db.execute("SELECT payload FROM verdicts WHERE key = ? AND kind = ? AND "
-                              "checker = ?", (key, kind, self.checker)).fetchone()
+        try:
+            row = self.db.execute("SELECT payload, mac FROM verdicts WHERE key = ? AND kind = ? "
+                                  "AND checker = ?", (key, kind, self.checker)).fetchone()
+        except sqlite3.DatabaseError:   # a page damaged since the file was opened: a miss
+            row = None
         if row is None:
             self.stats.misses += 1
             return None
+        payload, mac = row
+        if not (isinstance(payload, str) and isinstance(mac, str)
+                and hmac.compare_digest(mac, self._mac(key, kind, payload))):
+            self.stats.rejected += 1
+            self.stats.misses += 1
+            return None
         try:
-            data = loads(row[0])
+            data = loads(payload)
         except SerializeError:
             self.stats.misses += 1
             return None
@@ -286,8 +355,10 @@ class VerdictCache:
         return data
 
     def _put(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?)",
-                        (key, kind, self.checker, dumps(data), time.time()))
+        payload = dumps(data)
+        self.db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?)",
+                        (key, kind, self.checker, payload, time.time(),
+                         self._mac(key, kind, payload)))
         self.stats.writes += 1
 
     def get_result(self, key: str, kind: str = "document") -> DocumentResult | None:
@@ -313,6 +384,50 @@ class VerdictCache:
     def count(self, kind: str | None = None) -> int:
         query = "SELECT COUNT(*) FROM verdicts" + (" WHERE kind = ?" if kind else "")
         return int(self.db.execute(query, (kind,) if kind else ()).fetchone()[0])
+
+
+class _WrongSchema(Exception):
+    """A SQLite file whose ``verdicts`` table is not this cache's."""
+
+
+def _secret(path: Path) -> tuple[bytes, bool]:
+    """The cache's secret, from ``<path>.key``; a new one (and True) when there is none, or
+    when the one there is not private to this user (then anyone could forge entries with it).
+    Written whole (beside, then linked into place), so that two processes opening a new cache
+    at once agree on one secret."""
+    key_path = Path(f"{path}{KEY_SUFFIX}")
+    for _ in range(3):
+        try:
+            descriptor = os.open(key_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            pass
+        except PermissionError:
+            raise              # another user's cache: not usable, and not ours to reset
+        except OSError:        # a link there (O_NOFOLLOW): not a secret of ours, replaced
+            os.unlink(key_path)
+        else:
+            with os.fdopen(descriptor, "rb") as handle:
+                info = os.fstat(descriptor)
+                text = handle.read(200).decode("ascii", "replace").strip()
+            if info.st_uid == os.getuid() and not info.st_mode & 0o077 and \
+                    len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+                return bytes.fromhex(text), False
+            os.unlink(key_path)     # not ours alone, or not a secret: a new one
+        made = Path(f"{key_path}.{os.getpid()}.{os.urandom(4).hex()}")
+        descriptor = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        secret = os.urandom(32)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secret.hex().encode() + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(made, key_path)     # fails if another process made one first: read it
+            return secret, True
+        except FileExistsError:
+            continue
+        finally:
+            os.unlink(made)
+    raise OSError(f"{key_path}: cannot settle the cache's secret")
 
 
 def open_cache(path: Path | None) -> VerdictCache | None:
