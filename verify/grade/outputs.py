@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from verify.core.atomic import atomic_file, write_text_atomic
 from verify.grade.results import Grade, Outcome
 from verify.model.verdict import DocumentResult
 
@@ -69,7 +70,7 @@ def reason_text(grade: Grade) -> str:
 
 
 def write_gradebook(path: Path, grades: Sequence[Grade]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with atomic_file(path, newline="") as handle:
         write_csv(handle, GRADEBOOK_COLUMNS, [gradebook_row(g) for g in grades])
 
 
@@ -139,8 +140,8 @@ def write_gradescope(folder: Path, grades: Sequence[Grade],
     for grade in grades:
         target = folder / names[grade.path] / "results.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(gradescope_results(grade, visibility), indent=2) + "\n",
-                          encoding="utf-8")
+        write_text_atomic(target, json.dumps(gradescope_results(grade, visibility), indent=2)
+                          + "\n", within=folder)
         written.append(target)
     return written
 

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from verify.core.atomic import atomic_file, write_text_atomic
 from verify.grade.mistakes import MistakeRow, mistake_table
 from verify.grade.outputs import write_csv
 from verify.grade.results import Grade, Outcome
@@ -17,11 +18,11 @@ from verify.grade.results import Grade, Outcome
 def write_summary(folder: Path, grades: Sequence[Grade], title: str) -> list[Path]:
     rows = mistake_table(grades)
     csv_path, md_path, png_path = (folder / f"summary.{e}" for e in ("csv", "md", "png"))
-    with csv_path.open("w", newline="", encoding="utf-8") as handle:
+    with atomic_file(csv_path, newline="") as handle:
         write_csv(handle, ("mistake", "step", "students", "names"),
                   [{"mistake": r.mistake, "step": r.step, "students": len(r.students),
                     "names": " ".join(r.students)} for r in rows])
-    md_path.write_text(summary_markdown(grades, rows, title), encoding="utf-8")
+    write_text_atomic(md_path, summary_markdown(grades, rows, title))
     from verify.grade.plot import plot_summary  # matplotlib only when a plot is drawn
     plot_summary(png_path, grades, rows, title)
     return [csv_path, md_path, png_path]

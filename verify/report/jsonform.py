@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from verify.core.atomic import write_text_atomic
 from verify.model.jsonform import results_data
 from verify.model.verdict import DocumentResult
 
@@ -15,4 +16,5 @@ SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
 def write_json(path: Path, results: Iterable[DocumentResult],
                versions: Mapping[str, str]) -> None:
-    path.write_text(json.dumps(results_data(results, versions), indent=2) + "\n")
+    """Written whole or not at all: a killed run leaves the previous file or none."""
+    write_text_atomic(path, json.dumps(results_data(results, versions), indent=2) + "\n")

@@ -31,12 +31,12 @@ import resource
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verify.core.atomic import temporary_folder, write_bytes_atomic, write_text_atomic
 from verify.core.limits import VERBATIM_RETRIES
 from verify.model.verdict import DocumentResult
 from verify.report.tex import STEP_MARKER, collect_versions, render_document
@@ -79,11 +79,10 @@ def compile_pdf(tex_path: Path, timeout: float = 60) -> CompileResult:
     engine = shutil.which(ENGINE)
     if engine is None:
         return CompileResult(False, None, INSTALL_HINT)
-    tex_path = tex_path.resolve()
+    tex_path = tex_path.absolute()   # the PDF goes beside the path given, not a link's target
     if not tex_path.is_file():
         return CompileResult(False, None, f"no such file: {tex_path}")
-    with tempfile.TemporaryDirectory(prefix="verify-tex-") as build_name:
-        build = Path(build_name)
+    with temporary_folder("verify-tex") as build:
         source = build / "report.tex"
         shutil.copyfile(tex_path, source)
         outcome = _run(engine, source, timeout)
@@ -96,7 +95,7 @@ def compile_pdf(tex_path: Path, timeout: float = 60) -> CompileResult:
         if not built.is_file():
             return CompileResult(False, None, "pdflatex produced no PDF", log)
         target = tex_path.with_suffix(".pdf")
-        shutil.move(built, target)
+        write_bytes_atomic(target, built.read_bytes())   # replaces a link there, never follows
         return CompileResult(True, target, f"wrote {target}", log)
 
 
@@ -222,7 +221,7 @@ def _write_one(result: DocumentResult, tex_path: Path, versions: Mapping[str, st
     forced: dict[str, str] = {}
     while True:
         tex = render_document(result, versions, date, verbatim=forced)
-        tex_path.write_text(tex, encoding="utf-8")
+        write_text_atomic(tex_path, tex)
         if not engine_available():
             return ReportFile(result.path, tex_path, None, INSTALL_HINT, forced)
         compiled = compile_pdf(tex_path, timeout)
@@ -234,8 +233,7 @@ def _write_one(result: DocumentResult, tex_path: Path, versions: Mapping[str, st
         forced[step] = f"LaTeX could not typeset it ({_short(compiled.message)})"
     # The last resort: every step verbatim, which escapes everything and always compiles.
     forced = {"*": f"an earlier compile failed ({_short(compiled.message)})"}
-    tex_path.write_text(render_document(result, versions, date, verbatim=forced),
-                        encoding="utf-8")
+    write_text_atomic(tex_path, render_document(result, versions, date, verbatim=forced))
     last = compile_pdf(tex_path, timeout)
     return ReportFile(result.path, tex_path, last.pdf_path, last.message, forced)
 
