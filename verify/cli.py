@@ -137,7 +137,11 @@ def _check(argv: Sequence[str], out: TextIO, err: TextIO, prog: str) -> int:
         print(error, file=err)
         return EXIT["input"]
     from verify.pipeline import discover
+    from verify.read.files import skipped_notes
+    from verify.read.suffixes import CHECKED_SUFFIXES
     files, missing = discover(args.paths)
+    for note in skipped_notes(args.paths, CHECKED_SUFFIXES, "check", recursive=True):
+        print(note, file=err)   # hidden files: not documents (verify.read.files)
     for problem in missing:
         print(problem, file=err)
     if not files and not missing:

@@ -3,6 +3,7 @@ and turn every stage's error into a verdict on the step it concerns."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from verify.model.notation import Notation
 from verify.model.reading import equation, reading, spelled, spelled_diagnosis
 from verify.model.verdict import ChainResult, DocumentResult, Status, StepVerdict
 from verify.read.encoding import read_encoding
+from verify.read.files import list_documents, refusal
 from verify.read.suffixes import CHECKED_SUFFIXES, ENCODING_SUFFIXES, LATEX_SUFFIXES
 from verify.store.cache import VerdictCache, claim_key
 from verify.verdict.combine import Judgement, judge
@@ -41,24 +43,29 @@ class Options:
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Files to check, in a stable order; problems for paths that do not exist."""
+    """Files to check, in a stable order; problems for paths that do not exist or are refused
+    (:mod:`verify.read.files`: links out of a folder named, special files).  The hidden files
+    skipped are :func:`verify.read.files.skipped_notes`'s."""
     found: list[Path] = []
     problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in CHECKED_SUFFIXES
-                                and p.is_file() and not p.name.endswith(".notation.yaml")))
-        elif path.is_file():
-            found.append(path)
+            listing = list_documents(path, CHECKED_SUFFIXES, recursive=True)
+            found.extend(listing.files)
+            problems.extend(listing.problems())
+        elif os.path.lexists(path):
+            why = refusal(path, path.resolve().parent)   # named: its links are followed
+            found.extend([path] if why is None else [])
+            problems.extend([] if why is None else [f"{path}: not read: {why}"])
         else:
             problems.append(f"{path}: no such file or folder")
     return found, problems
 
 
 def read_document(path: Path) -> Document:
-    if path.suffix in ENCODING_SUFFIXES:
+    if path.suffix.lower() in ENCODING_SUFFIXES:   # any case: verify.read.suffixes
         return read_encoding(path)
-    if path.suffix in LATEX_SUFFIXES:
+    if path.suffix.lower() in LATEX_SUFFIXES:
         from verify.read.latex.document import (
             read_latex_document,  # the LaTeX front end is optional
         )

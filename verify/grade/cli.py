@@ -48,6 +48,8 @@ from verify.grade.reading import discover
 from verify.grade.results import Grade, Outcome
 from verify.grade.summary import write_summary
 from verify.model.reading import spelled
+from verify.read.files import skipped_notes
+from verify.read.suffixes import GRADED_SUFFIXES
 from verify.run.runner import RunSettings
 from verify.run.settings import add_run_options, parse_arguments, settings_from_args, versions
 from verify.store.cache import VerdictCache
@@ -94,6 +96,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         print(f"--out {refused}", file=err)
         return EXIT["input"]
     paths = discover(args.submissions)
+    for note in skipped_notes([args.submissions], GRADED_SUFFIXES, "grade", recursive=False):
+        print(note, file=err)   # hidden files: not submissions (verify.read.files)
     if not paths:
         print(f"{args.submissions}: no .tex or .md submissions", file=err)
         return EXIT["input"]

@@ -11,6 +11,7 @@ from verify.grade.results import Grade, Outcome, Part
 from verify.model import expr as E
 from verify.model.document import Chain, Document
 from verify.model.notation import Notation
+from verify.read.files import read_inside, submission_id, submission_paths
 from verify.read.guards import check_latex, guard_document
 from verify.read.latex.document import read_latex_document
 from verify.read.latex.source import split_document
@@ -30,12 +31,11 @@ class Submission:
 
 def discover(folder: Path) -> list[Path]:
     """The submissions in a folder (not its subfolders), in a stable order."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in GRADED_SUFFIXES
-                  and not p.name.startswith("."))  # editor and macOS droppings ("._ann.md")
+    return submission_paths(folder, GRADED_SUFFIXES)   # each gets a row: verify.read.files
 
 
 def student_id(path: Path) -> str:
-    return path.stem
+    return submission_id(path, GRADED_SUFFIXES)   # the stem, or the name when stems repeat
 
 
 def error_grade(path: Path, assignment: Assignment, reason: str) -> Grade:
@@ -59,7 +59,7 @@ def refused_line(data: bytes, suffix: str) -> str | None:
 
 def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
     try:
-        data = path.read_bytes()
+        data = read_inside(path)   # nothing outside the class folder, no FIFO
     except OSError as error:
         return unreadable_grade(path, assignment, Outcome.UNREADABLE, f"cannot read: {error}")
     if not data.strip():

@@ -115,10 +115,15 @@ def read_regular(path: Path) -> bytes:
     folder or a special file, checked on the file opened (O_NONBLOCK: a FIFO does not block
     the open, and is refused)."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         why = _kind_refusal(os.fstat(descriptor).st_mode)
         if why is not None:
             raise Refused(why)
+        handle = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with handle:
         return handle.read()
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from verify.core.limits import AFFINITY_FILE_BYTES
+from verify.read.files import read_regular
 
 # How much a line that another worker already holds counts against a job, relative to a line
 # this worker holds counting for it.  0 ignores the others; 0.5 was best of 0, 0.5 and 1 in a
@@ -52,7 +53,7 @@ def file_features(path: Path) -> frozenset[str]:
     if file_size(path) > AFFINITY_FILE_BYTES:
         return frozenset()
     try:
-        return line_features(path.read_bytes())
+        return line_features(read_regular(path))   # a FIFO is refused, not waited on
     except OSError:
         return frozenset()
 
