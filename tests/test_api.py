@@ -121,3 +121,12 @@ def test_grade_from_python_matches_the_command(tmp_path: Path) -> None:
     assert "sign_final" in graded._repr_html_() and "2 submissions" in str(graded)
     with pytest.raises(ValueError):
         verify.grade_submissions(ROOT / "assignments" / "softmax_gradient.yaml", tmp_path / "none")
+    # the same folder again: refused before grading unless the earlier results may be replaced
+    with pytest.raises(ValueError, match="overwrite"):
+        verify.grade_submissions(ROOT / "assignments" / "softmax_gradient.yaml", folder,
+                                 out=tmp_path / "out", reports=False, cache=False)
+    (tmp_path / "out" / "stale_student.txt").write_text("from another run")
+    again = verify.grade_submissions(ROOT / "assignments" / "softmax_gradient.yaml", folder,
+                                     out=tmp_path / "out", reports=False, cache=False,
+                                     overwrite=True)
+    assert again.exit_code() == 0 and not (tmp_path / "out" / "stale_student.txt").exists()

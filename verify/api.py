@@ -309,19 +309,25 @@ def _warn(message: str) -> None:
 def grade_submissions(assignment: PathLike, submissions: PathLike, *, out: PathLike | None = None,
           reports: bool = True, visibility: str = "after_published", jobs: int = 1,
           timeout: float = DEFAULT_SECONDS_PER_STEP, memory_mb: int = DEFAULT_MEMORY_MB,
-          cache: bool | PathLike = True, scheduler: str | None = None) -> GradeResult:
+          cache: bool | PathLike = True, scheduler: str | None = None,
+          overwrite: bool = False) -> GradeResult:
     """Grade a folder of submissions (``.tex``, ``.md``, one student per file) against an
     assignment (``.yaml``), as ``python -m verify grade`` does; with ``out``, write the
     gradebook, Gradescope results, summary and (``reports``) per-student reports there.
+    ``out`` must be absent, empty, or (with ``overwrite``) an earlier run's results, which are
+    then replaced whole; anything else raises :class:`ValueError` before grading.
     A malformed assignment raises :class:`verify.core.errors.InputError`; a missing or empty
     folder raises :class:`ValueError`; a wrong answer key is the result's ``key_problem``."""
     from verify.grade.assignment import load_assignment
-    from verify.grade.cli import grade_class, write_outputs
+    from verify.grade.cli import grade_class, out_folder_problem, write_outputs
     from verify.grade.outputs import VISIBILITIES
     from verify.grade.reading import discover
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility: one of {', '.join(VISIBILITIES)}, not {visibility!r}")
     settings = _settings(jobs, timeout, memory_mb, cache, scheduler)
+    refused = out_folder_problem(Path(out), overwrite) if out is not None else None
+    if refused:
+        raise ValueError(refused)
     loaded = load_assignment(Path(assignment))
     folder = Path(submissions)
     if not folder.is_dir():
@@ -332,6 +338,7 @@ def grade_submissions(assignment: PathLike, submissions: PathLike, *, out: PathL
     graded = grade_class(loaded, paths, settings)
     messages: list[str] = []
     if out is not None and not graded.key_problem:
-        messages = write_outputs(Path(out), loaded, graded.grades, visibility, reports)
+        messages = write_outputs(Path(out), loaded, graded.grades, visibility, reports,
+                                 overwrite)
     return GradeResult(loaded.title, graded.grades, graded.key_problem, graded.key_internal,
                        tuple(messages))
