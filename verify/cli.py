@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from verify.core.printable import printable
 from verify.core.version import __version__
 from verify.model.verdict import DocumentResult, Status, StepVerdict
 from verify.run.settings import (
@@ -143,7 +144,7 @@ def _check(argv: Sequence[str], out: TextIO, err: TextIO, prog: str) -> int:
     for note in skipped_notes(args.paths, CHECKED_SUFFIXES, "check", recursive=True):
         print(note, file=err)   # hidden files: not documents (verify.read.files)
     for problem in missing:
-        print(problem, file=err)
+        print(printable(problem), file=err)
     if not files and not missing:
         print("no .yaml, .tex or .md files found", file=err)
         return EXIT["input"]
@@ -172,7 +173,8 @@ def _check_all(files: list[Path], options: Options, err: TextIO,
     started = time.perf_counter()
 
     def progress(done: int, total: int, path: str) -> None:
-        err.write(f"\r[{done}/{total}] {path} ({time.perf_counter() - started:.0f}s)\x1b[K")
+        err.write(f"\r[{done}/{total}] {printable(path)} ({time.perf_counter() - started:.0f}s)"
+                  "\x1b[K")
         err.flush()
 
     results = check_all(files, options, settings, progress if show else None)
@@ -183,12 +185,12 @@ def _check_all(files: list[Path], options: Options, err: TextIO,
 
 def print_step(step: StepVerdict, out: TextIO, indent: str = "", reading: bool = False) -> None:
     label = f" ({step.label})" if step.label else ""
-    print(f"{indent}{step.location.path}:{step.location.line}{label}: {step.status.value} "
-          f"— {step.message}", file=out)
+    print(printable(f"{indent}{step.location.path}:{step.location.line}{label}: "
+                    f"{step.status.value} — {step.message}"), file=out)
     if reading and step.reading is not None:
-        print(f"{indent}    read as: {step.reading}", file=out)
+        print(printable(f"{indent}    read as: {step.reading}"), file=out)
     if step.diagnosis:
-        print(f"{indent}    diagnosis: {step.diagnosis}", file=out)
+        print(printable(f"{indent}    diagnosis: {step.diagnosis}"), file=out)
     for sub in step.subclaims:
         print_step(sub, out, indent + "    ", reading)
 
@@ -198,22 +200,22 @@ def print_document(result: DocumentResult, out: TextIO, quiet: bool = False,
     """The document as ``check`` prints it: a line per step, a summary line."""
     if not quiet:
         for problem in result.problems:
-            print(f"{problem}", file=out)
+            print(printable(problem), file=out)
         for error in result.internal:
-            print(f"{error}", file=out)
+            print(printable(str(error)), file=out)
         for chain in result.chains:
             for step in chain.steps:
                 print_step(step, out, reading=reading)
             if chain.summary:
-                print(f"    chain {chain.name!r}: {chain.summary}", file=out)
+                print(printable(f"    chain {chain.name!r}: {chain.summary}"), file=out)
     counts = result.counts()
     parts = ", ".join(f"{counts[s]} {s.value}" for s in Status
                       if counts[s] and s is not Status.START)
     problems = f", {len(result.problems)} input error(s)" if result.problems else ""
     internal = len(result.internal_errors())
     problems += f", {internal} INTERNAL ERROR(S) (a bug of the checker)" if internal else ""
-    print(f"== {result.path}: {parts or 'no steps'}{problems} "
-          f"(seed {result.seed}, {result.seconds:.1f}s)", file=out)
+    print(printable(f"== {result.path}: {parts or 'no steps'}{problems} "
+                    f"(seed {result.seed}, {result.seconds:.1f}s)"), file=out)
 
 
 def _write_reports(results: list[DocumentResult], folder: Path, info: dict[str, str],
@@ -223,7 +225,7 @@ def _write_reports(results: list[DocumentResult], folder: Path, info: dict[str, 
     for report in write_reports(results, folder, info):
         message = getattr(report, "message", "")
         if message:
-            print(message, file=err)
+            print(printable(message), file=err)
 
 
 def exit_code(results: Sequence[DocumentResult], missing: bool = False,

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TextIO
 
 from verify.core.errors import InputError
+from verify.core.printable import printable
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge, holds
 from verify.grade.grader import self_check
@@ -116,7 +117,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     grades = list(graded.grades)
     for message in write_outputs(args.out, assignment, grades, args.visibility,
                                  not args.no_reports, args.overwrite):
-        print(message, file=err)
+        print(printable(message), file=err)
     print_grades(grades, out, args.quiet)
     return exit_code(grades)
 
@@ -250,14 +251,14 @@ def print_grades(grades: list[Grade], out: TextIO, quiet: bool) -> None:
             if grade.outcome is not Outcome.GRADED:
                 detail = f"{grade.outcome.value}: {grade.reason}"
             flag = " [review]" if grade.needs_review else ""
-            print(f"{grade.student:<{width}}  {grade.score:>6g} / {grade.maximum:g}  "
-                  f"{detail}{flag}", file=out)
+            print(printable(f"{grade.student:<{width}}  {grade.score:>6g} / "
+                            f"{grade.maximum:g}  {detail}{flag}"), file=out)
     graded = [g for g in grades if g.outcome is Outcome.GRADED]
     mean = sum(g.score for g in graded) / len(graded) if graded else 0.0
     print(f"== {len(grades)} submissions, {len(graded)} graded, mean {mean:.2f}; "
           f"{sum(g.needs_review for g in grades)} to review", file=out)
     broken = [g.student for g in grades if g.internal]
     if broken:
-        print(f"== INTERNAL ERROR (a bug of the checker, not of the submissions) while grading "
-              f"{len(broken)} submission(s): {', '.join(broken)}; their rows are flagged for "
-              "review", file=out)
+        print(printable(f"== INTERNAL ERROR (a bug of the checker, not of the submissions) "
+                        f"while grading {len(broken)} submission(s): {', '.join(broken)}; "
+                        "their rows are flagged for review"), file=out)

@@ -7,6 +7,8 @@ import sys
 import time
 from typing import TextIO
 
+from verify.core.printable import printable
+
 WIDTH = 24
 
 
@@ -26,5 +28,5 @@ class Progress:
         filled = WIDTH * done // max(total, 1)
         bar = "#" * filled + "-" * (WIDTH - filled)
         elapsed = time.monotonic() - self.started
-        self.stream.write(f"\r[{bar}] {done}/{total} {elapsed:4.0f}s {name[:40]}\x1b[K")
+        self.stream.write(f"\r[{bar}] {done}/{total} {elapsed:4.0f}s {printable(name)[:40]}\x1b[K")
         self.stream.flush()
