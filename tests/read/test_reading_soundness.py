@@ -40,9 +40,11 @@ CASES = [
     (r"\exp^{2}(t)", r"\exp(2t)", "proved", ""),
     (r"S_j^2(z)", r"S_j(z) S_j(z)", "proved", ""),
     (r"S_j^2(z)", r"S_j(z)", "refuted", ""),
-    # an inverse or a prime on a function name is refused, never dropped
+    # an inverse or a second prime on a function name is refused, never dropped; one prime
+    # is the derivative at the argument (tests/read/test_numbered_names_primes.py)
     (r"\sigma(t)", r"\sigma^{-1}(t)", "unparsed", "ambiguous"),
-    (r"\sigma(t)(1 - \sigma(t))", r"\sigma'(t)", "unparsed", "prime on a name"),
+    (r"\sigma(t)(1 - \sigma(t))", r"\sigma''(t)", "unparsed", "second and higher"),
+    (r"\sigma(t)(1 - \sigma(t))", r"\sigma'(t)", "proved", ""),
     (r"\ln(t)", r"\exp^{-1}(t)", "unparsed", "ambiguous"),
     (r"\exp(t)", r"\ln^{-1} t", "unparsed", "ambiguous"),
     # mathematics after a \quad is part of the expression (TeX shows a product)

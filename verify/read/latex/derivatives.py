@@ -6,16 +6,26 @@ expression such as ``g_k(z)``) becomes a placeholder letter ``a`` and the deriva
 text as ``\frac{d}{da}``; :mod:`verify.read.latex.step` turns the parser's ``Derivative`` back into
 ``Deriv(F, v)``.  ``(F)'`` has no variable of its own: it is the chain's (the first step's
 derivative variable, :mod:`verify.read.latex.document`).
+
+``f'(x)`` of a declared function of one argument is its derivative at the argument: read as
+``Deriv(f(x), x)``, which is that only when ``x`` is one declared scalar variable (or a scalar
+component, ``z_i``) that ``f``'s definition does not itself mention (``f(t) := t x`` has
+``f'(x) = x`` but ``d/dx f(x) = 2x``).  Anything else with a prime is refused, saying why.
 """
 
 from __future__ import annotations
 
 import re
 
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
+from verify.model.notation import Notation
+from verify.read.latex.calls import call
 from verify.read.latex.normalize import read_group
-from verify.read.latex.rewrite_base import Reader
+from verify.read.latex.rewrite_base import Atom, Reader
 
 _DIFFERENTIAL = re.compile(r"^(\\partial(?![A-Za-z])|d(?![a-z]{2}))\s*(\^.*)?")
 # Over a differential denominator, a numerator's leading 'd' is the differential even when
@@ -67,3 +77,77 @@ def prime(reader: Reader, text: str, i: int, close: int, out: list[str]) -> int:
     inner = reader.sub_expr(text[i + 1:close], text[i:close + 2])
     out.append("(" + reader.placeholder(E.Deriv(inner, target)) + ")")
     return close + 2
+
+
+def primed_call(reader: Reader, spelled: str, primes: int, items: list[str], text: str, i: int,
+                j: int) -> tuple[Atom, int] | None:
+    """``f'(x)`` with the name at ``text[i:j]`` (``spelled`` without its primes): the derivative
+    of the declared one-argument function ``f`` at a declared scalar variable ``x``.  None when
+    ``spelled`` is not declared (the caller says so); refused, with the reason, for a prime on
+    anything else."""
+    found = reader.context.lexicon.lookup(spelled, (len(items), 0), "")
+    if found is None:
+        return None
+    entry, token = found[0], text[i:j]
+    written = spelled + "'" * primes
+    if not (entry.kind == "definition" and entry.style == "function"):
+        what = "a vector or a matrix" if entry.max_indices else "a name that is not a function"
+        raise LatexProblem(token, f"a prime on {what} ({written}): neither "
+                           "a derivative (by which variable?) nor a transpose (write ^T) is "
+                           "read; write \\frac{d}{dx} of it")
+    if primes > 1:
+        raise LatexProblem(token, f"{written}: second and higher derivatives "
+                           "of a function are not read")
+    if entry.params != 1 or items:
+        raise LatexProblem(token, f"{spelled}' of a function of {entry.params} arguments "
+                           f"({len(items)} of them as subscripts): which partial derivative? "
+                           "write \\frac{\\partial}{\\partial x} of the call")
+    k = j
+    while text[k:k + 1] == " ":
+        k += 1
+    if text[k:k + 1] != "(":
+        raise LatexProblem(token, f"{spelled}' without its argument: write {spelled}'(x)")
+    atom, end = call(reader, entry, [], text, j, token)
+    argument = atom.expr.args[0]
+    why = _not_a_variable(argument, entry.name, reader.context.notation)
+    if why is not None:
+        raise LatexProblem(text[i:end], f"{spelled}'(...) is read only at one declared scalar "
+                           f"variable: {why}; write \\frac{{d}}{{dt}} of it")
+    return Atom(E.Deriv(atom.expr, argument), 0), end
+
+
+def _not_a_variable(argument: sp.Expr, function: str, notation: Notation) -> str | None:
+    """Why ``Deriv(function(argument), argument)`` is not the derivative of ``function`` at
+    ``argument``, or None."""
+    if isinstance(argument, sp.Indexed):
+        name = str(argument.base.label)
+        decl = notation.symbols.get(name)
+        scalar = decl is not None and len(argument.indices) == len(decl.family) + decl.rank
+    elif isinstance(argument, sp.Symbol):
+        name = argument.name
+        decl = notation.symbols.get(name)
+        scalar = decl is not None and not decl.family and not decl.shape
+    else:
+        return "its argument is an expression"
+    if not scalar:
+        return f"{name!r} is not a declared scalar"
+    if name in _mentioned(function, notation, set()):
+        return f"the definition of {function!r} mentions {name!r} itself"
+    return None
+
+
+def _mentioned(definition: str, notation: Notation, seen: set[str]) -> set[str]:
+    """The declared symbols a definition's body mentions, through the definitions it uses;
+    its own parameters are not symbols."""
+    if definition in seen or definition not in notation.definitions:
+        return set()
+    seen.add(definition)
+    declared = notation.definitions[definition]
+    names: set[str] = set()
+    for node in sp.preorder_traversal(declared.body):
+        if isinstance(node, sp.Symbol | sp.IndexedBase | AppliedUndef):
+            name = str(node.label) if isinstance(node, sp.IndexedBase) else \
+                type(node).__name__ if isinstance(node, AppliedUndef) else str(node)
+            if name not in declared.params:
+                names |= {name} | _mentioned(name, notation, seen)
+    return names

@@ -9,6 +9,22 @@ Every symbol and definition may list its LaTeX spellings (``latex:``).  A spelli
 * a literal argument list, ``L(W)``: the spelling matches the base followed by exactly that
   text, which is consumed (``L(W)`` names the constant ``L``).
 
+A subscript or superscript can also be part of the name itself (a *literal*), matched only as
+written and never read as an index or an exponent:
+
+* a layer number in round or square brackets over any name: ``W^{(1)}``, ``b^{[2]}``;
+* a subscript of commands only: ``h_\theta`` (a function ``h`` spelled with its parameters'
+  letter), ``\ell_{\phi}``;
+* a subscript of digits only on a name that takes no index (a scalar, a constant or a
+  function): ``\theta_0`` and ``\theta_1`` as two scalars ``theta0`` and ``theta1``.  On a
+  vector or a family the digits stay a pattern (``y_1`` beside ``y_k``: ``y`` with one
+  index), and such a spelling without a letter pattern beside it is refused: ``W_1`` of a
+  matrix ``W1`` would read ``W_1`` as row 1 of ``W1``.
+
+A literal spelling whose plain base also names something that takes an index is refused:
+``\theta_1`` of a scalar beside ``\theta`` of a vector would be the scalar or entry 1 of the
+vector.
+
 A bare spelling matches its base with any number of subscript items when no pattern of that
 arity exists.  Without ``latex:`` a one-letter name (``K``) or a Greek name (``sigma``) is its
 own spelling.  Fonts never distinguish names (``\mathbf{w}`` and ``w`` are the same spelling).
@@ -31,6 +47,30 @@ _BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{(?:[A-Za-z]|\\[A-Za-z]+)\}|"
 # (L^{\text{Softmax}}): part of the name, never an index or an exponent.
 _WORD = r"\\(?:text|textrm|textit|textsf|mbox|mathrm|operatorname)\s*\{([^{}]*)\}"
 _DECORATION = re.compile(r"\s*([_^])\s*(?:\{\s*" + _WORD + r"\s*\}|" + _WORD + ")")
+# A layer number over a name (W^{(1)}, b^{[2]}): part of the name, never an exponent.
+_LAYER = re.compile(r"[(\[]\d+[)\]]")
+_COMMANDS = re.compile(r"(?:\\[A-Za-z]+)+")
+_DIGITS = re.compile(r"\d+")
+
+
+def literal_base(base: str, mark: str, group: str) -> str:
+    """The one canonical base of a name with a literal subscript (``mark`` ``_``) or
+    superscript (``^``): ``\\theta`` and ``0`` -> ``\\theta_{0}``; spaces never count."""
+    squeezed = re.sub(r"\s+", "", group)
+    return f"{base}{mark}{{{squeezed}}}"
+
+
+def literal_kind(mark: str, group: str) -> str | None:
+    """Whether a written subscript or superscript can be a literal part of a name:
+    'layer' (``^{(1)}``), 'commands' (``_\\theta``), 'digits' (``_0``), else None."""
+    squeezed = re.sub(r"\s+", "", group)
+    if mark == "^":
+        return "layer" if _LAYER.fullmatch(squeezed) else None
+    if _COMMANDS.fullmatch(squeezed):
+        return "commands"
+    if _DIGITS.fullmatch(squeezed):
+        return "digits"
+    return None
 
 
 @dataclass(frozen=True)
@@ -70,6 +110,25 @@ class Lexicon:
 
     def knows(self, base: str) -> bool:
         return base in self.bases
+
+    def literal(self, base: str, sub: str | None,
+                sups: list[str]) -> tuple[str, str | None, list[str], list[str]]:
+        """``base`` with the written subscript ``sub`` and superscripts ``sups`` that a
+        literal spelling makes part of the name folded into it (``\\theta`` and ``0`` ->
+        ``\\theta_{0}`` when that is declared), the subscript and superscripts left, and the
+        written decorations folded (for the accounting)."""
+        folded: list[str] = []
+        if sub is not None and literal_kind("_", sub) and \
+                self.knows(literal_base(base, "_", sub)):
+            base, folded, sub = literal_base(base, "_", sub), ["_{" + sub + "}"], None
+        left: list[str] = []
+        for sup in sups:
+            if literal_kind("^", sup) and self.knows(literal_base(base, "^", sup)):
+                base = literal_base(base, "^", sup)
+                folded.append("^{" + sup + "}")
+            else:
+                left.append(sup)
+        return base, sub, left, folded
 
     def lookup(self, base: str, arity: Arity, following: str) -> tuple[Entry, int] | None:
         """The entry for ``base`` with ``arity`` subscript items and how many characters of
@@ -135,7 +194,16 @@ def subscript_items(group: str) -> list[str]:
     return re.findall(r"\\[A-Za-z]+'*|[A-Za-z]'*|\d+|[^\s]", group)
 
 
-def _parse_spelling(spelling: str) -> tuple[str, Arity | None, str | None] | None:
+@dataclass(frozen=True)
+class _Parsed:
+    base: str                    # with its literal decorations folded in (\theta_{0})
+    arity: Arity | None
+    args: str | None
+    digit_pattern: bool = False  # a subscript of digits read as a pattern (y_1 of a vector)
+    literal_digits: bool = False  # a subscript of digits folded into the base (\theta_0)
+
+
+def _parse_spelling(spelling: str, entry: Entry) -> _Parsed | None:
     canonical = canonical_spelling(spelling)
     parts = split_base(canonical)
     if parts is None:
@@ -145,19 +213,32 @@ def _parse_spelling(spelling: str) -> tuple[str, Arity | None, str | None] | Non
         base, rest = base + "'", rest[1:]
     subs = samples = 0
     args: str | None = None
-    for _ in range(2):   # _{..} and ^{(i)} in either order
+    digit_pattern = literal_digits = False
+    takes_index = entry.max_indices > 0
+    for _ in range(3):   # _{..}, ^{(i)} and ^{(1)} in any order
         if rest.startswith("_"):
             group, end = read_group(rest, 1)
-            subs, rest = len(subscript_items(group)), rest[end:]
-        elif rest.startswith("^{(") or rest.startswith("^("):
+            kind = literal_kind("_", group)
+            if kind == "commands" or (kind == "digits" and not takes_index):
+                base, literal_digits = literal_base(base, "_", group), kind == "digits"
+            else:
+                subs, digit_pattern = len(subscript_items(group)), kind == "digits"
+            rest = rest[end:]
+        elif rest.startswith("^"):
             group, end = read_group(rest, 1)
-            samples, rest = 1, rest[end:]
+            if literal_kind("^", group):
+                base = literal_base(base, "^", group)
+            elif re.fullmatch(r"\(\s*[A-Za-z]'*\s*\)", group.strip()):
+                samples = 1
+            else:
+                return None
+            rest = rest[end:]
     arity: Arity | None = (subs, samples) if subs or samples else None
     if rest.startswith("("):
         args, rest = rest, ""
     if rest:
         return None
-    return base, arity, args
+    return _Parsed(base, arity, args, digit_pattern, literal_digits)
 
 
 def build_lexicon(notation: Notation, prefer: frozenset[str] = frozenset()) -> Lexicon:
@@ -181,15 +262,29 @@ def build_lexicon(notation: Notation, prefer: frozenset[str] = frozenset()) -> L
                               params=len(definition.params)),
                         definition.latex or default_spellings(name)))
     entries.sort(key=lambda item: item[0].name not in prefer)   # stable: preferred first
+    literal_digits: list[tuple[str, str, str]] = []   # (base, spelling, name): checked below
     for entry, spellings in entries:
-        for spelling in spellings:
-            parsed = _parse_spelling(spelling)
+        parsed_all = [(spelling, _parse_spelling(spelling, entry)) for spelling in spellings]
+        letter_patterns = {p.arity for _, p in parsed_all
+                           if p is not None and p.arity is not None and not p.digit_pattern}
+        for spelling, parsed in parsed_all:
             if parsed is None:
                 problems.append(f"latex spelling {spelling!r} of {entry.name!r} is not a name "
                                 "(a letter, Greek letter, accent or \\operatorname, optionally "
-                                "with a subscript pattern or an argument list)")
+                                "with a subscript pattern, a layer number like ^{(1)} or an "
+                                "argument list)")
                 continue
-            base, arity, args = parsed
+            if parsed.digit_pattern and parsed.arity not in letter_patterns:
+                problems.append(f"latex spelling {spelling!r} of {entry.name!r}: a number "
+                                f"subscript on a name that takes indices reads as its entry "
+                                f"({spelling} as entry {spelling.rsplit('_', 1)[-1]} of "
+                                f"{entry.name!r}), not as a name; spell a numbered vector or "
+                                "matrix with a layer number (W^{(1)}), or give the pattern with "
+                                "a letter (y_k) beside it")
+                continue
+            base, arity, args = parsed.base, parsed.arity, parsed.args
+            if parsed.literal_digits:
+                literal_digits.append((base, spelling, entry.name))
             if entry.style == "function":
                 args = None   # a function's arguments are read from the call itself
             clash = next((s for s in table.get(base, []) if s.arity == arity and
@@ -201,5 +296,11 @@ def build_lexicon(notation: Notation, prefer: frozenset[str] = frozenset()) -> L
                                 f"and {entry.name!r}")
                 continue
             table.setdefault(base, []).append(Spelling(arity, args, entry))
+    for base, spelling, name in literal_digits:
+        plain = base[:base.rindex("_")]
+        indexed = next((s.entry.name for s in table.get(plain, ()) if s.entry.max_indices), None)
+        if indexed is not None:
+            problems.append(f"latex spelling {spelling!r} names {name!r}, and it would also be "
+                            f"an entry of {indexed!r} (spelled {plain}): rename one")
     return Lexicon({base: tuple(s) for base, s in table.items()}, tuple(problems))
 

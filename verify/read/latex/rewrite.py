@@ -32,7 +32,7 @@ from verify.model import expr as E
 from verify.model.spelling import GREEK
 from verify.read.latex import norms, products
 from verify.read.latex.calls import call, indicator
-from verify.read.latex.derivatives import fraction, operator, prime
+from verify.read.latex.derivatives import fraction, operator, prime, primed_call
 from verify.read.latex.dots import DOTS, expand_dots
 from verify.read.latex.environments import environment_atom
 from verify.read.latex.names import Entry, decorated, subscript_items
@@ -290,12 +290,20 @@ class Rewriter:
                 sups.append(group.strip())
             else:
                 break
+        base, sub, sups, folded = self.context.lexicon.literal(base, sub, sups)
+        if folded:
+            self.remove(match.group(0) + "".join(folded), "a subscript or superscript that is "
+                        "part of a declared name's spelling (\\theta_0, W^{(1)})")
         items = subscript_items(sub) if sub is not None else []
         samples = [m.group(1) for m in map(_SAMPLE.match, sups) if m]
         sups = [s for s in sups if not _SAMPLE.match(s)]
         spelled = base + "'" * primes
         found = self.context.lexicon.lookup(spelled, (len(items), len(samples)), text[j:])
         token = text[i:j]
+        if found is None and primes:
+            primed = primed_call(self, base, primes, items + samples, text, i, j)
+            if primed is not None:   # f'(x): the derivative of a declared function
+                return self.raised(primed[0], sups, text[i:primed[1]]), primed[1]
         if found is None:
             return self.unknown(spelled, items, samples, sups, text, i, j)
         entry, consumed = found
