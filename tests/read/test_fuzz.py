@@ -156,6 +156,31 @@ def test_garbled_latex_through_the_pipeline(pool: LocalPool, tmp_path: Path, num
     assert_checked(result)
 
 
+# ---- letters and digits beyond ASCII inside maths ---------------------------------------
+# Once an AssertionError: the character tests (isalpha, isdigit) accepted what the patterns
+# ([A-Za-z], [0-9]) did not.  Now each is read as its LaTeX command (Greek letters, superscript
+# and subscript digits) or the line is refused naming it; never an internal error.
+unicode_chars = st.characters(categories=("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Mn"),
+                              exclude_characters="\x00")
+unicode_maths = st.lists(st.tuples(st.integers(0, 200), unicode_chars), min_size=1, max_size=4)
+UNICODE_HEADER = "---\nsymbols:\n  a: {}\n  b: {}\n  alpha: {}\n---\n"
+
+
+@settings(max_examples=60 * SCALE, deadline=None)
+@given(unicode_maths)
+def test_unicode_letters_and_digits_inside_maths(inserts: list[tuple[int, str]]) -> None:
+    line = "(a + b)^2 = a^2 + 2 a b + b^2 + \\alpha"
+    for position, char in inserts:
+        at = position % (len(line) + 1)
+        line = line[:at] + char + line[at:]
+    with alarm(READ_SECONDS):
+        document = document_from_text(UNICODE_HEADER + f"$$\n{line}\n$$\n", Path("u.md"))
+    assert_read(document)
+    for chain in document.chains:
+        for step in chain.steps:
+            assert step.internal_error is None, step.problem
+
+
 # ---- random encodings ---------------------------------------------------------------------
 NOTATION = {"sizes": {"n": [2, 3], "K": [2]}, "indices": {"l": "n", "k": "K"},
             "symbols": {"a": {}, "b": {"kind": "positive"}, "x": {"shape": ["n"]},

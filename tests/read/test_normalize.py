@@ -14,6 +14,9 @@ RULE_CASES = [
     # tanh_emathzone.md: the page's minus signs are en dashes; a range in a subscript is left
     (N.unicode_minus, "{{e^x} \u2013 {e^{ \u2013 x}}} + a \u2212 b + x_{1\u2013n}",
      "{{e^x} - {e^{ - x}}} + a - b + x_{1\u2013n}"),
+    # a Greek letter is its command (a space before a Latin letter), scripts are ^{..}, _{..}
+    (N.unicode_symbols, "αx + β_k + x² + A⁻¹ + w₁₀ + Σ + εφ",
+     r"\alpha x + \beta_k + x^{2} + A^{-1} + w_{10} + \Sigma + \varepsilon\varphi"),
     (N.strip_sizing, r"\left( a \right) \Bigl\{ b \Bigr\} \big[ c \big] \left. d \right|",
      r" ( a  )  \{ b  \}  [ c  ]   d  |"),
     (N.strip_spacing, r"a\,b\;c\!d\ e~f\quad g\qquad h\displaystyle i", "a b c d e f  g  h  i"),

@@ -17,6 +17,10 @@ NOTE_CHARS = 300                   # a side statement kept as a note
 HEADER_CHARS = 100_000             # a notation header
 STEP_LATEX_CHARS = 4000            # one step's LaTeX (the reader and the guards alike)
 DSL_TEXT_CHARS = 20_000            # one expression in the encoding language
+DOCUMENT_STEPS = 10_000            # steps of one document (a real derivation has tens): the
+                                   # checking allowance and the outputs grow with them
+YAML_NESTING = 50                  # collections nested in one YAML text (header, encoding,
+                                   # assignment): the YAML composer recurses per level
 
 # ---- the encoding language (verify.read.dsl) -------------------------------------------------
 DSL_NESTING = 60                   # nesting of one expression (the parser recurses per level)
@@ -24,6 +28,9 @@ DSL_INTEGER_DIGITS = 12            # digits of one written integer
 DSL_RESULT_DIGITS = 200            # digits of a number a power would make
 # |numeric exponent|, in the encoding language and in LaTeX alike: 10^{10^{10}} never returns
 WRITTEN_EXPONENT = 64
+# A numeric upper limit of a written sum or product (\sum_{i=1}^{N}): the checks expand it
+# term by term.
+SUM_NUMERIC_LIMIT = 64
 
 # ---- the LaTeX reader (verify.read.latex.step) -----------------------------------------------
 LATEX_PARSER_NESTING = 40          # the ANTLR parsers recurse per level; deep inputs cost

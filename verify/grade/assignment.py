@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import sympy as sp
-import yaml
 
 from verify.core.errors import AssignmentError, InputError, Location
 from verify.core.limits import ASSIGNMENT_FILE_BYTES
 from verify.model import expr as E
 from verify.model.notation import Notation
 from verify.read.dsl import Scope, parse_expression
+from verify.read.encoding import load_yaml, strip_line_marks
 from verify.read.notation import parse_notation
 
 _TOP_KEYS = {"title", "description", "notation", "problem", "expected", "rubric", "labels",
@@ -78,14 +78,19 @@ class Assignment:
 
 
 def load_assignment(path: Path) -> Assignment:
+    """Read an assignment file with the loader and bounds of a document's header (aliases,
+    tags and deep nesting refused): it is input as much as a submission is."""
     where = Location(str(path))
     try:
         data = path.read_bytes()
         if len(data) > ASSIGNMENT_FILE_BYTES:
             raise AssignmentError(f"larger than {ASSIGNMENT_FILE_BYTES} bytes", where)
-        raw = yaml.safe_load(data.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raw = strip_line_marks(load_yaml(data.decode("utf-8-sig"), str(path)))
+    except (OSError, UnicodeDecodeError) as error:
         raise AssignmentError(f"cannot read the assignment: {error}", where) from None
+    except InputError as error:
+        raise AssignmentError(f"cannot read the assignment: {error.message}",
+                              error.location) from None
     return assignment_from_mapping(raw, str(path))
 
 

@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from verify.core.errors import InputError, Location
-from verify.core.limits import ENCODING_FILE_BYTES
+from verify.core.limits import DOCUMENT_STEPS, ENCODING_FILE_BYTES, YAML_NESTING
 from verify.model.document import Chain, Document, Step, SubClaim
 from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.dsl import Scope, parse_condition, parse_expression
@@ -45,17 +45,45 @@ _CHAIN_KEYS = {"name", "where", "notation", "steps", "note", "__line__"}
 _DOC_KEYS = {"title", "source", "notation", "chains", "__line__"}
 
 
+# The YAML types a derivation is written in; an explicit tag for any other (``!!set``,
+# ``!!binary``, ``!!omap``, a local ``!thing``) is refused, as it would reach code that expects
+# these.  A date (``2024-01-01``, resolved implicitly) is kept: it is read as its text.
+_PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + name for name in
+                        ("null", "bool", "int", "float", "str", "seq", "map", "timestamp"))
+
+
 class SafeLineLoader(yaml.SafeLoader):
-    """Safe YAML loader that records each mapping's line as ``__line__`` (1-based) and
-    refuses aliases: a few kilobytes of nested aliases expand to gigabytes (an alias bomb),
-    and no derivation needs them."""
+    """Safe YAML loader that records each mapping's line as ``__line__`` (1-based), refuses
+    aliases (a few kilobytes of nested aliases expand to gigabytes, an alias bomb, and no
+    derivation needs them), tags other than the plain types, and collections nested deeper
+    than ``YAML_NESTING`` (the composer recurses per level).  Every YAML text we read, headers,
+    encodings and assignments alike, is read with it (:func:`load_yaml`)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed", event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            raise _refusal("YAML aliases (*name) are not allowed", event.start_mark)
+        if self.depth >= YAML_NESTING:
+            raise _refusal(f"YAML nested deeper than {YAML_NESTING} levels", event.start_mark)
+        self.depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        if node is not None and node.tag not in _PLAIN_TAGS:
+            raise _refusal(f"the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is "
+                           "not allowed (only plain mappings, lists, strings, numbers and "
+                           "booleans)", node.start_mark)
+        return node  # type: ignore[no-any-return]
+
+
+def _refusal(problem: str, mark: Any) -> yaml.composer.ComposerError:
+    """A refusal at ``mark`` (the stubs type a node's marks as one of two Mark classes)."""
+    return yaml.composer.ComposerError(None, None, problem, mark)
 
 
 def _construct_mapping(loader: SafeLineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -75,12 +103,14 @@ def strip_line_marks(value: Any) -> Any:
     return value
 
 
-def load_yaml(text: str, path: str) -> Any:
+def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
+    """``text`` (which starts on line ``first_line`` of ``path``) read with
+    :class:`SafeLineLoader`; any problem is an :class:`InputError` at its line."""
     try:
         return yaml.load(text, Loader=SafeLineLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
+        line = first_line + mark.line if mark is not None else 0
         raise InputError(f"malformed YAML: {getattr(err, 'problem', err)}",
                          Location(path, line)) from None
 
@@ -122,6 +152,13 @@ def encoding_from_mapping(raw: Any, path: str) -> Document:
     raw_chains = raw.get("chains") or []
     if not isinstance(raw_chains, list):
         problems.append(str(InputError("'chains' must be a list", top)))
+        raw_chains = []
+    steps = sum(len(c["steps"]) for c in raw_chains
+                if isinstance(c, Mapping) and isinstance(c.get("steps"), list))
+    if steps > DOCUMENT_STEPS:
+        problems.append(str(InputError(f"{steps} steps, more than the {DOCUMENT_STEPS} one "
+                                       "document may have: not read (split it into several "
+                                       "documents)", top)))
         raw_chains = []
     for number, raw_chain in enumerate(raw_chains, 1):
         chain, chain_problems = _chain(raw_chain, number, path, notation)

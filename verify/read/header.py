@@ -34,13 +34,12 @@ from pathlib import Path
 from typing import Any
 
 import sympy as sp
-import yaml
 
 from verify.core.errors import InputError, Location
 from verify.core.limits import HEADER_CHARS
 from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.dsl import Scope, parse_condition
-from verify.read.encoding import SafeLineLoader, strip_line_marks
+from verify.read.encoding import load_yaml, strip_line_marks
 from verify.read.notation import parse_notation
 
 _TEX_START = re.compile(r"^[ \t]*%[ \t]*verify-notation:[ \t]*$", re.M)
@@ -106,13 +105,7 @@ def _tex_block(text: str) -> tuple[str | None, int]:
 def _load(text: str, where: Location) -> Mapping[str, Any]:
     if len(text) > HEADER_CHARS:
         raise InputError(f"notation header longer than {HEADER_CHARS} characters", where)
-    try:
-        raw = strip_line_marks(yaml.load(text, Loader=SafeLineLoader))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = where.line + (mark.line if mark is not None else 0)
-        raise InputError(f"malformed YAML: {getattr(error, 'problem', error)}",
-                         Location(where.path, line)) from None
+    raw = strip_line_marks(load_yaml(text, where.path, where.line))
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):

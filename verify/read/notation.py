@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from verify.core.errors import Location, NotationError
 from verify.core.limits import SIZE_VALUE
@@ -74,12 +75,12 @@ def parse_notation(raw: Any, where: Location, base: Notation | None = None) -> N
     sizes = dict(base.sizes) if base else {}
     sizes.update(_sizes(raw.get("sizes"), where))
     indices = dict(base.indices) if base else {}
-    for letter, size in (raw.get("indices") or {}).items():
+    for letter, size in _mapping(raw.get("indices"), "indices", where).items():
         if size not in sizes:
             raise NotationError(f"index {letter!r} ranges over undeclared size {size!r}", where)
         indices[str(letter)] = str(size)
     symbols = dict(base.symbols) if base else {}
-    for name, spec in (raw.get("symbols") or {}).items():
+    for name, spec in _mapping(raw.get("symbols"), "symbols", where).items():
         symbols[str(name)] = _symbol(str(name), spec or {}, sizes, where)
     assumptions = (base.assumptions if base else ()) + _names(
         raw.get("assumptions"), "assumptions", where)
@@ -87,9 +88,7 @@ def parse_notation(raw: Any, where: Location, base: Notation | None = None) -> N
     clash = name_clashes(sizes, indices, symbols, {}) or component_clash(symbols)
     if clash:
         raise NotationError(clash, where)
-    raw_defs = raw.get("definitions") or {}
-    if not isinstance(raw_defs, Mapping):
-        raise NotationError("'definitions' must map names to {params|index, body}", where)
+    raw_defs = _mapping(raw.get("definitions"), "definitions", where)
     # Declare every definition's name first so bodies may refer to each other.
     pending: dict[str, tuple[str, tuple[str, ...], str, Mapping[str, Any]]] = {}
     for name, spec in raw_defs.items():
@@ -115,7 +114,69 @@ def parse_notation(raw: Any, where: Location, base: Notation | None = None) -> N
         definitions[name] = Definition(name, style, params, body, text,  # type: ignore[arg-type]
                                        _names(spec.get("latex"), "latex", where),
                                        str(spec.get("description", "")))
+    cycle = _definition_cycle(definitions, pending)
+    if cycle:
+        through = "in its body" if len(cycle) == 2 else \
+            "through " + " -> ".join(repr(n) for n in cycle[1:-1])
+        raise NotationError(f"definition {cycle[0]!r} uses itself {through}: a recursive "
+                            "definition never finishes expanding", where)
     return Notation(sizes, indices, symbols, definitions, assumptions)
+
+
+_WHAT = {"indices": "'indices' must map index letters to sizes",
+         "symbols": "'symbols' must map names to declarations",
+         "definitions": "'definitions' must map names to {params|index, body}"}
+
+
+def _mapping(value: Any, key: str, where: Location) -> Mapping[Any, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise NotationError(f"{_WHAT[key]}, got a {type(value).__name__}", where)
+    return value
+
+
+def _uses(definition: Definition, names: Mapping[str, Definition]) -> list[str]:
+    """The definitions ``definition``'s body refers to (its parameters shadow them)."""
+    used: list[str] = []
+    for node in sp.preorder_traversal(definition.body):
+        if isinstance(node, sp.Indexed):
+            name = str(node.base.label)
+        elif isinstance(node, sp.Symbol):
+            name = node.name
+        elif isinstance(node, AppliedUndef):
+            name = node.func.__name__
+        else:
+            continue
+        if name in names and name not in definition.params and name not in used:
+            used.append(name)
+    return used
+
+
+def _definition_cycle(definitions: Mapping[str, Definition],
+                      new: Mapping[str, Any]) -> list[str]:
+    """A chain of definitions from one of ``new`` back to itself (``[f, g, f]``), or ``[]``.
+    Expanding a recursive definition never ends: it is refused where it is declared, named."""
+    uses = {name: _uses(d, definitions) for name, d in definitions.items()}
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> list[str]:
+        if name in path:
+            return [*path[path.index(name):], name]
+        if name in done:
+            return []
+        for used in uses.get(name, []):
+            found = visit(used, [*path, name])
+            if found:
+                return found
+        done.add(name)
+        return []
+
+    for name in new:
+        found = visit(name, [])
+        if found:
+            return found
+    return []
 
 
 def _symbol(name: str, spec: Any, sizes: Mapping[str, tuple[int, ...]],

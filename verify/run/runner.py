@@ -449,7 +449,9 @@ class Batch(ABC, Generic[R]):
             active = [w for w in self.pool.workers if w.busy or not w.ready]
             if not active:
                 continue
-            timeout = max(0.0, min(w.deadline for w in active) - time.monotonic())
+            # Bounded: wait() refuses a timeout above 2**31 ms (a deadline of 60 s x 36,000
+            # steps); past an hour the loop simply looks again.
+            timeout = min(3600.0, max(0.0, min(w.deadline for w in active) - time.monotonic()))
             # A worker that dies closes its end of the socket: its connection turns readable.
             ready = wait([w.conn for w in active], timeout)
             for worker in active:

@@ -21,7 +21,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from verify.core.errors import Location
-from verify.core.limits import DOCUMENT_CHARS
+from verify.core.limits import DOCUMENT_CHARS, DOCUMENT_STEPS
 from verify.model import expr as E
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
@@ -31,6 +31,7 @@ from verify.read.latex.source import (
     RawChain,
     RawStep,
     clean_note,
+    plain_text,
     split_document,
 )
 from verify.read.latex.step import derivative_variable, parse_step
@@ -59,7 +60,7 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
                        shown: str | None = None) -> Document:
     """The same as :func:`read_latex_document` for text already in memory."""
     shown = shown or str(path)
-    header = read_header(text.replace("\r\n", "\n"), path, shown, base_notation)
+    header = read_header(plain_text(text), path, shown, base_notation)
     lexicon = build_lexicon(header.notation)
     problems = list(header.problems) + [f"{shown}: {p}" for p in lexicon.problems]
     readers = {id(section): _Reader(section.notation, build_lexicon(section.notation,
@@ -71,7 +72,12 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
                         if f"{shown}: {p}" not in problems)
     suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
     raw_chains = split_document(header.body, suffix)
-    if not raw_chains:
+    steps = sum(len(raw.steps) for raw in raw_chains)
+    if steps > DOCUMENT_STEPS:
+        problems.append(f"{shown}: {steps} steps, more than the {DOCUMENT_STEPS} one document "
+                        "may have: not read (split it into several documents)")
+        raw_chains = ()
+    elif not raw_chains:
         problems.append(f"{shown}: no display math found")
     chains = []
     for number, raw in enumerate(raw_chains, 1):

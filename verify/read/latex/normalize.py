@@ -210,12 +210,64 @@ _DAMAGE = (
 
 
 def detect_damage(text: str) -> tuple[str, str] | None:
-    """``(offending token, why)`` when the text shows escape damage, else ``None``."""
+    """``(offending token, why)`` when the text shows escape damage, or holds a character the
+    reader cannot read (:func:`unreadable_character`), else ``None``."""
     for pattern, why in _DAMAGE:
         match = pattern.search(text)
         if match:
             return match.group(0).strip() or repr(match.group(0)), why
+    return unreadable_character(text)
+
+
+# ---- characters beyond ASCII ----------------------------------------------------------------
+# The later stages read ASCII letters and digits only (their patterns say [A-Za-z], [0-9]).  A
+# Greek letter with a LaTeX command of its own is that command (unicode-math's choice: U+03B5
+# is \varepsilon, U+03F5 \epsilon; U+03C6 is \varphi, U+03D5 \phi); superscript and
+# subscript digits and signs are a written ^{..} or _{..}.  Any other letter, digit or mark
+# (an accented or Cyrillic letter, a Greek capital that looks Latin, a fraction) is refused,
+# named: read as something else, it would be guessed.
+_GREEK_LETTERS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "varepsilon", "ϵ": "epsilon",
+    "ζ": "zeta", "η": "eta", "θ": "theta", "ϑ": "vartheta", "ι": "iota", "κ": "kappa",
+    "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma",
+    "τ": "tau", "υ": "upsilon", "φ": "varphi", "ϕ": "phi", "χ": "chi", "ψ": "psi",
+    "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi",
+    "Π": "Pi", "Σ": "Sigma", "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+}
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-", strict=True))
+_SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋", "0123456789+-", strict=True))
+_SCRIPT_RUN = re.compile("[" + "".join(_SUPERSCRIPTS) + "]+|[" + "".join(_SUBSCRIPTS) + "]+")
+_GREEK_LETTER = re.compile("[" + "".join(_GREEK_LETTERS) + "]")
+_TRANSLATED = frozenset(_GREEK_LETTERS) | frozenset(_SUPERSCRIPTS) | frozenset(_SUBSCRIPTS)
+
+
+def unreadable_character(text: str) -> tuple[str, str] | None:
+    """``(character, why)`` for the first letter, digit or mark beyond ASCII that
+    :func:`unicode_symbols` does not translate, else ``None``."""
+    import unicodedata
+    for char in text:
+        if char.isascii() or char in _TRANSLATED:
+            continue
+        if unicodedata.category(char)[0] in "LNM" or char.isalnum():
+            name = unicodedata.name(char, "unnamed")
+            return char, (f"the character U+{ord(char):04X} ({name}) is not read: write "
+                          "it with ASCII letters or a LaTeX command")
     return None
+
+
+def unicode_symbols(text: str) -> str:
+    r"""``α`` -> ``\alpha``, ``x²`` -> ``x^{2}``, ``x₁₀`` -> ``x_{10}``, ``A⁻¹`` -> ``A^{-1}``."""
+    def script(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if run[0] in _SUPERSCRIPTS:
+            return "^{" + "".join(_SUPERSCRIPTS[c] for c in run) + "}"
+        return "_{" + "".join(_SUBSCRIPTS[c] for c in run) + "}"
+
+    def greek(match: re.Match[str]) -> str:
+        letter_follows = re.match(r"[A-Za-z]", match.string[match.end():]) is not None
+        return "\\" + _GREEK_LETTERS[match.group(0)] + (" " if letter_follows else "")
+
+    return _GREEK_LETTER.sub(greek, _SCRIPT_RUN.sub(script, text))
 
 
 # ---- rules ------------------------------------------------------------------------------------
@@ -364,6 +416,7 @@ def trailing_punctuation(text: str) -> str:
 Rule = Callable[[str], str]
 RULES: tuple[tuple[str, Rule], ...] = (
     ("unicode_minus", unicode_minus),
+    ("unicode_symbols", unicode_symbols),
     ("strip_sizing", strip_sizing),
     ("strip_spacing", strip_spacing),
     ("vertical_bars", vertical_bars),

@@ -110,6 +110,13 @@ def clean_note(text: str) -> str:
     return text[:NOTE_CHARS]
 
 
+def plain_text(text: str) -> str:
+    """A document's text as the reader reads it: a leading byte-order mark dropped and every
+    line end (CR LF, or CR alone as old Mac editors write) made LF, so the front matter is
+    found and line numbers are the ones an editor shows."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def split_document(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
     """Every display-math chain of the document, in order (past
     :data:`DOCUMENT_CHARS`, nothing more is read)."""

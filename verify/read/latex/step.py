@@ -32,7 +32,12 @@ from latex2sympy2_extended.latex2sympy2 import ConversionConfig, _Latex2Sympy
 from sympy.core.function import AppliedUndef
 
 from verify.core.errors import LatexProblem, ParserRejected
-from verify.core.limits import LATEX_PARSER_NESTING, STEP_LATEX_CHARS, WRITTEN_EXPONENT
+from verify.core.limits import (
+    LATEX_PARSER_NESTING,
+    STEP_LATEX_CHARS,
+    SUM_NUMERIC_LIMIT,
+    WRITTEN_EXPONENT,
+)
 from verify.core.memo import Memo, memoized
 from verify.model import expr as E
 from verify.model.canon import Canon
@@ -237,9 +242,7 @@ def _refuse(text: str) -> str | None:
         return f"unbalanced LaTeX: {unbalanced}"
     power = _huge_power(text)
     if power is not None:
-        return (f"a numeric exponent above {WRITTEN_EXPONENT} or a tower of powers at "
-                f"'{power}': the "
-                "parser would compute the number, digit by digit")
+        return power
     depth = 0
     deepest = 0
     for char in text:
@@ -252,17 +255,30 @@ def _refuse(text: str) -> str | None:
 
 
 def _huge_power(text: str) -> str | None:
-    """The first exponent made of numbers only that is above WRITTEN_EXPONENT or holds another
-    power (``10^{10^{10}}``): SymPy evaluates integer powers as it builds them, so the parser
-    would not return.  The encoding language refuses the same powers."""
+    """Why the first exponent made of numbers only that is above WRITTEN_EXPONENT or holds
+    another power (``10^{10^{10}}``) is refused: SymPy evaluates integer powers as it builds
+    them, so the parser would not return.  The encoding language refuses the same powers.  The
+    ``^`` of a sum or product is its upper limit, not an exponent: bounded, and said so."""
     for match in re.finditer(r"\^", text):
         group, end = read_group(text, match.end())
         if not _NUMERIC.fullmatch(group):
             continue
         numbers = [int(n) for n in re.findall(r"\d+", group)]
+        where = text[max(0, match.start() - 10):end][:60]
+        if _UPPER_LIMIT.search(text, 0, match.start()):
+            if "^" in group or any(n > SUM_NUMERIC_LIMIT for n in numbers):
+                return (f"the upper limit of a sum or product is a number above "
+                        f"{SUM_NUMERIC_LIMIT} at '{where}': the checks expand it term by term")
+            continue
         if "^" in group or any(n > WRITTEN_EXPONENT for n in numbers):
-            return text[max(0, match.start() - 10):end][:60]
+            return (f"a numeric exponent above {WRITTEN_EXPONENT} or a tower of powers at "
+                    f"'{where}': the parser would compute the number, digit by digit")
     return None
+
+
+# What stands before the ^ of a sum's or product's upper limit: \sum_{i=1}^, \prod_k^, \sum^.
+_UPPER_LIMIT = re.compile(r"\\(?:sum|prod)(?![A-Za-z])\s*(?:\\limits\s*)?"
+                          r"(?:_\s*(?:\{[^{}]*\}|\\[A-Za-z]+|[^{}\s\\])\s*)?$")
 
 
 def extract_underbraces(text: str) -> tuple[str, list[tuple[str, str]]]:
