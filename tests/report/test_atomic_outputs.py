@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.paths import ROOT
-from verify.core.atomic import TEMPORARY_MARK, OutsideFolder, temporary_folder, write_text_atomic
+from verify.core.atomic import TEMPORARY_MARK, temporary_folder, write_text_atomic
+from verify.core.errors import OutsideFolder
 from verify.grade.assignment import load_assignment
 from verify.grade.outputs import write_gradescope
 from verify.grade.reading import read_submission

@@ -16,7 +16,8 @@ from verify.grade.outputs import gradescope_results
 from verify.grade.reading import Submission, discover, read_submission, student_id
 from verify.grade.results import Grade, Outcome
 from verify.pipeline import discover as discover_documents
-from verify.read.files import Refused, read_inside, read_regular, skipped_notes
+from verify.core.errors import FileRefused
+from verify.read.files import read_inside, read_regular, skipped_notes
 from verify.read.suffixes import CHECKED_SUFFIXES, GRADED_SUFFIXES
 
 SECRET = "the text of a file outside the class folder"
@@ -109,11 +110,11 @@ def test_read_inside_refuses_what_changed_into_a_link_leaving(tmp_path: Path) ->
     folder = hostile_folder(tmp_path)
     assert read_inside(folder / "in.md") == GOOD.encode()
     for name in REFUSED:
-        with pytest.raises(Refused):
+        with pytest.raises(FileRefused):
             read_inside(folder / name)
-    with pytest.raises(Refused, match="special file"):
+    with pytest.raises(FileRefused, match="special file"):
         read_regular(folder / "fifo.md")          # returns at once: the FIFO is not waited on
-    with pytest.raises(Refused, match="folder"):
+    with pytest.raises(FileRefused, match="folder"):
         read_regular(folder / "dir.md")
 
 

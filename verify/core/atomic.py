@@ -25,11 +25,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from verify.core.errors import OutsideFolder
+
 TEMPORARY_MARK = "verify-partial"   # in every temporary's name: recognisable, sweepable
-
-
-class OutsideFolder(OSError):
-    """A target that would be written outside the folder it must stay in."""
 
 
 def write_text_atomic(path: Path, text: str, *, within: Path | None = None) -> None:

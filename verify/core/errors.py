@@ -117,6 +117,19 @@ class NotStorable(VerifyError):
 
 
 # ---- our own bugs ----------------------------------------------------------------------------
+class OutsideFolder(VerifyError, OSError):
+    """A target that would be written outside the folder it must stay in (an OSError too: the
+    writers' callers handle it with the file system's other refusals)."""
+
+
+class FileRefused(VerifyError, OSError):
+    """A file not read, and why (the message names no path outside the folder)."""
+
+
+class CacheSchemaMismatch(VerifyError):
+    """A SQLite file whose ``verdicts`` table is not this cache's."""
+
+
 class StageFailed(VerifyError):
     """An internal error in a stage, already named by :func:`internal_error` (``message``).
     Raised only to carry that name out to where the verdict is made ``unknown``: never

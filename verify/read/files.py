@@ -25,13 +25,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from verify.core.errors import FileRefused
 from verify.read.suffixes import document_suffix
 
 NOTATION_SIDECAR = ".notation.yaml"   # a document's notation, not a document
-
-
-class Refused(OSError):
-    """A file not read, and why (the message names no path outside the folder)."""
 
 
 @dataclass(frozen=True)
@@ -102,23 +99,23 @@ def _kind_refusal(mode: int) -> str | None:
 
 
 def read_inside(path: Path, folder: Path | None = None) -> bytes:
-    """The bytes of a document of ``folder`` (default: its own folder); :class:`Refused` for
+    """The bytes of a document of ``folder`` (default: its own folder); :class:`FileRefused` for
     anything :func:`refusal` refuses (or that changed into it since), OSError if unreadable."""
     why = refusal(path, folder)
     if why is not None:
-        raise Refused(why)
+        raise FileRefused(why)
     return read_regular(path.resolve())
 
 
 def read_regular(path: Path) -> bytes:
-    """The bytes of the regular file ``path`` names (links followed); :class:`Refused` for a
+    """The bytes of the regular file ``path`` names (links followed); :class:`FileRefused` for a
     folder or a special file, checked on the file opened (O_NONBLOCK: a FIFO does not block
     the open, and is refused)."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         why = _kind_refusal(os.fstat(descriptor).st_mode)
         if why is not None:
-            raise Refused(why)
+            raise FileRefused(why)
         handle = os.fdopen(descriptor, "rb")
     except BaseException:
         os.close(descriptor)

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from verify.check.claims import Claim
-from verify.core.errors import SerializeError
+from verify.core.errors import CacheSchemaMismatch, SerializeError
 from verify.core.limits import CACHE_ENTRIES
 from verify.core.version import CHECKER_VERSION
 from verify.model.canon import Canon
@@ -256,7 +256,7 @@ class VerdictCache:
             self._open()
         except sqlite3.OperationalError:
             raise            # locked, unwritable, ...: not damage; the caller goes without
-        except (sqlite3.DatabaseError, _WrongSchema) as error:
+        except (sqlite3.DatabaseError, CacheSchemaMismatch) as error:
             if memory:
                 raise
             self.repaired = self._move_aside(error)
@@ -274,7 +274,7 @@ class VerdictCache:
             # Looked at before anything is written: a file that is not ours stays as it was.
             columns = tuple(row[1] for row in self._db.execute("PRAGMA table_info(verdicts)"))
             if columns and columns != _COLUMNS:
-                raise _WrongSchema(f"its table has the columns {', '.join(columns)}")
+                raise CacheSchemaMismatch(f"its table has the columns {', '.join(columns)}")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
@@ -384,10 +384,6 @@ class VerdictCache:
     def count(self, kind: str | None = None) -> int:
         query = "SELECT COUNT(*) FROM verdicts" + (" WHERE kind = ?" if kind else "")
         return int(self.db.execute(query, (kind,) if kind else ()).fetchone()[0])
-
-
-class _WrongSchema(Exception):
-    """A SQLite file whose ``verdicts`` table is not this cache's."""
 
 
 def _secret(path: Path) -> tuple[bytes, bool]:
