@@ -142,7 +142,7 @@ def _check(argv: Sequence[str], out: TextIO, err: TextIO, prog: str) -> int:
     from verify.read.suffixes import CHECKED_SUFFIXES
     files, missing = discover(args.paths)
     for note in skipped_notes(args.paths, CHECKED_SUFFIXES, "check", recursive=True):
-        print(printable(note), file=err)   # hidden files: not documents (verify.read.files)
+        print(note, file=err)   # hidden files: not documents (verify.read.files)
     for problem in missing:
         print(printable(problem), file=err)
     if not files and not missing:

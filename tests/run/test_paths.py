@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.paths import ROOT
+from verify.core.errors import FileRefused
 from verify.grade.assignment import load_assignment
 from verify.grade.outputs import gradescope_results
 from verify.grade.reading import Submission, discover, read_submission, student_id
 from verify.grade.results import Grade, Outcome
 from verify.pipeline import discover as discover_documents
-from verify.core.errors import FileRefused
 from verify.read.files import read_inside, read_regular, skipped_notes
 from verify.read.suffixes import CHECKED_SUFFIXES, GRADED_SUFFIXES
 
