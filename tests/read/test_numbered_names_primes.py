@@ -110,8 +110,10 @@ REFUSALS: list[tuple[str, str]] = [
     (r"\theta_2", "undeclared symbol \\theta"),
     (r"u_{1}", "'u' takes 0 indices, got 1"),
     (r"W_{13}", "undeclared symbol W"),
-    # a layer not declared stays refused, never an exponent
-    (r"W^{(3)}", "undeclared symbol W"),
+    # a layer not declared stays refused, never an exponent (u^{(1)} u^{(2)} is not u^3)
+    (r"u^{(1)} u^{(2)}", "a number in brackets over a name is a label"),
+    (r"u^{[2]}", "not an exponent"),
+    (r"W^{(3)}", "declare the name spelled W^{(3)}"),
 ]
 
 
@@ -195,3 +197,19 @@ def test_checks(tmp_path: Path, first: str, second: str, status: str) -> None:
     assert not result.problems, result.problems
     steps = result.chains[0].steps
     assert steps[1].status.value == status, steps[1].message
+
+
+def test_a_literal_is_accounted_beside_its_plain_base() -> None:
+    """logreg_2nd_imathworks.md: h_\\theta beside a vector \\theta.  The \\theta of the
+    spelling is part of the name (removed by its rule); the vector \\theta after it is still
+    accounted for: a reading that lost it would be refused."""
+    raw = yaml.safe_load("sizes: {d: [2]}\nsymbols: {theta: {shape: [d], latex: ['\\theta']}, "
+                         "x: {shape: [d]}}\ndefinitions: {g: {params: [t], body: '1/(1+exp(-t))'},"
+                         " h: {params: [v], body: 'g(dot(theta, v))', latex: ['h_\\theta']}}")
+    notation = parse_notation(raw, Location("test"))
+    lexicon = build_lexicon(notation)
+    assert not lexicon.problems
+    result = parse_step(r"h_{\theta}(x) - g(\theta^{T}x)", notation, lexicon)
+    assert result.problem is None, result.problem
+    assert result.expr == sp.Function("h")(E.value_symbol("x")) - sp.Function("g")(
+        E.Dot(E.value_symbol("theta"), E.value_symbol("x")))

@@ -35,7 +35,7 @@ from verify.read.latex.calls import call, indicator
 from verify.read.latex.derivatives import fraction, operator, prime, primed_call
 from verify.read.latex.dots import DOTS, expand_dots
 from verify.read.latex.environments import environment_atom
-from verify.read.latex.names import Entry, decorated, subscript_items
+from verify.read.latex.names import Entry, decorated, literal_kind, subscript_items
 from verify.read.latex.normalize import matching_paren, read_group, term_end
 from verify.read.latex.rewrite_base import Atom, Context
 from verify.read.latex.sums import big_operator
@@ -294,6 +294,13 @@ class Rewriter:
         if folded:
             self.remove(match.group(0) + "".join(folded), "a subscript or superscript that is "
                         "part of a declared name's spelling (\\theta_0, W^{(1)})")
+        label = next((sup for sup in sups if literal_kind("^", sup)), None)
+        if label is not None:
+            # u^{(1)} u^{(2)} is not u^3: a number in brackets over a name labels it.
+            raise LatexProblem(text[i:j], f"'^{{{label}}}' on {base}: a number in brackets over "
+                               "a name is a label (a layer, a sample), not an exponent; declare "
+                               f"the name spelled {base}^{{{label}}}, or write the power without "
+                               "brackets")
         items = subscript_items(sub) if sub is not None else []
         samples = [m.group(1) for m in map(_SAMPLE.match, sups) if m]
         sups = [s for s in sups if not _SAMPLE.match(s)]
