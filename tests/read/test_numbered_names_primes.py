@@ -40,6 +40,7 @@ symbols:
   a: {shape: [n]}
   z: {family: [m]}
   u: {}
+  lab: {kind: label, classes: n, latex: ['c']}
   u12: {latex: ['u_{12}']}
   W14: {latex: ['W_{14}']}
 definitions:
@@ -49,6 +50,7 @@ definitions:
   g: {params: [t], body: "t * x1", latex: ['g']}
   q: {params: [s, t], body: "s * t", latex: ['q']}
   v: {body: "exp(-x1)", latex: ['v']}
+  p: {index: [l], body: "exp(a[l])", latex: ['p']}
 """
 
 
@@ -92,9 +94,9 @@ def test_reads(notation: Notation, latex: str, expected: sp.Expr) -> None:
 
 REFUSALS: list[tuple[str, str]] = [
     # tanh_deeplearningai.md, line 34: u' of a symbol (a derivative by what? a transpose?)
-    (r"u' = e^x", "a prime on a name that is not a function (u')"),
+    (r"u' = e^x", "a prime on a symbol (u')"),
     # a constant definition
-    (r"v' = -e^{-x}", "a prime on a name that is not a function (v')"),
+    (r"v' = -e^{-x}", "a prime on a defined constant (v')"),
     # ridge_stats540478.md's X' (a transpose): on a vector or a matrix
     (r"a'", "a prime on a vector or a matrix (a')"),
     (r"f''(x)", "second and higher derivatives"),
@@ -104,6 +106,9 @@ REFUSALS: list[tuple[str, str]] = [
     # the argument is an expression: d/dx f(2x) is not f'(2x)
     (r"f'(2 x)", "its argument is an expression"),
     (r"f'(a)", "'a' is not a declared scalar"),
+    (r"f'(c)", "'lab' is a label, not a real variable"),
+    # softmax_jacobian_prettyvault.md, line 30: g' of an indexed definition g_i
+    (r"p'", "a prime on an indexed definition (p')"),
     # g(t) := t x: g'(x) = x, but d/dx g(x) = 2x
     (r"g'(x)", "the definition of 'g' mentions 'x1' itself"),
     # a literal subscript is matched as written: \theta_2 is not declared

@@ -91,7 +91,10 @@ def primed_call(reader: Reader, spelled: str, primes: int, items: list[str], tex
     entry, token = found[0], text[i:j]
     written = spelled + "'" * primes
     if not (entry.kind == "definition" and entry.style == "function"):
-        what = "a vector or a matrix" if entry.max_indices else "a name that is not a function"
+        what = ("a vector or a matrix" if entry.shape else "a family" if entry.family else
+                "a symbol") if entry.kind == "symbol" else {
+                    "indexed": "an indexed definition", "constant": "a defined constant"}.get(
+                    entry.style, f"an {entry.kind}")
         raise LatexProblem(token, f"a prime on {what} ({written}): neither "
                            "a derivative (by which variable?) nor a transpose (write ^T) is "
                            "read; write \\frac{d}{dx} of it")
@@ -129,8 +132,10 @@ def _not_a_variable(argument: sp.Expr, function: str, notation: Notation) -> str
         scalar = decl is not None and not decl.family and not decl.shape
     else:
         return "its argument is an expression"
-    if not scalar:
+    if not scalar or decl is None:
         return f"{name!r} is not a declared scalar"
+    if decl.kind not in ("real", "positive"):
+        return f"{name!r} is a {decl.kind}, not a real variable"
     if name in _mentioned(function, notation, set()):
         return f"the definition of {function!r} mentions {name!r} itself"
     return None
