@@ -17,6 +17,8 @@ one bad document never stops the others.  ``grade``'s are in :mod:`verify.grade.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -35,8 +37,8 @@ from verify.run.settings import (
     versions,
 )
 
-if TYPE_CHECKING:   # SymPy and JAX: imported when a command runs, not for --help
-    from verify.pipeline import Options
+if TYPE_CHECKING:
+    from verify.model.options import Options
     from verify.run.runner import RunSettings
 
 __all__ = ["COMMANDS", "EXIT", "main", "parse_sizes"]
@@ -67,10 +69,31 @@ COMMANDS: dict[str, tuple[str, Command]] = {
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
-    """Run a command (``argv`` without the program name; default ``sys.argv[1:]``) and return
-    its exit code."""
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    out, err = out or sys.stdout, err or sys.stderr
+    """Run a command (``argv`` without the program name) and return its exit code.
+
+    Called with no arguments at all, it is the program (``python -m verify``, the installed
+    command): it reads ``sys.argv`` and, once the command has returned (every output file
+    written and closed), flushes stdout and stderr and ends the process at once, skipping the
+    interpreter's teardown of whatever the command imported (a few tenths of a second with
+    SymPy and JAX loaded, for nothing).  An exception still ends it the ordinary way."""
+    if argv is None and out is None and err is None:
+        code = _run(sys.argv[1:], sys.stdout, sys.stderr)
+        _exit_now(code)
+    return _run(list(sys.argv[1:] if argv is None else argv), out or sys.stdout,
+                err or sys.stderr)
+
+
+def _exit_now(code: int) -> None:
+    """End the process with ``code`` once its streams are flushed (a closed pipe, as in
+    ``| head``, loses nothing more)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def _run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    arguments = list(argv)
     if arguments and arguments[0] in COMMANDS:
         return COMMANDS[arguments[0]][1](arguments[1:], out, err)
     if arguments and arguments[0] in ("-h", "--help"):
@@ -137,12 +160,12 @@ def _check(argv: Sequence[str], out: TextIO, err: TextIO, prog: str) -> int:
     except ValueError as error:
         print(error, file=err)
         return EXIT["input"]
-    from verify.pipeline import discover
+    from verify.read.discover import discover
     from verify.read.files import skipped_notes
     from verify.read.suffixes import CHECKED_SUFFIXES
     files, missing = discover(args.paths)
     for note in skipped_notes(args.paths, CHECKED_SUFFIXES, "check", recursive=True):
-        print(note, file=err)   # hidden files: not documents (verify.read.files)
+        print(printable(note), file=err)   # hidden files: not documents (verify.read.files)
     for problem in missing:
         print(printable(problem), file=err)
     if not files and not missing:
@@ -153,31 +176,44 @@ def _check(argv: Sequence[str], out: TextIO, err: TextIO, prog: str) -> int:
     except ValueError as error:
         print(error, file=err)
         return EXIT["input"]
-    results = _check_all(files, options, err, settings)
-    for result in results:
-        print_document(result, out, args.quiet, args.show_reading)
-    info = versions()
-    if args.json:
-        from verify.report.jsonform import write_json
-        write_json(args.json, results, info)
-    if args.report:
-        _write_reports(results, args.report, info, err)
+    results = _check_all(files, options, out, err, settings, args.quiet, args.show_reading)
+    if args.json or args.report:
+        info = versions()
+        if args.json:
+            from verify.report.jsonform import write_json
+            write_json(args.json, results, info)
+        if args.report:
+            _write_reports(results, args.report, info, err)
     return exit_code(results, bool(missing), args.strict)
 
 
-def _check_all(files: list[Path], options: Options, err: TextIO,
-               settings: RunSettings) -> list[DocumentResult]:
-    """Every document, in worker processes with limits (verify.run.runner)."""
+def _check_all(files: list[Path], options: Options, out: TextIO, err: TextIO,
+               settings: RunSettings, quiet: bool, reading: bool) -> list[DocumentResult]:
+    """Every document, in worker processes with limits (verify.run.runner), each printed as
+    soon as it and those before it are done; on a terminal, a progress line on ``err`` says
+    what is running."""
     from verify.run.runner import check_all
     show = err.isatty()
     started = time.perf_counter()
+    line = [""]   # the progress line as last drawn, redrawn under each document printed
 
-    def progress(done: int, total: int, path: str) -> None:
-        err.write(f"\r[{done}/{total}] {printable(path)} ({time.perf_counter() - started:.0f}s)"
-                  "\x1b[K")
+    def progress(done: int, total: int, running: str) -> None:
+        now = f"{done}/{total} done ({time.perf_counter() - started:.0f}s)"
+        line[0] = f"[{now}] checking {running}" if running else f"[{now}]"
+        err.write(f"\r{printable(line[0])[:200]}\x1b[K")
         err.flush()
 
-    results = check_all(files, options, settings, progress if show else None)
+    def emit(number: int, result: DocumentResult) -> None:
+        if show:
+            err.write("\r\x1b[K")
+            err.flush()
+        print_document(result, out, quiet, reading)
+        out.flush()
+        if show and line[0]:
+            err.write(f"\r{printable(line[0])[:200]}\x1b[K")
+            err.flush()
+
+    results = check_all(files, options, settings, progress if show else None, emit)
     if show:
         err.write("\r\x1b[K")
     return results

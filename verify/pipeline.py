@@ -3,15 +3,13 @@ and turn every stage's error into a verdict on the step it concerns."""
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sympy as sp
 
-from verify.check import numeric
 from verify.check.claims import Claim, DocumentChecker
 from verify.check.concretize import free_indices, size_combinations, sizes_used
 from verify.core.errors import (
@@ -26,40 +24,14 @@ from verify.core.memo import Memo
 from verify.model.canon import Canon, sstr
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
+from verify.model.options import Options as Options  # built light, by the parent of a run
 from verify.model.reading import equation, reading, spelled, spelled_diagnosis
 from verify.model.verdict import ChainResult, DocumentResult, Status, StepVerdict
+from verify.read.discover import discover as discover  # re-exported: the API's name
 from verify.read.encoding import read_encoding
-from verify.read.files import list_documents, refusal
 from verify.read.suffixes import CHECKED_SUFFIXES, ENCODING_SUFFIXES, LATEX_SUFFIXES
 from verify.store.cache import VerdictCache, claim_key
 from verify.verdict.combine import Judgement, judge
-
-
-@dataclass(frozen=True)
-class Options:
-    seed: int = 0
-    sizes: Mapping[str, tuple[int, ...]] | None = None  # --sizes: override check values
-    points: int = numeric.POINTS
-
-
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Files to check, in a stable order; problems for paths that do not exist or are refused
-    (:mod:`verify.read.files`: links out of a folder named, special files).  The hidden files
-    skipped are :func:`verify.read.files.skipped_notes`'s."""
-    found: list[Path] = []
-    problems: list[str] = []
-    for path in paths:
-        if path.is_dir():
-            listing = list_documents(path, CHECKED_SUFFIXES, recursive=True)
-            found.extend(listing.files)
-            problems.extend(listing.problems())
-        elif os.path.lexists(path):
-            why = refusal(path, path.resolve().parent)   # named: its links are followed
-            found.extend([path] if why is None else [])
-            problems.extend([] if why is None else [f"{path}: not read: {why}"])
-        else:
-            problems.append(f"{path}: no such file or folder")
-    return found, problems
 
 
 def read_document(path: Path) -> Document:

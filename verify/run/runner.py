@@ -56,21 +56,25 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from verify.core.errors import SerializeError
 from verify.core.memo import Memo
+from verify.model.options import Options
 from verify.model.verdict import DocumentResult, Status, StepVerdict
 from verify.run.affinity import JobQueue, OrderedQueue, by_affinity
 from verify.store.serialize import dumps, loads, result_data, result_from_data
 
 if TYPE_CHECKING:   # both import SymPy and JAX: a worker imports them after its limits are set
     from verify.model.document import Document
-    from verify.pipeline import Options
     from verify.store.cache import VerdictCache
 
 DEFAULT_SECONDS_PER_STEP = 60.0
 DEFAULT_MEMORY_MB = 4096
 PENDING = "not checked yet"
 
+# The progress line: jobs done, jobs in all, and what is running now (the jobs' names).
 Progress = Callable[[int, int, str], None]
 R = TypeVar("R")
+# A result handed on as soon as it and every job before it are done (:class:`InOrder`):
+# its job's number and the result.
+Emit = Callable[[int, R], None]
 # A worker's request handler: one request (never "stop") and the worker's end of the pipe;
 # it replies on the pipe and says whether the worker may go on (False: it retires).
 Handler = Callable[[Connection, Mapping[str, Any]], bool]
@@ -96,7 +100,6 @@ def options_data(options: Options) -> dict[str, Any]:
 
 
 def options_from_data(data: Mapping[str, Any]) -> Options:
-    from verify.pipeline import Options
     sizes = data.get("sizes")
     return Options(seed=int(data["seed"]), points=int(data["points"]),
                    sizes={str(k): tuple(int(v) for v in vs) for k, vs in sizes.items()}
@@ -392,9 +395,9 @@ class LocalPool:
         self.close()
 
     # ---- running
-    def run(self, paths: Sequence[Path], options: Options,
-            progress: Progress | None = None) -> list[DocumentResult]:
-        run = CheckBatch(self, list(paths), options, progress)
+    def run(self, paths: Sequence[Path], options: Options, progress: Progress | None = None,
+            emit: Emit[DocumentResult] | None = None) -> list[DocumentResult]:
+        run = CheckBatch(self, list(paths), options, progress, emit)
         self.drive(run)
         return [run.results[n] for n in range(len(paths))]
 
@@ -410,6 +413,24 @@ class LocalPool:
             raise
 
 
+class InOrder(Generic[R]):
+    """Results as they come, handed on in the order of their jobs: job ``n`` as soon as it
+    and every job before it are done, so that a run's output streams and is still the same
+    whatever the workers' speeds."""
+
+    def __init__(self, emit: Emit[R] | None) -> None:
+        self.emit, self.next = emit, 0
+        self.waiting: dict[int, R] = {}
+
+    def add(self, number: int, result: R) -> None:
+        if self.emit is None:
+            return
+        self.waiting[number] = result
+        while self.next in self.waiting:
+            self.emit(self.next, self.waiting.pop(self.next))
+            self.next += 1
+
+
 class Batch(ABC, Generic[R]):
     """One batch of jobs on the pool: staffing, assigning, waiting, deadlines, lost workers.
     What a job is (a document to check, a submission to grade) is the subclass's business:
@@ -418,9 +439,13 @@ class Batch(ABC, Generic[R]):
 
     handler: ClassVar[str]   # the Handler its requests need: its pool's workers must run it
 
-    def __init__(self, pool: LocalPool, count: int, progress: Progress | None) -> None:
+    def __init__(self, pool: LocalPool, count: int, progress: Progress | None,
+                 emit: Emit[R] | None = None) -> None:
+        if self.handler != pool.handler:   # refused before it starts a worker for nothing
+            raise ValueError(f"a batch for {self.handler} on a pool of {pool.handler}")
         self.pool, self.count, self.progress = pool, count, progress
         self.results: dict[int, R] = {}
+        self.in_order = InOrder(emit)
         self.failed_starts = 0
         self.queue: JobQueue = OrderedQueue(())
 
@@ -440,6 +465,18 @@ class Batch(ABC, Generic[R]):
     @abstractmethod
     def name(self, number: int) -> str:
         """Job ``number`` as the progress line shows it."""
+
+    def uncached(self, cached: Callable[[int], bool]) -> list[int]:
+        """The jobs that ``cached`` (which marks a job it serves as done) does not serve.  A
+        worker starts as soon as a job needs one, up to the pool's size, and imports SymPy
+        and JAX while the rest are looked up: a batch the cache serves whole starts none,
+        a batch of two jobs at most two."""
+        missing: list[int] = []
+        for number in range(self.count):
+            if not cached(number):
+                missing.append(number)
+                self.pool.start(len(missing))
+        return missing
 
     # ---- the loop
     def loop(self) -> None:
@@ -476,6 +513,7 @@ class Batch(ABC, Generic[R]):
                 worker.limit = self.pool.limits.read_seconds
                 worker.deadline = worker.started + worker.limit
                 self.send(worker, self.request(number))
+                self.report()
 
     def send(self, worker: Worker, message: Mapping[str, Any]) -> None:
         with contextlib.suppress(OSError):  # it died: the next wait says so
@@ -511,8 +549,14 @@ class Batch(ABC, Generic[R]):
 
     def done(self, number: int, result: R) -> None:
         self.results[number] = result
+        self.in_order.add(number, result)
+        self.report()
+
+    def report(self) -> None:
+        """The progress line: how many jobs are done, and which are running."""
         if self.progress is not None:
-            self.progress(len(self.results), self.count, self.name(number))
+            running = [self.name(w.number) for w in self.pool.workers if w.number is not None]
+            self.progress(len(self.results), self.count, ", ".join(running))
 
     def retire(self, worker: Worker, reason: str) -> None:
         """The worker said it cannot go on (out of memory): its job stops, it is replaced."""
@@ -561,14 +605,18 @@ class CheckBatch(Batch[DocumentResult]):
     handler = CHECK_HANDLER
 
     def __init__(self, pool: LocalPool, paths: list[Path], options: Options,
-                 progress: Progress | None) -> None:
-        super().__init__(pool, len(paths), progress)
+                 progress: Progress | None, emit: Emit[DocumentResult] | None = None) -> None:
+        super().__init__(pool, len(paths), progress, emit)
         self.paths, self.options = paths, options
         self.source_keys: dict[int, str] = {}
-        # Longest first (file size standing in for steps), then the document most like those
-        # the asking worker checked (it keeps its readings and concretizers).
-        self.queue = by_affinity(self.paths, [n for n in range(len(self.paths))
-                                              if not self._cached(n)])
+        # One worker: the documents in the order given, so that each is printed as soon as
+        # it is checked (any order takes that worker as long).  Several: longest first (file
+        # size standing in for steps), so that a long one does not start last and run alone,
+        # then the document most like those the asking worker checked (it keeps its readings
+        # and concretizers).
+        missing = self.uncached(self._cached)
+        self.queue = (OrderedQueue(missing) if pool.jobs == 1
+                      else by_affinity(self.paths, missing))
 
     def name(self, number: int) -> str:
         return str(self.paths[number])
@@ -656,15 +704,17 @@ class RunSettings:
 
 
 def check_all(paths: Sequence[Path], options: Options, settings: RunSettings,
-              progress: Progress | None = None) -> list[DocumentResult]:
-    """Every document's result, in the order given, whichever way it was computed."""
+              progress: Progress | None = None,
+              emit: Emit[DocumentResult] | None = None) -> list[DocumentResult]:
+    """Every document's result, in the order given, whichever way it was computed; each is
+    also handed to ``emit`` as soon as it and those before it are done (:class:`InOrder`)."""
     if settings.scheduler is not None:
-        return _on_cluster(paths, options, settings, progress)
+        return _on_cluster(paths, options, settings, progress, emit)
     from verify.store.cache import open_cache
     cache = open_cache(settings.cache_path)
     try:
         with LocalPool(settings.jobs, settings.limits, cache) as pool:
-            return pool.run(paths, options, progress)
+            return pool.run(paths, options, progress, emit)
     finally:
         if cache is not None:
             cache.close()
@@ -676,7 +726,8 @@ def limits_data(limits: Limits) -> list[Any]:
 
 
 def _on_cluster(paths: Sequence[Path], options: Options, settings: RunSettings,
-                progress: Progress | None) -> list[DocumentResult]:
+                progress: Progress | None,
+                emit: Emit[DocumentResult] | None = None) -> list[DocumentResult]:
     """The same work on a Dask cluster: one task per document (:func:`cluster_task`)."""
     assert settings.scheduler is not None
     cache = str(settings.cache_path) if settings.cache_path is not None else None
@@ -690,19 +741,21 @@ def _on_cluster(paths: Sequence[Path], options: Options, settings: RunSettings,
     return on_cluster(settings.scheduler, cluster_task,
                       [(str(path), data, limits, cache) for path in paths],
                       lambda text: result_from_data(loads(text)), lost,
-                      [str(path) for path in paths], progress)
+                      [str(path) for path in paths], progress, emit)
 
 
 def on_cluster(scheduler: str, task: Callable[..., str], arguments: Sequence[Sequence[Any]],
                decode: Callable[[str], R], lost: Callable[[int, Exception], R],
-               names: Sequence[str], progress: Progress | None) -> list[R]:
+               names: Sequence[str], progress: Progress | None,
+               emit: Emit[R] | None = None) -> list[R]:
     """Jobs on a Dask cluster: ``task(*arguments[n])`` for each job ``n``, run by a killable
     local pool inside the Dask worker (:func:`thread_pool`, so the limits hold there too),
     its result back as JSON text (``decode``); a task the cluster lost or that failed gets
-    ``lost(n, error)``, never a pass.  The results in the order given; ``names`` for the
-    progress line."""
+    ``lost(n, error)``, never a pass.  The results in the order given, and to ``emit`` as
+    they come, in that order; ``names`` for the progress line."""
     from distributed import Client, as_completed
     results: dict[int, R] = {}
+    in_order = InOrder(emit)
     with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
         futures = {client.submit(task, *args, pure=False): number
                    for number, args in enumerate(arguments)}
@@ -712,6 +765,7 @@ def on_cluster(scheduler: str, task: Callable[..., str], arguments: Sequence[Seq
                 results[number] = decode(future.result())
             except Exception as error:  # a lost task: an error on that job, never a pass
                 results[number] = lost(number, error)
+            in_order.add(number, results[number])
             if progress is not None:
                 progress(len(results), len(arguments), names[number])
     return [results[n] for n in range(len(arguments))]

@@ -14,12 +14,10 @@ import contextlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
+from verify.model.options import Options
 from verify.run.runner import DEFAULT_MEMORY_MB, DEFAULT_SECONDS_PER_STEP, Limits, RunSettings
-
-if TYPE_CHECKING:
-    from verify.pipeline import Options
 
 SIZE_VALUES = range(1, 7)     # a size is checked at values 1..6 (README: "Sizes are small")
 POINTS = range(1, 1001)       # random points per size combination
@@ -61,8 +59,7 @@ def parse_sizes(text: str) -> dict[str, tuple[int, ...]]:
 
 def make_options(seed: int = 0, sizes: Mapping[str, Sequence[int]] | None = None,
                  points: int = 20) -> Options:
-    """The checking options (:class:`verify.pipeline.Options`), each value checked."""
-    from verify.pipeline import Options
+    """The checking options (:class:`verify.model.options.Options`), each value checked."""
     if isinstance(points, bool) or not isinstance(points, int) or points not in POINTS:
         raise ValueError("--points must be between 1 and 1000")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -150,10 +147,10 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str], out: T
 
 
 def versions() -> dict[str, str]:
-    """The versions a report or a JSON file records."""
-    import jax
-    import sympy
+    """The versions a report or a JSON file records, read from the installed packages'
+    metadata: the parent of a run never imports SymPy or JAX (its workers do)."""
+    from importlib.metadata import version
 
     from verify.core.version import __version__
-    return {"derivation-verify": __version__, "sympy": sympy.__version__,
-            "jax": jax.__version__, "python": sys.version.split()[0]}
+    return {"derivation-verify": __version__, "sympy": version("sympy"),
+            "jax": version("jax"), "python": sys.version.split()[0]}

@@ -44,15 +44,11 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from verify.check.claims import Claim
 from verify.core.errors import CacheSchemaMismatch, SerializeError
 from verify.core.limits import CACHE_ENTRIES
 from verify.core.version import CHECKER_VERSION
-from verify.model.canon import Canon
-from verify.model.document import Chain, Document, Step
-from verify.model.notation import Notation
 from verify.model.verdict import DocumentResult
 from verify.read.files import read_regular
 from verify.store.serialize import (
@@ -63,7 +59,15 @@ from verify.store.serialize import (
     result_data,
     result_from_data,
 )
-from verify.verdict.combine import Judgement
+
+if TYPE_CHECKING:   # all import SymPy (claims and combine JAX too): the parent of a run opens
+    #                 the cache to serve whole results, and must not pay for them (keys of
+    #                 claims and documents are made in the workers, which have them anyway)
+    from verify.check.claims import Claim
+    from verify.model.canon import Canon
+    from verify.model.document import Chain, Document, Step
+    from verify.model.notation import Notation
+    from verify.verdict.combine import Judgement
 
 ENVIRONMENT = "DERIVATION_VERIFY_CACHE"
 FILE_NAME = "verdicts.sqlite3"
@@ -110,7 +114,9 @@ def claim_key(claim: Claim, diagnose: bool, seed: int, points: int,
               canon: Canon | None = None) -> str:
     """The key of one claim's judgement; ``diagnose``: judged against its reference step
     (a step claim, whose refutation gets a diagnosis) rather than alone (a sub-claim, ends)."""
-    canon = canon or Canon()
+    if canon is None:
+        from verify.model.canon import Canon
+        canon = Canon()
     return _digest("claim", [canon.expr(claim.before), canon.expr(claim.after),
                              *(canon.expr(w) for w in claim.where),
                              canon.notation(claim.notation), str(seed), str(points),
@@ -137,6 +143,7 @@ def _chain_parts(chain: Chain, canon: Canon) -> list[str]:
 def document_key(document: Document, seed: int, points: int,
                  sizes: Mapping[str, Sequence[int]] | None) -> str:
     """The key of a whole document's result (its path included: results name their file)."""
+    from verify.model.canon import Canon
     canon = Canon()
     parts = [document.path, document.title, document.source, canon.notation(document.notation),
              _spellings(document.notation),
