@@ -118,7 +118,7 @@ class GradeBatch(Batch[Grade]):
         self.paths, self.assignment = paths, assignment
         self.keys: dict[int, str] = {}
         # Longest first, then the submission most like those the asking worker graded.
-        self.queue = by_affinity(paths, [n for n in range(len(paths)) if not self._cached(n)])
+        self.queue = by_affinity(paths, self.uncached(self._cached))
 
     def _cached(self, number: int) -> bool:
         """Was this very file graded before, against this very assignment?  Then its grade
@@ -211,11 +211,13 @@ def grade_in_workers(paths: Sequence[Path], assignment: Assignment, settings: Ru
                            else Path(folder) / "run-cache.sqlite")
         try:
             with LocalPool(settings.jobs, settings.limits, cache, GRADE_HANDLER) as pool:
-                pool.start(min(settings.jobs, len(paths)))
+                # The batch serves what the cache holds and starts a worker for each of the
+                # first submissions it lacks (never more than --jobs): they import while the
+                # key is checked, and a class graded before starts none.
+                run = GradeBatch(pool, list(paths), assignment, progress)
                 problem = meanwhile() if meanwhile is not None else ""
                 if problem:
                     return problem
-                run = GradeBatch(pool, list(paths), assignment, progress)
                 pool.drive(run)
                 return [run.results[n] for n in range(len(paths))]
         finally:
