@@ -87,10 +87,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     try:
         assignment = load_assignment(args.assignment)
     except InputError as error:
-        print(f"assignment: {error}", file=err)
+        print(printable(f"assignment: {error}"), file=err)
         return EXIT["input"]
     if not args.submissions.is_dir():
-        print(f"{args.submissions}: not a folder", file=err)
+        print(printable(f"{args.submissions}: not a folder"), file=err)
         return EXIT["input"]
     refused = out_folder_problem(args.out, args.overwrite)
     if refused:   # before grading: a class graded for nothing is an hour lost
@@ -98,9 +98,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return EXIT["input"]
     paths = discover(args.submissions)
     for note in skipped_notes([args.submissions], GRADED_SUFFIXES, "grade", recursive=False):
-        print(note, file=err)   # hidden files: not submissions (verify.read.files)
+        print(printable(note), file=err)   # hidden files: not submissions (verify.read.files)
     if not paths:
-        print(f"{args.submissions}: no .tex or .md submissions", file=err)
+        print(printable(f"{args.submissions}: no .tex or .md submissions"), file=err)
         return EXIT["input"]
     try:
         settings = settings_from_args(args, lambda warning: print(warning, file=err))
