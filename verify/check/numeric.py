@@ -29,8 +29,8 @@ from verify.check.symbolic import label_configs
 from verify.core.errors import NumericError
 from verify.core.limits import NUMERIC_ROWS
 from verify.core.memo import memoized
+from verify.model.options import POINTS as POINTS  # the one default: run options hold it
 
-POINTS = 20
 BOX = (-2.0, 2.0)          # real variables: a moderate box, as WeBWorK does
 POSITIVE_BOX = (0.5, 2.0)  # positive variables
 TRACED_GRADIENTS = 512   # gradient jaxprs kept per process (see _traced_gradient)

@@ -177,6 +177,18 @@ def term_end(text: str, start: int, stops: str = "+-",
     return len(text)
 
 
+def outside_brackets(text: str) -> str:
+    """The characters of ``text`` outside its brackets (round, square and braces)."""
+    depth = 0
+    kept = []
+    for char in text:
+        depth += char in "([{"
+        if depth == 0:
+            kept.append(char)
+        depth -= char in ")]}"
+    return "".join(kept)
+
+
 def split_depth0(text: str, separators: tuple[str, ...]) -> list[str]:
     """Split ``text`` at depth-0 occurrences of any separator (longest first)."""
     parts: list[str] = []

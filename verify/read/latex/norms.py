@@ -30,7 +30,7 @@ import sympy as sp
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.read.latex import products
-from verify.read.latex.normalize import matching_paren, read_group
+from verify.read.latex.normalize import matching_paren, outside_brackets, read_group
 from verify.read.latex.rewrite_base import Atom, Reader
 
 _WORD = r"(?:tr|Tr|trace|Trace)"
@@ -195,19 +195,8 @@ def _check_pairing(text: str, i: int, close_end: int, style: str) -> None:
             break
         k = read_group(between, k + 1)[1]
     rest = between[k:]
-    if rest.strip() and not _OPERATOR.search(_depth0(rest)):
+    if rest.strip() and not _OPERATOR.search(outside_brackets(rest)):
         raise LatexProblem(text[i:following_end][:60], "the norm bars pair up in two ways "
                            "(\\|a\\| b \\|c\\| or \\|a \\|b\\| c\\|): write \\cdot between "
                            "the norms, or brackets around each, or \\lVert ... \\rVert")
 
-
-def _depth0(text: str) -> str:
-    """The characters of ``text`` outside its brackets."""
-    depth = 0
-    kept = []
-    for char in text:
-        depth += char in "([{"
-        if depth == 0:
-            kept.append(char)
-        depth -= char in ")]}"
-    return "".join(kept)

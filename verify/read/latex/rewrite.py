@@ -36,7 +36,7 @@ from verify.read.latex.derivatives import fraction, operator, prime, primed_call
 from verify.read.latex.dots import DOTS, expand_dots
 from verify.read.latex.environments import environment_atom
 from verify.read.latex.names import Entry, decorated, literal_kind, subscript_items
-from verify.read.latex.normalize import matching_paren, read_group, term_end
+from verify.read.latex.normalize import matching_paren, outside_brackets, read_group, term_end
 from verify.read.latex.rewrite_base import Atom, Context
 from verify.read.latex.sums import big_operator
 
@@ -195,7 +195,7 @@ class Rewriter:
                                "another at the same depth (a conditional probability of an "
                                "undeclared function?) is not read")
         following = _next_bar(text, close + 1)
-        between = _depth0(text[close + 1:following]) if following >= 0 else ""
+        between = outside_brackets(text[close + 1:following]) if following >= 0 else ""
         if following >= 0 and between.strip() and \
                 not re.search(r"[+\-=,]|\\cdot|\\times", between):
             raise LatexProblem(text[i:following + 1][:60], "the bars pair up in two ways "
@@ -712,17 +712,6 @@ def _next_bar(text: str, start: int) -> int:
         i += 1
     return -1
 
-
-def _depth0(text: str) -> str:
-    """The characters of ``text`` outside its brackets."""
-    depth = 0
-    kept = []
-    for char in text:
-        depth += char in "([{"
-        if depth == 0:
-            kept.append(char)
-        depth -= char in ")]}"
-    return "".join(kept)
 
 
 def _bracket_close(text: str, k: int) -> tuple[int, str]:
