@@ -254,7 +254,7 @@ def markdown_report() -> str:
            "step by step against the hand encoding (`derivations/NNN.yaml`). *Read*: steps "
            "the front end turned into an expression, of all it found. *Agree*: the same SymPy "
            "tree, or the same value by the checker at every checked size and point. "
-           "`tests/test_fidelity.py` fails when a read step disagrees or a count drops.", "",
+           "`tests/read/test_fidelity.py` fails when a read step disagrees or a count drops.", "",
            "| seed | read | agree | differ | not read | read before |",
            "|---|---|---|---|---|---|"]
     details: list[str] = []
