@@ -95,7 +95,7 @@ def stage_costs(submissions: list[Path]) -> tuple[dict[str, float], float, int]:
     from verify.grade import grader
     from verify.grade.assignment import load_assignment
     from verify.grade.claims import ClaimJudge
-    from verify.model.verdict import combine
+    from verify.verdict import combine
 
     spent: collections.defaultdict[str, float] = collections.defaultdict(float)
 

@@ -172,8 +172,9 @@ def report(folder: Path, times: int) -> str:
     lines += [
         "",
         f"Ratios: cold --jobs 1 / --jobs 2 = {median(cold1) / median(cold2):.2f}; "
-        f"cold / warm = {median(cold1) / median(warm):.1f}.  A warm run is start-up (importing "
-        "SymPy and JAX) plus hashing each file and one SQLite lookup per document.",
+        f"cold / warm = {median(cold1) / median(warm):.1f}.  A warm run is start-up (the "
+        "parent imports neither SymPy nor JAX) plus hashing each file and one SQLite lookup "
+        "per document; no worker is started.",
         f"Load average of the machine (1, 5, 15 min) before: {load_before}, after: "
         f"{_load()}; other work on the machine inflates the cold figures.",
         "",
