@@ -133,7 +133,8 @@ def _judge(outcome: ClaimOutcome, seed: int, points: int,
     symbolic_all = not outcome.timed_out and all(
         c.symbolic is not None and c.symbolic.outcome == "identical" for c in outcome.cases)
     if symbolic_all:
-        return Judgement(Status.PROVED, f"exact identity in {len(outcome.cases)} cases; "
+        count = len(outcome.cases)
+        return Judgement(Status.PROVED, f"exact identity in {count} case{'s' * (count != 1)}; "
                                         "numeric agreement at every point", evidence)
     exact = next((c for c in outcome.cases if c.symbolic is not None and
                   c.symbolic.outcome == "different" and c.symbolic.rational), None)
