@@ -741,34 +741,108 @@ def _on_cluster(paths: Sequence[Path], options: Options, settings: RunSettings,
     return on_cluster(settings.scheduler, cluster_task,
                       [(str(path), data, limits, cache) for path in paths],
                       lambda text: result_from_data(loads(text)), lost,
-                      [str(path) for path in paths], progress, emit)
+                      [str(path) for path in paths], progress, emit, settings.limits)
+
+
+class ClusterLost(RuntimeError):
+    """The Dask cluster had no worker for longer than a fresh worker is given to start
+    (:attr:`Limits.start_seconds`), or its scheduler could not be reached: the jobs not done
+    by then are not done at all (a limit's reason, never evidence)."""
+
+
+# How often the client looks at the cluster while no result comes: a lost cluster is noticed
+# within this much of its allowance.
+CLUSTER_POLL_SECONDS = 0.2
 
 
 def on_cluster(scheduler: str, task: Callable[..., str], arguments: Sequence[Sequence[Any]],
                decode: Callable[[str], R], lost: Callable[[int, Exception], R],
                names: Sequence[str], progress: Progress | None,
-               emit: Emit[R] | None = None) -> list[R]:
+               emit: Emit[R] | None = None, limits: Limits | None = None) -> list[R]:
     """Jobs on a Dask cluster: ``task(*arguments[n])`` for each job ``n``, run by a killable
     local pool inside the Dask worker (:func:`thread_pool`, so the limits hold there too),
     its result back as JSON text (``decode``); a task the cluster lost or that failed gets
     ``lost(n, error)``, never a pass.  The results in the order given, and to ``emit`` as
-    they come, in that order; ``names`` for the progress line."""
+    they come, in that order; ``names`` for the progress line.
+
+    Dask itself waits for ever for a worker to run the tasks: a cluster whose workers are
+    all gone (killed, or never started) for ``limits.start_seconds`` is taken as lost, and
+    every job not done by then ends as ``lost(n, ClusterLost(...))``."""
     from distributed import Client, as_completed
+    allowance = (limits or Limits()).start_seconds
     results: dict[int, R] = {}
     in_order = InOrder(emit)
+
+    def finish(number: int, result: R) -> None:
+        results[number] = result
+        in_order.add(number, result)
+        if progress is not None:
+            progress(len(results), len(arguments), names[number])
+
     with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
         futures = {client.submit(task, *args, pure=False): number
                    for number, args in enumerate(arguments)}
-        for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
-            number = futures[future]
-            try:
-                results[number] = decode(future.result())
-            except Exception as error:  # a lost task: an error on that job, never a pass
-                results[number] = lost(number, error)
-            in_order.add(number, results[number])
-            if progress is not None:
-                progress(len(results), len(arguments), names[number])
+        arriving = as_completed(futures, loop=client.loop)  # type: ignore[no-untyped-call]
+        watch = _ClusterWatch(client, scheduler, allowance)
+        while len(results) < len(arguments):
+            ready = arriving.next_batch(block=False) if arriving.has_ready() else []
+            for at, future in enumerate(ready):
+                number = futures[future]
+                try:
+                    text = future.result(timeout=allowance)
+                except TimeoutError:
+                    # Done, but its worker went before the result was fetched: Dask runs
+                    # it again on another worker, or the cluster is found lost below.
+                    arriving.update(ready[at:])
+                    ready = []
+                    break
+                except Exception as error:  # a lost task: an error on that job, never a pass
+                    finish(number, lost(number, error))
+                    continue
+                try:
+                    finish(number, decode(text))
+                except Exception as error:  # a garbled result: an error, never a pass
+                    finish(number, lost(number, error))
+            if ready:
+                continue
+            gone = watch.lost()
+            if gone is not None:
+                for future, number in futures.items():
+                    if number not in results:
+                        future.cancel()
+                        finish(number, lost(number, gone))
+                break
+            time.sleep(CLUSTER_POLL_SECONDS)
     return [results[n] for n in range(len(arguments))]
+
+
+class _ClusterWatch:
+    """Has the cluster had no worker (or no reachable scheduler) for ``allowance`` seconds?"""
+
+    def __init__(self, client: Any, scheduler: str, allowance: float) -> None:
+        self.client, self.scheduler, self.allowance = client, scheduler, allowance
+        self.since: float | None = None      # when the cluster was first seen without workers
+        self.looked = 0.0
+
+    def lost(self) -> ClusterLost | None:
+        now = time.monotonic()
+        if now - self.looked < 1.0:   # one question to the scheduler a second is plenty
+            return None
+        self.looked = now
+        try:
+            workers = len(self.client.nthreads())
+            why = "no Dask worker"
+        except Exception:  # the scheduler is unreachable: no worker we can use either
+            workers, why = 0, "the Dask scheduler could not be reached"
+        if workers:
+            self.since = None
+            return None
+        if self.since is None:
+            self.since = now
+        if now - self.since < self.allowance:
+            return None
+        return ClusterLost(f"the cluster was lost: {why} at {self.scheduler} for "
+                           f"{self.allowance:g} s; not checked")
 
 
 _CLUSTER_POOLS = threading.local()   # one pool per Dask worker thread
