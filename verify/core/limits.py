@@ -69,10 +69,24 @@ TYPESET_MATH_CHARS = 4000          # longer "equations" are typeset verbatim: no
                                    # this long
 TYPESET_NESTING = 40               # nesting of groups typeset; TeX's own limits are far above,
                                    # DoS is not
+# amsmath typesets the argument of \phantom, \text, \boldsymbol... once per math style (four
+# times), so nesting them multiplies TeX's work by four per level: \phantom twelve deep (159
+# bytes) ran pdflatex past a minute.  Deeper or more numerous ones are shown verbatim.
+TYPESET_COSTLY_NESTING = 3         # such commands inside one another (4^3 = 64 passes)
+TYPESET_COSTLY_COMMANDS = 24       # such commands in one equation (a real step has a few)
+TYPESET_TEXT_MATH_NESTING = 2      # mathematics inside \text inside mathematics inside \text
 VERBATIM_CHARS = 3000              # characters of a verbatim step shown before "... (N more)"
 POINT_VARIABLES = 24               # variables of a counterexample point shown
 COUNTEREXAMPLE_COMPONENTS = 12     # components of a vector-valued counterexample shown
 VERBATIM_RETRIES = 8               # steps typeset verbatim one by one before the PDF gives up
+# A report compiles in about a second; the whitelist bounds TeX's work, so a compile that
+# takes longer is stuck (an unforeseen expansion), and grading compiles one report per student.
+REPORT_COMPILE_SECONDS = 15
+REPORT_TITLE_CHARS = 300           # a document's title shown before "... (N more characters)"
+REPORT_NOTE_CHARS = 1000           # likewise a note, a chain's name or summary, a problem
+# Lines of the .tex are wrapped near this length (TeX's input buffer holds 200,000 characters:
+# a title of 99,000 backslashes, escaped, made a line of 1.58 M and no PDF).
+REPORT_LINE_CHARS = 4000
 
 # ---- grading's diagnoses (verify.grade.candidates) -------------------------------------------
 CANDIDATE_TERMS = 10               # addends of the previous line tried (outermost first)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.core.atomic import temporary_folder, write_bytes_atomic, write_text_atomic
-from verify.core.limits import VERBATIM_RETRIES
+from verify.core.limits import REPORT_COMPILE_SECONDS, VERBATIM_RETRIES
 from verify.model.verdict import DocumentResult
 from verify.report.tex import STEP_MARKER, collect_versions, render_document
 
@@ -74,8 +74,9 @@ def engine_available() -> bool:
     return shutil.which(ENGINE) is not None
 
 
-def compile_pdf(tex_path: Path, timeout: float = 60) -> CompileResult:
-    """Compile ``tex_path`` into ``<stem>.pdf`` beside it, locked down (see the module doc)."""
+def compile_pdf(tex_path: Path, timeout: float = REPORT_COMPILE_SECONDS) -> CompileResult:
+    """Compile ``tex_path`` into ``<stem>.pdf`` beside it, locked down (see the module doc).
+    When it fails, TeX's log is kept beside it as ``<stem>.log``: the message points there."""
     engine = shutil.which(ENGINE)
     if engine is None:
         return CompileResult(False, None, INSTALL_HINT)
@@ -89,14 +90,26 @@ def compile_pdf(tex_path: Path, timeout: float = 60) -> CompileResult:
         if outcome is None and _wants_rerun(build / "report.log"):
             outcome = _run(engine, source, timeout)     # references settle on a second run
         if outcome is not None:
-            return CompileResult(False, None, outcome, _log_excerpt(build / "report.log"))
+            return _failed(outcome, build / "report.log", tex_path)
         built = build / "report.pdf"
         log = _log_excerpt(build / "report.log")
         if not built.is_file():
-            return CompileResult(False, None, "pdflatex produced no PDF", log)
+            return _failed("pdflatex produced no PDF", build / "report.log", tex_path)
         target = tex_path.with_suffix(".pdf")
         write_bytes_atomic(target, built.read_bytes())   # replaces a link there, never follows
         return CompileResult(True, target, f"wrote {target}", log)
+
+
+def _failed(outcome: str, log_path: Path, tex_path: Path) -> CompileResult:
+    """A failed compile, its log copied beside the .tex (the build folder is deleted)."""
+    kept = tex_path.with_suffix(".log")
+    if log_path.is_file():
+        write_bytes_atomic(kept, log_path.read_bytes())
+        if "see the log" in outcome:      # the name only: the reason reaches the report
+            outcome = outcome.replace("see the log", f"see the log {kept.name}")
+        else:
+            outcome += f" (log: {kept.name})"
+    return CompileResult(False, None, outcome, _log_excerpt(log_path))
 
 
 # Read from files without kpathsea's openin_any check, or write actions into the PDF.
@@ -200,7 +213,7 @@ def error_step(tex: str, result: CompileResult) -> str | None:
 
 def write_reports(results: Iterable[DocumentResult], out_dir: Path,
                   versions: Mapping[str, str] | None = None, date: str | None = None,
-                  timeout: float = 60) -> list[ReportFile]:
+                  timeout: float = REPORT_COMPILE_SECONDS) -> list[ReportFile]:
     """Write ``<stem>.tex`` and, when an engine is present, ``<stem>.pdf`` for each document.
 
     A step whose mathematics TeX rejects although the whitelist passed it is typeset verbatim
@@ -239,7 +252,7 @@ def _write_one(result: DocumentResult, tex_path: Path, versions: Mapping[str, st
 
 
 def _short(message: str) -> str:
-    return message.split(": ", 2)[-1][:120]
+    return message.split(" (log: ")[0].split(": ", 2)[-1][:120]
 
 
 def _stem(path: str, used: set[str]) -> str:

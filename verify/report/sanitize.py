@@ -15,7 +15,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from verify.core.limits import TYPESET_MATH_CHARS, TYPESET_NESTING
+from verify.core.limits import (
+    TYPESET_COSTLY_COMMANDS,
+    TYPESET_COSTLY_NESTING,
+    TYPESET_MATH_CHARS,
+    TYPESET_NESTING,
+    TYPESET_TEXT_MATH_NESTING,
+)
 
 
 def words(text: str) -> frozenset[str]:
@@ -59,6 +65,9 @@ _SINGLE_GLYPHS = GREEK | words("partial infty nabla prime top bot ell cdot times
                                 "circ bullet in ni emptyset hbar imath jmath dagger intercal "
                                 "forall exists")
 TEXT_MACROS = frozenset({"text", "textrm", "textbf", "textit", "textnormal", "mbox"})
+# Commands whose argument TeX typesets once per math style (amsmath's \mathchoice and
+# \mathpalette): nested, they multiply the work by four a level (TYPESET_COSTLY_NESTING).
+COSTLY = TEXT_MACROS | words("phantom vphantom hphantom boldsymbol")
 ALLOWED_WORDS = GREEK | _SYMBOLS | frozenset(ARITY)
 # Control symbols: spacing, and escaped characters that print themselves.
 _SPACING = frozenset(",;:! ")
@@ -102,6 +111,7 @@ class _Group:
     marks: str = ""      # which of & and \\ may appear directly inside
     text: bool = False   # the argument of \text: text mode
     scripts: frozenset[str] | None = None  # a script's argument: the scripts to restore after
+    costly: bool = False  # the argument of a COSTLY command
 
 
 def check(latex: str) -> str | None:
@@ -122,6 +132,7 @@ class _Checker:
         self.tokens = tokens
         self.stack: list[_Group] = [_Group("top")]
         self.scripts: set[str] = set()     # ^ and _ already attached to the current atom
+        self.costly = 0                    # COSTLY commands seen so far
 
     def run(self) -> str | None:
         index = 0
@@ -153,8 +164,15 @@ class _Checker:
         if name in ("limits", "nolimits") and _previous_word(self.tokens, index) \
                 not in _BIG_OPERATORS:
             return f"\\{name} must follow an operator such as \\sum", index + 1
+        if name in COSTLY:
+            self.costly += 1
+            if self.costly > TYPESET_COSTLY_COMMANDS:
+                return f"more than {TYPESET_COSTLY_COMMANDS} commands such as \\{name} " \
+                    "(each typesets its argument four times)", index + 1
         if name in TEXT_MACROS:
             return self.open_text(index + 1)
+        if name in COSTLY:
+            return self.open_costly(index + 1, name)
         if name in ("begin", "end"):
             return self.environment(index, name)
         if name in SIZED:
@@ -167,7 +185,15 @@ class _Checker:
         index = _skip_spaces(self.tokens, index)
         if index >= len(self.tokens) or self.tokens[index] != ("char", "{"):
             return "\\text needs a braced argument", index
-        return self.push(_Group("{", text=True)), index + 1
+        return self.push(_Group("{", text=True, costly=True)), index + 1
+
+    def open_costly(self, index: int, name: str) -> tuple[str | None, int]:
+        """The braced argument of \\phantom or \\boldsymbol, marked so that nesting counts
+        (a single-token argument holds nothing nested)."""
+        index = _skip_spaces(self.tokens, index)
+        if self.tokens[index] != ("char", "{"):       # _has_arguments: one token follows
+            return None, index
+        return self.push(_Group("{", costly=True)), index + 1
 
     def open_brace(self, index: int, marks: str) -> tuple[str | None, int]:
         index = _skip_spaces(self.tokens, index)
@@ -270,6 +296,12 @@ class _Checker:
     def push(self, group: _Group) -> str | None:
         if len(self.stack) > TYPESET_NESTING:
             return f"nested deeper than {TYPESET_NESTING} groups"
+        if group.costly and sum(g.costly for g in self.stack) >= TYPESET_COSTLY_NESTING:
+            return f"commands such as \\phantom or \\text nested more than " \
+                f"{TYPESET_COSTLY_NESTING} deep (each level typesets its argument four times)"
+        if group.kind == "$" and sum(g.kind == "$" for g in self.stack) \
+                >= TYPESET_TEXT_MATH_NESTING:
+            return f"mathematics inside \\text nested more than {TYPESET_TEXT_MATH_NESTING} deep"
         self.stack.append(group)
         return None
 

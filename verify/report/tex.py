@@ -19,7 +19,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from verify.core.limits import COUNTEREXAMPLE_COMPONENTS, POINT_VARIABLES, VERBATIM_CHARS
+from verify.core.limits import (
+    COUNTEREXAMPLE_COMPONENTS,
+    POINT_VARIABLES,
+    REPORT_LINE_CHARS,
+    REPORT_NOTE_CHARS,
+    REPORT_TITLE_CHARS,
+    VERBATIM_CHARS,
+)
 from verify.model.spelling import latex_of_index
 from verify.model.verdict import ChainResult, Counterexample, DocumentResult, Status, StepVerdict
 from verify.report.clean import clean
@@ -119,7 +126,52 @@ def render_document(result: DocumentResult, versions: Mapping[str, str] | None =
                 reason = forced.get(item.number, forced.get("*"))
                 parts.append(_step(item, result, reason))
     parts += [r"\end{document}", ""]
-    return "\n".join(parts)
+    return "\n".join(wrapped(line) for line in "\n".join(parts).split("\n"))
+
+
+# Where a line may break without changing what TeX reads: after a closing brace (the break
+# ending in %), or at a single space (a line's end reads as a space; TeX skips spaces that
+# start a line, so never before one).
+_BREAK = re.compile(r"(?<=\})(?=[^ ])|(?<=[^ ]) (?=[^ ])")
+_COMMENT = re.compile(r"(?<!\\)%")
+
+
+def wrapped(line: str) -> str:
+    """``line`` broken into lines of at most about ``REPORT_LINE_CHARS``.  A line with a
+    comment is left whole (a break would end the comment), and so is one with a step's marker
+    (its length is bounded by the step's, and a TeX error's line number must find the
+    marker).  TeX's input buffer holds 200,000 characters."""
+    if len(line) <= REPORT_LINE_CHARS or STEP_MARKER in line or _COMMENT.search(line):
+        return line
+    pieces: list[str] = []
+    start = 0
+    best: re.Match[str] | None = None       # the last break point within the limit
+    for point in _BREAK.finditer(line):
+        while point.start() - start > REPORT_LINE_CHARS:
+            chosen = best or point           # none within the limit: the first after it
+            pieces.append(_piece(line, start, chosen))
+            start, best = chosen.end(), None
+            if chosen is point:
+                break
+        if point.start() > start:
+            best = point
+    if len(line) - start > REPORT_LINE_CHARS and best is not None:
+        pieces.append(_piece(line, start, best))
+        start = best.end()
+    pieces.append(line[start:])
+    return "\n".join(pieces)
+
+
+def _piece(line: str, start: int, end: re.Match[str]) -> str:
+    """The line from ``start`` to the break point ``end``: a break after a brace ends in %."""
+    return line[start:end.start()] + ("%" if end.start() == end.end() else "")
+
+
+def bounded(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how many more there were."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\u2026 ({len(text) - limit:,} more characters)"
 
 
 def _numbered(result: DocumentResult) -> Iterator[_Numbered]:
@@ -135,7 +187,7 @@ def _numbered(result: DocumentResult) -> Iterator[_Numbered]:
 # --- the top of the report ----------------------------------------------------------------------
 
 def _header(result: DocumentResult, versions: Mapping[str, str] | None, date: str | None) -> str:
-    title = escape_text(result.title or result.path)
+    title = escape_text(bounded(result.title or result.path, REPORT_TITLE_CHARS))
     return "\n".join([
         r"{\Large\bfseries Verification report}\par\medskip",
         rf"{{\large {title}}}\par\bigskip",
@@ -236,7 +288,7 @@ def _verdict_line(result: DocumentResult) -> str:
 def _problems(problems: tuple[str, ...]) -> str:
     if not problems:
         return ""
-    items = "".join(rf"\item {escape_text(p)}" for p in problems)
+    items = "".join(rf"\item {escape_text(bounded(p, REPORT_NOTE_CHARS))}" for p in problems)
     return r"\medskip\textbf{Problems with the document}" \
         rf"\begin{{itemize}}\small {items}\end{{itemize}}"
 
@@ -244,13 +296,13 @@ def _problems(problems: tuple[str, ...]) -> str:
 # --- chains and steps ---------------------------------------------------------------------------
 
 def _chain_heading(chain: ChainResult, number: int, count: int) -> str:
-    name = escape_text(chain.name)
+    name = escape_text(bounded(chain.name, REPORT_NOTE_CHARS))
     lines = [rf"\section*{{{f'Chain {number}: ' if count > 1 else ''}{name}}}"]
     if chain.where:
         lines.append(r"{\small\textbf{Where:} " +
                      "; ".join(rf"\texttt{{{escape_code(w)}}}" for w in chain.where) + r"}\par")
     if chain.summary:
-        lines.append(rf"{{\small {escape_text(chain.summary)}}}\par")
+        lines.append(rf"{{\small {escape_text(bounded(chain.summary, REPORT_NOTE_CHARS))}}}\par")
     refuted = any(s.status is Status.REFUTED for s in chain.steps)
     if chain.ends_agree and refuted:
         lines.append(r"{\small\color{refuted}\textbf{Right for the wrong reasons:} the first "
@@ -275,7 +327,8 @@ def _step(item: _Numbered, result: DocumentResult, forced: str | None) -> str:
         rf"\MakeUppercase{{{step.status.value}}}}}\hfill{{\small {label}{line}}}\par",
     ]
     if step.note:
-        lines.append(rf"{{\small\itshape\color{{quiet}}{escape_text(step.note)}}}\par")
+        note = escape_text(bounded(step.note, REPORT_NOTE_CHARS))
+        lines.append(rf"{{\small\itshape\color{{quiet}}{note}}}\par")
     lines.append(_equation(item.number, step.latex, forced))
     if step.reading is not None:
         lines.append(_reading(item.number, step.reading, forced))
@@ -293,7 +346,7 @@ def _equation(number: str, latex: str, forced: str | None) -> str:
     cleaned = clean(latex)
     reason = forced or check(cleaned)
     if reason is None:
-        return rf"\stepmath{{{cleaned}}}{{{broken(cleaned)}}}{STEP_MARKER}{number}"
+        return rf"\stepmath{{{cleaned}}}{{{_rows(cleaned)}}}{STEP_MARKER}{number}"
     shown = latex if len(latex) <= VERBATIM_CHARS else \
         latex[:VERBATIM_CHARS] + f" ... ({len(latex) - VERBATIM_CHARS} more characters)"
     return "\n".join([
@@ -307,11 +360,19 @@ def _reading(number: str, reading: str, forced: str | None) -> str:
     with the step's marker, so that a TeX error there is the step's too); verbatim when the
     whitelist refuses it or the step is typeset verbatim anyway."""
     if forced is None and check(reading) is None:
-        return (rf"{{\small\color{{quiet}}Read as:}}\stepmath{{{reading}}}{{{broken(reading)}}}"
+        return (rf"{{\small\color{{quiet}}Read as:}}\stepmath{{{reading}}}{{{_rows(reading)}}}"
                 rf"{STEP_MARKER}{number}")
     shown = reading if len(reading) <= VERBATIM_CHARS else \
         reading[:VERBATIM_CHARS] + f" ... ({len(reading) - VERBATIM_CHARS} more characters)"
     return rf"\detail{{Read as:}}{{\texttt{{{escape_code(shown)}}}}}{STEP_MARKER}{number}"
+
+
+def _rows(latex: str) -> str:
+    """``latex`` broken into rows, checked like the rest: each row inside a ``\\left(``
+    repeats the group in a ``\\vphantom``, and many rows of a costly group would be a bomb of
+    their own.  When the rows are refused the equation is set as written (and scaled)."""
+    rows = broken(latex)
+    return rows if rows == latex or check(rows) is None else latex
 
 
 _INLINE_MATH = re.compile(r"\$([^$\n]{1,400})\$")
