@@ -130,6 +130,12 @@ class CacheSchemaMismatch(VerifyError):
     """A SQLite file whose ``verdicts`` table is not this cache's."""
 
 
+class ClusterLost(VerifyError, RuntimeError):
+    """The Dask cluster had no worker for longer than a fresh worker is given to start
+    (``Limits.start_seconds`` of the runner), or its scheduler could not be reached: the jobs
+    not done by then are not done at all (a limit's reason, never evidence)."""
+
+
 class StageFailed(VerifyError):
     """An internal error in a stage, already named by :func:`internal_error` (``message``).
     Raised only to carry that name out to where the verdict is made ``unknown``: never

@@ -54,7 +54,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from verify.core.errors import SerializeError
+from verify.core.errors import ClusterLost, SerializeError
 from verify.core.memo import Memo
 from verify.model.options import Options
 from verify.model.verdict import DocumentResult, Status, StepVerdict
@@ -742,12 +742,6 @@ def _on_cluster(paths: Sequence[Path], options: Options, settings: RunSettings,
                       [(str(path), data, limits, cache) for path in paths],
                       lambda text: result_from_data(loads(text)), lost,
                       [str(path) for path in paths], progress, emit, settings.limits)
-
-
-class ClusterLost(RuntimeError):
-    """The Dask cluster had no worker for longer than a fresh worker is given to start
-    (:attr:`Limits.start_seconds`), or its scheduler could not be reached: the jobs not done
-    by then are not done at all (a limit's reason, never evidence)."""
 
 
 # How often the client looks at the cluster while no result comes: a lost cluster is noticed
