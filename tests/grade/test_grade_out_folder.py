@@ -63,6 +63,7 @@ def test_a_folder_of_another_run_is_refused_untouched(tmp_path: Path, earlier: P
     assert files(earlier) == before
 
 
+@pytest.mark.slow   # grades a class (seconds each): the refusal rows stay fast
 def test_overwrite_leaves_exactly_the_new_class(tmp_path: Path, earlier: Path) -> None:
     """The stale student: sign_final graded in the earlier run, not in this one."""
     second = a_class(tmp_path / "second", "ok_ada.md", "empty.md")
@@ -77,6 +78,7 @@ def test_overwrite_leaves_exactly_the_new_class(tmp_path: Path, earlier: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["first", "fresh", "out", "second"]
 
 
+@pytest.mark.slow   # grades a class (seconds each): the refusal rows stay fast
 @pytest.mark.parametrize("state", ["absent", "empty"])
 def test_an_absent_or_empty_folder_is_fine(tmp_path: Path, state: str) -> None:
     out = tmp_path / "deep" / "out"
@@ -98,6 +100,7 @@ def test_a_folder_of_other_files_is_refused_even_with_overwrite(tmp_path: Path) 
         assert files(notes) == {"lecture.tex": b"mine"}
 
 
+@pytest.mark.slow   # grades a class (seconds each): the refusal rows stay fast
 def test_a_crash_half_way_leaves_the_old_folder_intact(
         tmp_path: Path, earlier: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The disk fills while the summary plot is written (after the gradebook and the
