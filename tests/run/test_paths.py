@@ -126,3 +126,69 @@ def test_two_submissions_of_one_stem_get_distinct_ids(tmp_path: Path) -> None:
     ids = [student_id(p) for p in discover(folder)]
     assert ids == ["ann", "bob", "dup.md", "dup.tex"]
     assert len(set(ids)) == len(ids)
+
+
+# ---- a document's notation sidecar: the same rule, for the document's own folder -----------
+SIDECAR_SECRET = f"title: '{SECRET}'\nsymbols: {{b: {{}}}}\n"
+
+
+def sidecar_folder(tmp_path: Path) -> Path:
+    """One document per kind of ``<stem>.notation.yaml`` beside it; the sidecars that are read
+    give the document a title, those outside the folder would give it SECRET."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.notation.yaml").write_text(SIDECAR_SECRET)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "shared.yaml.txt").write_text("title: shared\nsymbols: {a: {}}\n")
+    kinds = {"plain": lambda p: p.write_text("title: plain\nsymbols: {a: {}}\n"),
+             "inside": lambda p: p.symlink_to("shared.yaml.txt"),
+             "out": lambda p: p.symlink_to(outside / "secret.notation.yaml"),
+             "up": lambda p: p.symlink_to("../outside/secret.notation.yaml"),
+             "dangling": lambda p: p.symlink_to(folder / "nothing.yaml"),
+             "dir": lambda p: p.mkdir(),
+             "fifo": lambda p: os.mkfifo(p),
+             "huge": lambda p: p.write_text("#" * (4 * 100_000 + 1))}
+    for stem, make in kinds.items():
+        (folder / f"{stem}.md").write_text("$$ a + a = 2 a $$\n")
+        make(folder / f"{stem}.notation.yaml")
+    return folder
+
+
+SIDECAR_READ = {"plain": "plain", "inside": "shared"}
+SIDECAR_REFUSED = {"out": "a symbolic link leading outside its folder",
+                   "up": "a symbolic link leading outside its folder",
+                   "dangling": "a symbolic link to nothing", "dir": "a folder, not a file",
+                   "fifo": "a special file", "huge": "larger than 400000 bytes"}
+
+
+def test_a_sidecar_is_read_only_inside_its_documents_folder(tmp_path: Path) -> None:
+    from verify.pipeline import read_document
+    folder = sidecar_folder(tmp_path)
+    for stem, title in SIDECAR_READ.items():
+        document = read_document(folder / f"{stem}.md")
+        assert (document.title, document.problems) == (title, ()), stem
+    for stem, why in SIDECAR_REFUSED.items():
+        document = read_document(folder / f"{stem}.md")
+        sidecar = folder / f"{stem}.notation.yaml"
+        assert document.title == stem, stem                # nothing of the outside file
+        assert any(p.startswith(f"{sidecar}: not read: {why}") for p in document.problems), \
+            (stem, document.problems)
+        assert SECRET not in repr(document)
+
+
+def test_a_refused_sidecar_makes_no_cache_key_and_no_grade_from_outside(tmp_path: Path) -> None:
+    from verify.grade.parallel import grade_key
+    from verify.store.cache import source_key
+    folder = sidecar_folder(tmp_path)
+    assignment = load_assignment(ASSIGNMENT)
+    for stem in SIDECAR_READ:
+        assert source_key(folder / f"{stem}.md", 0, 20, None) is not None
+    for stem, why in SIDECAR_REFUSED.items():
+        # Not keyed by the outside file's bytes: the worker reads the document and says why.
+        assert source_key(folder / f"{stem}.md", 0, 20, None) is None, stem
+        assert grade_key(folder / f"{stem}.md", assignment) is None, stem
+        submission = read_submission(folder / f"{stem}.md", assignment)
+        assert isinstance(submission, Submission), stem
+        assert any(why in note for note in submission.notes), (stem, submission.notes)
+        assert SECRET not in repr(submission)

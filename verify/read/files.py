@@ -16,6 +16,12 @@ A folder's entry named like a document (:func:`verify.read.suffixes.document_suf
 
 Files named explicitly on a command line are the user's choice and are read where their links
 lead, but never when they are not regular files.
+
+A document's notation sidecar (``<stem>.notation.yaml`` beside it) is read under the same rule
+as a document of the document's own folder (:func:`read_sidecar`): a sidecar that links
+outside that folder, a dangling one, a folder or a special file of that name is refused with
+its name and reason (the document's notation is then what its own header declares), and one
+larger than a notation header may be is not read beyond that.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from verify.core.errors import FileRefused
+from verify.core.limits import HEADER_CHARS
 from verify.read.suffixes import document_suffix
 
 NOTATION_SIDECAR = ".notation.yaml"   # a document's notation, not a document
@@ -107,10 +114,35 @@ def read_inside(path: Path, folder: Path | None = None) -> bytes:
     return read_regular(path.resolve())
 
 
-def read_regular(path: Path) -> bytes:
-    """The bytes of the regular file ``path`` names (links followed); :class:`FileRefused` for a
-    folder or a special file, checked on the file opened (O_NONBLOCK: a FIFO does not block
-    the open, and is refused)."""
+def sidecar_path(document: Path) -> Path:
+    """Where the notation sidecar of ``document`` would be: beside it (beside the link, when
+    ``document`` is one), named by its stem."""
+    return document.with_name(document.stem + NOTATION_SIDECAR)
+
+
+def read_sidecar(document: Path) -> bytes | None:
+    """The bytes of ``document``'s notation sidecar, None when there is none (nothing of that
+    name, not even a dangling link); :class:`FileRefused` when :func:`refusal` refuses it as a
+    file of the document's folder (a link leading outside, a link to nothing, a folder, a
+    special file) or when it is larger than a header may be; OSError if unreadable."""
+    sidecar = sidecar_path(document)
+    if not os.path.lexists(sidecar):
+        return None
+    why = refusal(sidecar, document.parent)
+    if why is not None:
+        raise FileRefused(why)
+    # UTF-8 takes at most four bytes a character: a longer file is longer than a header.
+    most = 4 * HEADER_CHARS
+    data = read_regular(sidecar.resolve(), most=most + 1)
+    if len(data) > most:
+        raise FileRefused(f"larger than {most} bytes, the most a notation header may have")
+    return data
+
+
+def read_regular(path: Path, *, most: int | None = None) -> bytes:
+    """The bytes of the regular file ``path`` names (links followed), or its first ``most``
+    bytes; :class:`FileRefused` for a folder or a special file, checked on the file opened
+    (O_NONBLOCK: a FIFO does not block the open, and is refused)."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         why = _kind_refusal(os.fstat(descriptor).st_mode)
@@ -121,7 +153,7 @@ def read_regular(path: Path) -> bytes:
         os.close(descriptor)
         raise
     with handle:
-        return handle.read()
+        return handle.read() if most is None else handle.read(most)
 
 
 def submission_id(path: Path, suffixes: tuple[str, ...]) -> str:

@@ -2,7 +2,8 @@ r"""The notation header of a LaTeX or Markdown document.
 
 * Markdown: YAML front matter, ``---`` on the first line up to the next ``---`` (or ``...``).
 * TeX: a comment block, lines starting with ``%`` between ``% verify-notation:`` and
-  ``% end-verify-notation``; and/or a sidecar file ``<name>.notation.yaml`` next to it.
+  ``% end-verify-notation``; and/or a sidecar file ``<name>.notation.yaml`` next to it (read
+  only inside the document's folder: :func:`verify.read.files.read_sidecar`).
 
 The mapping is an encoding's ``notation:`` mapping (:mod:`verify.model.notation`), plus three
 optional keys taken out first: ``title``, ``source`` (the original the document copies, e.g. a
@@ -35,11 +36,12 @@ from typing import Any
 
 import sympy as sp
 
-from verify.core.errors import InputError, Location
+from verify.core.errors import FileRefused, InputError, Location
 from verify.core.limits import HEADER_CHARS
 from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.dsl import Scope, parse_condition
 from verify.read.encoding import load_yaml, strip_line_marks
+from verify.read.files import read_sidecar, sidecar_path
 from verify.read.notation import parse_notation
 
 _TEX_START = re.compile(r"^[ \t]*%[ \t]*verify-notation:[ \t]*$", re.M)
@@ -119,12 +121,15 @@ def read_header(text: str, path: Path, shown: str,
     problems: list[str] = []
     notation = base_notation
     layers: list[tuple[str, Location]] = []
-    sidecar = path.with_name(path.stem + ".notation.yaml")
-    if sidecar.is_file():
-        try:
-            layers.append((sidecar.read_text(encoding="utf-8"), Location(str(sidecar), 1)))
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(f"{sidecar}: cannot read: {error}")
+    sidecar = sidecar_path(path)
+    try:
+        data = read_sidecar(path)   # a link out of the document's folder is refused
+        if data is not None:
+            layers.append((data.decode("utf-8"), Location(str(sidecar), 1)))
+    except FileRefused as error:
+        problems.append(f"{sidecar}: not read: {error}")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(f"{sidecar}: cannot read: {error}")
     body, header_lines = text, 0
     if path.suffix.lower() == ".tex":
         block, line = _tex_block(text)

@@ -50,7 +50,7 @@ from verify.core.errors import CacheSchemaMismatch, SerializeError
 from verify.core.limits import CACHE_ENTRIES
 from verify.core.version import CHECKER_VERSION
 from verify.model.verdict import DocumentResult
-from verify.read.files import read_regular
+from verify.read.files import read_regular, read_sidecar
 from verify.store.serialize import (
     dumps,
     judgement_data,
@@ -201,9 +201,10 @@ def file_parts(path: Path) -> list[str]:
     the LaTeX reader applies under the file's own header); raises OSError."""
     data = read_regular(path)   # a FIFO or a folder is refused (an OSError), not waited on
     parts = [str(path), hashlib.sha256(data).hexdigest()]
-    sidecar = path.with_name(path.stem + ".notation.yaml")
-    if path.suffix.lower() in (".tex", ".md", ".markdown") and sidecar.is_file():
-        parts.append(hashlib.sha256(sidecar.read_bytes()).hexdigest())
+    if path.suffix.lower() in (".tex", ".md", ".markdown"):
+        sidecar = read_sidecar(path)   # refused (a link out of the folder): an OSError
+        if sidecar is not None:
+            parts.append(hashlib.sha256(sidecar).hexdigest())
     return parts
 
 
