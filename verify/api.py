@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -236,6 +235,7 @@ def check_text(text: str, *, notation: Mapping[str, Any] | str | None = None,
     given here (``notation``: the header's mapping, or its YAML text), or both (the text's
     header extends the one given).  ``name`` (with ``suffix``) is the document's path in the
     results.  Checked in this process (see the module's note on limits)."""
+    from verify.core.atomic import temporary_folder
     from verify.core.errors import InputError, Location
     from verify.core.limits import DOCUMENT_CHARS
     from verify.pipeline import check_document, document_error
@@ -253,10 +253,11 @@ def check_text(text: str, *, notation: Mapping[str, Any] | str | None = None,
         return CheckResult((DocumentResult(shown, name, (), seed, (), (str(error),)),))
     # The file name the reader sees lies in an empty folder: no sidecar notation is found
     # beside it, whatever the current folder holds.
-    with tempfile.TemporaryDirectory(prefix="verify-text-") as folder:
+    # (Deleted however the block ends; one a killed run left is deleted by the next.)
+    with temporary_folder("verify-text") as folder:
         try:
             document = guard_document(document_from_text(
-                text, Path(folder) / f"{name}{suffix}", base, shown))
+                text, folder / f"{name}{suffix}", base, shown))
         except MemoryError:
             raise
         except Exception as error:   # an input error, or a bug of ours: never a pass

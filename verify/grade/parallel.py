@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from verify.core.atomic import temporary_folder
 from verify.core.errors import SerializeError
 from verify.core.memo import Memo
 from verify.grade.assignment import Assignment, load_assignment
@@ -208,7 +208,7 @@ def grade_in_workers(paths: Sequence[Path], assignment: Assignment, settings: Ru
         return problem or _on_cluster(paths, assignment, settings, progress)
     with _run_folder(settings) as folder:
         cache = open_cache(settings.cache_path if folder is None
-                           else Path(folder) / "run-cache.sqlite")
+                           else folder / "run-cache.sqlite")
         try:
             with LocalPool(settings.jobs, settings.limits, cache, GRADE_HANDLER) as pool:
                 # The batch serves what the cache holds and starts a worker for each of the
@@ -225,12 +225,14 @@ def grade_in_workers(paths: Sequence[Path], assignment: Assignment, settings: Ru
                 cache.close()
 
 
-def _run_folder(settings: RunSettings) -> contextlib.AbstractContextManager[str | None]:
+def _run_folder(settings: RunSettings) -> contextlib.AbstractContextManager[Path | None]:
     """With --no-cache and several jobs, a folder that goes with the run, for a cache of the
     run's own: nothing is read from an earlier run or left for a later one, but the run's
-    workers still share their judgements and diagnoses (a class repeats its slips)."""
+    workers still share their judgements and diagnoses (a class repeats its slips).  It is
+    deleted however the run ends, and one left by a killed run is deleted by the next
+    (:func:`verify.core.atomic.temporary_folder`)."""
     if settings.cache_path is None and settings.jobs > 1:
-        return tempfile.TemporaryDirectory(prefix="verify-run-")
+        return temporary_folder("verify-run")
     return contextlib.nullcontext()
 
 
