@@ -43,6 +43,22 @@ with atomic_file(Path(sys.argv[1])) as handle:
 """
 
 
+# The same through the binary writer (a figure): the .png of a killed run is not half a PNG.
+BINARY_SLOW_WRITER = """
+import sys, time
+from pathlib import Path
+from verify.core.atomic import atomic_binary_file
+with atomic_binary_file(Path(sys.argv[1])) as handle:
+    handle.write(b"\\x89PNG")
+    for n in range(100000):
+        handle.write(b"x" * 200)
+        if n == 1000:
+            handle.flush()
+            print("writing", flush=True)
+            time.sleep(30)
+"""
+
+
 def killed_writer(target: Path, code: str = SLOW_WRITER) -> None:
     child = subprocess.Popen([sys.executable, "-c", code, str(target)], cwd=ROOT,
                              stdout=subprocess.PIPE, text=True)
@@ -57,13 +73,14 @@ def temporaries(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if TEMPORARY_MARK in p.name]
 
 
+@pytest.mark.parametrize("writer", [SLOW_WRITER, BINARY_SLOW_WRITER])
 @pytest.mark.parametrize("before", [None, '{"previous": true}\n'])
 def test_a_writer_killed_mid_write_leaves_the_previous_file_or_none(
-        tmp_path: Path, before: str | None) -> None:
+        tmp_path: Path, before: str | None, writer: str) -> None:
     target = tmp_path / "results.json"
     if before is not None:
         target.write_text(before)
-    killed_writer(target)
+    killed_writer(target, writer)
     if before is None:
         assert not target.exists()
     else:
@@ -158,3 +175,28 @@ def test_the_temporary_names_are_recognisable(tmp_path: Path) -> None:
     assert time.monotonic() - started < 5
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".results.json.verify-partial-notapid-x", "results.json", "results.json.bak"]
+
+
+def test_the_summary_figure_replaces_a_link_and_shows_the_title_as_written(
+        tmp_path: Path) -> None:
+    """summary.png is written as every output: a link there is replaced, not written through;
+    an assignment title that is not valid mathtext (an unbalanced '$\\frac{1}{2$') is shown as
+    text instead of failing the summary."""
+    from verify.grade.summary import write_summary
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "ann.md").write_text("")
+    grade = read_submission(tmp_path / "class" / "ann.md",
+                            load_assignment(ROOT / "assignments" / "softmax_gradient.yaml"))
+    assert isinstance(grade, Grade)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.png").write_text("must stay")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.png").symlink_to(outside / "victim.png")
+    written = write_summary(out, [grade], r"Cost $\frac{1}{2$ and $x$")
+    assert out / "summary.png" in written
+    assert not (out / "summary.png").is_symlink()
+    assert (out / "summary.png").read_bytes()[:4] == b"\x89PNG"
+    assert (outside / "victim.png").read_text() == "must stay"
+    assert temporaries(out) == []

@@ -56,6 +56,14 @@ def atomic_file(path: Path, *, within: Path | None = None,
 
 
 @contextlib.contextmanager
+def atomic_binary_file(path: Path, *, within: Path | None = None) -> Iterator[BinaryIO]:
+    """A binary handle whose contents replace ``path`` when the block ends without an
+    exception (and are discarded otherwise), for writers that want a file (a figure)."""
+    with _replacing(path, within) as handle:
+        yield handle
+
+
+@contextlib.contextmanager
 def _replacing(path: Path, within: Path | None) -> Iterator[BinaryIO]:
     folder = path.parent
     if within is not None:

@@ -13,6 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from verify.core.atomic import atomic_binary_file
 from verify.grade.mistakes import MistakeRow
 from verify.grade.results import Grade, Outcome
 
@@ -24,8 +25,11 @@ def plot_summary(path: Path, grades: Sequence[Grade], rows: Sequence[MistakeRow]
     scores_axes, grid_axes = figure.subplots(1, 2, width_ratios=(1, 1.6))
     _scores(scores_axes, grades)
     _grid(grid_axes, rows)
-    figure.suptitle(title[:90])
-    figure.savefig(path, dpi=110)
+    # The assignment's title as written: never read as mathtext or TeX (an unbalanced
+    # '$\frac{1}{2$' failed the whole summary), whatever the user's matplotlibrc says.
+    figure.suptitle(title[:90], parse_math=False, usetex=False)
+    with atomic_binary_file(path) as handle:   # whole or not at all, as every output
+        figure.savefig(handle, format="png", dpi=110)
 
 
 def _scores(axes: Axes, grades: Sequence[Grade]) -> None:
