@@ -677,6 +677,267 @@ def trace_axb_newbetuts() -> Derivation:
                         r"\color{blue}{{\bf A}^\top {\bf B}^\top}"]})
 
 
+# --- added: derivations of the second collection ------------------------------------------
+
+def onehot(rng: np.random.Generator, k: int) -> np.ndarray:
+    return np.eye(k)[int(rng.integers(0, k))]
+
+
+def softmax_jac(v: np.ndarray) -> np.ndarray:
+    """[i, j] = d softmax(v)_j / d v_i (the layout of fd)."""
+    return fd(softmax, v)
+
+
+def on_case(head: np.ndarray, value: np.ndarray, diagonal: bool) -> np.ndarray:
+    """A side of a case block over (i, j): its value where the case holds (i = j when
+    `diagonal`, else i != j), the chain's head elsewhere, so that a step is true when it holds
+    under the case the source states in prose."""
+    mask = np.eye(head.shape[0], dtype=bool)
+    if not diagonal:
+        mask = ~mask
+    return np.where(mask, value, head)
+
+
+def softmax_ce_zakariapz() -> Derivation:
+    C = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"a": normal(rng, C), "y": onehot(rng, C)}
+
+    def p(q: Point) -> np.ndarray:
+        return softmax(q["a"])
+
+    def S(q: Point) -> float:
+        return float(np.sum(np.exp(q["a"])))
+
+    def L(q: Point, a: np.ndarray) -> float:
+        return float(-np.sum(q["y"] * np.log(softmax(a))))
+
+    def dL(q: Point) -> np.ndarray:
+        return fd(lambda a: L(q, a), q["a"])
+
+    head = (lambda q: softmax_jac(q["a"]))          # [i, j] = d p_j / d a_i
+    e = (lambda q: np.exp(q["a"]))
+    # the i = j rows (values over j, put on the diagonal); the i != j rows (over [i, j])
+    diag_d = (lambda q: np.diag(softmax_jac(q["a"])))
+    same = [lambda q, f=f: on_case(head(q), np.diag(f(q)), True) for f in (
+        diag_d, diag_d,
+        lambda q: e(q) / S(q) - e(q) * e(q) / S(q) ** 2,
+        lambda q: p(q) - p(q) ** 2,
+        lambda q: p(q) * (1 - p(q)))]
+    other = [lambda q, f=f: on_case(head(q), f(q), False) for f in (
+        head,
+        lambda q: e(q)[None, :] * (-e(q)[:, None] / S(q) ** 2),
+        lambda q: -e(q)[None, :] * e(q)[:, None] / S(q) ** 2,
+        lambda q: -p(q)[None, :] * p(q)[:, None])]
+    # ell_j = y_j log p_j (L = -sum_j ell_j), so d ell_j / d p_j = y_j / p_j
+    dell = (lambda q: q["y"] / p(q))
+    return Derivation(point, {
+        "0": [lambda q: L(q, q["a"]), lambda q: -np.sum(q["y"] * np.log(p(q))),
+              lambda q: -np.sum(q["y"] * np.log(p(q)))],
+        "1": [p, lambda q: np.exp(q["a"]) / S(q)],
+        "2": [dL, lambda q: -head(q) @ dell(q)],
+        "3": [dell, lambda q: -q["y"] / p(q), lambda q: -q["y"] / p(q)],
+        "4": [head, head, *same, *other],
+        "5": [head, lambda q: p(q)[None, :] * (np.eye(C) - p(q)[:, None])],
+        "6": [dL, lambda q: head(q) @ dell(q),
+              lambda q: np.array([np.sum(-q["y"] * (np.eye(C)[i] - p(q)[i])) for i in range(C)]),
+              lambda q: np.array([np.sum(q["y"] * (p(q)[i] - np.eye(C)[i])) for i in range(C)])],
+    })
+
+
+def softmax_ce_sunhaozhe() -> Derivation:
+    K = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"o": normal(rng, K), "y": onehot(rng, K)}
+
+    # arrays over [k, i]: d p_i / d o_k
+    p = (lambda q: softmax(q["o"]))
+    e = (lambda q: np.exp(q["o"]))
+    S = (lambda q: float(np.sum(np.exp(q["o"]))))
+    head = (lambda q: softmax_jac(q["o"]))
+    quotient = (lambda q: (np.eye(K) * e(q)[None, :] * S(q) - e(q)[:, None] * e(q)[None, :])
+                / S(q) ** 2)
+
+    def L(q: Point, o: np.ndarray) -> float:
+        return float(-np.sum(q["y"] * np.log(softmax(o))))
+
+    def dL(q: Point) -> np.ndarray:
+        return fd(lambda o: L(q, o), q["o"])
+
+    y = (lambda q: q["y"])
+    return Derivation(point, {
+        "0": [lambda q: L(q, q["o"]), lambda q: -np.sum(y(q) * np.log(p(q)))],
+        "1": [p, lambda q: e(q) / S(q)],
+        "2": [head, head, quotient],
+        "3": [head, *[lambda q, f=f: on_case(head(q), np.diag(f(q)), True) for f in (
+            lambda q: (e(q) * S(q) - e(q) * e(q)) / S(q) ** 2,
+            lambda q: e(q) / S(q) * (S(q) - e(q)) / S(q),
+            lambda q: p(q) * (1 - p(q)))]],
+        "4": [head, *[lambda q, f=f: on_case(head(q), f(q), False) for f in (
+            quotient,
+            lambda q: -e(q)[:, None] * e(q)[None, :] / (S(q) * S(q)),
+            lambda q: -p(q)[:, None] * p(q)[None, :])]],
+        "5": [head, lambda q: np.where(np.eye(K, dtype=bool), (p(q) * (1 - p(q)))[:, None],
+                                       -p(q)[:, None] * p(q)[None, :])],
+        "6": [dL, lambda q: -fd(lambda o: np.log(softmax(o)), q["o"]) @ y(q),
+              lambda q: -head(q) @ (y(q) / p(q)),
+              lambda q: -head(q) @ (y(q) / p(q)),
+              lambda q: -y(q) * (1 - p(q)) + p(q) * (np.sum(y(q)) - y(q)),
+              lambda q: -y(q) + np.sum(y(q)) * p(q),
+              lambda q: p(q) - y(q)],
+    })
+
+
+def softmax_ce_postnetwork() -> Derivation:
+    C = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"z": normal(rng, C), "y": onehot(rng, C)}
+
+    p = (lambda q: softmax(q["z"]))
+    head = (lambda q: softmax_jac(q["z"]))         # [j, i] = d yhat_i / d z_j
+
+    def dL(q: Point) -> np.ndarray:
+        return fd(lambda z: -np.sum(q["y"] * np.log(softmax(z))), q["z"])
+
+    def dL_dyhat(q: Point) -> np.ndarray:          # L as a function of the yhat_i
+        return fd(lambda v: -np.sum(q["y"] * np.log(v)), p(q))
+
+    y = (lambda q: q["y"])
+    return Derivation(point, {
+        "0": [dL],
+        "1": [dL_dyhat, lambda q: -y(q) / p(q)],
+        "2": ["d yhat / d z is defined by this line (the Jacobian written out, its pattern given "
+              "by \\dots, \\vdots, \\ddots)", lambda q: head(q).T],
+        "3": [lambda q: np.diag(head(q)), lambda q: p(q) * (1 - p(q))],
+        "4": [head, lambda q: on_case(head(q), -p(q)[:, None] * p(q)[None, :], False)],
+        "5": [head, lambda q: np.where(np.eye(C, dtype=bool), (p(q) * (1 - p(q)))[:, None],
+                                       -p(q)[:, None] * p(q)[None, :])],
+        "6": [dL, lambda q: head(q) @ dL_dyhat(q)],
+        "7": [dL, lambda q: -y(q) * (1 - p(q)) + (np.sum(y(q)) - y(q)) * p(q)],
+        "8": [dL, lambda q: p(q) - y(q)],
+    })
+
+
+def softmax_jac_techqa3848588() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"x": normal(rng, 3), "dx": normal(rng, 3)}
+
+    def along(q: Point, g: Callable[[np.ndarray], Any]) -> Any:   # the differential of g at x
+        return (np.asarray(g(q["x"] + H * q["dx"])) - np.asarray(g(q["x"] - H * q["dx"]))) / (2 * H)
+
+    e = (lambda q: np.exp(q["x"]))
+    a = (lambda q: float(np.sum(np.exp(q["x"]))))
+    f = (lambda q: softmax(q["x"]))
+    de = (lambda q: along(q, np.exp))
+    da = (lambda q: along(q, lambda t: np.sum(np.exp(t))))
+    dainv = (lambda q: along(q, lambda t: 1 / np.sum(np.exp(t))))
+    df = (lambda q: along(q, softmax))
+    F = (lambda q: np.diag(f(q)))
+    dx = (lambda q: q["dx"])
+    prod = "exp(x) dx: a product of two column vectors is not defined"
+    return Derivation(point, {
+        "0": ["f is defined by this line", f],
+        "1": [f, lambda q: e(q) / a(q), lambda q: e(q) / a(q)],
+        "2": [df, lambda q: dainv(q) * e(q) + de(q) / a(q)],
+        "3": [prod],
+        "4": ["e, E, de, alpha and d alpha are defined by this line (an \\eqalign of rows)"],
+        "5": ["f and F are defined by this line (an \\eqalign of rows)"],
+        "6": ["an \\eqalign of rows, labelled under 'rows_df'"],
+        "rows_de": [de, lambda q: e(q) * dx(q), lambda q: np.diag(e(q)) @ dx(q)],
+        "rows_da": [da, lambda q: np.ones(3) @ np.diag(e(q)) @ dx(q), lambda q: e(q) @ dx(q)],
+        "rows_df": [df, lambda q: de(q) / a(q) + e(q) * dainv(q),
+                    lambda q: de(q) / a(q) - e(q) * da(q) / a(q) ** 2,
+                    lambda q: np.diag(e(q)) @ dx(q) / a(q) - e(q) * (e(q) @ dx(q)) / a(q) ** 2,
+                    lambda q: (F(q) - np.outer(f(q), f(q))) @ dx(q)],
+        "rows_grad": [lambda q: fd(softmax, q["x"]).T, lambda q: F(q) - np.outer(f(q), f(q))],
+    }, latex={
+        "rows_de": ["de", r"e\odot dx", r"E\,dx"],
+        "rows_da": [r"d\alpha", r"{\tt1}^TE\,dx", "e^Tdx"],
+        "rows_df": ["df", r"\alpha^{-1}de + e\,d\alpha^{-1}",
+                    r"\alpha^{-1}de - e\,\alpha^{-2}d\alpha",
+                    r"\alpha^{-1}E\,dx - \alpha^{-2}e(e^Tdx)", r"\left(F - ff^T\right)dx"],
+        "rows_grad": [r"\frac{\partial f}{\partial x}", "F - ff^T"],
+    })
+
+
+def softmax_ce_mathse3297525() -> Derivation:
+    n = 3
+
+    def point(rng: np.random.Generator) -> Point:   # "p_1, ..., p_n representing probabilities"
+        return {"z": normal(rng, n), "p": rng.dirichlet(np.ones(n))}
+
+    z, p = (lambda q: q["z"]), (lambda q: q["p"])
+    qv = (lambda q: softmax(q["z"]))
+    lse = (lambda q: float(np.log(np.sum(np.exp(q["z"])))))
+
+    def J(q: Point, zz: np.ndarray) -> float:
+        return float(-np.sum(q["p"] * np.log(softmax(zz))))
+
+    return Derivation(point, {
+        "0": [qv, lambda q: np.exp(z(q)) / np.sum(np.exp(z(q)))],
+        "1": [lambda q: np.log(qv(q)), lambda q: z(q) - lse(q)],
+        "2": [lambda q: p(q) * np.log(qv(q)), lambda q: p(q) * z(q) - p(q) * lse(q),
+              lambda q: p(q) * z(q) - p(q) * lse(q)],
+        "3": [lambda q: J(q, z(q)), lambda q: -p(q) @ z(q) + np.sum(p(q)) * lse(q),
+              lambda q: -p(q) @ z(q) + lse(q)],
+        "4": [lambda q: fd(lambda zz: J(q, zz), z(q)),
+              lambda q: -p(q) + fd(lambda zz: np.log(np.sum(np.exp(zz))), z(q)),
+              lambda q: -p(q) + qv(q)],
+        "5": [lambda q: -p(q) + qv(q)],
+    })
+
+
+def lsq_mathse1540047() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, 3, 2), "y": normal(rng, 3), "w": normal(rng, 2)}
+
+    def L(q: Point, w: np.ndarray) -> float:
+        r = q["y"] - q["X"] @ w
+        return float(r @ r)
+
+    def expanded(q: Point, w: np.ndarray) -> float:
+        X, y = q["X"], q["y"]
+        return float(y @ y - y @ X @ w - w @ X.T @ y + w @ X.T @ X @ w)
+
+    def merged(q: Point, w: np.ndarray) -> float:
+        X, y = q["X"], q["y"]
+        return float(y @ y - 2 * y @ X @ w + w @ X.T @ X @ w)
+
+    grad = (lambda f: (lambda q: fd(lambda w: f(q, w), q["w"])))
+    X, w = (lambda q: q["X"]), (lambda q: q["w"])
+    return Derivation(point, {
+        "0": [lambda q: L(q, w(q)), lambda q: L(q, w(q)),
+              lambda q: (q["y"] - X(q) @ w(q)) @ (q["y"] - X(q) @ w(q))],
+        "1": [grad(L), grad(L), grad(expanded), grad(expanded), grad(merged)],
+        "2": ["d/dw of w (X^TXw)^T, a matrix (a column times a row): a third-order array added "
+              "to a gradient is not a value",
+              lambda q: w(q) @ (X(q).T @ X(q) + X(q).T @ X(q)),
+              lambda q: 2 * w(q) @ X(q).T @ X(q)],
+    })
+
+
+def lsq_techqa2383350() -> Derivation:
+    N = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"x": normal(rng, N, 2), "y": normal(rng, N), "w": normal(rng, 2)}
+
+    def solved(q: Point) -> Point:     # the least-squares w (the equations are "setting zero")
+        return {**q, "w": np.linalg.lstsq(q["x"], q["y"], rcond=None)[0]}
+
+    r = (lambda q: q["y"] - q["x"] @ q["w"])            # r_n, one per n
+    zero = (lambda q: np.zeros((N, 2)))
+    # the sums run over i, the summand is in n: N times the n-th term, an array over n
+    return Derivation(point, {
+        "0": [lambda q: float(np.sum(r(q) ** 2)), lambda q: float(np.sum(r(q) ** 2))],
+        "1": [lambda q: N * 2 * r(q)[:, None] * (-q["x"]), zero],
+        "2": [lambda q: N * q["x"] * r(q)[:, None], zero],
+    }, solve={"1": solved, "2": solved})
+
+
 DERIVATIONS: dict[str, Callable[[], Derivation]] = {
     f"{fn.__name__}.md": fn for fn in (
         frob_scalar_techqa, frob_xa_techqa, frob_xtx_techqa, gauss_ll_penalosa,
@@ -684,7 +945,11 @@ DERIVATIONS: dict[str, Callable[[], Derivation]] = {
         logreg_hessian_stats400514, logreg_l2_ingenjoy, logreg_newton_duzhongxiang,
         logreg_newton_imathworks, logsoftmax_mathse2162552, quadform_techqa,
         ridge_stats540478, softmax_lse_indii, tanh_questionai, tanh_specialfunctions,
-        trace_atax_techqa, trace_axb_newbetuts)
+        trace_atax_techqa, trace_axb_newbetuts,
+        # the second collection
+        softmax_ce_zakariapz, softmax_ce_sunhaozhe, softmax_ce_postnetwork,
+        softmax_jac_techqa3848588, softmax_ce_mathse3297525, lsq_mathse1540047,
+        lsq_techqa2383350)
 }
 
 
