@@ -25,11 +25,21 @@ RULE_CASES = [
     (N.strip_fonts, r"\mathbf{w}_k \boldsymbol{\Theta} \mathcal{J} \vec{x} \bm z \mathrm{softmax}"
                     r" \cdot\mathbf{x}_i a^\top\mathbf{x}",
      r"w_k \Theta J x z \operatorname{softmax} \cdot x_i a^\top x"),
+    # trace_axb_newbetuts.md: plain TeX's switches, {\bf A} {\bf X}; {\rm d}, {\rm softmax}
+    (N.font_switches, r"{\bf A} {\bf X}^\top {\bf e}_i x{\rm d}x + {\rm softmax}(z) + {\bf AB}"
+                      r" + \bf x + {\cal L}",
+     r"A X^\top e_i x dx + \operatorname{softmax}(z) +  (AB) + x + L"),
+    # linreg_weirme.md: \boldsymbol {Xw-y}; bold over a product is the product, bracketed
+    (N.bold_groups, r"\mathbf{AB} + \boldsymbol {Xw-y}^T + \mathbf{1} + \mathbf{0}_n"
+                    r" + \bm{\Sigma^{-1}}",
+     r" (AB) +  (Xw-y)^T + \mathbf{1} + \mathbf{0}_n +  (\Sigma^{-1})"),
     (N.unify_accents, r"\widehat{y} \hat y_k \hat{ \sigma } \overline{x}",
      r"\hat{y} \hat{y}_k \hat{\sigma} \bar{x}"),
     (N.unify_transpose, r"w^T z + w^{T} z + w^\top z + w^{\top} z + w^{\mathrm{T}} z"
-                        r" + w^{\mathsf T} z + w^{\mathrm T} z + w^{\intercal} z + w^{Tz}",
-     "w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{Tz}"),
+                        r" + w^{\mathsf T} z + w^{\mathrm T} z + w^{\intercal} z + w^{Tz}"
+                        r" + w^\text T z + w^{\text{T}} z",
+     "w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{Tz}"
+     " + w^{T} z + w^{T} z"),
     (N.indicator_one, r"\mathbb{1}_{\{j=k\}} + \mathbf{1} _{k = j} + \mathds{1}_{\{k\}}(y)"
                       r" + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x",
      r"1_{\{j=k\}} + 1_{k = j} + 1_{\{k\}}(y) + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x"),

@@ -95,9 +95,11 @@ def primed_call(reader: Reader, spelled: str, primes: int, items: list[str], tex
                 "a symbol") if entry.kind == "symbol" else {
                     "indexed": "an indexed definition", "constant": "a defined constant"}.get(
                     entry.style, f"an {entry.kind}")
+        transpose = " (a prime is read as a transpose only before what it multiplies: " \
+            f"{spelled}'X, {spelled}'y)" if what == "a vector or a matrix" else ""
         raise LatexProblem(token, f"a prime on {what} ({written}): neither "
                            "a derivative (by which variable?) nor a transpose (write ^T) is "
-                           "read; write \\frac{d}{dx} of it")
+                           f"read{transpose}; write \\frac{{d}}{{dx}} of it")
     if primes > 1:
         raise LatexProblem(token, f"{written}: second and higher derivatives "
                            "of a function are not read")
@@ -136,12 +138,12 @@ def _not_a_variable(argument: sp.Expr, function: str, notation: Notation) -> str
         return f"{name!r} is not a declared scalar"
     if decl.kind not in ("real", "positive"):
         return f"{name!r} is a {decl.kind}, not a real variable"
-    if name in _mentioned(function, notation, set()):
+    if name in mentioned(function, notation, set()):
         return f"the definition of {function!r} mentions {name!r} itself"
     return None
 
 
-def _mentioned(definition: str, notation: Notation, seen: set[str]) -> set[str]:
+def mentioned(definition: str, notation: Notation, seen: set[str]) -> set[str]:
     """The declared symbols a definition's body mentions, through the definitions it uses;
     its own parameters are not symbols."""
     if definition in seen or definition not in notation.definitions:
@@ -154,5 +156,5 @@ def _mentioned(definition: str, notation: Notation, seen: set[str]) -> set[str]:
             name = str(node.label) if isinstance(node, sp.IndexedBase) else \
                 type(node).__name__ if isinstance(node, AppliedUndef) else str(node)
             if name not in declared.params:
-                names |= {name} | _mentioned(name, notation, seen)
+                names |= {name} | mentioned(name, notation, seen)
     return names

@@ -285,7 +285,9 @@ def unicode_symbols(text: str) -> str:
 # ---- rules ------------------------------------------------------------------------------------
 
 _SIZING = re.compile(r"\\(?:left|right|middle|[bB]igg?[lrm]?)(?![A-Za-z])\s*\.?")
-_SPACING = re.compile(r"(?<!\\)\\[,;:! ]|~|\\q?quad(?![A-Za-z])|\\(?:displaystyle|limits|nolimits|"
+# A spacing command after any even run of backslashes (a row break: \\\ -y is \\ then \ ).
+_CONTROL_SPACE = re.compile(r"(?<!\\)((?:\\\\)*)\\[,;:! ]")
+_SPACING = re.compile(r"~|\\q?quad(?![A-Za-z])|\\(?:displaystyle|limits|nolimits|"
                       r"textstyle)(?![A-Za-z])")
 _GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|"
           "mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|"
@@ -297,8 +299,19 @@ _FONT_WORD = re.compile(r"\\(?:mathrm|operatorname|mathit)\s*\{\s*([A-Za-z]{2,})
 _ACCENT_WIDE = {"widehat": "hat", "widetilde": "tilde", "overline": "bar"}
 _ACCENT = re.compile(r"\\(hat|tilde|bar|check)\s*(?:\{\s*([A-Za-z]|\\(?:" + _GREEK +
                      r"))\s*\}|([A-Za-z])(?![A-Za-z])|(\\(?:" + _GREEK + r"))(?![A-Za-z]))")
-_TRANSPOSE = re.compile(r"\^\s*(?:\{\s*(?:\\top|\\intercal|T|\\math(?:rm|sf)\s*(?:\{\s*T\s*\}|"
-                        r"T(?![A-Za-z])))\s*\}|\\top(?![A-Za-z])|\\intercal(?![A-Za-z])|T(?![A-Za-z]))")
+_TRANSPOSE = re.compile(r"\^\s*(?:\{\s*(?:\\top|\\intercal|T|\\(?:math(?:rm|sf)|text(?:rm)?)\s*"
+                        r"(?:\{\s*T\s*\}|T(?![A-Za-z])))\s*\}|\\top(?![A-Za-z])|"
+                        r"\\intercal(?![A-Za-z])|\\text(?:rm)?\s*(?:\{\s*T\s*\}|T(?![A-Za-z]))|"
+                        r"T(?![A-Za-z]))")
+# Plain TeX's font switches, which act to the end of their group: {\bf A}, {\rm tr}, {\cal L}.
+_SWITCH = r"\\(?:bf|it|sf|tt|rm|cal|bfseries|itshape|rmfamily|boldmath)(?![A-Za-z])"
+_SWITCH_LETTER = re.compile(r"\{\s*" + _SWITCH + r"\s*([A-Za-z]|\\(?:" + _GREEK + r"))\s*\}")
+_SWITCH_WORD = re.compile(r"\{\s*\\rm(?![A-Za-z])\s*([A-Za-z]{2,})\s*\}")
+_SWITCH_GROUP = re.compile(r"\{\s*" + _SWITCH + r"\s*")
+_SWITCH_ALONE = re.compile(_SWITCH + r"\s*")
+# A bold font over more than one name (\mathbf{AB}, \boldsymbol{Xw - y}) sets a product or a
+# sum in bold type: the group, in brackets.  Digits alone (\mathbf{1}, \mathbf{0}) are left.
+_BOLD_GROUP = re.compile(r"\\(?:mathbf|boldsymbol|bm|pmb)\s*(?=\{)")
 # The indicator's one in a display font, before its set: \mathbb{1}_{\{j = k\}}, \mathbf{1}_{k=j}.
 # Only there: \mathbf{1} alone (or \mathbb{1}_n) is a vector or matrix of ones, never 1.
 _INDICATOR_ONE = re.compile(r"\\(?:mathbb|mathds|mathbf|boldsymbol|bm)\s*\{\s*1\s*\}\s*"
@@ -342,7 +355,43 @@ def vertical_bars(text: str) -> str:
 
 def strip_spacing(text: str) -> str:
     r"""``\, \; \! \  ~ \quad \displaystyle \limits`` -> a space."""
-    return _SPACING.sub(" ", text)
+    return _SPACING.sub(" ", _CONTROL_SPACE.sub(r"\1 ", text))
+
+
+def font_switches(text: str) -> str:
+    r"""``{\bf A}`` -> ``A``; ``{\rm softmax}`` -> ``\operatorname{softmax}``; any other
+    ``{\bf ...}`` -> its content in brackets, and a switch outside a group is dropped: fonts
+    never distinguish names."""
+    text = _SWITCH_LETTER.sub(_letter_alone, text)
+    text = _SWITCH_WORD.sub(lambda m: "\\operatorname{" + m.group(1) + "}", text)
+    out = []
+    i = 0
+    for match in _SWITCH_GROUP.finditer(text):
+        if match.start() < i:
+            continue
+        content, end = read_group(text, match.start())
+        body = content[match.end() - match.start() - 1:]
+        out.append(text[i:match.start()] + " (" + body + ")")
+        i = end
+    out.append(text[i:])
+    return _SWITCH_ALONE.sub("", "".join(out))
+
+
+def bold_groups(text: str) -> str:
+    r"""``\mathbf{AB}``, ``\boldsymbol {Xw-y}`` -> ``(AB)``, ``(Xw-y)`` (after
+    :func:`strip_fonts` took the single letters): bold type over a product or a sum."""
+    out = []
+    i = 0
+    for match in _BOLD_GROUP.finditer(text):
+        if match.start() < i:
+            continue
+        content, end = read_group(text, match.end())
+        if re.fullmatch(r"\s*[\d.]*\s*", content):
+            continue
+        out.append(text[i:match.start()] + " (" + content + ")")
+        i = end
+    out.append(text[i:])
+    return "".join(out)
 
 
 def strip_fonts(text: str) -> str:
@@ -434,7 +483,9 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("vertical_bars", vertical_bars),
     ("frac_variants", frac_variants),
     ("indicator_one", indicator_one),
+    ("font_switches", font_switches),
     ("strip_fonts", strip_fonts),
+    ("bold_groups", bold_groups),
     ("unify_accents", unify_accents),
     ("unify_transpose", unify_transpose),
     ("function_words", function_words),

@@ -52,6 +52,8 @@ def construct(reader: Reader, text: str, i: int) -> tuple[Atom, int] | None:
     starts there."""
     if text[i] not in "\\{tT|":
         return None
+    if text.startswith("\\langle", i) and not text[i + 7:i + 8].isalpha():
+        return _inner_product(reader, text, i)
     opener = _OPEN.match(text, i)
     if opener is not None:
         style = {"\\lVert": "paired", "||": "double"}.get(opener.group(0), "bar")
@@ -64,6 +66,59 @@ def construct(reader: Reader, text: str, i: int) -> tuple[Atom, int] | None:
     if name.group("bare") is not None and _letters_known(reader, name.group(0)):
         return None
     return _trace(reader, text, i, name.end())
+
+
+def _inner_product(reader: Reader, text: str, i: int) -> tuple[Atom, int]:
+    r"""``\langle a, b \rangle``: ``a^T b`` of two vectors, ``tr(A^T B)`` (the Frobenius inner
+    product) of two matrices, ``ab`` of two scalars.  The comma is the one at the brackets'
+    own depth; anything else between them (no comma, two commas, shapes that differ) is
+    refused."""
+    depth, k, commas = 0, i + len("\\langle"), []
+    close = -1
+    while k < len(text):
+        if text.startswith("\\langle", k):
+            depth += 1
+            k += len("\\langle")
+            continue
+        if text.startswith("\\rangle", k):
+            if depth == 0:
+                close = k
+                break
+            depth -= 1
+            k += len("\\rangle")
+            continue
+        char = text[k]
+        if char == "\\":
+            k += 2
+            continue
+        if char in "({[":
+            depth += 1
+        elif char in ")}]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            commas.append(k)
+        k += 1
+    source = text[i:close + len("\\rangle")] if close >= 0 else text[i:][:60]
+    if close < 0:
+        raise LatexProblem(source, "\\langle without its \\rangle")
+    if len(commas) != 1:
+        raise LatexProblem(source, "an inner product \\langle a, b \\rangle needs exactly one "
+                           "comma between its two sides")
+    start = i + len("\\langle")
+    left = reader.sub_expr(text[start:commas[0]], source)
+    right = reader.sub_expr(text[commas[0] + 1:close], source)
+    notation = reader.context.notation
+    ranks = products.rank_of(left, notation), products.rank_of(right, notation)
+    if ranks[0] != ranks[1]:
+        raise LatexProblem(source, "the two sides of the inner product are not alike (a "
+                           "scalar, a vector or a matrix each)")
+    if ranks[0] == 0:
+        value: sp.Expr = left * right
+    elif ranks[0] == 1:
+        value = E.Dot(left, right)
+    else:
+        value = E.Trace(E.MatProd(E.Transposed(left), right))
+    return Atom(value, 0), close + len("\\rangle")
 
 
 def _letters_known(reader: Reader, word: str) -> bool:

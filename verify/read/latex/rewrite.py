@@ -32,7 +32,7 @@ from verify.model import expr as E
 from verify.model.spelling import GREEK
 from verify.read.latex import norms, products
 from verify.read.latex.calls import call, indicator
-from verify.read.latex.derivatives import fraction, operator, prime, primed_call
+from verify.read.latex.derivatives import fraction, mentioned, operator, prime, primed_call
 from verify.read.latex.dots import DOTS, expand_dots
 from verify.read.latex.environments import environment_atom
 from verify.read.latex.names import Entry, decorated, literal_kind, subscript_items
@@ -57,12 +57,16 @@ _ACCENTS = frozenset({"\\hat", "\\tilde", "\\bar", "\\check", "\\operatorname"})
 _BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{(?:[A-Za-z]|\\[A-Za-z]+)\}|"
                    r"\\operatorname\{[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
 _SAMPLE = re.compile(r"^\(\s*([A-Za-z]'*)\s*\)$")
-_INVERSE = re.compile(r"^-\s*1\s*(\^?\s*\{?\s*T\s*\}?)?$")
+_INVERSE = re.compile(r"^-\s*(?:1\s*(\^?\s*\{?\s*T\s*\}?)?|(T))$")   # -1, -1T, -T
 # Where the argument of an unbracketed \ln or \exp ends (besides + - = , & / *).
 _ARGUMENT_ENDS = frozenset({"\\cdot", "\\times", "\\right", "\\\\", "\\quad", "\\qquad",
                             "\\end"})
 _TRANSPOSE_MARK = re.compile(r"^(?:-\s*1?)?\s*\^?\s*\{?\s*T\s*\}?$")   # T, -T, -1T
 _FUNCTION_NEXT = re.compile(r"\s*\\(?:exp|ln|log|tanh|cosh|sinh)(?![A-Za-z])")
+_BARE_FUNCTION = re.compile(r"(?<![\\A-Za-z])(log|ln|exp|tanh|cosh|sinh|sech)(?=\s*\()")
+# What starts a factor after a name (a name, a bracket, a command that is not an operator).
+_FACTOR_NEXT = re.compile(r"\s*(?:[A-Za-z(]|\\(?!(?:cdot|times|right|quad|qquad|end|frac|sum|"
+                          r"prod|int|le|leq|ge|geq|neq|ne|to|in)(?![A-Za-z]))[A-Za-z]+)")
 _TEXT_WORD = re.compile(r"\\(?:text|textrm|textit|textbf|textsf|mbox|mathrm)\s*\{")
 
 
@@ -102,6 +106,7 @@ class Rewriter:
 
     # ---- main walk ------------------------------------------------------------------------
     def rewrite(self, text: str) -> str:
+        text = self.function_words(text)
         expanded = expand_dots(text, self.context)
         if expanded != text:
             # The terms of a clear pattern stand for the sum it is read as.
@@ -144,6 +149,20 @@ class Rewriter:
             out.append(self.flush(run, text[start:]))
         return "".join(out)
 
+    def function_words(self, text: str) -> str:
+        r"""``log(x)``, ``exp(z)``, ``tanh(t)``: a standard function's name written without its
+        backslash, before a bracket, is the function where the notation leaves a letter of
+        it undeclared (so it cannot be a product of names); where every letter is declared
+        it is left to be read as that product (or refused)."""
+        def command(match: re.Match[str]) -> str:
+            word = match.group(1)
+            lexicon = self.context.lexicon
+            if lexicon.knows(word) or all(lexicon.knows(letter) for letter in word):
+                return match.group(0)
+            self.remove(word, "a function's name written without its backslash")
+            return "\\" + ("ln" if word == "log" else word)
+        return _BARE_FUNCTION.sub(command, text)
+
     def step(self, text: str, i: int, out: list[str]) -> int:
         """Rewrite the token at ``i`` (not a name); return the index after it."""
         char = text[i]
@@ -159,7 +178,7 @@ class Rewriter:
             return i + 1
         if char == "^":
             group, end = read_group(text, i + 1)
-            if _TRANSPOSE_MARK.match(group.strip()):
+            if _TRANSPOSE_MARK.match(self.mark(group)):
                 raise LatexProblem(text[max(0, i - 20):end], "a transpose of a bracket or of "
                                    "something that is not a declared vector or matrix is not "
                                    "read")
@@ -240,7 +259,8 @@ class Rewriter:
             end += 1
         if text[end:end + 1] == "^":
             group, past = read_group(text, end + 1)
-            if _TRANSPOSE_MARK.match(group.strip()) or _INVERSE.match(group.strip()):
+            group = self.mark(group)
+            if _TRANSPOSE_MARK.match(group) or _INVERSE.match(group):
                 mark, end = group.replace(" ", ""), past
         after = end
         while text[after:after + 1] == " ":
@@ -305,8 +325,21 @@ class Rewriter:
         samples = [m.group(1) for m in map(_SAMPLE.match, sups) if m]
         sups = [s for s in sups if not _SAMPLE.match(s)]
         spelled = base + "'" * primes
+        if not samples:
+            sample = self.bare_sample(spelled, items, sups)
+            if sample is not None:
+                samples, sups = [sample], [s for s in sups if s != sample]
         found = self.context.lexicon.lookup(spelled, (len(items), len(samples)), text[j:])
         token = text[i:j]
+        if found is None and primes == 1 and "T" not in sups:
+            plain = self.context.lexicon.lookup(base, (len(items), len(samples)), text[j:])
+            if plain is not None and plain[0].kind == "symbol" and plain[0].shape and \
+                    not plain[1] and _FACTOR_NEXT.match(text, j):
+                # X'X, X'y, (X'X)^{-1}X'y, \beta'x: the statistician's transpose, read only
+                # on a declared vector or matrix that multiplies what follows; x - x' and
+                # k(x, x') (another point) stay refused.
+                self.remove("'", "a prime read as a transpose")
+                found, sups, spelled = plain, [*sups, "T"], base
         if found is None and primes:
             primed = primed_call(self, base, primes, items + samples, text, i, j)
             if primed is not None:   # f'(x): the derivative of a declared function
@@ -325,8 +358,7 @@ class Rewriter:
             atom, end = call(self, entry, indices, text, j, token)
             return self.raised(atom, sups, text[i:end]), end
         if entry.kind == "definition" and text[j:j + 1] == "(":
-            raise LatexProblem(text[i:j + 1], f"{spelled} is not declared as a function "
-                               "(declare its arguments, or spell the call in 'latex:')")
+            j = self.bracket_after_member(entry, spelled, len(indices), text, i, j)
         if entry.style == "indexed" and consumed and not written:
             # A spelling with a literal argument list names the definition as declared:
             # 'D(w_{1:K})' of DE[j] is DE at its own index letters.
@@ -346,6 +378,61 @@ class Rewriter:
         expr, rank = self.meaning(entry, indices, token)
         transposed, inverse, power = self.superscripts(sups, token, rank)
         return Atom(expr, rank, transposed, inverse, power), j
+
+    def bracket_after_member(self, entry: Entry, spelled: str, count: int, text: str, i: int,
+                             j: int) -> int:
+        """A bracket straight after a defined value that is not a function (``p_j(1 - p_j)``,
+        ``\\sigma_i(\\mathbf{z})``, ``J(\\theta)``), at ``text[j]``: after an indexed value, a
+        scalar in it is a factor (the bracket is left to the walk: ``j``); a vector or matrix
+        its definition is written in names the value at its own arguments (the bracket is read
+        and skipped: the index after it).  Anything else (another vector: the softmax of
+        something else? one of its variables alone, ``p_j(a_i)``; a constant at a point,
+        ``J(0)``) is refused."""
+        close = matching_paren(text, j)
+        why = (f"{spelled} is not declared as a function (declare its arguments, or spell the "
+               "call in 'latex:')")
+        if close < 0 or (entry.style == "indexed" and count != entry.params):
+            raise LatexProblem(text[i:j + 1], why)
+        if "," in outside_brackets(text[j + 1:close]):
+            raise LatexProblem(text[i:close + 1], why)
+        inner = self.sub_expr(text[j + 1:close], text[i:close + 1])
+        if isinstance(inner, sp.Symbol) and \
+                inner.name in mentioned(entry.name, self.context.notation, set()) and \
+                products.rank_of(inner, self.context.notation) >= 1:
+            self.remove(text[j:close + 1], "the arguments a definition is written in")
+            return close + 1
+        written_in = mentioned(entry.name, self.context.notation, set())
+        name = str(inner.base.label) if isinstance(inner, sp.Indexed) else \
+            inner.name if isinstance(inner, sp.Symbol) else None
+        # p_j(a_i) may be p_j as a function of a_i: one of its own variables alone in the
+        # bracket is not read as a factor.
+        # Only after a subscript (p_j, \sigma_i): L(0) or J(2) is a call at a point, never a
+        # product.
+        if products.rank_of(inner, self.context.notation) == 0 and name not in written_in and \
+                entry.style == "indexed":
+            return j
+        raise LatexProblem(text[i:close + 1], why)
+
+    def bare_sample(self, spelled: str, items: list[str], sups: list[str]) -> str | None:
+        """The sample index of ``y^{i}``, ``x^i_j`` written without brackets: a superscript
+        that is a declared index letter ranging over the family of a declared family symbol
+        whose subscripts leave its family axis free.  There a power is impossible (the family
+        needs its index first), so the letter can only be the sample; anything else is left
+        as an exponent."""
+        letters = [sup for sup in sups if re.fullmatch(r"[A-Za-z]", sup)]
+        if len(letters) != 1 or len(sups) != 1:
+            return None
+        found = self.context.lexicon.lookup(spelled, (len(items), 0), "")
+        if found is None or found[1] or found[0].kind != "symbol" or not found[0].family or \
+                len(items) + 1 > found[0].max_indices or len(items) >= found[0].family + \
+                found[0].shape or len(items) > found[0].shape:
+            return None
+        letter = self.context.lexicon.lookup(letters[0], (0, 0), "")
+        decl = self.context.notation.symbols.get(found[0].name)
+        if letter is None or letter[0].kind != "index" or decl is None or \
+                self.context.notation.indices.get(letter[0].name) != decl.family[0]:
+            return None
+        return letters[0]
 
     def unknown(self, spelled: str, items: list[str], samples: list[str], sups: list[str],
                 text: str, i: int, j: int) -> tuple[Atom, int]:
@@ -439,13 +526,15 @@ class Rewriter:
                      rank: int) -> tuple[bool, bool, str | None]:
         transposed = inverse = False
         power = None
-        for sup in sups:
+        for written in sups:
+            sup = self.mark(written) if rank >= 1 else written
             inv = _INVERSE.match(sup)
             if sup == "T":
                 transposed = True
                 self.remove(sup, "a transpose mark")
             elif inv and rank >= 1:
-                inverse, transposed = True, transposed or bool(inv.group(1))
+                inverse = True
+                transposed = transposed or bool(inv.group(1)) or bool(inv.group(2))
                 self.remove(sup, "an inverse mark")
             elif power is None:
                 power = sup
@@ -454,6 +543,15 @@ class Rewriter:
         if transposed and rank == 0:
             raise LatexProblem(token, "transpose of a scalar (declare the symbol's shape)")
         return transposed, inverse, power
+
+    def mark(self, sup: str) -> str:
+        """A superscript as a transpose or inverse mark reads it: a lowercase ``t`` is the
+        transpose (``(AX)^t``, ``A^{-t}``) when no ``t`` is declared; anything else as it is."""
+        sup = sup.strip()
+        if re.fullmatch(r"-?\s*1?\s*t", sup) and not self.context.lexicon.knows("t"):
+            self.remove("t", "a transpose mark")
+            return sup[:-1] + "T"
+        return sup
 
     def sub_expr(self, text: str, token: str) -> sp.Expr:
         """A sub-text's meaning: one name directly, anything else through a full parse."""
@@ -627,10 +725,26 @@ class Rewriter:
         if factor > 0 and _FUNCTION_NEXT.match(span, factor):
             # \sinh t \cosh t, \ln a \ln b: another function's name starts the next factor.
             span, stop = span[:factor], k + factor
-        if not re.match(r"\\(?:sum|prod)(?![A-Za-z])", span) and \
-                _one_factor_end(self, span) != len(span.rstrip()):
-            raise self._ambiguous_argument(name, text, i, stop)
-        return span, stop
+        if re.match(r"\\(?:sum|prod)(?![A-Za-z])", span) or \
+                _one_factor_end(self, span) == len(span.rstrip()):
+            return span, stop
+        ends = _factor_ends(self, span)
+        rest = span[ends[-1]:].lstrip() if ends else span
+        before_big = bool(_BIG_OPERATOR.match(rest))
+        if len(ends) == 1 and before_big:
+            # \log \phi \sum_i y_i: a sum (product, integral) after one factor is not in the
+            # argument, as (\log \phi) \sum_i y_i is how the line is set.
+            return span[:ends[0]], k + ends[0]
+        if len(ends) >= 2 and (not rest or before_big) and \
+                re.match(r"\s*\d+\s*\\pi(?![A-Za-z])", span) and \
+                not any(re.match(r"\s*(?:\d|\.\d|\\frac|\\(?:exp|ln|log|sqrt|tanh|cosh|sinh)"
+                                 r"(?![A-Za-z]))", span[a:])
+                        for a in ends[:-1]):
+            # \log 2\pi\sigma^2, \log 2\pi e: the Gaussian's constant leads the argument; no
+            # one sets (\log 2)\pi.  Only there: \ln 2 t could be t\ln 2 (or \log_2 t), and a
+            # later factor that is a number, a fraction or a call keeps the line refused.
+            return span[:ends[-1]], k + ends[-1]
+        raise self._ambiguous_argument(name, text, i, stop)
 
     def check_division(self, text: str, i: int) -> None:
         """``a/b c`` is ``a/(bc)`` to some readers and ``(a/b) c`` to others: refused.  The
@@ -734,6 +848,41 @@ def _bracket_close(text: str, k: int) -> tuple[int, str]:
         else:
             i += 2 if text[i] == "\\" else 1
     return -1, ""
+
+
+_BIG_OPERATOR = re.compile(r"\\(?:sum|prod|int)(?![A-Za-z])")
+
+
+def _factor_ends(reader: Rewriter, span: str) -> list[int]:
+    """The ends of the consecutive factors that start ``span`` (see :func:`_one_factor_end`;
+    here also ``\\pi`` and a braced group with its scripts, ``{\\sigma_2}^2``)."""
+    ends: list[int] = []
+    position = 0
+    while position < len(span.rstrip()):
+        rest = span[position:]
+        stripped = rest.lstrip()
+        offset = position + len(rest) - len(stripped)
+        pi = re.match(r"\\pi(?![A-Za-z])", stripped)
+        if pi:
+            end = offset + pi.end()
+        elif stripped.startswith("{"):
+            end = offset + read_group(stripped, 0)[1]
+            while True:
+                script = re.match(r"\s*[\^_]", span[end:])
+                if script is None:
+                    break
+                end = read_group(span, end + script.end())[1]
+        else:
+            try:
+                found = _one_factor_end(reader, rest)
+            except LatexProblem:
+                found = -1
+            if found <= 0:
+                return ends
+            end = position + found
+        ends.append(end)
+        position = end
+    return ends
 
 
 def _one_factor_end(reader: Rewriter, span: str) -> int:

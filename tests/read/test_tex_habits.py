@@ -1,0 +1,178 @@
+r"""TeX habits and statisticians' spellings read as what they say: plain TeX's font switches
+(``{\bf A}``), bold over a product (``\mathbf{AB}``), transposes written ``^t``, ``^\text T``,
+``A^{-T}`` and ``X'X``, the Gaussian's ``\log 2\pi\sigma^2``, ``log(x)`` without its backslash,
+``\langle A, B \rangle``, samples as bare superscripts (``y^{i}``, ``x^i_j``), and a bracket
+after an indexed value (``p_j(1 - p_j)``).  LaTeX in, reading out; the readings written back as
+LaTeX read the same; and the neighbours that stay refused, with their reasons.  Rows marked
+"real" are copied from tests/data/real/ or tests/data/corpus/."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+import yaml
+
+from verify.core.errors import Location
+from verify.model import expr as E
+from verify.model.notation import Notation
+from verify.model.reading import reading
+from verify.read.latex.names import build_lexicon
+from verify.read.latex.step import parse_step
+from verify.read.notation import parse_notation
+
+HEADER = r"""
+sizes: {n: [2, 3], d: [2], m: [2]}
+indices: {i: m, j: d, k: n}
+symbols:
+  A: {shape: [n, n]}
+  B: {shape: [n, n]}
+  X: {shape: [n, d]}
+  w: {shape: [d], latex: ['\mathbf{w}', 'w']}
+  y: {shape: [n]}
+  a: {shape: [n]}
+  s: {family: [m], description: a label per sample}
+  u: {family: [m], shape: [d], description: a sample}
+  x: {}
+  lambda: {latex: ['\lambda']}
+  sigma: {latex: ['\sigma'], kind: positive}
+  phi: {latex: ['\phi'], kind: positive}
+definitions:
+  p: {index: [k], body: "exp(a[k]) / Sum(exp(a[kk]), (kk, 1, n))", latex: ['p']}
+  L: {body: "-log(p[1])", latex: ['L']}
+"""
+
+
+@pytest.fixture(scope="module")
+def notation() -> Notation:
+    header = yaml.safe_load(HEADER)
+    header["indices"]["kk"] = "n"
+    return parse_notation(header, Location("test"))
+
+
+A, B, X, w, y, a, x = (E.value_symbol(n) for n in ("A", "B", "X", "w", "y", "a", "x"))
+lam, sigma, phi = (E.value_symbol(n) for n in ("lambda", "sigma", "phi"))
+i, j, k = (E.index_symbol(n) for n in ("i", "j", "k"))
+s, u, p = E.family("s"), E.family("u"), E.family("p")
+T, P = E.Transposed, E.MatProd
+
+READ: list[tuple[str, sp.Expr]] = [
+    # plain TeX's switches and bold over a group
+    (r"\mbox{tr} \left( {\bf A} {\bf X} {\bf X}^T {\bf B} \right)",            # real
+     E.Trace(P(P(P(A, X), T(X)), B))),
+    (r"{\bf A}^\top {\bf B}^\top", P(T(A), T(B))),                              # real
+    (r"(\mathbf{BA})^T", T(P(B, A))),                                           # real
+    (r"\frac{1}{n}||\boldsymbol {Xw-y}||^2", E.Norm(P(X, w) - y) ** 2 / E.size_symbol("n")),
+    (r"{\rm tr}(A) + {\it x}", E.Trace(A) + x),
+    (r"{\bf AB}^T", T(P(A, B))),
+    # transposes
+    (r"X^\text T y", P(T(X), y)),
+    (r"X^{\text{T}} y", P(T(X), y)),
+    (r"X^{\rm T} y", P(T(X), y)),
+    (r"\mbox{tr} \left( (AX)^t (AX) \right)", E.Trace(P(T(P(A, X)), P(A, X)))),  # real
+    (r"A^t B", P(T(A), B)),
+    (r"A^{-T} B", P(T(E.MatInv(A)), B)),
+    (r"A^{-t}", T(E.MatInv(A))),
+    (r"(A B)^{-T}", T(E.MatInv(P(A, B)))),
+    (r"X'y", P(T(X), y)),                                                       # real
+    (r"(X'X + \lambda A)^{-1}X'y",
+     P(P(E.MatInv(lam * A + P(T(X), X)), T(X)), y)),
+    (r"\lambda^{-1}X'(y-Xw)", P(T(X), y - P(X, w)) / lam),                      # real
+    (r"w' w", E.Dot(w, w)),
+    # the Gaussian's constant; a sum after one factor
+    (r"\log 2\pi\sigma^2", sp.log(2 * sp.pi * sigma ** 2)),
+    (r"-\frac{1}{2}\log 2\pi{\sigma}^{2} - x",                                 # real
+     -sp.log(2 * sp.pi * sigma ** 2) / 2 - x),
+    (r"\ln 2\pi", sp.log(2 * sp.pi)),
+    (r"\log \phi \sum_{i=1}^m s^{(i)}",                                         # real
+     sp.log(phi) * E.sum_over(s[i], i, sp.Integer(1), E.size_symbol("m"))),
+    # function names without their backslash
+    (r"log(x) + exp(x)", sp.log(x) + sp.exp(x)),
+    (r"\frac{d}{dx} tanh(x)", E.Deriv(sp.tanh(x), x)),
+    # inner products
+    (r"\langle A, B\rangle", E.Trace(P(T(A), B))),
+    (r"\left\langle 2A^{\top}A, B \right\rangle", E.Trace(P(T(2 * P(T(A), A)), B))),
+    (r"\langle y , X w \rangle", E.Dot(y, P(X, w))),
+    (r"\langle x, x\rangle", x ** 2),
+    # samples as bare superscripts of a family
+    (r"\sum_{i=1}^{m}s^{i}\log(x)",                                             # real
+     E.sum_over(s[i] * sp.log(x), i, sp.Integer(1), E.size_symbol("m"))),
+    (r"u^i_j", u[i, j]),                                                        # real
+    (r"u_j^i", u[i, j]),
+    (r"s_1^{i}", s[1] ** i),    # the family's index is written: a power
+    # a bracket after an indexed value: a factor, or the value at its own arguments
+    (r"p_k(1-p_k)", p[k] * (1 - p[k])),                                         # real
+    (r"p_k(a)", p[k]),
+    (r"L(a)", E.value_symbol("L")),
+]
+
+
+@pytest.mark.parametrize(("latex", "expected"), READ, ids=[r[0] for r in READ])
+def test_reading(notation: Notation, latex: str, expected: sp.Expr) -> None:
+    parsed = parse_step(latex, notation, build_lexicon(notation))
+    assert parsed.problem is None, parsed.problem
+    assert parsed.expr == expected
+
+
+@pytest.mark.parametrize(("latex", "expected"), READ, ids=[r[0] for r in READ])
+def test_reading_reads_back(notation: Notation, latex: str, expected: sp.Expr) -> None:
+    lexicon = build_lexicon(notation)
+    written = reading(expected, notation)
+    assert written is not None
+    again = parse_step(written, notation, lexicon)
+    assert again.problem is None, (written, again.problem)
+    assert _left(again.expr) == _left(expected), written
+
+
+def _left(expr: sp.Basic) -> sp.Basic:
+    """Matrix products grouped from the left: ``A(BC)`` and ``(AB)C`` are written alike."""
+    if not expr.args:
+        return expr
+    args = [_left(arg) for arg in expr.args]
+    if isinstance(expr, E.MatProd) and isinstance(args[1], E.MatProd):
+        return _left(P(P(args[0], args[1].args[0]), args[1].args[1]))
+    return expr.func(*args)
+
+
+REFUSED: list[tuple[str, str]] = [
+    (r"\ln 2 x", "ambiguous"),            # x \ln 2, or \log_2 x?
+    (r"\ln 2 \pi \frac{1}{x}", "ambiguous"),
+    (r"\ln x \phi", "ambiguous"),
+    (r"y - y'", "a prime on a vector or a matrix"),   # another point, not a transpose
+    (r"w'", "a prime on a vector or a matrix"),
+    (r"\langle A, w\rangle", "not alike"),
+    (r"\langle A B\rangle", "exactly one comma"),
+    (r"\langle A, B", "without its \\rangle"),
+    (r"p_k(a_k)", "p is not declared as a function"),   # p_k as a function of a_k?
+    (r"L(2)", "L is not declared as a function"),        # L at a point, not L times 2
+    (r"p_k(y)", "p is not declared as a function"),      # the softmax of another vector?
+    (r"s^2", "it needs its index"),
+    (r"s^{j}", "it needs its index"),    # j ranges over d, not over the samples
+    (r"xlog(x)", "the word 'xlog'"),
+]
+
+
+@pytest.mark.parametrize(("latex", "why"), REFUSED, ids=[r[0] for r in REFUSED])
+def test_refused(notation: Notation, latex: str, why: str) -> None:
+    parsed = parse_step(latex, notation, build_lexicon(notation))
+    assert parsed.expr is None, parsed.expr
+    assert parsed.problem is not None and why in parsed.problem, parsed.problem
+
+
+def test_function_word_with_every_letter_declared_is_not_the_function() -> None:
+    """``log(x)`` is the logarithm only where some letter of ``log`` is undeclared; with l, o
+    and g declared it may be their product, and is not read as the function."""
+    header = yaml.safe_load(HEADER)
+    header["indices"]["kk"] = "n"
+    header["symbols"].update({"l": {}, "o": {}, "g": {}})
+    declared = parse_notation(header, Location("test"))
+    parsed = parse_step(r"log(x)", declared, build_lexicon(declared))
+    assert parsed.expr != sp.log(x)
+
+
+def test_transpose_t_needs_an_undeclared_t() -> None:
+    header = yaml.safe_load(HEADER)
+    header["indices"]["kk"] = "n"
+    header["symbols"]["t"] = {}
+    declared = parse_notation(header, Location("test"))
+    parsed = parse_step(r"A^t", declared, build_lexicon(declared))
+    assert parsed.expr != T(A)
