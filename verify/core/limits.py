@@ -87,6 +87,11 @@ REPORT_NOTE_CHARS = 1000           # likewise a note, a chain's name or summary,
 # Lines of the .tex are wrapped near this length (TeX's input buffer holds 200,000 characters:
 # a title of 99,000 backslashes, escaped, made a line of 1.58 M and no PDF).
 REPORT_LINE_CHARS = 4000
+# One document's entry in --json, as indented JSON: a step's entry is about 1 kB whatever its
+# LaTeX (90,000 steps of `a = a`, 900 kB, made 187 MB of JSON, and 1.6 GB in memory, before
+# DOCUMENT_STEPS); 10,000 such steps make 11 MB.  A larger entry keeps its counts and problems,
+# its steps are left out with a problem that says so.
+JSON_DOCUMENT_BYTES = 50_000_000
 
 # ---- grading's diagnoses (verify.grade.candidates) -------------------------------------------
 CANDIDATE_TERMS = 10               # addends of the previous line tried (outermost first)
