@@ -5,6 +5,7 @@ every student's score, first wrong step and review flag against examples/class/e
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import subprocess
@@ -37,6 +38,7 @@ def test_the_example_class_is_described_and_the_readme_grades_it() -> None:
     files = {p.stem for p in EXAMPLE.iterdir() if p.suffix in (".md", ".tex")}
     assert files == set(EXPECTED) and len(files) >= 10
     assert "examples/class/" in readme_grading_command()
+    assert "examples/class/assignment.yaml" in readme_grading_command()
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +72,8 @@ def test_every_score_is_the_expected_one(graded: tuple[int, Path, str]) -> None:
         assert (row["needs_review"] == "yes") == expected["review"], student
         assert (row["final_right_reasoning_wrong"] == "yes") == \
             expected.get("final_right_reasoning_wrong", False), student
+        told = [int(m) for m in re.findall(r"(?:^|; )step (\d+): ", row["feedback"])]
+        assert told == expected.get("feedback", []), student
     flagged = sum(1 for e in EXPECTED.values() if e["review"])
     assert f"To review by hand: {flagged}." in (out / "summary.md").read_text(encoding="utf-8")
 
@@ -81,3 +85,22 @@ def test_every_student_has_results_and_a_report(graded: tuple[int, Path, str]) -
         assert (out / "gradescope" / student / "results.json").is_file()
         assert (out / "reports" / f"{student}.tex").is_file()
     assert "undeclared symbol" in (out / "reports" / "ivy.tex").read_text(encoding="utf-8")
+
+
+
+@pytest.mark.slow
+def test_the_instructors_feedback_reaches_the_student(graded: tuple[int, Path, str]) -> None:
+    """The rubric's message on a lost constant factor (examples/class/assignment.yaml) in
+    Eli's results.json, beside the diagnosis, and in Eli's report."""
+    _, out, _ = graded
+    message = "You dropped the $\\frac{1}{N}$ from the definition of $L$"
+    data = json.loads((out / "gradescope" / "eli" / "results.json").read_text(encoding="utf-8"))
+    assert [(f["step"], f["kind"], f["penalty"]) for f in data["extra_data"]["feedback"]] == \
+        [(2, "constant factor", 0.5)]
+    assert f"Step 2, from your instructor: {message}" in data["output"]
+    step = next(t for t in data["tests"] if t["name"].startswith("Step 2 "))
+    assert "Diagnosis: " in step["output"] and f"Feedback: {message}" in step["output"]
+    assert any(t["name"] == "Feedback on step 2 (constant factor)" and t["score"] == -0.5
+               for t in data["tests"])
+    assert f"From your instructor: {message}" in \
+        (out / "reports" / "eli.tex").read_text(encoding="utf-8")

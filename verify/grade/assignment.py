@@ -17,10 +17,16 @@ and the rubric.  Format (``docs/grading.md`` has the full description)::
                                           # correctly from an earlier mistake
       final_when_reasoning_wrong: 0       # fraction of `final` when a line is refuted
       unreadable: 0                       # points for an empty or unreadable submission
+      feedback:                           # optional: the instructor's word on a mistake
+        - kind: constant factor           # a diagnosis kind (or unexplained, wrong start)
+          step: 2                         # optional: at this line of the chain only
+          message: "You dropped the 1/N from the definition of L: see lecture 18."
+          penalty: 0.5                    # optional, subtracted where it applies
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -31,6 +37,8 @@ import sympy as sp
 
 from verify.core.errors import AssignmentError, InputError, Location
 from verify.core.limits import ASSIGNMENT_FILE_BYTES
+from verify.grade.mistakes import UNEXPLAINED, WRONG_START
+from verify.grade.results import Kind
 from verify.model import expr as E
 from verify.model.notation import Notation
 from verify.read.dsl import Scope, parse_expression
@@ -39,6 +47,24 @@ from verify.read.notation import parse_notation
 
 _TOP_KEYS = {"title", "description", "notation", "problem", "expected", "rubric", "labels",
              "check"}
+
+
+@dataclass(frozen=True)
+class FeedbackRule:
+    """The instructor's word on one kind of mistake (an entry of the rubric's ``feedback``),
+    as a node of a potential-response tree: where a wrong line's diagnosis is of this kind (at
+    line ``step`` of the chain, or anywhere), the student reads ``message`` beside the
+    diagnosis and loses ``penalty`` (besides the rubric's ``penalty`` per refuted line)."""
+
+    kind: str                 # a Kind's value, or UNEXPLAINED, WRONG_START
+    message: str
+    penalty: float = 0.0
+    step: int | None = None   # the chain's n-th line (1: the first); None: any line
+    line: int = 0             # where the entry is in the assignment file
+
+
+FEEDBACK_KINDS = (*(kind.value for kind in Kind), UNEXPLAINED, WRONG_START)
+_FEEDBACK_KEYS = {"kind", "message", "penalty", "step"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +77,7 @@ class Rubric:
     carry_forward: float = 0.5
     final_when_reasoning_wrong: float = 0.0
     unreadable: float = 0.0
+    feedback: tuple[FeedbackRule, ...] = ()   # the instructor's word per kind of mistake
 
     @property
     def maximum(self) -> float:
@@ -85,7 +112,7 @@ def load_assignment(path: Path) -> Assignment:
         data = path.read_bytes()
         if len(data) > ASSIGNMENT_FILE_BYTES:
             raise AssignmentError(f"larger than {ASSIGNMENT_FILE_BYTES} bytes", where)
-        raw = strip_line_marks(load_yaml(data.decode("utf-8-sig"), str(path)))
+        raw = load_yaml(data.decode("utf-8-sig"), str(path))   # line marks stripped later
     except (OSError, UnicodeDecodeError) as error:
         raise AssignmentError(f"cannot read the assignment: {error}", where) from None
     except InputError as error:
@@ -95,7 +122,8 @@ def load_assignment(path: Path) -> Assignment:
 
 
 def assignment_from_mapping(raw: Any, path: str) -> Assignment:
-    """An :class:`Assignment` from its YAML mapping; every problem is an AssignmentError."""
+    """An :class:`Assignment` from its YAML mapping (with or without the loader's ``__line__``
+    marks, which place a problem of a feedback entry); every problem is an AssignmentError."""
     try:
         return _assignment(raw, path)
     except AssignmentError:
@@ -108,6 +136,8 @@ def _assignment(raw: Any, path: str) -> Assignment:
     where = Location(path)
     if not isinstance(raw, Mapping):
         raise AssignmentError("the assignment must be a YAML mapping", where)
+    marked = raw.get("rubric")
+    raw = strip_line_marks(raw)
     unknown = set(raw) - _TOP_KEYS
     if unknown:
         raise AssignmentError(f"unknown keys {sorted(unknown)}; allowed: {sorted(_TOP_KEYS)}",
@@ -119,9 +149,10 @@ def _assignment(raw: Any, path: str) -> Assignment:
         raise AssignmentError("'expected' still contains a derivative: give the result", where)
     labels = _labels(raw.get("labels"), notation, where)
     seed, points = _check(raw.get("check"), where)
+    rubric = _rubric(raw.get("rubric"), marked, where)
     return Assignment(path, str(raw.get("title") or Path(path).stem), notation, problem,
-                      expected, problem_text, expected_text, _rubric(raw.get("rubric"), where),
-                      labels, seed, points, str(raw.get("description") or ""))
+                      expected, problem_text, expected_text, rubric, labels, seed, points,
+                      str(raw.get("description") or ""))
 
 
 def _expression(raw: Mapping[str, Any], key: str, notation: Notation,
@@ -159,7 +190,7 @@ def _integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _rubric(raw: Any, where: Location) -> Rubric:
+def _rubric(raw: Any, marked: Any, where: Location) -> Rubric:
     raw = raw or {}
     if not isinstance(raw, Mapping):
         raise AssignmentError("'rubric' must be a mapping", where)
@@ -169,7 +200,12 @@ def _rubric(raw: Any, where: Location) -> Rubric:
         raise AssignmentError(f"rubric: unknown keys {sorted(unknown)}; allowed: "
                               f"{sorted(names)}", where)
     values: dict[str, Any] = {}
+    if "feedback" in raw:
+        entries = marked.get("feedback") if isinstance(marked, Mapping) else raw["feedback"]
+        values["feedback"] = _feedback(entries, where)
     for name, value in raw.items():
+        if name == "feedback":
+            continue
         if isinstance(value, bool):  # yes/no for the fractions: 1 or 0
             value = float(value)
         if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
@@ -184,3 +220,48 @@ def _rubric(raw: Any, where: Location) -> Rubric:
     if rubric.unreadable > rubric.maximum:
         raise AssignmentError("rubric: 'unreadable' exceeds the maximum", where)
     return rubric
+
+
+def _feedback(raw: Any, where: Location) -> tuple[FeedbackRule, ...]:
+    """The rubric's ``feedback`` entries, each checked where it stands in the file: a kind
+    no diagnosis has would never fire, so it is an error (with the nearest known kind)."""
+    if not isinstance(raw, list):
+        raise AssignmentError("rubric: feedback must be a list of entries "
+                              "{kind, message, penalty, step}", where)
+    rules, seen = [], set()
+    for entry in raw:
+        line = int(entry.get("__line__", where.line)) if isinstance(entry, Mapping) else 0
+        at = Location(where.path, line or where.line)
+        if not isinstance(entry, Mapping):
+            raise AssignmentError(f"rubric: a feedback entry must be a mapping with kind and "
+                                  f"message, got {entry!r}", at)
+        entry = strip_line_marks(entry)
+        unknown = set(entry) - _FEEDBACK_KEYS
+        if unknown:
+            raise AssignmentError(f"rubric: feedback entry: unknown keys {sorted(unknown)}; "
+                                  f"allowed: {sorted(_FEEDBACK_KEYS)}", at)
+        kind = entry.get("kind")
+        if kind not in FEEDBACK_KINDS:
+            near = difflib.get_close_matches(str(kind), FEEDBACK_KINDS, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise AssignmentError(f"rubric: feedback entry: unknown diagnosis kind {kind!r}"
+                                  f"{hint}; the kinds are: {', '.join(FEEDBACK_KINDS)}", at)
+        message = entry.get("message")
+        if not isinstance(message, str) or not message.strip():
+            raise AssignmentError(f"rubric: feedback entry for {kind!r}: 'message' must be "
+                                  "a non-empty text", at)
+        penalty = entry.get("penalty", 0.0)
+        if isinstance(penalty, bool) or not isinstance(penalty, int | float) or \
+                not math.isfinite(penalty) or penalty < 0:
+            raise AssignmentError(f"rubric: feedback entry for {kind!r}: penalty must be a "
+                                  f"number >= 0, got {penalty!r}", at)
+        step = entry.get("step")
+        if step is not None and (not _integer(step) or step < 1):
+            raise AssignmentError(f"rubric: feedback entry for {kind!r}: step must be a line "
+                                  f"number of the chain (1, 2, ...), got {step!r}", at)
+        if (kind, step) in seen:
+            raise AssignmentError(f"rubric: feedback entry: two entries for {kind!r} at "
+                                  f"{'any step' if step is None else f'step {step}'}", at)
+        seen.add((kind, step))
+        rules.append(FeedbackRule(kind, message.strip(), float(penalty), step, line))
+    return tuple(rules)

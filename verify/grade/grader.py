@@ -135,7 +135,8 @@ def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: Su
     # The start points need the chain's first line itself, read: a later line that equals the
     # problem is not what the student started from (it still anchors "on track" above).
     start_credit = start_ok if chain.steps[0].readable else None
-    scored = score(lines, start_credit, plan.start_why(judgements), final, assignment.rubric)
+    scored = score(lines, start_credit, plan.start_why(judgements), final, assignment.rubric,
+                   start)
     summary = f"graded {scored.score:g}/{assignment.rubric.maximum:g} with " \
               f"{Path(assignment.path).name}"
     graded = _with_grading(result, position, scored.steps, start, summary)
@@ -290,6 +291,9 @@ def _with_grading(result: DocumentResult, position: int, steps: Sequence[StepGra
         if verdict.status is Status.START and start:
             diagnoses = start
         text = " ".join(f"{d.text}." for d in diagnoses)
+        if step.feedback is not None:   # the instructor's word, after the diagnosis
+            text += f" From your instructor: {step.feedback.message}"
+            text = text.strip()
         updated.append(replace(verdict, diagnosis=text) if text else verdict)
     chains = list(result.chains)
     chains[position] = replace(chain, steps=tuple(updated),

@@ -23,7 +23,7 @@ from verify.model.verdict import DocumentResult
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 GRADEBOOK_COLUMNS = ("student", "score", "maximum", "outcome", "first_wrong_step", "diagnoses",
-                     "final_right_reasoning_wrong", "needs_review", "reason")
+                     "feedback", "final_right_reasoning_wrong", "needs_review", "reason")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -52,10 +52,17 @@ def diagnoses_text(grade: Grade) -> str:
     return "; ".join(f"step {step.number}: {d.text}" for step, d in grade.diagnoses())
 
 
+def feedback_text(grade: Grade) -> str:
+    """The instructor's words that applied, with what each cost."""
+    return "; ".join(f"step {step.number}: {f.message}" + (f" (-{f.penalty:g})" if f.penalty
+                                                           else "")
+                     for step, f in grade.feedback())
+
+
 def gradebook_row(grade: Grade) -> dict[str, str | float]:
     return {"student": grade.student, "score": grade.score, "maximum": grade.maximum,
             "outcome": grade.outcome.value, "first_wrong_step": first_wrong_text(grade),
-            "diagnoses": diagnoses_text(grade),
+            "diagnoses": diagnoses_text(grade), "feedback": feedback_text(grade),
             "final_right_reasoning_wrong": "yes" if grade.final_right_reasoning_wrong else "",
             "needs_review": "yes" if grade.needs_review else "",
             "reason": reason_text(grade)}
@@ -108,6 +115,9 @@ def gradescope_results(grade: Grade, visibility: str = "after_published") -> dic
                        "first_wrong_step": first_wrong_text(grade),
                        "diagnoses": [{"step": s.number, "line": s.line, "kind": d.kind.value,
                                       "text": d.text} for s, d in grade.diagnoses()],
+                       "feedback": [{"step": s.number, "line": s.line, "kind": f.kind,
+                                     "message": f.message, "penalty": _round(f.penalty)}
+                                    for s, f in grade.feedback()],
                        "needs_review": grade.needs_review,
                        "review": list(grade.review_reasons)},
     }
@@ -127,6 +137,7 @@ def _overall(grade: Grade) -> str:
         lines.append("The final result is right, but the reasoning is wrong: a step before it "
                      "does not follow.")
     lines += [f"Step {s.number}: {d.text}." for s, d in grade.diagnoses()]
+    lines += [f"Step {s.number}, from your instructor: {f.message}" for s, f in grade.feedback()]
     if grade.needs_review:
         lines.append("To be reviewed by hand (the grade may change):")
         lines += [f"- {reason}" for reason in grade.review_reasons]

@@ -57,6 +57,16 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """The instructor's word on a wrong line (a rubric ``feedback`` entry that applied): shown
+    to the student beside the line's diagnosis, and ``penalty`` taken off the score."""
+
+    kind: str          # the diagnosis kind it answers (or "unexplained", "wrong start")
+    message: str
+    penalty: float = 0.0
+
+
+@dataclass(frozen=True)
 class StepGrade:
     number: int                 # 1-based position in the graded chain
     line: int                   # line in the submission
@@ -69,6 +79,7 @@ class StepGrade:
     message: str
     diagnoses: tuple[Diagnosis, ...] = ()
     reading: str | None = None  # the line as it was read, as LaTeX (None: unreadable)
+    feedback: Feedback | None = None  # the instructor's word on this line's mistake
 
 
 _UNESTABLISHED = {Credit.UNREADABLE: "could not be read",
@@ -137,6 +148,10 @@ class Grade:
     @property
     def needs_review(self) -> bool:
         return bool(self.review_reasons)
+
+    def feedback(self) -> list[tuple[StepGrade, Feedback]]:
+        """The instructor's words that applied, line by line."""
+        return [(s, s.feedback) for s in self.steps if s.feedback is not None]
 
     def diagnoses(self) -> list[tuple[StepGrade, Diagnosis]]:
         found = [(self.steps[0], d) for d in self.start_diagnoses] if self.steps else []

@@ -12,6 +12,11 @@ Pure functions of the facts, so every rule can be tested without checking anythi
   ``final_when_reasoning_wrong`` of that when some line in between is refuted; it must be the
   chain's last line itself, read: an unreadable last line gives no result, and the line before
   it does not stand in for it (the grader's :class:`FinalFacts` say so);
+* a wrong line (refuted, or a first line that is not the problem statement) whose diagnosis
+  has an entry in the rubric's ``feedback`` gets that entry's message, and loses its
+  ``penalty``: one entry per line, the first of its diagnoses (most specific first) that an
+  entry names, an entry for that very line before one for any line ("unexplained" for a
+  refuted line without diagnosis, "wrong start" for a wrong first line without one);
 * the total is kept between 0 and the maximum (never ``-0.0``).
 """
 
@@ -20,8 +25,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from verify.grade.assignment import Rubric
-from verify.grade.results import Credit, Diagnosis, Part, StepGrade
+from verify.grade.assignment import FeedbackRule, Rubric
+from verify.grade.mistakes import UNEXPLAINED, WRONG_START
+from verify.grade.results import Credit, Diagnosis, Feedback, Part, StepGrade
 from verify.model.verdict import Status
 
 HOLDS = (Status.PROVED, Status.SUPPORTED)
@@ -54,15 +60,19 @@ class Scored:
 
 
 def score(lines: Sequence[LineFacts], start_ok: bool | None, start_why: str,
-          final: FinalFacts, rubric: Rubric) -> Scored:
+          final: FinalFacts, rubric: Rubric,
+          start_diagnoses: Sequence[Diagnosis] = ()) -> Scored:
+    """``start_diagnoses``: how the first line differs from the problem statement."""
     later = [f for f in lines if f.status is not Status.START]
     share = rubric.share(len(later))
-    steps = tuple(_start_grade(f, start_ok, rubric) if f.status is Status.START
-                  else _line_grade(f, share, rubric) for f in lines)
+    steps = tuple(_start_grade(f, start_ok, rubric, start_diagnoses)
+                  if f.status is Status.START else _line_grade(f, share, rubric) for f in lines)
     refuted = sum(1 for s in steps if s.credit is Credit.REFUTED)
     first = next((s for s in steps if s.credit is Credit.START), None)
     if first is not None and first.reading is not None:
         start_why += f"\nRead as: {first.reading}"
+    if first is not None and first.feedback is not None:
+        start_why += f"\nFeedback: {first.feedback.message}"
     parts = [Part("Start: the first line is the problem statement",
                   rubric.start if start_ok else 0.0, rubric.start, bool(start_ok), start_why)]
     parts += [_line_part(s) for s in steps if s.credit is not Credit.START]
@@ -74,16 +84,35 @@ def score(lines: Sequence[LineFacts], start_ok: bool | None, start_why: str,
     if rubric.penalty:
         parts.append(Part("Penalty for refuted lines", 0.0 - rubric.penalty * refuted, 0.0,
                           refuted == 0, f"{refuted} refuted line(s) x {rubric.penalty:g}"))
+    parts += [Part(f"Feedback on step {s.number} ({s.feedback.kind})", 0.0 - s.feedback.penalty,
+                   0.0, False, s.feedback.message)
+              for s in steps if s.feedback is not None and s.feedback.penalty]
     total = sum(p.points for p in parts)
     # + 0.0: max(-0.0, 0.0) is -0.0, which JSON would print as "-0.0"
     return Scored(steps, tuple(parts), round(min(max(total, 0.0), rubric.maximum), 2) + 0.0)
 
 
-def _start_grade(facts: LineFacts, start_ok: bool | None, rubric: Rubric) -> StepGrade:
+def feedback_for(rules: Sequence[FeedbackRule], number: int,
+                 kinds: Sequence[str]) -> Feedback | None:
+    """The entry that answers a wrong line (its number in the chain, the kinds of its
+    diagnoses, most specific first): the first kind an entry names, an entry for that very
+    line before one for any line."""
+    for kind in kinds:
+        for rule in sorted(rules, key=lambda r: r.step is None):   # stable: file order
+            if rule.kind == kind and rule.step in (None, number):
+                return Feedback(rule.kind, rule.message, rule.penalty)
+    return None
+
+
+def _start_grade(facts: LineFacts, start_ok: bool | None, rubric: Rubric,
+                 start_diagnoses: Sequence[Diagnosis]) -> StepGrade:
     points = rubric.start if start_ok else 0.0
+    kinds = [d.kind.value for d in start_diagnoses] or [WRONG_START]
+    feedback = feedback_for(rubric.feedback, facts.number, kinds) if start_ok is False \
+        else None
     return StepGrade(facts.number, facts.line, facts.latex, facts.status, facts.on_track,
                      Credit.START, points, rubric.start, facts.message, facts.diagnoses,
-                     facts.reading)
+                     facts.reading, feedback)
 
 
 def _line_grade(facts: LineFacts, share: float, rubric: Rubric) -> StepGrade:
@@ -94,8 +123,12 @@ def _line_grade(facts: LineFacts, share: float, rubric: Rubric) -> StepGrade:
         credit = {Status.REFUTED: Credit.REFUTED, Status.UNPARSED: Credit.UNREADABLE}.get(
             facts.status, Credit.UNDECIDED)
         points = 0.0
+    feedback = feedback_for(rubric.feedback, facts.number, [d.kind.value for d in
+                                                            facts.diagnoses] or [UNEXPLAINED]) \
+        if credit is Credit.REFUTED else None
     return StepGrade(facts.number, facts.line, facts.latex, facts.status, facts.on_track,
-                     credit, points, share, facts.message, facts.diagnoses, facts.reading)
+                     credit, points, share, facts.message, facts.diagnoses, facts.reading,
+                     feedback)
 
 
 _CREDIT_WORDS = {
@@ -113,6 +146,8 @@ def _line_part(step: StepGrade) -> Part:
         # What the line was read as: a misreading the checker cannot notice, the student can.
         lines.append(f"Read as: {step.reading}")
     lines += [f"Diagnosis: {d.text}" for d in step.diagnoses]
+    if step.feedback is not None:
+        lines.append(f"Feedback: {step.feedback.message}")
     return Part(f"Step {step.number} (line {step.line})", step.points, step.share,
                 step.credit is Credit.CORRECT, "\n".join(lines))
 

@@ -20,7 +20,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from verify.grade.results import Credit, Diagnosis, Grade, Kind, Outcome, Part, StepGrade
+from verify.grade.results import (
+    Credit,
+    Diagnosis,
+    Feedback,
+    Grade,
+    Kind,
+    Outcome,
+    Part,
+    StepGrade,
+)
 from verify.model.jsonform import (
     FORMAT,
     check_format,
@@ -53,7 +62,13 @@ def _step(step: StepGrade) -> dict[str, Any]:
             "status": step.status.value, "on_track": step.on_track,
             "credit": step.credit.value, "points": number_data(float(step.points)),
             "share": number_data(float(step.share)), "message": step.message,
-            "diagnoses": [_diagnosis(d) for d in step.diagnoses], "reading": step.reading}
+            "diagnoses": [_diagnosis(d) for d in step.diagnoses], "reading": step.reading,
+            "feedback": None if step.feedback is None else _feedback(step.feedback)}
+
+
+def _feedback(feedback: Feedback) -> dict[str, Any]:
+    return {"kind": feedback.kind, "message": feedback.message,
+            "penalty": number_data(float(feedback.penalty))}
 
 
 def _part(part: Part) -> dict[str, Any]:
@@ -80,7 +95,8 @@ def grade_data(grade: Grade) -> dict[str, Any]:
 # ---- from data ----------------------------------------------------------------------------
 _DIAGNOSIS = frozenset({"kind", "text"})
 _STEP = frozenset({"number", "line", "latex", "status", "on_track", "credit", "points",
-                   "share", "message", "diagnoses", "reading"})
+                   "share", "message", "diagnoses", "reading", "feedback"})
+_FEEDBACK = frozenset({"kind", "message", "penalty"})
 _PART = frozenset({"name", "points", "maximum", "passed", "output"})
 _GRADE = frozenset({"format", "student", "path", "outcome", "score", "maximum", "reason",
                     "start_ok", "final_ok", "steps", "parts", "notes", "result",
@@ -103,7 +119,15 @@ def _step_from(value: Any) -> StepGrade:
                      optional_bool(data, "on_track"), enum_of(Credit, data, "credit"),
                      number_of(data, "points"), number_of(data, "share"),
                      typed(data, "message", str), _diagnoses_from(data, "diagnoses"),
-                     optional_text(data, "reading"))
+                     optional_text(data, "reading"), _feedback_from(data["feedback"]))
+
+
+def _feedback_from(value: Any) -> Feedback | None:
+    if value is None:
+        return None
+    data = keyed(value, "feedback", _FEEDBACK)
+    return Feedback(typed(data, "kind", str), typed(data, "message", str),
+                    number_of(data, "penalty"))
 
 
 def _part_from(value: Any) -> Part:
