@@ -82,6 +82,9 @@ VERBATIM_RETRIES = 8               # steps typeset verbatim one by one before th
 # A report compiles in about a second; the whitelist bounds TeX's work, so a compile that
 # takes longer is stuck (an unforeseen expansion), and grading compiles one report per student.
 REPORT_COMPILE_SECONDS = 15
+# Reports compiled at a time (grading writes one per student; pdflatex is one process on one
+# core, and the reports come after the checking, whose workers are gone by then).
+REPORT_COMPILE_JOBS = 2
 REPORT_TITLE_CHARS = 300           # a document's title shown before "... (N more characters)"
 REPORT_NOTE_CHARS = 1000           # likewise a note, a chain's name or summary, a problem
 # Lines of the .tex are wrapped near this length (TeX's input buffer holds 200,000 characters:

@@ -33,11 +33,12 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.core.atomic import temporary_folder, write_bytes_atomic, write_text_atomic
-from verify.core.limits import REPORT_COMPILE_SECONDS, VERBATIM_RETRIES
+from verify.core.limits import REPORT_COMPILE_JOBS, REPORT_COMPILE_SECONDS, VERBATIM_RETRIES
 from verify.model.verdict import DocumentResult
 from verify.report.tex import STEP_MARKER, collect_versions, render_document
 
@@ -213,20 +214,26 @@ def error_step(tex: str, result: CompileResult) -> str | None:
 
 def write_reports(results: Iterable[DocumentResult], out_dir: Path,
                   versions: Mapping[str, str] | None = None, date: str | None = None,
-                  timeout: float = REPORT_COMPILE_SECONDS) -> list[ReportFile]:
-    """Write ``<stem>.tex`` and, when an engine is present, ``<stem>.pdf`` for each document.
+                  timeout: float = REPORT_COMPILE_SECONDS,
+                  jobs: int = REPORT_COMPILE_JOBS) -> list[ReportFile]:
+    """Write ``<stem>.tex`` and, when an engine is present, ``<stem>.pdf`` for each document,
+    in the order given.
 
     A step whose mathematics TeX rejects although the whitelist passed it is typeset verbatim
     and the report compiled again; after ``VERBATIM_RETRIES`` such steps every step is shown
-    verbatim, which always compiles."""
+    verbatim, which always compiles.  Up to ``jobs`` reports are written at a time (each in
+    a thread that waits on its pdflatex): the names are chosen first, in order, and each
+    report is its document's alone, so the files are those of one report after another."""
     out_dir.mkdir(parents=True, exist_ok=True)
     merged = collect_versions(versions)
-    reports = []
     used: set[str] = set()
-    for result in results:
-        tex_path = out_dir / f"{_stem(result.path, used)}.tex"
-        reports.append(_write_one(result, tex_path, merged, date, timeout))
-    return reports
+    work = [(result, out_dir / f"{_stem(result.path, used)}.tex") for result in results]
+    if jobs <= 1 or len(work) <= 1:
+        return [_write_one(result, tex_path, merged, date, timeout) for result, tex_path in work]
+    with ThreadPoolExecutor(max_workers=min(jobs, len(work)),
+                            thread_name_prefix="report") as pool:
+        return list(pool.map(lambda job: _write_one(job[0], job[1], merged, date, timeout),
+                             work))
 
 
 def _write_one(result: DocumentResult, tex_path: Path, versions: Mapping[str, str],
