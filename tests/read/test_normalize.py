@@ -20,6 +20,9 @@ RULE_CASES = [
     (N.strip_sizing, r"\left( a \right) \Bigl\{ b \Bigr\} \big[ c \big] \left. d \right|",
      r" ( a  )  \{ b  \}  [ c  ]   d  |"),
     (N.strip_spacing, r"a\,b\;c\!d\ e~f\quad g\qquad h\displaystyle i", "a b c d e f  g  h  i"),
+    # trace_axb_newbetuts.md: \langle \color{blue}{{\bf A}^\top {\bf B}^\top}, {\bf X} \rangle
+    (N.strip_color, r"\color{blue}{A^T} + \textcolor{red}{x} + \color[rgb]{1,0,0}{y}",
+     r"{A^T} + {x} + {y}"),
     (N.frac_variants, r"\dfrac{a}{b} \tfrac{c}{d} a \ast b f^{\prime}",
      r"\frac{a}{b} \frac{c}{d} a \cdot b f'"),
     (N.strip_fonts, r"\mathbf{w}_k \boldsymbol{\Theta} \mathcal{J} \vec{x} \bm z \mathrm{softmax}"
@@ -50,8 +53,8 @@ RULE_CASES = [
                        r"\text{tanh}x + \text{Cost}(x)",
      r"\sech^2(x) + \tanh x + \cosh(x) + \tanh x + \text{Cost}(x)"),
     (N.natural_log, r"\log(a) + \log_{2} b", r"\ln(a) + \log_{2} b"),
-    (N.exp_power, r"e^{z_k} + e^x + \beta^{2} + e^{e^{e^{t}}}",
-     r"\exp(z_k) + \exp(x) + \beta^{2} + \exp(\exp(\exp(t)))"),
+    (N.exp_power, r"e^{z_k} + e^x + \beta^{2} + e^{e^{e^{t}}} + \sum_{k=1}^ne^{z_k} + ne^x",
+     r"\exp(z_k) + \exp(x) + \beta^{2} + \exp(\exp(\exp(t))) + \sum_{k=1}^n\exp(z_k) + ne^x"),
     (N.trailing_punctuation, r"a + b.", "a + b"),
 ]
 

@@ -12,6 +12,7 @@ import pytest
 import sympy as sp
 import yaml
 
+from verify.api import check_text
 from verify.core.errors import Location
 from verify.model import expr as E
 from verify.model.notation import Notation
@@ -176,3 +177,46 @@ def test_transpose_t_needs_an_undeclared_t() -> None:
     declared = parse_notation(header, Location("test"))
     parsed = parse_step(r"A^t", declared, build_lexicon(declared))
     assert parsed.expr != T(A)
+
+
+CHECKED_HEADER = r"""
+sizes: {n: [2, 3], d: [2]}
+indices: {k: n}
+symbols:
+  A: {shape: [n, n]}
+  B: {shape: [n, n]}
+  X: {shape: [n, d]}
+  w: {shape: [d]}
+  y: {shape: [n]}
+  a: {shape: [n]}
+  lambda: {latex: ['\lambda'], kind: positive}
+definitions:
+  sigma: {params: [t], body: "1 / (1 + exp(-t))", latex: ['\sigma']}
+  softmax: {index: [k], body: "exp(a[k]) / Sum(exp(a[kk]), (kk, 1, n))",
+            latex: ['\mathrm{softmax}']}
+"""
+
+CHECKED: list[tuple[str, str]] = [
+    # the statistician's transpose and the inverse transpose
+    (r"X'(y - Xw) = X^Ty - X^TXw", "proved"),
+    (r"X'(y - Xw) = X^Ty - XX^Tw", "unparsed"),    # X X^T w: n-by-n times d: ill-shaped
+    (r"(AB)^{-T} = A^{-T}B^{-T}", "proved"),
+    (r"(AB)^{-T} = B^{-T}A^{-T}", "refuted"),
+    (r"\langle A, B\rangle = \operatorname{tr}(B^T A)", "proved"),
+    (r"\langle A, B\rangle = \operatorname{tr}(A B)", "refuted"),
+    # functions of a vector, entry by entry (indii.org's softmax; ingenjoy's \sigma(Xw))
+    (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})}", "proved"),
+    (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})^2}", "refuted"),
+    (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp(-y_k (Xw)_k)) = -X^T (y \odot \sigma(-y \odot Xw))",
+     "unparsed"),
+    (r"\frac{\partial}{\partial w} 1 = \sigma(Xw) - \sigma(Xw)", "proved"),
+    (r"A = \exp(A)", "unparsed"),    # of a matrix: the matrix exponential, or entry by entry?
+]
+
+
+@pytest.mark.parametrize(("line", "verdict"), CHECKED, ids=[c[0] for c in CHECKED])
+def test_checked(line: str, verdict: str) -> None:
+    header = CHECKED_HEADER.strip().replace("indices: {k: n}", "indices: {k: n, kk: n}")
+    result = check_text(f"---\n{header}\n---\n$${line}$$\n", cache=False)
+    steps = [step for chain in result.documents[0].chains for step in chain.steps[1:]]
+    assert [step.status.value for step in steps] == [verdict], [s.message for s in steps]

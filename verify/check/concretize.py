@@ -201,8 +201,15 @@ class Concretizer:
         if isinstance(node, AppliedUndef):
             return self._apply(node, env, opaque)
         if isinstance(node, sp.Function):  # exp, log, sqrt, ...
-            args = [_scalar(self._value(a, env, opaque), f"the argument of {node.func}")
-                    for a in node.args]
+            values = [self._value(a, env, opaque) for a in node.args]
+            if len(values) == 1 and _is_vector(values[0]):
+                # exp(z), \log \hat{y}, \tanh(Wx): of a vector, entry by entry (as ML notes
+                # mean it); of a matrix it could be the matrix function, and is refused below.
+                vector = values[0]
+                assert isinstance(vector, sp.MatrixBase)
+                return sp.ImmutableMatrix(vector.rows, vector.cols,
+                                          [node.func(entry) for entry in vector])
+            args = [_scalar(v, f"the argument of {node.func}") for v in values]
             return node.func(*args)  # type: ignore[no-any-return]
         raise BindError(f"cannot give a value to {plain(node)}")
 
@@ -479,7 +486,18 @@ class Concretizer:
         for param, arg in zip(definition.params, node.args, strict=True):
             value = self._value(arg, env, opaque)
             scope[param] = int(value) if isinstance(value, sp.Integer) else value
-        return self._value(definition.body, scope, opaque)
+        try:
+            return self._value(definition.body, scope, opaque)
+        except BindError:
+            only = scope.get(definition.params[0]) if len(definition.params) == 1 else None
+            if not _is_vector(only):
+                raise
+        # \sigma(Xw) of a function of one scalar: entry by entry, as ML notes mean it.  Only
+        # where the body cannot take the vector whole (a function of a vector is that).
+        assert isinstance(only, sp.MatrixBase)
+        entries = [_scalar(self._value(definition.body, {definition.params[0]: entry}, opaque),
+                           f"{name} of an entry") for entry in only]
+        return sp.ImmutableMatrix(only.rows, only.cols, entries)
 
     # ---- derivatives ----------------------------------------------------------------------
     def _derivative(self, node: E.Deriv, env: dict[str, object],
@@ -550,6 +568,11 @@ def _shape(value: object) -> str:
     if isinstance(value, sp.MatrixBase):
         return f"{value.rows}x{value.cols}"
     return "scalar"
+
+
+def _is_vector(value: object) -> bool:
+    """A column or a row (a 1x1 is a scalar's matrix, and counts as a vector of one)."""
+    return isinstance(value, sp.MatrixBase) and min(value.shape) == 1
 
 
 def _scalar(value: Value, what: str) -> sp.Expr:

@@ -320,7 +320,10 @@ _VERT = re.compile(r"\\[lr]?vert(?![A-Za-z])")
 _FUNCTION_WORD = re.compile(r"\\(?:text|textrm|textit|mathrm|operatorname|mbox)\s*\{\s*"
                             r"(tanh|cosh|sinh|sech|exp|log|ln)\s*\}")
 _LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
-_EXP_POWER = re.compile(r"(?<![\\A-Za-z])e\s*\^")
+# e after a name, or after a one-character script (\sum_{k=1}^ne^{z_k}: TeX's ^n takes only n).
+_EXP_POWER = re.compile(r"(?:(?<![\\A-Za-z])|(?<=[\^_][A-Za-z0-9]))e\s*\^")
+_COLOR = re.compile(r"\\color\s*\{[A-Za-z!0-9]*\}|\\color\s*\[[a-z]*\]\s*\{[^{}]*\}")
+_TEXTCOLOR = re.compile(r"\\textcolor\s*(?:\[[a-z]*\])?\s*\{[^{}]*\}")
 _TRAILING = re.compile(r"(?:\s|\\[,;!])*[.,;]?(?:\s|\\[,;!])*$")
 
 
@@ -351,6 +354,12 @@ def strip_sizing(text: str) -> str:
 def vertical_bars(text: str) -> str:
     r"""``\lvert x \rvert``, ``\vert x \vert`` -> ``|x|`` (the double bars of a norm are left)."""
     return _VERT.sub("|", text)
+
+
+def strip_color(text: str) -> str:
+    r"""``\color{blue}{x}`` -> ``{x}``, ``\textcolor{red}{x}`` -> ``{x}``: a colour says nothing
+    about the value."""
+    return _TEXTCOLOR.sub("", _COLOR.sub("", text))
 
 
 def strip_spacing(text: str) -> str:
@@ -480,6 +489,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("unicode_symbols", unicode_symbols),
     ("strip_sizing", strip_sizing),
     ("strip_spacing", strip_spacing),
+    ("strip_color", strip_color),
     ("vertical_bars", vertical_bars),
     ("frac_variants", frac_variants),
     ("indicator_one", indicator_one),

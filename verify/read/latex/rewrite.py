@@ -385,13 +385,14 @@ class Rewriter:
         ``\\sigma_i(\\mathbf{z})``, ``J(\\theta)``), at ``text[j]``: after an indexed value, a
         scalar in it is a factor (the bracket is left to the walk: ``j``); a vector or matrix
         its definition is written in names the value at its own arguments (the bracket is read
-        and skipped: the index after it).  Anything else (another vector: the softmax of
+        and skipped: the index after it), without an index the whole vector
+        (``\\mathrm{softmax}(\\mathbf{x})``).  Anything else (another vector: the softmax of
         something else? one of its variables alone, ``p_j(a_i)``; a constant at a point,
         ``J(0)``) is refused."""
         close = matching_paren(text, j)
         why = (f"{spelled} is not declared as a function (declare its arguments, or spell the "
                "call in 'latex:')")
-        if close < 0 or (entry.style == "indexed" and count != entry.params):
+        if close < 0 or (entry.style == "indexed" and count not in (0, entry.params)):
             raise LatexProblem(text[i:j + 1], why)
         if "," in outside_brackets(text[j + 1:close]):
             raise LatexProblem(text[i:close + 1], why)
@@ -409,7 +410,7 @@ class Rewriter:
         # Only after a subscript (p_j, \sigma_i): L(0) or J(2) is a call at a point, never a
         # product.
         if products.rank_of(inner, self.context.notation) == 0 and name not in written_in and \
-                entry.style == "indexed":
+                entry.style == "indexed" and count:
             return j
         raise LatexProblem(text[i:close + 1], why)
 
