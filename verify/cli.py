@@ -110,6 +110,7 @@ def overview() -> str:
     width = max(len(name) for name in COMMANDS)
     lines = [f"usage: {PROG} [check] PATH... [options]",
              f"       {PROG} grade ASSIGNMENT SUBMISSIONS --out DIR [options]",
+             f"       {PROG} grade ASSIGNMENT --gradescope-autograder DIR",
              f"       {PROG} COMMAND --help",
              "",
              "Check derivations step by step, symbolically and numerically.",

@@ -1,5 +1,10 @@
 """``python -m verify grade ASSIGNMENT SUBMISSIONS/ --out DIR``: grade a folder of submissions.
 
+Two more forms, for Gradescope: ``grade ASSIGNMENT --gradescope-autograder DIR`` writes an
+autograder folder to upload (:mod:`verify.grade.autograder`), and ``grade ASSIGNMENT
+SUBMISSION/ --gradescope-results FILE`` (what its ``run_autograder`` calls) grades the one
+student's file in SUBMISSION/ into Gradescope's ``results.json``.
+
 Reached through :mod:`verify.cli` (the only entry point); :func:`grade_class` and
 :func:`write_outputs` are the command without its arguments, which the Python API
 (:func:`verify.grade_submissions`) calls too.
@@ -23,6 +28,7 @@ the answer key; it outranks the others, as for ``python -m verify``).
 from __future__ import annotations
 
 import argparse
+import json
 import secrets
 import shutil
 import sys
@@ -31,25 +37,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from verify.core.atomic import write_text_atomic
 from verify.core.errors import InputError
 from verify.core.printable import printable
 from verify.grade.assignment import Assignment, load_assignment
+from verify.grade.autograder import write_autograder
 from verify.grade.claims import ClaimJudge, holds
 from verify.grade.grader import self_check
 from verify.grade.outputs import (
     VISIBILITIES,
     first_wrong_text,
+    gradescope_results,
     write_gradebook,
     write_gradescope,
     write_student_reports,
 )
 from verify.grade.parallel import grade_in_workers
 from verify.grade.progress import Progress
-from verify.grade.reading import discover
+from verify.grade.reading import discover, error_grade
 from verify.grade.results import Grade, Outcome
 from verify.grade.summary import write_summary
 from verify.model.reading import spelled
-from verify.read.files import skipped_notes
+from verify.read.files import list_documents, skipped_notes
 from verify.read.suffixes import GRADED_SUFFIXES
 from verify.run.runner import RunSettings
 from verify.run.settings import add_run_options, parse_arguments, settings_from_args, versions
@@ -64,9 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Grade a folder of derivations (.tex, .md; one student per file, the "
                     "student id is the file name without its suffix) against an assignment.")
     parser.add_argument("assignment", type=Path, help="the assignment (.yaml)")
-    parser.add_argument("submissions", type=Path, help="folder of submissions")
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+    parser.add_argument("submissions", type=Path, nargs="?", help="folder of submissions")
+    parser.add_argument("--out", type=Path, metavar="DIR",
                         help="folder for the gradebook, Gradescope results, summary, reports")
+    gradescope = parser.add_argument_group("Gradescope autograder")
+    gradescope.add_argument("--gradescope-autograder", type=Path, metavar="DIR",
+                            help="write an autograder for the assignment into DIR (absent or "
+                                 "empty): setup.sh, run_autograder, the assignment, a wheel "
+                                 "of this tool and its pins; no submissions are graded")
+    gradescope.add_argument("--gradescope-results", type=Path, metavar="FILE",
+                            help="grade the one .tex or .md file in SUBMISSIONS (searched "
+                                 "in its subfolders too) and write its Gradescope results to "
+                                 "FILE (what run_autograder does)")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace DIR whole when it holds the results of an earlier run")
     parser.add_argument("--no-reports", action="store_true",
@@ -84,14 +102,22 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     args = parse_arguments(build_parser(), sys.argv[1:] if argv is None else argv, out, err)
     if isinstance(args, int):
         return args
+    usage = _usage_problem(args)
+    if usage:
+        print(f"python -m verify grade: {usage}", file=err)
+        return EXIT["input"]
     try:
         assignment = load_assignment(args.assignment)
     except InputError as error:
         print(printable(f"assignment: {error}"), file=err)
         return EXIT["input"]
+    if args.gradescope_autograder is not None:
+        return _write_autograder(args, assignment, out, err)
     if not args.submissions.is_dir():
         print(printable(f"{args.submissions}: not a folder"), file=err)
         return EXIT["input"]
+    if args.gradescope_results is not None:
+        return _gradescope_results(args, assignment, err)
     refused = out_folder_problem(args.out, args.overwrite)
     if refused:   # before grading: a class graded for nothing is an hour lost
         print(f"--out {refused}", file=err)
@@ -120,6 +146,78 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         print(printable(message), file=err)
     print_grades(grades, out, args.quiet)
     return exit_code(grades)
+
+
+def _usage_problem(args: argparse.Namespace) -> str:
+    """Which of the three forms the arguments are, and what is missing or extra ("" when
+    they make one)."""
+    if args.gradescope_autograder is not None:
+        if args.submissions is not None or args.out is not None or \
+                args.gradescope_results is not None:
+            return "--gradescope-autograder DIR takes the assignment alone (no submissions, " \
+                   "--out or --gradescope-results)"
+        return ""
+    if args.submissions is None:
+        return "the folder of submissions is missing"
+    if args.gradescope_results is not None:
+        return "--gradescope-results FILE writes no --out folder" if args.out is not None \
+            else ""
+    return "" if args.out is not None else "--out DIR is required"
+
+
+def _write_autograder(args: argparse.Namespace, assignment: Assignment, out: TextIO,
+                      err: TextIO) -> int:
+    """``--gradescope-autograder DIR``: the folder to upload, once the answer key holds."""
+    problem, internal = _check_key(assignment, None)
+    if problem:   # an autograder with a wrong key would fail every student
+        print(printable(problem), file=err)
+        return EXIT["internal"] if internal else EXIT["input"]
+    folder = args.gradescope_autograder
+    try:
+        written = write_autograder(folder, assignment, args.visibility, args.timeout)
+    except (OSError, ValueError) as error:
+        print(printable(f"--gradescope-autograder {error}"), file=err)
+        return EXIT["input"]
+    print(printable(f"autograder for {assignment.title} written to {folder} "
+                    f"({len(written)} files): zip its contents and upload them to Gradescope "
+                    f"(its README.md says how)"), file=out)
+    return EXIT["ok"]
+
+
+def _gradescope_results(args: argparse.Namespace, assignment: Assignment, err: TextIO) -> int:
+    """``--gradescope-results FILE``: one student's upload graded into Gradescope's format.
+    An upload with no file to grade, or several, gets results that say so (zero points: the
+    student can upload again), never a grade of a file chosen for them."""
+    listing = list_documents(args.submissions, GRADED_SUFFIXES, recursive=True)
+    found = sorted([*listing.files, *(path for path, _ in listing.refused)])
+    code = EXIT["failed"]
+    if len(found) != 1:
+        names = ", ".join(str(p.relative_to(args.submissions)) for p in found)
+        words = ("No .tex or .md file was submitted" if not found else
+                 f"{len(found)} .tex or .md files were submitted ({names})")
+        reason = f"{words}: upload your derivation as one .tex or .md file."
+        grade = error_grade(args.submissions / "submission", assignment, reason)
+        data = gradescope_results(grade, args.visibility)
+    else:
+        try:
+            settings = settings_from_args(args, lambda warning: print(warning, file=err))
+        except ValueError as error:
+            print(error, file=err)
+            return EXIT["input"]
+        graded = grade_class(assignment, found, settings)
+        if graded.key_problem:
+            print(printable(graded.key_problem), file=err)
+            grade = error_grade(found[0], assignment, "the autograder's answer key is wrong "
+                                "(not your submission's fault): tell your instructor")
+            data = gradescope_results(grade, args.visibility)
+            code = EXIT["internal"] if graded.key_internal else EXIT["input"]
+        else:
+            data = gradescope_results(graded.grades[0], args.visibility)
+            code = exit_code(graded.grades)
+    target = args.gradescope_results
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(target, json.dumps(data, indent=2) + "\n", within=target.parent)
+    return code
 
 
 @dataclass(frozen=True)
