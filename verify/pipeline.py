@@ -20,18 +20,21 @@ from verify.core.errors import (
     internal_error,
     limit_reason,
 )
+from verify.core.limits import DIAGNOSIS_BATCH, DIAGNOSIS_SECONDS
 from verify.core.memo import Memo
 from verify.model.canon import Canon, sstr
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
 from verify.model.options import Options as Options  # built light, by the parent of a run
-from verify.model.reading import equation, reading, spelled, spelled_diagnosis
+from verify.model.reading import equation, names_of, reading, spelled, spelled_diagnosis
 from verify.model.verdict import ChainResult, DocumentResult, Status, StepVerdict
 from verify.read.discover import discover as discover  # re-exported: the API's name
 from verify.read.encoding import read_encoding
 from verify.read.suffixes import CHECKED_SUFFIXES, ENCODING_SUFFIXES, LATEX_SUFFIXES
-from verify.store.cache import VerdictCache, claim_key
+from verify.store.cache import VerdictCache, claim_key, content_key
 from verify.verdict.combine import Judgement, judge
+from verify.verdict.explain import CheckerRunner, Request, explain
+from verify.verdict.kinds import joined
 
 
 def read_document(path: Path) -> Document:
@@ -52,9 +55,11 @@ def check_path(path: Path, options: Options) -> DocumentResult:
 
 
 def check_document(document: Document, options: Options,
-                   cache: VerdictCache | None = None) -> DocumentResult:
+                   cache: VerdictCache | None = None, diagnose: bool = True) -> DocumentResult:
     """Check every chain; with a ``cache``, claims already judged (the same step pair, notation,
-    sizes, seed and checker version, from any document) are not checked again."""
+    sizes, seed and checker version, from any document) are not checked again.  ``diagnose``:
+    explain each refuted step with the diagnosis engine (:mod:`verify.verdict.explain`; the
+    grader, which explains with its own labels and memory, asks for none)."""
     started = time.perf_counter()
     if options.sizes:
         document = _with_sizes(document, options.sizes)
@@ -63,7 +68,13 @@ def check_document(document: Document, options: Options,
     claims = [claim for plan in plans for claim in plan.claims()]
     step_keys = {c.key for plan in plans for c in plan.step_claims.values()}
     judged = judge_claims([(c, c.key in step_keys) for c in claims], checker, cache)
-    chains = tuple(plan.result(judged.by_key) for plan in plans)
+    by_key = dict(judged.by_key)
+    if diagnose:
+        refuted = [c for plan in plans for c in plan.step_claims.values()
+                   if by_key[c.key].status is Status.REFUTED]
+        for key, text in explain_steps(refuted, by_key, checker, cache).items():
+            by_key[key] = replace(by_key[key], diagnosis=text)
+    chains = tuple(plan.result(by_key) for plan in plans)
     sizes = tuple({k: v for k, v in combo.items()} for combo in size_combinations(
         document.notation, set(document.notation.sizes)))
     return DocumentResult(document.path, document.title, chains, options.seed, sizes,
@@ -123,6 +134,62 @@ def judge_claims(claims: Sequence[tuple[Claim, bool]], checker: DocumentChecker,
         {claim.key: by_content[contents[claim.key]] for claim, _ in claims},
         frozenset(claim.key for claim, _ in claims if contents[claim.key] in checked),
         frozenset(claim.key for claim, _ in claims if contents[claim.key] in reusable))
+
+
+class _CachedRunner(CheckerRunner):
+    """The diagnosis engine's claims, judged as the document's own (:func:`judge_claims`,
+    through the verdict cache when there is one)."""
+
+    def __init__(self, checker: DocumentChecker, cache: VerdictCache | None) -> None:
+        super().__init__(checker.seed, checker.points)
+        self.checker, self.cache = checker, cache
+
+    def judge(self, claims: Sequence[Claim], points: int | None = None
+              ) -> dict[str, Judgement]:
+        if points is not None and points != self.points:
+            return super().judge(claims, points)
+        return dict(judge_claims([(c, False) for c in claims], self.checker,
+                                 self.cache).by_key)
+
+
+def explain_steps(claims: Sequence[Claim], judgements: Mapping[str, Judgement],
+                  checker: DocumentChecker, cache: VerdictCache | None) -> dict[str, str]:
+    """The diagnosis of each refuted step claim (by key): the engine's confirmed diagnoses, as
+    one text of sentences, kept in the cache by the claim's content.  A few steps at a time
+    within :data:`DIAGNOSIS_SECONDS`: a step left when the time is out keeps the verdict's own
+    diagnosis.  Never a verdict: a failure of the search leaves the diagnosis as it was."""
+    runner = _CachedRunner(checker, cache)
+    deadline = time.monotonic() + DIAGNOSIS_SECONDS
+    found: dict[str, str] = {}
+    fresh: list[tuple[Request, str]] = []
+    for claim in claims:
+        own = judgements[claim.key].diagnosis
+        # The words name the step's expressions in the notation's spellings: those are
+        # part of the key (a judgement's key leaves them out).
+        content = content_key("diagnosis", [claim_key(claim, True, checker.seed,
+                                                      checker.points),
+                                            repr(names_of(claim.notation))])
+        kept = cache.get_data("diagnosis", content) if cache is not None else None
+        if isinstance(kept, dict) and isinstance(kept.get("text"), str):
+            found[claim.key] = kept["text"]
+            continue
+        fresh.append((Request(claim.key, claim.location, claim.before, claim.after,
+                              claim.notation, claim.where, own), content))
+    for start in range(0, len(fresh), DIAGNOSIS_BATCH):
+        if time.monotonic() > deadline:
+            break
+        batch = fresh[start:start + DIAGNOSIS_BATCH]
+        try:
+            explained = explain([request for request, _ in batch], runner)
+        except MemoryError:
+            raise
+        except Exception:   # a help, not a verdict: the step keeps the verdict's own words
+            continue
+        for request, content in batch:
+            found[request.key] = text = joined(explained[request.key])
+            if cache is not None:
+                cache.put_data("diagnosis", content, {"text": text})
+    return found
 
 
 def _with_sizes(document: Document, sizes: Mapping[str, tuple[int, ...]]) -> Document:

@@ -88,10 +88,11 @@ def _doubling(tmp_path: Path, before: str, after: str) -> StepVerdict:
 
 @pytest.mark.parametrize(("after", "diagnosis"), [
     ("t", ""),                                           # was "drops everything (after = 0)"
-    ("t + D", ""),
-    ("-D", "the sign is flipped (after = -before)."),
-    ("3 D", "after = 3 x before: a constant factor 3 was lost or added."),
-    ("0", "the step drops everything (after = 0)."),
+    ("t + D", "the term $t$ of this line is extra (it does not come from the line before)."),
+    ("-D", "the sign is flipped: this line is $-1$ times the line before."),
+    ("3 D", r"this line is $3$ times the line before: a factor $\frac{1}{3}$ was lost (or $3$ "
+            "added)."),
+    ("0", ""),              # a line that is 0 is a condition as often as a slip: no diagnosis
 ])
 def test_a_diagnosis_is_shown_only_when_confirmed(tmp_path: Path, after: str,
                                                   diagnosis: str) -> None:

@@ -21,7 +21,6 @@ from verify.grade.assignment import (
     assignment_from_mapping,
     load_assignment,
 )
-from verify.grade.candidates import _swap_letters, candidates
 from verify.grade.mistakes import WRONG_START, mistakes
 from verify.grade.outputs import _cell, gradebook_row, gradescope_results, safe_names
 from verify.grade.progress import Progress
@@ -33,6 +32,7 @@ from verify.model.document import Chain, Document, Step
 from verify.model.verdict import Status
 from verify.read.dsl import Scope, parse_expression
 from verify.read.notation import parse_notation
+from verify.verdict.candidates import _swap_letters, candidates
 
 EXAMPLE = ROOT / "assignments" / "softmax_gradient.yaml"
 SCHEMA = json.loads((ROOT / "tests" / "data" / "gradescope_results.schema.json").read_text())

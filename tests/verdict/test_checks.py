@@ -32,21 +32,22 @@ RIGHT = [
 ]
 
 # The last column is what the diagnosis must say, or None where it must say nothing: none of
-# the diagnoser's candidates (a constant factor, one size only, equal or different indices, a
-# label indicator at 0) explains a dropped term, a transpose or a missing symmetrisation, and
-# an explanation that does not hold would be worse than none.
+# the engine's candidates (verify.verdict.candidates) explains a term dropped from a
+# definition the line before only names (L), or a missing symmetrisation, and an explanation
+# that does not hold would be worse than none.
 WRONG: list[tuple[str, str, str, str | None]] = [
     ("sign flipped", "D(L, w[k])", "-(" + GRADIENT + ")", "the sign is flipped"),
     ("lost 1/N", "D(L, w[k])", "Sum(x[i] * (p[k, i] - y[i, k]), (i, 1, N))",
-     "after = N x before: a factor N was lost or added"),
+     r"this line is $N$ times the line before: a factor $\frac{1}{N}$ was lost"),
     ("factor 2", "D(L, w[k])", "2 * (" + GRADIENT + ")",
-     "after = 2 x before: a constant factor 2 was lost or added"),
+     r"this line is $2$ times the line before: a factor $\frac{1}{2}$ was lost (or $2$ added)"),
     ("dropped term", "D(L, w[k])", "Sum(x[i] * p[k, i], (i, 1, N)) / N", None),
-    ("swapped indices (a transpose)", "D(dot(w[k], mat(C, x1)), w[k])", "mat(T(C), x1)", None),
+    ("swapped indices (a transpose)", "D(dot(w[k], mat(C, x1)), w[k])", "mat(T(C), x1)",
+     r"a transpose too many: $C^{\top}$ should be $C$"),
     ("one-hot trap: sum over k != j is not 1", "Sum(y1[k], (k, 1, K), skip=j) * t", "t",
-     r"It holds only when $\mathrm{y1}_{j} = 0$"),
+     r"it holds only when $\mathrm{y1}_{j} = 0$"),
     ("one sample only", "Sum(dot(w[k], x[i]), (i, 1, N))", "dot(w[k], x[1])",
-     "It holds only when N = 1"),
+     "it holds only when $N = 1$ (one sample)"),
     ("quadratic form without symmetrisation", "D(dot(w[k], mat(C, w[k])), w[k])",
      "2 * mat(C, w[k])", None),
 ]
@@ -77,7 +78,8 @@ def test_where_restricts_the_free_indices() -> None:
     assert last_step(*claim, where=("k != j",)).status is Status.PROVED
     step = last_step(*claim)
     assert step.status is Status.REFUTED
-    assert step.diagnosis == r"It holds only when $j \neq k$.", step.diagnosis
+    assert step.diagnosis == r"it holds only when $j \neq k$: the case $j = k$ is missing.", \
+        step.diagnosis
 
 
 def test_shape_mismatch_is_refuted() -> None:

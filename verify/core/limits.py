@@ -96,6 +96,13 @@ REPORT_LINE_CHARS = 4000
 # its steps are left out with a problem that says so.
 JSON_DOCUMENT_BYTES = 50_000_000
 
-# ---- grading's diagnoses (verify.grade.candidates) -------------------------------------------
+# ---- diagnoses of refuted steps (verify.verdict.candidates, verify.verdict.explain) ----------
 CANDIDATE_TERMS = 10               # addends of the previous line tried (outermost first)
 CANDIDATE_SWAPS = 8                # index-letter pairs tried
+CANDIDATE_INDICES = 12             # components of a line tried for an index written for another
+CANDIDATE_DERIVATIVES = 6          # derivatives of the previous line tried (chain, product rule)
+CANDIDATE_SYMBOLS = 6              # declared scalars tried as a lost or extra factor
+# Checking a document explains its refuted steps within this time, a few steps at a time: a
+# diagnosis is a help, never a verdict, so the search stops rather than delay the verdicts.
+DIAGNOSIS_SECONDS = 20.0
+DIAGNOSIS_BATCH = 4                # refuted steps explained together (one screen, one judge)

@@ -20,7 +20,8 @@ from verify.grade.rubric import HOLDS
 from verify.model.verdict import Status
 from verify.pipeline import judge_claims
 from verify.store.cache import VerdictCache, claim_key, content_key
-from verify.verdict.combine import Judgement, numeric_agreement
+from verify.verdict.combine import Judgement
+from verify.verdict.explain import screen
 
 
 def holds(judgement: Judgement | None) -> bool | None:
@@ -102,11 +103,9 @@ class ClaimJudge:
         for claim in claims:
             if keys[claim.key] not in self._screened:
                 missing.setdefault(keys[claim.key], claim)
-        if missing:
-            checker = DocumentChecker(self.seed, points, assignments_per_size=1)
-            outcomes = checker.run(list(missing.values()), symbolic=False)
-            for content, claim in missing.items():
-                self._screened[content] = numeric_agreement(outcomes[claim.key])
+        found = screen([*missing.values()], self.seed, points)
+        for content, claim in missing.items():
+            self._screened[content] = found[claim.key]
         return {claim.key: self._screened[keys[claim.key]] for claim in claims}
 
 

@@ -7,35 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from verify.model.verdict import DocumentResult, Status
-
-
-class Kind(StrEnum):
-    """A kind of mistake, in the order a diagnosis is preferred when several explain a step
-    (the most specific first: a factor says more than "it holds when N = 1")."""
-
-    SIGN = "sign flipped"
-    FACTOR = "constant factor"
-    DROPPED_TERM = "dropped term"
-    TERM_SIGN = "sign of one term"
-    DOUBLED_TERM = "term counted twice"
-    SWAPPED_INDICES = "swapped indices"
-    MISSING_TRANSPOSE = "missing transpose"
-    ONE_SAMPLE = "holds for one sample only"
-    INDEX_EQUAL = "holds only when two indices are equal"
-    INDEX_DIFFERENT = "holds only when two indices differ"
-    LABELS_ONE_HOT = "holds only for one-hot labels"
-    LABEL_ZERO = "holds only when a label entry is 0"
-    SILENT_FIX = "silent correction"
-    OTHER = "other"
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    kind: Kind
-    text: str          # plain words for the student: what was lost, swapped or assumed
-
-    def __str__(self) -> str:
-        return self.text
+from verify.verdict.kinds import Diagnosis as Diagnosis  # the engine's, re-exported
+from verify.verdict.kinds import Kind as Kind
 
 
 class Credit(StrEnum):

@@ -1,7 +1,9 @@
-"""Plain-words explanations for a refuted step, each found by testing a candidate at the
-checked sizes (never guessed from the text):
+"""Explanations of a refuted step read from its own checked cases, each found by testing a
+candidate at the checked sizes (never guessed from the text), in words with ``$...$`` LaTeX.
+The first pass of the diagnosis engine (:mod:`verify.verdict.explain` runs the second: the
+candidate mistakes of :mod:`verify.verdict.candidates`, each a claim of its own):
 
-* the sides differ by a constant factor (N, 1/N, K, 2, 1/2, -1 ...);
+* the sides differ by a constant factor (N, 1/N, K, 2, 1/2, -1, any rational ...);
 * the step holds at one size only (one sample, N = 1);
 * it holds only when two free indices are equal, or only when they differ;
 * it holds only for the label configurations where one label indicator is 0.
@@ -27,8 +29,11 @@ from verify.check.claims import Case, ClaimOutcome, _flat
 from verify.check.concretize import LabelGroup
 from verify.core.errors import CheckTimeout
 from verify.core.tolerances import DIAGNOSIS_SCREEN, FACTOR_AS_RATIONAL, NUMERIC_DEVIATION
+from verify.model import expr as E
+from verify.model.reading import plain
 from verify.model.spelling import latex_of_index
 from verify.verdict.confirm import confirm
+from verify.verdict.kinds import factor_text
 
 CONFIRM_SECONDS = 5.0  # the exact confirmations of one diagnosis, all together
 
@@ -108,7 +113,7 @@ def _factor(cases: list[Case], deadline: float) -> str:
         if all(_exactly_zero(case, [a - exact(case.sizes) * b for a, b in zip(
                 _flat(case.after), _flat(case.before), strict=True)], deadline)
                for case in cases):
-            return words
+            return f"{words}."
     return ""
 
 
@@ -119,16 +124,16 @@ def _factor_candidates(factors: list[tuple[float, Mapping[str, int]]]) -> list[
     found: list[tuple[str, Callable[[Mapping[str, int]], sp.Expr]]] = []
     if all(_near(f, value) for f, _ in factors):
         if _near(value, -1.0):
-            found.append(("the sign is flipped (after = -before).", lambda _: sp.Integer(-1)))
+            found.append((factor_text(sp.Integer(-1)), lambda _: sp.Integer(-1)))
         elif abs(value) <= DIAGNOSIS_SCREEN:
-            found.append(("the step drops everything (after = 0).", lambda _: sp.Integer(0)))
+            found.append((factor_text(sp.Integer(0)), lambda _: sp.Integer(0)))
         else:
-            fraction = sp.nsimplify(value, rational=True, tolerance=FACTOR_AS_RATIONAL)
-            found.append((f"after = {fraction} x before: a constant factor {fraction} was "
-                          "lost or added.", lambda _: sp.Rational(fraction)))
+            fraction = sp.Rational(sp.nsimplify(value, rational=True,
+                                                tolerance=FACTOR_AS_RATIONAL))
+            found.append((factor_text(fraction), lambda _: fraction))
         return found
     for size in sorted({name for _, sizes in factors for name in sizes}):
-        for power, words in ((1, f"{size}"), (-1, f"1/{size}")):
+        for power in (1, -1):
             def exact(sizes: Mapping[str, int], size: str = size, power: int = power
                       ) -> sp.Expr:
                 return sp.Integer(sizes[size]) ** power
@@ -136,12 +141,11 @@ def _factor_candidates(factors: list[tuple[float, Mapping[str, int]]]) -> list[
             def negated(sizes: Mapping[str, int], size: str = size, power: int = power
                         ) -> sp.Expr:
                 return -sp.Integer(sizes[size]) ** power
+            symbol = E.size_symbol(size) ** power
             if all(size in sizes and _near(f, sizes[size] ** power) for f, sizes in factors):
-                found.append((f"after = {words} x before: a factor {words} was lost or added.",
-                              exact))
+                found.append((factor_text(symbol), exact))
             if all(size in sizes and _near(f, -sizes[size] ** power) for f, sizes in factors):
-                found.append((f"after = -{words} x before: a factor -{words} was lost or "
-                              "added.", negated))
+                found.append((factor_text(-symbol), negated))
     return found
 
 
@@ -150,9 +154,10 @@ def _by_size(cases: list[Case], failing: list[Case]) -> str:
         smallest = min(c.sizes[size] for c in cases)
         if all(c.sizes[size] > smallest for c in failing) and \
                 any(c.sizes[size] == smallest for c in cases):
-            extra = " (one sample: a sum over samples was dropped or added)" \
+            extra = " (one sample): a sum over the samples was dropped or collapsed" \
                 if size == "N" and smallest == 1 else ""
-            return f"It holds only when {size} = {smallest}{extra}."
+            equal = plain(sp.Eq(E.size_symbol(size), smallest, evaluate=False))
+            return f"it holds only when {equal}{extra}."
     return ""
 
 
@@ -162,10 +167,10 @@ def _by_indices(cases: list[Case], failing: list[Case]) -> str:
         fails_equal = [c.indices[a] == c.indices[b] for c in failing]
         passing = [c for c in cases if not _fails(c)]
         if all(fails_equal) and passing and all(c.indices[a] != c.indices[b] for c in passing):
-            return f"It holds only when ${latex_of_index(a)} \\neq {latex_of_index(b)}$."
+            return f"it holds only when ${latex_of_index(a)} \\neq {latex_of_index(b)}$."
         if not any(fails_equal) and passing and all(c.indices[a] == c.indices[b]
                                                     for c in passing):
-            return f"It holds only when ${latex_of_index(a)} = {latex_of_index(b)}$."
+            return f"it holds only when ${latex_of_index(a)} = {latex_of_index(b)}$."
     return ""
 
 
@@ -208,7 +213,7 @@ def _by_labels(failing: list[Case], deadline: float) -> str:
     name = next(iter(candidates))
     if not all(_holds_without(case, name, deadline) for case in failing):
         return ""
-    return f"It holds only when the label indicator {name} is 0."
+    return f"it holds only when the label indicator {name} is 0."
 
 
 def _label_names_per_case(failing: list[Case], deadline: float) -> str:
@@ -231,6 +236,6 @@ def _label_names_per_case(failing: list[Case], deadline: float) -> str:
             if not all(_holds_without(case, name, deadline) for name, case in matches):
                 return ""
             base = matches[0][0].split("_", 1)[0]
-            return (f"It holds only when {base}_{letter} = 0, i.e. when the label is not "
-                    f"class {letter}: it fails exactly where that one-hot entry is 1.")
+            return (f"it holds only when {base}_{letter} = 0 (the label is not class "
+                    f"{letter}): it fails exactly where that one-hot entry is 1.")
     return ""

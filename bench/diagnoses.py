@@ -1,0 +1,94 @@
+"""How many refuted steps carry a diagnosis, and is any of them wrong where the slip is known.
+
+Checks every document of ``derivations/``, ``tests/data/real/*.md`` and
+``tests/data/corpus/*.md`` (``python -m verify`` on each, in this process, no cache) and prints
+each refuted step with its diagnosis, its label (``tests/data/real/labels.yaml``: true, false,
+condition; ``tests/data/corpus/expected.yaml``: right, wrong) and, where the slip is known
+(:data:`SLIPS`, from ``tests/data/real/README.md`` and the sources), whether the diagnosis
+names it; then the fraction diagnosed.  A diagnosis on a step labelled true or right, or one
+that names another slip than the known one, is wrong and counted as such.
+
+    .venv/bin/python bench/diagnoses.py            # this checkout
+    cd OTHER && PYTHONPATH=. python /path/to/bench/diagnoses.py --root /path/to/this  # another
+    code on the same documents
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from verify.model.verdict import Status
+from verify.pipeline import Options, check_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (file, line) -> words the diagnosis of that refuted step must contain, where the slip is
+# known: the README of tests/data/real ("slips kept") and the documents' own comments.
+SLIPS: dict[tuple[str, int], str] = {
+    ("logreg_2nd_imathworks.md", 32): r"a factor $\frac{1}{m}$ was lost",
+    ("tanh_questionai.md", 21): "e^{x}",
+    ("tanh_deeplearningai.md", 42): "a factor $2$ was lost",
+}
+
+
+def documents(root: Path) -> list[Path]:
+    found = sorted(p for p in (root / "derivations").iterdir()
+                   if p.suffix in (".md", ".yaml", ".tex"))
+    found += sorted((root / "tests/data/real").glob("*.md"))
+    found += sorted((root / "tests/data/corpus").glob("*.md"))
+    return [p for p in found if p.name != "README.md"]
+
+
+def labels(root: Path) -> dict[tuple[str, int, str], str]:
+    """(file, line, LaTeX) -> the step's label, from both label files."""
+    found: dict[tuple[str, int, str], str] = {}
+    for path in (root / "tests/data/real/labels.yaml", root / "tests/data/corpus/expected.yaml"):
+        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for name, entry in data["files"].items():
+            steps = entry.get("steps") if isinstance(entry.get("steps"), list) else \
+                [s for chain in entry.get("chains", []) for s in
+                 (chain if isinstance(chain, list) else [chain])]
+            for step in steps:
+                if isinstance(step, dict) and "line" in step and "truth" in step:
+                    found[(name, int(step["line"]), str(step.get("latex", "")).strip())] = \
+                        str(step["truth"])
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout holding the data")
+    parser.add_argument("--quiet", action="store_true", help="the figures only")
+    args = parser.parse_args()
+    truth = labels(args.root)
+    refuted = diagnosed = wrong = 0
+    for path in documents(args.root):
+        result = check_path(path, Options())
+        for chain in result.chains:
+            for step in chain.steps:
+                if step.status is not Status.REFUTED:
+                    continue
+                refuted += 1
+                diagnosed += bool(step.diagnosis)
+                label = truth.get((path.name, step.location.line, step.latex.strip()), "?")
+                slip = SLIPS.get((path.name, step.location.line))
+                bad = bool(step.diagnosis) and (label in ("true", "right") or (
+                    slip is not None and slip not in step.diagnosis))
+                wrong += bad
+                if not args.quiet:
+                    mark = "WRONG " if bad else ""
+                    print(f"{path.relative_to(args.root)}:{step.location.line} [{label}] "
+                          f"{mark}{step.diagnosis or '-'}")
+    share = diagnosed / refuted if refuted else 0.0
+    print(f"{diagnosed} of {refuted} refuted steps carry a diagnosis ({100 * share:.0f}%); "
+          f"{wrong} wrong against the labels and known slips")
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,335 @@
+"""Candidate explanations of a refuted step, each a claim that holds exactly when the
+explanation is right.  Nothing here decides anything: :mod:`verify.verdict.explain` checks the
+candidates at the checked sizes and keeps those the exact test proves.
+
+For a line ``after`` that does not follow from ``before``:
+
+* a factor: ``c * before == after`` for c in -1, 2, 1/2, 3, 1/3 (and their negatives), each
+  size S, 1/S, -S, -1/S, and each declared scalar s, 1/s;
+* a term of ``before`` (any addend, at any depth): dropped, its sign flipped, counted twice;
+  a term of ``after`` that is extra;
+* a derivative of ``before``: the chain rule's inner derivative missing (``d f(u) / d v``
+  written as ``d f / d u``), the product rule with one of its terms missing;
+* two index letters of ``after`` swapped (outside the summation limits), the two indices of
+  one component swapped (``C[l, m]`` for ``C[m, l]``), or one component's index written for
+  another (``x_k`` for ``x_j``);
+* a transpose missing (or one too many) in a matrix product of ``after``;
+* an assumption: the step holds for one sample (a size pinned to 1), only when two free indices
+  are equal, or differ, for one-hot labels, or where a one-hot entry ``y_j`` is 0.
+
+Every text is written in mathematics (:func:`verify.model.reading.plain`: ``$...$`` LaTeX
+from the expression model), never in SymPy's syntax.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from verify.check.concretize import free_indices, sizes_used
+from verify.core.limits import (
+    CANDIDATE_DERIVATIVES,
+    CANDIDATE_INDICES,
+    CANDIDATE_SWAPS,
+    CANDIDATE_SYMBOLS,
+    CANDIDATE_TERMS,
+)
+from verify.model import expr as E
+from verify.model.notation import Notation
+from verify.model.reading import plain, reading
+from verify.verdict.kinds import Kind, factor_text
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: Kind
+    text: str
+    before: sp.Expr
+    after: sp.Expr
+    sizes: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # sizes pinned
+    where: tuple[sp.Basic, ...] = ()       # extra conditions on the free indices
+    one_hot: str | None = None             # a label symbol taken as one-hot
+
+
+def candidates(before: sp.Expr, after: sp.Expr, notation: Notation,
+               labels: tuple[str, ...] = ()) -> list[Candidate]:
+    found = [*_factors(before, after, notation), *_terms(before, after, notation),
+             *_derivatives(before, after, notation), *_swaps(before, after, notation),
+             *_indices(before, after, notation), *_transposes(before, after, notation),
+             *_assumptions(before, after, notation, labels)]
+    unique: dict[tuple[object, ...], Candidate] = {}
+    for candidate in found:
+        if candidate.before == before and candidate.after == after and \
+                not (candidate.sizes or candidate.where or candidate.one_hot):
+            continue  # no change: it would only repeat the refuted claim
+        # SymPy's structural equality and hash, not srepr texts (which cost more than the
+        # rest of the candidate search)
+        unique.setdefault((candidate.before, candidate.after,
+                           tuple(sorted(candidate.sizes.items())), candidate.where,
+                           candidate.one_hot), candidate)
+    return list(unique.values())
+
+
+SMALL_FACTOR_OPERATIONS = 3   # a factor of a line tried as lost or extra: e^{x}, 2 x, x^2
+
+
+def _math(expr: sp.Basic, notation: Notation) -> str:
+    """``$...$``: an expression of the step in the document's spellings (the texts are kept
+    under keys that hold the notation's names)."""
+    return f"${reading(expr, notation)}$"
+
+
+# ---- factors ------------------------------------------------------------------------------
+def _factors(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Candidate]:
+    def show(value: sp.Basic) -> str:
+        return _math(value, notation)
+    yield Candidate(Kind.SIGN, factor_text(sp.Integer(-1)), -before, after)
+    values: list[sp.Expr] = [sp.Integer(2), sp.Rational(1, 2), sp.Integer(-2),
+                             sp.Rational(-1, 2), sp.Integer(3), sp.Rational(1, 3)]
+    for name in sorted(sizes_used(before, notation) | sizes_used(after, notation)):
+        if len(notation.sizes.get(name, ())) < 2:
+            continue  # checked at one value only: a factor n = 2 cannot be told from 2
+        size = E.size_symbol(name)
+        values += [size, 1 / size, -size, -1 / size]
+    used = before.free_symbols | after.free_symbols
+    scalars = [E.value_symbol(name) for name, decl in sorted(notation.symbols.items())
+               if not decl.shape and not decl.family and decl.kind in ("real", "positive")
+               and E.value_symbol(name) in used]
+    for symbol in scalars[:CANDIDATE_SYMBOLS]:
+        values += [symbol, 1 / symbol]
+    # A factor of one line that the other lacks (a numerator 4 e^{x} for 4): each small factor
+    # of either line's top product, not a number (the constants above cover those) nor a sum
+    # (that the step drops a whole sum is rather what makes it fail, as for one-hot labels).
+    factors = [f for line in (after, before) for f in sp.Mul.make_args(line)
+               if not f.is_number and not f.has(E.Deriv, sp.Sum, sp.Product)
+               and sp.count_ops(f) <= SMALL_FACTOR_OPERATIONS]
+    for factor in list(dict.fromkeys(factors))[:CANDIDATE_SYMBOLS]:
+        values += [factor, 1 / factor]
+    for value in list(dict.fromkeys(values)):
+        yield Candidate(Kind.FACTOR, factor_text(value, show), value * before, after)
+
+
+# ---- terms --------------------------------------------------------------------------------
+def _terms(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Candidate]:
+    for add, term in itertools.islice(_addends(before), CANDIDATE_TERMS):
+        shown = _math(term, notation)
+        for kind, replacement, words in (
+                (Kind.DROPPED_TERM, add - term, f"the term {shown} of the line before is "
+                                                "missing (dropped)"),
+                (Kind.TERM_SIGN, add - 2 * term, f"the term {shown} of the line before "
+                                                 "changed sign"),
+                (Kind.DOUBLED_TERM, add + term, f"the term {shown} of the line before is "
+                                                "counted twice")):
+            yield Candidate(kind, words, before.xreplace({add: replacement}), after)
+    for add, term in itertools.islice(_addends(after), CANDIDATE_TERMS):
+        yield Candidate(Kind.EXTRA_TERM, f"the term {_math(term, notation)} of this line is "
+                                         "extra (it does not come from the line before)",
+                        before, after.xreplace({add: add - term}))
+
+
+def _addends(node: sp.Basic) -> Iterator[tuple[sp.Expr, sp.Expr]]:
+    """(Add node, one of its terms), outermost first, each pair once; not the ``1 - [k = j]``
+    by which a sum leaves out an index value (:func:`verify.model.expr.sum_over`): the reader
+    wrote that, not the student."""
+    queue, seen = [node], set()
+    while queue:
+        current = queue.pop(0)
+        if isinstance(current, sp.Add) and not _skip_factor(current):
+            for term in current.args:
+                if (current, term) not in seen:
+                    seen.add((current, term))
+                    yield current, term
+        queue.extend(a for a in current.args if isinstance(a, sp.Basic))
+
+
+def _skip_factor(node: sp.Add) -> bool:
+    return len(node.args) == 2 and sp.S.One in node.args and \
+        any(isinstance(-a, sp.KroneckerDelta) for a in node.args)
+
+
+# ---- derivatives --------------------------------------------------------------------------
+def _derivatives(before: sp.Expr, after: sp.Expr, notation: Notation
+                 ) -> Iterator[Candidate]:
+    """The chain rule without its inner derivative, and the product rule with a term
+    missing, for each derivative of the line before (outermost first)."""
+    derivatives = sorted(before.atoms(E.Deriv), key=lambda d: -sp.count_ops(d))
+    for node in derivatives[:CANDIDATE_DERIVATIVES]:
+        body, variable = node.args
+        yield from _chain_rule(before, after, node, body, variable, notation)
+        yield from _product_rule(before, after, node, body, variable, notation)
+
+
+def _chain_rule(before: sp.Expr, after: sp.Expr, node: sp.Expr, body: sp.Expr,
+                variable: sp.Expr, notation: Notation) -> Iterator[Candidate]:
+    """``d f(u) / d v`` taken as ``d f / d u``: right exactly when the inner derivative
+    ``d u / d v`` was left out (``f`` depends on ``v`` only through ``u``)."""
+    inner: list[sp.Expr] = []
+    for applied in sorted(body.atoms(sp.Function), key=sp.srepr):
+        if isinstance(applied, E.Deriv) or len(applied.args) != 1:
+            continue
+        (argument,) = applied.args
+        if argument == variable or not argument.has(variable) or argument in inner or \
+                isinstance(argument, sp.Symbol | sp.Indexed):
+            continue
+        stand_in = sp.Dummy("u")
+        if body.xreplace({argument: stand_in}).has(variable):
+            continue   # v also appears outside u: d f / d u is not the slip
+        inner.append(argument)
+    for argument in inner:
+        missing = E.Deriv(argument, variable)
+        yield Candidate(Kind.CHAIN_RULE, f"the chain rule's inner derivative "
+                                         f"{_math(missing, notation)} "
+                                         "is missing",
+                        before.xreplace({node: E.Deriv(body, argument)}), after)
+
+
+def _product_rule(before: sp.Expr, after: sp.Expr, node: sp.Expr, body: sp.Expr,
+                  variable: sp.Expr, notation: Notation) -> Iterator[Candidate]:
+    if not isinstance(body, sp.Mul):
+        return
+    factors = [f for f in body.args if f.has(variable)]
+    if len(factors) < 2:
+        return
+    constant = sp.Mul(*(f for f in body.args if not f.has(variable)))
+    terms = [constant * sp.Mul(*(g for g in factors if g is not f)) * E.Deriv(f, variable)
+             for f in factors]
+    for number, term in enumerate(terms):
+        kept = sp.Add(*(t for n, t in enumerate(terms) if n != number))
+        yield Candidate(Kind.PRODUCT_RULE, f"the product rule's term "
+                                           f"{_math(term, notation)} is missing",
+                        before.xreplace({node: kept}), after)
+
+
+# ---- indices ------------------------------------------------------------------------------
+def _swaps(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Candidate]:
+    letters = sorted({s.name for s in after.atoms(sp.Symbol) if s.name in notation.indices})
+    pairs = [(a, b) for a, b in itertools.combinations(letters, 2)
+             if notation.indices[a] == notation.indices[b]]
+    for a, b in pairs[:CANDIDATE_SWAPS]:
+        x, y = E.index_symbol(a), E.index_symbol(b)
+        swapped = _swap_letters(after, x, y)
+        yield Candidate(Kind.SWAPPED_INDICES, f"the indices {_math(x, notation)} and "
+                                              f"{_math(y, notation)} are swapped",
+                        before, swapped)
+    for node in sorted(after.atoms(sp.Indexed), key=sp.srepr):
+        for first, second in itertools.combinations(range(len(node.indices)), 2):
+            x, y = node.indices[first], node.indices[second]
+            if isinstance(x, sp.Symbol) and isinstance(y, sp.Symbol) and x != y and \
+                    notation.indices.get(x.name, "?") == notation.indices.get(y.name, "!"):
+                items = list(node.indices)
+                items[first], items[second] = y, x
+                fixed = node.base[tuple(items)]
+                yield Candidate(Kind.SWAPPED_INDICES,
+                                f"the indices of {_math(node, notation)} are swapped "
+                                f"({_math(fixed, notation)} is meant)",
+                                before, after.xreplace({node: fixed}))
+
+
+def _indices(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Candidate]:
+    """One component of ``after`` with one index letter written for another of the same
+    range, the letter the line before uses (``x_k`` for ``x_j``)."""
+    letters = sorted({s.name for s in (before.atoms(sp.Symbol) | after.atoms(sp.Symbol))
+                      if s.name in notation.indices})
+    tried = 0
+    for node in sorted(after.atoms(sp.Indexed), key=sp.srepr):
+        for position, index in enumerate(node.indices):
+            if not isinstance(index, sp.Symbol) or index.name not in notation.indices:
+                continue
+            for other in letters:
+                if other == index.name or notation.indices[other] != \
+                        notation.indices[index.name]:
+                    continue
+                if tried >= CANDIDATE_INDICES:
+                    return
+                tried += 1
+                items = list(node.indices)
+                items[position] = E.index_symbol(other)
+                fixed = node.base[tuple(items)]
+                yield Candidate(Kind.WRONG_INDEX, f"{_math(node, notation)} is written for "
+                                                  f"{_math(fixed, notation)}",
+                                before, after.xreplace({node: fixed}))
+
+
+def _swap_letters(node: sp.Basic, a: sp.Symbol, b: sp.Symbol) -> sp.Basic:
+    """``a`` and ``b`` exchanged everywhere except in summation limits, so a sum keeps its
+    index while its body sees the other letter (a student who wrote y_j for y_k in a sum)."""
+    if node == a:
+        return b
+    if node == b:
+        return a
+    if isinstance(node, sp.Sum | sp.Product):
+        return node.func(_swap_letters(node.function, a, b), *node.limits)
+    if isinstance(node, E.VecOf):
+        body, index, lower, upper = node.args
+        return E.VecOf(_swap_letters(body, a, b), index, lower, upper)
+    if not node.args:
+        return node
+    return node.func(*(_swap_letters(arg, a, b) for arg in node.args))
+
+
+def _transposes(before: sp.Expr, after: sp.Expr, notation: Notation
+                ) -> Iterator[Candidate]:
+    for product in sorted(after.atoms(E.MatProd), key=sp.srepr):
+        matrix = product.args[0]
+        if isinstance(matrix, E.Transposed):
+            fixed = matrix.args[0]
+            words = f"a transpose too many: {_math(matrix, notation)} should be " \
+                    f"{_math(fixed, notation)}"
+        else:
+            fixed = E.Transposed(matrix)
+            words = f"a transpose is missing: {_math(matrix, notation)} should be " \
+                    f"{_math(fixed, notation)}"
+        yield Candidate(Kind.MISSING_TRANSPOSE, words, before,
+                        after.xreplace({product: E.MatProd(fixed, product.args[1])}))
+
+
+# ---- assumptions --------------------------------------------------------------------------
+def _assumptions(before: sp.Expr, after: sp.Expr, notation: Notation,
+                 labels: tuple[str, ...]) -> Iterator[Candidate]:
+    for name in sorted(sizes_used(before, notation) | sizes_used(after, notation)):
+        values = notation.sizes.get(name, ())
+        if len(values) > 1 and min(values) == 1:
+            one = plain(sp.Eq(E.size_symbol(name), 1, evaluate=False))
+            yield Candidate(Kind.ONE_SAMPLE, f"it holds only when {one} (one sample): a "
+                                             "sum over the samples was dropped or collapsed",
+                            before, after, sizes={name: (1,)})
+    free = sorted(free_indices(before, notation) | free_indices(after, notation))
+    for a, b in itertools.combinations(free, 2):
+        if notation.indices[a] != notation.indices[b]:
+            continue
+        x, y = E.index_symbol(a), E.index_symbol(b)
+        equal, differ = plain(sp.Eq(x, y, evaluate=False)), plain(sp.Ne(x, y, evaluate=False))
+        yield Candidate(Kind.INDEX_EQUAL, f"it holds only when {equal}: the case "
+                                          f"{differ} is missing", before, after,
+                        where=(sp.Eq(x, y, evaluate=False),))
+        yield Candidate(Kind.INDEX_DIFFERENT, f"it holds only when {differ}: the case "
+                                              f"{equal} is missing", before, after,
+                        where=(sp.Ne(x, y, evaluate=False),))
+    used = {s.name for s in (before.free_symbols | after.free_symbols)} | {
+        b.name for b in (before.atoms(sp.IndexedBase) | after.atoms(sp.IndexedBase))}
+    for name in labels:
+        if name in used and notation.symbols[name].kind != "onehot":
+            yield Candidate(Kind.LABELS_ONE_HOT, f"it holds only when the labels "
+                                                 f"{_math(E.value_symbol(name), notation)} are "
+                                                 "one-hot (entries summing to one)",
+                            before, after, one_hot=name)
+    yield from _label_zero(before, after, notation, free)
+
+
+def _label_zero(before: sp.Expr, after: sp.Expr, notation: Notation,
+                free: list[str]) -> Iterator[Candidate]:
+    """Both sides times (1 - y_j): equal exactly when the step holds wherever y_j = 0."""
+    for name, decl in sorted(notation.symbols.items()):
+        if decl.kind != "onehot" or decl.family or len(decl.shape) != 1:
+            continue
+        for letter in free:
+            if notation.indices[letter] == decl.shape[0]:
+                entry = E.family(name)[E.index_symbol(letter)]
+                # "y1_j = 0": the checker's name, which verify.model.reading.spelled_diagnosis
+                # writes in the document's spelling ($y_{j} = 0$).
+                yield Candidate(Kind.LABEL_ZERO, f"it holds only when {name}_{letter} = 0: it "
+                                                 f"fails where that one-hot entry is 1",
+                                (1 - entry) * before, (1 - entry) * after)
