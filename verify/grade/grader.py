@@ -10,7 +10,8 @@ Stages, each a frozen record handed to the next:
 3. judge, in one batch: the first line against the problem statement, the last against the
    expected result, and each line that does not follow from the one before against the
    problem statement (is the chain back on track after two compensating slips?);
-4. diagnose the refuted lines (:mod:`verify.grade.diagnoses`);
+4. diagnose the refuted lines (:mod:`verify.grade.diagnoses`: the engine of checking,
+   :mod:`verify.verdict.explain`);
 5. score (:mod:`verify.grade.rubric`).
 """
 
@@ -58,7 +59,9 @@ def grade_submission(path: Path, assignment: Assignment, judge: ClaimJudge,
     if on_read is not None:
         on_read(sum(len(c.steps) for c in read.document.chains))
     options = Options(seed=assignment.seed, points=assignment.points)
-    result = check_document(read.document, options, judge.cache)
+    # The refuted lines are explained below, with the assignment's labels and the judge's
+    # memory of the class's slips (the same engine as checking: verify.verdict.explain).
+    result = check_document(read.document, options, judge.cache, diagnose=False)
     grade = _grade_chain(path, assignment, judge, read, result) if read.chain is not None \
         else _unreadable_whole(path, assignment, read, result)
     return replace(grade, seconds=time.perf_counter() - started)
