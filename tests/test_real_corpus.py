@@ -45,6 +45,10 @@ KNOWN: dict[tuple[str, str], str] = {
     ("softmax_ce_zakariapz.md", "4.2"): _CASES,   # d/da_j p_j against d p_j/da_i: i = j
     ("softmax_ce_zakariapz.md", "4.7"): _CASES,   # the i != j block's first step
     ("softmax_ce_zakariapz.md", "4.8"): _CASES,   # exp(a_j) d/da_i (sum)^{-1}: i != j
+    ("gda_neylon.md", "3.1"): (
+        "(a-b)^T C (a-b) = (a_i - b_i) c_{ij} (a_j - b_j) under the author's 'repeated index "
+        "summation notation' (prose): the reader takes i and j as free indices and compares "
+        "the whole quadratic form with one of its terms"),
 }
 
 

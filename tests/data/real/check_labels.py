@@ -938,6 +938,235 @@ def lsq_techqa2383350() -> Derivation:
     }, solve={"1": solved, "2": solved})
 
 
+def logreg_hessian_neylon() -> Derivation:
+    n = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"theta": normal(rng, n), "x": normal(rng, n), "y": float(rng.choice([-1.0, 1.0])),
+                "z": normal(rng, n), "m": float(rng.integers(2, 5))}
+
+    def mJ(q: Point, th: np.ndarray) -> float:     # m J for one sample: -log g(y theta^T x)
+        return float(-np.log(sig(q["y"] * (th @ q["x"]))))
+
+    def grad_mJ(q: Point, th: np.ndarray) -> np.ndarray:   # -y x (1 - g(t)), by hand
+        return -q["y"] * q["x"] * (1 - sig(q["y"] * (th @ q["x"])))
+
+    t = (lambda q: q["y"] * (q["theta"] @ q["x"]))
+    al = (lambda q: sig(t(q)) * (1 - sig(t(q))))
+    x, y, z, m = (lambda q: q["x"]), (lambda q: q["y"]), (lambda q: q["z"]), (lambda q: q["m"])
+    hess_mJ = (lambda q: fd(lambda th: grad_mJ(q, th), q["theta"]))
+    hess_J = (lambda q: hess_mJ(q) / m(q))
+    return Derivation(point, {
+        "0": [lambda q: mJ(q, q["theta"]) / m(q),
+              "g(y\\toi x\\toi): the logistic function of a vector (y times x), theta missing: "
+              "not a value"],
+        "1": [lambda q: -fd(lambda th: mJ(q, th), q["theta"]),
+              lambda q: sig(t(q)) * (1 - sig(t(q))) / sig(t(q)) * x(q) * y(q),
+              lambda q: x(q) * y(q) * (1 - sig(t(q)))],
+        "2": [lambda q: -hess_mJ(q),
+              lambda q: x(q)[:, None] * y(q) * (-al(q)) * x(q)[None, :] * y(q)],
+        "3": [hess_mJ, lambda q: x(q)[:, None] * x(q)[None, :] * y(q) ** 2 * al(q)],
+        # repeated indices summed, as the author says
+        "4": [lambda q: z(q) @ hess_J(q) @ z(q), lambda q: z(q) @ hess_J(q) @ z(q),
+              lambda q: al(q) * y(q) ** 2 * (z(q) @ x(q)) * (x(q) @ z(q)),
+              "an inequality: '(\\alpha y^2)(x^Tz)^2 \\ge 0' is not a value"],
+    })
+
+
+def hess_fd(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-4) -> np.ndarray:
+    """The Hessian of f at x by second central differences."""
+    n = len(x)
+    out = np.zeros((n, n))
+    e = np.eye(n) * h
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = (f(x + e[i] + e[j]) - f(x + e[i] - e[j]) - f(x - e[i] + e[j])
+                         + f(x - e[i] - e[j])) / (4 * h * h)
+    return out
+
+
+def newton_invariance_neylon() -> Derivation:
+    # the source's f is any function: checked at f(x) = sum_k exp(b_k^T x) + x^T C x / 2
+    n = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        c = normal(rng, n, n)
+        return {"A": normal(rng, n, n) + 2 * np.eye(n), "z": 0.3 * normal(rng, n),
+                "B": 0.5 * normal(rng, 2, n), "C": c @ c.T + np.eye(n),
+                "alpha": float(rng.uniform(0.1, 1.0))}
+
+    def orthogonal(q: Point) -> Point:   # "only guaranteed when A is unitary"
+        return {**q, "A": np.linalg.qr(q["A"])[0]}
+
+    def f(q: Point, x: np.ndarray) -> float:
+        return float(np.sum(np.exp(q["B"] @ x)) + x @ q["C"] @ x / 2)
+
+    def gradf(q: Point, x: np.ndarray) -> np.ndarray:
+        return fd(lambda t: f(q, t), x)
+
+    def g(q: Point, z: np.ndarray) -> float:
+        return f(q, q["A"] @ z)
+
+    A, z, al = (lambda q: q["A"]), (lambda q: q["z"]), (lambda q: q["alpha"])
+    x = (lambda q: q["A"] @ q["z"])
+    df = (lambda q: gradf(q, x(q)))                          # nabla f at x = Az
+    dg = (lambda q: fd(lambda t: g(q, t), q["z"]))
+    Hf = (lambda q: hess_fd(lambda t: f(q, t), x(q)))
+    P = (lambda q: hess_fd(lambda t: g(q, t), q["z"]))
+    inv = np.linalg.inv
+    newton_x = (lambda q: x(q) - inv(Hf(q)) @ df(q))
+    return Derivation(point, {
+        "0": [dg, dg, lambda q: A(q).T @ df(q), lambda q: A(q).T @ df(q)],
+        "1": [dg, lambda q: A(q).T @ df(q)],
+        "2": [P, P, P, lambda q: A(q).T @ Hf(q) @ A(q), lambda q: A(q).T @ Hf(q) @ A(q),
+              lambda q: A(q).T @ Hf(q) @ A(q), lambda q: A(q).T @ Hf(q) @ A(q)],
+        "3": [P, lambda q: A(q).T @ Hf(q) @ A(q)],
+        "4": ["x^{(i+1)} is defined by this line (Newton's step for f)", newton_x],
+        "5": ["z^{(i+1)} is defined by this line (Newton's step for g)",
+              lambda q: z(q) - inv(P(q)) @ dg(q),
+              lambda q: z(q) - inv(A(q).T @ Hf(q) @ A(q)) @ A(q).T @ df(q)],
+        "6": [lambda q: A(q) @ (z(q) - inv(P(q)) @ dg(q)),
+              lambda q: x(q) - A(q) @ inv(A(q)) @ Hf(q) @ inv(A(q)).T @ A(q).T @ df(q),
+              lambda q: x(q) - Hf(q) @ df(q),
+              newton_x],
+        "7": ["x^{(i+1)} is defined by this line (a gradient step for f)",
+              lambda q: x(q) - al(q) * df(q)],
+        "8": ["z^{(i+1)} is defined by this line (a gradient step for g)",
+              lambda q: z(q) - al(q) * dg(q), lambda q: z(q) - al(q) * A(q).T @ df(q)],
+        "9": [lambda q: A(q) @ (z(q) - al(q) * A(q).T @ df(q)),
+              lambda q: A(q) @ z(q) - al(q) * A(q) @ df(q)],
+    }, solve={"9": orthogonal})
+
+
+def wlsq_neylon() -> Derivation:
+    m = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, m, 2), "theta": normal(rng, 2), "y": normal(rng, m),
+                "w": rng.uniform(0.5, 2.0, size=m), "sigma": rng.uniform(0.5, 2.0, size=m)}
+
+    def wls(q: Point, W: np.ndarray) -> np.ndarray:
+        X = q["X"]
+        return np.linalg.solve(X.T @ W @ X, X.T @ W @ q["y"])
+
+    def solved(q: Point) -> Point:          # parts i. and ii.: W has diagonal w / 2
+        return {**q, "theta": wls(q, np.diag(q["w"] / 2))}
+
+    def solved_iii(q: Point) -> Point:      # part iii.: W has diagonal 1 / sigma^2
+        return {**q, "theta": wls(q, np.diag(1 / q["sigma"] ** 2))}
+
+    X, th, y = (lambda q: q["X"]), (lambda q: q["theta"]), (lambda q: q["y"])
+    W = (lambda q: np.diag(q["w"] / 2))
+    W3 = (lambda q: np.diag(1 / q["sigma"] ** 2))
+    z = (lambda q: X(q) @ th(q) - y(q))
+
+    def J(q: Point, t: np.ndarray) -> float:
+        r = q["X"] @ t - q["y"]
+        return float(r @ np.diag(q["w"] / 2) @ r)
+
+    c = (lambda q: 1 / (np.sqrt(2 * np.pi) * q["sigma"]))     # the normal density's constant
+
+    def ell(q: Point, t: np.ndarray) -> float:
+        r = q["y"] - q["X"] @ t
+        return float(np.sum(np.log(c(q) * np.exp(-r ** 2 / (2 * q["sigma"] ** 2)))))
+
+    score = (lambda q: X(q).T @ ((y(q) - X(q) @ th(q)) / q["sigma"] ** 2))
+    return Derivation(point, {
+        "0": [lambda q: J(q, th(q)), lambda q: z(q) @ W(q) @ z(q),
+              lambda q: float(np.sum(q["w"] / 2 * (X(q) @ th(q) - y(q)) ** 2))],
+        "1": [lambda q: fd(lambda t: J(q, t), th(q)), lambda q: 2 * X(q).T @ W(q) @ z(q),
+              lambda q: 2 * X(q).T @ W(q) @ z(q), lambda q: 2 * X(q).T @ W(q) @ z(q),
+              lambda q: 2 * X(q).T @ W(q) @ z(q), lambda q: np.zeros(2)],
+        "2": [lambda q: X(q).T @ W(q) @ X(q) @ th(q), lambda q: X(q).T @ W(q) @ y(q)],
+        "3": [th, lambda q: np.linalg.solve(X(q).T @ W(q) @ X(q), X(q).T @ W(q) @ y(q)),
+              lambda q: np.linalg.solve(X(q).T @ W(q) @ X(q), X(q).T @ W(q) @ y(q))],
+        "4": ["a statement of the distribution of y given x (\\sim), not a value"],
+        "5": ["\\ell(\\th) is defined by this line", lambda q: ell(q, th(q)),
+              # the sum over both terms, as the author means
+              lambda q: float(np.sum(np.log(c(q)) - (y(q) - X(q) @ th(q)) ** 2
+                                     / (2 * q["sigma"] ** 2)))],
+        "6": [lambda q: fd(lambda t: ell(q, t), th(q)), score],
+        "7": [score, lambda q: np.zeros(2)],
+        "8": [score, lambda q: X(q).T @ W3(q) @ (y(q) - X(q) @ th(q))],
+    }, solve={"1": solved, "2": solved, "3": solved, "7": solved_iii})
+
+
+def gda_neylon() -> Derivation:
+    n, m = 3, 5
+
+    def point(rng: np.random.Generator) -> Point:
+        c = normal(rng, n, n)
+        s = normal(rng, 2, 2)
+        return {"a": normal(rng, n), "b": normal(rng, n), "C": c + c.T, "Cg": normal(rng, n, n),
+                "A": normal(rng, n, n),
+                "x": normal(rng, m, 2), "y": np.array([0, 1, 0, 1, 1])[rng.permutation(m)],
+                "mu": normal(rng, 2, 2), "Sigma": s @ s.T + np.eye(2)}
+
+    def mle(q: Point) -> Point:
+        x, y = q["x"], q["y"]
+        mu = np.array([x[y == j].mean(axis=0) for j in (0, 1)])
+        d = x - mu[y]
+        return {**q, "mu": mu, "Sigma": d.T @ d / m}
+
+    v = (lambda q: q["a"] - q["b"])
+    quad = (lambda q, C: float(v(q) @ C @ v(q)))
+
+    def minor(M: np.ndarray, i: int, j: int) -> float:
+        return float(np.linalg.det(np.delete(np.delete(M, i, 0), j, 1)))
+
+    def ell(q: Point, mu: np.ndarray, P: np.ndarray) -> float:   # P = Sigma^{-1}
+        x, y = q["x"], q["y"]
+        d = x - mu[y]
+        return float(np.sum(-np.log(2 * np.pi) + 0.5 * np.log(np.linalg.det(P))
+                            - 0.5 * np.einsum("ij,jk,ik->i", d, P, d))
+                     + np.sum(y * np.log(0.6) + (1 - y) * np.log(0.4)))
+
+    P = (lambda q: np.linalg.inv(q["Sigma"]))
+    d_mu = (lambda q: np.array([fd(lambda u, j=j: ell(q, np.where(np.arange(2)[:, None] == j,
+                                                                   u, q["mu"]), P(q)),
+                                   q["mu"][j]) for j in (0, 1)]))
+    in_class = (lambda q, j: q["y"] == j)
+    sum_mu = (lambda q: np.array([P(q) @ np.sum(q["x"][in_class(q, j)] - q["mu"][j], axis=0)
+                                  for j in (0, 1)]))
+    d_P = (lambda q: fd(lambda p: ell(q, q["mu"], p), P(q)))
+    d = (lambda q: q["x"] - q["mu"][q["y"]])
+    S = (lambda q: d(q).T @ d(q))
+    C = (lambda q: q["C"])          # symmetric, on the first lemma's lines
+    Cg = (lambda q: q["Cg"])        # any matrix, after them
+    return Derivation(point, {
+        "0": [lambda q: fd(lambda b: float((q["a"] - b) @ q["C"] @ (q["a"] - b)), q["b"]),
+              lambda q: -2 * C(q) @ v(q)],
+        "1": ["a \\begin{array} of rows, labelled under 'array_x' and 'array_grad'"],
+        "array_x": [lambda q: quad(q, C(q)),
+                    lambda q: float(np.einsum("i,ij,j", v(q), C(q), v(q)))],
+        "array_grad": [lambda q: fd(lambda b: float((q["a"] - b) @ q["C"] @ (q["a"] - b)), q["b"]),
+                       lambda q: -C(q) @ v(q) - v(q) @ C(q),
+                       "[\\nabla_b]_k x, a component (k free), set equal to the vector -2C(a-b)"],
+        # the entries c_ij as independent variables, as the author differentiates
+        "2": [lambda q: fd(lambda M: quad(q, M), Cg(q)), lambda q: np.outer(v(q), v(q))],
+        # repeated indices summed, as the author says
+        "3": [lambda q: quad(q, Cg(q)), lambda q: float(np.einsum("i,ij,j", v(q), Cg(q), v(q)))],
+        "4": [lambda q: fd(lambda M: quad(q, M), Cg(q)), lambda q: np.outer(v(q), v(q))],
+        "5": [lambda q: fd(np.linalg.det, q["A"]),
+              lambda q: np.linalg.det(q["A"]) * np.linalg.inv(q["A"]).T],
+        "6": [lambda q: np.linalg.inv(q["A"]),
+              lambda q: np.array([[(-1) ** (i + j) * minor(q["A"], j, i) for j in range(n)]
+                                  for i in range(n)]) / np.linalg.det(q["A"])],
+        "7": [d_mu, sum_mu],
+        "8": [sum_mu],
+        "9": [lambda q: np.array([np.sum(q["x"][in_class(q, j)], axis=0) for j in (0, 1)]),
+              lambda q: np.array([np.sum(in_class(q, j)) * q["mu"][j] for j in (0, 1)])],
+        "10": [lambda q: np.array([np.sum(q["x"][in_class(q, j)], axis=0) for j in (0, 1)]),
+               lambda q: np.array([np.sum(in_class(q, j)) * q["mu"][j] for j in (0, 1)])],
+        "11": [d_P, lambda q: m * 0.5 * q["Sigma"].T - 0.5 * S(q)],
+        "12": [lambda q: m * q["Sigma"].T - 0.5 * S(q)],
+        "13": [lambda q: m * q["Sigma"].T, S],
+    }, latex={
+        "array_x": ["x", "(a_i - b_i)c_{ij}(a_j-b_j)"],
+        "array_grad": [r"[\nabla_b]_k x", "-c_{kj}(a_j - b_j) - (a_i - b_i)c_{ik}", "-2C(a-b)"],
+    }, solve={"9": mle, "10": mle, "13": mle})
+
+
 DERIVATIONS: dict[str, Callable[[], Derivation]] = {
     f"{fn.__name__}.md": fn for fn in (
         frob_scalar_techqa, frob_xa_techqa, frob_xtx_techqa, gauss_ll_penalosa,
@@ -949,7 +1178,8 @@ DERIVATIONS: dict[str, Callable[[], Derivation]] = {
         # the second collection
         softmax_ce_zakariapz, softmax_ce_sunhaozhe, softmax_ce_postnetwork,
         softmax_jac_techqa3848588, softmax_ce_mathse3297525, lsq_mathse1540047,
-        lsq_techqa2383350)
+        lsq_techqa2383350, logreg_hessian_neylon, newton_invariance_neylon, wlsq_neylon,
+        gda_neylon)
 }
 
 
