@@ -226,8 +226,9 @@ def print_step(step: StepVerdict, out: TextIO, indent: str = "", reading: bool =
                     f"{step.status.value} — {step.message}"), file=out)
     if reading and step.reading is not None:
         print(printable(f"{indent}    read as: {step.reading}"), file=out)
-    if step.diagnosis:
-        print(printable(f"{indent}    diagnosis: {step.diagnosis}"), file=out)
+    if step.diagnosis:   # plain text here; reports and --json keep its LaTeX
+        from verify.verdict.words import readable
+        print(printable(f"{indent}    diagnosis: {readable(step.diagnosis)}"), file=out)
     for sub in step.subclaims:
         print_step(sub, out, indent + "    ", reading)
 
