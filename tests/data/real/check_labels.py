@@ -1167,6 +1167,141 @@ def gda_neylon() -> Derivation:
     }, solve={"9": mle, "10": mle, "13": mle})
 
 
+def backprop_techqa4064289() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"m": normal(rng, 12), "b": normal(rng, 5), "x": normal(rng, 2), "t": normal(rng, 2)}
+
+    def nodes(q: Point, m: np.ndarray, b: np.ndarray) -> np.ndarray:   # a_1 ... a_5 (0-based)
+        x = q["x"]
+        a1 = sig(m[0] * x[0] + m[1] * x[1] + b[0])
+        a2 = sig(m[2] * x[0] + m[3] * x[1] + b[1])
+        a3 = sig(m[4] * x[0] + m[5] * x[1] + b[2])
+        a4 = sig(m[6] * a1 + m[7] * a2 + m[8] * a3 + b[3])
+        a5 = sig(m[9] * a1 + m[10] * a2 + m[11] * a3 + b[4])
+        return np.array([a1, a2, a3, a4, a5])
+
+    def cost(q: Point, m: np.ndarray) -> float:
+        a = nodes(q, m, q["b"])
+        return float((a[3] - q["t"][0]) ** 2 + (a[4] - q["t"][1]) ** 2)
+
+    def slipped(q: Point) -> float:      # b_1 in the second node, as the last expansion writes
+        b = q["b"].copy()
+        m, x, t = q["m"], q["x"], q["t"]
+        a1 = sig(m[0] * x[0] + m[1] * x[1] + b[0])
+        a2 = sig(m[2] * x[0] + m[3] * x[1] + b[0])
+        a3 = sig(m[4] * x[0] + m[5] * x[1] + b[2])
+        return float((sig(m[6] * a1 + m[7] * a2 + m[8] * a3 + b[3]) - t[0]) ** 2
+                     + (sig(m[9] * a1 + m[10] * a2 + m[11] * a3 + b[4]) - t[1]) ** 2)
+
+    def d(q: Point, k: int) -> float:    # d Cost / d m_k
+        return float(fd(lambda m: cost(q, m), q["m"])[k - 1])
+
+    a = (lambda q, k: float(nodes(q, q["m"], q["b"])[k - 1]))
+    m = (lambda q, k: float(q["m"][k - 1]))
+    t1, t2 = (lambda q: float(q["t"][0])), (lambda q: float(q["t"][1]))
+    x1 = (lambda q: float(q["x"][0]))
+    lin = [(1, 2, 1), (3, 4, 2), (5, 6, 3)]
+    chains: dict[str, list[Side]] = {
+        str(k - 1): [lambda q, k=k: a(q, k),
+                     lambda q, i=i, j=j, c=c: float(sig(m(q, i) * x1(q) + m(q, j) * q["x"][1]
+                                                        + q["b"][c - 1]))]
+        for k, (i, j, c) in zip((1, 2, 3), lin, strict=True)}
+    chains["3"] = [lambda q: a(q, 4), lambda q: float(sig(m(q, 7) * a(q, 1) + m(q, 8) * a(q, 2)
+                                                         + m(q, 9) * a(q, 3) + q["b"][3]))]
+    chains["4"] = [lambda q: a(q, 5), lambda q: float(sig(m(q, 10) * a(q, 1) + m(q, 11) * a(q, 2)
+                                                         + m(q, 12) * a(q, 3) + q["b"][4]))]
+    chains["5"] = ["Cost is defined by this line",
+                   "'t1', a name the question does not have (a typo for t_1)"]
+    chains["6"] = [lambda q: cost(q, q["m"]),
+                   lambda q: (a(q, 4) - t1(q)) ** 2 + (a(q, 5) - t2(q)) ** 2]
+    chains["7"] = [lambda q: cost(q, q["m"]), slipped]
+    chains["8"] = [lambda q: d(q, 7), lambda q: 2 * (a(q, 4) - t1(q)) * a(q, 4) * (1 - a(q, 4))
+                   * a(q, 1)]
+    chains["9"] = [lambda q: d(q, 10), lambda q: 2 * (a(q, 5) - t2(q)) * a(q, 5) * (1 - a(q, 5))
+                   * a(q, 1)]
+    first = (lambda q: 2 * (a(q, 4) - t1(q)) * a(q, 4) * (1 - a(q, 4)) * m(q, 7)
+             * a(q, 1) * (1 - a(q, 1)) * x1(q)
+             + 2 * (a(q, 5) - t2(q)) * a(q, 5) * (1 - a(q, 5)) * m(q, 10)
+             * a(q, 1) * (1 - a(q, 1)) * x1(q))
+    chains["10"] = [lambda q: d(q, 1), first]
+    chains["11"] = [lambda q: d(q, 1),
+                    lambda q: a(q, 1) * (1 - a(q, 1)) * x1(q) / a(q, 1)
+                    * (d(q, 7) * m(q, 7) + d(q, 10) * m(q, 10))]
+    return Derivation(point, chains)
+
+
+def ridge_techqa3205293() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, 3, 2), "beta": normal(rng, 2), "Y": normal(rng, 3),
+                "lam": float(rng.uniform(0.5, 2.0))}
+
+    def solved(q: Point) -> Point:
+        X = q["X"]
+        return {**q, "beta": np.linalg.solve(X.T @ X + q["lam"] * np.eye(2), X.T @ q["Y"])}
+
+    def f(q: Point, b: np.ndarray) -> float:
+        r = q["X"] @ b - q["Y"]
+        return float(r @ r / 2 + q["lam"] * b @ b / 2)
+
+    X, b, Y = (lambda q: q["X"]), (lambda q: q["beta"]), (lambda q: q["Y"])
+    lam = (lambda q: q["lam"])
+    grad = (lambda q: fd(lambda t: f(q, t), q["beta"]))
+    shapes = "X^{\\top}\\beta: the transpose of the n x p matrix X times the p-vector \\beta"
+    return Derivation(point, {
+        "0": [b, "a column vector X^{\\top}Y times a p x p matrix: not a value"],
+        "1": ["L is defined by this line", shapes],
+        "2": ["L has no value (see the line before)", shapes],
+        "3": [lambda q: X(q).T @ X(q) @ b(q) - X(q).T @ Y(q) + lam(q) * b(q),
+              lambda q: np.zeros(2)],
+        "4": ["\\beta(X^{\\top}X + \\lambda): a vector times a matrix plus a scalar: not a value",
+              lambda q: X(q).T @ Y(q)],
+        "5": ["X^T X + \\lambda \\beta: a matrix plus a vector: not a value",
+              "X^T X + \\lambda I \\beta: a matrix plus a vector: not a value",
+              lambda q: (X(q).T @ X(q) + lam(q) * np.eye(2)) @ b(q)],
+        "6": [lambda q: f(q, b(q)),
+              lambda q: float(np.sum((X(q) @ b(q) - Y(q)) ** 2) / 2 + lam(q) / 2 * b(q) @ b(q))],
+        "7": [grad, lambda q: (X(q) @ b(q) - Y(q)) @ X(q) + lam(q) * b(q)],
+        "8": [grad, grad, lambda q: X(q).T @ (X(q) @ b(q) - Y(q)) + lam(q) * b(q)],
+        "9": [lambda q: (X(q).T @ X(q) + lam(q) * np.eye(2)) @ b(q), lambda q: X(q).T @ Y(q)],
+    }, solve={"3": solved, "9": solved})
+
+
+def ridge_segment_techqa4293920() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, 3, 2), "y": normal(rng, 3), "beta": normal(rng, 2),
+                "a": normal(rng, 2), "s": normal(rng, 2), "lam": float(rng.uniform(0.5, 2.0)),
+                "gamma": normal(rng)}
+
+    def f(q: Point, b: np.ndarray) -> float:
+        r = q["X"] @ b - q["y"]
+        return float(r @ r / 2 + q["lam"] * b @ b / 2)
+
+    X, y = (lambda q: q["X"]), (lambda q: q["y"])
+    lam, g = (lambda q: q["lam"]), (lambda q: q["gamma"])
+    a, s = (lambda q: q["a"]), (lambda q: q["s"])
+    seg = (lambda q: a(q) + g(q) * (s(q) - a(q)))
+    coef = (lambda q: X(q).T @ X(q) @ (s(q) - a(q)) + lam(q) * (s(q) - a(q)))
+    rest = (lambda q: X(q).T @ X(q) @ a(q) - X(q).T @ y(q) + lam(q) * a(q))
+    return Derivation(point, {
+        "0": [lambda q: f(q, q["beta"]),
+              lambda q: float(np.sum((X(q) @ q["beta"] - y(q)) ** 2) / 2
+                              + lam(q) / 2 * np.sum(q["beta"] ** 2))],
+        "1": [seg],
+        "2": [lambda q: fd(lambda b: f(q, b), q["beta"]),
+              lambda q: X(q).T @ (X(q) @ q["beta"] - y(q)) + lam(q) * q["beta"]],
+        "3": [lambda q: fd(lambda b: f(q, b), seg(q)),
+              lambda q: X(q).T @ (X(q) @ seg(q) - y(q)) + lam(q) * seg(q),
+              "\\ldots stands for the terms not written",
+              lambda q: X(q).T @ X(q) @ a(q) + g(q) * X(q).T @ X(q) @ (s(q) - a(q))
+              - X(q).T @ y(q) + lam(q) * a(q) + g(q) * lam(q) * (s(q) - a(q)),
+              lambda q: g(q) * coef(q) + rest(q)],
+        # a vector equation in the scalar gamma: no gamma solves it in general
+        "4": [lambda q: np.zeros(2), lambda q: g(q) * coef(q) + rest(q)],
+        "5": [lambda q: g(q) * coef(q),
+              lambda q: X(q).T @ y(q) - X(q).T @ X(q) @ a(q) - lam(q) * a(q)],
+    })
+
+
 DERIVATIONS: dict[str, Callable[[], Derivation]] = {
     f"{fn.__name__}.md": fn for fn in (
         frob_scalar_techqa, frob_xa_techqa, frob_xtx_techqa, gauss_ll_penalosa,
@@ -1179,7 +1314,7 @@ DERIVATIONS: dict[str, Callable[[], Derivation]] = {
         softmax_ce_zakariapz, softmax_ce_sunhaozhe, softmax_ce_postnetwork,
         softmax_jac_techqa3848588, softmax_ce_mathse3297525, lsq_mathse1540047,
         lsq_techqa2383350, logreg_hessian_neylon, newton_invariance_neylon, wlsq_neylon,
-        gda_neylon)
+        gda_neylon, backprop_techqa4064289, ridge_techqa3205293, ridge_segment_techqa4293920)
 }
 
 
