@@ -79,6 +79,13 @@ READ: list[tuple[str, sp.Expr]] = [
      P(P(E.MatInv(lam * A + P(T(X), X)), T(X)), y)),
     (r"\lambda^{-1}X'(y-Xw)", P(T(X), y - P(X, w)) / lam),                      # real
     (r"w' w", E.Dot(w, w)),
+    # row vectors: a bracket of rows, a run ending in a row, a 1x1 value's transpose
+    (r"(w^TX^T - y^T)(Xw - y)", E.Dot(P(X, w) - y, P(X, w) - y)),             # real
+    (r"(y^T - w^TX^T)(y - Xw)", E.Dot(y - P(X, w), y - P(X, w))),             # real
+    (r"w^T X^T", T(P(X, w))),
+    (r"2 w^TX^TX", 2 * T(P(T(P(T(X), X)), w))),                               # real
+    (r"(w^T X^T)^T", P(X, w)),
+    (r"(y^TXw)^T", T(E.Dot(y, P(X, w)))),                                     # real
     # the Gaussian's constant; a sum after one factor
     (r"\log 2\pi\sigma^2", sp.log(2 * sp.pi * sigma ** 2)),
     (r"-\frac{1}{2}\log 2\pi{\sigma}^{2} - x",                                 # real
@@ -204,6 +211,14 @@ CHECKED: list[tuple[str, str]] = [
     (r"(AB)^{-T} = B^{-T}A^{-T}", "refuted"),
     (r"\langle A, B\rangle = \operatorname{tr}(B^T A)", "proved"),
     (r"\langle A, B\rangle = \operatorname{tr}(A B)", "refuted"),
+    # row vectors (math.SE 1540047's least squares)
+    (r"(Xw - y)^T(Xw - y) = (w^TX^T - y^T)(Xw - y)", "proved"),
+    (r"(Xw - y)^T(Xw - y) = (w^TX^T + y^T)(Xw - y)", "refuted"),
+    (r"(y^TXw)^T = w^TX^Ty", "proved"),
+    (r"w^T X^T = (Xw)^T", "proved"),
+    (r"w^T X^T = (Xw)", "unknown"),     # a row against a column: layouts, not compared
+    (r"\nabla_w (Xw-y)^T(Xw-y) = 2 w^TX^TX - 2y^TX", "unknown"),
+    (r"\nabla_w (Xw-y)^T(Xw-y) = 2 X^TXw - 2X^Ty", "proved"),
     # functions of a vector, entry by entry (indii.org's softmax; ingenjoy's \sigma(Xw))
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})}", "proved"),
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})^2}", "refuted"),

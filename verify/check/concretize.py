@@ -93,6 +93,7 @@ class Concretizer:
     variables: dict[str, sp.Symbol] = field(default_factory=dict)   # real variables by name
     label_groups: dict[str, LabelGroup] = field(default_factory=dict)
     positive: set[str] = field(default_factory=set)
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)  # declared ranges
     # Memo keys (docs/memos.md): _memo by node and the environment entries it can read (see
     # _value); _inverses by the matrix, all an inverse depends on; _name_cache by node, the
     # notation being this concretizer's own; variables by concrete name (see _variable).
@@ -184,7 +185,7 @@ class Concretizer:
         if isinstance(node, E.Transposed):
             a = self._value(node.args[0], env, opaque)
             if not isinstance(a, sp.MatrixBase):
-                raise BindError("transpose of a scalar")
+                return a   # (y^T X w)^T: a 1x1 value is its own transpose
             return sp.ImmutableMatrix(a.T)
         if isinstance(node, E.MatInv):
             a = self._value(node.args[0], env, opaque)
@@ -348,12 +349,29 @@ class Concretizer:
         if owner != decl.name:
             raise BindError(f"{owner!r} and {decl.name!r} would share the variable {name!r}")
         if symbol is None:
-            positive = decl.kind == "positive"
+            low = decl.interval[0] if decl.interval is not None else None
+            positive = decl.kind == "positive" or (low is not None and low > 0)
             symbol = sp.Symbol(name, real=True, positive=True if positive else None)
             if positive:
                 self.positive.add(name)
+            if decl.interval is not None:
+                self.intervals[name] = decl.interval
             self.variables[name] = symbol
+            if decl.kind == "binary":
+                self._binary(name, symbol, decl)
         return symbol
+
+    def _binary(self, name: str, symbol: sp.Symbol, decl: SymbolDecl) -> None:
+        """A binary entry as a label group of two: the entry and the indicator that it is 0
+        (``t_1_is_0``, which no expression uses), exactly one of them 1.  So the checker
+        treats it as it treats one-hot labels: left free first, then both values enumerated
+        exactly; a counterexample names its value, 0 or 1."""
+        zero = f"{name}_is_0"
+        if self._owners.setdefault(zero, decl.name) != decl.name:
+            raise BindError(f"{self._owners[zero]!r} and {decl.name!r} would share the "
+                            f"variable {zero!r}")
+        indicator = self.variables.setdefault(zero, sp.Symbol(zero, real=True))
+        self.label_groups.setdefault(name, LabelGroup(name, (symbol, indicator)))
 
     def _label_indicators(self, decl: SymbolDecl, family: tuple[int, ...]) -> list[sp.Symbol]:
         assert decl.classes is not None

@@ -115,6 +115,13 @@ def _judge(outcome: ClaimOutcome, seed: int, points: int,
                          evidence)
     mismatch = next((c for c in outcome.cases
                      if shape_of(c.before) != shape_of(c.after)), None)
+    if mismatch is not None and _layouts(mismatch.before, mismatch.after):
+        # A gradient written as a row where the line before has it as a column (numerator
+        # against denominator layout): the same numbers, a convention apart.  Not compared.
+        return Judgement(Status.UNKNOWN, "one side is a row and the other a column of the "
+                         f"same length ({_shape_text(mismatch.before)} before, "
+                         f"{_shape_text(mismatch.after)} after): the layouts differ; transpose "
+                         "one side to compare them", evidence)
     if mismatch is not None:
         message = (f"the sides have different shapes: before {_shape_text(mismatch.before)}, "
                    f"after {_shape_text(mismatch.after)}")
@@ -282,9 +289,16 @@ def _undecided_reason(outcome: ClaimOutcome) -> str:
     return "symbolic check undecided"
 
 
+def _layouts(before: object, after: object) -> bool:
+    """A row against a column of the same length (more than one entry)."""
+    return isinstance(before, sp.MatrixBase) and isinstance(after, sp.MatrixBase) and \
+        before.shape == after.shape[::-1] and min(before.shape) == 1 and max(before.shape) > 1
+
+
 def _shape_text(value: object) -> str:
     if isinstance(value, sp.MatrixBase):
-        return f"a {value.rows}x{value.cols} " + ("vector" if value.cols == 1 else "matrix")
+        kind = "vector" if value.cols == 1 else "row vector" if value.rows == 1 else "matrix"
+        return f"a {value.rows}x{value.cols} {kind}"
     return "a scalar"
 
 

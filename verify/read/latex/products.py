@@ -36,8 +36,39 @@ def fold(group: list[Atom]) -> sp.Expr:
     else:
         value, kind = _fold_items(items)
     if kind == "row":
-        raise LatexProblem(str(value), "a transposed vector with nothing after it")
+        # w^T X^T, 2 w^T X^T X: a row vector, kept as the transpose of its column.
+        return _transposed(value)
     return value
+
+
+def _transposed(expr: sp.Expr) -> sp.Expr:
+    """``A^T``, with ``(A^T)^T`` written ``A``: the row ``w^T X^T`` is ``(X w)^T``."""
+    return expr.args[0] if isinstance(expr, E.Transposed) else E.Transposed(expr)
+
+
+def column_of(expr: sp.Expr, notation: Notation) -> sp.Expr | None:
+    """The column whose transpose the row-vector expression ``expr`` is (``(Xw)^T - y^T`` ->
+    ``Xw - y``, ``2 w^T`` -> ``2 w``), or None when ``expr`` is not one: a bracket of rows read
+    as the row it is (``(w^T X^T - y^T)(X w - y)``)."""
+    if isinstance(expr, E.Transposed):
+        inner = expr.args[0]
+        return inner if rank_of(inner, notation) == 1 and not _is_row(inner, notation) else None
+    if isinstance(expr, sp.Add):
+        columns = [column_of(arg, notation) for arg in expr.args]
+        return None if any(c is None for c in columns) else sp.Add(*columns)
+    if isinstance(expr, sp.Mul):
+        vectors = [arg for arg in expr.args if rank_of(arg, notation) >= 1]
+        if len(vectors) != 1:
+            return None
+        column = column_of(vectors[0], notation)
+        if column is None:
+            return None
+        return sp.Mul(*(arg for arg in expr.args if arg is not vectors[0])) * column
+    return None
+
+
+def _is_row(expr: sp.Expr, notation: Notation) -> bool:
+    return column_of(expr, notation) is not None
 
 
 def _fold_items(items: list[Item]) -> Item:
@@ -65,7 +96,7 @@ def _combine(left: sp.Expr, left_kind: str, right: sp.Expr, right_kind: str) -> 
     if left_kind == "row" and right_kind == "col":
         return E.Dot(left, right), "scalar"
     if left_kind == "row" and right_kind == "mat":
-        return E.MatProd(E.Transposed(right), left), "row"
+        return E.MatProd(_transposed(right), left), "row"
     if left_kind == "mat" and right_kind in ("col", "mat"):
         return E.MatProd(left, right), right_kind
     if left_kind == "col" and right_kind == "row":

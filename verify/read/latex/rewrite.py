@@ -269,12 +269,23 @@ class Rewriter:
         try:
             followed = after < len(text) and self.at_atom(text, after) and \
                 self.read_atom(text, after)[0].rank >= 1
-            if not (mark or joins or followed):
+            bracket_next = text[after:after + 1] == "("
+            if not (mark or joins or followed or bracket_next):
                 return None
             inner = self.sub_expr(text[i + 1:close], text[i:close + 1])
         except LatexProblem:
             return None   # reported, with its own reason, when the walk reaches it
-        rank = products.rank_of(inner, self.context.notation)
+        notation = self.context.notation
+        rank = products.rank_of(inner, notation)
+        if rank == 0 and mark == "T":
+            # (y^T X w)^T: the transpose of a 1x1 value (the concretization checks that it is
+            # one at every size).
+            self.remove(mark, "a transpose mark")
+            return Atom(E.Transposed(inner), 0), end
+        column = products.column_of(inner, notation) if rank == 1 and not mark else None
+        if column is not None:
+            # (w^T X^T - y^T)(X w - y): a bracket of rows is the row it is.
+            return Atom(column, 1, transposed=True), close + 1
         if rank == 0 or (rank == 1 and not (mark == "T" or joins)):
             return None
         if rank == 1 and mark == "T":
