@@ -340,6 +340,6 @@ def grade_submissions(assignment: PathLike, submissions: PathLike, *, out: PathL
     messages: list[str] = []
     if out is not None and not graded.key_problem:
         messages = write_outputs(Path(out), loaded, graded.grades, visibility, reports,
-                                 overwrite)
+                                 overwrite, jobs=settings.jobs)
     return GradeResult(loaded.title, graded.grades, graded.key_problem, graded.key_internal,
                        tuple(messages))

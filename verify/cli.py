@@ -184,7 +184,7 @@ def _check(argv: Sequence[str], out: TextIO, err: TextIO, prog: str) -> int:
             from verify.report.jsonform import write_json
             write_json(args.json, results, info)
         if args.report:
-            _write_reports(results, args.report, info, err)
+            _write_reports(results, args.report, info, err, settings.jobs)
     return exit_code(results, bool(missing), args.strict)
 
 
@@ -257,10 +257,10 @@ def print_document(result: DocumentResult, out: TextIO, quiet: bool = False,
 
 
 def _write_reports(results: list[DocumentResult], folder: Path, info: dict[str, str],
-                   err: TextIO) -> None:
-    from verify.report.pdf import write_reports
+                   err: TextIO, jobs: int) -> None:
+    from verify.report.pdf import compile_jobs, write_reports
     folder.mkdir(parents=True, exist_ok=True)
-    for report in write_reports(results, folder, info):
+    for report in write_reports(results, folder, info, jobs=compile_jobs(jobs)):
         message = getattr(report, "message", "")
         if message:
             print(printable(message), file=err)

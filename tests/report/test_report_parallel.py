@@ -14,7 +14,7 @@ from verify.core.errors import Location
 from verify.core.limits import REPORT_COMPILE_JOBS
 from verify.model.verdict import ChainResult, DocumentResult, Status, StepVerdict
 from verify.report.demo import demo_result
-from verify.report.pdf import ReportFile, write_reports
+from verify.report.pdf import ReportFile, compile_jobs, write_reports
 
 needs_tex = pytest.mark.skipif(
     shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
@@ -47,8 +47,11 @@ def files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix != ".pdf"}
 
 
-def test_the_default_is_a_few_at_a_time() -> None:
-    assert 2 <= REPORT_COMPILE_JOBS <= 8
+@pytest.mark.parametrize(("jobs", "at_a_time"), [(1, REPORT_COMPILE_JOBS), (2, 2), (6, 6)])
+def test_reports_are_compiled_as_many_at_a_time_as_jobs_and_a_few_at_least(
+        jobs: int, at_a_time: int) -> None:
+    assert REPORT_COMPILE_JOBS >= 2
+    assert compile_jobs(jobs) == max(at_a_time, REPORT_COMPILE_JOBS)
 
 
 def test_without_an_engine_the_tex_files_are_those_of_one_after_another(

@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return EXIT["internal"] if graded.key_internal else EXIT["input"]
     grades = list(graded.grades)
     for message in write_outputs(args.out, assignment, grades, args.visibility,
-                                 not args.no_reports, args.overwrite):
+                                 not args.no_reports, args.overwrite, jobs=settings.jobs):
         print(printable(message), file=err)
     print_grades(grades, out, args.quiet)
     return exit_code(grades)
@@ -301,12 +301,13 @@ def out_folder_problem(folder: Path, overwrite: bool) -> str:
 
 def write_outputs(folder: Path, assignment: Assignment, grades: Sequence[Grade],
                   visibility: str = "after_published", reports: bool = True,
-                  overwrite: bool = False) -> list[str]:
+                  overwrite: bool = False, jobs: int = 1) -> list[str]:
     """The gradebook, Gradescope results, class summary and (``reports``) the per-student
     reports, replacing ``folder`` whole (see :func:`out_folder_problem`; ValueError when it
     may not be); returns the reports' messages (a missing LaTeX engine).  Everything is
     written into a new folder beside it and renamed into place at the end: a failure on the
-    way leaves ``folder`` as it was."""
+    way leaves ``folder`` as it was.  ``jobs``: the run's ``--jobs``, which bounds the reports
+    compiled at a time (two at least)."""
     folder = folder.resolve()   # "." has no name to put a folder beside
     refused = out_folder_problem(folder, overwrite)
     if refused:
@@ -315,7 +316,7 @@ def write_outputs(folder: Path, assignment: Assignment, grades: Sequence[Grade],
     staging = folder.parent / f".{folder.name}.{secrets.token_hex(4)}.partial"
     staging.mkdir()
     try:
-        messages = _write_into(staging, assignment, grades, visibility, reports)
+        messages = _write_into(staging, assignment, grades, visibility, reports, jobs)
         if folder.exists():
             # Two renames: a directory cannot be renamed over a non-empty one.  Between them
             # the old results are in ``retired``, never lost.
@@ -332,13 +333,13 @@ def write_outputs(folder: Path, assignment: Assignment, grades: Sequence[Grade],
 
 
 def _write_into(folder: Path, assignment: Assignment, grades: Sequence[Grade],
-                visibility: str, reports: bool) -> list[str]:
+                visibility: str, reports: bool, jobs: int) -> list[str]:
     write_gradebook(folder / RESULTS_MARK, grades)
     write_gradescope(folder / "gradescope", grades, visibility)
     write_summary(folder, grades, assignment.title)
     if not reports:
         return []
-    return list(write_student_reports(folder / "reports", grades, versions()))
+    return list(write_student_reports(folder / "reports", grades, versions(), jobs))
 
 
 def print_grades(grades: list[Grade], out: TextIO, quiet: bool) -> None:

@@ -159,12 +159,14 @@ def write_gradescope(folder: Path, grades: Sequence[Grade],
 
 # ---- reports ------------------------------------------------------------------------------
 def write_student_reports(folder: Path, grades: Sequence[Grade],
-                          versions: Mapping[str, str]) -> list[str]:
+                          versions: Mapping[str, str], jobs: int = 1) -> list[str]:
     """The LaTeX report (and its PDF where an engine is installed) of every student, graded or
     not (an unreadable or failed submission's report says why, line by line where there are
-    lines); the messages to show (once each: a missing engine is said once, not per student)."""
+    lines), several compiled at a time (:func:`verify.report.pdf.compile_jobs` of ``jobs``,
+    the run's ``--jobs``); the messages to show (once each: a missing engine is said once,
+    not per student)."""
     try:
-        from verify.report.pdf import write_reports
+        from verify.report.pdf import compile_jobs, write_reports
     except ImportError as error:
         return [f"reports skipped: the report module is not available ({error})"]
     results = [report_result(g) for g in grades]
@@ -172,7 +174,7 @@ def write_student_reports(folder: Path, grades: Sequence[Grade],
         return []
     folder.mkdir(parents=True, exist_ok=True)
     messages = []
-    for report in write_reports(results, folder, versions):
+    for report in write_reports(results, folder, versions, jobs=compile_jobs(jobs)):
         if report.pdf_path is None:
             missing = "no LaTeX engine" in report.message
             messages.append(f"PDF reports skipped: {report.message}" if missing else

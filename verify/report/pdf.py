@@ -212,6 +212,12 @@ def error_step(tex: str, result: CompileResult) -> str | None:
     return line[marker + len(STEP_MARKER):].strip() if marker >= 0 else None
 
 
+def compile_jobs(jobs: int) -> int:
+    """Reports compiled at a time for a run of ``jobs`` workers (``--jobs``): as many, and
+    at least :data:`REPORT_COMPILE_JOBS` (the workers are gone when the reports are written)."""
+    return max(jobs, REPORT_COMPILE_JOBS)
+
+
 def write_reports(results: Iterable[DocumentResult], out_dir: Path,
                   versions: Mapping[str, str] | None = None, date: str | None = None,
                   timeout: float = REPORT_COMPILE_SECONDS,
