@@ -258,7 +258,8 @@ class DocumentChecker:
         for cases, (outputs, real, label_groups) in zip(by_concretizer, planned, strict=True):
             concretizer = cases[0].concretizer
             batch = numeric.make_batch(real, concretizer.positive, label_groups,
-                                       _seed_for(self.seed, concretizer.sizes), self.points)
+                                       _seed_for(self.seed, concretizer.sizes), self.points,
+                                       concretizer.intervals)
             groups.append((outputs, batch))
         try:
             results = numeric.evaluate(groups)

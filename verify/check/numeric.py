@@ -65,14 +65,18 @@ class Batch:
 
 
 def make_batch(real: Sequence[sp.Symbol], positive: set[str], groups: Sequence[LabelGroup],
-               seed: int, points: int = POINTS) -> Batch:
+               seed: int, points: int = POINTS,
+               intervals: Mapping[str, tuple[float, float]] | None = None) -> Batch:
     """Seeded points: each variable's values depend only on the seed and its own name, so
-    the same variable gets the same values whatever else the document contains."""
+    the same variable gets the same values whatever else the document contains.  A variable
+    with a declared interval (``intervals``, by name) is drawn from it."""
     labels = [v for g in groups for v in g.variables]
     configs = label_configs(groups, np.random.default_rng(seed), cap=max(1, NUMERIC_ROWS // points))
     real_values = np.empty((points, len(real)))
     for column, symbol in enumerate(real):
         low, high = POSITIVE_BOX if symbol.name in positive else BOX
+        if intervals and symbol.name in intervals:
+            low, high = intervals[symbol.name]
         rng = np.random.default_rng([seed, zlib.crc32(symbol.name.encode())])
         real_values[:, column] = rng.uniform(low, high, size=points)
     rows = []

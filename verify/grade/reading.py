@@ -118,8 +118,10 @@ def redefinitions(base: Notation, notation: Notation) -> list[str]:
     changed += [f"index {n}" for n, v in base.indices.items() if notation.indices.get(n) != v]
     for name, decl in base.symbols.items():
         mine = notation.symbols.get(name)
-        if mine is None or (mine.family, mine.shape, mine.kind, mine.classes, mine.symmetric) \
-                != (decl.family, decl.shape, decl.kind, decl.classes, decl.symmetric):
+        if mine is None or (mine.family, mine.shape, mine.kind, mine.classes, mine.symmetric,
+                            mine.interval) \
+                != (decl.family, decl.shape, decl.kind, decl.classes, decl.symmetric,
+                    decl.interval):
             changed.append(f"symbol {name}")
     for name, definition in base.definitions.items():
         mine_def = notation.definitions.get(name)

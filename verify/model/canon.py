@@ -68,9 +68,11 @@ class Canon:
         data = {
             "sizes": {name: list(values) for name, values in sorted(notation.sizes.items())},
             "indices": dict(sorted(notation.indices.items())),
-            # "symmetric" only when set: the texts (and keys) of other notations are unchanged.
+            # "symmetric" and an interval only when set: the texts (and keys) of other
+            # notations are unchanged.
             "symbols": {name: [list(s.family), list(s.shape), s.kind, s.classes,
-                               *(["symmetric"] if s.symmetric else [])]
+                               *(["symmetric"] if s.symmetric else []),
+                               *(["interval", *s.interval] if s.interval else [])]
                         for name, s in sorted(notation.symbols.items())},
             "definitions": {name: [d.style, list(d.params), self.expr(d.body)]
                             for name, d in sorted(notation.definitions.items())},

@@ -10,7 +10,9 @@ student documents) as a mapping, usually YAML::
       x:   {family: [N], shape: [n]}               # one feature vector per sample
       y:   {family: [N], shape: [K], kind: onehot}  # one-hot label rows y[i, k]
       lab: {family: [N], kind: label, classes: K}   # categorical label y^(i) in 1..K
+      t:   {family: [N], kind: binary}              # a 0/1 label t_i (y \\in \\{0,1\\})
       lam: {kind: positive}                         # a positive scalar
+      q:   {interval: [0, 1]}                       # a real number in [0, 1]
       C:   {shape: [n, n]}                          # a matrix
       S:   {shape: [n, n], symmetric: true}         # a symmetric matrix: S[i, j] is S[j, i]
     definitions:
@@ -20,8 +22,11 @@ student documents) as a mapping, usually YAML::
       H:     {body: "..."}                          # a defined constant (no arguments)
 
 Kinds: ``real`` (default), ``positive``, ``onehot`` (the last shape axis is a one-hot vector:
-exactly one entry 1, the rest 0, enumerated exactly when checked) and ``label`` (a categorical
-class number in 1..``classes``, also enumerated exactly).  ``symmetric: true`` on a square
+exactly one entry 1, the rest 0, enumerated exactly when checked), ``label`` (a categorical
+class number in 1..``classes``, also enumerated exactly) and ``binary`` (every entry 0 or 1, each
+on its own, enumerated exactly: a 0/1 label ``y \\in \\{0,1\\}``).  ``interval: [a, b]`` on a
+real symbol draws its values (and so every counterexample's) from ``[a, b]``; with ``a > 0``
+it is positive too.  ``symmetric: true`` on a square
 matrix (``shape: [n, n]``) makes its entries ``[i, j]`` and ``[j, i]`` one variable, so every
 check draws symmetric matrices only.  The notation's ``assumptions`` are free text the checker
 cannot use (see :mod:`verify.verdict.combine`); what the checker can use is declared here.
@@ -39,8 +44,8 @@ from typing import Any, Literal
 
 import sympy as sp
 
-Kind = Literal["real", "positive", "onehot", "label"]
-KINDS: tuple[Kind, ...] = ("real", "positive", "onehot", "label")
+Kind = Literal["real", "positive", "onehot", "label", "binary"]
+KINDS: tuple[Kind, ...] = ("real", "positive", "onehot", "label", "binary")
 DEFAULT_SIZES: dict[str, tuple[int, ...]] = {"K": (2, 3), "N": (1, 2), "n": (2, 3)}
 
 
@@ -57,6 +62,7 @@ class SymbolDecl:
     latex: tuple[str, ...] = ()
     description: str = ""
     symmetric: bool = False     # a square matrix whose entries [i, j] and [j, i] are one variable
+    interval: tuple[float, float] | None = None   # a real symbol's values lie in [a, b]
 
     @property
     def rank(self) -> int:
@@ -107,7 +113,8 @@ class Notation:
 
 
 # What the concretizer (verify/check/concretize.py) appends to a declared name to name one of its
-# concrete variables: family and component numbers (w_2_1), a label's class (lab_1_is_3).
+# concrete variables: family and component numbers (w_2_1), a label's class (lab_1_is_3), the
+# indicator that a binary entry is 0 (t_1_is_0).
 COMPONENT_SUFFIX = re.compile(r"(?:_[0-9]+)*(?:_is_[0-9]+)?")
 _SUFFIX_PARTS = re.compile(r"((?:_[0-9]+)*)(?:_is_([0-9]+))?")
 
@@ -138,6 +145,9 @@ def component_of(name: str, symbols: Mapping[str, SymbolDecl]) -> Component | No
         if match.group(2) is not None:
             if decl.kind == "label" and len(numbers) == len(decl.family):
                 return Component(declared, numbers, int(match.group(2)))
+            if decl.kind == "binary" and match.group(2) == "0" and \
+                    len(numbers) == len(decl.family) + len(decl.shape):
+                return Component(declared, numbers, 0)
         elif decl.kind != "label" and len(numbers) == len(decl.family) + len(decl.shape):
             return Component(declared, numbers)
     return None
@@ -151,7 +161,7 @@ def component_clash(symbols: Mapping[str, SymbolDecl]) -> str | None:
     for name, decl in symbols.items():
         if name.startswith("_"):
             return f"symbol name {name!r} starts with '_' (reserved for the checker's own)"
-        if not (decl.family or decl.shape or decl.kind == "label"):
+        if not (decl.family or decl.shape or decl.kind in ("label", "binary")):
             continue   # a plain scalar's one variable is its own name
         for other in symbols:
             if other != name and other.startswith(name) and \

@@ -4,6 +4,7 @@ language (:mod:`verify.read.dsl`)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,7 +26,8 @@ from verify.read.dsl import Scope, parse_expression
 
 __all__ = ["DEFAULT_SIZES", "parse_notation"]
 
-_SYMBOL_KEYS = {"family", "shape", "kind", "classes", "latex", "description", "symmetric"}
+_SYMBOL_KEYS = {"family", "shape", "kind", "classes", "latex", "description", "symmetric",
+                "interval"}
 _DEFINITION_KEYS = {"params", "index", "body", "latex", "description"}
 _TOP_KEYS = {"sizes", "indices", "symbols", "definitions", "assumptions"}
 
@@ -215,6 +217,24 @@ def _symbol(name: str, spec: Any, sizes: Mapping[str, tuple[int, ...]],
                             f"symmetric, its shape is {list(shape)}", where)
     if symmetric and kind != "real" and kind != "positive":
         raise NotationError(f"symbol {name!r}: a {kind} symbol cannot be symmetric", where)
+    interval = _interval(name, spec.get("interval"), kind, where)
     return SymbolDecl(name, family_sizes, shape, kind, classes,
                       _names(spec.get("latex"), f"{name}: latex", where),
-                      str(spec.get("description", "")), symmetric)
+                      str(spec.get("description", "")), symmetric, interval)
+
+
+def _interval(name: str, raw: Any, kind: str, where: Location) -> tuple[float, float] | None:
+    """``interval: [a, b]``, finite numbers with a < b, on a real symbol (a positive one is
+    ``[a, b]`` with a > 0)."""
+    if raw is None:
+        return None
+    if kind != "real":
+        raise NotationError(f"symbol {name!r}: an interval is for a real symbol, not a {kind} "
+                            "one (a positive one: interval [a, b] with a > 0)", where)
+    ok = isinstance(raw, list) and len(raw) == 2 and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+        for v in raw)
+    if not ok or not raw[0] < raw[1]:
+        raise NotationError(f"symbol {name!r}: interval must be [a, b], two finite numbers "
+                            f"with a < b, got {raw!r}", where)
+    return float(raw[0]), float(raw[1])
