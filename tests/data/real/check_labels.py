@@ -1302,6 +1302,70 @@ def ridge_segment_techqa4293920() -> Derivation:
     })
 
 
+def lse_hessian_techqa2416837() -> Derivation:
+    n = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"x": normal(rng, n), "u": normal(rng, n)}
+
+    def lse(v: np.ndarray) -> float:
+        return float(np.log(np.sum(np.exp(v))))
+
+    hess = (lambda q: hess_fd(lse, q["x"]))          # [k, j]
+    e = (lambda q: np.exp(q["x"]))
+    S = (lambda q: float(np.sum(np.exp(q["x"]))))
+    t = (lambda q: softmax(q["x"]))
+    u = (lambda q: q["u"])
+    Q = (lambda q: float(np.sum(t(q) * (1 - t(q)) * u(q) ** 2)
+                         - sum(t(q)[i] * t(q)[j] * u(q)[i] * u(q)[j]
+                               for i in range(n) for j in range(n) if i != j)))
+    return Derivation(point, {
+        # "where j != k": the off-diagonal entries
+        "0": [hess,
+              lambda q: on_case(hess(q), -e(q)[:, None] * e(q)[None, :] / S(q) ** 2, False)],
+        "1": [lambda q: np.diag(hess(q)), lambda q: e(q) * (S(q) - e(q)) / S(q) ** 2],
+        "2": [t, lambda q: e(q) / S(q)],
+        "3": ["a list of two entries ('t_i(1-t_i) and -t_it_j'), not a value"],
+        # the sum over the pairs i != j (Q(u) has no free j)
+        "4": [Q, Q],
+        "5": [lambda q: float(np.sum(t(q))), lambda q: 1.0],
+        "6": [Q, lambda q: float(np.sum(t(q) * u(q) ** 2) * np.sum(t(q))
+                                 - np.sum(t(q) * u(q)) ** 2)],
+    })
+
+
+def logreg_newton_monotone() -> Derivation:
+    m, n = 3, 2
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, m, n), "y": np.array([0.0, 1.0, 1.0])[rng.permutation(m)],
+                "theta": normal(rng, n)}
+
+    def loglik(q: Point, th: np.ndarray) -> float:
+        h = sig(q["X"] @ th)
+        return float(np.sum(q["y"] * np.log(h) + (1 - q["y"]) * np.log(1 - h)))
+
+    X = (lambda q: q["X"])
+    h = (lambda q: sig(q["X"] @ q["theta"]))
+    S = (lambda q: np.diag(h(q) * (1 - h(q))))
+    hess = (lambda q: hess_fd(lambda t: loglik(q, t), q["theta"]))
+    prose = "the formula ends in words ('where ... \\in ...'): not a value"
+    return Derivation(point, {
+        "0": [X, X, prose],
+        "1": [lambda q: q["y"], prose],
+        "2": ["l(\\theta) is defined by this line", "the brackets of the sum do not balance"],
+        "3": [h, lambda q: 1 / (1 + np.exp(-(q["X"] @ q["theta"])))],
+        "4": ["\\theta := ...: an assignment (the Newton update), not an equation",
+              "the right side of an assignment"],
+        "5": ["H_{i,j} is defined by this line (the Hessian of l)", hess],
+        "6": [lambda q: fd(lambda t: loglik(q, t), q["theta"]),
+              "a column \\partial l / \\partial \\theta_1, ..., \\partial l / \\partial \\theta_m "
+              "with m the number of samples, for the n entries of \\theta"],
+        "7": [hess, lambda q: X(q).T @ S(q) @ X(q)],
+        "8": ["S is defined by this line", "the brackets of the diagonal entries do not balance"],
+    })
+
+
 DERIVATIONS: dict[str, Callable[[], Derivation]] = {
     f"{fn.__name__}.md": fn for fn in (
         frob_scalar_techqa, frob_xa_techqa, frob_xtx_techqa, gauss_ll_penalosa,
@@ -1314,7 +1378,8 @@ DERIVATIONS: dict[str, Callable[[], Derivation]] = {
         softmax_ce_zakariapz, softmax_ce_sunhaozhe, softmax_ce_postnetwork,
         softmax_jac_techqa3848588, softmax_ce_mathse3297525, lsq_mathse1540047,
         lsq_techqa2383350, logreg_hessian_neylon, newton_invariance_neylon, wlsq_neylon,
-        gda_neylon, backprop_techqa4064289, ridge_techqa3205293, ridge_segment_techqa4293920)
+        gda_neylon, backprop_techqa4064289, ridge_techqa3205293, ridge_segment_techqa4293920,
+        lse_hessian_techqa2416837, logreg_newton_monotone)
 }
 
 
