@@ -1366,6 +1366,81 @@ def logreg_newton_monotone() -> Derivation:
     })
 
 
+def frob_xat_newbetuts229422() -> Derivation:
+    m, n = 3, 2
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, m, n), "A": normal(rng, n, n), "A1": normal(rng, m, n),
+                "B1": normal(rng, m, n), "eps": float(rng.uniform(0.1, 1.0)),
+                "dX": normal(rng, m, n)}
+
+    def f(q: Point, V: np.ndarray) -> float:
+        return float(np.sum((V @ q["A"].T) ** 2) / 2)
+
+    def unit(i: int, j: int) -> np.ndarray:
+        e = np.zeros((m, n))
+        e[i, j] = 1.0
+        return e
+
+    def over(g: Callable[[np.ndarray], float]) -> np.ndarray:   # g(J_ij), an array over (i, j)
+        return np.array([[g(unit(i, j)) for j in range(n)] for i in range(m)])
+
+    X, A = (lambda q: q["X"]), (lambda q: q["A"])
+    P = (lambda q: X(q) @ A(q).T @ A(q))
+    half_tr = (lambda M: tr(M) / 2)
+    first = (lambda q, D: half_tr(X(q) @ A(q).T @ A(q) @ X(q).T)
+             + half_tr(D @ A(q).T @ A(q) @ X(q).T) + half_tr(X(q) @ A(q).T @ A(q) @ D.T))
+    grad = (lambda q: fd(lambda V: f(q, V), X(q)))
+    M = (lambda q: X(q) @ A(q).T)
+    dX = (lambda q: q["dX"])
+    df = (lambda q: float((f(q, X(q) + H * dX(q)) - f(q, X(q) - H * dX(q))) / (2 * H)))
+    split = ("the first row of an expression the next row continues ('\\qquad + ...'): the "
+             "rows are labelled together under 'rows_f'")
+    approx = "\\approx drops the second-order term: not an equality of values"
+    return Derivation(point, {
+        "0": [lambda q: frob(q["A1"], q["B1"]), lambda q: tr(q["A1"].T @ q["B1"])],
+        "1": [lambda q: float(np.sum(q["A1"] ** 2)), lambda q: frob(q["A1"], q["A1"]),
+              lambda q: tr(q["A1"].T @ q["A1"]), lambda q: tr(q["A1"] @ q["A1"].T)],
+        "2": [lambda q: f(q, X(q)), lambda q: float(np.sum((X(q) @ A(q).T) ** 2) / 2),
+              lambda q: half_tr(X(q) @ A(q).T @ A(q) @ X(q).T)],
+        # Delta X = epsilon J_ij: arrays over (i, j)
+        "3": [lambda q: over(lambda J: f(q, X(q) + q["eps"] * J)),
+              lambda q: over(lambda J: half_tr((X(q) + q["eps"] * J) @ A(q).T @ A(q)
+                                               @ (X(q) + q["eps"] * J).T)),
+              split],
+        "4": [split],
+        "5": [approx,
+              lambda q: over(lambda J: half_tr(X(q) @ A(q).T @ A(q) @ X(q).T)
+                             + tr(X(q) @ A(q).T @ A(q) @ (q["eps"] * J).T)),
+              lambda q: over(lambda J: f(q, X(q)) + frob(P(q), q["eps"] * J)),
+              lambda q: over(lambda J: f(q, X(q)) + q["eps"] * frob(P(q), J))],
+        "6": [approx],
+        "7": [grad, lambda q: over(lambda J: frob(P(q), J))],
+        "8": ["an \\eqalign of rows, labelled under 'rows_df'"],
+        "9": ["an \\eqalign of one row, labelled under 'rows_ij'"],
+        "rows_f": [lambda q: over(lambda J: f(q, X(q) + q["eps"] * J)),
+                   lambda q: over(lambda J: half_tr((X(q) + q["eps"] * J) @ A(q).T @ A(q)
+                                                    @ (X(q) + q["eps"] * J).T)),
+                   lambda q: over(lambda J: first(q, q["eps"] * J)
+                                  + half_tr(q["eps"] * J @ A(q).T @ A(q) @ (q["eps"] * J).T))],
+        "rows_half": [lambda q: f(q, X(q)), lambda q: frob(M(q), M(q)) / 2],
+        "rows_df": [df, lambda q: frob(M(q), dX(q) @ A(q).T), lambda q: frob(M(q), dX(q) @ A(q).T),
+                    lambda q: frob(M(q) @ A(q), dX(q)), lambda q: frob(P(q), dX(q))],
+        "rows_grad": [grad, P],
+        "rows_ij": [grad, lambda q: over(lambda J: frob(P(q), J))],
+    }, latex={
+        "rows_f": ["f(X + \\Delta X)",
+                   "\\frac12 \\text{Tr}((X + \\Delta X)A^T A (X + \\Delta X)^T)",
+                   "\\frac12 \\text{Tr}(X A^T A X^T) + \\frac12 \\text{Tr}(\\Delta X A^T A X^T) + "
+                   "\\frac12 \\text{Tr}(X A^T A \\Delta X^T) + \\frac12 \\text{Tr}(\\Delta X A^T A "
+                   "\\Delta X^T)"],
+        "rows_half": ["f", "\\frac{1}{2}\\,M:M"],
+        "rows_df": ["df", "M:dM", "M:dX\\,A^T", "MA:dX", "XA^TA:dX"],
+        "rows_grad": ["\\frac{\\partial f}{\\partial X}", "XA^TA"],
+        "rows_ij": ["\\frac{\\partial f}{\\partial X_{ij}}", "XA^TA:J_{ij}"],
+    })
+
+
 DERIVATIONS: dict[str, Callable[[], Derivation]] = {
     f"{fn.__name__}.md": fn for fn in (
         frob_scalar_techqa, frob_xa_techqa, frob_xtx_techqa, gauss_ll_penalosa,
@@ -1379,7 +1454,7 @@ DERIVATIONS: dict[str, Callable[[], Derivation]] = {
         softmax_jac_techqa3848588, softmax_ce_mathse3297525, lsq_mathse1540047,
         lsq_techqa2383350, logreg_hessian_neylon, newton_invariance_neylon, wlsq_neylon,
         gda_neylon, backprop_techqa4064289, ridge_techqa3205293, ridge_segment_techqa4293920,
-        lse_hessian_techqa2416837, logreg_newton_monotone)
+        lse_hessian_techqa2416837, logreg_newton_monotone, frob_xat_newbetuts229422)
 }
 
 
