@@ -16,6 +16,10 @@ DOCUMENT_CHARS = 1_000_000         # a LaTeX/Markdown document: nothing beyond i
 NOTE_CHARS = 300                   # a side statement kept as a note
 HEADER_CHARS = 100_000             # a notation header
 STEP_LATEX_CHARS = 4000            # one step's LaTeX (the reader and the guards alike)
+MACRO_DEFINITIONS = 200            # \newcommand and the like in one document (notes have tens)
+MACRO_BODY_CHARS = 2000            # one macro's body
+MACRO_EXPANSIONS = 500             # expansions in one step (a real step has a few)
+MACRO_NESTING = 16                 # macros inside macros: deeper is a macro that uses itself
 DSL_TEXT_CHARS = 20_000            # one expression in the encoding language
 DOCUMENT_STEPS = 10_000            # steps of one document (a real derivation has tens): the
                                    # checking allowance and the outputs grow with them

@@ -20,12 +20,13 @@ from pathlib import Path
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from verify.core.errors import Location
+from verify.core.errors import LatexProblem, Location
 from verify.core.limits import DOCUMENT_CHARS, DOCUMENT_STEPS
 from verify.model import expr as E
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
 from verify.read.header import Header, Section, empty_notation, read_header
+from verify.read.latex.macros import Macros, expand, find_macros
 from verify.read.latex.names import Lexicon, build_lexicon
 from verify.read.latex.source import (
     RawChain,
@@ -71,7 +72,9 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
         problems.extend(f"{shown}: {p}" for p in reader.lexicon.problems
                         if f"{shown}: {p}" not in problems)
     suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
-    raw_chains = split_document(header.body, suffix)
+    macros, body = find_macros(header.body)
+    problems.extend(f"{shown}: {p}" for p in macros.problems)
+    raw_chains = split_document(body, suffix)
     steps = sum(len(raw.steps) for raw in raw_chains)
     if steps > DOCUMENT_STEPS:
         problems.append(f"{shown}: {steps} steps, more than the {DOCUMENT_STEPS} one document "
@@ -83,7 +86,7 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
     for number, raw in enumerate(raw_chains, 1):
         for part, (section, piece) in enumerate(_by_section(raw, header)):
             reader = readers[id(section)] if section else _Reader(header.notation, lexicon)
-            chain = _chain(piece, number, header, reader, shown)
+            chain = _chain(piece, number, header, reader, shown, macros)
             if part:
                 # A case split ('If i = j: = A. If i != j: = B'): each case goes on from the
                 # chain's first line under its own section, never from the other case.
@@ -129,14 +132,15 @@ def _source_line(line: int, header: Header) -> int:
     return line - header.header_lines if header.source else line
 
 
-def _chain(raw: RawChain, number: int, header: Header, reader: _Reader, shown: str) -> Chain:
+def _chain(raw: RawChain, number: int, header: Header, reader: _Reader, shown: str,
+           macros: Macros) -> Chain:
     steps: list[Step] = []
     target: sp.Expr | None = None
     notes: list[str] = []
     for raw_step in _expand_prose_definitions(raw.steps):
-        step = _step(raw_step, header, reader, shown, target)
+        step = _step(raw_step, header, reader, shown, target, macros)
         if not steps:
-            target = _chain_variable(step, raw_step, reader)
+            target = _chain_variable(step, raw_step, reader, macros)
         if raw_step.relation == ":=":
             notes.append(f"line {raw_step.line}: ':=' defines the step before it")
         steps.append(step)
@@ -151,13 +155,18 @@ def _chain(raw: RawChain, number: int, header: Header, reader: _Reader, shown: s
                  section.where_text, section.notation, "; ".join(notes))
 
 
-def _chain_variable(first: Step, raw: RawStep, reader: _Reader) -> sp.Expr | None:
+def _chain_variable(first: Step, raw: RawStep, reader: _Reader,
+                    macros: Macros) -> sp.Expr | None:
     """What a later ``(...)'`` differentiates by: the first step's derivative variable, read
     from the step, or from its denominator alone when the rest cannot be read."""
     if isinstance(first.expr, E.Deriv):
         return first.expr.args[1]
     if first.expr is None:
-        return derivative_variable(raw.text, reader.notation, reader.lexicon)
+        try:
+            text = expand(raw.text, macros.at(raw.line))
+        except LatexProblem:
+            return None
+        return derivative_variable(text, reader.notation, reader.lexicon)
     return None
 
 
@@ -180,13 +189,19 @@ def _expand_prose_definitions(steps: tuple[RawStep, ...]) -> list[RawStep]:
 
 
 def _step(raw: RawStep, header: Header, reader: _Reader, shown: str,
-          prime_target: sp.Expr | None) -> Step:
+          prime_target: sp.Expr | None, macros: Macros) -> Step:
     location = Location(shown, raw.line, raw.label)
     origin = None
     if header.source:
         origin = Location(header.source, _source_line(raw.line, header), raw.label)
     try:
-        parsed = parse_step(raw.text, reader.notation, reader.lexicon, prime_target)
+        # The document's own macros, expanded; the step keeps its LaTeX as written.
+        text = expand(raw.text, macros.at(raw.line))
+    except LatexProblem as problem:
+        return Step(location, raw.text, None, problem=f"{location}: {problem.why} at "
+                    f"'{problem.token}'", note=raw.note, origin=origin)
+    try:
+        parsed = parse_step(text, reader.notation, reader.lexicon, prime_target)
     except MemoryError:
         raise
     except Exception as error:
