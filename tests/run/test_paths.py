@@ -192,3 +192,27 @@ def test_a_refused_sidecar_makes_no_cache_key_and_no_grade_from_outside(tmp_path
         assert isinstance(submission, Submission), stem
         assert any(why in note for note in submission.notes), (stem, submission.notes)
         assert SECRET not in repr(submission)
+
+
+def test_a_huge_submission_is_not_read_whole_into_the_parent(tmp_path: Path) -> None:
+    """A 600 MB file named like a document (sparse: no disk used) gets no cache key and an
+    unreadable row, and the process reads at most a document's bound of it."""
+    import resource
+
+    from verify.core.limits import DOCUMENT_CHARS
+    from verify.grade.parallel import grade_key
+    from verify.store.cache import source_key
+    folder = tmp_path / "class"
+    folder.mkdir()
+    huge = folder / "video.md"
+    with huge.open("wb") as handle:
+        handle.truncate(600 << 20)
+    assignment = load_assignment(ASSIGNMENT)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert source_key(huge, 0, 20, None) is None
+    assert grade_key(huge, assignment) is None
+    grade = read_submission(huge, assignment)
+    assert isinstance(grade, Grade) and grade.outcome is Outcome.UNREADABLE
+    assert grade.reason == f"cannot read: larger than {DOCUMENT_CHARS} bytes"
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kb < 100_000, grown_kb        # not the 600 MB

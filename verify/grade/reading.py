@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from verify.core.limits import DOCUMENT_CHARS
 from verify.grade.assignment import Assignment
 from verify.grade.results import Grade, Outcome, Part
 from verify.model import expr as E
@@ -59,9 +60,13 @@ def refused_line(data: bytes, suffix: str) -> str | None:
 
 def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
     try:
-        data = read_inside(path)   # nothing outside the class folder, no FIFO
+        # Nothing outside the class folder, no FIFO, and no more than a document may hold.
+        data = read_inside(path, most=DOCUMENT_CHARS + 1)
     except OSError as error:
         return unreadable_grade(path, assignment, Outcome.UNREADABLE, f"cannot read: {error}")
+    if len(data) > DOCUMENT_CHARS:
+        return unreadable_grade(path, assignment, Outcome.UNREADABLE,
+                                f"cannot read: larger than {DOCUMENT_CHARS} bytes")
     if not data.strip():
         return unreadable_grade(path, assignment, Outcome.EMPTY, "empty file")
     refused = refused_line(data, path.suffix)

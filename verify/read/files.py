@@ -105,13 +105,14 @@ def _kind_refusal(mode: int) -> str | None:
     return "a special file (a FIFO, socket or device), not a document"
 
 
-def read_inside(path: Path, folder: Path | None = None) -> bytes:
-    """The bytes of a document of ``folder`` (default: its own folder); :class:`FileRefused` for
-    anything :func:`refusal` refuses (or that changed into it since), OSError if unreadable."""
+def read_inside(path: Path, folder: Path | None = None, *, most: int | None = None) -> bytes:
+    """The bytes of a document of ``folder`` (default: its own folder), or its first ``most``;
+    :class:`FileRefused` for anything :func:`refusal` refuses (or that changed into it since),
+    OSError if unreadable."""
     why = refusal(path, folder)
     if why is not None:
         raise FileRefused(why)
-    return read_regular(path.resolve())
+    return read_regular(path.resolve(), most=most)
 
 
 def sidecar_path(document: Path) -> Path:

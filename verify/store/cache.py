@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from verify.core.errors import CacheSchemaMismatch, SerializeError
-from verify.core.limits import CACHE_ENTRIES
+from verify.core.errors import CacheSchemaMismatch, FileRefused, SerializeError
+from verify.core.limits import CACHE_ENTRIES, DOCUMENT_CHARS, ENCODING_FILE_BYTES
 from verify.core.version import CHECKER_VERSION
 from verify.model.verdict import DocumentResult
 from verify.read.files import read_regular, read_sidecar
@@ -199,7 +199,13 @@ def fingerprint() -> str:
 def file_parts(path: Path) -> list[str]:
     """A file as it is read: its path, its bytes' hash, and its notation sidecar's (which
     the LaTeX reader applies under the file's own header); raises OSError."""
-    data = read_regular(path)   # a FIFO or a folder is refused (an OSError), not waited on
+    # A FIFO or a folder is refused (an OSError), not waited on; a file larger than any reader
+    # reads is not read whole into this process (a class folder's 20 GB "video.md"): it has
+    # no key, and its worker says why.
+    largest = max(DOCUMENT_CHARS, ENCODING_FILE_BYTES)
+    data = read_regular(path, most=largest + 1)
+    if len(data) > largest:
+        raise FileRefused(f"larger than {largest} bytes")
     parts = [str(path), hashlib.sha256(data).hexdigest()]
     if path.suffix.lower() in (".tex", ".md", ".markdown"):
         sidecar = read_sidecar(path)   # refused (a link out of the folder): an OSError
