@@ -1441,6 +1441,96 @@ def frob_xat_newbetuts229422() -> Derivation:
     })
 
 
+def lsq_mlcourse() -> Derivation:
+    n = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, n, 2), "y": normal(rng, n), "w": normal(rng, 2),
+                # the cheat sheet's generic X (a vector), A (a vector, a matrix), y, and a
+                # matrix function A(t) = A0 + t A1 at a scalar t
+                "cx": normal(rng, 2), "ca": normal(rng, 2), "cA": normal(rng, 2, 2),
+                "cy": normal(rng, 2), "A0": normal(rng, 2, 2) + 3 * np.eye(2),
+                "A1": normal(rng, 2, 2), "t": 0.3 * normal(rng)}
+
+    def solved(q: Point) -> Point:
+        return {**q, "w": np.linalg.solve(q["X"].T @ q["X"], q["X"].T @ q["y"])}
+
+    def L(q: Point, w: np.ndarray) -> float:
+        r = q["y"] - q["X"] @ w
+        return float(r @ r / (2 * n))
+
+    X, y, w = (lambda q: q["X"]), (lambda q: q["y"]), (lambda q: q["w"])
+    grad = (lambda q: fd(lambda t: L(q, t), q["w"]))
+    inv = np.linalg.inv
+    Am = (lambda q, t: q["A0"] + t * q["A1"])
+    one = "an array of rows (\\Large before it), labelled under the named chains"
+    eq = {f"rows_eq{k}": v for k, v in enumerate([
+        [grad, lambda q: np.zeros(2)],
+        [lambda q: (-2 * X(q).T @ y(q) + 2 * X(q).T @ X(q) @ w(q)) / (2 * n),
+         lambda q: np.zeros(2)],
+        [lambda q: -X(q).T @ y(q) + X(q).T @ X(q) @ w(q), lambda q: np.zeros(2)],
+        [lambda q: X(q).T @ X(q) @ w(q), lambda q: X(q).T @ y(q)],
+        [w, lambda q: inv(X(q).T @ X(q)) @ X(q).T @ y(q)]], start=1)}
+    return Derivation(point, {
+        "0": [one], "1": [one], "2": [one], "3": [one],
+        "rows_L": [lambda q: L(q, w(q)),
+                   lambda q: float(np.sum((y(q) - X(q) @ w(q)) ** 2) / (2 * n)),
+                   lambda q: float(np.sum((y(q) - X(q) @ w(q)) ** 2) / (2 * n)),
+                   lambda q: (y(q) - X(q) @ w(q)) @ (y(q) - X(q) @ w(q)) / (2 * n)],
+        "rows_c1": [lambda q: fd(lambda v: v @ q["ca"], q["cx"]), lambda q: q["ca"]],
+        "rows_c2": [lambda q: fd(lambda v: v @ q["cA"] @ v, q["cx"]),
+                    lambda q: (q["cA"] + q["cA"].T) @ q["cx"]],
+        "rows_c3": [lambda q: fd(lambda M: q["cx"] @ M @ q["cy"], q["cA"]),
+                    lambda q: q["cx"] @ q["cy"]],
+        "rows_c4": [lambda q: fd(lambda t: inv(Am(q, float(t))), q["t"]),
+                    lambda q: -inv(Am(q, q["t"])) @ q["A1"] @ inv(Am(q, q["t"]))],
+        "rows_grad": [grad,
+                      lambda q: fd(lambda t: float(y(q) @ y(q) - 2 * y(q) @ X(q) @ t
+                                                   + t @ X(q).T @ X(q) @ t) / (2 * n), q["w"]),
+                      lambda q: (-2 * X(q).T @ y(q) + 2 * X(q).T @ X(q) @ w(q)) / (2 * n)],
+        **eq,
+    }, latex={
+        "rows_L": [r"\mathcal{L}\left(\textbf X, \textbf{y}, \textbf{w} \right)",
+                   r"\frac{1}{2n} \sum_{i=1}^n \left(y_i - \textbf{w}^\text{T} "
+                   r"\textbf{x}_i\right)^2",
+                   r"\frac{1}{2n} \left\| \textbf{y} - \textbf X \textbf{w} \right\|_2^2",
+                   r"\frac{1}{2n} \left(\textbf{y} - \textbf X \textbf{w}\right)^\text{T} "
+                   r"\left(\textbf{y} - \textbf X \textbf{w}\right)"],
+        "rows_c1": [r"\frac{\partial}{\partial \textbf{X}} \textbf{X}^{\text{T}} \textbf{A}",
+                    r"\textbf{A}"],
+        "rows_c2": [r"\frac{\partial}{\partial \textbf{X}} \textbf{X}^{\text{T}} \textbf{A} "
+                    r"\textbf{X}",
+                    r"\left(\textbf{A} + \textbf{A}^{\text{T}}\right)\textbf{X}"],
+        "rows_c3": [r"\frac{\partial}{\partial \textbf{A}} \textbf{X}^{\text{T}} \textbf{A} "
+                    r"\textbf{y}",
+                    r"\textbf{X}^{\text{T}} \textbf{y}"],
+        "rows_c4": [r"\frac{\partial}{\partial \textbf{X}} \textbf{A}^{-1}",
+                    r"-\textbf{A}^{-1} \frac{\partial \textbf{A}}{\partial \textbf{X}} "
+                    r"\textbf{A}^{-1}"],
+        "rows_grad": [r"\frac{\partial \mathcal{L}}{\partial \textbf{w}}",
+                      r"\frac{\partial}{\partial \textbf{w}} \frac{1}{2n} \left( "
+                      r"\textbf{y}^{\text{T}} "
+                      r"\textbf{y} -2\textbf{y}^{\text{T}} \textbf{X} \textbf{w} + "
+                      r"\textbf{w}^{\text{T}} "
+                      r"\textbf{X}^{\text{T}} \textbf{X} \textbf{w}\right)",
+                      r"\frac{1}{2n} \left(-2 \textbf{X}^{\text{T}} \textbf{y} + "
+                      r"2\textbf{X}^{\text{T}} "
+                      r"\textbf{X} \textbf{w}\right)"],
+        "rows_eq1": [r"\frac{\partial \mathcal{L}}{\partial \textbf{w}}", "0"],
+        "rows_eq2": [r"\frac{1}{2n} \left(-2 \textbf{X}^{\text{T}} \textbf{y} + "
+                     r"2\textbf{X}^{\text{T}} "
+                     r"\textbf{X} \textbf{w}\right)", "0"],
+        "rows_eq3": [r"-\textbf{X}^{\text{T}} \textbf{y} + \textbf{X}^{\text{T}} \textbf{X} "
+                     r"\textbf{w}",
+                     "0"],
+        "rows_eq4": [r"\textbf{X}^{\text{T}} \textbf{X} \textbf{w}", r"\textbf{X}^{\text{T}} "
+                                                                     r"\textbf{y}"],
+        "rows_eq5": [r"\textbf{w}",
+                     r"\left(\textbf{X}^{\text{T}} \textbf{X}\right)^{-1} "
+                     r"\textbf{X}^{\text{T}} \textbf{y}"],
+    }, solve={f"rows_eq{k}": solved for k in range(1, 6)})
+
+
 DERIVATIONS: dict[str, Callable[[], Derivation]] = {
     f"{fn.__name__}.md": fn for fn in (
         frob_scalar_techqa, frob_xa_techqa, frob_xtx_techqa, gauss_ll_penalosa,
@@ -1454,7 +1544,8 @@ DERIVATIONS: dict[str, Callable[[], Derivation]] = {
         softmax_jac_techqa3848588, softmax_ce_mathse3297525, lsq_mathse1540047,
         lsq_techqa2383350, logreg_hessian_neylon, newton_invariance_neylon, wlsq_neylon,
         gda_neylon, backprop_techqa4064289, ridge_techqa3205293, ridge_segment_techqa4293920,
-        lse_hessian_techqa2416837, logreg_newton_monotone, frob_xat_newbetuts229422)
+        lse_hessian_techqa2416837, logreg_newton_monotone, frob_xat_newbetuts229422,
+        lsq_mlcourse)
 }
 
 
