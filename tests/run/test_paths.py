@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -141,14 +142,15 @@ def sidecar_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "shared.yaml.txt").write_text("title: shared\nsymbols: {a: {}}\n")
-    kinds = {"plain": lambda p: p.write_text("title: plain\nsymbols: {a: {}}\n"),
-             "inside": lambda p: p.symlink_to("shared.yaml.txt"),
-             "out": lambda p: p.symlink_to(outside / "secret.notation.yaml"),
-             "up": lambda p: p.symlink_to("../outside/secret.notation.yaml"),
-             "dangling": lambda p: p.symlink_to(folder / "nothing.yaml"),
-             "dir": lambda p: p.mkdir(),
-             "fifo": lambda p: os.mkfifo(p),
-             "huge": lambda p: p.write_text("#" * (4 * 100_000 + 1))}
+    kinds: dict[str, Callable[[Path], object]] = {
+        "plain": lambda p: p.write_text("title: plain\nsymbols: {a: {}}\n"),
+        "inside": lambda p: p.symlink_to("shared.yaml.txt"),
+        "out": lambda p: p.symlink_to(outside / "secret.notation.yaml"),
+        "up": lambda p: p.symlink_to("../outside/secret.notation.yaml"),
+        "dangling": lambda p: p.symlink_to(folder / "nothing.yaml"),
+        "dir": lambda p: p.mkdir(),
+        "fifo": lambda p: os.mkfifo(p),
+        "huge": lambda p: p.write_text("#" * (4 * 100_000 + 1))}
     for stem, make in kinds.items():
         (folder / f"{stem}.md").write_text("$$ a + a = 2 a $$\n")
         make(folder / f"{stem}.notation.yaml")
