@@ -99,6 +99,10 @@ REPORT_LINE_CHARS = 4000
 # DOCUMENT_STEPS); 10,000 such steps make 11 MB.  A larger entry keeps its counts and problems,
 # its steps are left out with a problem that says so.
 JSON_DOCUMENT_BYTES = 50_000_000
+# Characters of one cell of a CSV output (gradebook, summary) before "... (N more characters)":
+# spreadsheets hold 32,767 in a cell and split or cut longer ones (a 10,000-line submission
+# of undeclared names made a "reason" of 389,000).  results.json and the report keep them all.
+SPREADSHEET_CELL_CHARS = 32_000
 
 # ---- diagnoses of refuted steps (verify.verdict.candidates, verify.verdict.explain) ----------
 CANDIDATE_TERMS = 10               # addends of the previous line tried (outermost first)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from verify.core.atomic import atomic_file, write_text_atomic
+from verify.core.limits import SPREADSHEET_CELL_CHARS
 from verify.grade.results import Grade, Outcome
 from verify.model.verdict import DocumentResult
 
@@ -91,10 +92,14 @@ def write_csv(handle: TextIO, columns: Sequence[str],
 
 def _cell(value: str | float | int) -> str | float | int:
     """A spreadsheet reads a cell starting with = + - @ as a formula: student text (a file
-    name, a term of their line) is kept as text by a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    name, a term of their line) is kept as text by a leading apostrophe.  A text longer than
+    a spreadsheet's cell holds is cut at :data:`SPREADSHEET_CELL_CHARS`, and says so."""
+    if not isinstance(value, str):
+        return value
+    if len(value) > SPREADSHEET_CELL_CHARS:
+        value = (f"{value[:SPREADSHEET_CELL_CHARS]} ... "
+                 f"({len(value) - SPREADSHEET_CELL_CHARS} more characters)")
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 # ---- Gradescope ---------------------------------------------------------------------------
