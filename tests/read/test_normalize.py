@@ -55,6 +55,13 @@ RULE_CASES = [
     (N.natural_log, r"\log(a) + \log_{2} b", r"\ln(a) + \log_{2} b"),
     (N.exp_power, r"e^{z_k} + e^x + \beta^{2} + e^{e^{e^{t}}} + \sum_{k=1}^ne^{z_k} + ne^x",
      r"\exp(z_k) + \exp(x) + \beta^{2} + \exp(\exp(\exp(t))) + \sum_{k=1}^n\exp(z_k) + ne^x"),
+    # ridge_techqa3205293.md: {(X^T b - Y)^2 + ...} is a bracket; arguments stay groups
+    (N.plain_groups, r"{(a-b)^2+c} + \frac{a}{b} + \frac d{dm} + \frac {a} {b} + x^{2} + "
+                     r"\sqrt[3]{x} + {a \over b} + \text{ {0} } + \hat{y} {x y} + \frac{d}{{dx}}"
+                     r" + {\sigma_{2}}^{2}",
+     r"((a-b)^2+c) + \frac{a}{b} + \frac d{dm} + \frac {a} {b} + x^{2} + "
+     r"\sqrt[3]{x} + \frac{a }{ b} + \text{ {0} } + \hat{y} (x y) + \frac{d}{{dx}}"
+     r" + \sigma_{2}^{2}"),
     (N.trailing_punctuation, r"a + b.", "a + b"),
 ]
 

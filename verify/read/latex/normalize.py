@@ -478,6 +478,91 @@ def frac_variants(text: str) -> str:
     return re.sub(r"\^\s*\{?\s*\\prime\s*\}?", "'", text)
 
 
+_OVER = re.compile(r"\\over(?![A-Za-z])")
+_ONE_NAME = re.compile(r"\s*(?:[A-Za-z]|\\[A-Za-z]+)\s*(?:_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*")
+# Commands that take no argument: a group after one of them is a bracket.
+_NO_ARGUMENT = frozenset({*_GREEK.split("|"), "cdot", "times", "pm", "mp", "sum", "prod",
+                          "int", "pi", "infty", "partial", "nabla", "ell", "cdots", "dots",
+                          "ldots", "quad", "qquad", "in", "to", "approx", "le", "leq", "ge",
+                          "geq", "neq", "ne", "equiv"})
+_TWO_ARGUMENTS = frozenset({"frac", "dfrac", "tfrac", "cfrac", "binom", "overset", "underset",
+                            "stackrel"})
+_VERBATIM_ARGUMENT = re.compile(r"\\(?:text[a-z]*|mbox|mathrm|operatorname|begin|end)\s*$")
+
+
+def plain_groups(text: str) -> str:
+    r"""A brace group that is no command's argument is a bracket: ``{(X^T w - y)^2 + \lambda
+    w^T w}`` -> ``((X^T w - y)^2 + \lambda w^T w)``; plain TeX's ``{a \over b}`` ->
+    ``\frac{a}{b}``.  An argument is a group after a command that takes one, a script mark,
+    an option (``\sqrt[3]{x}``) or the first argument of a two-argument command
+    (``\frac{a}{b}``); escaped braces are set braces; text arguments are left as written."""
+    out: list[str] = []
+    stack: list[tuple[int, bool, bool]] = []   # (index in out, plain?, a second one follows?)
+    second = False    # the last group closed was a two-argument command's first
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            command = re.match(r"\\(?:[A-Za-z]+|.)", text[i:])
+            token = command.group(0) if command else "\\"
+            out.append(token)
+            i += len(token)
+            second = False
+            continue
+        if char == "{":
+            before = "".join(out[-12:])
+            if _VERBATIM_ARGUMENT.search(before):
+                group, after = read_group(text, i)
+                out.append("{" + group + "}")
+                i = after
+                continue
+            named = re.search(r"\\([A-Za-z]+)\*?\s*$", before)
+            # \frac d{dm}, \frac1{2n}: TeX's first argument may be one token, unbraced
+            second = second or bool(re.search(r"\\(?:[dtc]?frac|binom)\s*(?:[A-Za-z0-9]|"
+                                              r"\\[A-Za-z]+)\s*$", before))
+            argument = second or bool(re.search(r"[\^_\]{]\s*$", before)) or \
+                (named is not None and named.group(1) not in _NO_ARGUMENT)
+            stack.append((len(out), not argument,
+                          named is not None and named.group(1) in _TWO_ARGUMENTS))
+            out.append("{" if argument else "(")
+            second = False
+            i += 1
+            continue
+        if char == "}" and stack:
+            start, plain, first_of_two = stack.pop()
+            if plain:
+                inner = "".join(out[start + 1:])
+                over = [m.start() for m in _OVER.finditer(inner)]
+                if len(over) == 1 and depth_zero(inner, over[0]):
+                    del out[start:]
+                    out.append("\\frac{" + inner[:over[0]] + "}{" + inner[over[0] + 5:] + "}")
+                elif _ONE_NAME.fullmatch(inner):
+                    # {\sigma_{2}}^{2}: one name in braces is the name
+                    del out[start:]
+                    out.append(inner.strip())
+                else:
+                    out.append(")")
+            else:
+                out.append("}")
+            second = first_of_two
+            i += 1
+            continue
+        if not char.isspace():
+            second = False
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def depth_zero(text: str, position: int) -> bool:
+    """Whether ``position`` of ``text`` is outside every bracket and group."""
+    depth = 0
+    for char in text[:position]:
+        depth += char in "([{"
+        depth -= char in ")]}"
+    return depth == 0
+
+
 def trailing_punctuation(text: str) -> str:
     """A sentence's final ``.`` or ``,`` after the formula is not part of it."""
     return _TRAILING.sub("", text)
@@ -501,6 +586,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("function_words", function_words),
     ("natural_log", natural_log),
     ("exp_power", exp_power),
+    ("plain_groups", plain_groups),
     ("trailing_punctuation", trailing_punctuation),
 )
 
