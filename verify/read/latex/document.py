@@ -197,9 +197,9 @@ def _step(raw: RawStep, header: Header, reader: _Reader, shown: str,
     try:
         # The document's own macros, expanded; the step keeps its LaTeX as written.
         text = expand(raw.text, macros.at(raw.line))
-    except LatexProblem as problem:
-        return Step(location, raw.text, None, problem=f"{location}: {problem.why} at "
-                    f"'{problem.token}'", note=raw.note, origin=origin)
+    except LatexProblem as refused:
+        return Step(location, raw.text, None, problem=f"{location}: {refused.why} at "
+                    f"'{refused.token}'", note=raw.note, origin=origin)
     try:
         parsed = parse_step(text, reader.notation, reader.lexicon, prime_target)
     except MemoryError:
