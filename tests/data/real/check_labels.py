@@ -1122,9 +1122,16 @@ def gda_neylon() -> Derivation:
                      + np.sum(y * np.log(0.6) + (1 - y) * np.log(0.4)))
 
     P = (lambda q: np.linalg.inv(q["Sigma"]))
-    d_mu = (lambda q: np.array([fd(lambda u, j=j: ell(q, np.where(np.arange(2)[:, None] == j,
-                                                                   u, q["mu"]), P(q)),
-                                   q["mu"][j]) for j in (0, 1)]))
+    def d_mu(q: Point) -> np.ndarray:      # [j, :] = d ell / d mu_j
+        rows = []
+        for j in (0, 1):
+            def along(u: np.ndarray, j: int = j) -> float:
+                mu = q["mu"].copy()
+                mu[j] = u
+                return ell(q, mu, P(q))
+            rows.append(fd(along, q["mu"][j]))
+        return np.array(rows)
+
     in_class = (lambda q, j: q["y"] == j)
     sum_mu = (lambda q: np.array([P(q) @ np.sum(q["x"][in_class(q, j)] - q["mu"][j], axis=0)
                                   for j in (0, 1)]))
@@ -1200,12 +1207,12 @@ def backprop_techqa4064289() -> Derivation:
     m = (lambda q, k: float(q["m"][k - 1]))
     t1, t2 = (lambda q: float(q["t"][0])), (lambda q: float(q["t"][1]))
     x1 = (lambda q: float(q["x"][0]))
-    lin = [(1, 2, 1), (3, 4, 2), (5, 6, 3)]
-    chains: dict[str, list[Side]] = {
-        str(k - 1): [lambda q, k=k: a(q, k),
-                     lambda q, i=i, j=j, c=c: float(sig(m(q, i) * x1(q) + m(q, j) * q["x"][1]
-                                                        + q["b"][c - 1]))]
-        for k, (i, j, c) in zip((1, 2, 3), lin, strict=True)}
+    def hidden(k: int, i: int, j: int) -> list[Side]:   # a_k = f(m_i x_1 + m_j x_2 + b_k)
+        return [lambda q: a(q, k),
+                lambda q: float(sig(m(q, i) * x1(q) + m(q, j) * q["x"][1] + q["b"][k - 1]))]
+
+    chains: dict[str, list[Side]] = {"0": hidden(1, 1, 2), "1": hidden(2, 3, 4),
+                                     "2": hidden(3, 5, 6)}
     chains["3"] = [lambda q: a(q, 4), lambda q: float(sig(m(q, 7) * a(q, 1) + m(q, 8) * a(q, 2)
                                                          + m(q, 9) * a(q, 3) + q["b"][3]))]
     chains["4"] = [lambda q: a(q, 5), lambda q: float(sig(m(q, 10) * a(q, 1) + m(q, 11) * a(q, 2)
@@ -1464,13 +1471,14 @@ def lsq_mlcourse() -> Derivation:
     inv = np.linalg.inv
     Am = (lambda q, t: q["A0"] + t * q["A1"])
     one = "an array of rows (\\Large before it), labelled under the named chains"
-    eq = {f"rows_eq{k}": v for k, v in enumerate([
+    rows_eq: list[list[Side]] = [
         [grad, lambda q: np.zeros(2)],
         [lambda q: (-2 * X(q).T @ y(q) + 2 * X(q).T @ X(q) @ w(q)) / (2 * n),
          lambda q: np.zeros(2)],
         [lambda q: -X(q).T @ y(q) + X(q).T @ X(q) @ w(q), lambda q: np.zeros(2)],
         [lambda q: X(q).T @ X(q) @ w(q), lambda q: X(q).T @ y(q)],
-        [w, lambda q: inv(X(q).T @ X(q)) @ X(q).T @ y(q)]], start=1)}
+        [w, lambda q: inv(X(q).T @ X(q)) @ X(q).T @ y(q)]]
+    eq: dict[str, list[Side]] = {f"rows_eq{k}": v for k, v in enumerate(rows_eq, start=1)}
     return Derivation(point, {
         "0": [one], "1": [one], "2": [one], "3": [one],
         "rows_L": [lambda q: L(q, w(q)),
