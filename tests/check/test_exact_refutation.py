@@ -92,7 +92,8 @@ def _doubling(tmp_path: Path, before: str, after: str) -> StepVerdict:
     ("-D", "the sign is flipped: this line is $-1$ times the line before."),
     ("3 D", r"this line is $3$ times the line before: a factor $\frac{1}{3}$ was lost (or $3$ "
             "added)."),
-    ("0", ""),              # a line that is 0 is a condition as often as a slip: no diagnosis
+    ("0", "this line is $0$ and the line before is not: everything was dropped, or this is an "
+          "equation to solve (a gradient set to $0$), not a step."),
 ])
 def test_a_diagnosis_is_shown_only_when_confirmed(tmp_path: Path, after: str,
                                                   diagnosis: str) -> None:

@@ -24,6 +24,10 @@ HERE = Location("test")
 GRADIENT = "Sum(x[i] * (p[k, i] - y[i, k]), (i, 1, N)) / N"
 SQUARE: dict[str, Any] = {"sizes": {"n": [2, 3]}, "indices": {"a": "n", "b": "n"},
                           "symbols": {"C": {"shape": ["n", "n"]}, "v": {"shape": ["n"]}}}
+SCORES: dict[str, Any] = {"sizes": {"n": [2, 3]},
+                          "symbols": {"w": {"shape": ["n"]}, "x": {"shape": ["n"]}},
+                          "definitions": {"h": {"params": ["t"],
+                                                "body": "1 / (1 + exp(dot(w, t)))"}}}
 SOFT_LABELS: dict[str, Any] = {**NOTATION, "symbols": {**NOTATION["symbols"], "y1": {
     "shape": ["K"]}}}
 
@@ -82,6 +86,18 @@ CASES = [
      (), Kind.PRODUCT_RULE, "the product rule's term"),
     ("an index written for another", "Sum(y1[k] * dot(w[k], x1), (k, 1, K))",
      "Sum(y1[k] * dot(w[j], x1), (k, 1, K))", None, (), Kind.WRONG_INDEX, "is written for"),
+    ("an index missing (y_k for y_{ik})", "Sum(y[i, k] * dot(w[k], x[i]), (i, 1, N))",
+     "Sum(y1[k] * dot(w[k], x[i]), (i, 1, N))", None, (), Kind.WRONG_INDEX,
+     r"$\mathrm{y1}_{k}$ is written for $y_{i,k}$"),
+    ("a sum kept where the derivative collapses it",
+     "D(Sum(dot(w[m], x1)**2, (m, 1, K)), w[k])", "Sum(2 * dot(w[m], x1) * x1, (m, 1, K))",
+     None, (), Kind.SUM_KEPT, "is kept"),
+    ("a symbol written for another", "D(log(h(x)), w)", "-(1 - h(w)) * x", SCORES, (),
+     Kind.WRONG_SYMBOL, r"$h\left(w\right)$ is written for $h\left(x\right)$"),
+    ("a term dropped and the sign flipped", "t**2 + u", "-t**2", None, (), Kind.DROPPED_TERM,
+     "and the sign of the whole line is flipped"),
+    ("the whole line transposed", "mat(C, mat(C, T(C)))", "mat(C, mat(T(C), T(C)))", None, (),
+     Kind.MISSING_TRANSPOSE, "the transpose of the line before"),
 ]
 
 

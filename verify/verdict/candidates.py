@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from verify.check.concretize import free_indices, sizes_used
 from verify.core.limits import (
@@ -58,8 +59,13 @@ def candidates(before: sp.Expr, after: sp.Expr, notation: Notation,
                labels: tuple[str, ...] = ()) -> list[Candidate]:
     found = [*_factors(before, after, notation), *_terms(before, after, notation),
              *_derivatives(before, after, notation), *_swaps(before, after, notation),
-             *_indices(before, after, notation), *_transposes(before, after, notation),
-             *_assumptions(before, after, notation, labels)]
+             *_indices(before, after, notation), *_symbols(before, after, notation),
+             *_sums_kept(before, after, notation), *_transposes(before, after, notation)]
+    # Two slips at once, the commonest pair: one of the above and the whole sign.
+    found += [Candidate(c.kind, f"{c.text}, and the sign of the whole line is flipped",
+                        -c.before, c.after) for c in found[:SIGNED_CANDIDATES]
+              if c.kind in SIGNED_KINDS]
+    found += _assumptions(before, after, notation, labels)
     unique: dict[tuple[object, ...], Candidate] = {}
     for candidate in found:
         if candidate.before == before and candidate.after == after and \
@@ -73,6 +79,11 @@ def candidates(before: sp.Expr, after: sp.Expr, notation: Notation,
     return list(unique.values())
 
 
+SIGNED_KINDS = frozenset({Kind.DROPPED_TERM, Kind.EXTRA_TERM, Kind.DOUBLED_TERM,
+                          Kind.CHAIN_RULE, Kind.PRODUCT_RULE, Kind.SWAPPED_INDICES,
+                          Kind.WRONG_INDEX, Kind.WRONG_SYMBOL, Kind.SUM_KEPT,
+                          Kind.MISSING_TRANSPOSE})
+SIGNED_CANDIDATES = 200       # candidates looked at for a sign flipped besides
 SMALL_FACTOR_OPERATIONS = 3   # a factor of a line tried as lost or extra: e^{x}, 2 x, x^2
 
 
@@ -168,8 +179,8 @@ def _chain_rule(before: sp.Expr, after: sp.Expr, node: sp.Expr, body: sp.Expr,
     ``d u / d v`` was left out (``f`` depends on ``v`` only through ``u``)."""
     inner: list[sp.Expr] = []
     for applied in sorted(body.atoms(sp.Function), key=sp.srepr):
-        if isinstance(applied, E.Deriv) or len(applied.args) != 1:
-            continue
+        if isinstance(applied, E.OPERATORS) or len(applied.args) != 1:
+            continue   # a function of a scalar (exp, log, a defined one), not tr or a norm
         (argument,) = applied.args
         if argument == variable or not argument.has(variable) or argument in inner or \
                 isinstance(argument, sp.Symbol | sp.Indexed):
@@ -229,28 +240,93 @@ def _swaps(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Cand
 
 
 def _indices(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Candidate]:
-    """One component of ``after`` with one index letter written for another of the same
-    range, the letter the line before uses (``x_k`` for ``x_j``)."""
+    """One component of ``after`` with one index written for another of the same range, a
+    letter either line uses (``x_k`` for ``x_j``, ``x_1`` for ``x_n``), or with an index
+    missing (``y_j`` for ``y_{ij}``: a component of a family the line before uses)."""
     letters = sorted({s.name for s in (before.atoms(sp.Symbol) | after.atoms(sp.Symbol))
                       if s.name in notation.indices})
-    tried = 0
+    found: list[tuple[sp.Indexed, sp.Indexed]] = []
     for node in sorted(after.atoms(sp.Indexed), key=sp.srepr):
+        sizes = _axes(node.base, notation, len(node.indices))
+        if sizes is None:
+            continue
         for position, index in enumerate(node.indices):
-            if not isinstance(index, sp.Symbol) or index.name not in notation.indices:
+            if not (isinstance(index, sp.Integer) or (isinstance(index, sp.Symbol) and
+                                                      index.name in notation.indices)):
                 continue
             for other in letters:
-                if other == index.name or notation.indices[other] != \
-                        notation.indices[index.name]:
+                if other != getattr(index, "name", None) and \
+                        notation.indices[other] == sizes[position]:
+                    items = list(node.indices)
+                    items[position] = E.index_symbol(other)
+                    found.append((node, node.base[tuple(items)]))
+        for base in sorted(before.atoms(sp.IndexedBase), key=sp.srepr):
+            axes = _axes(base, notation, len(node.indices) + 1)
+            if base == node.base or axes is None or list(axes[1:]) != list(sizes):
+                continue
+            for other in letters:
+                if notation.indices[other] == axes[0]:
+                    found.append((node, base[(E.index_symbol(other), *node.indices)]))
+    for node, fixed in found[:CANDIDATE_INDICES]:
+        yield Candidate(Kind.WRONG_INDEX, f"{_math(node, notation)} is written for "
+                                          f"{_math(fixed, notation)}",
+                        before, after.xreplace({node: fixed}))
+
+
+def _symbols(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Candidate]:
+    """A declared symbol, as the argument of a defined function in ``after``, written for
+    another of the same shape (``h(w)`` for ``h(x)``), those the line before uses first."""
+    used = {s.name for s in before.free_symbols}
+    names = sorted(notation.symbols, key=lambda name: (name not in used, name))
+    tried = 0
+    for applied in sorted(after.atoms(AppliedUndef), key=sp.srepr):
+        for argument in applied.args:
+            if not isinstance(argument, sp.Symbol) or argument.name not in notation.symbols:
+                continue
+            shape = notation.symbols[argument.name]
+            for name in names:
+                other = notation.symbols[name]
+                if name == argument.name or (other.shape, other.family) != (shape.shape,
+                                                                            shape.family):
                     continue
                 if tried >= CANDIDATE_INDICES:
                     return
                 tried += 1
-                items = list(node.indices)
-                items[position] = E.index_symbol(other)
-                fixed = node.base[tuple(items)]
-                yield Candidate(Kind.WRONG_INDEX, f"{_math(node, notation)} is written for "
-                                                  f"{_math(fixed, notation)}",
-                                before, after.xreplace({node: fixed}))
+                fixed = applied.xreplace({argument: E.value_symbol(name)})
+                yield Candidate(Kind.WRONG_SYMBOL, f"{_math(applied, notation)} is written "
+                                                   f"for {_math(fixed, notation)}",
+                                before, after.xreplace({applied: fixed}))
+
+
+def _sums_kept(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Candidate]:
+    """A sum of ``after`` where the line before has a free letter of the sum's range (the
+    ``k`` of ``\\nabla_{w_k}`` of a sum over m): the derivative keeps only that term."""
+    free = sorted(free_indices(before, notation) - free_indices(after, notation) or
+                  free_indices(before, notation))
+    for node in sorted(after.atoms(sp.Sum), key=sp.srepr)[:CANDIDATE_DERIVATIVES]:
+        if len(node.limits) != 1:
+            continue
+        letter = node.limits[0][0]
+        for name in free:
+            if notation.indices.get(letter.name) != notation.indices[name]:
+                continue
+            kept = E.index_symbol(name)
+            term = _math(kept if letter == kept else sp.Eq(letter, kept, evaluate=False),
+                         notation)
+            yield Candidate(Kind.SUM_KEPT, f"the sum {_math(node, notation)} is kept: the "
+                                           f"derivative leaves only its term {term}",
+                            before, after.xreplace({node: node.function.xreplace(
+                                {letter: kept})}))
+
+
+def _axes(base: sp.IndexedBase, notation: Notation, count: int) -> tuple[str, ...] | None:
+    """The sizes of a declared symbol's first ``count`` index axes (its family's, then its
+    value's), when it is indexed so: all of its family's, or all of them."""
+    decl = notation.symbols.get(base.label.name)
+    if decl is None:
+        return None
+    axes = (*decl.family, *decl.shape)
+    return axes[:count] if count in (len(decl.family), len(axes)) and count else None
 
 
 def _swap_letters(node: sp.Basic, a: sp.Symbol, b: sp.Symbol) -> sp.Basic:
@@ -272,6 +348,10 @@ def _swap_letters(node: sp.Basic, a: sp.Symbol, b: sp.Symbol) -> sp.Basic:
 
 def _transposes(before: sp.Expr, after: sp.Expr, notation: Notation
                 ) -> Iterator[Candidate]:
+    if after.has(E.MatProd, E.Transposed, E.MatInv):   # a matrix, most likely
+        yield Candidate(Kind.MISSING_TRANSPOSE, "this line is the transpose of the line before "
+                                                "(two layouts mixed)",
+                        before, E.Transposed(after))
     for product in sorted(after.atoms(E.MatProd), key=sp.srepr):
         matrix = product.args[0]
         if isinstance(matrix, E.Transposed):

@@ -40,6 +40,7 @@ from verify.verdict.combine import Judgement, judge, numeric_agreement
 from verify.verdict.kinds import CONDITIONS, Diagnosis, Kind, diagnoses_of
 
 SCREEN_POINTS = 6
+SCREEN_ALONE = 64   # candidates screened again alone when their batch failed
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,12 @@ def screen(claims: Sequence[Claim], seed: int, points: int) -> dict[str, bool]:
         return {}
     checker = DocumentChecker(seed, points, assignments_per_size=1)
     outcomes = checker.run(list(claims), symbolic=False)
+    # One claim the numeric engine cannot evaluate fails the batch it shares with others (a
+    # derivative by an intermediate it cannot name): those are screened again one by one.
+    failed = [c for c in claims if outcomes[c.key].numeric_error is not None]
+    if len(claims) > 1:
+        for claim in failed[:SCREEN_ALONE]:
+            outcomes[claim.key] = checker.run([claim], symbolic=False)[claim.key]
     return {key: numeric_agreement(outcome) for key, outcome in outcomes.items()}
 
 

@@ -27,6 +27,8 @@ class Kind(StrEnum):
     PRODUCT_RULE = "product rule with a term missing"
     SWAPPED_INDICES = "swapped indices"
     WRONG_INDEX = "index written for another"
+    WRONG_SYMBOL = "symbol written for another"
+    SUM_KEPT = "sum kept where the derivative collapses it"
     MISSING_TRANSPOSE = "missing transpose"
     ONE_SAMPLE = "holds for one sample only"
     INDEX_EQUAL = "holds only when two indices are equal"
@@ -61,7 +63,10 @@ def factor_text(value: sp.Expr, show: Callable[[sp.Basic], str] = plain) -> str:
     if value == -1:
         return "the sign is flipped: this line is $-1$ times the line before"
     if value == 0:
-        return "this line is $0$: everything of the line before was dropped"
+        # True of a slip (a numerator that cancels by mistake) and of an equation to solve
+        # (a gradient set to 0, which is no step): the words say which is which.
+        return ("this line is $0$ and the line before is not: everything was dropped, or this "
+                "is an equation to solve (a gradient set to $0$), not a step")
     return (f"this line is {show(value)} times the line before: a factor {show(1 / value)} "
             f"was lost (or {show(value)} added)")
 
