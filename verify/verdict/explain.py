@@ -41,6 +41,7 @@ from verify.verdict.kinds import CONDITIONS, Diagnosis, Kind, diagnoses_of
 
 SCREEN_POINTS = 6
 SCREEN_ALONE = 64   # candidates screened again alone when their batch failed
+CONFIRM_ALONE = 8   # survivors judged again alone when undecided in their batch (costlier)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,11 @@ def explain(requests: Sequence[Request], runner: Runner,
     survivors = [key for key, claim in screened_claims.items() if screened[claim.key]]
     confirm = {key: _claim(_request(requests, key), _candidate(planned, key), variants,
                            int(key.rsplit("|", 1)[1]), screen=False) for key in survivors}
-    confirmed = runner.judge(list(confirm.values())) if confirm else {}
+    confirmed = dict(runner.judge(list(confirm.values()))) if confirm else {}
+    if len(confirm) > 1:   # as in the screen: a batch one claim failed, judged again alone
+        for claim in [c for c in confirm.values()
+                      if confirmed[c.key].status is Status.UNKNOWN][:CONFIRM_ALONE]:
+            confirmed[claim.key] = runner.judge([claim])[claim.key]
     found: dict[str, list[Candidate]] = {r.key: [] for r in requests}
     for key, claim in confirm.items():
         # Confirmed means the exact test: numeric agreement alone (supported) is not enough
