@@ -1,0 +1,60 @@
+"""The one diagnosis engine as checking uses it: a refuted step of a document gets the same
+explanations grading gives (the sign of one term, a dropped factor), a diagnosis never changes
+a verdict, and a cache serves the same words again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import chain_document, check_chain
+from verify.model.verdict import Status
+from verify.pipeline import Options, check_document
+from verify.read.encoding import encoding_from_mapping
+from verify.store.cache import VerdictCache
+
+# (name, the chain's lines, words the diagnosis of its last line must contain)
+STEPS = [
+    ("a term changed sign", ("t**2 + u", "t**2 - u"), "the term $u$ of the line before changed "
+                                                      "sign"),
+    ("a term dropped", ("t**2 + u", "t**2"), "the term $u$ of the line before is missing"),
+    ("an extra term", ("t**2", "t**2 + u"), "the term $u$ of this line is extra"),
+    ("a lost 1/N", ("Sum(dot(w[k], x[i]), (i, 1, N)) / N", "Sum(dot(w[k], x[i]), (i, 1, N))"),
+     r"a factor $\frac{1}{N}$ was lost"),
+    ("the chain rule", ("D(exp(dot(w[k], x1)), w[k])", "exp(dot(w[k], x1))"),
+     "the chain rule's inner derivative"),
+    ("j = k assumed", ("D(sigma(z, k), z[j])", "sigma(z, k) * (1 - sigma(z, j))"),
+     r"it holds only when $j = k$"),
+]
+
+
+@pytest.mark.parametrize(("name", "lines", "words"), STEPS, ids=[s[0] for s in STEPS])
+def test_checking_a_document_explains_its_refuted_steps(name: str, lines: tuple[str, ...],
+                                                        words: str) -> None:
+    step = check_chain(*lines).chains[0].steps[-1]
+    assert step.status is Status.REFUTED, step.message
+    assert words in step.diagnosis, step.diagnosis
+
+
+def test_a_diagnosis_never_changes_a_verdict() -> None:
+    lines = ("t**2 + u", "t**2 - u", "t**2 - u", "2 * (t**2 - u)", "t * t - u", "t**2")
+    document = encoding_from_mapping(chain_document(*lines), "test.yaml")
+    plain = check_document(document, Options(), diagnose=False)
+    explained = check_document(document, Options(), diagnose=True)
+    assert [s.status for s in plain.chains[0].steps] == \
+        [s.status for s in explained.chains[0].steps]
+    assert [s.message for s in plain.chains[0].steps] == \
+        [s.message for s in explained.chains[0].steps]
+    refuted = [s for s in explained.chains[0].steps if s.status is Status.REFUTED]
+    assert len(refuted) == 4 and all(s.diagnosis for s in refuted)
+    assert all(not s.diagnosis for s in explained.chains[0].steps
+               if s.status is not Status.REFUTED)
+
+
+def test_a_cache_serves_the_same_diagnosis(tmp_path: Path) -> None:
+    document = encoding_from_mapping(chain_document("t**2 + u", "t**2 - u"), "test.yaml")
+    cache = VerdictCache(tmp_path / "cache.sqlite")
+    first = check_document(document, Options(), cache).chains[0].steps[-1]
+    again = check_document(document, Options(), cache).chains[0].steps[-1]
+    assert first.diagnosis and again.diagnosis == first.diagnosis
