@@ -86,6 +86,12 @@ READ: list[tuple[str, sp.Expr]] = [
     (r"2 w^TX^TX", 2 * T(P(T(P(T(X), X)), w))),                               # real
     (r"(w^T X^T)^T", P(X, w)),
     (r"(y^TXw)^T", T(E.Dot(y, P(X, w)))),                                     # real
+    # the identity: its size written, or taken from what it is added to or multiplies
+    (r"X^TX + \lambda I", lam * E.Identity(E.size_symbol("d")) + P(T(X), X)),   # real
+    (r"(X'X+\lambda I_n)^{-1}X'y",                                               # real
+     P(P(E.MatInv(lam * E.Identity(E.size_symbol("n")) + P(T(X), X)), T(X)), y)),
+    (r"A I", P(A, E.Identity(E.size_symbol("n")))),
+    (r"\mathbf{I}_n + A", E.Identity(E.size_symbol("n")) + A),
     # the Gaussian's constant; a sum after one factor
     (r"\log 2\pi\sigma^2", sp.log(2 * sp.pi * sigma ** 2)),
     (r"-\frac{1}{2}\log 2\pi{\sigma}^{2} - x",                                 # real
@@ -156,6 +162,9 @@ REFUSED: list[tuple[str, str]] = [
     (r"s^2", "it needs its index"),
     (r"s^{j}", "it needs its index"),    # j ranges over d, not over the samples
     (r"xlog(x)", "the word 'xlog'"),
+    (r"I", "the size of the identity I is not clear"),
+    (r"I + x", "the size of the identity I is not clear"),
+    (r"I_j", "the identity's subscript must be a declared size"),
 ]
 
 
@@ -219,6 +228,12 @@ CHECKED: list[tuple[str, str]] = [
     (r"w^T X^T = (Xw)", "unknown"),     # a row against a column: layouts, not compared
     (r"\nabla_w (Xw-y)^T(Xw-y) = 2 w^TX^TX - 2y^TX", "unknown"),
     (r"\nabla_w (Xw-y)^T(Xw-y) = 2 X^TXw - 2X^Ty", "proved"),
+    (r"(X^TX + \lambda I)^{-1}X^Ty = X^Ty", "refuted"),
+    (r"A I = A", "proved"),
+    (r"(A + I)^{-1}(A + I) = I_n", "proved"),
+    (r"(A + B)(\lambda + 1) = A \lambda + B \lambda + A + B", "proved"),
+    (r"(A + I)(A - I) = A^2 - I", "unparsed"),   # A^2 of a matrix: written A A
+    (r"(A + I)(A - I) = A A - I", "proved"),
     # functions of a vector, entry by entry (indii.org's softmax; ingenjoy's \sigma(Xw))
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})}", "proved"),
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})^2}", "refuted"),

@@ -192,6 +192,9 @@ class Concretizer:
             if not isinstance(a, sp.MatrixBase) or a.rows != a.cols:
                 raise BindError(f"inverse of a non-square {_shape(a)}")
             return self._inverse(a)
+        if isinstance(node, E.Identity):
+            size = self._integer(node.args[0], env, opaque, "the size of an identity")
+            return sp.ImmutableMatrix(sp.eye(size))
         if isinstance(node, (E.Trace, E.Norm, E.FrobNorm, E.Norm1)):
             return _trace_or_norm(node, self._value(node.args[0], env, opaque))
         if isinstance(node, E.VecOf):

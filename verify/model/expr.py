@@ -20,6 +20,7 @@ node               meaning
 ``Norm(a)``        Euclidean norm ``\\|a\\|`` (``\\|a\\|_2``) of a vector; of a scalar ``|a|``
 ``FrobNorm(A)``    Frobenius norm ``\\|A\\|_F``: the root of the sum of squares of the entries
 ``Norm1(a)``       ``\\|a\\|_1``: the sum of the absolute values of a vector's entries
+``Identity(n)``    the ``n``-by-``n`` identity matrix (``n`` a size symbol)
 =================  ==========================================================================
 
 Names follow the document's notation (:mod:`verify.model.notation`): a declared symbol is a plain
@@ -96,8 +97,14 @@ class Norm1(Function):  # type: ignore[misc]
     nargs = 1
 
 
+class Identity(Function):  # type: ignore[misc]
+    """``I_n``: the identity matrix of size ``n`` (a size symbol); unevaluated."""
+
+    nargs = 1
+
+
 OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf, Trace,
-                                         Norm, FrobNorm, Norm1)
+                                         Norm, FrobNorm, Norm1, Identity)
 
 
 def index_symbol(name: str) -> sp.Symbol:

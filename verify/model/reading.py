@@ -513,6 +513,9 @@ class _Printer:
     def matinv(self, expr: E.MatInv) -> tuple[str, int]:
         return f"{self.wrapped(expr.args[0], ATOM)}^{{-1}}", POW
 
+    def identity(self, expr: E.Identity) -> tuple[str, int]:
+        return f"I_{{{self.node(expr.args[0])[0]}}}", ATOM
+
     def trace(self, expr: E.Trace) -> tuple[str, int]:
         return self.call(r"\operatorname{tr}", expr.args), ATOM
 
@@ -614,6 +617,7 @@ _DISPATCH: tuple[tuple[type | tuple[type, ...], Method], ...] = (
     (E.Deriv, _Printer.deriv),                 # type: ignore[list-item]
     (E.VecOf, _Printer.vecof),                 # type: ignore[list-item]
     (E.Trace, _Printer.trace),                 # type: ignore[list-item]
+    (E.Identity, _Printer.identity),           # type: ignore[list-item]
     ((E.Norm, E.FrobNorm, E.Norm1), _Printer.norm),  # type: ignore[list-item]
     (AppliedUndef, _Printer.applied),          # type: ignore[list-item]
     (sp.Add, _Printer.add),                    # type: ignore[list-item]

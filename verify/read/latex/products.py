@@ -8,6 +8,8 @@ names is folded here, in the written order, into ``Dot`` / ``MatProd`` / ``Trans
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy as sp
 
 from verify.core.errors import LatexProblem
@@ -44,6 +46,51 @@ def fold(group: list[Atom]) -> sp.Expr:
 def _transposed(expr: sp.Expr) -> sp.Expr:
     """``A^T``, with ``(A^T)^T`` written ``A``: the row ``w^T X^T`` is ``(X w)^T``."""
     return expr.args[0] if isinstance(expr, E.Transposed) else E.Transposed(expr)
+
+
+# The size of an identity written without one (I in X^T X + \lambda I), until the terms
+# around it tell it (see sized_identities).
+UNSIZED = sp.Symbol("unsized", integer=True, positive=True)
+
+
+def sized_identities(expr: sp.Expr, notation: Notation) -> sp.Expr:
+    """``expr`` with each identity written without its size (``I``) given the size of what
+    it is added to or multiplied with (``X^T X + \\lambda I``: the columns of ``X``); a
+    :class:`LatexProblem` when nothing around it tells."""
+    unsized = E.Identity(UNSIZED)
+    if not expr.has(unsized):
+        return expr
+
+    def size_for(node: sp.Basic) -> sp.Basic:
+        if isinstance(node, sp.Add):
+            shapes = [shape_of(arg, notation) for arg in node.args if not arg.has(unsized)]
+            square = {s[0] for s in shapes if s is not None and s[0] == s[1] and s[0] is not None}
+            if len(square) == 1 and None not in square:
+                size = E.size_symbol(str(square.pop()))
+                return node.xreplace({unsized: E.Identity(size)})
+        if isinstance(node, E.MatProd):
+            left, right = node.args
+            if right == unsized and not left.has(unsized):
+                shape = shape_of(left, notation)
+                if shape is not None and shape[1] not in (None, "1"):
+                    return E.MatProd(left, E.Identity(E.size_symbol(shape[1])))
+            if left == unsized and not right.has(unsized):
+                shape = shape_of(right, notation)
+                if shape is not None and shape[0] is not None:
+                    return E.MatProd(E.Identity(E.size_symbol(shape[0])), right)
+        return node
+
+    resolved = _bottom_up(expr, size_for)
+    if resolved.has(unsized):
+        raise LatexProblem("I", "the size of the identity I is not clear here (nothing square "
+                           "is added to it or multiplied with it): write I_n, n its size")
+    return resolved
+
+
+def _bottom_up(node: sp.Basic, rule: Callable[[sp.Basic], sp.Basic]) -> sp.Basic:
+    if not node.args or isinstance(node, (sp.Symbol, sp.Indexed)):
+        return rule(node)
+    return rule(node.func(*(_bottom_up(arg, rule) for arg in node.args)))
 
 
 def column_of(expr: sp.Expr, notation: Notation) -> sp.Expr | None:
@@ -111,7 +158,7 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
     """0, 1 or 2: whether a bound expression is a scalar, a vector or a matrix, as far as the
     notation tells (a defined name counts as a scalar).  Used only to see that a bracketed
     group such as ``(C^{-1} + C^{-1T})`` is a matrix that multiplies the vector after it."""
-    if isinstance(expr, E.MatInv):
+    if isinstance(expr, (E.MatInv, E.Identity)):
         return 2
     if isinstance(expr, E.Transposed):
         return rank_of(expr.args[0], notation)
@@ -157,6 +204,9 @@ def shape_of(expr: sp.Basic, notation: Notation) -> Shape | None:
         if decl is None or len(expr.indices) != len(decl.family):
             return None
         return _declared_shape(decl.shape)
+    if isinstance(expr, E.Identity):
+        size = expr.args[0]
+        return None if size == UNSIZED else (str(size), str(size))
     if isinstance(expr, E.Transposed):
         inner = shape_of(expr.args[0], notation)
         return (inner[1], inner[0]) if inner is not None else None

@@ -295,7 +295,7 @@ class Rewriter:
         transposed, inverse = "T" in mark, mark.startswith("-")
         if mark:
             self.remove(mark, "an inverse or transpose mark")
-        if not (mark or joins or followed):
+        if not (mark or joins or followed or bracket_next):
             return None
         return Atom(inner, 2, transposed, inverse), (end if mark else close + 1)
 
@@ -450,6 +450,17 @@ class Rewriter:
                 text: str, i: int, j: int) -> tuple[Atom, int]:
         """A name the lexicon does not know: ``\\delta_{kj}``, or a problem saying why."""
         token = text[i:j]
+        if spelled == "I" and not samples and len(items) <= 1:
+            # I, I_n, \mathbf{I}: the identity, where the notation declares no I; its size
+            # written, or taken from what it is added to (products.sized_identities).
+            size = products.UNSIZED
+            if items:
+                found = self.context.lexicon.lookup(items[0].strip(), (0, 0), "")
+                if found is None or found[0].kind != "size":
+                    raise LatexProblem(token, f"I_{{{items[0]}}}: the identity's subscript "
+                                       "must be a declared size")
+                size = E.size_symbol(found[0].name)
+            return Atom(E.Identity(size), 2, *self.superscripts(sups, token, 2)), j
         if spelled == "\\delta" and len(items) == 2 and not samples:
             delta = E.indicator(self.sub_expr(items[0], token), self.sub_expr(items[1], token))
             # \delta_{jk}^2: an exponent like any scalar's (a transpose is refused there)

@@ -47,6 +47,7 @@ from verify.read.latex.accounting import unaccounted
 from verify.read.latex.dots import close_open_dots
 from verify.read.latex.names import Lexicon
 from verify.read.latex.normalize import balanced, depth_walk, detect_damage, normalize, read_group
+from verify.read.latex.products import sized_identities
 from verify.read.latex.rewrite import Rewriter
 from verify.read.latex.rewrite_base import Context
 from verify.read.latex.sums import close_open_sums
@@ -386,7 +387,7 @@ def _parse_text(text: str, context: Context) -> sp.Expr:
     if not isinstance(raw, sp.Basic):
         raise LatexProblem(text[:60], f"the parser returned a {type(raw).__name__}")
     _account(text, raw, rewriter)
-    return _rebuild(raw, rewriter.table, text)
+    return sized_identities(_rebuild(raw, rewriter.table, text), context.notation)
 
 
 def _account(text: str, raw: sp.Basic, rewriter: Rewriter) -> None:
