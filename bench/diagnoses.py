@@ -8,9 +8,8 @@ condition; ``tests/data/corpus/expected.yaml``: right, wrong) and, where the sli
 names it; then the fraction diagnosed.  A diagnosis on a step labelled true or right, or one
 that names another slip than the known one, is wrong and counted as such.
 
-    .venv/bin/python bench/diagnoses.py            # this checkout
-    cd OTHER && PYTHONPATH=. python /path/to/bench/diagnoses.py --root /path/to/this  # another
-    code on the same documents
+    .venv/bin/python bench/diagnoses.py                  # this checkout
+    .venv/bin/python bench/diagnoses.py --verdict-only   # the verdict's own diagnoses alone
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from typing import Any
 import yaml
 
 from verify.model.verdict import Status
-from verify.pipeline import Options, check_path
+from verify.pipeline import Options, check_document, read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +36,7 @@ SLIPS: dict[tuple[str, int], tuple[str, ...]] = {
     ("tanh_deeplearningai.md", 42): ("a factor $2$ was lost",),
     ("softmax_ce_zakariapz.md", 30): ("it holds only when $i = j$",),
     ("softmax_ce_zakariapz.md", 31): (r"it holds only when $i \neq j$",
+                                      "it holds only when $i = j$",
                                       "$a_{i}$ is written for $a_{j}$"),
     ("lsq_techqa2383350.md", 24): ("this line is $0$",),
     ("lsq_techqa2383350.md", 28): ("this line is $0$",),
@@ -83,11 +83,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout holding the data")
     parser.add_argument("--quiet", action="store_true", help="the figures only")
+    parser.add_argument("--verdict-only", action="store_true",
+                        help="only the verdict's own diagnoses, without the candidate mistakes "
+                             "of verify.verdict.explain (what checking showed before the one "
+                             "engine)")
     args = parser.parse_args()
     truth = labels(args.root)
     refuted = diagnosed = wrong = conditions = conditions_diagnosed = 0
     for path in documents(args.root):
-        result = check_path(path, Options())
+        result = check_document(read_document(path), Options(), None,
+                                diagnose=not args.verdict_only)
         for chain in result.chains:
             for step in chain.steps:
                 if step.status is not Status.REFUTED:
