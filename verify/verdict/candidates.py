@@ -135,10 +135,27 @@ def _terms(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Cand
                 (Kind.DOUBLED_TERM, add + term, f"the term {shown} of the line before is "
                                                 "counted twice")):
             yield Candidate(kind, words, before.xreplace({add: replacement}), after)
+    for add, term in itertools.islice(_addends(before), CANDIDATE_TERMS):
+        for value in _term_factors(before, after, notation):
+            shown, inverse = _math(value, notation), _math(1 / value, notation)
+            yield Candidate(Kind.FACTOR, f"in the term {_math(term, notation)} of the line "
+                                         f"before, a factor {inverse} was lost (or {shown} "
+                                         "added)",
+                            before.xreplace({add: add - term + value * term}), after)
     for add, term in itertools.islice(_addends(after), CANDIDATE_TERMS):
         yield Candidate(Kind.EXTRA_TERM, f"the term {_math(term, notation)} of this line is "
                                          "extra (it does not come from the line before)",
                         before, after.xreplace({add: add - term}))
+
+
+def _term_factors(before: sp.Expr, after: sp.Expr, notation: Notation) -> list[sp.Expr]:
+    """The factors one term may have lost or gained: 2, 1/2 and each size checked at two
+    values or more, S and 1/S (a 1/N dropped from the data term, kept on the penalty)."""
+    values: list[sp.Expr] = [sp.Integer(2), sp.Rational(1, 2)]
+    for name in sorted(sizes_used(before, notation) | sizes_used(after, notation)):
+        if len(notation.sizes.get(name, ())) >= 2:
+            values += [E.size_symbol(name), 1 / E.size_symbol(name)]
+    return values
 
 
 def _addends(node: sp.Basic) -> Iterator[tuple[sp.Expr, sp.Expr]]:
