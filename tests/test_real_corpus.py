@@ -50,10 +50,6 @@ KNOWN: dict[tuple[str, str], str] = {
         "(a-b)^T C (a-b) = (a_i - b_i) c_{ij} (a_j - b_j) under the author's 'repeated index "
         "summation notation' (prose): the reader takes i and j as free indices and compares "
         "the whole quadratic form with one of its terms"),
-    ("lse_hessian_techqa2416837.md", "4.1"): (
-        "Q(u) = \\sum_i t_i(1-t_i)u_i^2 - \\sum_{i\\ne j}t_it_ju_iu_j, the line that defines Q: "
-        "the reader reads \\sum_{i\\ne j} as a sum over i alone with j free, though j is free "
-        "on one side only (Q(u) has no j), where the sum is over the pairs i != j"),
 }
 
 

@@ -70,10 +70,11 @@ CASES: list[tuple[str, sp.Expr]] = [
     # sums
     (r"\sum_{k=1}^{K} y_k", sp.Sum(y[k], (k, 1, K))),
     (r"\sum^{K}_{k=1} y_k", sp.Sum(y[k], (k, 1, K))),
-    (r"\sum_{k \in [1, K] \setminus j} y_k",
-     sp.Sum((1 - sp.KroneckerDelta(k, j, evaluate=False)) * y[k], (k, 1, K))),
-    (r"\sum_{\substack{k=1\\k\neq j}}^{K} y_k",
-     sp.Sum((1 - sp.KroneckerDelta(k, j, evaluate=False)) * y[k], (k, 1, K))),
+    # the letter left out means something outside the sum (else: pairs? refused)
+    (r"y_j + \sum_{k \in [1, K] \setminus j} y_k",
+     y[j] + sp.Sum((1 - sp.KroneckerDelta(k, j, evaluate=False)) * y[k], (k, 1, K))),
+    (r"y_j \sum_{\substack{k=1\\k\neq j}}^{K} y_k",
+     y[j] * sp.Sum((1 - sp.KroneckerDelta(k, j, evaluate=False)) * y[k], (k, 1, K))),
     (r"\sum_{i=1}^N \sum_{k=1}^K y_k", sp.Sum(sp.Sum(y[k], (k, 1, K)), (i, 1, N))),
     # derivatives
     (r"\frac{d}{d\boldsymbol{w}_k} a", E.Deriv(a, w[k])),
@@ -204,7 +205,8 @@ FAILURES: list[tuple[str, str]] = [
     (r"\log(\frac{d^2}{dw_k^2} a)", "higher derivatives are not supported"),
     (r"(a)'", "(...)' but the chain does not start with a derivative"),
     (r"w_{q}", "subscript 'q' is not a declared index letter"),
-    (r"log a", "the word 'log'"),   # log(a) is read: l, o, g are not declared
+    (r"log a", "the word 'log'"),
+    (r"\sum_{k \neq j} y_k", "j appears nowhere else"),   # over k, or over the pairs?   # log(a) is read: l, o, g are not declared
     (r"L(a, b)", "L is not declared as a function"),
     (r"a" * 5000, "longer than"),
     (r"a + 10^{10^{10}}", "a tower of powers"),

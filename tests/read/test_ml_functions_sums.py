@@ -87,7 +87,7 @@ READINGS: list[tuple[str, sp.Expr]] = [
     # one index left out (softmax_ce_sunhaozhe.md)
     (r"- y_k (1 - p_k) + \sum_{i\neq k} y_i p_k",
      -y[k] * (1 - p[k]) + sp.Sum(_skip(i, k) * y[i] * p[k], (i, 1, C))),
-    (r"\sum_{i \ne k}^{C} y_i", sp.Sum(_skip(i, k) * y[i], (i, 1, C))),
+    (r"y_k - \sum_{i \ne k}^{C} y_i", y[k] - sp.Sum(_skip(i, k) * y[i], (i, 1, C))),
     # a double sum over declared ranges
     (r"\sum_{i,j} y_i a_j", sp.Sum(sp.Sum(y[i] * a[j], (j, 1, C)), (i, 1, C))),
     # \sum without limits: the one letter of its summand found nowhere else in the step

@@ -199,10 +199,40 @@ def _parse_step(text: str, notation: Notation, lexicon: Lexicon,
         # the step and the brace's sub-claim see the same terms.
         body, braces = extract_underbraces(close_open_dots(normalize(text), context))
         expr = close_open_sums(_parse_text(normalize(body), context), notation)
+        _excluded_letters_used_elsewhere(expr)
     except LatexProblem as problem:
         return StepParse(None, str(problem))
     return StepParse(expr, None, tuple(_subclaim(inner, note, context)
                                        for inner, note in braces))
+
+
+def _excluded_letters_used_elsewhere(expr: sp.Expr) -> None:
+    r"""``\sum_{i \neq j} t_i t_j`` reads as a sum over ``i`` with ``j`` fixed only where ``j``
+    means something outside that sum; where it appears nowhere else the sum is as likely over
+    the pairs ``i \neq j`` (lse_hessian_techqa2416837.md), and the step is refused."""
+    for node in sp.preorder_traversal(expr):
+        if not isinstance(node, sp.Sum):
+            continue
+        variable = node.variables[0]
+        factors = sp.Mul.make_args(node.function)
+        for factor in factors:
+            deltas = [a for a in sp.Add.make_args(factor) if isinstance(a, sp.Mul) and
+                      any(isinstance(d, sp.KroneckerDelta) for d in a.args)] \
+                if isinstance(factor, sp.Add) and 1 in sp.Add.make_args(factor) else []
+            for term in deltas:
+                delta = next(d for d in term.args if isinstance(d, sp.KroneckerDelta))
+                others = [a for a in delta.args if a != variable]
+                if variable not in delta.args or len(others) != 1 or \
+                        not isinstance(others[0], sp.Symbol):
+                    continue
+                # bound by an enclosing sum (\sum_j \sum_{i \neq j}): the pairs, as written
+                if others[0] in expr.free_symbols and \
+                        others[0] not in expr.xreplace({node: sp.Dummy()}).free_symbols:
+                    raise LatexProblem(f"\\sum_{{{variable} \\neq {others[0]}}}",
+                                       f"{others[0]} appears nowhere else: is the sum over "
+                                       f"{variable} with {others[0]} fixed, or over the pairs "
+                                       f"{variable} \\neq {others[0]}? write \\sum_{{{others[0]}}}"
+                                       f"\\sum_{{{variable} \\neq {others[0]}}} for the pairs")
 
 
 def derivative_variable(text: str, notation: Notation, lexicon: Lexicon) -> sp.Expr | None:
