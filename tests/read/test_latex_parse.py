@@ -205,8 +205,8 @@ FAILURES: list[tuple[str, str]] = [
     (r"\log(\frac{d^2}{dw_k^2} a)", "higher derivatives are not supported"),
     (r"(a)'", "(...)' but the chain does not start with a derivative"),
     (r"w_{q}", "subscript 'q' is not a declared index letter"),
-    (r"log a", "the word 'log'"),
-    (r"\sum_{k \neq j} y_k", "j appears nowhere else"),   # over k, or over the pairs?   # log(a) is read: l, o, g are not declared
+    (r"log a", "the word 'log'"),   # log(a) is read: l, o, g are not declared
+    (r"\sum_{k \neq j} y_k", "j appears nowhere else"),   # over k, or over the pairs?
     (r"L(a, b)", "L is not declared as a function"),
     (r"a" * 5000, "longer than"),
     (r"a + 10^{10^{10}}", "a tower of powers"),
