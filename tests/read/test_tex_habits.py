@@ -92,6 +92,11 @@ READ: list[tuple[str, sp.Expr]] = [
      P(P(E.MatInv(lam * E.Identity(E.size_symbol("n")) + P(T(X), X)), T(X)), y)),
     (r"A I", P(A, E.Identity(E.size_symbol("n")))),
     (r"\mathbf{I}_n + A", E.Identity(E.size_symbol("n")) + A),
+    # entries of a bracket
+    (r"(Xw)_k", E.Entry(P(X, w), k)),
+    (r"(A^{-1})_{kk}", E.Entry(E.MatInv(A), k, k)),
+    (r"\left( {\bf A}^\top {\bf B}^\top \right)_{k1}",                          # real
+     E.Entry(P(T(A), T(B)), k, 1)),
     # the Gaussian's constant; a sum after one factor
     (r"\log 2\pi\sigma^2", sp.log(2 * sp.pi * sigma ** 2)),
     (r"-\frac{1}{2}\log 2\pi{\sigma}^{2} - x",                                 # real
@@ -162,6 +167,9 @@ REFUSED: list[tuple[str, str]] = [
     (r"s^2", "it needs its index"),
     (r"s^{j}", "it needs its index"),    # j ranges over d, not over the samples
     (r"xlog(x)", "the word 'xlog'"),
+    (r"(A)_k", "the bracket holds a matrix: it takes 2 indices, got 1"),
+    (r"(x)_1", "the bracket holds a scalar"),
+    (r"[A]_{k=1}^{n}", "a list given by its entries"),
     (r"I", "the size of the identity I is not clear"),
     (r"I + x", "the size of the identity I is not clear"),
     (r"I_j", "the identity's subscript must be a declared size"),
@@ -234,6 +242,10 @@ CHECKED: list[tuple[str, str]] = [
     (r"(A + B)(\lambda + 1) = A \lambda + B \lambda + A + B", "proved"),
     (r"(A + I)(A - I) = A^2 - I", "unparsed"),   # A^2 of a matrix: written A A
     (r"(A + I)(A - I) = A A - I", "proved"),
+    (r"\sum_{k=1}^n (Xw)_k y_k = y^T X w", "proved"),
+    (r"\sum_{k=1}^n (Xw)_k y_k = w^T X y", "unparsed"),   # X y: n-by-d times n, ill-shaped
+    (r"(A B)_{kk} = (B A)_{kk}", "refuted"),
+    (r"\sum_{k=1}^n (A B)_{kk} = \operatorname{tr}(B A)", "proved"),
     # functions of a vector, entry by entry (indii.org's softmax; ingenjoy's \sigma(Xw))
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})}", "proved"),
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})^2}", "refuted"),

@@ -192,6 +192,10 @@ class Concretizer:
             if not isinstance(a, sp.MatrixBase) or a.rows != a.cols:
                 raise BindError(f"inverse of a non-square {_shape(a)}")
             return self._inverse(a)
+        if isinstance(node, E.Entry):
+            whole = self._value(node.args[0], env, opaque)
+            indices = [self._integer(i, env, opaque, "an entry's index") for i in node.args[1:]]
+            return _component(whole, indices, "the bracket")
         if isinstance(node, E.Identity):
             size = self._integer(node.args[0], env, opaque, "the size of an identity")
             return sp.ImmutableMatrix(sp.eye(size))

@@ -21,6 +21,7 @@ node               meaning
 ``FrobNorm(A)``    Frobenius norm ``\\|A\\|_F``: the root of the sum of squares of the entries
 ``Norm1(a)``       ``\\|a\\|_1``: the sum of the absolute values of a vector's entries
 ``Identity(n)``    the ``n``-by-``n`` identity matrix (``n`` a size symbol)
+``Entry(A, i, j)`` an entry of a vector or matrix expression: ``(X w)_i``, ``(A^{-1})_{ij}``
 =================  ==========================================================================
 
 Names follow the document's notation (:mod:`verify.model.notation`): a declared symbol is a plain
@@ -103,8 +104,15 @@ class Identity(Function):  # type: ignore[misc]
     nargs = 1
 
 
+class Entry(Function):  # type: ignore[misc]
+    """``(X w)_i`` (two arguments), ``(A^{-1})_{ij}`` (three): an entry of a vector or matrix
+    expression, its indices counted from 1; unevaluated."""
+
+    nargs = (2, 3)
+
+
 OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf, Trace,
-                                         Norm, FrobNorm, Norm1, Identity)
+                                         Norm, FrobNorm, Norm1, Identity, Entry)
 
 
 def index_symbol(name: str) -> sp.Symbol:

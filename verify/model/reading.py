@@ -513,6 +513,10 @@ class _Printer:
     def matinv(self, expr: E.MatInv) -> tuple[str, int]:
         return f"{self.wrapped(expr.args[0], ATOM)}^{{-1}}", POW
 
+    def entry(self, expr: E.Entry) -> tuple[str, int]:
+        items = ",".join(self.index(i) for i in expr.args[1:])
+        return rf"\left({self.node(expr.args[0])[0]}\right)_{{{items}}}", ATOM
+
     def identity(self, expr: E.Identity) -> tuple[str, int]:
         return f"I_{{{self.node(expr.args[0])[0]}}}", ATOM
 
@@ -618,6 +622,7 @@ _DISPATCH: tuple[tuple[type | tuple[type, ...], Method], ...] = (
     (E.VecOf, _Printer.vecof),                 # type: ignore[list-item]
     (E.Trace, _Printer.trace),                 # type: ignore[list-item]
     (E.Identity, _Printer.identity),           # type: ignore[list-item]
+    (E.Entry, _Printer.entry),                 # type: ignore[list-item]
     ((E.Norm, E.FrobNorm, E.Norm1), _Printer.norm),  # type: ignore[list-item]
     (AppliedUndef, _Printer.applied),          # type: ignore[list-item]
     (sp.Add, _Printer.add),                    # type: ignore[list-item]

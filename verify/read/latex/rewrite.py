@@ -174,6 +174,8 @@ class Rewriter:
             close = matching_paren(text, i)
             if close > 0 and text[close + 1:close + 2] == "'":
                 return prime(self, text, i, close, out)
+            if close > 0 and re.match(r"\s*_", text[close + 1:]):
+                return self.entry(text, i, close, out)
             out.append(char)
             return i + 1
         if char == "^":
@@ -199,6 +201,31 @@ class Rewriter:
             raise LatexProblem(text[max(0, i - 10):i + 10], why)
         out.append(char)
         return i + 1
+
+    def entry(self, text: str, i: int, close: int, out: list[str]) -> int:
+        """``(X w)_i``, ``(A^{-1})_{ij}``, ``[A^T B^T]_{ij}``: the bracket at ``i`` closing at
+        ``close``, then a subscript of declared index letters or numbers, one per axis of the
+        vector or matrix in it.  A subscript with ``=`` (a list given by its entries,
+        ``[..]_{k=1}^{K}``) or of the wrong count is refused."""
+        underscore = text.index("_", close)
+        sub, end = read_group(text, underscore + 1)
+        source = text[i:end]
+        if "=" in sub or ":" in sub:
+            raise LatexProblem(source, "a subscript on a bracket (a list given by its "
+                               "entries, as in [..]_{k=1}^{K}, is not read)")
+        inner = self.sub_expr(text[i + 1:close], source)
+        rank = products.rank_of(inner, self.context.notation)
+        items = subscript_items(sub)
+        if rank == 0 or len(items) != rank:
+            what = "a scalar" if rank == 0 else "a vector" if rank == 1 else "a matrix"
+            raise LatexProblem(source, f"the bracket holds {what}: it takes "
+                               f"{rank} {'index' if rank == 1 else 'indices'}, "
+                               f"got {len(items)}")
+        indices = [self.index(item, source) for item in items]
+        if any(index is None for index in indices):
+            raise LatexProblem(source, "a range as the subscript of a bracket is not read")
+        out.append("(" + self.placeholder(E.Entry(inner, *indices)) + ")")
+        return end
 
     def absolute(self, text: str, i: int, out: list[str]) -> int:
         """``|x|`` with the first ``|`` at ``i``: the absolute value of a scalar.  The next bar
@@ -265,6 +292,8 @@ class Rewriter:
         after = end
         while text[after:after + 1] == " ":
             after += 1
+        if not mark and text[after:after + 1] == "_":
+            return None   # (X w)_i: an entry, read by the walk
         joins = bool(run) and (run[-1].rank == 2 or (run[-1].rank == 1 and run[-1].transposed))
         try:
             followed = after < len(text) and self.at_atom(text, after) and \
