@@ -20,7 +20,7 @@ from verify.core.errors import (
     internal_error,
     limit_reason,
 )
-from verify.core.limits import DIAGNOSIS_BATCH, DIAGNOSIS_SECONDS
+from verify.core.limits import DIAGNOSIS_BATCH, DIAGNOSIS_MIN_SECONDS, DIAGNOSIS_SECONDS
 from verify.core.memo import Memo
 from verify.model.canon import Canon, sstr
 from verify.model.document import Chain, Document, Step
@@ -72,7 +72,12 @@ def check_document(document: Document, options: Options,
     if diagnose:
         refuted = [c for plan in plans for c in plan.step_claims.values()
                    if by_key[c.key].status is Status.REFUTED]
-        for key, text in explain_steps(refuted, by_key, checker, cache).items():
+        # At most twice as long as the checking took (DIAGNOSIS_SECONDS at most,
+        # DIAGNOSIS_MIN_SECONDS at least): the explanations must not push a document over
+        # its time limit.
+        budget = min(DIAGNOSIS_SECONDS,
+                     max(DIAGNOSIS_MIN_SECONDS, 2 * (time.perf_counter() - started)))
+        for key, text in explain_steps(refuted, by_key, checker, cache, budget).items():
             by_key[key] = replace(by_key[key], diagnosis=text)
     chains = tuple(plan.result(by_key) for plan in plans)
     sizes = tuple({k: v for k, v in combo.items()} for combo in size_combinations(
@@ -153,13 +158,14 @@ class _CachedRunner(CheckerRunner):
 
 
 def explain_steps(claims: Sequence[Claim], judgements: Mapping[str, Judgement],
-                  checker: DocumentChecker, cache: VerdictCache | None) -> dict[str, str]:
+                  checker: DocumentChecker, cache: VerdictCache | None,
+                  seconds: float = DIAGNOSIS_SECONDS) -> dict[str, str]:
     """The diagnosis of each refuted step claim (by key): the engine's confirmed diagnoses, as
     one text of sentences, kept in the cache by the claim's content.  A few steps at a time
-    within :data:`DIAGNOSIS_SECONDS`: a step left when the time is out keeps the verdict's own
+    within ``seconds``: a step left when the time is out keeps the verdict's own
     diagnosis.  Never a verdict: a failure of the search leaves the diagnosis as it was."""
     runner = _CachedRunner(checker, cache)
-    deadline = time.monotonic() + DIAGNOSIS_SECONDS
+    deadline = time.monotonic() + seconds
     found: dict[str, str] = {}
     fresh: list[tuple[Request, str]] = []
     for claim in claims:
@@ -180,14 +186,15 @@ def explain_steps(claims: Sequence[Claim], judgements: Mapping[str, Judgement],
             break
         batch = fresh[start:start + DIAGNOSIS_BATCH]
         try:
-            explained = explain([request for request, _ in batch], runner)
+            explained = explain([request for request, _ in batch], runner, (), deadline)
         except MemoryError:
             raise
         except Exception:   # a help, not a verdict: the step keeps the verdict's own words
             continue
+        complete = time.monotonic() <= deadline   # else perhaps cut short: not kept
         for request, content in batch:
             found[request.key] = text = joined(explained[request.key])
-            if cache is not None:
+            if cache is not None and complete:
                 cache.put_data("diagnosis", content, {"text": text})
     return found
 

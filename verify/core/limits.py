@@ -113,4 +113,5 @@ CANDIDATE_SYMBOLS = 6              # declared scalars tried as a lost or extra f
 # Checking a document explains its refuted steps within this time, a few steps at a time: a
 # diagnosis is a help, never a verdict, so the search stops rather than delay the verdicts.
 DIAGNOSIS_SECONDS = 20.0
+DIAGNOSIS_MIN_SECONDS = 5.0        # ... and at most twice the checking's time, but this at least
 DIAGNOSIS_BATCH = 4                # refuted steps explained together (one screen, one judge)

@@ -28,6 +28,7 @@ grader's :class:`verify.grade.claims.ClaimJudge`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -92,11 +93,12 @@ def screen(claims: Sequence[Claim], seed: int, points: int) -> dict[str, bool]:
     return {key: numeric_agreement(outcome) for key, outcome in outcomes.items()}
 
 
-def explain(requests: Sequence[Request], runner: Runner,
-            labels: tuple[str, ...] = ()) -> dict[str, tuple[Diagnosis, ...]]:
+def explain(requests: Sequence[Request], runner: Runner, labels: tuple[str, ...] = (),
+            deadline: float | None = None) -> dict[str, tuple[Diagnosis, ...]]:
     """Each request's confirmed diagnoses, most specific kind first: the candidates the exact
     test proves, else the verdict's own (``fallback``).  A kind that only says where the step
-    holds ("only when $N = 1$") is left out when one naming the slip holds."""
+    holds ("only when $N = 1$") is left out when one naming the slip holds.  Past
+    ``deadline`` (``time.monotonic()``) after the screen, the verdict's own words alone."""
     # A line that is 0 states a condition to solve (a gradient set to zero) as often as it
     # makes a slip, and many a candidate vanishes with it: such a line gets no candidate, only
     # the verdict's own words ("this line is $0$").
@@ -113,10 +115,13 @@ def explain(requests: Sequence[Request], runner: Runner,
     screened = runner.screen(list(screened_claims.values()), SCREEN_POINTS) \
         if screened_claims else {}
     survivors = [key for key, claim in screened_claims.items() if screened[claim.key]]
+    if deadline is not None and time.monotonic() > deadline:
+        survivors = []
     confirm = {key: _claim(_request(requests, key), _candidate(planned, key), variants,
                            int(key.rsplit("|", 1)[1]), screen=False) for key in survivors}
     confirmed = dict(runner.judge(list(confirm.values()))) if confirm else {}
-    if len(confirm) > 1:   # as in the screen: a batch one claim failed, judged again alone
+    if len(confirm) > 1 and (deadline is None or time.monotonic() < deadline):
+        # as in the screen: a batch one claim failed, judged again alone
         for claim in [c for c in confirm.values()
                       if confirmed[c.key].status is Status.UNKNOWN][:CONFIRM_ALONE]:
             confirmed[claim.key] = runner.judge([claim])[claim.key]
