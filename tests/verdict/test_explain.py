@@ -13,6 +13,8 @@ from verify.model.verdict import Status
 from verify.pipeline import Options, check_document
 from verify.read.encoding import encoding_from_mapping
 from verify.store.cache import VerdictCache
+from verify.verdict.combine import DOMAIN_DIAGNOSIS
+from verify.verdict.kinds import Kind, diagnoses_of, joined
 
 # (name, the chain's lines, words the diagnosis of its last line must contain)
 STEPS = [
@@ -58,3 +60,33 @@ def test_a_cache_serves_the_same_diagnosis(tmp_path: Path) -> None:
     first = check_document(document, Options(), cache).chains[0].steps[-1]
     again = check_document(document, Options(), cache).chains[0].steps[-1]
     assert first.diagnosis and again.diagnosis == first.diagnosis
+
+
+# The verdict's own words (verify.verdict.diagnose, combine) and the kind grading files them
+# under: a rubric's feedback entry names kinds, so a wording must not lose its kind.
+OWN_WORDS = [
+    ("the sign is flipped: this line is $-1$ times the line before.", [Kind.SIGN]),
+    (r"this line is $N$ times the line before: a factor $\frac{1}{N}$ was lost (or $N$ added).",
+     [Kind.FACTOR]),
+    ("this line is $0$ and the line before is not: everything was dropped, or this is an "
+     "equation to solve (a gradient set to $0$), not a step.", [Kind.FACTOR]),
+    ("it holds only when $N = 1$ (one sample): a sum over the samples was dropped or "
+     "collapsed.", [Kind.ONE_SAMPLE]),
+    (r"it holds only when $j \neq k$.", [Kind.INDEX_DIFFERENT]),
+    ("it holds only when $i = j$.", [Kind.INDEX_EQUAL]),
+    ("it holds only when the label indicator y1_2 is 0.", [Kind.LABEL_ZERO]),
+    ("it holds only when y1_j = 0 (the label is not class j): it fails exactly where that "
+     "one-hot entry is 1.", [Kind.LABEL_ZERO]),
+    (r"this line is $2$ times the line before: a factor $\frac{1}{2}$ was lost (or $2$ added). "
+     "it holds only when $N = 1$.", [Kind.FACTOR, Kind.ONE_SAMPLE]),
+    ("the sides have different shapes: before a 2x1 vector, after a scalar", [Kind.SHAPES]),
+    (DOMAIN_DIAGNOSIS, [Kind.DOMAIN]),
+]
+
+
+@pytest.mark.parametrize(("text", "kinds"), OWN_WORDS, ids=[w[0][:40] for w in OWN_WORDS])
+def test_the_verdicts_own_words_keep_their_kind(text: str, kinds: list[Kind]) -> None:
+    found = diagnoses_of(text)
+    assert [d.kind for d in found] == kinds
+    if text.endswith("."):
+        assert joined(found) == text
