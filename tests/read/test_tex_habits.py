@@ -40,6 +40,8 @@ symbols:
 definitions:
   p: {index: [k], body: "exp(a[k]) / Sum(exp(a[kk]), (kk, 1, n))", latex: ['p']}
   L: {body: "-log(p[1])", latex: ['L']}
+  r: {index: [k], body: "vec(X[k, j], (j, 1, d))", latex: ['r'], description: a row of X}
+  q4: {body: "a[1] * a[2]", latex: ['q_4']}
 """
 
 
@@ -97,6 +99,14 @@ READ: list[tuple[str, sp.Expr]] = [
     (r"(A^{-1})_{kk}", E.Entry(E.MatInv(A), k, k)),
     (r"\left( {\bf A}^\top {\bf B}^\top \right)_{k1}",                          # real
      E.Entry(P(T(A), T(B)), k, 1)),
+    # a defined vector multiplies as one (linreg_weirme.md's x_n, a row of X)
+    (r"\boldsymbol w^\text T \boldsymbol r_k", E.Dot(w, E.family("r")[k])),        # real
+    # a column before a transposed bracket: the outer product
+    (r"(a - y)(a - y)^T", P(a - y, T(a - y))),                                   # real
+    # a numbered name before a bracket: a factor (backprop_techqa4064289.md)
+    (r"q_4(1-q_4)", E.value_symbol("q4") * (1 - E.value_symbol("q4"))),
+    (r"\frac{-(-1)\cdot{e}^{-x}}{(e^{-x}+1)^2}",                                  # real
+     sp.exp(-x) / (sp.exp(-x) + 1) ** 2),
     # the Gaussian's constant; a sum after one factor
     (r"\log 2\pi\sigma^2", sp.log(2 * sp.pi * sigma ** 2)),
     (r"-\frac{1}{2}\log 2\pi{\sigma}^{2} - x",                                 # real

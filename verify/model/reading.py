@@ -119,6 +119,9 @@ def names_of(notation: Notation) -> Names:
     return Names(tuple(spellings), frozenset(notation.indices), vectors, labels)
 
 
+_NUMBERED = re.compile(r"(?:_\s*(?:\{\s*\d+\s*\}|\d)|\^\s*\{\s*[(\[]\s*\d+\s*[)\]]\s*\})+")
+
+
 def _spelling(latex: Sequence[str], literal: bool) -> Spelling | None:
     """The first spelling, if it is a plain name (anything else is not typeset: see above).
     ``literal``: a literal argument list (``L(W)``, ``D(\\mathbf{w}_{1:K})``) is part of the
@@ -132,6 +135,9 @@ def _spelling(latex: Sequence[str], literal: bool) -> Spelling | None:
     base, rest = match.group(0).strip(), text[match.end():].strip()
     if not rest:
         return Spelling(base)
+    if literal and _NUMBERED.fullmatch(rest):
+        # q_4, W_{12}, W^{(1)}: the number is part of the name, written with it
+        return Spelling(base + rest)
     if _PATTERN.match(rest) is None:
         return None
     sample = bool(re.match(r"\^\s*\{?\s*\(", rest)) or bool(

@@ -537,9 +537,11 @@ def plain_groups(text: str) -> str:
                     del out[start:]
                     out.append("\\frac{" + inner[:over[0]] + "}{" + inner[over[0] + 5:] + "}")
                 elif _ONE_NAME.fullmatch(inner):
-                    # {\sigma_{2}}^{2}: one name in braces is the name
+                    # {\sigma_{2}}^{2}: one name in braces is the name (after a space where a
+                    # command or a letter ends before it: \cdot{e} is \cdot e)
                     del out[start:]
-                    out.append(inner.strip())
+                    before = "".join(out[-1:])
+                    out.append((" " if before[-1:].isalpha() else "") + inner.strip())
                 else:
                     out.append(")")
             else:
@@ -584,9 +586,9 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("unify_accents", unify_accents),
     ("unify_transpose", unify_transpose),
     ("function_words", function_words),
+    ("plain_groups", plain_groups),
     ("natural_log", natural_log),
     ("exp_power", exp_power),
-    ("plain_groups", plain_groups),
     ("trailing_punctuation", trailing_punctuation),
 )
 

@@ -172,9 +172,13 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
         return 1 if expr.cols == 1 else 2
     if isinstance(expr, sp.Symbol):
         decl = notation.symbols.get(expr.name)
+        if decl is None and expr.name in notation.definitions:
+            return definition_rank(expr.name, notation)
         return len(decl.shape) if decl is not None else 0
     if isinstance(expr, sp.Indexed):
         decl = notation.symbols.get(str(expr.base.label))
+        if decl is None and str(expr.base.label) in notation.definitions:
+            return definition_rank(str(expr.base.label), notation)
         if decl is None:
             return 0
         taken = max(0, len(expr.indices) - len(decl.family))
@@ -182,6 +186,27 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
     if isinstance(expr, (sp.Add, sp.Mul)):
         return max(rank_of(arg, notation) for arg in expr.args)
     return 0
+
+
+def definition_rank(name: str, notation: Notation, seen: frozenset[str] = frozenset()) -> int:
+    """0, 1 or 2: what a defined constant or indexed value is (``x_n := X_{n,1..d}`` is a
+    vector, ``H := X^T X`` a matrix), from its body; a definition met again on the way (a
+    cycle, refused elsewhere) counts as a scalar."""
+    definition = notation.definitions.get(name)
+    if definition is None or definition.style == "function" or name in seen:
+        return 0
+    return _rank_within(definition.body, notation, seen | {name})
+
+
+def _rank_within(expr: sp.Basic, notation: Notation, seen: frozenset[str]) -> int:
+    if isinstance(expr, (sp.Symbol, sp.Indexed)):
+        name = expr.name if isinstance(expr, sp.Symbol) else str(expr.base.label)
+        if name in notation.definitions and name not in notation.symbols:
+            return definition_rank(name, notation, seen)
+        return rank_of(expr, notation)
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        return max((_rank_within(arg, notation, seen) for arg in expr.args), default=0)
+    return rank_of(expr, notation)
 
 
 Shape = tuple[str | None, str | None]   # rows and columns as size names; None: not known

@@ -315,6 +315,9 @@ class Rewriter:
         if column is not None:
             # (w^T X^T - y^T)(X w - y): a bracket of rows is the row it is.
             return Atom(column, 1, transposed=True), close + 1
+        if rank == 1 and not mark and bracket_next and _transposed_bracket(text, after):
+            # (a - b)(a - b)^T: a column before a transposed bracket, the outer product
+            return Atom(inner, 1), close + 1
         if rank == 0 or (rank == 1 and not (mark == "T" or joins)):
             return None
         if rank == 1 and mark == "T":
@@ -398,7 +401,8 @@ class Rewriter:
             atom, end = call(self, entry, indices, text, j, token)
             return self.raised(atom, sups, text[i:end]), end
         if entry.kind == "definition" and text[j:j + 1] == "(":
-            j = self.bracket_after_member(entry, spelled, len(indices), text, i, j)
+            numbered = any(piece.startswith("_") for piece in folded)
+            j = self.bracket_after_member(entry, spelled, len(indices), text, i, j, numbered)
         if entry.style == "indexed" and consumed and not written:
             # A spelling with a literal argument list names the definition as declared:
             # 'D(w_{1:K})' of DE[j] is DE at its own index letters.
@@ -416,12 +420,16 @@ class Rewriter:
             raise LatexProblem(text[i:j + 1], f"{entry.name!r} is a family, one per {sizes}: "
                                f"it needs its index{lost}")
         expr, rank = self.meaning(entry, indices, token)
+        if entry.kind == "definition" and entry.style != "function":
+            # x_n := X_{n,1..d}: a defined vector multiplies as one (w^T x_n)
+            rank = products.definition_rank(entry.name, self.context.notation)
         transposed, inverse, power = self.superscripts(sups, token, rank)
         return Atom(expr, rank, transposed, inverse, power), j
 
     def bracket_after_member(self, entry: Entry, spelled: str, count: int, text: str, i: int,
-                             j: int) -> int:
+                             j: int, numbered: bool = False) -> int:
         """A bracket straight after a defined value that is not a function (``p_j(1 - p_j)``,
+        ``a_4(1 - a_4)`` of a numbered name,
         ``\\sigma_i(\\mathbf{z})``, ``J(\\theta)``), at ``text[j]``: after an indexed value, a
         scalar in it is a factor (the bracket is left to the walk: ``j``); a vector or matrix
         its definition is written in names the value at its own arguments (the bracket is read
@@ -450,7 +458,7 @@ class Rewriter:
         # Only after a subscript (p_j, \sigma_i): L(0) or J(2) is a call at a point, never a
         # product.
         if products.rank_of(inner, self.context.notation) == 0 and name not in written_in and \
-                entry.style == "indexed" and count:
+                ((entry.style == "indexed" and count) or numbered):
             return j
         raise LatexProblem(text[i:close + 1], why)
 
@@ -850,6 +858,12 @@ class Rewriter:
                                 "without it only if you write it so (drop the \\cancel, or "
                                 "the term)")
         return LatexProblem(name, f"unsupported command {name}")
+
+
+def _transposed_bracket(text: str, k: int) -> bool:
+    """Whether the bracket opening at ``text[k]`` is followed by a transpose mark."""
+    close = matching_paren(text, k)
+    return close > 0 and bool(re.match(r"\s*\^\s*(?:\{\s*T\s*\}|T(?![A-Za-z]))", text[close + 1:]))
 
 
 def _next_bar(text: str, start: int) -> int:
