@@ -150,7 +150,7 @@ def _terms(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Cand
 
 def _term_factors(before: sp.Expr, after: sp.Expr, notation: Notation) -> list[sp.Expr]:
     """The factors one term may have lost or gained: 2, 1/2 and each size checked at two
-    values or more, S and 1/S (a 1/N dropped from the data term, kept on the penalty)."""
+    values or more and its inverse: a 1/N dropped from the data term, kept on the penalty."""
     values: list[sp.Expr] = [sp.Integer(2), sp.Rational(1, 2)]
     for name in sorted(sizes_used(before, notation) | sizes_used(after, notation)):
         if len(notation.sizes.get(name, ())) >= 2:
