@@ -37,7 +37,8 @@ from verify.core.limits import (
 from verify.model import expr as E
 from verify.model.notation import Notation
 
-_FUNCTIONS_1 = {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt}
+_FUNCTIONS_1 = {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "tanh": sp.tanh,
+                "cosh": sp.cosh, "sinh": sp.sinh}
 
 
 @dataclass(frozen=True)
