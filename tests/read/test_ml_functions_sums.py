@@ -113,8 +113,8 @@ REFUSALS: list[tuple[str, str]] = [
     (r"\tanh^{-1}(x)", "ambiguous"),
     (r"\cosh^{-1} x", "ambiguous"),
     (r"||t| - |x||", "a norm"),   # ||w|| is a norm now (tests/read/test_traces_norms.py)
-    (r"|w|", "a vector or a matrix"),
-    (r"|A|", "a norm or a determinant"),
+    (r"|w|", "bars around a vector"),
+    (r"|a w^T|", "a determinant needs a square matrix"),   # C-by-n; |A| of a square A is det A
     (r"|t| x |x|", "pair up in two ways"),
     (r"t | x", "not closed"),
     (r"\sum_j^{C-1} y_j", r"without a lower limit, and C-1 is not the declared range 1..C"),

@@ -107,6 +107,11 @@ READ: list[tuple[str, sp.Expr]] = [
     (r"q_4(1-q_4)", E.value_symbol("q4") * (1 - E.value_symbol("q4"))),
     (r"\frac{-(-1)\cdot{e}^{-x}}{(e^{-x}+1)^2}",                                  # real
      sp.exp(-x) / (sp.exp(-x) + 1) ** 2),
+    # determinants and diagonal matrices
+    (r"\det(A)", E.Det(A)),
+    (r"\det A + |B|", E.Det(A) + E.Det(B)),
+    (r"\log|A| + \log \det(A B)", sp.log(E.Det(A)) + sp.log(E.Det(P(A, B)))),   # GDA
+    (r"\mathrm{diag}(y) A", P(E.Diag(y), A)),
     # the Gaussian's constant; a sum after one factor
     (r"\log 2\pi\sigma^2", sp.log(2 * sp.pi * sigma ** 2)),
     (r"-\frac{1}{2}\log 2\pi{\sigma}^{2} - x",                                 # real
@@ -180,6 +185,11 @@ REFUSED: list[tuple[str, str]] = [
     (r"(A)_k", "the bracket holds a matrix: it takes 2 indices, got 1"),
     (r"(x)_1", "the bracket holds a scalar"),
     (r"[A]_{k=1}^{n}", "a list given by its entries"),
+    (r"|X|", "a determinant needs a square matrix"),
+    (r"\det(X)", "not square"),
+    (r"\det(y)", "the determinant of a vector"),
+    (r"|y|", "bars around a vector"),
+    (r"\operatorname{diag}(A)", "of a vector only"),
     (r"I", "the size of the identity I is not clear"),
     (r"I + x", "the size of the identity I is not clear"),
     (r"I_j", "the identity's subscript must be a declared size"),
@@ -256,6 +266,12 @@ CHECKED: list[tuple[str, str]] = [
     (r"\sum_{k=1}^n (Xw)_k y_k = w^T X y", "unparsed"),   # X y: n-by-d times n, ill-shaped
     (r"(A B)_{kk} = (B A)_{kk}", "refuted"),
     (r"\sum_{k=1}^n (A B)_{kk} = \operatorname{tr}(B A)", "proved"),
+    (r"\det(A B) = \det(A) \det(B)", "proved"),
+    (r"\det(A + B) = \det(A) + \det(B)", "refuted"),
+    # false as a real identity: at det A, det B < 0 the right side is not defined
+    (r"\log|A B| = \log|A| + \log|B|", "refuted"),
+    (r"\operatorname{tr}(\operatorname{diag}(y)) = \sum_{k=1}^n y_k", "proved"),
+    (r"\operatorname{diag}(y) a = y \odot a", "unparsed"),
     # functions of a vector, entry by entry (indii.org's softmax; ingenjoy's \sigma(Xw))
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})}", "proved"),
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})^2}", "refuted"),

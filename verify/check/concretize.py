@@ -196,6 +196,19 @@ class Concretizer:
             whole = self._value(node.args[0], env, opaque)
             indices = [self._integer(i, env, opaque, "an entry's index") for i in node.args[1:]]
             return _component(whole, indices, "the bracket")
+        if isinstance(node, E.Det):
+            a = self._value(node.args[0], env, opaque)
+            if not isinstance(a, sp.MatrixBase):
+                return a   # a 1x1 value is its own determinant
+            if a.rows != a.cols:
+                raise BindError(f"the determinant of a non-square {_shape(a)} matrix")
+            return a.det(method="berkowitz")  # type: ignore[no-any-return]
+        if isinstance(node, E.Diag):
+            v = self._value(node.args[0], env, opaque)
+            if not _is_vector(v):
+                raise BindError("diag of something that is not a vector")
+            assert isinstance(v, sp.MatrixBase)
+            return sp.ImmutableMatrix(sp.diag(*list(v)))
         if isinstance(node, E.Identity):
             size = self._integer(node.args[0], env, opaque, "the size of an identity")
             return sp.ImmutableMatrix(sp.eye(size))

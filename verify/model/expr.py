@@ -22,6 +22,8 @@ node               meaning
 ``Norm1(a)``       ``\\|a\\|_1``: the sum of the absolute values of a vector's entries
 ``Identity(n)``    the ``n``-by-``n`` identity matrix (``n`` a size symbol)
 ``Entry(A, i, j)`` an entry of a vector or matrix expression: ``(X w)_i``, ``(A^{-1})_{ij}``
+``Det(A)``         determinant of a square matrix: ``\\det A``, ``|A|``
+``Diag(v)``        the diagonal matrix with the entries of the vector ``v``
 =================  ==========================================================================
 
 Names follow the document's notation (:mod:`verify.model.notation`): a declared symbol is a plain
@@ -111,8 +113,20 @@ class Entry(Function):  # type: ignore[misc]
     nargs = (2, 3)
 
 
+class Det(Function):  # type: ignore[misc]
+    """``\\det A``, ``|A|`` of a square matrix; unevaluated."""
+
+    nargs = 1
+
+
+class Diag(Function):  # type: ignore[misc]
+    """``\\operatorname{diag}(v)``: the square matrix with ``v`` on its diagonal; unevaluated."""
+
+    nargs = 1
+
+
 OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf, Trace,
-                                         Norm, FrobNorm, Norm1, Identity, Entry)
+                                         Norm, FrobNorm, Norm1, Identity, Entry, Det, Diag)
 
 
 def index_symbol(name: str) -> sp.Symbol:

@@ -523,6 +523,12 @@ class _Printer:
         items = ",".join(self.index(i) for i in expr.args[1:])
         return rf"\left({self.node(expr.args[0])[0]}\right)_{{{items}}}", ATOM
 
+    def det(self, expr: E.Det) -> tuple[str, int]:
+        return self.call(r"\det", expr.args), ATOM
+
+    def diag(self, expr: E.Diag) -> tuple[str, int]:
+        return self.call(r"\operatorname{diag}", expr.args), ATOM
+
     def identity(self, expr: E.Identity) -> tuple[str, int]:
         return f"I_{{{self.node(expr.args[0])[0]}}}", ATOM
 
@@ -628,6 +634,8 @@ _DISPATCH: tuple[tuple[type | tuple[type, ...], Method], ...] = (
     (E.VecOf, _Printer.vecof),                 # type: ignore[list-item]
     (E.Trace, _Printer.trace),                 # type: ignore[list-item]
     (E.Identity, _Printer.identity),           # type: ignore[list-item]
+    (E.Det, _Printer.det),                     # type: ignore[list-item]
+    (E.Diag, _Printer.diag),                   # type: ignore[list-item]
     (E.Entry, _Printer.entry),                 # type: ignore[list-item]
     ((E.Norm, E.FrobNorm, E.Norm1), _Printer.norm),  # type: ignore[list-item]
     (AppliedUndef, _Printer.applied),          # type: ignore[list-item]

@@ -60,6 +60,9 @@ def construct(reader: Reader, text: str, i: int) -> tuple[Atom, int] | None:
         if style == "double" and _closing(text, opener.end(), style)[0] < 0:
             return None   # not a norm: the bars are absolute values (or refused as such)
         return _norm(reader, text, i, opener.end(), style)
+    other = _DET_DIAG.match(text, i)
+    if other is not None:
+        return _det_or_diag(reader, text, i, other)
     name = _TRACE.match(text, i)
     if name is None:
         return None
@@ -119,6 +122,58 @@ def _inner_product(reader: Reader, text: str, i: int) -> tuple[Atom, int]:
     else:
         value = E.Trace(E.MatProd(E.Transposed(left), right))
     return Atom(value, 0), close + len("\\rangle")
+
+
+_DET_DIAG = re.compile(r"\\(?P<det>det)(?![A-Za-z])|\\(?:operatorname|text|mathrm|mbox)\s*\{\s*"
+                       r"(?P<diag>diag)\s*\}")
+
+
+def starts(text: str, i: int) -> bool:
+    """Whether a trace, a determinant or a diag is named at ``text[i]`` (no side effects)."""
+    return bool(_DET_DIAG.match(text, i) or _TRACE.match(text, i))
+
+
+def _det_or_diag(reader: Reader, text: str, i: int,
+                 name: re.Match[str]) -> tuple[Atom, int]:
+    r"""``\det(A)``, ``\det A``, ``\operatorname{diag}(v)``: the argument bracketed, or one name
+    (with its subscript) after the command."""
+    shown = "\\det" if name.group("det") else "\\operatorname{diag}"
+    k = name.end()
+    while text[k:k + 1] == " ":
+        k += 1
+    if text[k:k + 1] in ("(", "["):
+        close = matching_paren(text, k)
+        if close < 0:
+            raise LatexProblem(text[i:][:60], f"the argument of {shown} is not closed")
+        inner, after = text[k + 1:close], close + 1
+    elif text[k:k + 1] == "{":
+        inner, after = read_group(text, k)
+    elif reader.at_atom(text, k):
+        atom, after = reader.read_atom(text, k)
+        if atom.power is not None or atom.transposed or atom.inverse:
+            raise LatexProblem(text[i:after], f"{shown} of a name with a script: write the "
+                               "brackets you mean")
+        inner = text[k:after]
+    else:
+        raise LatexProblem(text[i:k + 10], f"the argument of {shown} without brackets: write "
+                           f"{shown}(...) around what it applies to")
+    source = text[i:after]
+    reader.remove(text[i:name.end()], "the name of a determinant or diag")
+    argument = reader.sub_expr(inner, source)
+    notation = reader.context.notation
+    rank = products.rank_of(argument, notation)
+    if name.group("det"):
+        if rank == 1:
+            raise LatexProblem(source, "the determinant of a vector is undefined")
+        shape = products.shape_of(argument, notation)
+        if shape is not None and None not in shape and shape[0] != shape[1]:
+            raise LatexProblem(source, f"the argument is {shape[0]}\u00d7{shape[1]}: the "
+                               "determinant of a matrix that is not square is undefined")
+        return Atom(E.Det(argument), 0), after
+    if rank != 1:
+        raise LatexProblem(source, "\\operatorname{diag} is read of a vector only (of a "
+                           "matrix it could be its diagonal, or the matrix of it)")
+    return Atom(E.Diag(argument), 2), after
 
 
 def _letters_known(reader: Reader, word: str) -> bool:

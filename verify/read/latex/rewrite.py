@@ -248,9 +248,18 @@ class Rewriter:
                                "(|a| b |c| or |a |b| c|): write \\cdot between the absolute "
                                "values, or brackets around each: (|a|) b (|c|)")
         inner = self.sub_expr(text[i + 1:close], text[i:close + 1])
-        if products.rank_of(inner, self.context.notation) != 0:
-            raise LatexProblem(text[i:close + 1], "bars around a vector or a matrix (a norm "
-                               "or a determinant?) are not read")
+        rank = products.rank_of(inner, self.context.notation)
+        if rank == 2:
+            # |A|, \log|\Sigma|: of a matrix, bars are its determinant
+            shape = products.shape_of(inner, self.context.notation)
+            if shape is not None and None not in shape and shape[0] != shape[1]:
+                raise LatexProblem(text[i:close + 1], f"|..| of a {shape[0]}\u00d7{shape[1]} "
+                                   "matrix: a determinant needs a square matrix")
+            out.append("(" + self.placeholder(E.Det(inner)) + ")")
+            return close + 1
+        if rank != 0:
+            raise LatexProblem(text[i:close + 1], "bars around a vector (a norm, or its "
+                               "length?) are not read: write \\|v\\| for its norm")
         out.append("(" + self.placeholder(sp.Abs(inner)) + ")")
         return close + 1
 
@@ -618,7 +627,7 @@ class Rewriter:
         stripped = text.strip()
         if not stripped:
             raise LatexProblem(token, "empty argument")
-        if self.at_atom(stripped, 0):
+        if self.at_atom(stripped, 0) and not norms.starts(stripped, 0):
             mark = len(self.removed)
             atom, end = self.read_atom(stripped, 0)
             if end == len(stripped) and not (atom.transposed or atom.inverse or atom.power):
@@ -968,7 +977,10 @@ def _one_factor_end(reader: Rewriter, span: str) -> int:
     number = re.match(r"\d+(?:\.\d+)?", stripped)
     if number:
         return offset + number.end()
-    call = re.match(r"\\(?:exp|ln|log|sqrt|tanh|cosh|sinh)(?![A-Za-z])\s*", stripped)
+    if stripped.startswith("|") and not stripped.startswith("||"):
+        close = _next_bar(stripped, 1)   # \log|\Sigma|: bars are one factor
+        return offset + close + 1 if close > 0 else -1
+    call = re.match(r"\\(?:exp|ln|log|sqrt|tanh|cosh|sinh|det)(?![A-Za-z])\s*", stripped)
     if call and stripped[call.end():call.end() + 1] in ("(", "{"):
         close = matching_paren(stripped, call.end()) if stripped[call.end()] == "(" else \
             read_group(stripped, call.end())[1] - 1
