@@ -484,7 +484,8 @@ _ONE_NAME = re.compile(r"\s*(?:[A-Za-z]|\\[A-Za-z]+)\s*(?:_\s*(?:\{[^{}]*\}|[A-Z
 _NO_ARGUMENT = frozenset({*_GREEK.split("|"), "cdot", "times", "pm", "mp", "sum", "prod",
                           "int", "pi", "infty", "partial", "nabla", "ell", "cdots", "dots",
                           "ldots", "quad", "qquad", "in", "to", "approx", "le", "leq", "ge",
-                          "geq", "neq", "ne", "equiv"})
+                          "geq", "neq", "ne", "equiv", "langle", "rangle", "mid", "vert",
+                          "Vert", "lVert", "rVert", "lvert", "rvert"})
 _TWO_ARGUMENTS = frozenset({"frac", "dfrac", "tfrac", "cfrac", "binom", "overset", "underset",
                             "stackrel"})
 _VERBATIM_ARGUMENT = re.compile(r"\\(?:text[a-z]*|mbox|mathrm|operatorname|begin|end)\s*$")
