@@ -112,6 +112,12 @@ READ: list[tuple[str, sp.Expr]] = [
     (r"\det A + |B|", E.Det(A) + E.Det(B)),
     (r"\log|A| + \log \det(A B)", sp.log(E.Det(A)) + sp.log(E.Det(P(A, B)))),   # GDA
     (r"\mathrm{diag}(y) A", P(E.Diag(y), A)),
+    # the entrywise product
+    (r"y \odot a", E.Hadamard(y, a)),
+    (r"y^T (y \odot a)", E.Dot(y, E.Hadamard(y, a))),
+    (r"(y \odot a)^T y", E.Dot(E.Hadamard(y, a), y)),
+    (r"X^T(y \odot (Xw)) + y", P(T(X), E.Hadamard(y, P(X, w))) + y),
+    (r"y \odot a \odot y", E.Hadamard(E.Hadamard(y, a), y)),
     # the Gaussian's constant; a sum after one factor
     (r"\log 2\pi\sigma^2", sp.log(2 * sp.pi * sigma ** 2)),
     (r"-\frac{1}{2}\log 2\pi{\sigma}^{2} - x",                                 # real
@@ -190,6 +196,7 @@ REFUSED: list[tuple[str, str]] = [
     (r"\det(y)", "the determinant of a vector"),
     (r"|y|", "bars around a vector"),
     (r"\operatorname{diag}(A)", "of a vector only"),
+    (r"\odot a", "\\odot needs a factor on each side"),
     (r"I", "the size of the identity I is not clear"),
     (r"I + x", "the size of the identity I is not clear"),
     (r"I_j", "the identity's subscript must be a declared size"),
@@ -271,12 +278,20 @@ CHECKED: list[tuple[str, str]] = [
     # false as a real identity: at det A, det B < 0 the right side is not defined
     (r"\log|A B| = \log|A| + \log|B|", "refuted"),
     (r"\operatorname{tr}(\operatorname{diag}(y)) = \sum_{k=1}^n y_k", "proved"),
-    (r"\operatorname{diag}(y) a = y \odot a", "unparsed"),
+    (r"\operatorname{diag}(y) a = y \odot a", "proved"),
+    (r"y \odot a = a \odot y", "proved"),
+    (r"(y \odot a)^T y = a^T (y \odot y)", "proved"),
+    (r"A \odot B = A B", "refuted"),
+    (r"y^T (a \odot \sigma(a)) = \sum_{k=1}^n y_k a_k \sigma(a_k)", "proved"),
+    (r"A = y \odot A", "unparsed"),     # of shapes n and n-by-n
     # functions of a vector, entry by entry (indii.org's softmax; ingenjoy's \sigma(Xw))
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})}", "proved"),
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})^2}", "refuted"),
+    # the logistic loss with labels in {-1, 1}: its gradient in matrix form
     (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp(-y_k (Xw)_k)) = -X^T (y \odot \sigma(-y \odot Xw))",
-     "unparsed"),
+     "proved"),
+    (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp(-y_k (Xw)_k)) = -X^T (y \odot \sigma(y \odot Xw))",
+     "refuted"),
     (r"\frac{\partial}{\partial w} 1 = \sigma(Xw) - \sigma(Xw)", "proved"),
     (r"A = \exp(A)", "unparsed"),    # of a matrix: the matrix exponential, or entry by entry?
 ]

@@ -196,6 +196,12 @@ class Concretizer:
             whole = self._value(node.args[0], env, opaque)
             indices = [self._integer(i, env, opaque, "an entry's index") for i in node.args[1:]]
             return _component(whole, indices, "the bracket")
+        if isinstance(node, E.Hadamard):
+            a, b = (self._value(arg, env, opaque) for arg in node.args)
+            if not (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase)) or \
+                    a.shape != b.shape:
+                raise BindError(f"an entrywise product of shapes {_shape(a)} and {_shape(b)}")
+            return sp.ImmutableMatrix(a.rows, a.cols, [p * q for p, q in zip(a, b, strict=True)])
         if isinstance(node, E.Det):
             a = self._value(node.args[0], env, opaque)
             if not isinstance(a, sp.MatrixBase):

@@ -24,6 +24,7 @@ node               meaning
 ``Entry(A, i, j)`` an entry of a vector or matrix expression: ``(X w)_i``, ``(A^{-1})_{ij}``
 ``Det(A)``         determinant of a square matrix: ``\\det A``, ``|A|``
 ``Diag(v)``        the diagonal matrix with the entries of the vector ``v``
+``Hadamard(a, b)`` the entrywise product ``a \\odot b`` of two arrays of the same shape
 =================  ==========================================================================
 
 Names follow the document's notation (:mod:`verify.model.notation`): a declared symbol is a plain
@@ -125,8 +126,16 @@ class Diag(Function):  # type: ignore[misc]
     nargs = 1
 
 
+class Hadamard(Function):  # type: ignore[misc]
+    """``a \\odot b``: the entrywise product of two vectors or matrices of one shape;
+    unevaluated (SymPy's ``Mul`` would commute and merge it with scalar factors)."""
+
+    nargs = 2
+
+
 OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf, Trace,
-                                         Norm, FrobNorm, Norm1, Identity, Entry, Det, Diag)
+                                         Norm, FrobNorm, Norm1, Identity, Entry, Det, Diag,
+                                         Hadamard)
 
 
 def index_symbol(name: str) -> sp.Symbol:

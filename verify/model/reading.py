@@ -523,6 +523,10 @@ class _Printer:
         items = ",".join(self.index(i) for i in expr.args[1:])
         return rf"\left({self.node(expr.args[0])[0]}\right)_{{{items}}}", ATOM
 
+    def hadamard(self, expr: E.Hadamard) -> tuple[str, int]:
+        left, right = (self.wrapped(arg, POW) for arg in expr.args)
+        return rf"{left} \odot {right}", ADD   # bracketed inside a product: 2 (a \odot b)
+
     def det(self, expr: E.Det) -> tuple[str, int]:
         return self.call(r"\det", expr.args), ATOM
 
@@ -634,6 +638,7 @@ _DISPATCH: tuple[tuple[type | tuple[type, ...], Method], ...] = (
     (E.VecOf, _Printer.vecof),                 # type: ignore[list-item]
     (E.Trace, _Printer.trace),                 # type: ignore[list-item]
     (E.Identity, _Printer.identity),           # type: ignore[list-item]
+    (E.Hadamard, _Printer.hadamard),           # type: ignore[list-item]
     (E.Det, _Printer.det),                     # type: ignore[list-item]
     (E.Diag, _Printer.diag),                   # type: ignore[list-item]
     (E.Entry, _Printer.entry),                 # type: ignore[list-item]

@@ -158,8 +158,10 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
     """0, 1 or 2: whether a bound expression is a scalar, a vector or a matrix, as far as the
     notation tells (a defined name counts as a scalar).  Used only to see that a bracketed
     group such as ``(C^{-1} + C^{-1T})`` is a matrix that multiplies the vector after it."""
-    if isinstance(expr, (E.MatInv, E.Identity)):
+    if isinstance(expr, (E.MatInv, E.Identity, E.Diag)):
         return 2
+    if isinstance(expr, E.Hadamard):
+        return max(rank_of(arg, notation) for arg in expr.args)
     if isinstance(expr, E.Transposed):
         return rank_of(expr.args[0], notation)
     if isinstance(expr, E.MatProd):

@@ -106,7 +106,7 @@ class Rewriter:
 
     # ---- main walk ------------------------------------------------------------------------
     def rewrite(self, text: str) -> str:
-        text = self.function_words(text)
+        text = self.hadamard(self.function_words(text))
         expanded = expand_dots(text, self.context)
         if expanded != text:
             # The terms of a clear pattern stand for the sum it is read as.
@@ -125,7 +125,8 @@ class Rewriter:
                 continue
             if not run:
                 start = i
-            special = norms.construct(self, text, i)   # a trace or a norm: one scalar
+            special = self.entrywise(text, i) if text.startswith(_HELD, i) else \
+                norms.construct(self, text, i)   # a trace or a norm: one scalar
             if special is None and self.at_atom(text, i):
                 special = self.read_atom(text, i)
             if special is not None:
@@ -148,6 +149,46 @@ class Rewriter:
         if run:
             out.append(self.flush(run, text[start:]))
         return "".join(out)
+
+    def hadamard(self, text: str) -> str:
+        r"""``a \odot b``: the entrywise product of the factors around it, each operand the
+        run of factors to the next ``+``, ``-``, ``=``, ``,`` or bracket of its own level
+        (``\sigma'(z) \odot W^T \delta`` is ``\sigma'(z) \odot (W^T \delta)``), read on its own
+        and entering the text as one placeholder; innermost brackets first."""
+        while True:
+            found = _ODOT.search(text)
+            if found is None:
+                return text
+            start, end = _level_span(text, found.start())
+            left = _term_start(text, start, found.start())
+            pieces = [text[left:found.start()]]
+            position = found.end()
+            while True:
+                stop = term_end(text, position, "+-=,&", frozenset({"\\odot", "\\right",
+                                                                     "\\cdot", "\\times"}),
+                                leading_sign=True)
+                stop = min(stop, end)
+                pieces.append(text[position:stop])
+                following = _ODOT.match(text, stop)
+                if following is None:
+                    break
+                position = following.end()
+            source = text[left:stop]
+            if any(not piece.strip() for piece in pieces):
+                raise LatexProblem(source, "\\odot needs a factor on each side")
+            # \entrywiseproduct{a}{b}: read as one factor where the walk meets it (here, or
+            # in the parse of a bracket holding it)
+            held = pieces[0]
+            for piece in pieces[1:]:
+                held = _HELD + "{" + held + "}{" + piece + "}"
+            text = text[:left] + " " + held + " " + text[stop:]
+
+    def entrywise(self, text: str, i: int) -> tuple[Atom, int]:
+        """The factor ``hadamard`` wrote at ``text[i]``: ``\\entrywiseproduct{a}{b}``."""
+        left, k = read_group(text, i + len(_HELD))
+        right, end = read_group(text, k)
+        value = E.Hadamard(self.sub_expr(left, text[i:end]), self.sub_expr(right, text[i:end]))
+        return Atom(value, products.rank_of(value, self.context.notation)), end
 
     def function_words(self, text: str) -> str:
         r"""``log(x)``, ``exp(z)``, ``tanh(t)``: a standard function's name written without its
@@ -695,6 +736,7 @@ class Rewriter:
         if name in ("\\{", "\\}"):
             out.append("(" if name == "\\{" else ")")
             return end
+
         if name in _PASS or name == "\\sech":
             if name in (*_FUNCTIONS, "\\sech") and text[end:end + 1] == "^" and \
                     _INVERSE.match(read_group(text, end + 1)[0].strip()):
@@ -867,6 +909,45 @@ class Rewriter:
                                 "without it only if you write it so (drop the \\cancel, or "
                                 "the term)")
         return LatexProblem(name, f"unsupported command {name}")
+
+
+_ODOT = re.compile(r"\\odot(?![A-Za-z])")
+_HELD = "\\entrywiseproduct"   # not a LaTeX command: only the rewriter writes it
+
+
+def _level_span(text: str, k: int) -> tuple[int, int]:
+    """The span of the innermost bracket or group holding ``text[k]`` (its inside), or the
+    whole text."""
+    depth = 0
+    i = k - 1
+    while i >= 0:
+        char = text[i]
+        if char in ")]}" and text[i - 1:i] != "\\":
+            depth += 1
+        elif char in "([{" and text[i - 1:i] != "\\":
+            if depth == 0:
+                close = matching_paren(text, i) if char in "([" else read_group(text, i)[1] - 1
+                return i + 1, close if close > 0 else len(text)
+            depth -= 1
+        i -= 1
+    return 0, len(text)
+
+
+def _term_start(text: str, start: int, k: int) -> int:
+    """Where the run of factors ending at ``k`` begins: after the last ``+ - = , &`` (or
+    ``\\cdot``) of its own level, not before ``start``."""
+    depth = 0
+    i = k - 1
+    while i >= start:
+        char = text[i]
+        if char in ")]}":
+            depth += 1
+        elif char in "([{":
+            depth -= 1
+        elif depth == 0 and char in "+-=,&" and text[i - 1:i] not in ("^", "_", "{"):
+            return i + 1
+        i -= 1
+    return start
 
 
 def _transposed_bracket(text: str, k: int) -> bool:
