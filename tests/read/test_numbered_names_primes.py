@@ -105,7 +105,7 @@ REFUSALS: list[tuple[str, str]] = [
     (r"f' \cdot x", "f' without its argument"),
     # the argument is an expression: d/dx f(2x) is not f'(2x)
     (r"f'(2 x)", "its argument is an expression"),
-    (r"f'(a)", "'a' is not a declared scalar"),
+    (r"f'(W^{(1)})", "'W1' is not a declared scalar"),   # f'(a) of a vector: entry by entry
     (r"f'(c)", "'lab' is a label, not a real variable"),
     # softmax_jacobian_prettyvault.md, line 30: g' of an indexed definition g_i
     (r"p'", "a prime on an indexed definition (p')"),

@@ -284,6 +284,13 @@ CHECKED: list[tuple[str, str]] = [
     (r"A \odot B = A B", "refuted"),
     (r"y^T (a \odot \sigma(a)) = \sum_{k=1}^n y_k a_k \sigma(a_k)", "proved"),
     (r"A = y \odot A", "unparsed"),     # of shapes n and n-by-n
+    # f' at a vector (entry by entry) or at an inner product; a scalar added to a vector
+    (r"\sigma'(a) = \sigma(a) \odot (1 - \sigma(a))", "proved"),
+    (r"\sigma'(X w) = \sigma(X w) \odot \sigma(-X w)", "proved"),
+    (r"\sigma'(a) = \sigma(a) \odot \sigma(a)", "refuted"),
+    (r"\sigma'(w^T w) = \sigma(w^T w)(1 - \sigma(w^T w))", "proved"),
+    (r"\exp(a - \ln(\sum_{k} \exp(a_k))) = \mathrm{softmax}(a)", "proved"),
+    (r"A = A + \lambda", "unparsed"),    # of a matrix: A + \lambda I, or a slip?
     # functions of a vector, entry by entry (indii.org's softmax; ingenjoy's \sigma(Xw))
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})}", "proved"),
     (r"\mathrm{softmax}(a) = \frac{\exp(a)}{\sum_{k}\exp(a_{k})^2}", "refuted"),

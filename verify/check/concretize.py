@@ -121,7 +121,7 @@ class Concretizer:
     def _value(self, node: sp.Basic, env: dict[str, object],
                opaque: dict[sp.Basic, Value]) -> Value:
         if opaque and isinstance(node, (sp.Symbol, sp.Indexed, AppliedUndef, E.Dot,
-                                        E.MatProd)):
+                                        E.MatProd, E.Entry)):
             key = self._key(node, env)
             if key in opaque:
                 return opaque[key]
@@ -629,15 +629,17 @@ def _add(values: list[Value]) -> Value:
     matrices = [v for v in values if isinstance(v, sp.MatrixBase)]
     if not matrices:
         return sp.Add(*values)  # type: ignore[no-any-return]
-    if len(matrices) != len(values):
-        nonzero = [v for v in values if not isinstance(v, sp.MatrixBase) and v != 0]
-        if nonzero:
-            raise BindError(f"adding a scalar and a {_shape(matrices[0])} value")
     first = matrices[0]
     if any(m.shape != first.shape for m in matrices):
         raise BindError("adding values of different shapes: " +
                         ", ".join(_shape(m) for m in matrices))
-    total = sp.ImmutableMatrix.zeros(*first.shape).as_mutable()
+    scalar = sp.Add(*(v for v in values if not isinstance(v, sp.MatrixBase)))
+    if scalar != 0 and not all(_is_vector(m) for m in matrices):
+        # A + \lambda of a matrix: A + \lambda I, or a slip? Not guessed.
+        raise BindError(f"adding a scalar and a {_shape(first)} value")
+    # 1 - \sigma(z), x - logsumexp(x): a scalar added to a vector is added to each entry,
+    # as ML notes write it
+    total = sp.ImmutableMatrix(first.rows, first.cols, [scalar] * len(first)).as_mutable()
     for matrix in matrices:
         total += matrix
     return sp.ImmutableMatrix(total)

@@ -23,6 +23,7 @@ from sympy.core.function import AppliedUndef
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.model.notation import Notation
+from verify.read.latex import products
 from verify.read.latex.calls import call
 from verify.read.latex.normalize import read_group
 from verify.read.latex.rewrite_base import Atom, Reader
@@ -114,11 +115,46 @@ def primed_call(reader: Reader, spelled: str, primes: int, items: list[str], tex
         raise LatexProblem(token, f"{spelled}' without its argument: write {spelled}'(x)")
     atom, end = call(reader, entry, [], text, j, token)
     argument = atom.expr.args[0]
-    why = _not_a_variable(argument, entry.name, reader.context.notation)
+    notation = reader.context.notation
+    why = _not_a_variable(argument, entry.name, notation)
     if why is not None:
+        at_point = _derivative_at(atom.expr, argument, entry.name, notation)
+        if at_point is not None:
+            return Atom(at_point, products.rank_of(at_point, notation)), end
         raise LatexProblem(text[i:end], f"{spelled}'(...) is read only at one declared scalar "
                            f"variable: {why}; write \\frac{{d}}{{dt}} of it")
     return Atom(E.Deriv(atom.expr, argument), 0), end
+
+
+def _derivative_at(applied: sp.Expr, argument: sp.Expr, function: str,
+                   notation: Notation) -> sp.Expr | None:
+    r"""``f'(u)`` where ``u`` is not a declared scalar variable: of a vector ``u`` (``\sigma'(z)``,
+    ``\sigma'(W x)``), the vector of ``f'`` at its entries; of an inner product ``w^T x``, the
+    derivative at that value.  Each is a derivative by a stand-in for the argument (the
+    concretization's intermediate variable), so only where ``f``'s definition mentions none of
+    the argument's names (else the stand-in would replace those too) and the argument is a
+    node the stand-in can take (an entry, an inner product).  None otherwise."""
+    names = {str(s.base.label) if isinstance(s, sp.Indexed) else str(s)
+             for s in argument.atoms(sp.Symbol, sp.Indexed)}
+    if names & mentioned(function, notation, set()):
+        return None
+    rank = products.rank_of(argument, notation)
+    if rank == 0 and isinstance(argument, E.Dot):
+        return E.Deriv(applied, argument)
+    if rank != 1:
+        return None
+    shape = products.shape_of(argument, notation)
+    if shape is None or shape[0] is None or shape[1] != "1":
+        return None
+    letters = [name for name, size in notation.indices.items() if size == shape[0]]
+    free = {str(s) for s in argument.free_symbols}
+    letters = [name for name in letters if name not in free]
+    if not letters:
+        return None
+    index = E.index_symbol(letters[-1])
+    entry = E.Entry(argument, index)
+    return E.VecOf(E.Deriv(applied.func(entry), entry), index, sp.Integer(1),
+                   E.size_symbol(shape[0]))
 
 
 def _not_a_variable(argument: sp.Expr, function: str, notation: Notation) -> str | None:
