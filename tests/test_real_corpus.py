@@ -37,15 +37,7 @@ DECIDED_FLOOR = 142  # steps decided over the whole set (see README): 25 at its 
 # the eighteen files of the second collection (90 of their 183 steps) and the reader of today
 
 # (document, step): why the verdict is false. Strict expected failures.
-_CASES = ("the blocks of the two cases ('If $i=j$', 'And if $i \\neq j$', prose) start "
-          "with '=', so the reader continues the chain of the general line before them, and "
-          "checks each "
-          "case's step for every i, j: a section's 'where' cannot apply, as it goes by the "
-          "line of a chain's first step")
 KNOWN: dict[tuple[str, str], str] = {
-    ("softmax_ce_zakariapz.md", "4.2"): _CASES,   # d/da_j p_j against d p_j/da_i: i = j
-    ("softmax_ce_zakariapz.md", "4.7"): _CASES,   # the i != j block's first step
-    ("softmax_ce_zakariapz.md", "4.8"): _CASES,   # exp(a_j) d/da_i (sum)^{-1}: i != j
     ("gda_neylon.md", "3.1"): (
         "(a-b)^T C (a-b) = (a_i - b_i) c_{ij} (a_j - b_j) under the author's 'repeated index "
         "summation notation' (prose): the reader takes i and j as free indices and compares "

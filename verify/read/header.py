@@ -19,7 +19,13 @@ chains may have (a binary-logistic aside in a softmax lecture redefines ``h`` an
 
 A chain whose first step stands on one of those lines is read with the section's notation,
 which extends the document's (its spellings shadow the document's inside the section), and
-checked under the section's conditions, as an encoding's chain with ``where``.
+checked under the section's conditions, as an encoding's chain with ``where``; a chain that
+goes on into a section's lines (a case block starting with ``=``) is cut there, and its steps
+inside go on from the chain's first line under the section (:mod:`verify.read.latex.document`).
+
+A case announced in prose and nothing else just before a display block (``If $i=j$,``, ``Case
+2: $k \neq i$.``) is a section of that block too, when its condition relates two declared
+indices (:func:`case_section`); a section of the header on the same lines wins.
 Layers, each extending the one before: ``base_notation`` (an assignment shared by many
 documents), the sidecar, the in-document header.
 
@@ -47,6 +53,9 @@ from verify.read.notation import parse_notation
 _TEX_START = re.compile(r"^[ \t]*%[ \t]*verify-notation:[ \t]*$", re.M)
 _TEX_END = re.compile(r"^[ \t]*%[ \t]*end-verify-notation[ \t]*$", re.M)
 _SECTION_KEYS = {"lines", "note", "notation", "where"}
+# The condition of a case announced in prose: two index letters, = or a negated =.
+_CASE_CONDITION = re.compile(r"^\s*([A-Za-z])\s*(=|\\neq?(?![A-Za-z])|\\not\s*=|!=|\u2260)"
+                             r"\s*([A-Za-z])\s*$")
 
 
 @dataclass(frozen=True)
@@ -188,3 +197,23 @@ def _section(raw: Any, notation: Notation, where: Location) -> Section:
     conditions = tuple(parse_condition(text, scope, where) for text in texts)
     return Section(lines[0], lines[1], section_notation if own else None, names,
                    str(raw.get("note", "")), conditions, tuple(texts))
+
+
+def case_section(latex: str, first: int, last: int, notation: Notation) -> Section | None:
+    r"""The section of a display block announced in prose as a case (``If $i=j$,``): the
+    block's lines, checked under the condition ``latex`` (``i=j``, ``i \neq j``, ``i \ne j``).
+    None when the condition is not two declared indices related by ``=`` or ``\neq``: the
+    reader cannot use it."""
+    match = _CASE_CONDITION.match(latex)
+    if match is None:
+        return None
+    left, sign, right = match.groups()
+    if left == right or any(notation.kind_of(name) != "index" for name in (left, right)):
+        return None
+    text = f"{left} {'==' if sign == '=' else '!='} {right}"
+    try:
+        condition = parse_condition(text, Scope.for_document(notation), Location("", first))
+    except InputError:
+        return None
+    return Section(first, last, None, frozenset(), f"If ${latex}$, the prose before line {first}",
+                   (condition,), (text,))

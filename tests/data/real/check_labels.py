@@ -738,9 +738,13 @@ def softmax_ce_zakariapz() -> Derivation:
         "1": [p, lambda q: np.exp(q["a"]) / S(q)],
         "2": [dL, lambda q: -head(q) @ dell(q)],
         "3": [dell, lambda q: -q["y"] / p(q), lambda q: -q["y"] / p(q)],
-        "4": [head, head, *same, *other],
-        "5": [head, lambda q: p(q)[None, :] * (np.eye(C) - p(q)[:, None])],
-        "6": [dL, lambda q: head(q) @ dell(q),
+        # the case blocks ("If $i=j$", "And if $i \neq j$") go on from the head, each
+        # under its case: the reader cuts the chain there
+        "4": [head, head],
+        "5": [head, *same],
+        "6": [head, *other],
+        "7": [head, lambda q: p(q)[None, :] * (np.eye(C) - p(q)[:, None])],
+        "8": [dL, lambda q: head(q) @ dell(q),
               lambda q: np.array([np.sum(-q["y"] * (np.eye(C)[i] - p(q)[i])) for i in range(C)]),
               lambda q: np.array([np.sum(q["y"] * (p(q)[i] - np.eye(C)[i])) for i in range(C)])],
     })

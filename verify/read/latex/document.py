@@ -25,7 +25,7 @@ from verify.core.limits import DOCUMENT_CHARS, DOCUMENT_STEPS
 from verify.model import expr as E
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
-from verify.read.header import Header, Section, empty_notation, read_header
+from verify.read.header import Header, Section, case_section, empty_notation, read_header
 from verify.read.latex.macros import Macros, expand, find_macros
 from verify.read.latex.names import Lexicon, build_lexicon
 from verify.read.latex.source import (
@@ -82,39 +82,102 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
         raw_chains = ()
     elif not raw_chains:
         problems.append(f"{shown}: no display math found")
+    cases = _cases(raw_chains, header)
+    for case in cases.values():
+        if case.section is not None:
+            readers[id(case.section)] = _Reader(header.notation, lexicon, case.section)
     chains = []
     for number, raw in enumerate(raw_chains, 1):
-        for part, (section, piece) in enumerate(_by_section(raw, header)):
+        for part, piece in enumerate(_by_section(raw, header, cases)):
+            section = piece.section
             reader = readers[id(section)] if section else _Reader(header.notation, lexicon)
-            chain = _chain(piece, number, header, reader, shown, macros)
-            if part:
+            chain = _chain(piece.raw, number, header, reader, shown, macros)
+            if part and piece.alone:
+                chain = replace(chain, name=f"{chain.name}, part {part + 1}", note="; ".join(
+                    n for n in (f"the block of line {piece.raw.line} goes on from chain "
+                                f"{number} with '=' after the prose '{piece.case}', a case "
+                                "the reader cannot use: checked within itself, from its first "
+                                "row (declare the case as a section with 'where' to check it "
+                                "against the chain)", chain.note) if n))
+            elif part:
                 # A case split ('If i = j: = A. If i != j: = B'): each case goes on from the
                 # chain's first line under its own section, never from the other case.
                 chain = replace(chain, name=f"{chain.name}, part {part + 1}", note="; ".join(
                     n for n in (f"continues chain {number} from its first line "
                                 f"(line {raw.line}) under the section of line "
-                                f"{piece.steps[1].line}", chain.note) if n))
+                                f"{piece.raw.steps[1].line}", chain.note) if n))
             chains.append(chain)
     return Document(shown, header.title or path.stem, header.notation, tuple(chains),
                     source=header.source or "", problems=tuple(problems))
 
 
-def _by_section(raw: RawChain, header: Header) -> list[tuple[Section | None, RawChain]]:
+@dataclass(frozen=True)
+class _Case:
+    """A case announced in prose before a block (``If $i=j$,``) and the section it makes
+    (None when its condition is not one the reader can use)."""
+
+    text: str
+    section: Section | None
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A piece of a chain read under one section (or none)."""
+
+    section: Section | None
+    raw: RawChain
+    alone: bool = False   # a block under a case the reader cannot use: checked within itself
+    case: str = ""
+
+
+def _cases(raw_chains: tuple[RawChain, ...], header: Header) -> dict[tuple[int, str], _Case]:
+    """The cases announced in prose, by (line of their block, condition), each over the lines
+    of the steps it holds."""
+    lines: dict[tuple[int, str], list[int]] = {}
+    for raw in raw_chains:
+        for step in raw.steps:
+            if step.case:
+                lines.setdefault((step.case_line, step.case), []).append(step.line)
+    return {key: _Case(f"If ${key[1]}$", case_section(key[1], min(key[0], *found), max(found),
+                                                     header.notation))
+            for key, found in lines.items()}
+
+
+def _place(step: RawStep, header: Header,
+           cases: dict[tuple[int, str], _Case]) -> tuple[object, Section | None, _Case | None]:
+    """Where a step stands: a section of the header, else a case announced in prose."""
+    section = header.section_at(_source_line(step.line, header))
+    if section is not None:
+        return ("header", id(section)), section, None
+    if step.case:
+        case = cases[(step.case_line, step.case)]
+        return ("case", step.case_line, step.case), case.section, case
+    return None, None, None
+
+
+def _by_section(raw: RawChain, header: Header,
+                cases: dict[tuple[int, str], _Case]) -> list[_Part]:
     """The chain cut where its steps enter another section (a block continuing the chain
-    with ``=`` may stand in a section with conditions of its own).  Every part after the
-    first starts again from the chain's first line, read under the part's section."""
-    parts: list[tuple[Section | None, list[RawStep]]] = []
+    with ``=`` may stand in a section with conditions of its own, or under a case its prose
+    announces).  Every part after the first starts again from the chain's first line, read
+    under the part's section; a part under a case whose condition cannot be used is checked
+    within itself, from its own first row (never against the chain for every index value)."""
+    groups: list[tuple[object, Section | None, _Case | None, list[RawStep]]] = []
     for step in raw.steps:
-        section = header.section_at(_source_line(step.line, header))
-        if not parts or section is not parts[-1][0]:
-            parts.append((section, []))
-        parts[-1][1].append(step)
-    if len(parts) <= 1:
-        return [(header.section_at(_source_line(raw.line, header)), raw)]
+        key, section, case = _place(step, header, cases)
+        if not groups or key != groups[-1][0]:
+            groups.append((key, section, case, []))
+        groups[-1][3].append(step)
+    if len(groups) <= 1:
+        return [_Part(groups[0][1] if groups else None, raw)]
     first = replace(raw.steps[0], relation="")
-    cut = [(parts[0][0], RawChain(tuple(parts[0][1]), raw.line))]
-    for section, steps in parts[1:]:
-        cut.append((section, RawChain((first, *steps), raw.line)))
+    cut = [_Part(groups[0][1], RawChain(tuple(groups[0][3]), raw.line))]
+    for _, section, case, steps in groups[1:]:
+        if case is not None and case.section is None:
+            alone = (replace(steps[0], relation=""), *steps[1:])
+            cut.append(_Part(None, RawChain(alone, steps[0].line), True, case.text))
+        else:
+            cut.append(_Part(section, RawChain((first, *steps), raw.line)))
     return cut
 
 

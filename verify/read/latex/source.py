@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from verify.core.limits import DOCUMENT_CHARS, NOTE_CHARS
 from verify.core.memo import memoized
@@ -45,6 +45,16 @@ _TRAILING_BRACKET = re.compile(r"(?<=\s)\[([^\[\]]*)\]\s*$")
 _TEXT_CMD = re.compile(r"\\(?:text|textrm|textit|mbox|mathrm)\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
 _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+# Prose that does nothing but announce a case: "If $i=j$,", "And if \(i \neq j\),", "Case 2:
+# $k \neq i$.", "For $i = j$ we get"; the condition is the one formula in it.
+_CASE_PROSE = re.compile(
+    r"^(?:(?:and|now|so|then|next|finally|similarly|second(?:ly)?|first(?:ly)?)[\s,]+)?"
+    r"(?:(?:in\s+the\s+)?case\s*(?:\d+|[ivx]+|[a-z])?\s*[:.)]?\s*(?:(?:of|where|when|that)\s+)?"
+    r"|if|when|for|where)\s*"
+    r"(?:\$(?P<dollar>[^$]+)\$|\\\((?P<paren>(?:(?!\\\)).)+)\\\))"
+    r"\s*[,:;.]?\s*(?:(?:we\s+(?:have|get|obtain|find)|then|this\s+gives|it\s+follows)"
+    r"\s*[,:]?\s*)?$", re.I | re.S)
+_MARKDOWN_MARKS = re.compile(r"\*+|^[\s#>]+")
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,9 @@ class RawStep:
     note: str = ""         # the document's own justification, not parsed
     relation: str = "="    # how it relates to the previous step: "=", ":=" ("" when first)
     defines: bool = False  # the name of a prose definition ('Let X be ...'), defined next
+    case: str = ""         # the LaTeX condition of the case the prose before the block
+    #                        announces ('If $i=j$,' -> 'i=j'), "" when none
+    case_line: int = 0     # the line of the block the case was announced for
 
 
 @dataclass(frozen=True)
@@ -143,11 +156,30 @@ def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
             continue
         continues = (sides[0].text.strip() == "" or open_chain) and bool(chains)
         open_chain = sides[-1].text.strip() == "" and len(sides) > 1
+        case = announced_case(prose)
+        case_line = lines.line_of(match.start(group))
+        if not case and continues and chains[-1][-1].case:
+            # A block going on with '=' from a case block stays in that case.
+            case, case_line = chains[-1][-1].case, chains[-1][-1].case_line
         for step in _steps(sides, lines, clean_note(prose) if continues else "", continues):
             if step.relation == "" or not chains:
                 chains.append([])
+            if case:
+                step = replace(step, case=case, case_line=case_line)
             chains[-1].append(step)
     return tuple(RawChain(tuple(c), c[0].line) for c in chains if c)
+
+
+def announced_case(prose: str) -> str:
+    r"""The condition a stretch of prose announces when that is all it does (``If $i=j$,``,
+    ``And if \(i \neq j\),``, ``Case 2: $k \neq i$.``): its formula's LaTeX, else ``""``."""
+    text = _MARKDOWN_MARKS.sub("", prose.strip()).strip()
+    if len(text) > 120:
+        return ""
+    match = _CASE_PROSE.match(text)
+    if match is None:
+        return ""
+    return (match.group("dollar") or match.group("paren") or "").strip()
 
 
 def _steps(sides: list[_Side], lines: _Lines, prose_note: str,
