@@ -3,6 +3,7 @@
 
     python -m verify [check] PATH... [--json FILE] [--report DIR] [--seed N] ...
     python -m verify grade ASSIGNMENT SUBMISSIONS/ --out DIR ...
+    python -m verify infer FILE
 
 A first argument that is not a command means ``check`` (README and CI write
 ``python -m verify derivations/``); a path named like a command is written ``./grade``.
@@ -54,6 +55,36 @@ def _grade(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     return grade_main(argv, out, err)
 
 
+def _infer(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    """``infer FILE``: the notation the document implies, as a header to paste and edit."""
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} infer",
+        description="Print the notation a .md or .tex document implies, as a YAML front-matter "
+                    "header to paste and edit (each declaration's reason a comment; what is "
+                    "ambiguous is left undeclared and named at the end).")
+    parser.add_argument("path", type=Path, help="a .md or .tex document")
+    args = parse_arguments(parser, argv, out, err)
+    if isinstance(args, int):
+        return args
+    from verify.read.infer import declared_of, header_yaml, infer_document
+    from verify.read.latex.source import plain_text
+    try:
+        text = plain_text(args.path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        print(printable(f"{args.path}: cannot read: {error}"), file=err)
+        return EXIT["input"]
+    from verify.read.header import empty_notation, read_header
+    header = read_header(text, args.path, str(args.path))
+    own = header.notation != empty_notation()
+    suffix = ".tex" if args.path.suffix.lower() == ".tex" else ".md"
+    inference = infer_document(header.body, suffix,
+                               declared_of(header.notation) if own else None)
+    if own:
+        print("# the document declares part of its notation: add these to its header", file=out)
+    print(header_yaml(inference, header.title), end="", file=out)
+    return EXIT["ok"]
+
+
 def check_main(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     return _check(argv, out, err, f"{PROG} check")
 
@@ -64,6 +95,8 @@ COMMANDS: dict[str, tuple[str, Command]] = {
               "default command", check_main),
     "grade": ("grade a folder of submissions against an assignment: gradebook, Gradescope "
               "results, summary, reports", _grade),
+    "infer": ("print the notation a document without a header implies, as a header to "
+              "paste and edit", _infer),
 }
 
 
@@ -111,6 +144,7 @@ def overview() -> str:
     lines = [f"usage: {PROG} [check] PATH... [options]",
              f"       {PROG} grade ASSIGNMENT SUBMISSIONS --out DIR [options]",
              f"       {PROG} grade ASSIGNMENT --gradescope-autograder DIR",
+             f"       {PROG} infer FILE",
              f"       {PROG} COMMAND --help",
              "",
              "Check derivations step by step, symbolically and numerically.",

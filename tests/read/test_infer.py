@@ -1,0 +1,183 @@
+r"""Inferring a document's notation (verify/read/infer.py, ``python -m verify infer``).
+
+A table of small documents in the style of derivations/ and tests/data/real/ (their lines, the
+header removed) -> the declarations inferred and the names left undeclared; every inferred
+header of the shipped documents is a header the reader accepts; and (slow) the round trip:
+each document checked with its own header and with the inferred one, the figure printed, no
+step the labels or the original header call wrong passing under the inferred header.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from verify.cli import main
+from verify.read.header import read_header
+from verify.read.infer import Inference, header_yaml, infer_document
+from verify.read.latex.document import document_from_text
+from verify.read.latex.source import plain_text
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = sorted([*ROOT.glob("derivations/*.md"), *ROOT.glob("tests/data/real/*.md")])
+DOCUMENTS = [p for p in DOCUMENTS if p.name != "README.md"]
+
+
+def _declarations(inference: Inference) -> dict[str, Any]:
+    """The inference as a header mapping (what ``infer`` prints, parsed back)."""
+    text = header_yaml(inference)
+    loaded = yaml.safe_load(text.split("---")[1])
+    return loaded or {}
+
+
+# (document, {name: expected declaration}, names left undeclared)
+CASES: list[tuple[str, dict[str, Any], set[str]]] = [
+    # derivations/logistic_regression.md, line 34
+    (r"$$\nabla_{\mathbf{w}} L(\mathbf{w}) = -\sum_{i=1}^{N} \left[ y_i \log "
+     r"\sigma(\mathbf{w}^T \mathbf{x}_i) + (1 - y_i) \log\left(1 - \sigma(\mathbf{w}^T "
+     r"\mathbf{x}_i)\right) \right]$$",
+     {"sizes": {"N": [1, 2], "n": [2, 3]}, "indices": {"i": "N"},
+      "symbols": {"w": {"shape": ["n"]}, "y": {"family": ["N"]},
+                  "x": {"family": ["N"], "shape": ["n"]}},
+      "definitions": {"sigma": {"params": ["t"], "body": "1 / (1 + exp(-t))",
+                                "latex": ["\\sigma"]}}},
+     {"L"}),
+    # derivations/least_squares.md: X is N x n; its rows and columns are never assumed equal
+    (r"$$\nabla_{\mathbf{w}} \left( \mathbf{w}^T X^T X \mathbf{w} - 2 \mathbf{y}^T X "
+     r"\mathbf{w} + \mathbf{y}^T \mathbf{y} \right) = 2 X^T X \mathbf{w} - 2 X^T \mathbf{y}$$",
+     {"sizes": {"n": [2, 3], "m": [2, 3]},
+      "symbols": {"w": {"shape": ["n"]}, "X": {"shape": ["m", "n"]}, "y": {"shape": ["m"]}}},
+     set()),
+    # tests/data/real/softmax_ce_zakariapz.md: L and p are defined by the chains they start
+    (r"\[ L = -\sum_j^C y_j \log p_j \\ = -\sum_j^C \ell_j. \]" "\n"
+     r"\[ p_j = \frac{\exp( a_j)}{\sum_k^C \exp(a_k)}. \]" "\n"
+     r"\[ \frac{\partial L}{\partial a_i} = -\sum_j^C \frac{\partial \ell_j}{\partial p_j} "
+     r"\frac{\partial p_j}{\partial a_i}. \]",
+     {"sizes": {"C": [2, 3]}, "indices": {"j": "C", "k": "C", "i": "C"},
+      "symbols": {"y": {"family": ["C"]}, "ell": {"family": ["C"], "latex": ["\\ell"]},
+                  "a": {"family": ["C"]}}},
+     {"L", "p"}),
+    # a scalar added to a vector is a vector; X' is a transpose (ridge_stats540478.md)
+    (r"$$X'Xw+\lambda w=X'y$$",
+     {"sizes": {"n": [2, 3], "m": [2, 3]},
+      "symbols": {"X": {"shape": ["n", "m"]}, "w": {"shape": ["m"]},
+                  "lam": {"latex": ["\\lambda"]}, "y": {"shape": ["n"]}}},
+     set()),
+    # a letter summed over and used as a value: neither reading is taken
+    (r"$$\sum_{k=1}^{K} k a_k = K a_K$$", {"sizes": {"K": [2, 3]}}, {"k", "a"}),
+    # a capital that multiplies nothing: a scalar or a matrix? not guessed
+    (r"$$A b + A c = A (b + c)$$", {"symbols": {"b": {}, "c": {}}}, {"A"}),
+    # a capital multiplying a bold vector is a matrix, square only when inverted
+    (r"$$A^{-1} A \mathbf{v} = \mathbf{v}$$",
+     {"sizes": {"n": [2, 3]}, "symbols": {"A": {"shape": ["n", "n"]}, "v": {"shape": ["n"]}}},
+     set()),
+    # a sample superscript: a family over the sample index
+    (r"$$\sum_{i=1}^{N} \boldsymbol{\theta}^T \mathbf{x}^{(i)} = \boldsymbol{\theta}^T "
+     r"\sum_{i=1}^{N} \mathbf{x}^{(i)}$$",
+     {"sizes": {"N": [1, 2], "n": [2, 3]}, "indices": {"i": "N"},
+      "symbols": {"theta": {"shape": ["n"], "latex": ["\\theta"]},
+                  "x": {"family": ["N"], "shape": ["n"], "latex": ["x^{(i)}"]}}},
+     set()),
+    # a subscript no sum gives a range: left undeclared with the index to declare
+    (r"$$x_t + x_t = 2 x_t$$", {}, {"x"}),
+    # a function written as a call is not read as a product
+    (r"$$f(a + b) = f(a) + f(b)$$", {"symbols": {"a": {}, "b": {}}}, {"f"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "undeclared"), CASES)
+def test_inferred_declarations(text: str, expected: dict[str, Any], undeclared: set[str]) -> None:
+    inference = infer_document(text)
+    got = _declarations(inference)
+    got.pop("title", None)
+    assert got == expected
+    assert {a.latex.lstrip("\\") for a in inference.ambiguities} == undeclared
+    for ambiguity in inference.ambiguities:
+        assert ambiguity.settle and ambiguity.line >= 1
+
+
+def test_every_declaration_says_why() -> None:
+    inference = infer_document(CASES[0][0])
+    reasons = [s.reason for s in inference.symbols] + [i.reason for i in inference.indices]
+    assert "y inferred a family over N from line 1" in reasons
+    assert all(" inferred " in reason and "from line" in reason for reason in reasons)
+
+
+def _body(path: Path) -> str:
+    """The document with its own header removed (nothing else changed)."""
+    text = plain_text(path.read_text(encoding="utf-8"))
+    lines = read_header(text, path, str(path)).header_lines
+    return "\n".join(text.split("\n")[lines:])
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_inferred_header_is_a_header_the_reader_accepts(path: Path) -> None:
+    """Pasted back, the inferred header reads without a problem of its own."""
+    body = _body(path)
+    header = header_yaml(infer_document(body))
+    document = document_from_text(header + body, Path(path.name))
+    assert [p for p in document.problems if "no display math" not in p] == []
+
+
+def test_infer_command_prints_the_header(tmp_path: Path) -> None:
+    source = tmp_path / "note.md"
+    source.write_text(CASES[0][0] + "\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["infer", str(source)], out, err) == 0
+    printed = out.getvalue()
+    assert printed.startswith("---\n") and printed.rstrip().endswith("---")
+    assert "# y inferred a family over N from line 1" in printed
+    assert "L: written as a call" in printed
+    assert main(["infer", str(tmp_path / "missing.md")], out, err) == 2
+
+
+# ------------------------------------------------------------------ the round trip (slow)
+
+PASSING = {"proved", "supported"}
+
+
+def round_trip(paths: list[Path], cache: Path | bool = False) -> tuple[int, int, list[str]]:
+    """Each document checked with its header and with the inferred one: (steps with the same
+    verdict, steps, the false passes: steps wrong by the labels or refuted with the header,
+    passing with the inferred one)."""
+    import verify
+    labels = yaml.safe_load((ROOT / "tests/data/real/labels.yaml").read_text())["files"]
+    same = total = 0
+    wrong_passes: list[str] = []
+    for path in paths:
+        text = plain_text(path.read_text(encoding="utf-8"))
+        original_lines = read_header(text, path, str(path)).header_lines
+        body = _body(path)
+        header = header_yaml(infer_document(body))
+        shift = header.count("\n") - original_lines
+        mine = verify.check_text(text, name=path.stem, cache=cache)
+        inferred = verify.check_text(header + body, name=path.stem, cache=cache)
+        before = {s.location.line: s.status.value
+                  for c in mine.document.chains for s in c.steps}
+        after = {s.location.line - shift: s.status.value
+                 for c in inferred.document.chains for s in c.steps}
+        false_lines = {step["line"] for step in labels.get(path.name, {}).get("steps", [])
+                       if step["truth"] in ("false", "condition")}
+        for line, status in before.items():
+            if status == "start":
+                continue
+            total += 1
+            now = after.get(line, "unparsed")
+            same += now == status
+            if now in PASSING and (status == "refuted" or line in false_lines) and \
+                    status not in PASSING:
+                wrong_passes.append(f"{path.name}:{line}: {status} with its header, {now} "
+                                    "with the inferred one")
+    return same, total, wrong_passes
+
+
+@pytest.mark.slow
+def test_round_trip_never_passes_a_wrong_step(tmp_path: Path) -> None:
+    same, total, wrong = round_trip(DOCUMENTS, tmp_path / "cache.sqlite")
+    print(f"with its header removed, {same} of {total} steps get the same verdict")
+    assert wrong == []
+    assert total > 0

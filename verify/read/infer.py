@@ -1,0 +1,885 @@
+r"""Infer a document's notation from the document itself (a first, sound slice of issue 14).
+
+Given the display-math steps of a document (:func:`verify.read.latex.source.split_document`,
+each normalised by :func:`verify.read.latex.normalize.normalize`) and, optionally, the names a
+partial header already declares, :func:`infer_notation` proposes the rest:
+
+* index letters and their ranges from ``\sum_{i=1}^{N}`` / ``\prod`` (the upper limit, a
+  letter, becomes a size); a letter written as a subscript where a summed index stands
+  elsewhere ranges over the same size;
+* vectors from ``\mathbf``/``\boldsymbol``/``\vec``/``\bm`` and from transposes (``w^T x``),
+  matrices from capitals transposed or multiplying a vector (``X w``, ``X^T``), their
+  dimensions unified over the products and sums they stand in (a dimension nothing ties to a
+  size gets a size of its own: rows and columns are never assumed equal);
+* families from subscripts carrying an index (``x_i`` in ``\sum_i``: a family over ``N``;
+  ``\mathbf{x}_i``: a family of vectors) and from sample superscripts ``x^{(i)}``;
+* ``\sigma`` applied to something: the sigmoid; every other letter a real scalar.
+
+Nothing is guessed where two readings are plausible: a letter summed over and also used as a
+value, a capital that might be a scalar or a matrix, a name written as a call, a name defined
+by the chain it starts (``L = ...``): such a name stays undeclared (its steps are then
+``unparsed``) and an :class:`Ambiguity` names the one declaration that settles it.  Inference
+only chooses what is *read*; every step is still checked in full under that reading.
+
+Pure functions; the results are frozen dataclasses.  :func:`header_yaml` writes the inference
+as a YAML front-matter header, each declaration's reason as a comment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from verify.read.latex.normalize import normalize
+from verify.read.latex.source import RawChain, split_document
+
+if TYPE_CHECKING:
+    from verify.model.notation import Notation
+
+_GREEK = frozenset(
+    "alpha beta gamma epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+    "rho sigma tau upsilon phi varphi chi psi omega ell Gamma Delta Theta Lambda Xi Sigma "
+    "Phi Psi Omega".split())
+_KEYWORD_NAMES = {"lambda": "lam"}      # a name the encoding language cannot take
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|pmb)\s*(?:\{\s*)?(\\[A-Za-z]+|[A-Za-z])")
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[A-Za-z]|\d+(?:\.\d+)?|\s+|.", re.S)
+_ACCENTS = frozenset({"\\hat", "\\tilde", "\\bar", "\\check"})
+_FUNCTIONS = frozenset({"\\exp", "\\ln", "\\log", "\\tanh", "\\cosh", "\\sinh", "\\sqrt",
+                        "\\sin", "\\cos"})
+_BIG = frozenset({"\\sum", "\\prod"})
+_NEW_SIZES = ("n", "m", "p", "q", "r", "s")
+# Letters never declared: the identity (built in where undeclared), Euler's number, the d of
+# d/dx.
+_RESERVED = frozenset({"I", "e", "d"})
+_DEFAULT_VALUES = {"N": (1, 2)}
+
+
+@dataclass(frozen=True)
+class SizeGuess:
+    name: str
+    values: tuple[int, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class IndexGuess:
+    letter: str
+    size: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SymbolGuess:
+    name: str
+    family: tuple[str, ...] = ()
+    shape: tuple[str, ...] = ()
+    latex: tuple[str, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class DefinitionGuess:
+    name: str
+    params: tuple[str, ...]
+    body: str
+    latex: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """A name left undeclared: why, and the one declaration (YAML) that settles it."""
+
+    latex: str
+    why: str
+    settle: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Inference:
+    sizes: tuple[SizeGuess, ...] = ()
+    indices: tuple[IndexGuess, ...] = ()
+    symbols: tuple[SymbolGuess, ...] = ()
+    definitions: tuple[DefinitionGuess, ...] = ()
+    ambiguities: tuple[Ambiguity, ...] = ()
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What a partial header already declares (names only: those are never inferred)."""
+
+    sizes: frozenset[str] = frozenset()
+    indices: Mapping[str, str] = field(default_factory=dict)
+    names: frozenset[str] = frozenset()      # symbols and definitions
+    spellings: frozenset[str] = frozenset()  # their bases as written (letters, \commands)
+
+
+# ---------------------------------------------------------------- the scan of one step
+
+@dataclass
+class _Use:
+    """One occurrence of a name in a step."""
+
+    base: str                  # 'x', '\\theta', '\\hat{y}'
+    line: int
+    subs: tuple[str, ...] = ()  # subscript items ('i', 'j', '1'); ('?',) when not plain
+    sample: str = ""           # the i of ^{(i)}
+    layer: str = ""            # the 1 of ^{(1)}
+    transposed: bool = False
+    inverse: bool = False
+    applied: bool = False      # a '(' right after the bare name
+    value: bool = True         # stands where a value stands (not a sum's limit, a subscript)
+
+
+@dataclass
+class _Shape:
+    kind: str                  # 's' scalar, 'v' column, 'r' row, 'm' matrix, '?' unknown
+    dims: tuple[str, ...] = ()
+
+
+_S = _Shape("s")
+_U = _Shape("?")
+
+
+class _Scan:
+    """Occurrences, sums and (in the second pass) shape constraints of the whole document."""
+
+    def __init__(self) -> None:
+        self.uses: list[_Use] = []
+        self.sums: list[tuple[tuple[str, ...], str, int]] = []   # letters, upper, line
+        self.limits: dict[str, int] = {}                          # size letter -> line
+        self.first_sides: list[tuple[str, int]] = []              # a chain's defined name
+        self.texts: list[tuple[str, int]] = []                    # each step, normalised
+        self.pairs: list[tuple[_Use, _Use]] = []                  # adjacent names (a product)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _TOKEN.findall(text)]
+
+
+def _group(tokens: list[str], i: int) -> tuple[list[str], int]:
+    """The script argument at ``i`` (a braced group or one token), spaces skipped."""
+    while i < len(tokens) and tokens[i].isspace():
+        i += 1
+    if i >= len(tokens):
+        return [], i
+    if tokens[i] != "{":
+        return [tokens[i]], i + 1
+    depth, j = 0, i
+    while j < len(tokens):
+        depth += tokens[j] == "{"
+        depth -= tokens[j] == "}"
+        if depth == 0:
+            return tokens[i + 1:j], j + 1
+        j += 1
+    return tokens[i + 1:], len(tokens)
+
+
+def _items(group: list[str]) -> tuple[str, ...]:
+    """A name's subscript as items: ``ij``, ``i,j``, ``k'``, ``1`` -> letters; anything
+    else (commands, arithmetic ``i+1``) -> ``('?',)``."""
+    items: list[str] = []
+    for token in group:
+        if token.isspace() or token == ",":
+            continue
+        if token == "'" and items:
+            items[-1] += "p"
+        elif re.fullmatch(r"[A-Za-z]|\d+", token):
+            items.append(token)
+        else:
+            return ("?",)
+    return tuple(items) or ("?",)
+
+
+class _Parser:
+    """A small recursive reading of one normalised step: enough to see names, their scripts,
+    products and sums; whatever it does not know has an unknown shape."""
+
+    def __init__(self, scan: _Scan, tokens: list[str], line: int,
+                 shape_of: _ShapeOf | None) -> None:
+        self.scan, self.t, self.line, self.shape_of = scan, tokens, line, shape_of
+        self.i = 0
+
+    def peek(self) -> str:
+        while self.i < len(self.t) and self.t[self.i].isspace():
+            self.i += 1
+        return self.t[self.i] if self.i < len(self.t) else ""
+
+    def expression(self, stops: frozenset[str]) -> _Shape:
+        shapes: list[_Shape] = []
+        lone: list[_Use] = []
+        while self.peek() and self.peek() not in stops:
+            if self.peek() in "+-=":
+                self.i += 1
+                continue
+            shape, alone = self.term(stops | frozenset("+-="))
+            shapes.append(shape)
+            if alone is not None and shape.kind == "s":
+                lone.append(alone)
+        known = [s for s in shapes if s.kind in "vr"]
+        if known and self.shape_of is not None:
+            # a lone scalar added to a vector: the name is a vector of that length
+            for use in lone:
+                self.shape_of.upgrade(use, known[0].dims[0])
+        return self.unify_terms(shapes)
+
+    def unify_terms(self, shapes: list[_Shape]) -> _Shape:
+        known = [s for s in shapes if s.kind in "vrm"]
+        if any(s.kind == "?" for s in shapes) or not shapes:
+            result = _U
+        else:
+            result = known[0] if known else _S
+        if self.shape_of is not None:
+            for a, b in zip(known, known[1:], strict=False):
+                if a.kind == b.kind:
+                    for x, y in zip(a.dims, b.dims, strict=True):
+                        self.shape_of.union(x, y)
+        return result
+
+    def term(self, stops: frozenset[str]) -> tuple[_Shape, _Use | None]:
+        """The term's shape, and its one name when it is a name alone."""
+        factors: list[_Shape] = []
+        names: list[_Use | None] = []
+        while self.peek() and self.peek() not in stops:
+            start = self.i
+            before = len(self.scan.uses)
+            token = self.peek()
+            factors.append(self.factor(stops))
+            named = re.fullmatch(r"[A-Za-z]|\\[A-Za-z]+", token) is not None and \
+                token[1:] not in ("frac", "sum", "prod") and len(self.scan.uses) == before + 1
+            names.append(self.scan.uses[before] if named else None)
+            if self.i == start:
+                self.i += 1
+        for left, right in zip(names, names[1:], strict=False):
+            if left is not None and right is not None and self.shape_of is None:
+                self.scan.pairs.append((left, right))
+        shape = _S
+        for factor in factors:
+            shape = self.multiply(shape, factor)
+        return shape, names[0] if len(names) == 1 else None
+
+    def multiply(self, a: _Shape, b: _Shape) -> _Shape:
+        if a.kind == "?" or b.kind == "?":
+            return _U
+        if a.kind == "s":
+            return b
+        if b.kind == "s":
+            return a
+        union = self.shape_of.union if self.shape_of is not None else (lambda x, y: None)
+        left = a.dims[-1]
+        right = b.dims[0]
+        if (a.kind, b.kind) in {("r", "v"), ("r", "m"), ("m", "v"), ("m", "m")}:
+            union(left, right)
+            if a.kind == "r":
+                return _S if b.kind == "v" else _Shape("r", (b.dims[1],))
+            return _Shape("v", (a.dims[0],)) if b.kind == "v" else _Shape("m", (a.dims[0],
+                                                                              b.dims[1]))
+        if (a.kind, b.kind) == ("v", "r"):
+            return _Shape("m", (a.dims[0], b.dims[0]))
+        return _U
+
+    def factor(self, stops: frozenset[str]) -> _Shape:
+        token = self.peek()
+        self.i += 1
+        if token in ("(", "["):
+            inner = self.expression(frozenset({")", "]"}))
+            self.i += self.peek() in (")", "]")
+            return self.post(inner)
+        if token == "{":
+            inner = self.expression(frozenset({"}"}))
+            self.i += self.peek() == "}"
+            return self.post(inner)
+        if token in _BIG:
+            self.big(token)
+            return _S
+        if token == "\\frac":
+            num = self.braced()
+            den = self.braced()
+            return num if den.kind == "s" else _U
+        if token in ("\\partial", "\\nabla"):
+            if self.peek() == "_":
+                self.i += 1
+                self.sub_expression()
+            return _U
+        if token in _FUNCTIONS:
+            if self.peek() in ("_", "^"):
+                self.i += 1
+                self.sub_expression()
+            if self.peek() in ("(", "{"):
+                self.factor(stops)
+            return _S
+        if token in ("\\cdot", "\\times"):
+            return _S
+        if re.fullmatch(r"\d+(?:\.\d+)?", token):
+            if self.peek() == "_":      # 1_{\{y = k\}}: an indicator
+                self.i += 1
+                self.sub_expression()
+            return _S
+        if token in _ACCENTS and self.peek() == "{":
+            inner, self.i = _group(self.t, self.i)
+            return self.name(f"{token}{{{''.join(inner)}}}")
+        if re.fullmatch(r"[A-Za-z]", token) or token[1:] in _GREEK:
+            return self.name(token)
+        if token in ("_", "^"):     # a script of a command (\delta_{ij}): no values
+            self.sub_expression()
+            return _S
+        if token in ("\\|", "|"):
+            return _U
+        if token.startswith("\\"):
+            return _U
+        return _S if token in ("!",) else _U
+
+    def braced(self) -> _Shape:
+        group, end = _group(self.t, self.i)
+        self.i = end
+        return _Parser(self.scan, group, self.line, self.shape_of).expression(frozenset())
+
+    def sub_expression(self) -> None:
+        group, end = _group(self.t, self.i)
+        self.i = end
+        sub = _Parser(self.scan, group, self.line, None)
+        before = len(self.scan.uses)
+        sub.expression(frozenset())
+        for use in self.scan.uses[before:]:
+            use.value = False   # in a subscript (\nabla_{w_k}, 1_{\{y = k\}}): not a value
+
+    def post(self, shape: _Shape) -> _Shape:
+        while self.peek() in ("^", "'"):
+            if self.peek() == "'":
+                self.i += 1
+                shape = _U
+                continue
+            self.i += 1
+            group, self.i = _group(self.t, self.i)
+            text = "".join(group).replace(" ", "")
+            if text == "T":
+                shape = _transpose(shape)
+            elif text == "-1" and shape.kind == "m":
+                if self.shape_of is not None:
+                    self.shape_of.union(shape.dims[0], shape.dims[1])
+            elif shape.kind != "s":
+                shape = _U
+            if text not in ("T", "-1"):
+                _Parser(self.scan, group, self.line, None).expression(frozenset())
+        return shape
+
+    def big(self, token: str) -> None:
+        letters: tuple[str, ...] = ()
+        upper = ""
+        for _ in range(2):
+            mark = self.peek()
+            if mark not in ("_", "^"):
+                break
+            self.i += 1
+            group, self.i = _group(self.t, self.i)
+            text = "".join(group).replace(" ", "")
+            if mark == "_":
+                head = re.split(r"=|\\in|\\neq|\\ne", text)[0]
+                if re.fullmatch(r"[A-Za-z]('*)(,[A-Za-z]'*)*", head):
+                    letters = tuple(x.replace("'", "p") for x in head.split(","))
+            elif re.fullmatch(r"[A-Za-z]", text):
+                upper = text
+        self.scan.sums.append((letters, upper, self.line))
+        if upper:
+            self.scan.limits.setdefault(upper, self.line)
+
+    def name(self, base: str) -> _Shape:
+        use = _Use(base, self.line)
+        while self.peek() in ("_", "^", "'"):
+            mark = self.peek()
+            self.i += 1
+            if mark == "'":
+                if base[:1].isupper():
+                    use.transposed = True   # X'X: a transposed matrix
+                else:
+                    use.applied = True   # f'(x): a derivative, a function's
+                continue
+            group, self.i = _group(self.t, self.i)
+            text = "".join(group).replace(" ", "")
+            if mark == "_":
+                use.subs = _items(group)
+            elif text == "T":
+                use.transposed = True
+            elif text in ("-1", "{-1}"):
+                use.inverse = True
+            elif re.fullmatch(r"\([A-Za-z]\)", text):
+                use.sample = text[1]
+            elif re.fullmatch(r"[(\[]\d+[)\]]", text):
+                use.layer = text[1:-1]
+            else:
+                _Parser(self.scan, group, self.line, None).expression(frozenset())
+        if self.i < len(self.t) and self.t[self.i] == "(" and not use.subs and \
+                not use.transposed:
+            use.applied = True
+        self.scan.uses.append(use)
+        return self.shape_of(use) if self.shape_of is not None else _U
+
+
+def _transpose(shape: _Shape) -> _Shape:
+    if shape.kind == "v":
+        return _Shape("r", shape.dims)
+    if shape.kind == "r":
+        return _Shape("v", shape.dims)
+    if shape.kind == "m":
+        return _Shape("m", (shape.dims[1], shape.dims[0]))
+    return shape
+
+
+class _ShapeOf:
+    """Second pass: the shape of each occurrence under the kinds found, and the union-find of
+    dimensions ('size:N', 'w.0', 'X.r', 'X.c')."""
+
+    def __init__(self, kinds: Mapping[str, str], ranges: Mapping[str, str]) -> None:
+        self.kinds, self.ranges = kinds, ranges
+        self.parent: dict[str, str] = {}
+        self.upgrades: dict[str, tuple[str, int]] = {}   # scalar -> (a length, line): a vector
+
+    def upgrade(self, use: _Use, dim: str) -> None:
+        if self.kinds.get(use.base) == "scalar" and not use.base[-1:].isupper():
+            self.upgrades.setdefault(use.base, (dim, use.line))
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if rb.startswith("size:"):
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+    def __call__(self, use: _Use) -> _Shape:
+        kind = self.kinds.get(use.base, "")
+        subs = [s for s in use.subs if s != "?"]
+        if kind == "vector":
+            if subs:
+                if len(subs) == 1 and subs[0] in self.ranges:
+                    self.union(f"{use.base}.0", f"size:{self.ranges[subs[0]]}")
+                return _S
+            shape = _Shape("v", (f"{use.base}.0",))
+        elif kind == "vectors":        # a family of vectors: x_i, x^{(i)}
+            if len(subs) + bool(use.sample) > 1:
+                if len(subs) == 2 and subs[1] in self.ranges:
+                    self.union(f"{use.base}.0", f"size:{self.ranges[subs[1]]}")
+                return _S
+            shape = _Shape("v", (f"{use.base}.0",))
+        elif kind == "matrix":
+            if len(subs) == 2:
+                for axis, sub in zip(("r", "c"), subs, strict=True):
+                    if sub in self.ranges:
+                        self.union(f"{use.base}.{axis}", f"size:{self.ranges[sub]}")
+                return _S
+            shape = _Shape("m", (f"{use.base}.r", f"{use.base}.c"))
+            if use.inverse:
+                self.union(f"{use.base}.r", f"{use.base}.c")
+        elif kind in ("scalar", "scalars", "sigmoid", "size"):
+            return _S
+        else:
+            return _U
+        return _transpose(shape) if use.transposed else shape
+
+
+def _scan_step(scan: _Scan, text: str, line: int, shape_of: _ShapeOf | None) -> None:
+    _Parser(scan, _tokens(text), line, shape_of).expression(frozenset())
+
+
+# ---------------------------------------------------------------- the inference
+
+
+def _symbol_name(base: str) -> tuple[str, tuple[str, ...]]:
+    """The notation's name of a base and the spellings it needs (none for a plain letter)."""
+    accent = re.fullmatch(r"\\(hat|tilde|bar|check)\{(\\?[A-Za-z]+)\}", base)
+    if accent:
+        inner = accent.group(2).lstrip("\\")
+        return _KEYWORD_NAMES.get(inner, inner) + accent.group(1), (base,)
+    if base.startswith("\\"):
+        name = base[1:]
+        return _KEYWORD_NAMES.get(name, name), (base,)
+    return base, ()
+
+
+def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None) -> Inference:
+    """The notation the chains' steps imply, beyond what ``declared`` already declares."""
+    declared = declared or Declared()
+    steps = [(normalize(step.text), step.line, n == 0 and len(chain.steps) > 1)
+             for chain in chains for n, step in enumerate(chain.steps)]
+    scan = _Scan()
+    for text, line, first in steps:
+        scan.texts.append((text, line))
+        before = len(scan.uses)
+        _scan_step(scan, text, line, None)
+        mine = scan.uses[before:]
+        if first and len(mine) == 1 and not mine[0].transposed and not mine[0].sample:
+            scan.first_sides.append((mine[0].base, line))
+    bold: dict[str, int] = {}
+    bold_sub: dict[str, int] = {}
+    for chain in chains:
+        for step in chain.steps:
+            for match in _BOLD.finditer(step.text):
+                bold.setdefault(match.group(1), step.line)
+                rest = step.text[match.end():].lstrip(" }")
+                if rest.startswith("_"):
+                    bold_sub.setdefault(match.group(1), step.line)
+    return _decide(scan, bold, bold_sub, declared)
+
+
+def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
+            declared: Declared) -> Inference:
+    ambiguities: list[Ambiguity] = []
+    skip: set[str] = set(declared.spellings) | set(_RESERVED)
+    # Sizes: the upper limits; indices: the summed letters.
+    sizes: dict[str, str] = {}
+    for letter, line in scan.limits.items():
+        if letter not in declared.sizes and letter not in declared.names:
+            sizes[letter] = f"{letter} inferred a size from line {line} (an upper limit)"
+    known_sizes = set(sizes) | set(declared.sizes)
+    ranges: dict[str, str] = dict(declared.indices)
+    reasons: dict[str, str] = {}
+    unlimited: dict[str, int] = {}
+    for letters, upper, line in scan.sums:
+        for letter in letters:
+            if letter in ranges or letter in declared.names:
+                continue
+            if upper:
+                ranges[letter] = upper
+                reasons[letter] = f"{letter} inferred an index over {upper} from line {line}"
+            else:
+                unlimited.setdefault(letter, line)
+    for letter, line in unlimited.items():
+        if letter in ranges:
+            continue
+        if len(known_sizes) == 1:
+            only = next(iter(known_sizes))
+            ranges[letter] = only
+            reasons[letter] = (f"{letter} inferred an index over {only} from line {line} (a sum "
+                               "without an upper limit; the document's only size)")
+        else:
+            ambiguities.append(Ambiguity(letter, f"summed without an upper limit on line {line}",
+                                         f"indices: {{{letter}: SIZE}}", line))
+    summed = {letter for letters, _, _ in scan.sums for letter in letters}
+    # A letter both summed (or a size) and used as a value: neither reading is taken.
+    for use in scan.uses:
+        if use.value and not use.subs and use.base in summed and use.base in ranges and \
+                use.base not in declared.indices:
+            ambiguities.append(Ambiguity(use.base, f"summed over as an index and used as a "
+                                         f"value on line {use.line}",
+                                         f"symbols: {{OTHER: {{latex: ['{use.base}']}}}} "
+                                         "(rename one of the two)", use.line))
+            ranges.pop(use.base, None)
+            reasons.pop(use.base, None)
+            skip.add(use.base)
+    for letter in list(sizes):
+        if letter in ranges:
+            ambiguities.append(Ambiguity(letter, "used both as an upper limit and as a summed "
+                                         "index", f"sizes: {{{letter}: [2, 3]}}",
+                                         scan.limits[letter]))
+            sizes.pop(letter)
+            ranges.pop(letter)
+            skip.add(letter)
+    valued = {use.base for use in scan.uses if use.value}
+    skip |= summed | set(unlimited)
+    by_base: dict[str, list[_Use]] = {}
+    for use in scan.uses:
+        if use.base in valued and use.base not in skip and use.base not in ranges and use.base not in sizes and \
+                use.base not in declared.sizes:
+            by_base.setdefault(use.base, []).append(use)
+    # Subscripts spread ranges: a letter at a position where a summed letter stands elsewhere.
+    changed = True
+    while changed:
+        changed = False
+        for base, uses in by_base.items():
+            for position in range(2):
+                here = [u for u in uses if len(u.subs) > position and u.subs[0] != "?"]
+                known = {ranges[u.subs[position]] for u in here if u.subs[position] in ranges}
+                if len(known) != 1:
+                    continue
+                size = next(iter(known))
+                for use in here:
+                    letter = use.subs[position]
+                    if letter.isalpha() and letter not in ranges and letter not in sizes and \
+                            letter not in skip and letter not in by_base and letter not in declared.names:
+                        ranges[letter] = size
+                        reasons[letter] = (f"{letter} inferred an index over {size} from line "
+                                           f"{use.line} (it stands where an index over {size} "
+                                           f"stands in {base})")
+                        changed = True
+    defined = {base: line for base, line in scan.first_sides}
+    kinds: dict[str, str] = {}
+    why: dict[str, str] = {}
+    for base, uses in by_base.items():
+        line = uses[0].line
+        shown = base
+        if base in defined:
+            ambiguities.append(Ambiguity(shown, f"defined by the chain it starts on line "
+                                         f"{defined[base]} ({base} = ...)",
+                                         f"definitions: {{{_symbol_name(base)[0]}: "
+                                         "{body: \"...\"}}", defined[base]))
+            continue
+        if base == "\\sigma" and any(u.applied for u in uses):
+            if all(u.applied for u in uses):
+                kinds[base] = "sigmoid"
+                why[base] = (f"\\sigma inferred the sigmoid from line "
+                             f"{next(u.line for u in uses if u.applied)} (applied to an "
+                             "argument; declare sigma otherwise if the document means another "
+                             "function)")
+            else:
+                ambiguities.append(Ambiguity(base, "applied as a function and used as a value",
+                                             "definitions: {sigma: {params: [t], body: ...}}",
+                                             line))
+            continue
+        if any(u.applied for u in uses):
+            use = next(u for u in uses if u.applied)
+            ambiguities.append(Ambiguity(shown, f"written as a call on line {use.line}: a "
+                                         "function, or a product with a bracket?",
+                                         f"definitions: {{{_symbol_name(base)[0]}: {{params: "
+                                         "[v], body: \"...\"}}", use.line))
+            continue
+        letter = base.lstrip("\\")
+        capital = letter[:1].isupper()
+        transposed = next((u.line for u in uses if u.transposed), 0)
+        is_bold = bold.get(base, 0)
+        subs_letters = [u for u in uses if u.subs and u.subs != ("?",)
+                        and any(s in ranges for s in u.subs)]
+        samples = [u for u in uses if u.sample]
+        bare = [u for u in uses if not u.subs and not u.sample]
+        if any(u.layer for u in uses) or any(u.subs == ("?",) for u in uses):
+            ambiguities.append(Ambiguity(shown, f"a subscript or superscript on line {line} "
+                                         "that is no index", f"symbols: {{NAME: {{latex: "
+                                         f"['{base}_{{...}}']}}}}", line))
+            continue
+        if samples and bare:
+            ambiguities.append(Ambiguity(shown, f"used with a sample index ^{{(i)}} (line "
+                                         f"{samples[0].line}) and without (line "
+                                         f"{bare[0].line})", f"symbols: {{{letter}1: {{latex: "
+                                         f"['{base}']}}}}", samples[0].line))
+            continue
+        if capital and (is_bold or transposed):
+            kinds[base] = "matrix"
+            why[base] = f"{base} inferred a matrix from line {is_bold or transposed}"
+        elif is_bold and (base in bold_sub or samples):
+            kinds[base] = "vectors"
+            at = bold_sub.get(base) or samples[0].line
+            why[base] = f"{base} inferred a family of vectors from line {at}"
+        elif (is_bold or transposed) and not capital:
+            kinds[base] = "vector"
+            why[base] = f"{base} inferred a vector from line {is_bold or transposed}"
+        elif subs_letters and not bare:
+            kinds[base] = "scalars"
+            why[base] = (f"{base} inferred a family over "
+                         f"{', '.join(ranges.get(s, '?') for s in subs_letters[0].subs)} from "
+                         f"line {subs_letters[0].line}")
+        elif samples:
+            kinds[base] = "scalars"
+            why[base] = f"{base} inferred a family over samples from line {samples[0].line}"
+        elif any(u.subs for u in uses):
+            ambiguities.append(Ambiguity(shown, f"subscripted on line "
+                                         f"{next(u.line for u in uses if u.subs)} with no "
+                                         "index the document sums over", f"indices: "
+                                         f"{{{next(u for u in uses if u.subs).subs[0]}: SIZE}}",
+                                         line))
+        elif capital:
+            kinds[base] = "capital"
+        else:
+            kinds[base] = "scalar"
+            why[base] = f"{base} inferred a scalar from line {line}"
+    # Capitals multiplying a vector are matrices; the others might be scalars: not guessed.
+    for left, right in scan.pairs:
+        if kinds.get(left.base) == "matrix" and kinds.get(right.base) == "scalar" and \
+                not right.subs and not right.base[-1:].isupper():
+            kinds[right.base] = "vector"
+            why[right.base] = (f"{right.base} inferred a vector from line {right.line} (a "
+                               "matrix multiplies it)")
+    for base in [b for b, k in kinds.items() if k == "capital"]:
+        kinds[base] = "matrix"
+        near = _adjacent_vector(scan, base, kinds)
+        if near:
+            why[base] = f"{base} inferred a matrix from line {near} (it multiplies a vector)"
+        else:
+            kinds.pop(base)
+            ambiguities.append(Ambiguity(base, f"a capital on line {by_base[base][0].line}: a "
+                                         "scalar or a matrix?", f"symbols: {{{base}: {{}}}} "
+                                         f"or {{{base}: {{shape: [n, n]}}}}",
+                                         by_base[base][0].line))
+    return _assemble(scan, kinds, why, ranges, reasons, sizes, by_base, ambiguities)
+
+
+def _adjacent_vector(scan: _Scan, base: str, kinds: Mapping[str, str]) -> int:
+    """The line where ``base`` multiplies a vector (``X w``, ``X \\mathbf{x}_i``)."""
+    for use, after in scan.pairs:
+        if use.base == base and not after.transposed and \
+                (kinds.get(after.base) == "vector" and not after.subs or
+                 kinds.get(after.base) == "vectors" and len(after.subs) + bool(after.sample) == 1):
+            return use.line
+    return 0
+
+
+def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
+              ranges: Mapping[str, str], reasons: Mapping[str, str], sizes: Mapping[str, str],
+              by_base: Mapping[str, list[_Use]], ambiguities: list[Ambiguity]) -> Inference:
+    # Second pass over the same steps, now with the kinds: dimensions unified; a scalar added
+    # to a vector is a vector, and the pass is run again with it (a few rounds at most).
+    for _ in range(4):
+        shape_of = _ShapeOf(kinds, ranges)
+        for text, line in scan.texts:
+            _scan_step(_Scan(), text, line, shape_of)
+        if not shape_of.upgrades:
+            break
+        for base, (_dim, line) in shape_of.upgrades.items():
+            kinds[base] = "vector"
+            why[base] = f"{base} inferred a vector from line {line} (added to a vector)"
+    used = {u.base for u in scan.uses} | set(sizes) | set(ranges)
+    letters_used = {b for b in used if len(b) == 1}
+    new_sizes: dict[str, str] = {}
+    names_for: dict[str, str] = {}
+
+    def size_of(node: str) -> str:
+        root = shape_of.find(node)
+        if root.startswith("size:"):
+            return root[5:]
+        if root not in names_for:
+            fresh = next((s for s in _NEW_SIZES if s not in letters_used and s not in sizes
+                          and s not in new_sizes), f"n{len(names_for) + 1}")
+            names_for[root] = fresh
+            new_sizes[fresh] = (f"{fresh} inferred a size: the length of {node.split('.')[0]} "
+                                "(nothing in the document names it)")
+        return names_for[root]
+
+    symbols: list[SymbolGuess] = []
+    definitions: list[DefinitionGuess] = []
+    for base, kind in kinds.items():
+        name, latex = _symbol_name(base)
+        uses = by_base[base]
+        if kind == "sigmoid":
+            definitions.append(DefinitionGuess(name, ("t",), "1 / (1 + exp(-t))", latex,
+                                               why[base]))
+            continue
+        if kind == "scalar":
+            symbols.append(SymbolGuess(name, latex=latex, reason=why[base]))
+        elif kind == "vector":
+            symbols.append(SymbolGuess(name, shape=(size_of(f"{base}.0"),), latex=latex,
+                                       reason=why[base]))
+        elif kind == "matrix":
+            symbols.append(SymbolGuess(name, shape=(size_of(f"{base}.r"), size_of(f"{base}.c")),
+                                       latex=latex, reason=why[base]))
+        elif kind == "vectors":
+            index = next((u.sample or u.subs[0] for u in uses if u.sample or u.subs), "")
+            if index not in ranges:
+                ambiguities.append(Ambiguity(base, f"a family of vectors over {index}, whose "
+                                             "range nothing gives", f"indices: {{{index}: SIZE}}",
+                                             uses[0].line))
+                continue
+            sample = any(u.sample for u in uses)
+            spelled = (f"{base}^{{({index})}}",) if sample else latex
+            symbols.append(SymbolGuess(name, family=(ranges[index],),
+                                       shape=(size_of(f"{base}.0"),), latex=spelled,
+                                       reason=why[base]))
+        elif kind == "scalars":
+            first = next(u for u in uses if u.subs or u.sample)
+            items = (first.sample,) if first.sample else first.subs
+            if any(i not in ranges for i in items) or \
+                    any(len(u.subs) + bool(u.sample) != len(items) for u in uses):
+                ambiguities.append(Ambiguity(base, f"subscripts of different lengths or "
+                                             f"without a range (line {first.line})",
+                                             f"symbols: {{{name}: {{family: [SIZE]}}}}",
+                                             first.line))
+                continue
+            spelled = (f"{base}^{{({first.sample})}}",) if first.sample else latex
+            symbols.append(SymbolGuess(name, family=tuple(ranges[i] for i in items),
+                                       latex=spelled, reason=why[base]))
+    all_sizes = [SizeGuess(n, _DEFAULT_VALUES.get(n, (2, 3)), r) for n, r in sizes.items()]
+    all_sizes += [SizeGuess(n, (2, 3), r) for n, r in new_sizes.items()]
+    indices = tuple(IndexGuess(letter, size, reasons.get(letter, ""))
+                    for letter, size in ranges.items() if letter in reasons)
+    return Inference(tuple(all_sizes), indices, tuple(symbols), tuple(definitions),
+                     tuple(_unique(ambiguities)))
+
+
+def _unique(items: Iterable[Ambiguity]) -> list[Ambiguity]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.latex not in seen:
+            seen.add(item.latex)
+            out.append(item)
+    return out
+
+
+# ---------------------------------------------------------------- documents and headers
+
+
+def infer_document(text: str, suffix: str = ".md", declared: Declared | None = None) -> Inference:
+    """The inference for a document's text (its header, if any, is not read here: pass what it
+    declares as ``declared``)."""
+    return infer_notation(split_document(text, suffix), declared)
+
+
+def _flow(values: Sequence[str]) -> str:
+    return "[" + ", ".join(values) + "]"
+
+
+def _quoted(spellings: Sequence[str]) -> str:
+    return _flow(["'" + s.replace("'", "''") + "'" for s in spellings])
+
+
+def header_yaml(inference: Inference, title: str | None = None) -> str:
+    """The inference as YAML front matter (``---`` to ``---``), each declaration's reason a
+    comment after it, the ambiguities as comments at the end (what to declare by hand)."""
+    lines = ["---", "# notation inferred from the document: check it, edit it, keep it"]
+    if title:
+        lines.append(f"title: {_quoted([title])[1:-1]}")
+    if inference.sizes:
+        lines.append("sizes:")
+        lines += [f"  {s.name}: {_flow([str(v) for v in s.values])}    # {s.reason}"
+                  for s in inference.sizes]
+    if inference.indices:
+        lines.append("indices:")
+        lines += [f"  {i.letter}: {i.size}    # {i.reason}" for i in inference.indices]
+    if inference.symbols:
+        lines.append("symbols:")
+        for symbol in inference.symbols:
+            parts = []
+            if symbol.family:
+                parts.append(f"family: {_flow(symbol.family)}")
+            if symbol.shape:
+                parts.append(f"shape: {_flow(symbol.shape)}")
+            if symbol.latex:
+                parts.append(f"latex: {_quoted(symbol.latex)}")
+            lines.append(f"  {symbol.name}: {{{', '.join(parts)}}}    # {symbol.reason}")
+    if inference.definitions:
+        lines.append("definitions:")
+        for definition in inference.definitions:
+            parts = [f"params: {_flow(definition.params)}", f'body: "{definition.body}"']
+            if definition.latex:
+                parts.append(f"latex: {_quoted(definition.latex)}")
+            lines.append(f"  {definition.name}: {{{', '.join(parts)}}}    # {definition.reason}")
+    if inference.ambiguities:
+        lines.append("# left undeclared (their steps stay unparsed until declared):")
+        lines += [f"#   {a.latex}: {a.why}; settle it with {a.settle}"
+                  for a in inference.ambiguities]
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+_SPELLING_BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{\\?[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
+
+
+def declared_of(notation: Notation) -> Declared:
+    """What a (partial) header declares, as :func:`infer_notation` needs it."""
+    from verify.read.latex.normalize import canonical_spelling
+    spellings: set[str] = set()
+    for name, spelled in [*((n, d.latex) for n, d in notation.symbols.items()),
+                          *((n, d.latex) for n, d in notation.definitions.items())]:
+        for text in spelled or ((name,) if len(name) == 1 else (f"\\{name}",)):
+            match = _SPELLING_BASE.match(canonical_spelling(text))
+            if match:
+                spellings.add(match.group(0))
+    return Declared(frozenset(notation.sizes), dict(notation.indices),
+                    frozenset(notation.symbols) | frozenset(notation.definitions),
+                    frozenset(spellings))
