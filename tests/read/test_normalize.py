@@ -15,8 +15,9 @@ RULE_CASES = [
     (N.unicode_minus, "{{e^x} \u2013 {e^{ \u2013 x}}} + a \u2212 b + x_{1\u2013n}",
      "{{e^x} - {e^{ - x}}} + a - b + x_{1\u2013n}"),
     # a Greek letter is its command (a space before a Latin letter), scripts are ^{..}, _{..}
-    (N.unicode_symbols, "αx + β_k + x² + A⁻¹ + w₁₀ + Σ + εφ",
-     r"\alpha x + \beta_k + x^{2} + A^{-1} + w_{10} + \Sigma + \varepsilon\varphi"),
+    (N.unicode_symbols, "αx + β_k + x² + A⁻¹ + w₁₀ + Σ + εφ + x·y + x×y + √2 + Aᵀ",
+     r"\alpha x + \beta_k + x^{2} + A^{-1} + w_{10} + \Sigma + \varepsilon\varphi + x\cdot y"
+     r" + x\times y + \sqrt2 + A^{T}"),
     (N.strip_sizing, r"\left( a \right) \Bigl\{ b \Bigr\} \big[ c \big] \left. d \right|",
      r" ( a  )  \{ b  \}  [ c  ]   d  |"),
     (N.strip_spacing, r"a\,b\;c\!d\ e~f\quad g\qquad h\displaystyle i", "a b c d e f  g  h  i"),
@@ -36,8 +37,8 @@ RULE_CASES = [
     (N.bold_groups, r"\mathbf{AB} + \boldsymbol {Xw-y}^T + \mathbf{1} + \mathbf{0}_n"
                     r" + \bm{\Sigma^{-1}}",
      r" (AB) +  (Xw-y)^T + \mathbf{1} + \mathbf{0}_n +  (\Sigma^{-1})"),
-    (N.unify_accents, r"\widehat{y} \hat y_k \hat{ \sigma } \overline{x}",
-     r"\hat{y} \hat{y}_k \hat{\sigma} \bar{x}"),
+    (N.unify_accents, r"\widehat{y} \hat y_k \hat{ \sigma } \overline{x} \hat {y_j}",
+     r"\hat{y} \hat{y}_k \hat{\sigma} \bar{x} \hat{y}_{j}"),
     (N.unify_transpose, r"w^T z + w^{T} z + w^\top z + w^{\top} z + w^{\mathrm{T}} z"
                         r" + w^{\mathsf T} z + w^{\mathrm T} z + w^{\intercal} z + w^{Tz}"
                         r" + w^\text T z + w^{\text{T}} z",

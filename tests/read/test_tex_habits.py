@@ -310,3 +310,33 @@ def test_checked(line: str, verdict: str) -> None:
     result = check_text(f"---\n{header}\n---\n$${line}$$\n", cache=False)
     steps = [step for chain in result.documents[0].chains for step in chain.steps[1:]]
     assert [step.status.value for step in steps] == [verdict], [s.message for s in steps]
+
+
+SOFTMAX_DOCUMENT = r"""---
+sizes: {K: [2, 3]}
+indices: {i: K, j: K, k: K}
+symbols:
+  z: {shape: [K], latex: ['\mathbf{z}', 'z']}
+  x: {}
+definitions:
+  softmax: {index: [j], body: "exp(z[j]) / Sum(exp(z[k]), (k, 1, K))",
+            latex: ['\mathrm{softmax}', '\text{softmax}']}
+  yhat: {index: [j], body: "softmax[j]", latex: ['\hat{y}']}
+---
+$$\mathrm{softmax}_j(\mathbf{z}) = \frac{e^{z_j}}{\sum_k e^{z_k}}$$
+$$\mathrm{softmax}(\mathbf{z})_j = \frac{e^{z_j}}{\sum_k e^{z_k}}$$
+$$\text{softmax}(z)_j = \hat {y_j}$$
+$$\text{softmax}(z)_j = \hat {y_k}$$
+$$x × x = x · x = x²$$
+$$√{x^2 + 1} = \sqrt{x^2+1}$$
+"""
+
+
+def test_softmax_spellings_and_typed_operators() -> None:
+    r"""The softmax's index before or after its argument, ``\text{softmax}`` as a declared
+    spelling, an accent over a name with its subscript, and operators typed as characters."""
+    result = check_text(SOFTMAX_DOCUMENT, cache=False).documents[0]
+    assert not result.problems
+    verdicts = [[s.status.value for s in chain.steps[1:]] for chain in result.chains]
+    assert verdicts == [["proved"], ["proved"], ["proved"], ["refuted"], ["proved", "proved"],
+                        ["proved"]]

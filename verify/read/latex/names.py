@@ -203,8 +203,12 @@ class _Parsed:
     literal_digits: bool = False  # a subscript of digits folded into the base (\theta_0)
 
 
+# A word in text type as a name's spelling (\text{softmax}): the same name as \operatorname.
+TEXT_NAME = re.compile(r"\\(?:text|textrm|textup|mbox)\s*\{\s*([A-Za-z]{2,})\s*\}")
+
+
 def _parse_spelling(spelling: str, entry: Entry) -> _Parsed | None:
-    canonical = canonical_spelling(spelling)
+    canonical = canonical_spelling(TEXT_NAME.sub(r"\\operatorname{\1}", spelling))
     parts = split_base(canonical)
     if parts is None:
         return None

@@ -250,7 +250,8 @@ _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-", st
 _SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋", "0123456789+-", strict=True))
 _SCRIPT_RUN = re.compile("[" + "".join(_SUPERSCRIPTS) + "]+|[" + "".join(_SUBSCRIPTS) + "]+")
 _GREEK_LETTER = re.compile("[" + "".join(_GREEK_LETTERS) + "]")
-_TRANSLATED = frozenset(_GREEK_LETTERS) | frozenset(_SUPERSCRIPTS) | frozenset(_SUBSCRIPTS)
+_TRANSLATED = frozenset(_GREEK_LETTERS) | frozenset(_SUPERSCRIPTS) | frozenset(_SUBSCRIPTS) | \
+    frozenset("·⋅×√∑∏∂∇⊙∘≠≤≥∈→∞ᵀ⊤′″")
 
 
 def unreadable_character(text: str) -> tuple[str, str] | None:
@@ -279,7 +280,19 @@ def unicode_symbols(text: str) -> str:
         letter_follows = re.match(r"[A-Za-z]", match.string[match.end():]) is not None
         return "\\" + _GREEK_LETTERS[match.group(0)] + (" " if letter_follows else "")
 
-    return _GREEK_LETTER.sub(greek, _SCRIPT_RUN.sub(script, text))
+    text = _GREEK_LETTER.sub(greek, _SCRIPT_RUN.sub(script, text))
+    return _OPERATOR_SYMBOL.sub(lambda m: _OPERATOR_SYMBOLS[m.group(0)], text)
+
+
+# Operators typed as characters (pages copied from rendered formulas): their commands, a space
+# after each so that a letter after one does not join its name.
+_OPERATOR_SYMBOLS = {
+    "·": "\\cdot ", "⋅": "\\cdot ", "×": "\\times ", "√": "\\sqrt", "∑": "\\sum",
+    "∏": "\\prod", "∂": "\\partial ", "∇": "\\nabla", "⊙": "\\odot ", "∘": "\\circ ",
+    "≠": "\\neq ", "≤": "\\leq ", "≥": "\\geq ", "∈": "\\in ", "→": "\\to ", "∞": "\\infty ",
+    "ᵀ": "^{T}", "⊤": "\\top ", "′": "'", "″": "''",
+}
+_OPERATOR_SYMBOL = re.compile("[" + "".join(_OPERATOR_SYMBOLS) + "]")
 
 
 # ---- rules ------------------------------------------------------------------------------------
@@ -296,6 +309,8 @@ _FONT_ONE = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathcal|mathsf|mathbb|
                        r"mathnormal|pmb)\s*\{\s*([A-Za-z]|\\(?:" + _GREEK + r"))\s*\}")
 _FONT_BARE = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathcal|vec|pmb)\s+([A-Za-z])")
 _FONT_WORD = re.compile(r"\\(?:mathrm|operatorname|mathit)\s*\{\s*([A-Za-z]{2,})\s*\}")
+_ACCENT_OVER_SUBSCRIPT = re.compile(r"\\(hat|tilde|bar|check)\s*\{\s*([A-Za-z]|\\(?:" + _GREEK +
+                                    r"))\s*_\s*(?:\{([^{}]*)\}|([A-Za-z0-9]))\s*\}")
 _ACCENT_WIDE = {"widehat": "hat", "widetilde": "tilde", "overline": "bar"}
 _ACCENT = re.compile(r"\\(hat|tilde|bar|check)\s*(?:\{\s*([A-Za-z]|\\(?:" + _GREEK +
                      r"))\s*\}|([A-Za-z])(?![A-Za-z])|(\\(?:" + _GREEK + r"))(?![A-Za-z]))")
@@ -422,9 +437,12 @@ def _letter_alone(match: re.Match[str]) -> str:
 
 
 def unify_accents(text: str) -> str:
-    r"""``\widehat{y}``, ``\hat y``, ``\hat{ y }`` -> ``\hat{y}``."""
+    r"""``\widehat{y}``, ``\hat y``, ``\hat{ y }`` -> ``\hat{y}``; ``\hat {y_j}`` (an accent over
+    a name and its subscript) -> ``\hat{y}_{j}``."""
     for wide, short in _ACCENT_WIDE.items():
         text = re.sub(r"\\" + wide + r"(?![A-Za-z])", "\\\\" + short, text)
+    text = _ACCENT_OVER_SUBSCRIPT.sub(
+        lambda m: f"\\{m.group(1)}{{{m.group(2)}}}_{{{m.group(3) or m.group(4)}}}", text)
     return _ACCENT.sub(lambda m: f"\\{m.group(1)}{{{m.group(2) or m.group(3) or m.group(4)}}}",
                        text)
 

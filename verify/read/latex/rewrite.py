@@ -35,7 +35,7 @@ from verify.read.latex.calls import call, indicator
 from verify.read.latex.derivatives import fraction, mentioned, operator, prime, primed_call
 from verify.read.latex.dots import DOTS, expand_dots
 from verify.read.latex.environments import environment_atom
-from verify.read.latex.names import Entry, decorated, literal_kind, subscript_items
+from verify.read.latex.names import TEXT_NAME, Entry, decorated, literal_kind, subscript_items
 from verify.read.latex.normalize import matching_paren, outside_brackets, read_group, term_end
 from verify.read.latex.rewrite_base import Atom, Context
 from verify.read.latex.sums import big_operator
@@ -195,9 +195,15 @@ class Rewriter:
         backslash, before a bracket, is the function where the notation leaves a letter of
         it undeclared (so it cannot be a product of names); where every letter is declared
         it is left to be read as that product (or refused)."""
+        lexicon = self.context.lexicon
+        # \text{softmax} where the notation spells a name \operatorname{softmax} (or
+        # \text{softmax}): that name, not prose
+        text = TEXT_NAME.sub(lambda m: "\\operatorname{" + m.group(1) + "}"
+                             if lexicon.knows("\\operatorname{" + m.group(1) + "}")
+                             else m.group(0), text)
+
         def command(match: re.Match[str]) -> str:
             word = match.group(1)
-            lexicon = self.context.lexicon
             if lexicon.knows(word) or all(lexicon.knows(letter) for letter in word):
                 return match.group(0)
             self.remove(word, "a function's name written without its backslash")
@@ -452,7 +458,19 @@ class Rewriter:
             return self.raised(atom, sups, text[i:end]), end
         if entry.kind == "definition" and text[j:j + 1] == "(":
             numbered = any(piece.startswith("_") for piece in folded)
-            j = self.bracket_after_member(entry, spelled, len(indices), text, i, j, numbered)
+            after = self.bracket_after_member(entry, spelled, len(indices), text, i, j, numbered)
+            late = re.match(r"\s*_", text[after:]) if after > j and not indices else None
+            j = after
+            if late is not None and entry.style == "indexed":
+                # \mathrm{softmax}(\mathbf{z})_j: the index after the arguments
+                sub_late, j = read_group(text, after + late.end())
+                written = [self.index(item, text[i:j]) for item in subscript_items(sub_late)]
+                indices = [x for x in written if x is not None]
+                if len(indices) != entry.params or len(written) != len(indices):
+                    raise LatexProblem(text[i:j], f"{entry.name!r} takes {entry.params} "
+                                       "indices")
+                return Atom(E.family(entry.name)[tuple(indices)], 0,
+                            *self.superscripts(sups, text[i:j], 0)), j
         if entry.style == "indexed" and consumed and not written:
             # A spelling with a literal argument list names the definition as declared:
             # 'D(w_{1:K})' of DE[j] is DE at its own index letters.
