@@ -43,7 +43,7 @@ def test_a_refuted_step_exits_one_and_names_file_line(tmp_path: Path) -> None:
     assert code == EXIT["refuted"] == 1
     line = next(text for text in out.splitlines() if "refuted" in text)
     assert line.startswith(str(tmp_path / "bad.yaml") + ":")
-    assert "diagnosis: after = 1/2 x before" in out
+    assert "diagnosis: this line is 1/2 times the line before: a factor 2 was lost" in out
 
 
 @pytest.mark.slow
