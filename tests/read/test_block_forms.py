@@ -105,3 +105,78 @@ def test_a_header_section_wins_over_the_prose() -> None:
                              "---\n\n", 1)
     # the header says i != j on line 14, the i = j block: the header is followed
     assert _verdicts(text)[1][0] == ("i != j",)
+
+
+# --- block forms ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("block", "expected"), [
+    # real: frob_xat_newbetuts229422.md line 41 (plain TeX's \eqalign, rows ended by \cr)
+    (r"$$\eqalign{ f &= \frac{1}{2}\,M:M \cr df &= M:dM \cr &= M:dX\,A^T \cr }$$",
+     [[("", "f"), ("=", r"\frac{1}{2}\,M:M")],
+      [("", "df"), ("=", "M:dM"), ("=", r"M:dX\,A^T")]]),
+    # real: frob_xtx_techqa.md line 13 (\eqalign with a space, an empty row \cr\cr)
+    (r"$$ \eqalign { f &= \|M\|^2_F = M:M \cr\cr df &= 2\,M:dM }$$",
+     [[("", "f"), ("=", r"\|M\|^2_F"), ("=", "M:M")], [("", "df"), ("=", r"2\,M:dM")]]),
+    (r"\begin{eqnarray} a &=& b \\ &=& c \nonumber \end{eqnarray}",
+     [[("", "a"), ("=", "b"), ("=", "c")]]),
+    # real: ridge_segment_techqa4293920.md line 29 ('=&', the sign before the column)
+    (r"\begin{align} f(\beta)=&\frac{1}{2}x \\ =& y \end{align}",
+     [[("", r"f(\beta)"), ("=", r"\frac{1}{2}x"), ("=", "y")]]),
+    # real: sigmoid_mikelmg.md (corpus) row options \\[1em]
+    (r"\begin{align} a &= b \\[2ex] &= c \\[1em] &= d \end{align}",
+     [[("", "a"), ("=", "b"), ("=", "c"), ("=", "d")]]),
+    # a relation with a label over it: '=' (':=' under 'def', a triangle)
+    (r"$$a \stackrel{(a)}{=} b \overset{\text{def}}{=} c \overset{\triangle}{=} d$$",
+     [[("", "a"), ("=", "b"), (":=", "c"), (":=", "d")]]),
+    # real: lsq_mlcourse.md lines 26-28 (\Large, an array{rcl} laid out as equations)
+    ("$$\\Large \\begin{array}{rcl}L &=& \\frac{1}{2n} a \\\\\n&=& b \\\\\n&=& c\n"
+     "\\end{array}$$",
+     [[("", "L"), ("=", r"\frac{1}{2n} a"), ("=", "b"), ("=", "c")]]),
+    # real: tanh_specialfunctions.md line 18 (array{ll})
+    (r"$$\begin{array}{ll} t &= u \\ &= v, \end{array}$$", [[("", "t"), ("=", "u"),
+                                                           ("=", "v,")]]),
+    (r"$$\small a = \large b$$", [[("", "a"), ("=", "b")]]),
+])
+def test_block_forms_read_row_by_row(block: str, expected: list[list[tuple[str, str]]]) -> None:
+    assert chains(block) == expected
+
+
+@pytest.mark.parametrize("block", [
+    # an array whose middle column is not a relation is a matrix, left as written
+    r"$$\begin{array}{rcl} a & b & c \\ d & e & f \end{array}$$",
+    # real: lsq_mlcourse.md line 56: equations joined by \Leftrightarrow are no chain of steps
+    r"$$\begin{array}{rcl} L = 0 &\Leftrightarrow& b = 0 \end{array}$$",
+    # an array with other columns, or inside an expression
+    r"$$\begin{array}{cc} a & b \end{array}$$",
+    r"$$x = \left(\begin{array}{rcl} a &=& b \end{array}\right)$$",
+    # an \eqalign never closed stays as written
+    r"$$\eqalign{ a &= b \cr$$",
+])
+def test_layouts_that_are_not_equations_stay_as_written(block: str) -> None:
+    found = chains(block)
+    assert any("array" in text or "eqalign" in text for chain in found for _, text in chain)
+
+
+def test_the_label_over_a_relation_is_the_step_note() -> None:
+    steps = split_document(r"$$a \stackrel{(a)}{=} b \overset{??}{=} c = d$$")[0].steps
+    assert [s.note for s in steps] == ["", "over the '=': (a)", "over the '=': ??", ""]
+
+
+SCALAR = "---\nsymbols:\n  x: {}\n  t: {}\n---\n"
+
+
+@pytest.mark.parametrize(("block", "verdicts"), [
+    (r"$$\eqalign{ (x+1)^2 &= x^2 + 2x + 1 \cr &= x^2 + 1 }$$",
+     ["proved", "refuted"]),
+    ("\\begin{eqnarray} (x+1)^2 &=& x^2 + 2x + 1 \\\\[2ex] &=& x(x+2) + 1 \\end{eqnarray}",
+     ["proved", "proved"]),
+    (r"$$\Large \begin{array}{rcl} \exp(2t) &=& \exp(t)^2 \\ &=& \exp(t) \end{array}$$",
+     ["proved", "refuted"]),
+    (r"$$(x+1)^2 \stackrel{(a)}{=} x^2 + 2x + 1 \overset{(b)}{=} x^2 + 2x$$",
+     ["proved", "refuted"]),
+    (r"\begin{align} (x-1)^2 =& x^2 - 2x + 1 \\ =& (1-x)^2 \end{align}",
+     ["proved", "proved"]),
+])
+def test_block_forms_checked(block: str, verdicts: list[str]) -> None:
+    result = check_text(SCALAR + block + "\n", cache=False).document
+    assert [s.status.value for c in result.chains for s in c.steps[1:]] == verdicts

@@ -181,11 +181,12 @@ def frob_xtx_techqa() -> Derivation:
 
     X_, A_ = (lambda p: p["X"]), (lambda p: p["A"])
     return Derivation(point, {
-        "1": [lambda p: fd(lambda X: f(p, X), p["X"]),
+        "2": [lambda p: fd(lambda X: f(p, X), p["X"]),
               lambda p: 4 * X_(p) @ X_(p).T @ X_(p) - 2 * X_(p) @ A_(p) - 2 * X_(p) @ A_(p).T],
-        "rows_f": [lambda p: f(p, p["X"]), lambda p: np.sum(m(p) ** 2),
+        # the \eqalign's rows, read row by row: chains 0 and 1
+        "0": [lambda p: f(p, p["X"]), lambda p: np.sum(m(p) ** 2),
                    lambda p: frob(m(p), m(p))],
-        "rows_df": [df, lambda p: 2 * frob(m(p), dm(p)),
+        "1": [df, lambda p: 2 * frob(m(p), dm(p)),
                     lambda p: 2 * frob(m(p), p["dX"].T @ p["X"] + p["X"].T @ p["dX"]),
                     lambda p: 2 * frob(m(p), 2 * sym(p["X"].T @ p["dX"])),
                     lambda p: 2 * frob(sym(m(p)), 2 * (p["X"].T @ p["dX"])),
@@ -193,11 +194,6 @@ def frob_xtx_techqa() -> Derivation:
                                    2 * (p["X"].T @ p["dX"])),
                     lambda p: frob(4 * p["X"] @ p["X"].T @ p["X"] - 2 * p["X"] @ p["A"]
                                    - 2 * p["X"] @ p["A"].T, p["dX"])],
-    }, latex={
-        "rows_f": ["f", r"\|M\|^2_F", "M:M"],
-        "rows_df": ["df", r"2\,M:dM", r"2\,(X^TX-A):(dX^TX+X^TdX)",
-                    r"2\,(X^TX-A):2\,\,{\rm sym}(X^TdX)", r"2\,\,{\rm sym}(X^TX-A):2\,(X^TdX)",
-                    r"(2\,X^TX - A-A^T):2\,(X^TdX)", r"(4\,XX^TX - 2\,XA - 2\,XA^T):dX"],
     })
 
 
@@ -617,13 +613,11 @@ def tanh_specialfunctions() -> Derivation:
     return Derivation(point, {
         "0": [dtanh, lambda p: 1 / np.cosh(z(p)) ** 2],
         "1": [lambda p: np.tanh(z(p)), lambda p: np.sinh(z(p)) / np.cosh(z(p))],
-        "array": [dtanh, lambda p: float(fd(lambda t: np.sinh(t) / np.cosh(t), z(p))),
-                  lambda p: (np.cosh(z(p)) ** 2 - np.sinh(z(p)) ** 2) / np.cosh(z(p)) ** 2,
-                  lambda p: 1 / np.cosh(z(p)) ** 2, lambda p: 1 / np.cosh(z(p)) ** 2],
-    }, latex={"array": [r"\dfrac{\mathrm{d}}{\mathrm{d}z} \tanh(z)",
-                        r"\dfrac{\mathrm{d}}{\mathrm{d}z}\left[ \dfrac{\sinh(z)}{\cosh(z)} \right]",
-                        r"\dfrac{\cosh^2(z)-\sinh^2(z)}{\cosh^2(z)}", r"\dfrac{1}{\cosh^2(z)}",
-                        r"\mathrm{sech}^2(z),"]})
+        # the array{ll} of equations, read row by row
+        "2": [dtanh, lambda p: float(fd(lambda t: np.sinh(t) / np.cosh(t), z(p))),
+              lambda p: (np.cosh(z(p)) ** 2 - np.sinh(z(p)) ** 2) / np.cosh(z(p)) ** 2,
+              lambda p: 1 / np.cosh(z(p)) ** 2, lambda p: 1 / np.cosh(z(p)) ** 2],
+    })
 
 
 def trace_atax_techqa() -> Derivation:
@@ -845,25 +839,23 @@ def softmax_jac_techqa3848588() -> Derivation:
     return Derivation(point, {
         "0": ["f is defined by this line", f],
         "1": [f, lambda q: e(q) / a(q), lambda q: e(q) / a(q)],
-        "2": [df, lambda q: dainv(q) * e(q) + de(q) / a(q)],
-        "3": [prod],
-        "4": ["e, E, de, alpha and d alpha are defined by this line (an \\eqalign of rows)"],
-        "5": ["f and F are defined by this line (an \\eqalign of rows)"],
-        "6": ["an \\eqalign of rows, labelled under 'rows_df'"],
+        # the \stackrel{??}{=} of line 24 is an '=': its step goes on with chain 2
+        "2": [df, lambda q: dainv(q) * e(q) + de(q) / a(q), prod],
+        # the \eqalign rows of lines 26-27, read row by row (a row's tail after \qquad, which
+        # defines E, de and d alpha, is a side statement)
+        "3": ["e is defined by this row", e],
+        "4": ["alpha is defined by this row", lambda q: np.ones(3) @ e(q)],
+        "5": ["f is defined by this row", lambda q: e(q) / a(q)],
         "rows_de": [de, lambda q: e(q) * dx(q), lambda q: np.diag(e(q)) @ dx(q)],
         "rows_da": [da, lambda q: np.ones(3) @ np.diag(e(q)) @ dx(q), lambda q: e(q) @ dx(q)],
-        "rows_df": [df, lambda q: de(q) / a(q) + e(q) * dainv(q),
+        "6": [df, lambda q: de(q) / a(q) + e(q) * dainv(q),
                     lambda q: de(q) / a(q) - e(q) * da(q) / a(q) ** 2,
                     lambda q: np.diag(e(q)) @ dx(q) / a(q) - e(q) * (e(q) @ dx(q)) / a(q) ** 2,
                     lambda q: (F(q) - np.outer(f(q), f(q))) @ dx(q)],
-        "rows_grad": [lambda q: fd(softmax, q["x"]).T, lambda q: F(q) - np.outer(f(q), f(q))],
+        "7": [lambda q: fd(softmax, q["x"]).T, lambda q: F(q) - np.outer(f(q), f(q))],
     }, latex={
         "rows_de": ["de", r"e\odot dx", r"E\,dx"],
         "rows_da": [r"d\alpha", r"{\tt1}^TE\,dx", "e^Tdx"],
-        "rows_df": ["df", r"\alpha^{-1}de + e\,d\alpha^{-1}",
-                    r"\alpha^{-1}de - e\,\alpha^{-2}d\alpha",
-                    r"\alpha^{-1}E\,dx - \alpha^{-2}e(e^Tdx)", r"\left(F - ff^T\right)dx"],
-        "rows_grad": [r"\frac{\partial f}{\partial x}", "F - ff^T"],
     })
 
 
@@ -1427,28 +1419,23 @@ def frob_xat_newbetuts229422() -> Derivation:
               lambda q: over(lambda J: f(q, X(q)) + q["eps"] * frob(P(q), J))],
         "6": [approx],
         "7": [grad, lambda q: over(lambda J: frob(P(q), J))],
-        "8": ["an \\eqalign of rows, labelled under 'rows_df'"],
-        "9": ["an \\eqalign of one row, labelled under 'rows_ij'"],
+        # the \eqalign rows of line 41, read row by row: chains 8 to 11
         "rows_f": [lambda q: over(lambda J: f(q, X(q) + q["eps"] * J)),
                    lambda q: over(lambda J: half_tr((X(q) + q["eps"] * J) @ A(q).T @ A(q)
                                                     @ (X(q) + q["eps"] * J).T)),
                    lambda q: over(lambda J: first(q, q["eps"] * J)
                                   + half_tr(q["eps"] * J @ A(q).T @ A(q) @ (q["eps"] * J).T))],
-        "rows_half": [lambda q: f(q, X(q)), lambda q: frob(M(q), M(q)) / 2],
-        "rows_df": [df, lambda q: frob(M(q), dX(q) @ A(q).T), lambda q: frob(M(q), dX(q) @ A(q).T),
+        "8": [lambda q: f(q, X(q)), lambda q: frob(M(q), M(q)) / 2],
+        "9": [df, lambda q: frob(M(q), dX(q) @ A(q).T), lambda q: frob(M(q), dX(q) @ A(q).T),
                     lambda q: frob(M(q) @ A(q), dX(q)), lambda q: frob(P(q), dX(q))],
-        "rows_grad": [grad, P],
-        "rows_ij": [grad, lambda q: over(lambda J: frob(P(q), J))],
+        "10": [grad, P],
+        "11": [grad, lambda q: over(lambda J: frob(P(q), J))],
     }, latex={
         "rows_f": ["f(X + \\Delta X)",
                    "\\frac12 \\text{Tr}((X + \\Delta X)A^T A (X + \\Delta X)^T)",
                    "\\frac12 \\text{Tr}(X A^T A X^T) + \\frac12 \\text{Tr}(\\Delta X A^T A X^T) + "
                    "\\frac12 \\text{Tr}(X A^T A \\Delta X^T) + \\frac12 \\text{Tr}(\\Delta X A^T A "
                    "\\Delta X^T)"],
-        "rows_half": ["f", "\\frac{1}{2}\\,M:M"],
-        "rows_df": ["df", "M:dM", "M:dX\\,A^T", "MA:dX", "XA^TA:dX"],
-        "rows_grad": ["\\frac{\\partial f}{\\partial X}", "XA^TA"],
-        "rows_ij": ["\\frac{\\partial f}{\\partial X_{ij}}", "XA^TA:J_{ij}"],
     })
 
 
@@ -1474,7 +1461,8 @@ def lsq_mlcourse() -> Derivation:
     grad = (lambda q: fd(lambda t: L(q, t), q["w"]))
     inv = np.linalg.inv
     Am = (lambda q, t: q["A0"] + t * q["A1"])
-    one = "an array of rows (\\Large before it), labelled under the named chains"
+    one = ("an array of equations joined by \\Leftrightarrow, kept as one step: its rows are "
+           "labelled under rows_eq")
     rows_eq: list[list[Side]] = [
         [grad, lambda q: np.zeros(2)],
         [lambda q: (-2 * X(q).T @ y(q) + 2 * X(q).T @ X(q) @ w(q)) / (2 * n),
@@ -1484,50 +1472,26 @@ def lsq_mlcourse() -> Derivation:
         [w, lambda q: inv(X(q).T @ X(q)) @ X(q).T @ y(q)]]
     eq: dict[str, list[Side]] = {f"rows_eq{k}": v for k, v in enumerate(rows_eq, start=1)}
     return Derivation(point, {
-        "0": [one], "1": [one], "2": [one], "3": [one],
-        "rows_L": [lambda q: L(q, w(q)),
-                   lambda q: float(np.sum((y(q) - X(q) @ w(q)) ** 2) / (2 * n)),
-                   lambda q: float(np.sum((y(q) - X(q) @ w(q)) ** 2) / (2 * n)),
-                   lambda q: (y(q) - X(q) @ w(q)) @ (y(q) - X(q) @ w(q)) / (2 * n)],
-        "rows_c1": [lambda q: fd(lambda v: v @ q["ca"], q["cx"]), lambda q: q["ca"]],
-        "rows_c2": [lambda q: fd(lambda v: v @ q["cA"] @ v, q["cx"]),
-                    lambda q: (q["cA"] + q["cA"].T) @ q["cx"]],
-        "rows_c3": [lambda q: fd(lambda M: q["cx"] @ M @ q["cy"], q["cA"]),
-                    lambda q: q["cx"] @ q["cy"]],
-        "rows_c4": [lambda q: fd(lambda t: inv(Am(q, float(t))), q["t"]),
-                    lambda q: -inv(Am(q, q["t"])) @ q["A1"] @ inv(Am(q, q["t"]))],
-        "rows_grad": [grad,
-                      lambda q: fd(lambda t: float(y(q) @ y(q) - 2 * y(q) @ X(q) @ t
-                                                   + t @ X(q).T @ X(q) @ t) / (2 * n), q["w"]),
-                      lambda q: (-2 * X(q).T @ y(q) + 2 * X(q).T @ X(q) @ w(q)) / (2 * n)],
+        # the arrays {rcl} of equations read row by row: chains 0 to 5; the last array (rows
+        # joined by \Leftrightarrow) stays one step
+        "6": [one],
+        "0": [lambda q: L(q, w(q)),
+              lambda q: float(np.sum((y(q) - X(q) @ w(q)) ** 2) / (2 * n)),
+              lambda q: float(np.sum((y(q) - X(q) @ w(q)) ** 2) / (2 * n)),
+              lambda q: (y(q) - X(q) @ w(q)) @ (y(q) - X(q) @ w(q)) / (2 * n)],
+        "1": [lambda q: fd(lambda v: v @ q["ca"], q["cx"]), lambda q: q["ca"]],
+        "2": [lambda q: fd(lambda v: v @ q["cA"] @ v, q["cx"]),
+              lambda q: (q["cA"] + q["cA"].T) @ q["cx"]],
+        "3": [lambda q: fd(lambda M: q["cx"] @ M @ q["cy"], q["cA"]),
+              lambda q: q["cx"] @ q["cy"]],
+        "4": [lambda q: fd(lambda t: inv(Am(q, float(t))), q["t"]),
+              lambda q: -inv(Am(q, q["t"])) @ q["A1"] @ inv(Am(q, q["t"]))],
+        "5": [grad,
+              lambda q: fd(lambda t: float(y(q) @ y(q) - 2 * y(q) @ X(q) @ t
+                                           + t @ X(q).T @ X(q) @ t) / (2 * n), q["w"]),
+              lambda q: (-2 * X(q).T @ y(q) + 2 * X(q).T @ X(q) @ w(q)) / (2 * n)],
         **eq,
     }, latex={
-        "rows_L": [r"\mathcal{L}\left(\textbf X, \textbf{y}, \textbf{w} \right)",
-                   r"\frac{1}{2n} \sum_{i=1}^n \left(y_i - \textbf{w}^\text{T} "
-                   r"\textbf{x}_i\right)^2",
-                   r"\frac{1}{2n} \left\| \textbf{y} - \textbf X \textbf{w} \right\|_2^2",
-                   r"\frac{1}{2n} \left(\textbf{y} - \textbf X \textbf{w}\right)^\text{T} "
-                   r"\left(\textbf{y} - \textbf X \textbf{w}\right)"],
-        "rows_c1": [r"\frac{\partial}{\partial \textbf{X}} \textbf{X}^{\text{T}} \textbf{A}",
-                    r"\textbf{A}"],
-        "rows_c2": [r"\frac{\partial}{\partial \textbf{X}} \textbf{X}^{\text{T}} \textbf{A} "
-                    r"\textbf{X}",
-                    r"\left(\textbf{A} + \textbf{A}^{\text{T}}\right)\textbf{X}"],
-        "rows_c3": [r"\frac{\partial}{\partial \textbf{A}} \textbf{X}^{\text{T}} \textbf{A} "
-                    r"\textbf{y}",
-                    r"\textbf{X}^{\text{T}} \textbf{y}"],
-        "rows_c4": [r"\frac{\partial}{\partial \textbf{X}} \textbf{A}^{-1}",
-                    r"-\textbf{A}^{-1} \frac{\partial \textbf{A}}{\partial \textbf{X}} "
-                    r"\textbf{A}^{-1}"],
-        "rows_grad": [r"\frac{\partial \mathcal{L}}{\partial \textbf{w}}",
-                      r"\frac{\partial}{\partial \textbf{w}} \frac{1}{2n} \left( "
-                      r"\textbf{y}^{\text{T}} "
-                      r"\textbf{y} -2\textbf{y}^{\text{T}} \textbf{X} \textbf{w} + "
-                      r"\textbf{w}^{\text{T}} "
-                      r"\textbf{X}^{\text{T}} \textbf{X} \textbf{w}\right)",
-                      r"\frac{1}{2n} \left(-2 \textbf{X}^{\text{T}} \textbf{y} + "
-                      r"2\textbf{X}^{\text{T}} "
-                      r"\textbf{X} \textbf{w}\right)"],
         "rows_eq1": [r"\frac{\partial \mathcal{L}}{\partial \textbf{w}}", "0"],
         "rows_eq2": [r"\frac{1}{2n} \left(-2 \textbf{X}^{\text{T}} \textbf{y} + "
                      r"2\textbf{X}^{\text{T}} "

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from verify.core.limits import DOCUMENT_CHARS, NOTE_CHARS
 from verify.core.memo import memoized
-from verify.read.latex.normalize import depth_walk, matching_paren, split_depth0
+from verify.read.latex.normalize import depth_walk, matching_paren, read_group, split_depth0
 
 _DISPLAY = re.compile(
     r"\$\$(?P<dollar>.*?)\$\$|\\\[(?P<bracket>.*?)\\\]|"
@@ -54,6 +54,23 @@ _CASE_PROSE = re.compile(
     r"(?:\$(?P<dollar>[^$]+)\$|\\\((?P<paren>(?:(?!\\\)).)+)\\\))"
     r"\s*[,:;.]?\s*(?:(?:we\s+(?:have|get|obtain|find)|then|this\s+gives|it\s+follows)"
     r"\s*[,:]?\s*)?$", re.I | re.S)
+# Typographic switches with no mathematical meaning, blanked: sizes and math styles.
+_SIZE_SWITCH = re.compile(r"\\(?:tiny|scriptsize|footnotesize|small|normalsize|large|Large|"
+                          r"LARGE|huge|Huge)(?![A-Za-z])")
+# Plain TeX's aligned rows: \eqalign{ a &= b \cr &= c }.
+_EQALIGN = re.compile(r"\\eqalign\s*\{")
+_CR = re.compile(r"\\cr(?![A-Za-z])")
+# A whole block laid out as an array of equations: \begin{array}{rcl} a &=& b \\ ... \end{array}.
+_ARRAY_LAYOUT = re.compile(r"^\s*\\begin\s*\{array\}\s*\{\s*([rcl|\s]+)\}(.*)\\end\s*\{array\}\s*$",
+                           re.S)
+_LAYOUT_SPECS = frozenset({"rcl", "lcl", "rll", "lll", "rl", "ll"})
+_LAYOUT_RELATION = re.compile(r"^(?:=|:=|)$")   # rows of equations only (a \Leftrightarrow
+#                                                 between equations is no chain of steps)
+# A relation with a label over it: \stackrel{(a)}{=}, \overset{\text{def}}{=}.
+_OVER_RELATION = re.compile(r"\\(?:stackrel|overset)\s*\{(?P<over>(?:[^{}]|\{[^{}]*\})*)\}"
+                            r"\s*\{\s*=\s*\}")
+_DEFINES_OVER = re.compile(r"^\s*(?:\\(?:text|mathrm|rm)\s*\{\s*def\.?\s*\}|def\.?|\\triangle|"
+                           r"\\Delta|\\vartriangle|:)\s*$")
 _MARKDOWN_MARKS = re.compile(r"\*+|^[\s#>]+")
 
 
@@ -209,6 +226,7 @@ def block_sides(body: str, offset: int, next_line_label: str | None) -> list[_Si
     """The block's sides in order.  An empty first side means the block starts with ``=``."""
     body, block_label = _take_labels(body)
     body = blank_matches(body, _WRAPPERS)
+    body = _unwrap_layouts(blank_matches(body, _SIZE_SWITCH))
     sides: list[_Side] = []
     for row_text, row_offset in _rows(body):
         row_sides = _row_sides(row_text, offset + row_offset)
@@ -230,6 +248,53 @@ def block_sides(body: str, offset: int, next_line_label: str | None) -> list[_Si
         sides = [side if side.label else _Side(side.text, side.offset, side.relation,
                                                f"({label})", side.note) for side in sides]
     return sides
+
+
+def _unwrap_layouts(body: str) -> str:
+    r"""Equation layouts as rows of ``\\``-separated sides, offsets kept: plain TeX's
+    ``\eqalign{ a &= b \cr &= c }`` (its braces blanked, ``\cr`` a row break) and a block that
+    is nothing but an ``array{rcl}`` of equations (``a &=& b \\ &=& c``; every middle cell a
+    relation or empty, else it is a matrix and stays as written)."""
+    for match in reversed(list(_EQALIGN.finditer(body))):
+        content, after = read_group(body, match.end() - 1)
+        close = after - 1
+        if close < match.end() or body[close] != "}" or len(content) != close - match.end():
+            continue   # not closed: left as written (refused when read)
+        inner = _CR.sub(lambda m: "\\\\ ", body[match.end():close])
+        body = (body[:match.start()] + " " * (match.end() - match.start()) + inner + " "
+                + body[close + 1:])
+    layout = _ARRAY_LAYOUT.match(body)
+    if layout is None:
+        return body
+    spec = re.sub(r"[|\s]", "", layout.group(1))
+    if spec not in _LAYOUT_SPECS:
+        return body
+    rows = [[cell.strip() for cell in split_depth0(row, ("&",))]
+            for row, _ in _rows(layout.group(2))]
+    columns = len(spec)
+    for cells in rows:
+        if cells == [""]:
+            continue
+        if len(cells) > columns or (columns == 3 and len(cells) >= 2 and
+                                    not _LAYOUT_RELATION.match(cells[1])):
+            return body
+    body = blank(body, layout.end(2), len(body))
+    return blank(body, 0, layout.start(2))
+
+
+def _over_relations(row: str) -> tuple[str, dict[int, str]]:
+    r"""``\stackrel{(a)}{=}`` and ``\overset{(a)}{=}`` as ``=`` (``:=`` under ``def``, a
+    triangle or a colon), offsets kept; the labels over them by the relation's position."""
+    labels: dict[int, str] = {}
+    for match in reversed(list(_OVER_RELATION.finditer(row))):
+        over = match.group("over")
+        sign = ":=" if _DEFINES_OVER.match(over) else "="
+        at = match.end() - 1 - len(sign)
+        row = blank(row, match.start(), match.end())
+        row = row[:at] + sign + row[at + len(sign):]
+        if sign == "=":
+            labels[at] = clean_note(over)
+    return row, labels
 
 
 def _take_labels(body: str) -> tuple[str, str | None]:
@@ -264,6 +329,7 @@ def _rows(body: str) -> list[tuple[str, int]]:
 def _row_sides(row: str, offset: int) -> list[_Side]:
     row = "".join(" " if c == "&" and d == 0 else c
                   for c, d in _chars_with_depth(row))
+    row, over = _over_relations(row)
     row, label, note = _take_annotation(row)
     if not row.strip():
         return []
@@ -271,16 +337,20 @@ def _row_sides(row: str, offset: int) -> list[_Side]:
     position = 0
     pieces = split_depth0(row, (":=", "="))
     relation = ""
+    over_note = ""
     for piece in pieces:
         at = row.index(piece, position) if piece else position
-        sides.append(_Side(piece, offset + at, relation))
+        sides.append(_Side(piece, offset + at, relation,
+                           note=f"over the '=': {over_note}" if over_note else ""))
         position = at + len(piece)
         relation = ":=" if row.startswith(":=", position) else "="
+        over_note = over.get(position, "")
         position += len(relation)
     filled = [i for i, side in enumerate(sides) if side.text.strip()]
     if filled and note:   # the annotation justifies the row's last step
         i = filled[-1]
-        sides[i] = _Side(sides[i].text, sides[i].offset, sides[i].relation, None, note)
+        sides[i] = _Side(sides[i].text, sides[i].offset, sides[i].relation, None,
+                         f"{sides[i].note}; {note}" if sides[i].note else note)
     if label:             # the number labels the whole row
         sides = [_Side(side.text, side.offset, side.relation, label, side.note)
                  for side in sides]
