@@ -27,6 +27,7 @@ as a YAML front-matter header, each declaration's reason as a comment.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,13 +39,20 @@ from verify.read.latex.source import RawChain, split_document
 if TYPE_CHECKING:
     from verify.model.notation import Notation
 
-_GREEK = frozenset(
-    "alpha beta gamma epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-    "rho sigma tau upsilon phi varphi chi psi omega ell Gamma Delta Theta Lambda Xi Sigma "
-    "Phi Psi Omega".split())
+_GREEK = frozenset({
+    "alpha", "beta", "gamma", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",
+    "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi",
+    "varphi", "chi", "psi", "omega", "ell", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma",
+    "Phi", "Psi", "Omega"})
 _KEYWORD_NAMES = {"lambda": "lam"}      # a name the encoding language cannot take
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|pmb)\s*(?:\{\s*)?(\\[A-Za-z]+|[A-Za-z])")
-_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[A-Za-z]|\d+(?:\.\d+)?|\s+|.", re.S)
+_TOKEN = re.compile(r"\\(?:operatorname|text[a-z]*|mathrm|mbox)\s*\{[^{}]*\}|"
+                    r"(?<![A-Za-z\\])[Tt]r(?=\s*\()|\\[A-Za-z]+|\\.|[A-Za-z]|\d+(?:\.\d+)?|\s+|.",
+                    re.S)
+_TRACE = re.compile(r"[Tt]r|\\operatorname\s*\{\s*(?:[Tt]r|trace)\s*\}")
+# Letters that, written before a bracket and also alone, multiply it: \lambda(a + b).
+_PRODUCT_BEFORE_BRACKET = re.compile(r"\\(?:alpha|beta|gamma|epsilon|varepsilon|eta|lambda|mu|"
+                                     r"nu|rho|tau|theta|kappa)|[a-eik-oq-z]")
 _ACCENTS = frozenset({"\\hat", "\\tilde", "\\bar", "\\check"})
 _FUNCTIONS = frozenset({"\\exp", "\\ln", "\\log", "\\tanh", "\\cosh", "\\sinh", "\\sqrt",
                         "\\sin", "\\cos"})
@@ -132,6 +140,7 @@ class _Use:
     inverse: bool = False
     applied: bool = False      # a '(' right after the bare name
     value: bool = True         # stands where a value stands (not a sum's limit, a subscript)
+    in_trace: bool = False     # inside the argument of a trace: a matrix
 
 
 @dataclass
@@ -233,7 +242,7 @@ class _Parser:
         else:
             result = known[0] if known else _S
         if self.shape_of is not None:
-            for a, b in zip(known, known[1:], strict=False):
+            for a, b in itertools.pairwise(known):
                 if a.kind == b.kind:
                     for x, y in zip(a.dims, b.dims, strict=True):
                         self.shape_of.union(x, y)
@@ -253,7 +262,7 @@ class _Parser:
             names.append(self.scan.uses[before] if named else None)
             if self.i == start:
                 self.i += 1
-        for left, right in zip(names, names[1:], strict=False):
+        for left, right in itertools.pairwise(names):
             if left is not None and right is not None and self.shape_of is None:
                 self.scan.pairs.append((left, right))
         shape = _S
@@ -295,6 +304,13 @@ class _Parser:
         if token in _BIG:
             self.big(token)
             return _S
+        if _TRACE.fullmatch(token):
+            before = len(self.scan.uses)
+            if self.peek() in ("(", "{"):
+                self.factor(stops)
+            for use in self.scan.uses[before:]:
+                use.in_trace = True
+            return _S
         if token == "\\frac":
             num = self.braced()
             den = self.braced()
@@ -319,8 +335,8 @@ class _Parser:
                 self.sub_expression()
             return _S
         if token in _ACCENTS and self.peek() == "{":
-            inner, self.i = _group(self.t, self.i)
-            return self.name(f"{token}{{{''.join(inner)}}}")
+            accented, self.i = _group(self.t, self.i)
+            return self.name(f"{token}{{{''.join(accented)}}}")
         if re.fullmatch(r"[A-Za-z]", token) or token[1:] in _GREEK:
             return self.name(token)
         if token in ("_", "^"):     # a script of a command (\delta_{ij}): no values
@@ -479,7 +495,7 @@ class _ShapeOf:
             shape = _Shape("m", (f"{use.base}.r", f"{use.base}.c"))
             if use.inverse:
                 self.union(f"{use.base}.r", f"{use.base}.c")
-        elif kind in ("scalar", "scalars", "sigmoid", "size"):
+        elif kind in ("scalar", "scalars", "sigmoid", "size", "numbered"):
             return _S
         else:
             return _U
@@ -587,7 +603,7 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
     skip |= summed | set(unlimited)
     by_base: dict[str, list[_Use]] = {}
     for use in scan.uses:
-        if use.base in valued and use.base not in skip and use.base not in ranges and use.base not in sizes and \
+        if use.base in valued and use.base not in skip | set(ranges) | set(sizes) and \
                 use.base not in declared.sizes:
             by_base.setdefault(use.base, []).append(use)
     # Subscripts spread ranges: a letter at a position where a summed letter stands elsewhere.
@@ -604,7 +620,7 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                 for use in here:
                     letter = use.subs[position]
                     if letter.isalpha() and letter not in ranges and letter not in sizes and \
-                            letter not in skip and letter not in by_base and letter not in declared.names:
+                            letter not in skip | set(by_base) | declared.names:
                         ranges[letter] = size
                         reasons[letter] = (f"{letter} inferred an index over {size} from line "
                                            f"{use.line} (it stands where an index over {size} "
@@ -616,7 +632,7 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
     for base, uses in by_base.items():
         line = uses[0].line
         shown = base
-        if base in defined:
+        if base in defined and uses[0].line == defined[base]:
             ambiguities.append(Ambiguity(shown, f"defined by the chain it starts on line "
                                          f"{defined[base]} ({base} = ...)",
                                          f"definitions: {{{_symbol_name(base)[0]}: "
@@ -634,7 +650,10 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                              "definitions: {sigma: {params: [t], body: ...}}",
                                              line))
             continue
-        if any(u.applied for u in uses):
+        evidence = any(u.transposed for u in uses) or base in bold
+        bracket = _PRODUCT_BEFORE_BRACKET.fullmatch(base) is not None and \
+            any(not u.applied for u in uses)
+        if any(u.applied for u in uses) and not evidence and not bracket:
             use = next(u for u in uses if u.applied)
             ambiguities.append(Ambiguity(shown, f"written as a call on line {use.line}: a "
                                          "function, or a product with a bracket?",
@@ -660,9 +679,14 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                          f"{bare[0].line})", f"symbols: {{{letter}1: {{latex: "
                                          f"['{base}']}}}}", samples[0].line))
             continue
-        if capital and (is_bold or transposed):
+        traced = next((u.line for u in uses if u.in_trace), 0)
+        if all(len(u.subs) == 1 and u.subs[0].isdigit() for u in uses):
+            kinds[base] = "numbered"
+            why[base] = (f"{base}_{uses[0].subs[0]} inferred a scalar from line {line} (a "
+                         "numbered name)")
+        elif capital and (is_bold or transposed or traced):
             kinds[base] = "matrix"
-            why[base] = f"{base} inferred a matrix from line {is_bold or transposed}"
+            why[base] = f"{base} inferred a matrix from line {is_bold or transposed or traced}"
         elif is_bold and (base in bold_sub or samples):
             kinds[base] = "vectors"
             at = bold_sub.get(base) or samples[0].line
@@ -714,8 +738,9 @@ def _adjacent_vector(scan: _Scan, base: str, kinds: Mapping[str, str]) -> int:
     """The line where ``base`` multiplies a vector (``X w``, ``X \\mathbf{x}_i``)."""
     for use, after in scan.pairs:
         if use.base == base and not after.transposed and \
-                (kinds.get(after.base) == "vector" and not after.subs or
-                 kinds.get(after.base) == "vectors" and len(after.subs) + bool(after.sample) == 1):
+                ((kinds.get(after.base) == "vector" and not after.subs) or
+                 (kinds.get(after.base) == "vectors" and
+                  len(after.subs) + bool(after.sample) == 1)):
             return use.line
     return 0
 
@@ -762,6 +787,11 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
             continue
         if kind == "scalar":
             symbols.append(SymbolGuess(name, latex=latex, reason=why[base]))
+        elif kind == "numbered":
+            for number in sorted({u.subs[0] for u in uses}, key=int):
+                symbols.append(SymbolGuess(f"{name}{number}", latex=(f"{base}_{{{number}}}",),
+                                           reason=why[base].replace(f"_{uses[0].subs[0]} ",
+                                                                    f"_{number} ")))
         elif kind == "vector":
             symbols.append(SymbolGuess(name, shape=(size_of(f"{base}.0"),), latex=latex,
                                        reason=why[base]))
