@@ -112,6 +112,11 @@ READ: list[tuple[str, sp.Expr]] = [
     (r"\det A + |B|", E.Det(A) + E.Det(B)),
     (r"\log|A| + \log \det(A B)", sp.log(E.Det(A)) + sp.log(E.Det(P(A, B)))),   # GDA
     (r"\mathrm{diag}(y) A", P(E.Diag(y), A)),
+    # functions of a vector are vectors in a product; a function's bracket is its argument
+    (r"y^T \exp(Xw)", E.Dot(y, sp.exp(P(X, w)))),
+    (r"\exp(y)^T y", E.Dot(sp.exp(y), y)),          # not \exp(y^T y)
+    (r"A \log(y)", P(A, sp.log(y))),
+    (r"\ln(x)^2 + x", sp.log(x) ** 2 + x),
     # the entrywise product
     (r"y \odot a", E.Hadamard(y, a)),
     (r"y^T (y \odot a)", E.Dot(y, E.Hadamard(y, a))),
@@ -284,6 +289,10 @@ CHECKED: list[tuple[str, str]] = [
     (r"A \odot B = A B", "refuted"),
     (r"y^T (a \odot \sigma(a)) = \sum_{k=1}^n y_k a_k \sigma(a_k)", "proved"),
     (r"A = y \odot A", "unparsed"),     # of shapes n and n-by-n
+    # a declared function of one scalar, of a vector, multiplies as a vector (ingenjoy.md)
+    (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp((Xw)_k)) = X^T\sigma(X w)", "proved"),
+    (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp((Xw)_k)) = X^T\sigma(-X w)", "refuted"),
+    (r"y^T \exp(y) = \sum_{k=1}^n y_k \exp(y_k)", "proved"),
     # f' at a vector (entry by entry) or at an inner product; a scalar added to a vector
     (r"\sigma'(a) = \sigma(a) \odot (1 - \sigma(a))", "proved"),
     (r"\sigma'(X w) = \sigma(X w) \odot \sigma(-X w)", "proved"),

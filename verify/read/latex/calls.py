@@ -18,6 +18,7 @@ import sympy as sp
 
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
+from verify.read.latex import products
 from verify.read.latex.names import Entry
 from verify.read.latex.normalize import matching_paren, read_group, split_depth0
 from verify.read.latex.rewrite_base import Atom, Reader
@@ -37,7 +38,8 @@ def call(reader: Reader, entry: Entry, indices: list[sp.Expr], text: str, j: int
             # without brackets, read as \ln x is (one factor, else refused as ambiguous).
             span, stop = reader.bare_argument(token, text, j - len(token), k)
             argument = reader.sub_expr(span, token)
-            return Atom(sp.Function(entry.name)(*indices, argument), 0), stop
+            applied = sp.Function(entry.name)(*indices, argument)
+            return Atom(applied, products.rank_of(applied, reader.context.notation)), stop
         raise LatexProblem(token, f"{entry.name} is a function: it needs its arguments")
     close = matching_paren(text, k)
     if close < 0:
@@ -60,7 +62,9 @@ def call(reader: Reader, entry: Entry, indices: list[sp.Expr], text: str, j: int
     if len(indices) + len(args) != entry.params:
         raise LatexProblem(text[:close + 1][-60:], f"{entry.name} takes {entry.params} "
                            f"arguments (subscripts first), got {len(indices) + len(args)}")
-    return Atom(sp.Function(entry.name)(*indices, *args), 0), close + 1
+    applied = sp.Function(entry.name)(*indices, *args)
+    # \sigma(X w): a vector, entry by entry, that multiplies as one (X^T \sigma(X w))
+    return Atom(applied, products.rank_of(applied, reader.context.notation)), close + 1
 
 
 def _event_value(reader: Reader, event: str, token: str) -> str:

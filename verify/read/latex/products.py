@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
@@ -187,7 +188,35 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
         return max(0, len(decl.shape) - taken)
     if isinstance(expr, (sp.Add, sp.Mul)):
         return max(rank_of(arg, notation) for arg in expr.args)
+    if isinstance(expr, AppliedUndef):
+        return call_rank(type(expr).__name__, [rank_of(a, notation) for a in expr.args],
+                         notation)
+    if isinstance(expr, _ENTRYWISE) and len(expr.args) == 1:
+        return rank_of(expr.args[0], notation)   # \exp(z): entry by entry
     return 0
+
+
+# The standard functions, applied entry by entry to a vector (see verify.check.concretize).
+_ENTRYWISE = (sp.exp, sp.log, sp.tanh, sp.cosh, sp.sinh)
+
+
+def call_rank(name: str, argument_ranks: list[int], notation: Notation) -> int:
+    """What a call of the declared function ``name`` is: a function of one scalar applied to
+    a vector (``\\sigma(X w)``) is a vector, entry by entry, as the concretization evaluates
+    it; a function whose body takes its parameter whole (indexes it, multiplies it as a vector
+    or matrix, takes its norm) is what its body is."""
+    definition = notation.definitions.get(name)
+    if definition is None or definition.style != "function":
+        return 0
+    params = {sp.Symbol(p) for p in definition.params} | {sp.Symbol(p, real=True)
+                                                           for p in definition.params}
+    whole = any(isinstance(node, sp.Indexed) and str(node.base.label) in definition.params
+                for node in sp.preorder_traversal(definition.body)) or any(
+        isinstance(node, E.OPERATORS) and node.free_symbols & params
+        for node in sp.preorder_traversal(definition.body))
+    if whole or len(argument_ranks) != 1:
+        return _rank_within(definition.body, notation, frozenset({name}))
+    return argument_ranks[0]
 
 
 def definition_rank(name: str, notation: Notation, seen: frozenset[str] = frozenset()) -> int:

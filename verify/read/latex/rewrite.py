@@ -127,6 +127,8 @@ class Rewriter:
                 start = i
             special = self.entrywise(text, i) if text.startswith(_HELD, i) else \
                 norms.construct(self, text, i)   # a trace or a norm: one scalar
+            if special is None and char == "\\":
+                special = self.vector_function(text, i)
             if special is None and self.at_atom(text, i):
                 special = self.read_atom(text, i)
             if special is not None:
@@ -182,6 +184,37 @@ class Rewriter:
             for piece in pieces[1:]:
                 held = _HELD + "{" + held + "}{" + piece + "}"
             text = text[:left] + " " + held + " " + text[stop:]
+
+    def vector_function(self, text: str, i: int) -> tuple[Atom, int] | None:
+        r"""``\exp(\mathbf{z})``, ``\log(X w)`` at ``text[i]``: of a vector, the vector of its
+        entries' values, one factor of a product (``X^T \exp(z)``); None for anything else
+        (a scalar argument, a script after it: left to the walk)."""
+        match = _VECTOR_FUNCTION.match(text, i)
+        if match is None:
+            return None
+        opening = match.end() - 1
+        close = matching_paren(text, opening)
+        if close < 0:
+            return None
+        transpose = re.match(r"\s*\^\s*\{\s*T\s*\}", text[close + 1:])
+        if transpose is None and re.match(r"\s*[\^_']", text[close + 1:]):
+            return None
+        end = close + 1 + (transpose.end() if transpose else 0)
+        mark = len(self.removed)
+        try:
+            inner = self.sub_expr(text[opening + 1:close], text[i:close + 1])
+        except LatexProblem:
+            del self.removed[mark:]
+            return None
+        rank = products.rank_of(inner, self.context.notation)
+        if rank == 0:
+            del self.removed[mark:]
+            return None
+        function = {"exp": sp.exp, "ln": sp.log, "log": sp.log, "tanh": sp.tanh,
+                    "cosh": sp.cosh, "sinh": sp.sinh}[match.group(1)]
+        if transpose:
+            self.remove("T", "a transpose mark")
+        return Atom(function(inner), rank, transposed=bool(transpose)), end
 
     def entrywise(self, text: str, i: int) -> tuple[Atom, int]:
         """The factor ``hadamard`` wrote at ``text[i]``: ``\\entrywiseproduct{a}{b}``."""
@@ -822,8 +855,13 @@ class Rewriter:
                 k += 1
         start = k
         if text[k:k + 1] == "(":
-            out.append(" " + name + power + " ")
-            return start
+            close = matching_paren(text, k)
+            if close < 0:
+                out.append(" " + name + power + " ")
+                return start   # the parser says the bracket is not closed
+            # the bracket is the argument, read on its own: \exp(y)^T y is not \exp(y^T y)
+            out.append(" " + name + power + " (" + self.rewrite(text[k + 1:close]) + ") ")
+            return close + 1
         close, closer = _bracket_close(text, k)
         if close > 0:
             # \ln[a] b, \exp\{a\} b: the bracket is the argument, as with (a); the parser
@@ -930,6 +968,7 @@ class Rewriter:
 
 
 _ODOT = re.compile(r"\\odot(?![A-Za-z])")
+_VECTOR_FUNCTION = re.compile(r"\\(exp|ln|log|tanh|cosh|sinh)(?![A-Za-z])\s*\(")
 _HELD = "\\entrywiseproduct"   # not a LaTeX command: only the rewriter writes it
 
 
