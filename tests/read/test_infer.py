@@ -72,9 +72,13 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     (r"$$\sum_{k=1}^{K} k a_k = K a_K$$", {"sizes": {"K": [2, 3]}}, {"k", "a"}),
     # a capital that multiplies nothing: a scalar or a matrix? not guessed
     (r"$$A b + A c = A (b + c)$$", {"symbols": {"b": {}, "c": {}}}, {"A"}),
-    # a capital multiplying a bold vector is a matrix, square only when inverted
+    # a capital multiplying a bold vector is a matrix, square only when inverted; squared by
+    # one step alone, it is left to the author (X^{-1} of a data matrix is a classic slip)
     (r"$$A^{-1} A \mathbf{v} = \mathbf{v}$$",
-     {"sizes": {"n": [2, 3]}, "symbols": {"A": {"shape": ["n", "n"]}, "v": {"shape": ["n"]}}},
+     {"sizes": {"n": [2, 3]}, "symbols": {"v": {"shape": ["n"]}}}, {"A"}),
+    (r"$$A^{-1} A \mathbf{v} = \mathbf{v}$$ and $$A^{-1} \mathbf{b} = \mathbf{v}$$",
+     {"sizes": {"n": [2, 3]},
+      "symbols": {"A": {"shape": ["n", "n"]}, "v": {"shape": ["n"]}, "b": {"shape": ["n"]}}},
      set()),
     # a sample superscript: a family over the sample index
     (r"$$\sum_{i=1}^{N} \boldsymbol{\theta}^T \mathbf{x}^{(i)} = \boldsymbol{\theta}^T "
@@ -182,3 +186,27 @@ def test_round_trip_never_passes_a_wrong_step(tmp_path: Path) -> None:
     print(f"with its header removed, {same} of {total} steps get the same verdict")
     assert wrong == []
     assert total > 0
+
+
+# A document without a header, its inferred header pasted back: a wrong step is refuted (or
+# left unread), never passed; a right one is decided.
+CHECKED: list[tuple[str, list[str]]] = [
+    (r"$$\sum_{i=1}^{N} \mathbf{w}^T \mathbf{x}_i = \sum_{i=1}^{N} \mathbf{x}_i^T \mathbf{w}"
+     r" = N \mathbf{w}^T \mathbf{x}_1$$", ["start", "proved", "refuted"]),
+    # the slip w^T X y would make X square: it does not choose its own reading (X undeclared)
+    (r"$$\mathbf{y}^T X \mathbf{w} = \mathbf{w}^T X^T \mathbf{y} = \mathbf{w}^T X \mathbf{y}$$",
+     ["unparsed", "unparsed", "unparsed"]),
+    (r"$$\mathbf{y}^T X \mathbf{w} = \mathbf{w}^T X^T \mathbf{y} = \mathbf{w}^T X^T X X^T"
+     r"\mathbf{y}$$", ["start", "proved", "refuted"]),   # X stays m x n: the slip is refuted
+    (r"$$\sigma(t)(1 - \sigma(t)) = \sigma(t) - \sigma(t)^2 = \sigma(-t)$$",
+     ["start", "proved", "refuted"]),
+]
+
+
+@pytest.mark.parametrize(("text", "statuses"), CHECKED)
+def test_checked_under_the_inferred_header(text: str, statuses: list[str]) -> None:
+    import verify
+    header = header_yaml(infer_document(text))
+    result = verify.check_text(header + text, cache=False, points=5)
+    got = [s.status.value for c in result.document.chains for s in c.steps]
+    assert got == statuses

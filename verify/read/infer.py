@@ -759,6 +759,17 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
         for base, (_dim, line) in shape_of.upgrades.items():
             kinds[base] = "vector"
             why[base] = f"{base} inferred a vector from line {line} (added to a vector)"
+    for base in [b for b, k in kinds.items() if k == "matrix"]:
+        hinge = _square_by_one_step(scan, kinds, ranges, shape_of, base)
+        if hinge:
+            kinds.pop(base)
+            ambiguities.append(Ambiguity(base, f"a matrix that only line {hinge} makes square "
+                                         "(a wrong step must not choose its own reading)",
+                                         f"symbols: {{{_symbol_name(base)[0]}: {{shape: "
+                                         "[ROWS, COLUMNS]}}", hinge))
+        shape_of = _ShapeOf(kinds, ranges)
+        for text, line in scan.texts:
+            _scan_step(_Scan(), text, line, shape_of)
     used = {u.base for u in scan.uses} | set(sizes) | set(ranges)
     letters_used = {b for b in used if len(b) == 1}
     new_sizes: dict[str, str] = {}
@@ -829,6 +840,24 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                     for letter, size in ranges.items() if letter in reasons)
     return Inference(tuple(all_sizes), indices, tuple(symbols), tuple(definitions),
                      tuple(_unique(ambiguities)))
+
+
+def _square_by_one_step(scan: _Scan, kinds: Mapping[str, str], ranges: Mapping[str, str],
+                        shape_of: _ShapeOf, base: str) -> int:
+    """The line of the one step without which matrix ``base`` would not be square (0: none,
+    or it is not square).  A matrix squared by a single step is that step's own claim: read
+    square, a step wrong for the rectangular matrix the author meant (``X^{-1}`` of a data
+    matrix) could pass."""
+    if shape_of.find(f"{base}.r") != shape_of.find(f"{base}.c"):
+        return 0
+    for leave_out, (_text, line) in enumerate(scan.texts):
+        alone = _ShapeOf(kinds, ranges)
+        for n, (text, at) in enumerate(scan.texts):
+            if n != leave_out:
+                _scan_step(_Scan(), text, at, alone)
+        if alone.find(f"{base}.r") != alone.find(f"{base}.c"):
+            return line
+    return 0
 
 
 def _unique(items: Iterable[Ambiguity]) -> list[Ambiguity]:
