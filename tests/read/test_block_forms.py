@@ -41,6 +41,7 @@ def chains(text: str, suffix: str = ".md") -> list[list[tuple[str, str]]]:
     # prose that says more than a case is no case
     ("Both of these cases can be combined,", ""),
     ("Note that if $i=j$ then we are done", ""),
+    ("Otherwise,", r"\text{otherwise}"),      # a case, but none the reader can use
     (r"where \(h(x^{(i)})\) is sigmoid function of \(x^{(i)}\)", ""),  # real
     ("", ""),
 ])
@@ -53,6 +54,12 @@ def test_case_block_carries_its_case_and_the_next_block_inherits_it() -> None:
     found = [[(s.text, s.case) for s in chain.steps] for chain in split_document(text)]
     assert found == [[("a", ""), ("b", ""), ("c", "i=j"), ("d", "i=j"), ("e", "i=j")],
                      [("f", ""), ("g", "")]]
+
+
+def test_prose_speaking_of_cases_ends_the_case() -> None:
+    text = "$$a = b$$\nIf $i=j$,\n$$= c$$\nBoth of these cases can be combined,\n$$= e$$\n"
+    found = [[(s.text, s.case) for s in chain.steps] for chain in split_document(text)]
+    assert found == [[("a", ""), ("b", ""), ("c", "i=j"), ("e", "")]]
 
 
 # real: softmax_ce_zakariapz.md lines 29-31, its two case blocks starting with '='
@@ -98,6 +105,15 @@ $$= \frac{\exp( a_j)}{\sum_k^C \exp(a_k)} = \frac{\exp( a_j)}{\sum_k^C \exp(a_k)
     assert "checked within itself" in document.chains[1].note
     assert [s.status.value for c in check_text(text, cache=False).document.chains
             for s in c.steps[1:]] == ["proved", "proved"]
+
+
+def test_otherwise_is_a_case_checked_within_itself() -> None:
+    text = ZAKARIAPZ.replace(r"And if \(i \neq j\),", "Otherwise,")
+    document = document_from_text(text, Path("case.md"))
+    assert document.chains[2].steps[0].latex.startswith(r"\exp( a_j)")
+    assert "'Otherwise', a case the reader cannot use" in document.chains[2].note
+    assert [s.status.value for s in check_text(text, cache=False).document.chains[1].steps[1:]
+            ] == ["proved", "proved"]
 
 
 def test_a_header_section_wins_over_the_prose() -> None:

@@ -138,8 +138,8 @@ def _cases(raw_chains: tuple[RawChain, ...], header: Header) -> dict[tuple[int, 
         for step in raw.steps:
             if step.case:
                 lines.setdefault((step.case_line, step.case), []).append(step.line)
-    return {key: _Case(f"If ${key[1]}$", case_section(key[1], min(key[0], *found), max(found),
-                                                     header.notation))
+    return {key: _Case("Otherwise" if key[1] == "\\text{otherwise}" else f"If ${key[1]}$",
+                       case_section(key[1], min(key[0], *found), max(found), header.notation))
             for key, found in lines.items()}
 
 

@@ -71,6 +71,12 @@ _OVER_RELATION = re.compile(r"\\(?:stackrel|overset)\s*\{(?P<over>(?:[^{}]|\{[^{
                             r"\s*\{\s*=\s*\}")
 _DEFINES_OVER = re.compile(r"^\s*(?:\\(?:text|mathrm|rm)\s*\{\s*def\.?\s*\}|def\.?|\\triangle|"
                            r"\\Delta|\\vartriangle|:)\s*$")
+# Prose that leaves a case: a block after it does not inherit the case before.
+_CASE_CHANGE = re.compile(r"(?<![A-Za-z\\])(?:cases?|both|combin\w*|general\w*|otherwise|else|"
+                          r"all|every|any|if|when|for)(?![A-Za-z])", re.I)
+# A case the reader cannot use, announced in prose alone: "Otherwise,".
+_OTHER_CASE = re.compile(r"^(?:and\s+|but\s+)?(?:otherwise|else|in\s+(?:all\s+)?other\s+cases)"
+                         r"\s*[,:;.]?$", re.I)
 _MARKDOWN_MARKS = re.compile(r"\*+|^[\s#>]+")
 
 
@@ -175,8 +181,9 @@ def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
         open_chain = sides[-1].text.strip() == "" and len(sides) > 1
         case = announced_case(prose)
         case_line = lines.line_of(match.start(group))
-        if not case and continues and chains[-1][-1].case:
-            # A block going on with '=' from a case block stays in that case.
+        if not case and continues and chains[-1][-1].case and not _CASE_CHANGE.search(prose):
+            # A block going on with '=' from a case block stays in that case (unless the prose
+            # between speaks of cases: "Both cases combine", "In general").
             case, case_line = chains[-1][-1].case, chains[-1][-1].case_line
         for step in _steps(sides, lines, clean_note(prose) if continues else "", continues):
             if step.relation == "" or not chains:
@@ -193,6 +200,8 @@ def announced_case(prose: str) -> str:
     text = _MARKDOWN_MARKS.sub("", prose.strip()).strip()
     if len(text) > 120:
         return ""
+    if _OTHER_CASE.match(text):
+        return "\\text{otherwise}"
     match = _CASE_PROSE.match(text)
     if match is None:
         return ""
