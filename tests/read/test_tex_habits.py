@@ -117,6 +117,11 @@ READ: list[tuple[str, sp.Expr]] = [
     (r"\exp(y)^T y", E.Dot(sp.exp(y), y)),          # not \exp(y^T y)
     (r"A \log(y)", P(A, sp.log(y))),
     (r"\ln(x)^2 + x", sp.log(x) ** 2 + x),
+    # the vector of ones, its length written or taken from what it meets
+    (r"1^T y", E.Dot(E.Ones(E.size_symbol("n")), y)),                                # real
+    (r"\mathbf{1}^T \exp(y)", E.Dot(E.Ones(E.size_symbol("n")), sp.exp(y))),
+    (r"X^T \mathbf{1}", P(T(X), E.Ones(E.size_symbol("n")))),
+    (r"\mathbf{1}_d^T w", E.Dot(E.Ones(E.size_symbol("d")), w)),
     # the entrywise product
     (r"y \odot a", E.Hadamard(y, a)),
     (r"y^T (y \odot a)", E.Dot(y, E.Hadamard(y, a))),
@@ -202,6 +207,8 @@ REFUSED: list[tuple[str, str]] = [
     (r"|y|", "bars around a vector"),
     (r"\operatorname{diag}(A)", "of a vector only"),
     (r"\odot a", "\\odot needs a factor on each side"),
+    (r"\mathbf{1}", "the length of the vector of ones is not clear"),
+    (r"\mathbf{1}_k", "must be a declared size"),
     (r"I", "the size of the identity I is not clear"),
     (r"I + x", "the size of the identity I is not clear"),
     (r"I_j", "the identity's subscript must be a declared size"),
@@ -289,6 +296,8 @@ CHECKED: list[tuple[str, str]] = [
     (r"A \odot B = A B", "refuted"),
     (r"y^T (a \odot \sigma(a)) = \sum_{k=1}^n y_k a_k \sigma(a_k)", "proved"),
     (r"A = y \odot A", "unparsed"),     # of shapes n and n-by-n
+    (r"\frac{\exp(a)}{1^T\exp(a)} = \mathrm{softmax}(a)", "proved"),           # real
+    (r"\mathbf{1}^T (y - a) = \sum_{k=1}^n y_k - \sum_{k=1}^n a_k", "proved"),
     # a declared function of one scalar, of a vector, multiplies as a vector (ingenjoy.md)
     (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp((Xw)_k)) = X^T\sigma(X w)", "proved"),
     (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp((Xw)_k)) = X^T\sigma(-X w)", "refuted"),

@@ -215,6 +215,9 @@ class Concretizer:
                 raise BindError("diag of something that is not a vector")
             assert isinstance(v, sp.MatrixBase)
             return sp.ImmutableMatrix(sp.diag(*list(v)))
+        if isinstance(node, E.Ones):
+            size = self._integer(node.args[0], env, opaque, "the length of a vector of ones")
+            return sp.ImmutableMatrix(sp.ones(size, 1))
         if isinstance(node, E.Identity):
             size = self._integer(node.args[0], env, opaque, "the size of an identity")
             return sp.ImmutableMatrix(sp.eye(size))

@@ -25,6 +25,7 @@ node               meaning
 ``Det(A)``         determinant of a square matrix: ``\\det A``, ``|A|``
 ``Diag(v)``        the diagonal matrix with the entries of the vector ``v``
 ``Hadamard(a, b)`` the entrywise product ``a \\odot b`` of two arrays of the same shape
+``Ones(n)``        the column of ``n`` ones (``\\mathbf{1}``, ``1^T v`` the sum of ``v``)
 =================  ==========================================================================
 
 Names follow the document's notation (:mod:`verify.model.notation`): a declared symbol is a plain
@@ -133,9 +134,15 @@ class Hadamard(Function):  # type: ignore[misc]
     nargs = 2
 
 
+class Ones(Function):  # type: ignore[misc]
+    """``\\mathbf{1}_n``: the column of ``n`` ones (``n`` a size symbol); unevaluated."""
+
+    nargs = 1
+
+
 OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf, Trace,
                                          Norm, FrobNorm, Norm1, Identity, Entry, Det, Diag,
-                                         Hadamard)
+                                         Hadamard, Ones)
 
 
 def index_symbol(name: str) -> sp.Symbol:

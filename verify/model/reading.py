@@ -533,6 +533,9 @@ class _Printer:
     def diag(self, expr: E.Diag) -> tuple[str, int]:
         return self.call(r"\operatorname{diag}", expr.args), ATOM
 
+    def ones(self, expr: E.Ones) -> tuple[str, int]:
+        return rf"\mathbf{{1}}_{{{self.node(expr.args[0])[0]}}}", ATOM
+
     def identity(self, expr: E.Identity) -> tuple[str, int]:
         return f"I_{{{self.node(expr.args[0])[0]}}}", ATOM
 
@@ -638,6 +641,7 @@ _DISPATCH: tuple[tuple[type | tuple[type, ...], Method], ...] = (
     (E.VecOf, _Printer.vecof),                 # type: ignore[list-item]
     (E.Trace, _Printer.trace),                 # type: ignore[list-item]
     (E.Identity, _Printer.identity),           # type: ignore[list-item]
+    (E.Ones, _Printer.ones),                   # type: ignore[list-item]
     (E.Hadamard, _Printer.hadamard),           # type: ignore[list-item]
     (E.Det, _Printer.det),                     # type: ignore[list-item]
     (E.Diag, _Printer.diag),                   # type: ignore[list-item]

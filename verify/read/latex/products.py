@@ -59,10 +59,12 @@ def sized_identities(expr: sp.Expr, notation: Notation) -> sp.Expr:
     it is added to or multiplied with (``X^T X + \\lambda I``: the columns of ``X``); a
     :class:`LatexProblem` when nothing around it tells."""
     unsized = E.Identity(UNSIZED)
-    if not expr.has(unsized):
+    ones = E.Ones(UNSIZED)
+    if not expr.has(unsized) and not expr.has(ones):
         return expr
 
     def size_for(node: sp.Basic) -> sp.Basic:
+        node = _sized_ones(node, ones, notation)
         if isinstance(node, sp.Add):
             shapes = [shape_of(arg, notation) for arg in node.args if not arg.has(unsized)]
             square = {s[0] for s in shapes if s is not None and s[0] == s[1] and s[0] is not None}
@@ -82,10 +84,34 @@ def sized_identities(expr: sp.Expr, notation: Notation) -> sp.Expr:
         return node
 
     resolved = _bottom_up(expr, size_for)
+    if resolved.has(ones):
+        raise LatexProblem("1", "the length of the vector of ones is not clear here (nothing "
+                           "it multiplies or is added to tells): write \\mathbf{1}_n")
     if resolved.has(unsized):
         raise LatexProblem("I", "the size of the identity I is not clear here (nothing square "
                            "is added to it or multiplied with it): write I_n, n its size")
     return resolved
+
+
+def _sized_ones(node: sp.Basic, ones: sp.Expr, notation: Notation) -> sp.Basic:
+    """``node`` with a vector of ones of unknown length given the length of the vector it is
+    dotted with (``1^T v``), of what multiplies it (``X^T 1``: the rows of X), or of the
+    vectors it is added to."""
+    length: str | None = None
+    if isinstance(node, E.Dot) and ones in node.args:
+        other = node.args[1] if node.args[0] == ones else node.args[0]
+        shape = shape_of(other, notation) if not other.has(ones) else None
+        length = shape[0] if shape is not None else None
+    elif isinstance(node, E.MatProd) and node.args[1] == ones and not node.args[0].has(ones):
+        shape = shape_of(node.args[0], notation)
+        length = shape[1] if shape is not None else None
+    elif isinstance(node, sp.Add) and node.has(ones):
+        shapes = [shape_of(arg, notation) for arg in node.args if not arg.has(ones)]
+        columns = {s[0] for s in shapes if s is not None and s[1] == "1" and s[0] is not None}
+        length = columns.pop() if len(columns) == 1 else None
+    if length is None or length == "1":
+        return node
+    return node.xreplace({ones: E.Ones(E.size_symbol(length))})
 
 
 def _bottom_up(node: sp.Basic, rule: Callable[[sp.Basic], sp.Basic]) -> sp.Basic:
@@ -163,6 +189,8 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
         return 2
     if isinstance(expr, E.Hadamard):
         return max(rank_of(arg, notation) for arg in expr.args)
+    if isinstance(expr, E.Ones):
+        return 1
     if isinstance(expr, E.Transposed):
         return rank_of(expr.args[0], notation)
     if isinstance(expr, E.MatProd):
@@ -263,6 +291,12 @@ def shape_of(expr: sp.Basic, notation: Notation) -> Shape | None:
     if isinstance(expr, E.Identity):
         size = expr.args[0]
         return None if size == UNSIZED else (str(size), str(size))
+    if isinstance(expr, E.Ones):
+        size = expr.args[0]
+        return None if size == UNSIZED else (str(size), "1")
+    if isinstance(expr, E.Hadamard) or (isinstance(expr, _ENTRYWISE) and len(expr.args) == 1):
+        known = [shape_of(arg, notation) for arg in expr.args]
+        return next((k for k in known if k is not None), None)
     if isinstance(expr, E.Transposed):
         inner = shape_of(expr.args[0], notation)
         return (inner[1], inner[0]) if inner is not None else None

@@ -129,6 +129,8 @@ class Rewriter:
                 norms.construct(self, text, i)   # a trace or a norm: one scalar
             if special is None and char == "\\":
                 special = self.vector_function(text, i)
+            if special is None and (char == "1" or text.startswith("\\mathbf", i)):
+                special = self.ones(text, i)
             if special is None and self.at_atom(text, i):
                 special = self.read_atom(text, i)
             if special is not None:
@@ -184,6 +186,28 @@ class Rewriter:
             for piece in pieces[1:]:
                 held = _HELD + "{" + held + "}{" + piece + "}"
             text = text[:left] + " " + held + " " + text[stop:]
+
+    def ones(self, text: str, i: int) -> tuple[Atom, int] | None:
+        r"""``\mathbf{1}``, ``\mathbf{1}_n``, and a bare ``1^T`` (a 1 cannot be transposed
+        otherwise): the vector of ones, its length written or taken from what it meets
+        (products.sized_identities); None for anything else at ``text[i]``."""
+        match = _ONES.match(text, i)
+        if match is None or (match.group("bare") and i > 0 and
+                             re.match(r"[\d.]", text[i - 1])):
+            return None
+        size: sp.Expr = products.UNSIZED
+        written = match.group("size") or match.group("size1")
+        if written:
+            found = self.context.lexicon.lookup(written, (0, 0), "")
+            if found is None or found[0].kind != "size":
+                raise LatexProblem(match.group(0), "the subscript of \\mathbf{1} must be a "
+                                   "declared size")
+            size = E.size_symbol(found[0].name)
+        transposed = bool(match.group("t"))
+        if transposed:
+            self.remove("T", "a transpose mark")
+        self.remove("1", "the ones of a vector of ones")
+        return Atom(E.Ones(size), 1, transposed=transposed), match.end()
 
     def vector_function(self, text: str, i: int) -> tuple[Atom, int] | None:
         r"""``\exp(\mathbf{z})``, ``\log(X w)`` at ``text[i]``: of a vector, the vector of its
@@ -968,6 +992,9 @@ class Rewriter:
 
 
 _ODOT = re.compile(r"\\odot(?![A-Za-z])")
+_ONES = re.compile(r"(?:\\mathbf\s*\{\s*1\s*\}(?:\s*_\s*(?:\{\s*(?P<size>[A-Za-z])\s*\}|"
+                   r"(?P<size1>[A-Za-z])))?|(?P<bare>1)(?=\s*\^\s*\{\s*T\s*\}))"
+                   r"(?P<t>\s*\^\s*\{\s*T\s*\})?")
 _VECTOR_FUNCTION = re.compile(r"\\(exp|ln|log|tanh|cosh|sinh)(?![A-Za-z])\s*\(")
 _HELD = "\\entrywiseproduct"   # not a LaTeX command: only the rewriter writes it
 
