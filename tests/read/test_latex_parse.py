@@ -202,7 +202,8 @@ FAILURES: list[tuple[str, str]] = [
     (r"\frac{a}{b", "unbalanced LaTeX"),
     (r"w_k z", "vectors side by side"),
     (r"a_1 + a_2 + \dots", "\\dots whose pattern is not clear"),
-    (r"\log(\frac{d^2}{dw_k^2} a)", "higher derivatives are not supported"),
+    (r"\log(\frac{d^3}{dw_k^3} a)", "derivatives of order other than 2"),
+    (r"\frac{\partial^2 a}{\partial w_k}", "a second derivative's denominator"),
     (r"(a)'", "(...)' but the chain does not start with a derivative"),
     (r"w_{q}", "subscript 'q' is not a declared index letter"),
     (r"log a", "the word 'log'"),   # log(a) is read: l, o, g are not declared

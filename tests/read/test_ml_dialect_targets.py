@@ -54,3 +54,14 @@ def test_two_layer_tanh_network_reads_with_layer_superscripts() -> None:
     assert not result.problems
     verdicts = [[s.status.value for s in chain.steps] for chain in result.chains]
     assert verdicts == [["start", "proved", "proved"], ["start", "refuted"]]
+
+
+def test_second_derivatives_in_index_and_matrix_form() -> None:
+    r"""``\frac{\partial^2 L}{\partial \mathbf{w} \partial \mathbf{w}^T}`` (the Hessian),
+    ``\frac{\partial^2 L}{\partial w_i \partial w_j}``, ``\frac{d^2}{dx^2}``: each the derivative
+    of the derivative (JAX differentiates twice for the numeric witness); the slip
+    ``X^T X`` for the logistic Hessian is refuted."""
+    result = check_path(DATA / "latex" / "logistic_hessian.md", Options(seed=0))
+    assert not result.problems
+    verdicts = [[s.status.value for s in chain.steps] for chain in result.chains]
+    assert verdicts == [["start", "proved"]] * 4 + [["start", "refuted"]]

@@ -49,14 +49,52 @@ def fraction(reader: Reader, text: str, i: int, out: list[str]) -> int:
     leading = _LEADING.match(num)
     if differential and leading:
         if differential.group(2) or num[leading.end():].lstrip().startswith("^"):
-            raise LatexProblem("\\frac{" + numerator + "}{" + denominator + "}",
-                               "higher derivatives are not supported")
+            return _second(reader, numerator, denominator, out, end)
         reader.remove(leading.group(0) + " " + differential.group(1), "the d of a differential")
         head = operator(reader, den[differential.end():])
         body = num[leading.end():].strip()
         out.append(head if not body else "(" + head + "(" + reader.rewrite(body) + "))")
         return end
     out.append("\\frac{" + reader.rewrite(numerator) + "}{" + reader.rewrite(denominator) + "}")
+    return end
+
+
+_SECOND_TOP = re.compile(r"^(\\partial(?![A-Za-z])|d)\s*\^\s*(?:\{\s*2\s*\}|2)")
+_SQUARED = re.compile(r"^(\\partial(?![A-Za-z])|d)\s*(.+?)\s*\^\s*(?:\{\s*2\s*\}|2)$")
+_PARTIAL = re.compile(r"\\partial(?![A-Za-z])")
+_LAYOUT_T = re.compile(r"\s*\^\s*\{\s*T\s*\}\s*$")
+
+
+def _second(reader: Reader, numerator: str, denominator: str, out: list[str],
+            end: int) -> int:
+    r"""A second derivative: ``\frac{\partial^2 f}{\partial x_i \partial x_j}``,
+    ``\frac{\partial^2 L}{\partial w \partial w^T}`` (the Hessian: the ``^T`` says its layout),
+    ``\frac{d^2 f}{dx^2}``, ``\frac{\partial^2}{\partial w^2} L``: the derivative by the first
+    of the derivative by the second.  Any other order or form is refused."""
+    source = "\\frac{" + numerator + "}{" + denominator + "}"
+    num, den = _unbraced(numerator), _unbraced(denominator)
+    top = _SECOND_TOP.match(num)
+    if top is None:
+        raise LatexProblem(source, "derivatives of order other than 2 are not read")
+    squared = _SQUARED.match(den)
+    parts = [p.strip() for p in _PARTIAL.split(den)]
+    if squared is not None and squared.group(1) == top.group(1) and \
+            not _PARTIAL.search(squared.group(2)):
+        targets = [squared.group(2), squared.group(2)]
+    elif top.group(1) == "\\partial" and len(parts) == 3 and not parts[0] and all(parts[1:]):
+        targets = [parts[1], _LAYOUT_T.sub("", parts[2])]
+    else:
+        raise LatexProblem(source, "a second derivative's denominator is read as "
+                           "\\partial x \\partial y or \\partial x^2 only")
+    reader.remove(top.group(0), "the d and the order of a second derivative")
+    if squared is not None:
+        reader.remove(squared.group(1) + " 2", "the d and the order of a second derivative")
+    heads = [operator(reader, target) for target in targets]
+    body = num[top.end():].strip()
+    if not body:
+        out.append(heads[0] + heads[1])
+        return end
+    out.append("(" + heads[0] + "(" + heads[1] + "(" + reader.rewrite(body) + ")))")
     return end
 
 
