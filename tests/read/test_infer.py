@@ -87,6 +87,15 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
       "symbols": {"theta": {"shape": ["n"], "latex": ["\\theta"]},
                   "x": {"family": ["N"], "shape": ["n"], "latex": ["x^{(i)}"]}}},
      set()),
+    # w_k^T x: a family of vectors; x_i beside x_{ij}: a family of vectors, j its entries
+    (r"$$\sum_{k=1}^{K} w_k^T x = \sum_{k=1}^{K} \sum_{j=1}^{n} w_{kj} x_j$$",
+     {"sizes": {"K": [2, 3], "n": [2, 3]}, "indices": {"k": "K", "j": "n"},
+      "symbols": {"w": {"family": ["K"], "shape": ["n"]}, "x": {"shape": ["n"]}}},
+     set()),
+    (r"$$\sum_{i=1}^{N} x_i^T w = \sum_{i=1}^{N} x_{ij} w_j$$",
+     {"sizes": {"N": [1, 2], "n": [2, 3]}, "indices": {"i": "N", "j": "n"},
+      "symbols": {"x": {"family": ["N"], "shape": ["n"]}}},
+     {"w"}),    # j is known as x's entry only once x's length is: w_j is not read (yet)
     # a subscript no sum gives a range: left undeclared with the index to declare
     (r"$$x_t + x_t = 2 x_t$$", {}, {"x"}),
     # a function written as a call is not read as a product

@@ -680,6 +680,9 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                          f"['{base}']}}}}", samples[0].line))
             continue
         traced = next((u.line for u in uses if u.in_trace), 0)
+        member_transposed = 0 if capital else next(   # w_k^T x: member k of a family
+            (u.line for u in uses if u.transposed and len(u.subs) == 1 and u.subs[0] in ranges
+             and not bare), 0)
         if all(len(u.subs) == 1 and u.subs[0].isdigit() for u in uses):
             kinds[base] = "numbered"
             why[base] = (f"{base}_{uses[0].subs[0]} inferred a scalar from line {line} (a "
@@ -687,13 +690,19 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
         elif capital and (is_bold or transposed or traced):
             kinds[base] = "matrix"
             why[base] = f"{base} inferred a matrix from line {is_bold or transposed or traced}"
-        elif is_bold and (base in bold_sub or samples):
+        elif (is_bold and (base in bold_sub or samples)) or member_transposed:
             kinds[base] = "vectors"
-            at = bold_sub.get(base) or samples[0].line
+            at = bold_sub.get(base) or member_transposed or samples[0].line
             why[base] = f"{base} inferred a family of vectors from line {at}"
         elif (is_bold or transposed) and not capital:
             kinds[base] = "vector"
             why[base] = f"{base} inferred a vector from line {is_bold or transposed}"
+        elif subs_letters and not bare and {len(u.subs) for u in uses} == {1, 2} and \
+                all(u.subs[0] in ranges for u in uses):
+            kinds[base] = "vectors"     # x_i and x_{ij}: member i, its entry j
+            two = next(u for u in uses if len(u.subs) == 2)
+            why[base] = (f"{base} inferred a family of vectors from line {two.line} "
+                         f"({base}_{{{''.join(two.subs)}}} beside {base}_{two.subs[0]})")
         elif subs_letters and not bare:
             kinds[base] = "scalars"
             why[base] = (f"{base} inferred a family over "
@@ -702,6 +711,9 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
         elif samples:
             kinds[base] = "scalars"
             why[base] = f"{base} inferred a family over samples from line {samples[0].line}"
+        elif bare and any(u.subs for u in uses) and \
+                all(len(u.subs) == 1 and u.subs[0] in ranges for u in uses if u.subs):
+            kinds[base] = "pending"     # x and x_j: a vector if a product says so
         elif any(u.subs for u in uses):
             ambiguities.append(Ambiguity(shown, f"subscripted on line "
                                          f"{next(u.line for u in uses if u.subs)} with no "
@@ -715,11 +727,21 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
             why[base] = f"{base} inferred a scalar from line {line}"
     # Capitals multiplying a vector are matrices; the others might be scalars: not guessed.
     for left, right in scan.pairs:
-        if kinds.get(left.base) == "matrix" and kinds.get(right.base) == "scalar" and \
+        row = kinds.get(left.base) == "matrix" or (left.transposed and (
+            (kinds.get(left.base) == "vector" and not left.subs) or
+            (kinds.get(left.base) == "vectors" and len(left.subs) == 1)))
+        if row and kinds.get(right.base) in ("scalar", "pending") and \
                 not right.subs and not right.base[-1:].isupper():
             kinds[right.base] = "vector"
             why[right.base] = (f"{right.base} inferred a vector from line {right.line} (a "
                                "matrix multiplies it)")
+    for base in [b for b, k in kinds.items() if k == "pending"]:
+        kinds.pop(base)
+        use = next(u for u in by_base[base] if u.subs)
+        ambiguities.append(Ambiguity(base, f"used alone and with the index {use.subs[0]} (line "
+                                     f"{use.line}): a vector, or a family of scalars?",
+                                     f"symbols: {{{_symbol_name(base)[0]}: {{shape: "
+                                     f"[{ranges[use.subs[0]]}]}}}}", use.line))
     for base in [b for b, k in kinds.items() if k == "capital"]:
         kinds[base] = "matrix"
         near = _adjacent_vector(scan, base, kinds)
@@ -745,8 +767,23 @@ def _adjacent_vector(scan: _Scan, base: str, kinds: Mapping[str, str]) -> int:
     return 0
 
 
+def _entry_letters(uses: Sequence[_Use], position: int, size: str, base: str,
+                   ranges: dict[str, str], reasons: dict[str, str],
+                   by_base: Mapping[str, list[_Use]], sizes: Mapping[str, str]) -> None:
+    """A letter naming an entry of a vector (``w_j`` of a vector ``w``) ranges over its
+    length."""
+    for use in uses:
+        if len(use.subs) == position + 1 and not use.sample:
+            letter = use.subs[position]
+            if letter.isalpha() and letter not in ranges and letter not in by_base and \
+                    letter not in sizes:
+                ranges[letter] = size
+                reasons[letter] = (f"{letter} inferred an index over {size} from line "
+                                   f"{use.line} (an entry of {base})")
+
+
 def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
-              ranges: Mapping[str, str], reasons: Mapping[str, str], sizes: Mapping[str, str],
+              ranges: dict[str, str], reasons: dict[str, str], sizes: Mapping[str, str],
               by_base: Mapping[str, list[_Use]], ambiguities: list[Ambiguity]) -> Inference:
     # Second pass over the same steps, now with the kinds: dimensions unified; a scalar added
     # to a vector is a vector, and the pass is run again with it (a few rounds at most).
@@ -806,6 +843,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
         elif kind == "vector":
             symbols.append(SymbolGuess(name, shape=(size_of(f"{base}.0"),), latex=latex,
                                        reason=why[base]))
+            _entry_letters(uses, 0, size_of(f"{base}.0"), base, ranges, reasons, by_base, sizes)
         elif kind == "matrix":
             symbols.append(SymbolGuess(name, shape=(size_of(f"{base}.r"), size_of(f"{base}.c")),
                                        latex=latex, reason=why[base]))
@@ -821,6 +859,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
             symbols.append(SymbolGuess(name, family=(ranges[index],),
                                        shape=(size_of(f"{base}.0"),), latex=spelled,
                                        reason=why[base]))
+            _entry_letters(uses, 1, size_of(f"{base}.0"), base, ranges, reasons, by_base, sizes)
         elif kind == "scalars":
             first = next(u for u in uses if u.subs or u.sample)
             items = (first.sample,) if first.sample else first.subs
