@@ -38,6 +38,9 @@ def chains(text: str, suffix: str = ".md") -> list[list[tuple[str, str]]]:
     ("**Case 1:** $i = k$", "i = k"),
     ("For $i = j$ we get", "i = j"),
     ("In the case where $i \\ne j$:", r"i \ne j"),
+    ("Case 1 ($i = j$):", "i = j"),
+    ("### Case 2: $i \\neq j$", r"i \neq j"),
+    ("For the case $j = i$, we have that", "j = i"),
     # prose that says more than a case is no case
     ("Both of these cases can be combined,", ""),
     ("Note that if $i=j$ then we are done", ""),

@@ -49,11 +49,11 @@ _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 # $k \neq i$.", "For $i = j$ we get"; the condition is the one formula in it.
 _CASE_PROSE = re.compile(
     r"^(?:(?:and|now|so|then|next|finally|similarly|second(?:ly)?|first(?:ly)?)[\s,]+)?"
-    r"(?:(?:in\s+the\s+)?case\s*(?:\d+|[ivx]+|[a-z])?\s*[:.)]?\s*(?:(?:of|where|when|that)\s+)?"
-    r"|if|when|for|where)\s*"
+    r"(?:(?:(?:in|for)\s+the\s+)?case\s*(?:\d+|[ivx]+|[a-z])?\s*[:.)]?\s*"
+    r"(?:(?:of|where|when|that)\s+)?|if|when|for|where)\s*\(?\s*"
     r"(?:\$(?P<dollar>[^$]+)\$|\\\((?P<paren>(?:(?!\\\)).)+)\\\))"
-    r"\s*[,:;.]?\s*(?:(?:we\s+(?:have|get|obtain|find)|then|this\s+gives|it\s+follows)"
-    r"\s*[,:]?\s*)?$", re.I | re.S)
+    r"\s*\)?\s*[,:;.]?\s*(?:(?:we\s+(?:have|get|obtain|find)(?:\s+that)?|then|this\s+gives|"
+    r"it\s+follows)\s*[,:]?\s*)?$", re.I | re.S)
 # Typographic switches with no mathematical meaning, blanked: sizes and math styles.
 _SIZE_SWITCH = re.compile(r"\\(?:tiny|scriptsize|footnotesize|small|normalsize|large|Large|"
                           r"LARGE|huge|Huge)(?![A-Za-z])")
