@@ -19,7 +19,7 @@ import yaml
 from verify.cli import main
 from verify.read.header import read_header
 from verify.read.infer import Inference, header_yaml, infer_document
-from verify.read.latex.document import document_from_text
+from verify.read.latex.names import build_lexicon
 from verify.read.latex.source import plain_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,8 +133,9 @@ def test_inferred_header_is_a_header_the_reader_accepts(path: Path) -> None:
     """Pasted back, the inferred header reads without a problem of its own."""
     body = _body(path)
     header = header_yaml(infer_document(body))
-    document = document_from_text(header + body, Path(path.name))
-    assert [p for p in document.problems if "no display math" not in p] == []
+    read = read_header(header + body, Path(path.name), path.name)
+    assert read.problems == ()
+    assert build_lexicon(read.notation).problems == ()
 
 
 def test_infer_command_prints_the_header(tmp_path: Path) -> None:
@@ -219,3 +220,18 @@ def test_checked_under_the_inferred_header(text: str, statuses: list[str]) -> No
     result = verify.check_text(header + text, cache=False, points=5)
     got = [s.status.value for c in result.document.chains for s in c.steps]
     assert got == statuses
+
+
+def test_a_partial_header_is_extended_not_repeated(tmp_path: Path) -> None:
+    source = tmp_path / "partial.md"
+    source.write_text("---\nsizes: {N: [1, 2], d: [2]}\nindices: {i: N}\nsymbols:\n"
+                      "  w: {shape: [d], latex: ['\\mathbf{w}']}\n---\n" + CASES[0][0] + "\n",
+                      encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["infer", str(source)], out, err) == 0
+    printed = out.getvalue()
+    assert printed.startswith("# the document declares part of its notation")
+    added = yaml.safe_load(printed.split("---")[1])
+    assert "w" not in added["symbols"] and "N" not in added.get("sizes", {})
+    assert added["symbols"]["y"] == {"family": ["N"]}
+    assert "i" not in added.get("indices", {})
