@@ -255,6 +255,7 @@ symbols:
   lambda: {latex: ['\lambda'], kind: positive}
 definitions:
   sigma: {params: [t], body: "1 / (1 + exp(-t))", latex: ['\sigma']}
+  f: {params: [v], body: "dot(v, v)", latex: ['f']}
   softmax: {index: [k], body: "exp(a[k]) / Sum(exp(a[kk]), (kk, 1, n))",
             latex: ['\mathrm{softmax}']}
 """
@@ -298,6 +299,12 @@ CHECKED: list[tuple[str, str]] = [
     (r"A = y \odot A", "unparsed"),     # of shapes n and n-by-n
     (r"\frac{\exp(a)}{1^T\exp(a)} = \mathrm{softmax}(a)", "proved"),           # real
     (r"\mathbf{1}^T (y - a) = \sum_{k=1}^n y_k - \sum_{k=1}^n a_k", "proved"),
+    # \nabla with an order, and without a subscript: by the variable the function is applied to
+    (r"\nabla^2_w \|Xw - y\|^2 = 2X^TX", "proved"),
+    (r"\nabla_w^2 \|Xw - y\|^2 = X^TX", "refuted"),
+    (r"\nabla f(w) = 2 w", "proved"),
+    (r"\nabla^2 f(w) = 2 I_d", "proved"),   # I alone: its size from the other side is not read
+    (r"w = \nabla f(X w)", "unparsed"),   # not applied to one declared variable
     # a declared function of one scalar, of a vector, multiplies as a vector (ingenjoy.md)
     (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp((Xw)_k)) = X^T\sigma(X w)", "proved"),
     (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp((Xw)_k)) = X^T\sigma(-X w)", "refuted"),

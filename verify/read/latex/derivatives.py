@@ -179,8 +179,8 @@ def _derivative_at(applied: sp.Expr, argument: sp.Expr, function: str,
     rank = products.rank_of(argument, notation)
     if rank == 0 and isinstance(argument, E.Dot):
         return E.Deriv(applied, argument)
-    if rank != 1:
-        return None
+    if rank != 1 or products.takes_whole(function, notation):
+        return None   # f'(\beta) of a function of the vector \beta: its gradient, not read
     shape = products.shape_of(argument, notation)
     if shape is None or shape[0] is None or shape[1] != "1":
         return None

@@ -199,6 +199,8 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
         return rank_of(expr.args[1], notation)
     if isinstance(expr, E.VecOf):
         return 1
+    if isinstance(expr, sp.Sum):
+        return rank_of(expr.function, notation)
     if isinstance(expr, sp.MatrixBase):
         return 1 if expr.cols == 1 else 2
     if isinstance(expr, sp.Symbol):
@@ -236,15 +238,23 @@ def call_rank(name: str, argument_ranks: list[int], notation: Notation) -> int:
     definition = notation.definitions.get(name)
     if definition is None or definition.style != "function":
         return 0
-    params = {sp.Symbol(p) for p in definition.params} | {sp.Symbol(p, real=True)
-                                                           for p in definition.params}
-    whole = any(isinstance(node, sp.Indexed) and str(node.base.label) in definition.params
-                for node in sp.preorder_traversal(definition.body)) or any(
-        isinstance(node, E.OPERATORS) and node.free_symbols & params
-        for node in sp.preorder_traversal(definition.body))
-    if whole or len(argument_ranks) != 1:
+    if takes_whole(name, notation) or len(argument_ranks) != 1:
         return _rank_within(definition.body, notation, frozenset({name}))
     return argument_ranks[0]
+
+
+def takes_whole(name: str, notation: Notation) -> bool:
+    """Whether the declared function ``name`` takes a parameter as a vector or matrix (its
+    body indexes it, multiplies it as one, takes its norm or trace), not entry by entry."""
+    definition = notation.definitions.get(name)
+    if definition is None:
+        return False
+    params = {sp.Symbol(p) for p in definition.params} | {sp.Symbol(p, real=True)
+                                                           for p in definition.params}
+    return any(isinstance(node, sp.Indexed) and str(node.base.label) in definition.params
+               for node in sp.preorder_traversal(definition.body)) or any(
+        isinstance(node, E.OPERATORS) and bool(node.free_symbols & params)
+        for node in sp.preorder_traversal(definition.body))
 
 
 def definition_rank(name: str, notation: Notation, seen: frozenset[str] = frozenset()) -> int:
@@ -280,6 +290,13 @@ def shape_of(expr: sp.Basic, notation: Notation) -> Shape | None:
     rank = rank_of(expr, notation)
     if rank == 0:
         return None
+    if isinstance(expr, (sp.Symbol, sp.Indexed)):
+        name = expr.name if isinstance(expr, sp.Symbol) else str(expr.base.label)
+        definition = notation.definitions.get(name)
+        if name not in notation.symbols and definition is not None and \
+                definition.style != "function":
+            # x_i := (X_{i1}, ..., X_{ip}); a recursive definition is refused where declared
+            return shape_of(definition.body, notation)
     if isinstance(expr, sp.Symbol):
         decl = notation.symbols.get(expr.name)
         return _declared_shape(decl.shape) if decl is not None else None
@@ -288,12 +305,17 @@ def shape_of(expr: sp.Basic, notation: Notation) -> Shape | None:
         if decl is None or len(expr.indices) != len(decl.family):
             return None
         return _declared_shape(decl.shape)
+    if isinstance(expr, E.VecOf):
+        upper = expr.args[3]
+        return (str(upper), "1") if isinstance(upper, sp.Symbol) and expr.args[2] == 1 else None
     if isinstance(expr, E.Identity):
         size = expr.args[0]
         return None if size == UNSIZED else (str(size), str(size))
     if isinstance(expr, E.Ones):
         size = expr.args[0]
         return None if size == UNSIZED else (str(size), "1")
+    if isinstance(expr, sp.Sum):
+        return shape_of(expr.function, notation)
     if isinstance(expr, E.Hadamard) or (isinstance(expr, _ENTRYWISE) and len(expr.args) == 1):
         known = [shape_of(arg, notation) for arg in expr.args]
         return next((k for k in known if k is not None), None)

@@ -835,12 +835,48 @@ class Rewriter:
             out.append(head)
             return after
         if name == "\\nabla":
-            if text[end:end + 1] != "_":
-                raise LatexProblem(name, "\\nabla without a subscript variable")
-            target, after = read_group(text, end + 1)
-            out.append(operator(self, target))
-            return after
+            return self.nabla(text, i, end, out)
         raise self.refused(name, text, i, end)
+
+    def nabla(self, text: str, i: int, end: int, out: list[str]) -> int:
+        r"""``\nabla_w F``, ``\nabla^2_w F`` and ``\nabla_w^2 F`` (the Hessian); without a
+        subscript, ``\nabla f(\beta)``, ``\nabla^2 L(\mathbf{w})``: by the one declared
+        variable in the brackets after the name that follows (the gradient of a function at
+        its argument)."""
+        order, k = 1, end
+        square = _SQUARE.match(text, k)
+        if square:
+            order, k = 2, square.end()
+        if text[k:k + 1] == "_":
+            target, after = read_group(text, k + 1)
+            square = _SQUARE.match(text, after) if order == 1 else None
+            if square:
+                order, after = 2, square.end()
+            if order == 2:
+                self.remove("2", "the order of a Hessian")
+            out.append(operator(self, target) * order)
+            return after
+        argument = _GRADIENT_OF.match(text, k)
+        if argument is None:
+            raise LatexProblem("\\nabla", "\\nabla without a subscript variable (and no "
+                               "function of one variable after it to take it from)")
+        opening = argument.end() - 1
+        close = matching_paren(text, opening)
+        inner = text[opening + 1:close] if close > 0 else ""
+        try:
+            variable = self.sub_expr(inner, text[i:close + 1]) if inner.strip() else None
+        except LatexProblem:
+            variable = None
+        declared = self.context.notation.symbols
+        if not (isinstance(variable, sp.Symbol) and variable.name in declared) or \
+                declared[variable.name].kind not in ("real", "positive"):
+            raise LatexProblem(text[i:close + 1] if close > 0 else "\\nabla", "\\nabla without "
+                               "a subscript variable: the function after it is not applied to "
+                               "one declared variable; write \\nabla_{x}")
+        if order == 2:
+            self.remove("2", "the order of a Hessian")
+        out.append(operator(self, inner) * order)
+        return k
 
     def secant(self, text: str, i: int, end: int, out: list[str]) -> int:
         r"""``\sech^2(x)`` at ``i`` (the name ending at ``end``): ``\frac{1}{\cosh^2(x)}``, its
@@ -992,6 +1028,10 @@ class Rewriter:
 
 
 _ODOT = re.compile(r"\\odot(?![A-Za-z])")
+_SQUARE = re.compile(r"\s*\^\s*(?:\{\s*2\s*\}|2)")
+# After a subscript-less \nabla: a name (with a subscript) and the bracket of its argument.
+_GRADIENT_OF = re.compile(r"\s*(?:\\[A-Za-z]+(?:\{[^{}]*\})?|[A-Za-z])(?:\s*_\s*(?:\{[^{}]*\}|"
+                          r"[A-Za-z0-9]))?\s*\(")
 _ONES = re.compile(r"(?:\\mathbf\s*\{\s*1\s*\}(?:\s*_\s*(?:\{\s*(?P<size>[A-Za-z])\s*\}|"
                    r"(?P<size1>[A-Za-z])))?|(?P<bare>1)(?=\s*\^\s*\{\s*T\s*\}))"
                    r"(?P<t>\s*\^\s*\{\s*T\s*\})?")
