@@ -122,7 +122,7 @@ def test_other_letters_and_digits_are_refused_named(char: str, name: str) -> Non
     ("yaml_set_tag.md", "yaml_set_tag.md:4: malformed YAML: the YAML tag !!set is not allowed"),
     ("yaml_deep_nesting.md",
      f"yaml_deep_nesting.md:4: malformed YAML: YAML nested deeper than {YAML_NESTING} levels"),
-    ("recursive_definition.md", "recursive_definition.md:2: definition 'g' uses itself "
+    ("recursive_definition.md", "recursive_definition.md:7: definition 'g' uses itself "
                                 "through 'h': a recursive definition never finishes expanding"),
     ("yaml_deep_nesting.yaml",
      f"yaml_deep_nesting.yaml:3: malformed YAML: YAML nested deeper than {YAML_NESTING} levels"),

@@ -80,6 +80,9 @@ class Header:
     header_lines: int = 0           # lines the header takes at the top (front matter)
     problems: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
+    # The first error of a notation header that was written but could not be read: every
+    # step's refusal then says so, instead of naming declared symbols as undeclared.
+    broken: str | None = None
 
     def section_at(self, line: int) -> Section | None:
         """The section holding ``line`` (a line of the source when one is given)."""
@@ -149,6 +152,7 @@ def read_header(text: str, path: Path, shown: str,
         if front is not None:
             layers.append((front, Location(shown, 2)))
     title = source = None
+    broken: str | None = None
     raw_sections: list[tuple[Any, Location]] = []
     for layer, where in layers:
         try:
@@ -158,7 +162,9 @@ def read_header(text: str, path: Path, shown: str,
             raw_sections.extend((item, where) for item in raw.pop("sections", None) or [])
             notation = parse_notation(raw, where, base=notation)
         except InputError as error:
-            problems.append(str(error))
+            message = _at_its_line(error, layer, where)
+            problems.append(message)
+            broken = broken or message
     if notation is None:
         notation = empty_notation()
         if not problems:
@@ -172,7 +178,22 @@ def read_header(text: str, path: Path, shown: str,
         except InputError as error:
             problems.append(str(error))
     return Header(notation, body, title, source, header_lines, tuple(problems),
-                  tuple(sections))
+                  tuple(sections), broken)
+
+
+def _at_its_line(error: InputError, layer: str, where: Location) -> str:
+    """The error with the line of the header it is about: the first line holding a text the
+    message quotes (a definition's body, a symbol's name), else the header's first line."""
+    if error.location is None or error.location.line != where.line or where.line is None:
+        return str(error)
+    lines = layer.splitlines()
+    for quoted in re.findall(r"'([^'\n]+)'", error.message):
+        key = re.compile(r"^\s*" + re.escape(quoted) + r"\s*:") if quoted.isidentifier() else None
+        found = [n for n, line in enumerate(lines) if key is not None and key.match(line)] or \
+            [n for n, line in enumerate(lines) if len(quoted) > 1 and quoted in line]
+        if found:
+            return f"{Location(where.path, where.line + found[0])}: {error.message}"
+    return str(error)
 
 
 def _section(raw: Any, notation: Notation, where: Location) -> Section:

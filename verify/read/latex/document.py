@@ -276,6 +276,11 @@ def _step(raw: RawStep, header: Header, reader: _Reader, shown: str,
                     origin=origin, internal_error=message)
     note = raw.note
     problem = f"{location}: {parsed.problem}" if parsed.problem else None
+    if problem is not None and header.broken is not None:
+        # One report of a broken header, not a cascade of "undeclared symbol" for the names
+        # it declares: the step is read again once the header is fixed.
+        problem = (f"{location}: the notation header is broken ({header.broken}); fix it "
+                   "and this line is read again")
     if raw.defines and parsed.expr is not None and \
             not _is_definition(parsed.expr, reader.notation):
         problem = (f"{location}: a definition in prose ('Let {raw.text} be ...') of a name the "
