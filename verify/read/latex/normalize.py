@@ -305,9 +305,9 @@ _SPACING = re.compile(r"~|\\q?quad(?![A-Za-z])|\\(?:displaystyle|limits|nolimits
 _GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|"
           "mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|"
           "Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega")
-_FONT_ONE = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathcal|mathsf|mathbb|vec|mathrm|"
+_FONT_ONE = re.compile(r"\\(?:mathbf|textbf|boldsymbol|bm|mathit|mathcal|mathsf|mathbb|vec|mathrm|"
                        r"mathnormal|pmb)\s*\{\s*([A-Za-z]|\\(?:" + _GREEK + r"))\s*\}")
-_FONT_BARE = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathcal|vec|pmb)\s+([A-Za-z])")
+_FONT_BARE = re.compile(r"\\(?:mathbf|textbf|boldsymbol|bm|mathcal|vec|pmb)\s+([A-Za-z])")
 _FONT_WORD = re.compile(r"\\(?:mathrm|operatorname|mathit)\s*\{\s*([A-Za-z]{2,})\s*\}")
 _ACCENT_OVER_SUBSCRIPT = re.compile(r"\\(hat|tilde|bar|check)\s*\{\s*([A-Za-z]|\\(?:" + _GREEK +
                                     r"))\s*_\s*(?:\{([^{}]*)\}|([A-Za-z0-9]))\s*\}")
