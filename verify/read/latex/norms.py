@@ -141,13 +141,9 @@ def _det_or_diag(reader: Reader, text: str, i: int,
     k = name.end()
     while text[k:k + 1] == " ":
         k += 1
-    if text[k:k + 1] in ("(", "["):
-        close = matching_paren(text, k)
-        if close < 0:
-            raise LatexProblem(text[i:][:60], f"the argument of {shown} is not closed")
-        inner, after = text[k + 1:close], close + 1
-    elif text[k:k + 1] == "{":
-        inner, after = read_group(text, k)
+    bracketed = _bracketed(text, i, k, shown)
+    if bracketed is not None:
+        inner, after = bracketed
     elif reader.at_atom(text, k):
         atom, after = reader.read_atom(text, k)
         if atom.power is not None or atom.transposed or atom.inverse:
@@ -176,6 +172,19 @@ def _det_or_diag(reader: Reader, text: str, i: int,
     return Atom(E.Diag(argument), 2), after
 
 
+def _bracketed(text: str, i: int, k: int, shown: str) -> tuple[str, int] | None:
+    """The argument of the command ``shown`` (at ``i``) in the bracket or group at ``k``, and
+    the index after it; None when no bracket opens there."""
+    if text[k:k + 1] in ("(", "["):
+        close = matching_paren(text, k)
+        if close < 0:
+            raise LatexProblem(text[i:][:60], f"the argument of {shown} is not closed")
+        return text[k + 1:close], close + 1
+    if text[k:k + 1] == "{":
+        return read_group(text, k)
+    return None
+
+
 def _letters_known(reader: Reader, word: str) -> bool:
     lexicon = reader.context.lexicon
     return any(lexicon.knows(part) for part in (word, *word))
@@ -189,13 +198,9 @@ def _trace(reader: Reader, text: str, i: int, end: int) -> tuple[Atom, int]:
     if text[k:k + 1] in ("^", "_"):
         raise LatexProblem(text[i:k + 3], f"a script on {shown} (an exponent belongs after the "
                            f"argument: ({shown}(A))^2; a partial trace is not read)")
-    if text[k:k + 1] in ("(", "["):
-        close = matching_paren(text, k)
-        if close < 0:
-            raise LatexProblem(text[i:][:60], f"the argument of {shown} is not closed")
-        inner, after = text[k + 1:close], close + 1
-    elif text[k:k + 1] == "{":
-        inner, after = read_group(text, k)
+    bracketed = _bracketed(text, i, k, shown)
+    if bracketed is not None:
+        inner, after = bracketed
     else:
         raise LatexProblem(text[i:k + 10], f"the argument of {shown} without brackets: write "
                            f"{shown}(...) around what it applies to")
