@@ -128,6 +128,7 @@ def test_other_letters_and_digits_are_refused_named(char: str, name: str) -> Non
      f"yaml_deep_nesting.yaml:3: malformed YAML: YAML nested deeper than {YAML_NESTING} levels"),
     ("assignment_alias_bomb.yaml", "assignment_alias_bomb.yaml:9: malformed YAML: YAML "
                                    "aliases (*name) are not allowed"),
+    ("yaml_bad_int.yaml", "yaml_bad_int.yaml:1: malformed YAML: a value that cannot be read"),
 ])
 def test_header_and_encoding_problems_are_named(file: str, message: str) -> None:
     path = REGRESSIONS / file

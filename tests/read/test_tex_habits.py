@@ -207,6 +207,9 @@ REFUSED: list[tuple[str, str]] = [
     (r"|y|", "bars around a vector"),
     (r"\operatorname{diag}(A)", "of a vector only"),
     (r"\odot a", "\\odot needs a factor on each side"),
+    # products whose declared shapes do not fit, said in LaTeX with the shapes (issue 13)
+    (r"X(Xw - y)", "$X$ is n\u00d7d and $X \\mathbf{w} - y$ is n\u00d71: the product is undefined"),
+    (r"w^T X", "$\\mathbf{w}^{\\top}$ is 1\u00d7d and $X$ is n\u00d7d: the product is undefined"),
     (r"\mathbf{1}", "the length of the vector of ones is not clear"),
     (r"\mathbf{1}_k", "must be a declared size"),
     (r"I", "the size of the identity I is not clear"),

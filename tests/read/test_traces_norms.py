@@ -128,7 +128,9 @@ REFUSED: list[tuple[str, str]] = [
      "square is undefined"),
     (r"\operatorname{tr}(X^T A)", "d\u00d7n"),
     (r"\operatorname{tr}(v)", "the trace of a vector is undefined"),
-    (r"\operatorname{tr}(A w)", "the trace of a vector"),
+    (r"\operatorname{tr}(A v)", "the trace of a vector"),
+    (r"\operatorname{tr}(A w)", "$\\mathbf{A}$ is n\u00d7n and $\\mathbf{w}$ is d\u00d71: the "
+     "product is undefined"),
     (r"\operatorname{tr} A", "without brackets"),
     (r"\operatorname{tr}^2(A)", "a script on"),
     (r"\operatorname{tr}_1(A)", "a partial trace is not read"),

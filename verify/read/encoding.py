@@ -113,6 +113,11 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
         line = first_line + mark.line if mark is not None else 0
         raise InputError(f"malformed YAML: {getattr(err, 'problem', err)}",
                          Location(path, line)) from None
+    except (ValueError, OverflowError) as err:
+        # PyYAML's own scalar constructors raise these on some malformed scalars
+        # ('0x_' as an int); the text is still the user's mistake, never ours.
+        raise InputError(f"malformed YAML: a value that cannot be read ({err})",
+                         Location(path, first_line)) from None
 
 
 def read_encoding(path: Path, display_path: str | None = None) -> Document:

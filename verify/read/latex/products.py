@@ -16,6 +16,7 @@ from sympy.core.function import AppliedUndef
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.model.notation import Notation
+from verify.model.reading import reading
 from verify.read.latex.rewrite_base import Atom
 
 Item = tuple[sp.Expr, str]   # a value and its kind: 'col', 'row', 'mat' or 'scalar'
@@ -26,18 +27,19 @@ def needs_folding(group: list[Atom]) -> bool:
     return len(group) > 1 or group[0].transposed or group[0].inverse
 
 
-def fold(group: list[Atom]) -> sp.Expr:
-    """The product of a run of vectors and matrices (each of rank >= 1), as written."""
+def fold(group: list[Atom], notation: Notation | None = None) -> sp.Expr:
+    """The product of a run of vectors and matrices (each of rank >= 1), as written; with the
+    ``notation``, a product whose declared shapes do not fit is refused in LaTeX terms."""
     if len(group) > 1 and not any(a.transposed or a.rank == 2 for a in group):
         raise LatexProblem(" ".join(str(a.expr) for a in group),
                            "vectors side by side (a transpose is missing?)")
     items = [_item(atom) for atom in group]
     if items[0][1] == "row" and len(items) > 1:
         # a^T (B ... c): the row vector meets the product of everything after it.
-        rest, rest_kind = _fold_items(items[1:])
-        value, kind = _combine(items[0][0], "row", rest, rest_kind)
+        rest, rest_kind = _fold_items(items[1:], notation)
+        value, kind = _combine(items[0][0], "row", rest, rest_kind, notation)
     else:
-        value, kind = _fold_items(items)
+        value, kind = _fold_items(items, notation)
     if kind == "row":
         # w^T X^T, 2 w^T X^T X: a row vector, kept as the transpose of its column.
         return _transposed(value)
@@ -145,10 +147,10 @@ def _is_row(expr: sp.Expr, notation: Notation) -> bool:
     return column_of(expr, notation) is not None
 
 
-def _fold_items(items: list[Item]) -> Item:
+def _fold_items(items: list[Item], notation: Notation | None = None) -> Item:
     value, kind = items[0]
     for item, item_kind in items[1:]:
-        value, kind = _combine(value, kind, item, item_kind)
+        value, kind = _combine(value, kind, item, item_kind, notation)
     return value, kind
 
 
@@ -166,7 +168,11 @@ def _item(atom: Atom) -> Item:
     return value, kind
 
 
-def _combine(left: sp.Expr, left_kind: str, right: sp.Expr, right_kind: str) -> Item:
+def _combine(left: sp.Expr, left_kind: str, right: sp.Expr, right_kind: str,
+             notation: Notation | None = None) -> Item:
+    if notation is not None and not (left_kind == "col" and right_kind == "row") and \
+            "scalar" not in (left_kind, right_kind):
+        _fits(left, left_kind, right, right_kind, notation)
     if left_kind == "row" and right_kind == "col":
         return E.Dot(left, right), "scalar"
     if left_kind == "row" and right_kind == "mat":
@@ -179,6 +185,27 @@ def _combine(left: sp.Expr, left_kind: str, right: sp.Expr, right_kind: str) -> 
     if left_kind == "scalar":
         return left * right, right_kind
     raise LatexProblem(f"{left} {right}", f"cannot multiply a {left_kind} by a {right_kind}")
+
+
+def _fits(left: sp.Expr, left_kind: str, right: sp.Expr, right_kind: str,
+          notation: Notation) -> None:
+    """Refuse, naming both factors in LaTeX with their declared shapes, a product whose inner
+    sizes differ (``X^\\top`` is d×n and ``X^\\top`` again d×n); a shape the notation does not
+    tell is left to the concretization."""
+    shapes = []
+    for value, kind in ((left, left_kind), (right, right_kind)):
+        shape = shape_of(value, notation)
+        if shape is None:
+            return
+        shapes.append(("1", shape[0]) if kind == "row" else shape)
+    (_, inner_left), (inner_right, _) = shapes
+    if inner_left is None or inner_right is None or inner_left == inner_right:
+        return
+    written = [reading(E.Transposed(v) if k == "row" else v, notation) or str(v)
+               for v, k in ((left, left_kind), (right, right_kind))]
+    sizes = [f"{a or '?'}\u00d7{b or '?'}" for a, b in shapes]
+    raise LatexProblem(f"{written[0]} {written[1]}", f"${written[0]}$ is {sizes[0]} and "
+                       f"${written[1]}$ is {sizes[1]}: the product is undefined")
 
 
 def rank_of(expr: sp.Basic, notation: Notation) -> int:
@@ -331,7 +358,9 @@ def shape_of(expr: sp.Basic, notation: Notation) -> Shape | None:
         shapes = [shape_of(arg, notation) for arg in expr.args
                   if rank_of(arg, notation) == rank]
         known = [s for s in shapes if s is not None]
-        return known[0] if known and len(known) == len(shapes) else None
+        if not known or len(known) != len(shapes) or any(k != known[0] for k in known):
+            return None   # unknown, or terms that disagree: the concretization says which
+        return known[0]
     return None
 
 

@@ -771,7 +771,7 @@ class Rewriter:
                 group.append(atom)
                 continue
             if group:
-                pieces.append(self.emit(Atom(products.fold(group), 0))
+                pieces.append(self.emit(Atom(products.fold(group, self.context.notation), 0))
                               if products.needs_folding(group) else self.emit(group[0]))
                 group = []
             if atom is not None:
