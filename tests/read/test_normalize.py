@@ -59,10 +59,10 @@ RULE_CASES = [
     # ridge_techqa3205293.md: {(X^T b - Y)^2 + ...} is a bracket; arguments stay groups
     (N.plain_groups, r"{(a-b)^2+c} + \frac{a}{b} + \frac d{dm} + \frac {a} {b} + x^{2} + "
                      r"\sqrt[3]{x} + {a \over b} + \text{ {0} } + \hat{y} {x y} + \frac{d}{{dx}}"
-                     r" + {\sigma_{2}}^{2}",
+                     r" + {\sigma_{2}}^{2} + a{}b",
      r"((a-b)^2+c) + \frac{a}{b} + \frac d{dm} + \frac {a} {b} + x^{2} + "
      r"\sqrt[3]{x} + \frac{a }{ b} + \text{ {0} } + \hat{y} (x y) + \frac{d}{{dx}}"
-     r" + \sigma_{2}^{2}"),
+     r" + \sigma_{2}^{2} + a b"),
     (N.trailing_punctuation, r"a + b.", "a + b"),
 ]
 

@@ -555,6 +555,9 @@ def plain_groups(text: str) -> str:
                 if len(over) == 1 and depth_zero(inner, over[0]):
                     del out[start:]
                     out.append("\\frac{" + inner[:over[0]] + "}{" + inner[over[0] + 5:] + "}")
+                elif not inner.strip():
+                    del out[start:]   # an empty group ({} as TeX's spacer) says nothing
+                    out.append(" ")
                 elif _ONE_NAME.fullmatch(inner):
                     # {\sigma_{2}}^{2}: one name in braces is the name (after a space where a
                     # command or a letter ends before it: \cdot{e} is \cdot e)
