@@ -308,6 +308,10 @@ CHECKED: list[tuple[str, str]] = [
     (r"\nabla f(w) = 2 w", "proved"),
     (r"\nabla^2 f(w) = 2 I_d", "proved"),   # I alone: its size from the other side is not read
     (r"w = \nabla f(X w)", "unparsed"),   # not applied to one declared variable
+    # a derivative by an expression the function does not contain as written: it was 0, a
+    # false pass of this line; it is not computed now
+    (r"0 = \frac{\partial}{\partial (2 w)} (w^T w)", "unparsed"),
+    (r"\frac{\partial}{\partial (2 w)} (y^T y) = 0", "proved"),   # no w in it: 0 indeed
     # a declared function of one scalar, of a vector, multiplies as a vector (ingenjoy.md)
     (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp((Xw)_k)) = X^T\sigma(X w)", "proved"),
     (r"\nabla_w \sum_{k=1}^n \ln(1 + \exp((Xw)_k)) = X^T\sigma(-X w)", "refuted"),

@@ -558,6 +558,13 @@ class Concretizer:
             stand_in = self._stand_in(target_value)
             inner_opaque = {**opaque, self._key(target, env): stand_in}
         f_value = self._value(function, env, inner_opaque)
+        if stand_in is not target_value and not _mentions(f_value, stand_in) and \
+                _mentions(f_value, target_value):
+            # d(w^T w)/d(2w): the function depends on the target's variables, but not through
+            # the target as written (the stand-in replaces only that node): its derivative is
+            # not 0, and is not computed.
+            raise BindError(f"the derivative by {plain(target)}: the function does not contain "
+                            "it as written, though it depends on its variables")
         return _partials(f_value, stand_in, target_value)
 
     def _stand_in(self, like: Value) -> Value:
@@ -615,6 +622,15 @@ def _shape(value: object) -> str:
     if isinstance(value, sp.MatrixBase):
         return f"{value.rows}x{value.cols}"
     return "scalar"
+
+
+def _mentions(value: Value, by: Value) -> bool:
+    """Whether ``value`` depends on any free symbol of ``by``."""
+    symbols: set[sp.Basic] = set()
+    for entry in (list(by) if isinstance(by, sp.MatrixBase) else [by]):
+        symbols |= entry.free_symbols
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    return any(entry.free_symbols & symbols for entry in entries)
 
 
 def _is_vector(value: object) -> bool:

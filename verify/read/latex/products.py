@@ -190,8 +190,8 @@ def _combine(left: sp.Expr, left_kind: str, right: sp.Expr, right_kind: str,
 def _fits(left: sp.Expr, left_kind: str, right: sp.Expr, right_kind: str,
           notation: Notation) -> None:
     """Refuse, naming both factors in LaTeX with their declared shapes, a product whose inner
-    sizes differ (``X^\\top`` is d×n and ``X^\\top`` again d×n); a shape the notation does not
-    tell is left to the concretization."""
+    sizes differ (``X`` is n×d and ``X w - y`` is n×1); a shape the notation does not tell is
+    left to the concretization."""
     shapes = []
     for value, kind in ((left, left_kind), (right, right_kind)):
         shape = shape_of(value, notation)

@@ -569,7 +569,11 @@ class Rewriter:
             raise LatexProblem(text[i:j + 1], why)
         if "," in outside_brackets(text[j + 1:close]):
             raise LatexProblem(text[i:close + 1], why)
+        mark = len(self.removed)
         inner = self.sub_expr(text[j + 1:close], text[i:close + 1])
+        # what the bracket's reading took out is recorded again when the walk reads it (or
+        # not at all, when the step is refused)
+        del self.removed[mark:]
         if isinstance(inner, sp.Symbol) and \
                 inner.name in mentioned(entry.name, self.context.notation, set()) and \
                 products.rank_of(inner, self.context.notation) >= 1:

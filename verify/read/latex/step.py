@@ -214,25 +214,19 @@ def _excluded_letters_used_elsewhere(expr: sp.Expr) -> None:
         if not isinstance(node, sp.Sum):
             continue
         variable = node.variables[0]
-        factors = sp.Mul.make_args(node.function)
-        for factor in factors:
-            deltas = [a for a in sp.Add.make_args(factor) if isinstance(a, sp.Mul) and
-                      any(isinstance(d, sp.KroneckerDelta) for d in a.args)] \
-                if isinstance(factor, sp.Add) and 1 in sp.Add.make_args(factor) else []
-            for term in deltas:
-                delta = next(d for d in term.args if isinstance(d, sp.KroneckerDelta))
-                others = [a for a in delta.args if a != variable]
-                if variable not in delta.args or len(others) != 1 or \
-                        not isinstance(others[0], sp.Symbol):
-                    continue
-                # bound by an enclosing sum (\sum_j \sum_{i \neq j}): the pairs, as written
-                if others[0] in expr.free_symbols and \
-                        others[0] not in expr.xreplace({node: sp.Dummy()}).free_symbols:
-                    raise LatexProblem(f"\\sum_{{{variable} \\neq {others[0]}}}",
-                                       f"{others[0]} appears nowhere else: is the sum over "
-                                       f"{variable} with {others[0]} fixed, or over the pairs "
-                                       f"{variable} \\neq {others[0]}? write \\sum_{{{others[0]}}}"
-                                       f"\\sum_{{{variable} \\neq {others[0]}}} for the pairs")
+        for factor in sp.Mul.make_args(node.function):
+            left_out = 1 - factor   # the skip factor 1 - delta(i, j) that sums.py writes
+            if not isinstance(left_out, sp.KroneckerDelta) or variable not in left_out.args:
+                continue
+            other = next((a for a in left_out.args if a != variable), None)
+            # bound by an enclosing sum (\sum_j \sum_{i \neq j}): the pairs, as written
+            if isinstance(other, sp.Symbol) and other in expr.free_symbols and \
+                    other not in expr.xreplace({node: sp.Dummy()}).free_symbols:
+                raise LatexProblem(f"\\sum_{{{variable} \\neq {other}}}",
+                                   f"{other} appears nowhere else: is the sum over {variable} "
+                                   f"with {other} fixed, or over the pairs {variable} \\neq "
+                                   f"{other}? write \\sum_{{{other}}}\\sum_{{{variable} \\neq "
+                                   f"{other}}} for the pairs")
 
 
 def derivative_variable(text: str, notation: Notation, lexicon: Lexicon) -> sp.Expr | None:
