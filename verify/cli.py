@@ -255,13 +255,15 @@ def _check_all(files: list[Path], options: Options, out: TextIO, err: TextIO,
 
 
 def print_step(step: StepVerdict, out: TextIO, indent: str = "", reading: bool = False) -> None:
+    # Our messages and diagnoses name variables and expressions in LaTeX between dollars
+    # ($t = -1.3$, $\frac{1}{N}$): plain text here; reports and --json keep the LaTeX.
+    from verify.verdict.words import readable
     label = f" ({step.label})" if step.label else ""
     print(printable(f"{indent}{step.location.path}:{step.location.line}{label}: "
-                    f"{step.status.value} — {step.message}"), file=out)
+                    f"{step.status.value} — {readable(step.message)}"), file=out)
     if reading and step.reading is not None:
         print(printable(f"{indent}    read as: {step.reading}"), file=out)
-    if step.diagnosis:   # plain text here; reports and --json keep its LaTeX
-        from verify.verdict.words import readable
+    if step.diagnosis:
         print(printable(f"{indent}    diagnosis: {readable(step.diagnosis)}"), file=out)
     for sub in step.subclaims:
         print_step(sub, out, indent + "    ", reading)

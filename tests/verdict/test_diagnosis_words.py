@@ -78,6 +78,10 @@ READABLE = [
      r"\mathbf{x}_{1}$", "the inner derivative ∂/(∂ w_k) w_kᵀ x_1"),
     (r"$\sigma\left(\begin{pmatrix} z_{1} \\ z_{2} \end{pmatrix}, j\right)$", "σ((z_1, z_2), j)"),
     (r"$\exp\left(-x\right)$ and $\lambda$, no math here", "exp(-x) and λ, no math here"),
+    # counterexamples: each variable as the document writes it, a label's class once bracketed
+    (r"at K=2, $t = -1.3$, $\mathbf{w}_{1,2} = 0.3$: before 1, after 2",
+     "at K=2, t = -1.3, w_(1,2) = 0.3: before 1, after 2"),
+    (r"at $1_{\{y^{(1)} = 2\}} = 1$, $y^{(2)}_{k} = 0$", "at 1_{y^(1) = 2} = 1, y^(2)_k = 0"),
 ]
 
 
@@ -112,3 +116,16 @@ def test_the_scan_sees_sympy_syntax() -> None:
     assert sympy_syntax(f"the term {sp.Sum(x, (sp.Symbol('i'), 1, 3))} changed sign")
     assert sympy_syntax(f"the term {sp.Symbol('t') ** 2}")
     assert sympy_syntax(r"the term $\left[x_{i}\right]$") == []
+
+
+def test_the_terminal_prints_a_counterexample_as_plain_text() -> None:
+    """What ``python -m verify`` prints for a refuted step (``str`` of a result is the command's
+    text): the point as ``t = ...``, never ``$t = ...$``; the JSON keeps the LaTeX."""
+    from verify.api import check_text
+    text = "---\nsymbols: {t: {}}\n---\n$$ \\frac{d}{dt} t^3 = 3 t^2 = 3 t $$\n"
+    result = check_text(text, cache=False)
+    wrong = result.document.chains[0].steps[-1]
+    assert wrong.status is Status.REFUTED and "$t = " in wrong.message
+    printed = [line for line in str(result).splitlines() if ": refuted — " in line]
+    assert len(printed) == 1 and "t = " in printed[0]
+    assert "$" not in printed[0] and shown_well(printed[0]) == []

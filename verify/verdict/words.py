@@ -55,8 +55,8 @@ def _plain(latex: str) -> str:
             shown = _plain(body).strip()
             if char == "^" and shown == "ᵀ":
                 out.append("ᵀ")
-            elif len(shown) == 1 or shown.isalnum():
-                out.append(f"{char}{shown}")
+            elif len(shown) == 1 or shown.isalnum() or _enclosed(shown):
+                out.append(f"{char}{shown}")   # y^(1), 1_{y = 1}: bracketed once, not twice
             else:
                 out.append(f"{char}({shown})")
         elif char in "{}":
@@ -98,6 +98,20 @@ def _group(latex: str, at: int) -> tuple[str, int]:
             if depth == 0:
                 return latex[at + 1:end], end + 1
     return latex[at + 1:], len(latex)
+
+
+def _enclosed(text: str) -> bool:
+    """Whether ``text`` is one bracket, ``(...)`` or ``{...}``, from its first character to its
+    last (``(a)(b)`` is two)."""
+    if len(text) < 2 or (text[0], text[-1]) not in (("(", ")"), ("{", "}")):
+        return False
+    depth = 0
+    for at, char in enumerate(text):
+        depth += char in "({"
+        depth -= char in ")}"
+        if depth == 0 and at < len(text) - 1:
+            return False
+    return depth == 0
 
 
 def _wrapped(text: str) -> str:
