@@ -97,9 +97,11 @@ def test_the_instructors_feedback_reaches_the_student(graded: tuple[int, Path, s
     data = json.loads((out / "gradescope" / "eli" / "results.json").read_text(encoding="utf-8"))
     assert [(f["step"], f["kind"], f["penalty"]) for f in data["extra_data"]["feedback"]] == \
         [(2, "constant factor", 0.5)]
-    assert f"Step 2, from your instructor: {message}" in data["output"]
+    assert data["extra_data"]["feedback"][0]["message"].startswith(message)   # the LaTeX
+    shown = "You dropped the `1/N` from the definition of `L`"   # Markdown, math as text
+    assert f"Step 2, from your instructor: {shown}" in data["output"]
     step = next(t for t in data["tests"] if t["name"].startswith("Step 2 "))
-    assert "Diagnosis: " in step["output"] and f"Feedback: {message}" in step["output"]
+    assert "Diagnosis: " in step["output"] and f"Feedback: {shown}" in step["output"]
     assert any(t["name"] == "Feedback on step 2 (constant factor)" and t["score"] == -0.5
                for t in data["tests"])
     assert f"From your instructor: {message}" in \

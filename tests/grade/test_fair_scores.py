@@ -15,6 +15,7 @@ from tests.paths import ROOT
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge
 from verify.grade.grader import grade_safely
+from verify.grade.markdown import inline
 from verify.grade.outputs import (
     gradebook_row,
     gradescope_results,
@@ -129,7 +130,7 @@ def test_every_output_carries_the_reasons(grades: dict[Path, Grade], case: Case)
     problems = report_result(grade).problems
     for reason in grade.review_reasons:
         assert reason in str(row["reason"])
-        assert reason in data["output"]
+        assert inline(reason) in data["output"]   # Markdown (verify.grade.markdown)
         assert f"To be reviewed by hand: {reason}" in problems
     assert ("To be reviewed by hand" in data["output"]) == bool(case.reasons)
     assert "-0.0" not in json.dumps(data)   # a penalty of nothing is 0.0

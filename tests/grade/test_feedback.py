@@ -204,7 +204,10 @@ def test_results_json_carries_the_message_and_validates() -> None:
     assert data["extra_data"]["feedback"] == [
         {"step": 2, "line": 12, "kind": "constant factor",
          "message": r"You dropped the $\frac{1}{N}$", "penalty": 0.5}]
-    assert "Step 2, from your instructor: You dropped the $\\frac{1}{N}$" in data["output"]
+    # in Gradescope's Markdown, the mathematics as plain text (verify.grade.markdown)
+    assert "Step 2, from your instructor: You dropped the `1/N`" in data["output"]
+    assert data["output_format"] == "md" and {t["output_format"] for t in data["tests"]} == \
+        {"md"}
     assert sum(t["score"] for t in data["tests"]) == pytest.approx(data["score"])
 
 

@@ -1,9 +1,10 @@
 """Per-student outputs: the gradebook CSV, a Gradescope ``results.json`` each, the reports.
 
 Gradescope's autograder format (``/autograder/results/results.json``): top-level ``score``,
-``output``, ``visibility``, ``stdout_visibility``, ``execution_time``, ``extra_data`` and
-``tests``, each test with ``name``, ``number``, ``score``, ``max_score``, ``status``
-(``passed``/``failed``), ``output`` and ``visibility``.  The top-level ``score`` is given, so
+``output``, ``output_format``, ``test_output_format``, ``visibility``, ``stdout_visibility``,
+``execution_time``, ``extra_data`` and ``tests``, each test with ``name``, ``number``, ``score``,
+``max_score``, ``status`` (``passed``/``failed``), ``output``, ``output_format`` and
+``visibility``.  The top-level ``score`` is given, so
 it is the grade (Gradescope would otherwise add up the tests; the penalty test is negative).
 """
 
@@ -19,10 +20,12 @@ from typing import Any, TextIO
 
 from verify.core.atomic import atomic_file, write_text_atomic
 from verify.core.limits import SPREADSHEET_CELL_CHARS
+from verify.grade import markdown
 from verify.grade.results import Grade, Outcome
 from verify.model.verdict import DocumentResult
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+OUTPUT_FORMAT = "md"   # Gradescope's Markdown: see verify.grade.markdown for why
 GRADEBOOK_COLUMNS = ("student", "score", "maximum", "outcome", "first_wrong_step", "diagnoses",
                      "feedback", "final_right_reasoning_wrong", "needs_review", "reason")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -104,15 +107,22 @@ def _cell(value: str | float | int) -> str | float | int:
 
 # ---- Gradescope ---------------------------------------------------------------------------
 def gradescope_results(grade: Grade, visibility: str = "after_published") -> dict[str, Any]:
+    """The outputs are Markdown (``md``) with the mathematics as plain text in code spans
+    (:mod:`verify.grade.markdown`: no format Gradescope documents typesets LaTeX); the LaTeX
+    itself is kept in ``extra_data``."""
     tests = [{"name": part.name, "number": str(number), "score": _round(part.points),
               "max_score": _round(part.maximum), "status": "passed" if part.passed else "failed",
-              "output": part.output, "visibility": visibility}
+              "output": markdown.paragraphs(part.output.split("\n")),
+              "output_format": OUTPUT_FORMAT, "visibility": visibility}
              for number, part in enumerate(grade.parts, 1)]
+    lines, review = _overall(grade)
     return {
         "score": _round(grade.score),
         "max_score": grade.maximum,
         "execution_time": max(1, round(grade.seconds)),
-        "output": _overall(grade),
+        "output": markdown.paragraphs(lines, review),
+        "output_format": OUTPUT_FORMAT,
+        "test_output_format": OUTPUT_FORMAT,
         "visibility": visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
@@ -132,7 +142,8 @@ def _round(value: float) -> float:
     return round(value, 3) + 0.0   # + 0.0: no "-0.0" (a penalty of nothing)
 
 
-def _overall(grade: Grade) -> str:
+def _overall(grade: Grade) -> tuple[list[str], list[str]]:
+    """The submission's feedback as lines, and the reasons to review it (a list)."""
     lines = [f"{grade.score:g} / {grade.maximum:g} points."]
     if grade.outcome is not Outcome.GRADED:
         lines.append(f"Not graded normally ({grade.outcome.value}): {grade.reason}")
@@ -145,8 +156,8 @@ def _overall(grade: Grade) -> str:
     lines += [f"Step {s.number}, from your instructor: {f.message}" for s, f in grade.feedback()]
     if grade.needs_review:
         lines.append("To be reviewed by hand (the grade may change):")
-        lines += [f"- {reason}" for reason in grade.review_reasons]
-    return "\n".join(lines)
+        return lines, list(grade.review_reasons)
+    return lines, []
 
 
 def write_gradescope(folder: Path, grades: Sequence[Grade],

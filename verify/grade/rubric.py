@@ -70,7 +70,7 @@ def score(lines: Sequence[LineFacts], start_ok: bool | None, start_why: str,
     refuted = sum(1 for s in steps if s.credit is Credit.REFUTED)
     first = next((s for s in steps if s.credit is Credit.START), None)
     if first is not None and first.reading is not None:
-        start_why += f"\nRead as: {first.reading}"
+        start_why += f"\nRead as: ${first.reading}$"
     if first is not None and first.feedback is not None:
         start_why += f"\nFeedback: {first.feedback.message}"
     parts = [Part("Start: the first line is the problem statement",
@@ -144,7 +144,7 @@ def _line_part(step: StepGrade) -> Part:
     lines = [f"{_CREDIT_WORDS[step.credit]}: {step.message}"]
     if step.reading is not None:
         # What the line was read as: a misreading the checker cannot notice, the student can.
-        lines.append(f"Read as: {step.reading}")
+        lines.append(f"Read as: ${step.reading}$")   # math, as the diagnoses' is
     lines += [f"Diagnosis: {d.text}" for d in step.diagnoses]
     if step.feedback is not None:
         lines.append(f"Feedback: {step.feedback.message}")
