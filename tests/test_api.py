@@ -37,7 +37,7 @@ def test_every_public_name_resolves_and_import_is_cheap() -> None:
     (SQUARE, NOTATION, ["start", "proved", "refuted"]),
     (SQUARE, "symbols: {a: {}, b: {}}", ["start", "proved", "refuted"]),
     ("---\nsymbols: {a: {}, b: {}}\n---\n" + SQUARE, None, ["start", "proved", "refuted"]),
-    (SQUARE, None, ["unparsed", "unparsed", "unparsed"]),       # no notation: undeclared
+    (SQUARE, None, ["start", "proved", "refuted"]),   # no notation: inferred (a, b scalars)
 ])
 def test_check_text_reads_the_notation_given_or_its_own(text: str, notation: Any,
                                                         statuses: list[str]) -> None:

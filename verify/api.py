@@ -240,7 +240,7 @@ def check_text(text: str, *, notation: Mapping[str, Any] | str | None = None,
     from verify.core.limits import DOCUMENT_CHARS
     from verify.pipeline import check_document, document_error
     from verify.read.guards import guard_document
-    from verify.read.latex.document import document_from_text
+    from verify.read.inferred import document_inferring
     options = _options(seed, sizes, points)
     cache_path = _settings(1, DEFAULT_SECONDS_PER_STEP, 0, cache, None).cache_path
     shown = f"{name}{suffix}"
@@ -256,7 +256,7 @@ def check_text(text: str, *, notation: Mapping[str, Any] | str | None = None,
     # (Deleted however the block ends; one a killed run left is deleted by the next.)
     with temporary_folder("verify-text") as folder:
         try:
-            document = guard_document(document_from_text(
+            document = guard_document(document_inferring(
                 text, folder / f"{name}{suffix}", base, shown))
         except MemoryError:
             raise

@@ -273,6 +273,8 @@ def print_document(result: DocumentResult, out: TextIO, quiet: bool = False,
                    reading: bool = False) -> None:
     """The document as ``check`` prints it: a line per step, a summary line."""
     if not quiet:
+        if result.inferred is not None:   # not an input error, but the run must say it
+            print(printable(f"{result.path}: {result.inferred.note(result.path)}"), file=out)
         for problem in result.problems:
             print(printable(problem), file=out)
         for error in result.internal:

@@ -24,6 +24,7 @@ from verify.core.limits import DIAGNOSIS_BATCH, DIAGNOSIS_MIN_SECONDS, DIAGNOSIS
 from verify.core.memo import Memo
 from verify.model.canon import Canon, sstr
 from verify.model.document import Chain, Document, Step
+from verify.model.inferred import InferredNotation, relied_on, relied_on_words
 from verify.model.notation import Notation
 from verify.model.options import Options as Options  # built light, by the parent of a run
 from verify.model.reading import equation, names_of, reading, spelled, spelled_diagnosis
@@ -41,10 +42,9 @@ def read_document(path: Path) -> Document:
     if path.suffix.lower() in ENCODING_SUFFIXES:   # any case: verify.read.suffixes
         return read_encoding(path)
     if path.suffix.lower() in LATEX_SUFFIXES:
-        from verify.read.latex.document import (
-            read_latex_document,  # the LaTeX front end is optional
-        )
-        return read_latex_document(path)
+        # the LaTeX front end is optional; without a header, it reads under an inferred one
+        from verify.read.inferred import read_inferring
+        return read_inferring(path)
     return Document(str(path), path.stem, Notation({}, {}, {}), (),
                     problems=(f"{path}: unsupported file type {path.suffix!r}; "
                               f"expected one of {', '.join(CHECKED_SUFFIXES)}",))
@@ -80,10 +80,33 @@ def check_document(document: Document, options: Options,
         for key, text in explain_steps(refuted, by_key, checker, cache, budget).items():
             by_key[key] = replace(by_key[key], diagnosis=text)
     chains = tuple(plan.result(by_key) for plan in plans)
+    if document.inferred is not None:
+        chains = tuple(_relying(plan, chain, document.inferred)
+                       for plan, chain in zip(plans, chains, strict=True))
     sizes = tuple({k: v for k, v in combo.items()} for combo in size_combinations(
         document.notation, set(document.notation.sizes)))
     return DocumentResult(document.path, document.title, chains, options.seed, sizes,
-                          document.problems, time.perf_counter() - started)
+                          document.problems, time.perf_counter() - started,
+                          inferred=document.inferred)
+
+
+def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation) -> ChainResult:
+    """Each decided step's message says which inferred assumptions (a definition's body, a
+    one-hot kind) its verdict relies on: under another reading of those names, another
+    verdict."""
+    steps = []
+    for verdict, step in zip(chain.steps, plan.chain.steps, strict=True):
+        if verdict.status in (Status.PROVED, Status.SUPPORTED, Status.REFUTED) and \
+                step.expr is not None:
+            exprs = [step.expr]
+            if verdict.compared_with is not None:
+                before = plan.chain.steps[verdict.compared_with].expr
+                exprs += [before] if before is not None else []
+            words = relied_on_words(relied_on(exprs, plan.notation, inferred))
+            if words:
+                verdict = replace(verdict, message=f"{verdict.message}; {words}")
+        steps.append(verdict)
+    return replace(chain, steps=tuple(steps))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from verify.core.errors import Location
+from verify.model.inferred import InferredNotation
 from verify.model.notation import Notation
 
 
@@ -67,6 +68,7 @@ class Document:
     chains: tuple[Chain, ...]
     source: str = ""               # the seed or original the document encodes
     problems: tuple[str, ...] = field(default_factory=tuple)  # document-level input errors
+    inferred: InferredNotation | None = None  # the notation was (partly) inferred, not declared
 
     def notation_of(self, chain: Chain) -> Notation:
         return chain.notation or self.notation

@@ -28,6 +28,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from verify.core.errors import Location, SerializeError
+from verify.model.inferred import InferredDeclaration, InferredNotation, Undeclared
 from verify.model.verdict import (
     ChainResult,
     CheckRecord,
@@ -106,12 +107,25 @@ def _chain(chain: ChainResult) -> dict[str, Any]:
 
 
 def document_data(result: DocumentResult) -> dict[str, Any]:
-    """One document: the schema's ``document``."""
-    return {"path": result.path, "title": result.title, "seed": result.seed,
+    """One document: the schema's ``document``.  ``inferred`` only for a document checked
+    under an inferred notation (added within format 1: absent means declared)."""
+    data = {"path": result.path, "title": result.title, "seed": result.seed,
             "sizes": [dict(s) for s in result.sizes], "problems": list(result.problems),
             "seconds": result.seconds, "counts": _counts(result),
             "internal_errors": result.internal_errors(), "versions": dict(result.versions),
             "chains": [_chain(c) for c in result.chains]}
+    if result.inferred is not None:
+        data["inferred"] = inferred_data(result.inferred, result.path)
+    return data
+
+
+def inferred_data(inferred: InferredNotation, path: str) -> dict[str, Any]:
+    return {"note": inferred.note(path), "partial": inferred.partial,
+            "declarations": [{"section": d.section, "name": d.name, "latex": d.latex,
+                              "declaration": d.declaration, "reason": d.reason,
+                              "line": d.line} for d in inferred.declarations],
+            "undeclared": [{"latex": u.latex, "why": u.why, "settle": u.settle,
+                            "line": u.line} for u in inferred.undeclared]}
 
 
 def _counts(result: DocumentResult) -> dict[str, int]:
@@ -267,6 +281,9 @@ _CHAIN = frozenset({"name", "where", "ends_agree", "summary", "steps"})
 _DOCUMENT = frozenset({"path", "title", "seed", "sizes", "problems", "seconds", "counts",
                        "internal_errors", "versions", "chains"})
 _RESULTS = frozenset({"format", "versions", "documents"})
+_INFERRED = frozenset({"note", "partial", "declarations", "undeclared"})
+_DECLARATION = frozenset({"section", "name", "latex", "declaration", "reason", "line"})
+_UNDECLARED = frozenset({"latex", "why", "settle", "line"})
 
 
 def _check_from(value: Any) -> CheckRecord:
@@ -338,8 +355,30 @@ def _chain_from(value: Any) -> ChainResult:
                        typed(data, "summary", str))
 
 
+def _inferred_from(value: Any, path: str) -> InferredNotation:
+    data = keyed(value, "inferred", _INFERRED)
+    declarations = []
+    for item in listed(data, "declarations"):
+        entry = keyed(item, "declaration", _DECLARATION)
+        declarations.append(InferredDeclaration(
+            typed(entry, "section", str), typed(entry, "name", str), typed(entry, "latex", str),
+            typed(entry, "declaration", str), typed(entry, "reason", str),
+            typed(entry, "line", int)))
+    undeclared = []
+    for item in listed(data, "undeclared"):
+        entry = keyed(item, "undeclared", _UNDECLARED)
+        undeclared.append(Undeclared(typed(entry, "latex", str), typed(entry, "why", str),
+                                     typed(entry, "settle", str), typed(entry, "line", int)))
+    inferred = InferredNotation(tuple(declarations), tuple(undeclared),
+                                typed(data, "partial", bool))
+    if typed(data, "note", str) != inferred.note(path):
+        raise SerializeError("an inferred notation's note that is not its own")
+    return inferred
+
+
 def _document_from(value: Any) -> DocumentResult:
-    data = keyed(value, "document", _DOCUMENT)
+    inferred = isinstance(value, Mapping) and "inferred" in value
+    data = keyed(value, "document", _DOCUMENT | {"inferred"} if inferred else _DOCUMENT)
     chains = tuple(_chain_from(c) for c in listed(data, "chains"))
     partial = DocumentResult(typed(data, "path", str), typed(data, "title", str), chains,
                              typed(data, "seed", int), _sizes(data, "sizes"),
@@ -353,7 +392,8 @@ def _document_from(value: Any) -> DocumentResult:
         raise SerializeError("'internal_errors' disagree with the steps'")
     result = DocumentResult(partial.path, partial.title, chains, partial.seed, partial.sizes,
                             partial.problems, partial.seconds, partial.versions,
-                            tuple(written[:own]))
+                            tuple(written[:own]),
+                            _inferred_from(data["inferred"], partial.path) if inferred else None)
     if typed(data, "counts", Mapping) != _counts(result):
         raise SerializeError("'counts' disagree with the steps")
     return result

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from verify.core.errors import Location
+from verify.model.inferred import InferredNotation
 from verify.model.spelling import latex_of_index
 
 
@@ -158,6 +159,7 @@ class DocumentResult:
     seconds: float = 0.0
     versions: Mapping[str, str] = field(default_factory=dict)
     internal: tuple[str, ...] = ()     # internal errors that stopped the whole document
+    inferred: InferredNotation | None = None   # checked under an inferred notation: what and why
 
     def all_steps(self) -> list[StepVerdict]:
         return [step for chain in self.chains for step in chain.steps]

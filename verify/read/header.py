@@ -5,9 +5,10 @@ r"""The notation header of a LaTeX or Markdown document.
   ``% end-verify-notation``; and/or a sidecar file ``<name>.notation.yaml`` next to it (read
   only inside the document's folder: :func:`verify.read.files.read_sidecar`).
 
-The mapping is an encoding's ``notation:`` mapping (:mod:`verify.model.notation`), plus three
+The mapping is an encoding's ``notation:`` mapping (:mod:`verify.model.notation`), plus four
 optional keys taken out first: ``title``, ``source`` (the original the document copies, e.g. a
-seed) and ``sections``: parts of the document with notation of their own, as an encoding's
+seed), ``infer`` (``true``: infer what the header leaves undeclared, :mod:`verify.read.inferred`)
+and ``sections``: parts of the document with notation of their own, as an encoding's
 chains may have (a binary-logistic aside in a softmax lecture redefines ``h`` and ``y^{(i)}``)::
 
     sections:
@@ -83,6 +84,9 @@ class Header:
     # The first error of a notation header that was written but could not be read: every
     # step's refusal then says so, instead of naming declared symbols as undeclared.
     broken: str | None = None
+    # ``infer: true``: the header declares part of the notation and asks for the rest to be
+    # inferred from the document (verify.read.inferred).
+    infer: bool = False
 
     def section_at(self, line: int) -> Section | None:
         """The section holding ``line`` (a line of the source when one is given)."""
@@ -152,6 +156,7 @@ def read_header(text: str, path: Path, shown: str,
         if front is not None:
             layers.append((front, Location(shown, 2)))
     title = source = None
+    infer = False
     broken: str | None = None
     raw_sections: list[tuple[Any, Location]] = []
     for layer, where in layers:
@@ -160,6 +165,11 @@ def read_header(text: str, path: Path, shown: str,
             title = str(raw.pop("title", title)) if "title" in raw else title
             source = str(raw.pop("source", source)) if "source" in raw else source
             raw_sections.extend((item, where) for item in raw.pop("sections", None) or [])
+            if "infer" in raw:
+                asked = raw.pop("infer")
+                if not isinstance(asked, bool):
+                    raise InputError(f"'infer' must be true or false, got {asked!r}", where)
+                infer = asked
             notation = parse_notation(raw, where, base=notation)
         except InputError as error:
             message = _at_its_line(error, layer, where)
@@ -178,7 +188,7 @@ def read_header(text: str, path: Path, shown: str,
         except InputError as error:
             problems.append(str(error))
     return Header(notation, body, title, source, header_lines, tuple(problems),
-                  tuple(sections), broken)
+                  tuple(sections), broken, infer)
 
 
 def _at_its_line(error: InputError, layer: str, where: Location) -> str:

@@ -198,6 +198,7 @@ def _header(result: DocumentResult, versions: Mapping[str, str] | None, date: st
         _summary_table(result),
         r"\par\medskip",
         _problems(result.problems),
+        _inferred(result),
     ])
 
 
@@ -291,6 +292,26 @@ def _problems(problems: tuple[str, ...]) -> str:
     items = "".join(rf"\item {escape_text(bounded(p, REPORT_NOTE_CHARS))}" for p in problems)
     return r"\medskip\textbf{Problems with the document}" \
         rf"\begin{{itemize}}\small {items}\end{{itemize}}"
+
+
+def _inferred(result: DocumentResult) -> str:
+    """The notation the document was checked under when inferred: each declaration as a
+    header would write it, with its reason; the names left undeclared, with what settles each.
+    Typeset verbatim (\\texttt): it is the document's and the inference's text, not ours."""
+    inferred = result.inferred
+    if inferred is None:
+        return ""
+
+    def cut(text: str) -> str:
+        return bounded(text, REPORT_NOTE_CHARS)
+    items = [rf"\item \texttt{{{escape_code(cut(f'{d.name}: {d.declaration}'))}}} --- "
+             rf"{escape_text(cut(d.reason))}" for d in inferred.declarations]
+    items += [rf"\item \texttt{{{escape_code(cut(u.latex))}}} left undeclared: "
+              rf"{escape_text(cut(f'{u.why}; settle it with {u.settle}'))}"
+              for u in inferred.undeclared]
+    heading = escape_text(inferred.note(result.path))
+    listing = rf"\begin{{itemize}}\small {''.join(items)}\end{{itemize}}" if items else ""
+    return rf"\medskip\textbf{{Notation}}: {heading}{listing}"
 
 
 # --- chains and steps ---------------------------------------------------------------------------

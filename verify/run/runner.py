@@ -296,7 +296,7 @@ def skeleton(document: Document, seed: int) -> DocumentResult:
                                      internal_error=step.internal_error))
         chains.append(ChainResult(chain.name, tuple(steps), chain.where_text))
     return DocumentResult(document.path, document.title, tuple(chains), seed, (),
-                          document.problems)
+                          document.problems, inferred=document.inferred)
 
 
 def timed_out(result: DocumentResult) -> bool:

@@ -149,6 +149,9 @@ def document_key(document: Document, seed: int, points: int,
              _spellings(document.notation),
              json.dumps({k: list(v) for k, v in sorted((sizes or {}).items())}),
              str(seed), str(points), *document.problems, "|", str(len(document.chains))]
+    # An inferred notation is part of the result (its declarations and their reasons): the
+    # same reading declared in a header is another result.
+    parts.append(repr(document.inferred))
     for chain in document.chains:
         parts += _chain_parts(chain, canon)
     return _digest("document", parts)

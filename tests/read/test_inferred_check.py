@@ -1,0 +1,236 @@
+r"""Checking a document without a notation header: read under the inferred notation
+(verify/read/inferred.py), said so (a note per document, the declarations with their reasons in
+the JSON form and the report), never an input error; and (slow) soundness: every document of
+derivations/*.md and tests/data/real/*.md checked with its header blanked, no step its labels
+or its own header call wrong passing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+import verify
+from tests.paths import SCHEMA_PATH
+from verify.cli import main
+from verify.model.jsonform import document_data, document_from_data
+from verify.read.header import read_header
+from verify.read.infer import header_yaml, infer_document
+from verify.read.latex.source import plain_text
+from verify.report.tex import render_document
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = sorted([*ROOT.glob("derivations/*.md"), *ROOT.glob("tests/data/real/*.md")])
+DOCUMENTS = [p for p in DOCUMENTS if p.name != "README.md"]
+VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
+PASSING = {"proved", "supported"}
+
+# (document without a header, the statuses of its steps): a wrong step is refuted (or left
+# unread), never passed, under the inferred notation.
+CASES: list[tuple[str, list[str]]] = [
+    (r"$$\sum_{i=1}^{N} \mathbf{w}^T \mathbf{x}_i = \sum_{i=1}^{N} \mathbf{x}_i^T \mathbf{w}"
+     r" = N \mathbf{w}^T \mathbf{x}_1$$", ["start", "proved", "refuted"]),
+    # the slip w^T X y would make X square: it does not choose its own reading (X undeclared)
+    (r"$$\mathbf{y}^T X \mathbf{w} = \mathbf{w}^T X^T \mathbf{y} = \mathbf{w}^T X \mathbf{y}$$",
+     ["unparsed", "unparsed", "unparsed"]),
+    (r"$$X'Xw+\lambda w = (X'X + \lambda I) w = (X X' + \lambda I) w$$",
+     ["start", "proved", "unparsed"]),
+    (r"$$\sigma(t)(1 - \sigma(t)) = \sigma(t) - \sigma(t)^2 = \sigma(-t)$$",
+     ["start", "proved", "refuted"]),
+    # a name the chain defines stays undeclared (not read, never guessed); the rest is checked
+    (r"$$L = \sum_{i=1}^{N} (y_i - w x_i)^2 = \sum_{i=1}^{N} y_i^2$$",
+     ["unparsed", "start", "refuted"]),
+]
+
+
+def _check(text: str, name: str = "text") -> verify.CheckResult:
+    return verify.check_text(text, cache=False, points=5, name=name)
+
+
+@pytest.mark.parametrize(("text", "statuses"), CASES)
+def test_checked_under_the_inferred_notation(text: str, statuses: list[str]) -> None:
+    document = _check(text).document
+    assert [s.status.value for c in document.chains for s in c.steps] == statuses
+    assert document.problems == ()          # no input error: the run is not exit 2
+    assert document.inferred is not None and not document.inferred.partial
+
+
+def test_the_same_verdicts_as_the_printed_header_pasted_back() -> None:
+    """The notation checked under is the header `infer` prints, read by the header reader."""
+    for text, _ in CASES:
+        inferred = _check(text).document
+        pasted = _check(header_yaml(infer_document(text)) + text).document
+        assert pasted.inferred is None
+        shift = header_yaml(infer_document(text)).count("\n")
+        # an unparsed step's message names its line, which the pasted header moved
+        assert [(s.location.line, s.status, s.message.split("; it relies on")[0]
+                 .replace(f":{s.location.line}:", ":LINE:"))
+                for c in inferred.chains for s in c.steps] == \
+               [(s.location.line - shift, s.status,
+                 s.message.replace(f":{s.location.line}:", ":LINE:"))
+                for c in pasted.chains for s in c.steps]
+
+
+def test_each_declaration_is_recorded_with_its_reason() -> None:
+    inferred = _check(CASES[0][0]).document.inferred
+    assert inferred is not None
+    found = {(d.section, d.name): (d.declaration, d.reason, d.line)
+             for d in inferred.declarations}
+    assert found[("symbols", "x")] == ("{family: [N], shape: [n]}",
+                                       "x inferred a family of vectors from line 1", 1)
+    assert found[("sizes", "N")] == ("[1, 2]", "N inferred a size from line 1 (an upper limit)",
+                                     1)
+    assert found[("indices", "i")][0] == "N"
+
+
+def test_a_verdict_relying_on_an_inferred_definition_says_which() -> None:
+    document = _check(CASES[3][0]).document
+    right, wrong = document.chains[0].steps[1:]
+    for step in (right, wrong):
+        assert step.message.endswith("it relies on inferred notation: \\sigma inferred the "
+                                     "sigmoid from line 1")
+    plain = _check(CASES[0][0]).document
+    assert all("relies on" not in s.message for c in plain.chains for s in c.steps)
+
+
+def test_the_names_left_undeclared_are_recorded() -> None:
+    inferred = _check(CASES[4][0]).document.inferred
+    assert inferred is not None
+    assert [(u.latex, u.line) for u in inferred.undeclared] == [("L", 1)]
+    assert "definitions" in inferred.undeclared[0].settle
+
+
+def test_json_form_round_trips_and_follows_the_schema() -> None:
+    for text, _ in CASES:
+        result = _check(text).document
+        data = document_data(result)
+        assert data["inferred"]["note"].startswith("notation inferred (no header): run "
+                                                   "`python -m verify infer text.md`")
+        VALIDATOR.validate({"format": 1, "versions": {}, "documents": [data]})
+        assert document_from_data(json.loads(json.dumps(data))) == result
+    declared = _check("---\nsymbols: {a: {}}\n---\n$$a + a = 2 a$$").document
+    assert declared.inferred is None and "inferred" not in document_data(declared)
+
+
+def test_damaged_inferred_data_is_refused() -> None:
+    from verify.store.serialize import SerializeError
+    data = document_data(_check(CASES[3][0]).document)
+    for damage in ({"note": "something else"}, {"partial": 1}, {"extra": []}):
+        broken = json.loads(json.dumps(data))
+        broken["inferred"].update(damage)
+        with pytest.raises(SerializeError):
+            document_from_data(broken)
+    broken = json.loads(json.dumps(data))
+    del broken["inferred"]["declarations"][0]["reason"]
+    with pytest.raises(SerializeError):
+        document_from_data(broken)
+
+
+def test_the_report_lists_the_inferred_notation() -> None:
+    tex = render_document(_check(CASES[3][0]).document, {}, "2026-01-01")
+    assert r"\textbf{Notation}: notation inferred (no header)" in tex
+    assert r"\item \texttt{sigma: \{params: [t]" in tex
+    assert r"--- \textbackslash{}sigma inferred the sigmoid from line 1" in tex
+    assert r"\item \texttt{t: \{\}" in tex
+
+
+def test_the_command_says_so_once_per_document_and_exits_by_the_verdicts(
+        tmp_path: Path) -> None:
+    source = tmp_path / "note.md"
+    source.write_text(CASES[0][0] + "\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main([str(source), "--no-cache", "--points", "5", "--json",
+                 str(tmp_path / "out.json")], out, err)
+    assert code == 1                # refuted, not an input error
+    lines = out.getvalue().splitlines()
+    notes = [line for line in lines if "notation inferred" in line]
+    assert notes == [f"{source}: notation inferred (no header): run `python -m verify infer "
+                     f"{source}` to see and edit it"]
+    written = json.loads((tmp_path / "out.json").read_text())["documents"][0]
+    assert written["inferred"]["declarations"]
+
+
+PARTIAL = ("---\nsizes: {N: [1, 2], n: [2, 3]}\nindices: {i: N}\nsymbols:\n"
+           "  w: {shape: [n], latex: ['\\mathbf{w}']}\n{infer}---\n"
+           r"$$\sum_{i=1}^{N} y_i \mathbf{w}^T \mathbf{w} = \mathbf{w}^T \mathbf{w} "
+           r"\sum_{i=1}^{N} y_i$$" "\n")
+
+
+def test_a_partial_header_is_extended_only_when_it_asks() -> None:
+    asked = _check(PARTIAL.replace("{infer}", "infer: true\n")).document
+    assert [s.status.value for c in asked.chains for s in c.steps] == ["start", "proved"]
+    assert asked.inferred is not None and asked.inferred.partial
+    assert [(d.name, d.declaration) for d in asked.inferred.declarations] == \
+        [("y", "{family: [N]}")]
+    assert "the rest of the notation inferred" in asked.inferred.note("x.md")
+    written = _check(PARTIAL.replace("{infer}", "")).document
+    assert written.inferred is None
+    assert [s.status.value for c in written.chains for s in c.steps] == ["unparsed"] * 2
+    wrong = _check(PARTIAL.replace("{infer}", "infer: 1\n")).document
+    assert any("'infer' must be true or false" in p for p in wrong.problems)
+
+
+def test_an_assignment_notation_is_never_extended() -> None:
+    document = verify.check_text(r"$$a + b = b + a$$", notation={"symbols": {"a": {}}},
+                                 cache=False, points=5).document
+    assert document.inferred is None
+    assert [s.status.value for c in document.chains for s in c.steps] == ["unparsed"] * 2
+
+
+# ------------------------------------------------------------------ soundness (slow)
+
+
+def blanked(path: Path) -> str:
+    """The document with its own header's lines blanked (every other line where it was)."""
+    text = plain_text(path.read_text(encoding="utf-8"))
+    count = read_header(text, path, str(path)).header_lines
+    lines = text.split("\n")
+    return "\n" * count + "\n".join(lines[count:])
+
+
+def header_removed(paths: list[Path], cache: Path | bool = False
+                   ) -> tuple[int, int, list[str], list[str]]:
+    """Each document checked with its header and with it blanked (so read under the inferred
+    notation): (steps with the same verdict, steps, the differing steps, the false passes:
+    steps wrong by the labels or refuted with the header that pass without it)."""
+    labels = yaml.safe_load((ROOT / "tests/data/real/labels.yaml").read_text())["files"]
+    same = total = 0
+    differing: list[str] = []
+    wrong_passes: list[str] = []
+    for path in paths:
+        mine = verify.check_text(path.read_text(encoding="utf-8"), name=path.stem, cache=cache)
+        bare = verify.check_text(blanked(path), name=path.stem, cache=cache)
+        assert bare.document.inferred is not None, path.name
+        before = {(s.location.line, s.index): s for c in mine.document.chains for s in c.steps}
+        after = {(s.location.line, s.index): s for c in bare.document.chains for s in c.steps}
+        false_lines = {step.get("line") for step in labels.get(path.name, {}).get("steps", [])
+                       if step["truth"] in ("false", "condition")}
+        for key, step in before.items():
+            if step.status.value == "start":
+                continue
+            total += 1
+            now = after.get(key)
+            status = now.status.value if now is not None else "missing"
+            same += status == step.status.value
+            if status != step.status.value:
+                differing.append(f"{path.name}:{key[0]}: {step.status.value} -> {status}"
+                                 + (f" ({now.message[:90]})" if now is not None else ""))
+            if status in PASSING and step.status.value not in PASSING and \
+                    (step.status.value == "refuted" or key[0] in false_lines):
+                wrong_passes.append(f"{path.name}:{key[0]}: {step.status.value} with its "
+                                    f"header, {status} without")
+    return same, total, differing, wrong_passes
+
+
+@pytest.mark.slow
+def test_header_removed_never_passes_a_wrong_step(tmp_path: Path) -> None:
+    same, total, differing, wrong = header_removed(DOCUMENTS, tmp_path / "cache.sqlite")
+    print(f"\nwith its header removed, {same} of {total} steps get the same verdict")
+    print("\n".join(differing))
+    assert wrong == []
+    assert total > 0

@@ -1,0 +1,106 @@
+"""The notation a document was checked under when it did not declare it: what was inferred.
+
+A document without a notation header (or whose header asks, with ``infer: true``, for the
+rest of its notation to be inferred) is read under the notation :mod:`verify.read.infer`
+proposes.  That is no input error, but the run must say it: the document and its result carry
+an :class:`InferredNotation`, which the text output prints as one line, and the JSON form and
+the report list declaration by declaration, each with its reason ("y inferred a family over N
+from line 12").  Plain data, so that a result keeps it across processes and the cache.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from verify.model.notation import Notation
+
+
+@dataclass(frozen=True)
+class InferredDeclaration:
+    """One inferred declaration: where it goes in a header, the name and how the document
+    writes it, the declaration as a header would write it, and why."""
+
+    section: str        # 'sizes', 'indices', 'symbols' or 'definitions'
+    name: str           # the notation's name ('y', 'lam', 'sigma')
+    latex: str          # as the document writes it ('y', '\\lambda', '\\sigma')
+    declaration: str    # the header's value, YAML flow ('{family: [N], shape: [n]}', 'N')
+    reason: str         # 'y inferred a family over N from line 12'
+    line: int = 0       # the line the reason names; 0 when it names none
+
+
+@dataclass(frozen=True)
+class Undeclared:
+    """A name inference left undeclared (two plausible readings): why, and what settles it."""
+
+    latex: str
+    why: str
+    settle: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class InferredNotation:
+    """What a document's reading inferred.  ``partial``: the document's header declared part
+    of the notation and asked for the rest."""
+
+    declarations: tuple[InferredDeclaration, ...] = ()
+    undeclared: tuple[Undeclared, ...] = ()
+    partial: bool = False
+
+    def note(self, path: str) -> str:
+        """The one line the text output prints for the document."""
+        how = "the rest of the notation inferred (its header declares part)" if self.partial \
+            else "notation inferred (no header)"
+        return f"{how}: run `python -m verify infer {path}` to see and edit it"
+
+    def of(self, name: str) -> InferredDeclaration | None:
+        """The inferred declaration of a symbol or definition named ``name``."""
+        return next((d for d in self.declarations
+                     if d.name == name and d.section in ("symbols", "definitions")), None)
+
+
+# What a verdict relies on beyond reading: an inferred definition's body, an inferred kind
+# (one-hot, binary, a class label, positive) or interval.  Shapes and families are how a
+# name is read, which the step's reading shows; these are assumptions the checker uses.
+_ASSUMING = re.compile(r"\b(?:kind|interval):")
+
+
+def names_in(expr: sp.Basic) -> set[str]:
+    """The declared names an expression uses: scalars, families and vectors, called
+    definitions."""
+    found = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    found |= {str(b.label) for b in expr.atoms(sp.IndexedBase)}
+    found |= {f.func.__name__ for f in expr.atoms(AppliedUndef)}
+    return found
+
+
+def relied_on(exprs: Iterable[sp.Basic], notation: Notation,
+              inferred: InferredNotation) -> tuple[InferredDeclaration, ...]:
+    """The inferred assumptions a claim between ``exprs`` relies on, through the definitions
+    it uses too, in the order of the declarations."""
+    seen: set[str] = set()
+    todo = [name for expr in exprs for name in names_in(expr)]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        definition = notation.definitions.get(name)
+        if definition is not None:
+            todo.extend(names_in(definition.body))
+    return tuple(d for d in inferred.declarations
+                 if d.name in seen and (d.section == "definitions" or
+                                        (d.section == "symbols" and
+                                         _ASSUMING.search(d.declaration))))
+
+
+def relied_on_words(declarations: Iterable[InferredDeclaration]) -> str:
+    """``relied_on`` as a clause for a verdict's message ('' for none): each reason up to its
+    explanation in brackets."""
+    reasons = [d.reason.split(" (")[0] for d in declarations]
+    return f"it relies on inferred notation: {'; '.join(reasons)}" if reasons else ""

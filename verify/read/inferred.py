@@ -1,0 +1,155 @@
+r"""Reading a LaTeX or Markdown document under an inferred notation (issue 14).
+
+A document without a notation header is read under the notation :mod:`verify.read.infer`
+proposes for it; a document whose header says ``infer: true`` is read under its header
+extended by what inference adds.  The inferred notation is exactly the header ``python -m
+verify infer FILE`` prints (:func:`verify.read.infer.header_yaml`), read by the same header
+reader: a user who pastes that header back gets the same reading, and so the same verdicts.
+
+Inference only chooses what is *read*: each step is still checked in full under that reading.
+A wrong inference makes a step unreadable (it does not fit the notation) or refuted, it
+cannot make the checker prove a wrong claim (what holds under some reading of the names is an
+identity of that reading; a name left ambiguous stays undeclared).
+
+Nothing is inferred when an assignment's notation is given (grading: the assignment is
+authoritative), when the header is broken (its error is reported instead), or when the
+document is too long for inference to be cheap (:data:`INFER_STEPS`).  The document carries
+an :class:`verify.model.inferred.InferredNotation`: every declaration with its reason, and
+the names left undeclared with the declaration that settles each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from verify.core.errors import InputError, Location
+from verify.core.limits import DOCUMENT_CHARS
+from verify.model.document import Document
+from verify.model.inferred import InferredDeclaration, InferredNotation, Undeclared
+from verify.model.notation import DEFAULT_SIZES, Notation
+from verify.read.encoding import load_yaml, strip_line_marks
+from verify.read.header import Header, empty_notation, read_header
+from verify.read.infer import Inference, declared_of, header_yaml, infer_document
+from verify.read.notation import parse_notation
+
+# Inference scans the document's steps a few times over (and once more per matrix it must
+# check is not made square by one step alone): past this many steps it is not run, and the
+# document is read as written (a real derivation has tens of steps).
+INFER_STEPS = 400
+
+_ENTRY = re.compile(r"^  (?P<name>[^\s:#]+): (?P<value>.*?)    # (?P<reason>.*)$")
+_LINE = re.compile(r"\bfrom line (\d+)")
+
+
+def declares_nothing(notation: Notation) -> bool:
+    """A header that declares no name (none at all, or only a title): inference reads the
+    document."""
+    return not (notation.indices or notation.symbols or notation.definitions) and \
+        dict(notation.sizes) in ({}, DEFAULT_SIZES)
+
+
+def document_inferring(text: str, path: Path, base_notation: Notation | None = None,
+                       shown: str | None = None) -> Document:
+    """:func:`verify.read.latex.document.document_from_text`, under an inferred notation
+    when the document declares none (or asks, ``infer: true``, for the rest of its own)."""
+    from verify.read.latex.document import document_from_text
+    from verify.read.latex.source import plain_text, split_document
+    shown = shown or str(path)
+    if base_notation is not None:
+        return document_from_text(text, path, base_notation, shown)
+    header = read_header(plain_text(text), path, shown)
+    partial = not declares_nothing(header.notation)
+    if header.broken is not None or (partial and not header.infer):
+        return document_from_text(text, path, None, shown)
+    suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
+    chains = split_document(header.body, suffix)
+    if sum(len(chain.steps) for chain in chains) > INFER_STEPS:
+        document = document_from_text(text, path, None, shown)
+        return replace(document, problems=(*document.problems, (
+            f"{shown}: more than {INFER_STEPS} steps: the notation is not inferred for so "
+            "long a document (declare it in a header)")))
+    inference = infer_document(header.body, suffix,
+                               declared_of(header.notation) if partial else None)
+    notation = inferred_notation(inference, header, shown, partial)
+    if notation is None:
+        return document_from_text(text, path, None, shown)
+    document = document_from_text(text, path, notation, shown)
+    found = record(inference, partial)
+    if partial:
+        # The document's header is read on top of the inferred notation, so what it declares
+        # is its own (a size inference named as the header does is the header's): only the
+        # rest is listed as inferred.
+        own = header.notation
+        declared = {"sizes": own.sizes, "indices": own.indices, "symbols": own.symbols,
+                    "definitions": own.definitions}
+        found = replace(found, declarations=tuple(
+            d for d in found.declarations if d.name not in declared.get(d.section, {})))
+    return replace(document, inferred=found)
+
+
+def inferred_notation(inference: Inference, header: Header, shown: str,
+                      partial: bool) -> Notation | None:
+    """The inference read as the header it prints (on top of the document's own declarations
+    when ``partial``); None if that header does not read (then nothing is inferred: the
+    document is read as written, and its undeclared names say so)."""
+    text = header_yaml(inference).split("---\n")[1]
+    try:
+        raw = strip_line_marks(load_yaml(text, shown))
+        notation = parse_notation(raw or {}, Location(shown, 1),
+                                  base=header.notation if partial else None)
+    except InputError:
+        return None
+    # The document's own header is read again on top of this: its free-text assumptions
+    # would otherwise count twice.
+    return replace(notation, assumptions=())
+
+
+def record(inference: Inference, partial: bool = False) -> InferredNotation:
+    """Each declaration of the inferred header, in the header's words and with its reason."""
+    declarations: list[InferredDeclaration] = []
+    section = ""
+    for line in header_yaml(inference).split("\n"):
+        if re.fullmatch(r"[a-z]+:", line):
+            section = line[:-1]
+            continue
+        match = _ENTRY.match(line)
+        if match is None or not section:
+            continue
+        name, value, reason = match.group("name", "value", "reason")
+        found = _LINE.search(reason)
+        declarations.append(InferredDeclaration(section, name, _spelling(name, value),
+                                                value, reason,
+                                                int(found.group(1)) if found else 0))
+    undeclared = tuple(Undeclared(a.latex, a.why, a.settle, a.line)
+                       for a in inference.ambiguities)
+    return InferredNotation(tuple(declarations), undeclared, partial)
+
+
+def _spelling(name: str, value: str) -> str:
+    """How the document writes the declared name: its first ``latex:`` spelling, else the
+    name itself."""
+    try:
+        parsed: Any = load_yaml(value, "inferred")
+    except InputError:
+        return name
+    if isinstance(parsed, dict) and isinstance(parsed.get("latex"), list) and parsed["latex"]:
+        return str(parsed["latex"][0])
+    return name
+
+
+def read_inferring(path: Path, display_path: str | None = None) -> Document:
+    """:func:`verify.read.latex.document.read_latex_document`, inferring (see
+    :func:`document_inferring`)."""
+    shown = display_path or str(path)
+    try:
+        data = path.read_bytes()
+        if len(data) > DOCUMENT_CHARS:
+            raise ValueError(f"file larger than {DOCUMENT_CHARS} bytes")
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return Document(shown, path.stem, empty_notation(), (),
+                        problems=(f"{shown}: cannot read: {error}",))
+    return document_inferring(text, path, None, shown)
