@@ -5,7 +5,8 @@ language (:mod:`verify.read.dsl`)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import sympy as sp
@@ -22,6 +23,7 @@ from verify.model.notation import (
     component_clash,
     name_clashes,
 )
+from verify.model.stdlib import StandardDefinition, known_names, lookup
 from verify.read.dsl import Scope, parse_expression
 
 __all__ = ["DEFAULT_SIZES", "parse_notation"]
@@ -29,7 +31,11 @@ __all__ = ["DEFAULT_SIZES", "parse_notation"]
 _SYMBOL_KEYS = {"family", "shape", "kind", "classes", "latex", "description", "symmetric",
                 "interval"}
 _DEFINITION_KEYS = {"params", "index", "body", "latex", "description"}
-_TOP_KEYS = {"sizes", "indices", "symbols", "definitions", "assumptions"}
+_TOP_KEYS = {"sizes", "indices", "symbols", "definitions", "assumptions", "use"}
+_USE_KEYS = {"size", "name", "latex"}
+# A use: entry written as text: 'sigmoid', 'softmax(K)'.
+_USE_TEXT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*"
+                       r"(?:\(\s*([A-Za-z][A-Za-z0-9]*)\s*\))?\s*$")
 
 
 def _names(value: Any, what: str, where: Location) -> tuple[str, ...]:
@@ -90,7 +96,9 @@ def parse_notation(raw: Any, where: Location, base: Notation | None = None) -> N
     clash = name_clashes(sizes, indices, symbols, {}) or component_clash(symbols)
     if clash:
         raise NotationError(clash, where)
-    raw_defs = _mapping(raw.get("definitions"), "definitions", where)
+    own_defs = _mapping(raw.get("definitions"), "definitions", where)
+    raw_defs = _with_uses(raw.get("use"), own_defs, sizes, indices,
+                          {*sizes, *indices, *symbols, *definitions, *map(str, own_defs)}, where)
     # Declare every definition's name first so bodies may refer to each other.
     pending: dict[str, tuple[str, tuple[str, ...], str, Mapping[str, Any]]] = {}
     for name, spec in raw_defs.items():
@@ -123,6 +131,82 @@ def parse_notation(raw: Any, where: Location, base: Notation | None = None) -> N
         raise NotationError(f"definition {cycle[0]!r} uses itself {through}: a recursive "
                             "definition never finishes expanding", where)
     return Notation(sizes, indices, symbols, definitions, assumptions)
+
+
+def _with_uses(raw: Any, own: Mapping[Any, Any], sizes: Mapping[str, tuple[int, ...]],
+               indices: Mapping[str, str], taken: Collection[str],
+               where: Location) -> Mapping[Any, Any]:
+    """The header's definitions with those its ``use:`` names (:mod:`verify.model.stdlib`)
+    before them, each the very entry a hand-written header would hold: its sum takes the
+    first index letter over its size (bound by the sum, any will do), its parameters are
+    named apart from the document's names (``taken``)."""
+    if raw is None:
+        return own
+    if isinstance(raw, str | Mapping):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise NotationError("'use' must list standard definitions, as in "
+                            "use: [sigmoid, softmax(K)]", where)
+    found: dict[str, Any] = {}
+    for item in raw:
+        entry, size, name, latex = _use_entry(item, where)
+        key = f"{entry.key}({size})" if size else entry.key
+        if name in found or name in own:
+            raise NotationError(f"'{name}' is declared twice, by 'use: {key}' and "
+                                f"{'another use' if name in found else 'under definitions'}; "
+                                f"rename one ({entry.key}: {{name: ...}})", where)
+        index = None
+        if entry.sized:
+            if size is None:
+                raise NotationError(f"'{entry.key}' in 'use' runs over the entries of a "
+                                    f"vector: name their size, {entry.key}(K)", where)
+            if size not in sizes:
+                raise NotationError(f"'{key}' in 'use': '{size}' is not a declared size",
+                                    where)
+            index = next((letter for letter, over in indices.items() if over == size), None)
+            if index is None:
+                raise NotationError(f"'{key}' in 'use' sums over {size}: declare an index "
+                                    f"letter over {size} under indices", where)
+        elif size is not None:
+            raise NotationError(f"'{key}' in 'use': {entry.key} takes no size", where)
+        found[name] = entry.declaration(size, index, latex, taken)
+    return {**found, **own}
+
+
+def _use_entry(item: Any, where: Location) -> tuple[StandardDefinition, str | None, str,
+                                                     tuple[str, ...] | None]:
+    """One ``use:`` entry: ``sigmoid``, ``softmax(K)`` or ``{softmax: {size: K, name: g,
+    latex: ['g']}}``; the entry, its size, the definition's name and spellings."""
+    options: Mapping[Any, Any] = {}
+    if isinstance(item, Mapping) and len(item) == 1:
+        text, options = next(iter(item.items()))
+        options = options or {}
+        if not isinstance(options, Mapping) or set(options) - _USE_KEYS:
+            raise NotationError(f"'{text}' in 'use' takes {', '.join(sorted(_USE_KEYS))}",
+                                where)
+    elif isinstance(item, str):
+        text = item
+    else:
+        raise NotationError(f"a 'use' entry is a name such as sigmoid or softmax(K), got "
+                            f"{item!r}", where)
+    match = _USE_TEXT.match(str(text))
+    entry = lookup(match.group(1)) if match else None
+    if match is None or entry is None:
+        raise NotationError(f"'{str(text).strip()}' in 'use' is not a standard definition; "
+                            f"known: {', '.join(known_names())}", where)
+    size = match.group(2)
+    if "size" in options:
+        if size is not None or not isinstance(options["size"], str):
+            raise NotationError(f"'{entry.key}' in 'use': give its size once, as a name",
+                                where)
+        size = options["size"]
+    name = options.get("name", entry.name)
+    if not isinstance(name, str) or not name.isidentifier():
+        raise NotationError(f"'{entry.key}' in 'use': its name must be a name, got {name!r}",
+                            where)
+    latex = _names(options["latex"], f"{entry.key}: latex", where) if "latex" in options \
+        else None
+    return entry, size, name, latex
 
 
 _WHAT = {"indices": "'indices' must map index letters to sizes",
