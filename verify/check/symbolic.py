@@ -1,6 +1,7 @@
 """Exact identity test: is ``lhs - rhs`` identically zero?
 
-Derivatives are first taken with SymPy's ``diff`` (:func:`resolve`).  The difference is then
+Derivatives are first taken with SymEngine (:mod:`verify.check.fastdiff`), SymPy's ``diff``
+where SymEngine cannot be trusted with them (:func:`resolve`).  The difference is then
 read as a rational function of *atoms*: the concrete variables, ``exp(m)`` for each monomial
 ``m`` (``exp(a + 2b)`` is ``exp(a) exp(b)^2``), ``log(X)`` for each positive ``X`` that does not
 split further (``log(a b) = log a + log b`` only when SymPy can show ``a, b > 0``), and any
@@ -35,6 +36,7 @@ import numpy as np
 import sympy as sp
 from sympy import S
 
+from verify.check import fastdiff
 from verify.check.concretize import CDeriv, InvEntry, LabelGroup, Value, symbols_in
 from verify.core.errors import UndefinedEverywhere
 from verify.core.limits import LABEL_CONFIGS
@@ -56,8 +58,8 @@ _EXPANDED: Memo[sp.Basic, tuple[sp.Expr, ...]] = \
 
 
 def resolve(value: Value) -> Value:
-    """Replace every ``CDeriv`` by SymPy's derivative (memoized: the same partial appears in
-    many cases and steps)."""
+    """Replace every ``CDeriv`` by its derivative, a SymPy expression (memoized: the same
+    partial appears in many cases and steps)."""
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value.applyfunc(_resolve))
     return _resolve(value)
@@ -73,7 +75,11 @@ def _resolve(node: sp.Expr) -> sp.Expr:
         return cached
     if isinstance(node, CDeriv):
         function, t, at = node.args
-        derivative = sp.diff(_resolve(function), t)
+        function = _resolve(function)
+        # SymEngine first (fast); SymPy for whatever it cannot be trusted with.
+        derivative = fastdiff.derivative(function, t)
+        if derivative is None:
+            derivative = sp.diff(function, t)
         at = _resolve(at)
         result = derivative if t == at else derivative.xreplace({t: at})
     else:

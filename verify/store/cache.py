@@ -172,7 +172,8 @@ def checker_id() -> str:
 
 # The libraries a verdict or a reading depends on: another SymPy (SymPy 1.13 changed what
 # ``Float == Integer`` says), NumPy, JAX or LaTeX parser may decide a step otherwise.
-ENGINES = ("sympy", "numpy", "jax", "jaxlib", "latex2sympy2_extended", "antlr4-python3-runtime")
+ENGINES = ("sympy", "symengine", "numpy", "jax", "jaxlib", "latex2sympy2_extended",
+           "antlr4-python3-runtime")
 
 
 @functools.cache
