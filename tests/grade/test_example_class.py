@@ -106,3 +106,21 @@ def test_the_instructors_feedback_reaches_the_student(graded: tuple[int, Path, s
                for t in data["tests"])
     assert f"From your instructor: {message}" in \
         (out / "reports" / "eli.tex").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_feedback_names_which_factor_was_lost(graded: tuple[int, Path, str]) -> None:
+    """examples/class/assignment.yaml has an entry for a lost 1/N (with a penalty) and one for
+    any other constant factor: Eli (1/N lost) and Mo (a factor 2 too many) read different
+    messages for the same kind of diagnosis, and only Eli loses the entry's 0.5."""
+    _, out, _ = graded
+
+    def feedback(student: str) -> list[tuple[int, str, str, float]]:
+        data = json.loads((out / "gradescope" / student / "results.json").read_text(
+            encoding="utf-8"))
+        return [(f["step"], f["kind"], f["message"], f["penalty"])
+                for f in data["extra_data"]["feedback"]]
+    assert feedback("eli") == [(2, "constant factor", "You dropped the $\\frac{1}{N}$ from the "
+                                "definition of $L$: see lecture 18, slide 12.", 0.5)]
+    assert feedback("mo") == [(4, "constant factor", "A constant factor changed between these "
+                               "two lines: compare the coefficients in front of the sums.", 0.0)]

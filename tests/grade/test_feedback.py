@@ -134,6 +134,75 @@ def test_the_first_kind_with_an_entry_answers_the_line(number: int, kinds: list[
     assert (found.message if found else None) == message
 
 
+# ---- which factor: an entry narrowed to the factor a line lost -----------------------------
+LOST_N = (r"this line is $N$ times the line before: a factor $\frac{1}{N}$ was lost (or $N$ "
+          "added)")
+EXTRA_2 = (r"this line is $2$ times the line before: a factor $\frac{1}{2}$ was lost (or $2$ "
+           "added)")
+LOST_2 = (r"this line is $\frac{1}{2}$ times the line before: a factor $2$ was lost (or "
+          r"$\frac{1}{2}$ added)")
+TERM_N = (r"in the term $-y_{i,k} \cdot \log\left(p_{i,k}\right)$ of the line before, a factor "
+          r"$\frac{1}{N}$ was lost (or $N$ added)")
+
+
+def factor_rules(tmp_path: Path) -> tuple[FeedbackRule, ...]:
+    """Entries for a lost 1/N, a lost 2 (at step 3 only) and any constant factor, read from
+    the example assignment as an instructor writes them."""
+    path = with_entry(tmp_path, "{kind: constant factor, factor: '1/N', message: lost 1/N}\n"
+                                "    - {kind: constant factor, factor: '2', step: 3, "
+                                "message: lost 2}\n"
+                                "    - {kind: constant factor, message: any factor}")
+    return load_assignment(path).rubric.feedback
+
+
+@pytest.mark.parametrize(("number", "text", "message"), [
+    (2, LOST_N, "lost 1/N"),
+    (2, TERM_N, "lost 1/N"),        # one term lost it: still the 1/N of the definition
+    (2, EXTRA_2, "any factor"),     # a 2 too many is a lost 1/2, not a lost 2 or 1/N
+    (3, LOST_2, "lost 2"),
+    (2, LOST_2, "any factor"),      # the entry for a lost 2 is for step 3 only
+    (2, "the sign is flipped: this line is $-1$ times the line before",   # its own kind
+     "Check the sign against the line before: a minus was lost or added here."),
+])
+def test_an_entry_with_a_factor_answers_that_factor_only(tmp_path: Path, number: int,
+                                                         text: str, message: str) -> None:
+    kind = Kind.SIGN if "sign" in text else Kind.FACTOR
+    found = feedback_for(factor_rules(tmp_path), number, [Diagnosis(kind, text)])
+    assert found is not None and found.message == message
+
+
+def test_a_factor_is_read_as_the_diagnosis_writes_it(tmp_path: Path) -> None:
+    rules = factor_rules(tmp_path)
+    assert [(r.factor, r.factor_latex) for r in rules[:2]] == [
+        ("1/N", (r"$\frac{1}{N}$",)), ("2", ("$2$",))]
+    assert rules[2].factor == "" and rules[2].factor_latex == ()
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("{kind: sign flipped, factor: '2', message: m}", "'factor' is for the kind 'constant "
+                                                      "factor' only"),
+    ("{kind: constant factor, factor: '', message: m}", "'factor' must be an expression"),
+    ("{kind: constant factor, factor: [2], message: m}", "'factor' must be an expression"),
+    ("{kind: constant factor, factor: '1', message: m}", "no factor a line can lose"),
+    ("{kind: constant factor, factor: '-1', message: m}", "no factor a line can lose"),
+    ("{kind: constant factor, factor: '1/M', message: m}", "M"),    # not declared
+])
+def test_a_bad_factor_is_refused(tmp_path: Path, entry: str, message: str) -> None:
+    with pytest.raises(AssignmentError) as raised:
+        load_assignment(with_entry(tmp_path, entry))
+    assert message in raised.value.message
+
+
+def test_two_entries_for_the_same_factor_and_step_are_refused(tmp_path: Path) -> None:
+    path = with_entry(tmp_path, "{kind: constant factor, factor: '1/N', message: a}\n"
+                                "    - {kind: constant factor, factor: N**-1, message: b}")
+    with pytest.raises(AssignmentError, match=r"two entries for 'constant factor' with factor "
+                                              r"'N\*\*-1' at any step"):
+        load_assignment(path)
+    load_assignment(with_entry(tmp_path, "{kind: constant factor, factor: '1/N', message: a}\n"
+                                         "    - {kind: constant factor, factor: 2, message: b}"))
+
+
 # ---- the score ----------------------------------------------------------------------------
 def facts(number: int, status: Status, on: bool, previous: bool | None,
           *kinds: Kind) -> LineFacts:

@@ -20,6 +20,7 @@ and the rubric.  Format (``docs/grading.md`` has the full description)::
       feedback:                           # optional: the instructor's word on a mistake
         - kind: constant factor           # a diagnosis kind (or unexplained, wrong start)
           step: 2                         # optional: at this line of the chain only
+          factor: "1/N"                   # optional: only where this factor was lost
           message: "You dropped the 1/N from the definition of L: see lecture 18."
           penalty: 0.5                    # optional, subtracted where it applies
 """
@@ -41,6 +42,7 @@ from verify.grade.mistakes import UNEXPLAINED, WRONG_START
 from verify.grade.results import Kind
 from verify.model import expr as E
 from verify.model.notation import Notation
+from verify.model.reading import plain, reading
 from verify.read.dsl import Scope, parse_expression
 from verify.read.encoding import load_yaml, strip_line_marks
 from verify.read.notation import parse_notation
@@ -61,10 +63,23 @@ class FeedbackRule:
     penalty: float = 0.0
     step: int | None = None   # the chain's n-th line (1: the first); None: any line
     line: int = 0             # where the entry is in the assignment file
+    # ``factor`` (kind "constant factor" only): the lost factor as the instructor wrote it,
+    # in the encoding language (``1/N``), and ``factor_latex``, that factor as the diagnosis
+    # engine writes it (``$\frac{1}{N}$``, with and without the notation's spellings: the
+    # candidates' words and the verdict's own): the entry answers only "a factor X was lost".
+    factor: str = ""
+    factor_latex: tuple[str, ...] = ()
+
+    def answers(self, kind: str, text: str, number: int) -> bool:
+        """Whether the entry applies to a diagnosis (its kind and words) at the chain's
+        ``number``-th line."""
+        return kind == self.kind and self.step in (None, number) and (
+            not self.factor_latex or
+            any(f"a factor {latex} was lost" in text for latex in self.factor_latex))
 
 
 FEEDBACK_KINDS = (*(kind.value for kind in Kind), UNEXPLAINED, WRONG_START)
-_FEEDBACK_KEYS = {"kind", "message", "penalty", "step"}
+_FEEDBACK_KEYS = {"kind", "message", "penalty", "step", "factor"}
 
 
 @dataclass(frozen=True)
@@ -149,7 +164,7 @@ def _assignment(raw: Any, path: str) -> Assignment:
         raise AssignmentError("'expected' still contains a derivative: give the result", where)
     labels = _labels(raw.get("labels"), notation, where)
     seed, points = _check(raw.get("check"), where)
-    rubric = _rubric(raw.get("rubric"), marked, where)
+    rubric = _rubric(raw.get("rubric"), marked, where, notation)
     return Assignment(path, str(raw.get("title") or Path(path).stem), notation, problem,
                       expected, problem_text, expected_text, rubric, labels, seed, points,
                       str(raw.get("description") or ""))
@@ -190,7 +205,7 @@ def _integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _rubric(raw: Any, marked: Any, where: Location) -> Rubric:
+def _rubric(raw: Any, marked: Any, where: Location, notation: Notation) -> Rubric:
     raw = raw or {}
     if not isinstance(raw, Mapping):
         raise AssignmentError("'rubric' must be a mapping", where)
@@ -202,7 +217,7 @@ def _rubric(raw: Any, marked: Any, where: Location) -> Rubric:
     values: dict[str, Any] = {}
     if "feedback" in raw:
         entries = marked.get("feedback") if isinstance(marked, Mapping) else raw["feedback"]
-        values["feedback"] = _feedback(entries, where)
+        values["feedback"] = _feedback(entries, where, notation)
     for name, value in raw.items():
         if name == "feedback":
             continue
@@ -222,13 +237,14 @@ def _rubric(raw: Any, marked: Any, where: Location) -> Rubric:
     return rubric
 
 
-def _feedback(raw: Any, where: Location) -> tuple[FeedbackRule, ...]:
+def _feedback(raw: Any, where: Location, notation: Notation) -> tuple[FeedbackRule, ...]:
     """The rubric's ``feedback`` entries, each checked where it stands in the file: a kind
     no diagnosis has would never fire, so it is an error (with the nearest known kind)."""
     if not isinstance(raw, list):
         raise AssignmentError("rubric: feedback must be a list of entries "
-                              "{kind, message, penalty, step}", where)
-    rules, seen = [], set()
+                              "{kind, message, penalty, step, factor}", where)
+    rules: list[FeedbackRule] = []
+    seen: set[tuple[str, int | None, tuple[str, ...]]] = set()
     for entry in raw:
         line = int(entry.get("__line__", where.line)) if isinstance(entry, Mapping) else 0
         at = Location(where.path, line or where.line)
@@ -259,9 +275,34 @@ def _feedback(raw: Any, where: Location) -> tuple[FeedbackRule, ...]:
         if step is not None and (not _integer(step) or step < 1):
             raise AssignmentError(f"rubric: feedback entry for {kind!r}: step must be a line "
                                   f"number of the chain (1, 2, ...), got {step!r}", at)
-        if (kind, step) in seen:
-            raise AssignmentError(f"rubric: feedback entry: two entries for {kind!r} at "
+        factor, latex = _factor(entry.get("factor"), kind, notation, at)
+        if (kind, step, latex) in seen:   # by the factor as read: 1/N and N**-1 are one
+            which = f" with factor {factor!r}" if factor else ""
+            raise AssignmentError(f"rubric: feedback entry: two entries for {kind!r}{which} at "
                                   f"{'any step' if step is None else f'step {step}'}", at)
-        seen.add((kind, step))
-        rules.append(FeedbackRule(kind, message.strip(), float(penalty), step, line))
+        seen.add((kind, step, latex))
+        rules.append(FeedbackRule(kind, message.strip(), float(penalty), step, line, factor,
+                                  latex))
     return tuple(rules)
+
+
+def _factor(raw: Any, kind: str, notation: Notation,
+            at: Location) -> tuple[str, tuple[str, ...]]:
+    """An entry's ``factor``: the encoding-language text and the LaTeX forms a diagnosis
+    writes it in (the candidates' in the notation's spellings, the verdict's without)."""
+    if raw is None:
+        return "", ()
+    if kind != Kind.FACTOR.value:
+        raise AssignmentError(f"rubric: feedback entry for {kind!r}: 'factor' is for the kind "
+                              f"{Kind.FACTOR.value!r} only", at)
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float) or not str(raw).strip():
+        raise AssignmentError(f"rubric: feedback entry for {kind!r}: 'factor' must be an "
+                              f"expression in the encoding language (\"1/N\", \"2\"), "
+                              f"got {raw!r}", at)
+    text = str(raw).strip()
+    value = parse_expression(text, Scope.for_document(notation), at)
+    if value.has(E.Deriv) or value == 0 or value == 1 or value == -1:
+        raise AssignmentError(f"rubric: feedback entry for {kind!r}: factor {text!r} is no "
+                              "factor a line can lose (a derivative, 0, 1 or -1: the sign "
+                              "is the kind 'sign flipped')", at)
+    return text, tuple(dict.fromkeys((f"${reading(value, notation)}$", plain(value))))

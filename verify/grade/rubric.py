@@ -93,13 +93,15 @@ def score(lines: Sequence[LineFacts], start_ok: bool | None, start_why: str,
 
 
 def feedback_for(rules: Sequence[FeedbackRule], number: int,
-                 kinds: Sequence[str]) -> Feedback | None:
-    """The entry that answers a wrong line (its number in the chain, the kinds of its
-    diagnoses, most specific first): the first kind an entry names, an entry for that very
-    line before one for any line."""
-    for kind in kinds:
-        for rule in sorted(rules, key=lambda r: r.step is None):   # stable: file order
-            if rule.kind == kind and rule.step in (None, number):
+                 found: Sequence[Diagnosis | str]) -> Feedback | None:
+    """The entry that answers a wrong line (its number in the chain, its diagnoses most
+    specific first, or a kind alone: unexplained, wrong start): the first diagnosis an entry
+    answers decides; of the entries answering it, one naming the factor comes before one that
+    does not, and then one for that very line before one for any line."""
+    for item in found:
+        kind, text = (item, "") if isinstance(item, str) else (item.kind.value, item.text)
+        for rule in sorted(rules, key=lambda r: (not r.factor, r.step is None)):   # stable
+            if rule.answers(kind, text, number):
                 return Feedback(rule.kind, rule.message, rule.penalty)
     return None
 
@@ -107,8 +109,8 @@ def feedback_for(rules: Sequence[FeedbackRule], number: int,
 def _start_grade(facts: LineFacts, start_ok: bool | None, rubric: Rubric,
                  start_diagnoses: Sequence[Diagnosis]) -> StepGrade:
     points = rubric.start if start_ok else 0.0
-    kinds = [d.kind.value for d in start_diagnoses] or [WRONG_START]
-    feedback = feedback_for(rubric.feedback, facts.number, kinds) if start_ok is False \
+    found: list[Diagnosis | str] = [*start_diagnoses] or [WRONG_START]
+    feedback = feedback_for(rubric.feedback, facts.number, found) if start_ok is False \
         else None
     return StepGrade(facts.number, facts.line, facts.latex, facts.status, facts.on_track,
                      Credit.START, points, rubric.start, facts.message, facts.diagnoses,
@@ -123,8 +125,8 @@ def _line_grade(facts: LineFacts, share: float, rubric: Rubric) -> StepGrade:
         credit = {Status.REFUTED: Credit.REFUTED, Status.UNPARSED: Credit.UNREADABLE}.get(
             facts.status, Credit.UNDECIDED)
         points = 0.0
-    feedback = feedback_for(rubric.feedback, facts.number, [d.kind.value for d in
-                                                            facts.diagnoses] or [UNEXPLAINED]) \
+    found: list[Diagnosis | str] = [*facts.diagnoses] or [UNEXPLAINED]
+    feedback = feedback_for(rubric.feedback, facts.number, found) \
         if credit is Credit.REFUTED else None
     return StepGrade(facts.number, facts.line, facts.latex, facts.status, facts.on_track,
                      credit, points, share, facts.message, facts.diagnoses, facts.reading,
