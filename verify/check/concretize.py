@@ -221,6 +221,15 @@ class Concretizer:
         if isinstance(node, E.Identity):
             size = self._integer(node.args[0], env, opaque, "the size of an identity")
             return sp.ImmutableMatrix(sp.eye(size))
+        if isinstance(node, E.Frobenius):
+            a, b = (self._value(arg, env, opaque) for arg in node.args)
+            if not (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase)) or \
+                    a.shape != b.shape:
+                raise BindError(f"a Frobenius product A : B of shapes {_shape(a)} and "
+                                f"{_shape(b)}")
+            return sp.Add(*(p * q for p, q in zip(a, b, strict=True)))  # type: ignore[no-any-return]
+        if isinstance(node, E.TotalDifferential):
+            return self._differential(node, env, opaque)
         if isinstance(node, (E.Trace, E.Norm, E.FrobNorm, E.Norm1)):
             return _trace_or_norm(node, self._value(node.args[0], env, opaque))
         if isinstance(node, E.VecOf):
@@ -566,6 +575,79 @@ class Concretizer:
             raise BindError(f"the derivative by {plain(target)}: the function does not contain "
                             "it as written, though it depends on its variables")
         return _partials(f_value, stand_in, target_value)
+
+    def _differential(self, node: E.TotalDifferential, env: dict[str, object],
+                      opaque: dict[sp.Basic, Value]) -> Value:
+        """``dX`` of a declared variable: its increment, independent variables of its shape
+        (named ``dX_1_2`` after its entries), drawn as any real variable is.  ``d(a)`` of any
+        other expression, along the increments of the variables the document writes them for:
+        each entry is the sum over those variables' entries ``v`` of ``da/dv · dv``, taken by
+        each engine's own derivative (``CDeriv``, as every other derivative here)."""
+        target = node.args[0]
+        if len(node.args) == 1:
+            decl = self._increment_of(target)
+            if decl is None:
+                raise BindError(f"the differential of {plain(target)}: no increment of a "
+                                "variable it depends on is written (dX)")
+            return self._increment(target, decl, env, opaque)
+        varying = {str(v) for v in node.args[1]}
+        if not varying:
+            raise BindError(f"the differential of {plain(target)}: no increment of a "
+                            "variable it depends on is written (dX)")
+        value = self._value(target, env, opaque)
+        entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+        moved = sorted((s for s in symbols_in(entries)
+                        if self._owners.get(s.name) in varying), key=lambda s: s.name)
+        for variable in moved:
+            if variable in self.label_variables():
+                raise BindError(f"the differential of {plain(target)}: "
+                                f"{self._owners[variable.name]!r} is a label, which has no "
+                                "increment")
+        increments = [self._variable("d" + v.name, self._increment_decl(self._owners[v.name]))
+                      for v in moved]
+
+        def change(entry: sp.Expr) -> sp.Expr:
+            terms = [CDeriv(entry, v, v) * dv for v, dv in zip(moved, increments, strict=True)
+                     if not entry.is_Number and v in entry.free_symbols]
+            return sp.Add(*terms)  # type: ignore[no-any-return]
+
+        if isinstance(value, sp.MatrixBase):
+            return sp.ImmutableMatrix(value.rows, value.cols, [change(e) for e in value])
+        return change(value)
+
+    def _increment_of(self, target: sp.Basic) -> SymbolDecl | None:
+        """The declaration of the variable ``target`` names (whole, a family member or a
+        component), or None when it is not one declared variable."""
+        if isinstance(target, sp.Symbol):
+            name = target.name
+        elif isinstance(target, sp.Indexed):
+            name = str(target.base.label)
+        else:
+            return None
+        decl = self.notation.symbols.get(name)
+        if decl is None or decl.kind in ("onehot", "label", "binary"):
+            return None
+        return decl
+
+    def _increment_decl(self, name: str) -> SymbolDecl:
+        decl = self.notation.symbols[name]
+        if "d" + name in self.notation.symbols or "d" + name in self.notation.definitions:
+            raise BindError(f"the increment d{name} would share its name with the declared "
+                            f"{'d' + name!r}")
+        # Any real increment (a positive or bounded variable moves either way); a symmetric
+        # matrix moves within the symmetric ones, as its own entries do.
+        return SymbolDecl("d" + name, decl.family, decl.shape, symmetric=decl.symmetric)
+
+    def _increment(self, target: sp.Basic, decl: SymbolDecl, env: dict[str, object],
+                   opaque: dict[sp.Basic, Value]) -> Value:
+        increment = self._increment_decl(decl.name)
+        if isinstance(target, sp.Symbol):
+            if decl.family:
+                raise BindError(f"{decl.name!r} is a family: it needs its index (a subscript)")
+            return self._component_block(increment, ())
+        assert isinstance(target, sp.Indexed)
+        indices = [self._integer(i, env, opaque, decl.name) for i in target.indices]
+        return self._declared(increment, indices)
 
     def _stand_in(self, like: Value) -> Value:
         def fresh() -> sp.Symbol:

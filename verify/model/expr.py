@@ -26,6 +26,13 @@ node               meaning
 ``Diag(v)``        the diagonal matrix with the entries of the vector ``v``
 ``Hadamard(a, b)`` the entrywise product ``a \\odot b`` of two arrays of the same shape
 ``Ones(n)``        the column of ``n`` ones (``\\mathbf{1}``, ``1^T v`` the sum of ``v``)
+``Frobenius(A, B)``  ``A : B = tr(A^T B)``, the sum of the entrywise products of two arrays
+                   of one shape
+``TotalDifferential(a)``  ``da``: of a declared variable, its increment (an independent variable of
+                   the same shape, ``dX``); ``TotalDifferential(a, (X, ...))`` of any other
+                   expression, its change along the increments of the variables listed:
+                   ``d/dt a(X + t dX, ...)`` at ``t = 0`` (the list is the document's, see
+                   :mod:`verify.read.latex.differentials`)
 =================  ==========================================================================
 
 Names follow the document's notation (:mod:`verify.model.notation`): a declared symbol is a plain
@@ -140,9 +147,24 @@ class Ones(Function):  # type: ignore[misc]
     nargs = 1
 
 
+class Frobenius(Function):  # type: ignore[misc]
+    """``A : B``, the Frobenius inner product ``tr(A^T B)``; unevaluated."""
+
+    nargs = 2
+
+
+class TotalDifferential(Function):  # type: ignore[misc]
+    """``dX`` (one argument: a declared variable, its increment) or ``d(a)`` along the
+    increments of the variables in the second argument, a ``Tuple`` of their symbols;
+    unevaluated.  A differential of an expression with one argument has not been given its
+    variables yet (the document reader does that) and has no value."""
+
+    nargs = (1, 2)
+
+
 OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf, Trace,
                                          Norm, FrobNorm, Norm1, Identity, Entry, Det, Diag,
-                                         Hadamard, Ones)
+                                         Hadamard, Ones, Frobenius, TotalDifferential)
 
 
 def index_symbol(name: str) -> sp.Symbol:

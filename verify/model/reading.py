@@ -527,6 +527,16 @@ class _Printer:
         left, right = (self.wrapped(arg, POW) for arg in expr.args)
         return rf"{left} \odot {right}", ADD   # bracketed inside a product: 2 (a \odot b)
 
+    def frobenius(self, expr: E.Frobenius) -> tuple[str, int]:
+        left, right = (self.wrapped(arg, POW) for arg in expr.args)
+        return rf"{left} : {right}", ADD   # bracketed inside a product: 2 (A : B)
+
+    def differential(self, expr: E.TotalDifferential) -> tuple[str, int]:
+        target = expr.args[0]
+        if isinstance(target, (sp.Symbol, sp.Indexed)):
+            return rf"d{self.node(target)[0]}", ATOM
+        return rf"d\left({self.node(target)[0]}\right)", ATOM
+
     def det(self, expr: E.Det) -> tuple[str, int]:
         return self.call(r"\det", expr.args), ATOM
 
@@ -644,6 +654,8 @@ _DISPATCH: tuple[tuple[type | tuple[type, ...], Method], ...] = (
     (E.Ones, _Printer.ones),                   # type: ignore[list-item]
     (E.Hadamard, _Printer.hadamard),           # type: ignore[list-item]
     (E.Det, _Printer.det),                     # type: ignore[list-item]
+    (E.Frobenius, _Printer.frobenius),         # type: ignore[list-item]
+    (E.TotalDifferential, _Printer.differential),   # type: ignore[list-item]
     (E.Diag, _Printer.diag),                   # type: ignore[list-item]
     (E.Entry, _Printer.entry),                 # type: ignore[list-item]
     ((E.Norm, E.FrobNorm, E.Norm1), _Printer.norm),  # type: ignore[list-item]

@@ -26,6 +26,7 @@ from verify.model import expr as E
 from verify.model.document import Chain, Document, Step
 from verify.model.notation import Notation
 from verify.read.header import Header, Section, case_section, empty_notation, read_header
+from verify.read.latex.differentials import attach_increments
 from verify.read.latex.macros import Macros, expand, find_macros
 from verify.read.latex.names import Lexicon, build_lexicon
 from verify.read.latex.source import (
@@ -107,7 +108,8 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
                                 f"(line {raw.line}) under the section of line "
                                 f"{piece.raw.steps[1].line}", chain.note) if n))
             chains.append(chain)
-    return Document(shown, header.title or path.stem, header.notation, tuple(chains),
+    return Document(shown, header.title or path.stem, header.notation,
+                    attach_increments(chains, header.notation),
                     source=header.source or "", problems=tuple(problems))
 
 

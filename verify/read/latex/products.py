@@ -9,13 +9,14 @@ names is folded here, in the written order, into ``Dot`` / ``MatProd`` / ``Trans
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
-from verify.model.notation import Notation
+from verify.model.notation import Notation, SymbolDecl
 from verify.model.reading import reading
 from verify.read.latex.rewrite_base import Atom
 
@@ -218,7 +219,7 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
         return max(rank_of(arg, notation) for arg in expr.args)
     if isinstance(expr, E.Ones):
         return 1
-    if isinstance(expr, E.Transposed):
+    if isinstance(expr, (E.Transposed, E.TotalDifferential)):
         return rank_of(expr.args[0], notation)
     if isinstance(expr, E.MatProd):
         if rank_of(expr.args[0], notation) == 1:
@@ -266,6 +267,12 @@ def call_rank(name: str, argument_ranks: list[int], notation: Notation) -> int:
     if definition is None or definition.style != "function":
         return 0
     if takes_whole(name, notation) or len(argument_ranks) != 1:
+        if len(argument_ranks) == len(definition.params) and any(argument_ranks):
+            # sym(B) := (B + B^T)/2 of a matrix is a matrix: the body's rank with each
+            # parameter of its argument's rank (its sizes are the argument's business)
+            notation = replace(notation, symbols={**notation.symbols, **{
+                param: SymbolDecl(param, shape=("?",) * rank)
+                for param, rank in zip(definition.params, argument_ranks, strict=True)}})
         return _rank_within(definition.body, notation, frozenset({name}))
     return argument_ranks[0]
 
@@ -349,7 +356,7 @@ def shape_of(expr: sp.Basic, notation: Notation) -> Shape | None:
     if isinstance(expr, E.Transposed):
         inner = shape_of(expr.args[0], notation)
         return (inner[1], inner[0]) if inner is not None else None
-    if isinstance(expr, E.MatInv):
+    if isinstance(expr, (E.MatInv, E.TotalDifferential)):
         return shape_of(expr.args[0], notation)
     if isinstance(expr, E.MatProd):
         left, right = (shape_of(arg, notation) for arg in expr.args)

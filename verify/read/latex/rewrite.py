@@ -30,7 +30,7 @@ import sympy as sp
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.model.spelling import GREEK
-from verify.read.latex import norms, products
+from verify.read.latex import differentials, norms, products
 from verify.read.latex.calls import call, indicator
 from verify.read.latex.derivatives import fraction, mentioned, operator, prime, primed_call
 from verify.read.latex.dots import DOTS, expand_dots
@@ -106,7 +106,7 @@ class Rewriter:
 
     # ---- main walk ------------------------------------------------------------------------
     def rewrite(self, text: str) -> str:
-        text = self.hadamard(self.function_words(text))
+        text = self.hadamard(self.frobenius(self.function_words(text)))
         expanded = expand_dots(text, self.context)
         if expanded != text:
             # The terms of a clear pattern stand for the sum it is read as.
@@ -126,7 +126,10 @@ class Rewriter:
             if not run:
                 start = i
             special = self.entrywise(text, i) if text.startswith(_HELD, i) else \
+                self.frobenius_atom(text, i) if text.startswith(_FROB, i) else \
                 norms.construct(self, text, i)   # a trace or a norm: one scalar
+            if special is None and differentials.starts(self, text, i):
+                special = differentials.differential(self, text, i)   # dX, d(x^T A x)
             if special is None and char == "\\":
                 special = self.vector_function(text, i)
             if special is None and (char == "1" or text.startswith("\\mathbf", i)):
@@ -186,6 +189,58 @@ class Rewriter:
             for piece in pieces[1:]:
                 held = _HELD + "{" + held + "}{" + piece + "}"
             text = text[:left] + " " + held + " " + text[stop:]
+
+    def frobenius(self, text: str) -> str:
+        r"""``A : B``, the Frobenius product ``tr(A^T B)`` of two vectors or matrices, as
+        matrix-calculus answers write it (``df = 2M : dM``, ``G : dX + H : dY``): each operand
+        the run of factors to the next ``+``, ``-``, ``=``, ``,`` or bracket of its own level,
+        so ``2M : dX A^T`` is ``(2M) : (dX A^T)``, read on its own and entering the text as one
+        placeholder; innermost first.  A colon in a sub- or superscript (``z_{1:K}``), of
+        ``:=``, or in a set's braces is left alone; ``A : B : C`` (not associative) is refused."""
+        position = 0
+        while True:
+            found = _COLON.search(text, position)
+            if found is None:
+                return text
+            k = found.start()
+            start, end = _level_span(text, k)
+            opener = text[:start - 1].rstrip() if start > 0 else ""
+            if start > 0 and ((text[start - 1] == "{" and opener[-1:] in ("_", "^")) or
+                              text[max(0, start - 2):start] == "\\{"):
+                position = k + 1
+                continue
+            left = _term_start(text, start, k)
+            stop = min(term_end(text, k + 1, "+-=,&:", frozenset({"\\right"}),
+                                leading_sign=True), end)
+            source = text[left:stop]
+            if text[stop:stop + 1] == ":":
+                raise LatexProblem(text[left:stop + 10], "A : B : C: the Frobenius product "
+                                   "is not associative; write brackets")
+            pieces = [text[left:k], text[k + 1:stop]]
+            if any(not piece.strip() for piece in pieces):
+                raise LatexProblem(source, "':' needs an operand on each side (A : B, the "
+                                   "Frobenius product)")
+            held = _FROB + "{" + pieces[0] + "}{" + pieces[1] + "}"
+            text = text[:left] + " " + held + " " + text[stop:]
+            position = 0
+
+    def frobenius_atom(self, text: str, i: int) -> tuple[Atom, int]:
+        """The factor ``frobenius`` wrote at ``text[i]``: ``\\frobeniusproduct{a}{b}``."""
+        left, k = read_group(text, i + len(_FROB))
+        right, end = read_group(text, k)
+        source = left.strip() + " : " + right.strip()
+        a, b = self.sub_expr(left, source), self.sub_expr(right, source)
+        notation = self.context.notation
+        if products.rank_of(a, notation) == 0 or products.rank_of(b, notation) == 0:
+            raise LatexProblem(source, "':' between scalars (a ratio?) is not read: A : B "
+                               "is read only as the Frobenius product of two vectors or "
+                               "matrices")
+        shapes = products.shape_of(a, notation), products.shape_of(b, notation)
+        if None not in shapes and shapes[0] != shapes[1] and \
+                not any(None in shape for shape in shapes if shape is not None):
+            raise LatexProblem(source, f"${left.strip()}$ and ${right.strip()}$ have different "
+                               "shapes: their Frobenius product is undefined")
+        return Atom(E.Frobenius(a, b), 0), end
 
     def ones(self, text: str, i: int) -> tuple[Atom, int] | None:
         r"""``\mathbf{1}``, ``\mathbf{1}_n``, and a bare ``1^T`` (a 1 cannot be transposed
@@ -747,7 +802,8 @@ class Rewriter:
         stripped = text.strip()
         if not stripped:
             raise LatexProblem(token, "empty argument")
-        if self.at_atom(stripped, 0) and not norms.starts(stripped, 0):
+        if self.at_atom(stripped, 0) and not norms.starts(stripped, 0) and \
+                not differentials.starts(self, stripped, 0):
             mark = len(self.removed)
             atom, end = self.read_atom(stripped, 0)
             if end == len(stripped) and not (atom.transposed or atom.inverse or atom.power):
@@ -1041,6 +1097,9 @@ _ONES = re.compile(r"(?:\\mathbf\s*\{\s*1\s*\}(?:\s*_\s*(?:\{\s*(?P<size>[A-Za-z
                    r"(?P<t>\s*\^\s*\{\s*T\s*\})?")
 _VECTOR_FUNCTION = re.compile(r"\\(exp|ln|log|tanh|cosh|sinh)(?![A-Za-z])\s*\(")
 _HELD = "\\entrywiseproduct"   # not a LaTeX command: only the rewriter writes it
+_FROB = "\\frobeniusproduct"   # not a LaTeX command either
+# A colon that may be a Frobenius product: not of ':=' or '::', nor a set's 'x : ...'
+_COLON = re.compile(r"(?<![:\\]):(?![:=])")
 
 
 def _level_span(text: str, k: int) -> tuple[int, int]:
