@@ -34,7 +34,7 @@ from verify.read.encoding import read_encoding
 from verify.read.suffixes import CHECKED_SUFFIXES, ENCODING_SUFFIXES, LATEX_SUFFIXES
 from verify.store.cache import VerdictCache, claim_key, content_key
 from verify.verdict.combine import Judgement, judge
-from verify.verdict.explain import CheckerRunner, Request, explain
+from verify.verdict.explain import CheckerRunner, Request, explain, zeros_before
 from verify.verdict.kinds import joined
 
 
@@ -77,7 +77,8 @@ def check_document(document: Document, options: Options,
         # its time limit.
         budget = min(DIAGNOSIS_SECONDS,
                      max(DIAGNOSIS_MIN_SECONDS, 2 * (time.perf_counter() - started)))
-        for key, text in explain_steps(refuted, by_key, checker, cache, budget).items():
+        for key, text in explain_steps(refuted, by_key, checker, cache, budget,
+                                       _set_to_zero(plans)).items():
             by_key[key] = replace(by_key[key], diagnosis=text)
     chains = tuple(plan.result(by_key) for plan in plans)
     if document.inferred is not None:
@@ -92,8 +93,8 @@ def check_document(document: Document, options: Options,
 
 def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation) -> ChainResult:
     """Each decided step's message says which inferred assumptions (a definition's body, a
-    one-hot kind) its verdict relies on: under another reading of those names, another
-    verdict."""
+    one-hot kind) its verdict relies on, and a refuted one every inferred declaration of the
+    names it uses: under another reading of those names, another verdict."""
     steps = []
     for verdict, step in zip(chain.steps, plan.chain.steps, strict=True):
         if verdict.status in (Status.PROVED, Status.SUPPORTED, Status.REFUTED) and \
@@ -102,7 +103,9 @@ def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation) -
             if verdict.compared_with is not None:
                 before = plan.chain.steps[verdict.compared_with].expr
                 exprs += [before] if before is not None else []
-            words = relied_on_words(relied_on(exprs, plan.notation, inferred))
+            refuted = verdict.status is Status.REFUTED
+            words = relied_on_words(relied_on(exprs, plan.notation, inferred, refuted),
+                                    refuted)
             if words:
                 verdict = replace(verdict, message=f"{verdict.message}; {words}")
         steps.append(verdict)
@@ -180,9 +183,24 @@ class _CachedRunner(CheckerRunner):
                                  self.cache).by_key)
 
 
+def _set_to_zero(plans: Sequence[_ChainPlan]) -> tuple[tuple[sp.Expr, int], ...]:
+    """What the document sets to 0: each line read of a chain that has a line 0, with its
+    line (an equation it solves next; the diagnosis engine's ``zeros``)."""
+    found: list[tuple[sp.Expr, int]] = []
+    for plan in plans:
+        read = [step for step, verdict in zip(plan.chain.steps, plan.verdicts, strict=True)
+                if step.expr is not None and
+                (verdict is None or verdict.status is not Status.UNPARSED)]
+        if any(step.expr == 0 for step in read):
+            found += [(step.expr, step.location.line) for step in read
+                      if step.expr is not None and step.expr != 0]
+    return tuple(found)
+
+
 def explain_steps(claims: Sequence[Claim], judgements: Mapping[str, Judgement],
                   checker: DocumentChecker, cache: VerdictCache | None,
-                  seconds: float = DIAGNOSIS_SECONDS) -> dict[str, str]:
+                  seconds: float = DIAGNOSIS_SECONDS,
+                  zeros: Sequence[tuple[sp.Expr, int]] = ()) -> dict[str, str]:
     """The diagnosis of each refuted step claim (by key): the engine's confirmed diagnoses, as
     one text of sentences, kept in the cache by the claim's content.  A few steps at a time
     within ``seconds``: a step left when the time is out keeps the verdict's own
@@ -193,17 +211,20 @@ def explain_steps(claims: Sequence[Claim], judgements: Mapping[str, Judgement],
     fresh: list[tuple[Request, str]] = []
     for claim in claims:
         own = judgements[claim.key].diagnosis
+        near = zeros_before(zeros, claim.location.line)
         # The words name the step's expressions in the notation's spellings: those are
-        # part of the key (a judgement's key leaves them out).
+        # part of the key (a judgement's key leaves them out), and so are the expressions
+        # set to 0 they may name.
         content = content_key("diagnosis", [claim_key(claim, True, checker.seed,
                                                       checker.points),
-                                            repr(names_of(claim.notation))])
+                                            repr(names_of(claim.notation)),
+                                            *([sp.srepr(near)] if near else [])])
         kept = cache.get_data("diagnosis", content) if cache is not None else None
         if isinstance(kept, dict) and isinstance(kept.get("text"), str):
             found[claim.key] = kept["text"]
             continue
         fresh.append((Request(claim.key, claim.location, claim.before, claim.after,
-                              claim.notation, claim.where, own), content))
+                              claim.notation, claim.where, own, near), content))
     for start in range(0, len(fresh), DIAGNOSIS_BATCH):
         if time.monotonic() > deadline:
             break

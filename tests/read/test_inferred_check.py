@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -68,7 +69,8 @@ def test_the_same_verdicts_as_the_printed_header_pasted_back() -> None:
         assert pasted.inferred is None
         shift = header_yaml(infer_document(text)).count("\n")
         # an unparsed step's message names its line, which the pasted header moved
-        assert [(s.location.line, s.status, s.message.split("; it relies on")[0]
+        assert [(s.location.line, s.status,
+                 re.split("; (?:it relies on|refuted as read under) inferred", s.message)[0]
                  .replace(f":{s.location.line}:", ":LINE:"))
                 for c in inferred.chains for s in c.steps] == \
                [(s.location.line - shift, s.status,
@@ -91,11 +93,16 @@ def test_each_declaration_is_recorded_with_its_reason() -> None:
 def test_a_verdict_relying_on_an_inferred_definition_says_which() -> None:
     document = _check(CASES[3][0]).document
     right, wrong = document.chains[0].steps[1:]
-    for step in (right, wrong):
-        assert step.message.endswith("it relies on inferred notation: \\sigma inferred the "
-                                     "sigmoid from line 1")
-    plain = _check(CASES[0][0]).document
-    assert all("relies on" not in s.message for c in plain.chains for s in c.steps)
+    assert right.message.endswith("; it relies on inferred notation: \\sigma inferred the "
+                                  "sigmoid from line 1")
+    assert wrong.message.endswith("; refuted as read under inferred notation: \\sigma "
+                                  "inferred the sigmoid from line 1")
+    # a refutation may be one of the reading: it names every inferred name it read
+    _, right, wrong = _check(CASES[0][0]).document.chains[0].steps
+    assert "inferred" not in right.message
+    assert wrong.message.endswith("; refuted as read under inferred notation: w inferred a "
+                                  "vector from line 1; x inferred a family of vectors from "
+                                  "line 1")
 
 
 def test_the_names_left_undeclared_are_recorded() -> None:

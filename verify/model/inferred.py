@@ -68,6 +68,7 @@ class InferredNotation:
 # (one-hot, binary, a class label, positive) or interval.  Shapes and families are how a
 # name is read, which the step's reading shows; these are assumptions the checker uses.
 _ASSUMING = re.compile(r"\b(?:kind|interval):")
+_SHAPED = re.compile(r"\b(?:family|shape):")     # not a plain real scalar, the default reading
 
 
 def names_in(expr: sp.Basic) -> set[str]:
@@ -79,10 +80,12 @@ def names_in(expr: sp.Basic) -> set[str]:
     return found
 
 
-def relied_on(exprs: Iterable[sp.Basic], notation: Notation,
-              inferred: InferredNotation) -> tuple[InferredDeclaration, ...]:
+def relied_on(exprs: Iterable[sp.Basic], notation: Notation, inferred: InferredNotation,
+              readings: bool = False) -> tuple[InferredDeclaration, ...]:
     """The inferred assumptions a claim between ``exprs`` relies on, through the definitions
-    it uses too, in the order of the declarations."""
+    it uses too, in the order of the declarations; with ``readings``, every inferred
+    declaration of a name it uses (a refutation may be one of the reading: read otherwise,
+    the step might hold)."""
     seen: set[str] = set()
     todo = [name for expr in exprs for name in names_in(expr)]
     while todo:
@@ -93,14 +96,23 @@ def relied_on(exprs: Iterable[sp.Basic], notation: Notation,
         definition = notation.definitions.get(name)
         if definition is not None:
             todo.extend(names_in(definition.body))
-    return tuple(d for d in inferred.declarations
-                 if d.name in seen and (d.section == "definitions" or
-                                        (d.section == "symbols" and
-                                         _ASSUMING.search(d.declaration))))
+
+    def counts(d: InferredDeclaration) -> bool:
+        if d.section == "definitions":
+            return True
+        if d.section != "symbols":
+            return False
+        return bool(_ASSUMING.search(d.declaration) or
+                    (readings and _SHAPED.search(d.declaration)))
+    return tuple(d for d in inferred.declarations if d.name in seen and counts(d))
 
 
-def relied_on_words(declarations: Iterable[InferredDeclaration]) -> str:
+def relied_on_words(declarations: Iterable[InferredDeclaration], refuted: bool = False) -> str:
     """``relied_on`` as a clause for a verdict's message ('' for none): each reason up to its
     explanation in brackets."""
     reasons = [d.reason.split(" (")[0] for d in declarations]
-    return f"it relies on inferred notation: {'; '.join(reasons)}" if reasons else ""
+    if not reasons:
+        return ""
+    if refuted:
+        return f"refuted as read under inferred notation: {'; '.join(reasons)}"
+    return f"it relies on inferred notation: {'; '.join(reasons)}"
