@@ -66,18 +66,20 @@ def _infer(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     args = parse_arguments(parser, argv, out, err)
     if isinstance(args, int):
         return args
-    from verify.read.infer import declared_of, header_yaml, infer_document
-    from verify.read.latex.source import plain_text
+    from verify.read.infer import declared_of, header_yaml, infer_notation
+    from verify.read.inferred import declares_nothing, readable_chains
+    from verify.read.latex.source import plain_text, split_document
     try:
         text = plain_text(args.path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         print(printable(f"{args.path}: cannot read: {error}"), file=err)
         return EXIT["input"]
-    from verify.read.header import empty_notation, read_header
+    from verify.read.header import read_header
     header = read_header(text, args.path, str(args.path))
-    own = header.notation != empty_notation()
+    own = not declares_nothing(header.notation)
     suffix = ".tex" if args.path.suffix.lower() == ".tex" else ".md"
-    inference = infer_document(header.body, suffix,
+    # the steps checking infers from (verify.read.inferred): pasted back, the same reading
+    inference = infer_notation(readable_chains(split_document(header.body, suffix)),
                                declared_of(header.notation) if own else None)
     if own:
         print("# the document declares part of its notation: add these to its header", file=out)

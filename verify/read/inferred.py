@@ -21,24 +21,26 @@ the names left undeclared with the declaration that settles each.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from verify.core.errors import InputError, Location
-from verify.core.limits import DOCUMENT_CHARS
+from verify.core.limits import DOCUMENT_CHARS, LATEX_PARSER_NESTING, STEP_LATEX_CHARS
 from verify.model.document import Document
 from verify.model.inferred import InferredDeclaration, InferredNotation, Undeclared
 from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.encoding import load_yaml, strip_line_marks
 from verify.read.header import Header, empty_notation, read_header
-from verify.read.infer import Inference, declared_of, header_yaml, infer_document
+from verify.read.infer import Inference, declared_of, header_yaml, infer_notation
+from verify.read.latex.source import RawChain, plain_text, split_document
 from verify.read.notation import parse_notation
 
 # Inference scans the document's steps a few times over (and once more per matrix it must
 # check is not made square by one step alone): past this many steps it is not run, and the
 # document is read as written (a real derivation has tens of steps).
-INFER_STEPS = 400
+INFER_STEPS = 200
 
 _ENTRY = re.compile(r"^  (?P<name>[^\s:#]+): (?P<value>.*?)    # (?P<reason>.*)$")
 _LINE = re.compile(r"\bfrom line (\d+)")
@@ -56,7 +58,6 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
     """:func:`verify.read.latex.document.document_from_text`, under an inferred notation
     when the document declares none (or asks, ``infer: true``, for the rest of its own)."""
     from verify.read.latex.document import document_from_text
-    from verify.read.latex.source import plain_text, split_document
     shown = shown or str(path)
     if base_notation is not None:
         return document_from_text(text, path, base_notation, shown)
@@ -71,7 +72,7 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
         return replace(document, problems=(*document.problems, (
             f"{shown}: more than {INFER_STEPS} steps: the notation is not inferred for so "
             "long a document (declare it in a header)")))
-    inference = infer_document(header.body, suffix,
+    inference = infer_notation(readable_chains(chains),
                                declared_of(header.notation) if partial else None)
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
@@ -88,6 +89,25 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
         found = replace(found, declarations=tuple(
             d for d in found.declarations if d.name not in declared.get(d.section, {})))
     return replace(document, inferred=found)
+
+
+def readable_chains(chains: Sequence[RawChain]) -> tuple[RawChain, ...]:
+    """The chains without the steps the reader refuses for their size alone (longer than
+    :data:`STEP_LATEX_CHARS`, nested deeper than :data:`LATEX_PARSER_NESTING`): they are
+    never read, so they imply nothing, and inference (which recurses per level) never sees a
+    nesting bomb."""
+    def fits(text: str) -> bool:
+        if len(text) > STEP_LATEX_CHARS:
+            return False
+        depth = deepest = 0
+        for char in text:
+            depth += char in "{(["
+            depth -= char in "})]"
+            deepest = max(deepest, depth)
+        return deepest <= LATEX_PARSER_NESTING
+    kept = (RawChain(tuple(s for s in chain.steps if fits(s.text)), chain.line)
+            for chain in chains)
+    return tuple(chain for chain in kept if chain.steps)
 
 
 def inferred_notation(inference: Inference, header: Header, shown: str,
