@@ -297,3 +297,12 @@ def test_corpus_header_removed_never_passes_a_wrong_step(tmp_path: Path) -> None
                     wrong.append(f"{name}:{spot[0]}: {status}, judged wrong")
     print(f"\ncorpus without headers: {decided} of {total} steps decided")
     assert wrong == []
+
+
+def test_the_notebook_views_say_so() -> None:
+    from verify.report.notebook import document_html, documents_latex
+    result = _check(CASES[3][0]).document
+    html = document_html(result)
+    assert "notation inferred (no header)" in html
+    assert "\\sigma inferred the sigmoid from line 1" in html
+    assert "notation inferred (no header)" in documents_latex([result])

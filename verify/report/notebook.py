@@ -46,6 +46,10 @@ def document_html(result: DocumentResult) -> str:
     parts = [f'<div class="derivation-verify"><h4>{escape_html(result.title)} '
              f'<small>{escape_html(result.path)}</small></h4>',
              f"<p>{escape_html(summary_line(result))}</p>"]
+    if result.inferred is not None:
+        parts.append(f"<p>{escape_html(result.inferred.note(result.path))}</p><ul>" + "".join(
+            f"<li><code>{escape_html(d.name)}: {escape_html(d.declaration)}</code>: "
+            f"{escape_html(d.reason)}</li>" for d in result.inferred.declarations) + "</ul>")
     parts += [f'<p style="color:#a00">{escape_html(problem)}</p>'
               for problem in (*result.problems, *result.internal)]
     if result.chains:
@@ -131,6 +135,9 @@ def documents_latex(results: Iterable[DocumentResult]) -> str:
     for result in results:
         rows.append(rf"\multicolumn{{4}}{{l}}{{\textbf{{{escape_text(result.title)}}}"
                     rf"\ \text{{{escape_text(summary_line(result))}}}}}")
+        if result.inferred is not None:
+            note = result.inferred.note(result.path)
+            rows.append(rf"\multicolumn{{4}}{{l}}{{\text{{{escape_text(note)}}}}}")
         rows += [rf"\multicolumn{{4}}{{l}}{{\text{{{escape_text(problem)}}}}}"
                  for problem in (*result.problems, *result.internal)]
         for chain in result.chains:
