@@ -84,7 +84,10 @@ def test_every_student_has_results_and_a_report(graded: tuple[int, Path, str]) -
     for student in EXPECTED:
         assert (out / "gradescope" / student / "results.json").is_file()
         assert (out / "reports" / f"{student}.tex").is_file()
-    assert "undeclared symbol" in (out / "reports" / "ivy.tex").read_text(encoding="utf-8")
+    assert "undeclared symbol" in (out / "reports" / "kim.tex").read_text(encoding="utf-8")
+    # Ivy wrote \theta for \mathbf{w}: she is told it was read so (verify/grade/mapping.py)
+    ivy = json.loads((out / "gradescope" / "ivy" / "results.json").read_text(encoding="utf-8"))
+    assert "We read `θ` as `w`" in ivy["output"]
 
 
 

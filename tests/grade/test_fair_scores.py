@@ -27,6 +27,7 @@ from verify.grade.summary import summary_markdown
 
 EXAMPLES = ROOT / "examples" / "class"
 CLASS = ROOT / "tests" / "data" / "class"
+LETTERS = ROOT / "tests" / "data" / "letters"
 ASSIGNMENT = ROOT / "assignments" / "softmax_gradient.yaml"
 FINAL = "Final result equals the expected result"
 START = "Start: the first line is the problem statement"
@@ -51,23 +52,26 @@ CASES = [
          final=(0.0, "the last line (line 21) could not be read")),
     # A right derivation ending in matrix form that the notation does not declare (X, P, Y):
     # 7 of 8 lines read, 6 shares of 6/7, no final points (it used to get 9.14); a human decides.
+    # Why the name the line was refused for was not read as one of the assignment's comes
+    # first (verify/grade/mapping.py).
     Case(EXAMPLES / "jon.md", Outcome.GRADED, 6.14,
-         ("step 8 (line 23) could not be read: undeclared symbol X",),
+         ("line 23: $X$ is not in the assignment's notation; no name of the assignment of its "
+          "kind and shape", "step 8 (line 23) could not be read: undeclared symbol X"),
          final=(0.0, "no earlier line stands in for it")),
-    # A right answer in other letters (\theta for \mathbf{w}) reads as nothing: 0, flagged,
-    # and the reason of every line kept.
-    Case(EXAMPLES / "ivy.md", Outcome.UNREADABLE, 0.0,
-         ("no readable line", r"line 5: undeclared symbol \theta",
-          r"line 7: undeclared symbol \theta", r"line 9: undeclared symbol \theta",
-          r"line 11: undeclared symbol \theta")),
-    # \theta only until the weights disappear (lines 1-3): line 4 is the first read; it equals
-    # the problem but is not the first line, so no start points (no line stands in for
-    # another); 6 later lines, shares of 1, 3 correct, final 3.
-    Case(EXAMPLES / "lea.md", Outcome.GRADED, 6.0,
-         ("step 1 (line 3) could not be read", "step 2 (line 7) could not be read",
-          "step 3 (line 9) could not be read"),
-         final=(3.0, "equals the expected result"),
-         start=(0.0, "the first line (line 3) could not be read")),
+    # A right answer in other letters (\theta for \mathbf{w}, the one unused name of its kind
+    # and shape): read as the assignment's names (verify/grade/mapping.py), full marks.
+    Case(EXAMPLES / "ivy.md", Outcome.GRADED, 10.0, (), final=(3.0, "equals the expected")),
+    # \theta only until the weights disappear (lines 1-3), mapped the same way.
+    Case(EXAMPLES / "lea.md", Outcome.GRADED, 10.0, (), final=(3.0, "equals the expected"),
+         start=(1.0, "equals the problem")),
+    # Two letters for the weights (\theta and \beta): no mapping is unique, nothing reads:
+    # 0, flagged, the reason of every line kept, and why the name it was refused for was not
+    # mapped (line 5 is refused for its \theta: its \beta is not named).
+    Case(LETTERS / "theta_beta.md", Outcome.UNREADABLE, 0.0,
+         ("no readable line", r"line 3: undeclared symbol \theta",
+          r"line 5: undeclared symbol \theta", r"line 7: undeclared symbol \beta",
+          r"line 3: $\theta$ is not in the assignment's notation; it and $\beta$ could each",
+          r"line 5: $\theta$ is not", r"line 7: $\beta$ is not")),
     # Unreadable lines in the middle: their shares are lost, the rest stands, flagged.
     Case(CLASS / "garbage_two.md", Outcome.GRADED, 8.5,
          ("step 3 (line 9) could not be read: unbalanced LaTeX",
@@ -140,7 +144,8 @@ def test_the_summary_counts_and_lists_who_to_review(grades: dict[Path, Grade]) -
     text = summary_markdown(list(grades.values()), [], "t")
     flagged = [c for c in CASES if c.reasons]
     assert f"To review by hand: {len(flagged)}." in text
-    assert "- **ivy** (0/10): no readable line; line 5: undeclared symbol \\\\theta" in text
+    assert "- **theta\\_beta** (0/10): no readable line; line 3: undeclared symbol " \
+        "\\\\theta" in text
     assert "**ok\\_ada**" not in text and "**empty**" not in text
 
 
@@ -157,10 +162,10 @@ def test_an_error_row_is_flagged_with_its_reason(tmp_path: Path, assignment: Ass
 
 def test_a_wholly_unreadable_submission_gets_a_report_saying_why_line_by_line(
         tmp_path: Path, grades: dict[Path, Grade]) -> None:
-    chosen = [grades[EXAMPLES / "ivy.md"], grades[CLASS / "empty.md"]]
+    chosen = [grades[LETTERS / "theta_beta.md"], grades[CLASS / "empty.md"]]
     write_student_reports(tmp_path, chosen, {})
-    ivy = (tmp_path / "ivy.tex").read_text(encoding="utf-8")
-    assert "To be reviewed by hand: line 5: undeclared symbol" in ivy
-    assert ivy.count("undeclared symbol") >= 8   # each line's verdict and its review reason
+    report = (tmp_path / "theta_beta.tex").read_text(encoding="utf-8")
+    assert "To be reviewed by hand: line 5: undeclared symbol" in report
+    assert report.count("undeclared symbol") >= 6   # each line's verdict and its review reason
     empty = (tmp_path / "empty.tex").read_text(encoding="utf-8")
     assert "Not graded normally (empty): empty file" in empty

@@ -84,7 +84,9 @@ def _unreadable_whole(path: Path, assignment: Assignment, read: Submission,
                   for chain in read.document.chains for step in chain.steps)
     grade = unreadable_grade(path, assignment, Outcome.UNREADABLE,
                              why + "".join(f"; {line}" for line in lines))
-    notes = (f"review: {why}", *(f"review: {line}" for line in lines))
+    # what a mapping of other letters said (verify.grade.mapping), besides the input problems
+    mapped = tuple(note for note in read.notes if not note.startswith("input: "))
+    notes = (f"review: {why}", *(f"review: {line}" for line in lines), *mapped)
     return replace(grade, notes=notes, result=result, internal=tuple(result.internal_errors()))
 
 

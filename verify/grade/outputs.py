@@ -147,6 +147,8 @@ def _overall(grade: Grade) -> tuple[list[str], list[str]]:
     lines = [f"{grade.score:g} / {grade.maximum:g} points."]
     if grade.outcome is not Outcome.GRADED:
         lines.append(f"Not graded normally ({grade.outcome.value}): {grade.reason}")
+    # names written in other letters and read as the assignment's (verify.grade.mapping)
+    lines += [f"We {n.removeprefix('mapped: ')}." for n in grade.notes if n.startswith("mapped: ")]
     if grade.first_wrong is not None:
         lines.append(f"First wrong step: {first_wrong_text(grade)}.")
     if grade.final_right_reasoning_wrong:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from verify.core.limits import DOCUMENT_CHARS
 from verify.grade.assignment import Assignment
+from verify.grade.mapping import find_mapping, with_spellings
 from verify.grade.results import Grade, Outcome, Part
 from verify.model import expr as E
 from verify.model.document import Chain, Document
@@ -75,10 +76,12 @@ def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
     # Steps whose size would explode (a power tower, a huge factorial) become unreadable
     # before SymPy evaluates them: a student's file is untrusted input.
     document = guard_document(read_latex_document(path, base_notation=assignment.notation))
+    document, mapping_notes = _in_assignment_letters(path, data, document, assignment)
     chain = main_chain(document)
     if chain is None:
-        return Submission(document, None, tuple(f"input: {p}" for p in document.problems))
-    notes = [f"input: {p}" for p in document.problems]
+        return Submission(document, None, tuple(f"input: {p}" for p in document.problems)
+                          + mapping_notes)
+    notes = [*(f"input: {p}" for p in document.problems), *mapping_notes]
     changed = redefinitions(assignment.notation, document.notation)
     if changed:
         notes.append(f"review: the submission redefines the assignment's {', '.join(changed)}; "
@@ -88,6 +91,32 @@ def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
     notes += [f"not graded: {c.name} (only the main chain is)" for c in document.chains
               if c is not chain and any(s.readable for s in c.steps)]
     return Submission(document, chain, tuple(notes))
+
+
+def _in_assignment_letters(path: Path, data: bytes, document: Document,
+                           assignment: Assignment) -> tuple[Document, tuple[str, ...]]:
+    """The submission read again with the names it writes in other letters mapped onto the
+    assignment's, where the mapping is unique (:mod:`verify.grade.mapping`), and the notes
+    saying what was mapped ("mapped: read $\\theta$ as $\\mathbf{w}$") or, per unread line,
+    why a name was not (to review).  Only lines that did not read are concerned."""
+    unread = {step.location.line: step.problem or "" for chain in document.chains
+              for step in chain.steps if not step.readable}
+    if not unread:
+        return document, ()
+    mapping = find_mapping(data.decode("utf-8", errors="replace"), path.suffix,
+                           assignment.notation)
+    mapped = [m for m in mapping.mapped if set(unread) & set(m.lines)]
+    notes = list(mapping.review_notes(unread))
+    if not mapped:
+        return document, tuple(notes)
+    again = guard_document(read_latex_document(
+        path, base_notation=with_spellings(assignment.notation, mapped)))
+    new = [p for p in again.problems if p not in document.problems]
+    if new:   # the added spellings clash with something: not read that way
+        return document, (*notes, *(f"review: not read as the assignment's names ("
+                                    f"{', '.join(m.note for m in mapped)}): {p}" for p in new))
+    return again, (*(f"mapped: {m.note} (line{'s' * (len(m.lines) > 1)} "
+                     f"{', '.join(map(str, m.lines))})" for m in mapped), *notes)
 
 
 def unreadable_grade(path: Path, assignment: Assignment, outcome: Outcome, why: str) -> Grade:

@@ -1,0 +1,188 @@
+r"""A submission in other letters: the assignment's notation stays authoritative, and a name the
+submission writes that the assignment does not declare (``\theta`` where it says
+``\mathbf{w}``, ``\hat{p}`` for ``p``) is read as the assignment's name when exactly one name
+fits, and said so in the feedback ("read $\theta$ as $\mathbf{w}$").
+
+What fits: the submission's names are typed by inference (:func:`verify.read.infer.
+infer_document`, told what the assignment declares), and an assignment name is a candidate
+for one of them when
+
+* the submission never writes it (a student who writes both ``\theta`` and ``\mathbf{w}``
+  means two things), and
+* it has the same kind and shape: a symbol with as many family and entry axes, over the same
+  sizes where the inference ties a size (a size it only names for a length nothing gives is
+  any size), or an indexed definition with one index per subscript (``\hat{p}_{ij}`` for
+  ``p_{ik}``), or, for a plain scalar, a scalar symbol or a constant definition.
+
+A name is mapped only when it has exactly one candidate and that candidate is no other name's
+candidate.  Everything else stays unread, and the lines that use it are flagged for review
+with the reason (no candidate, or the candidates named).  A mapping changes only what is read:
+every line is still checked in full, so a wrong step in other letters is refuted as in the
+assignment's letters.  Pure functions; the results are frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from verify.model.notation import Definition, Notation, SymbolDecl
+from verify.model.spelling import default_spellings
+from verify.read.infer import SymbolGuess, declared_of, infer_document
+from verify.read.latex.normalize import canonical_spelling, normalize
+from verify.read.latex.source import split_document
+
+# A name as written, once normalised (fonts gone): an accented letter, a command, a letter.
+# Words in text type and operator names are one token each, so their letters are no names.
+_TOKEN = re.compile(r"\\(?:hat|tilde|bar|check)\{\\?[A-Za-z]+\}|"
+                    r"\\(?:operatorname|text[a-z]*|mbox)\s*\{[^{}]*\}|\\[A-Za-z]+|[A-Za-z]")
+_BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{\\?[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """The submission's ``spelling`` read as the assignment's ``name`` (shown as ``shown``)."""
+
+    spelling: str
+    name: str
+    shown: str
+    lines: tuple[int, ...]
+
+    @property
+    def note(self) -> str:
+        return f"read ${self.spelling}$ as ${self.shown}$"
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """A name of the submission the assignment does not declare and no mapping settles."""
+
+    spelling: str
+    lines: tuple[int, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class NameMapping:
+    mapped: tuple[Mapped, ...] = ()
+    unmapped: tuple[Unmapped, ...] = ()
+
+    def review_notes(self, unread: Mapping[int, str]) -> tuple[str, ...]:
+        """One reason per unread line (``unread``: line -> why it was not read) that a name
+        left unmapped made unreadable (an unbalanced line is the reader's business)."""
+        return tuple(f"review: line {line}: ${u.spelling}$ is not in the assignment's "
+                     f"notation; {u.why}" for u in self.unmapped for line in u.lines
+                     if "undeclared" in unread.get(line, "") and u.spelling in unread[line])
+
+
+def _tokens(text: str) -> set[str]:
+    return {re.sub(r"\s+", "", token) for token in _TOKEN.findall(normalize(text))}
+
+
+def _base(spelling: str) -> str | None:
+    match = _BASE.match(canonical_spelling(spelling))
+    return match.group(0) if match else None
+
+
+def _spellings(name: str, latex: Sequence[str]) -> tuple[str, ...]:
+    """How the name may be written: a multi-letter name without ``latex:`` cannot be."""
+    return tuple(latex) or default_spellings(name)
+
+
+def _axes_fit(guessed: Sequence[str], declared: Sequence[str], loose: frozenset[str]) -> bool:
+    """Same number of axes, each over the same size, or over a size the inference only
+    named for a length nothing in the submission ties (``loose``)."""
+    return len(guessed) == len(declared) and all(
+        g == d or g in loose for g, d in zip(guessed, declared, strict=True))
+
+
+def _symbol_fits(guess: SymbolGuess, decl: SymbolDecl, loose: frozenset[str]) -> bool:
+    return _axes_fit(guess.family, decl.family, loose) and \
+        _axes_fit(guess.shape, decl.shape, loose)
+
+
+def _definition_fits(guess: SymbolGuess, definition: Definition, notation: Notation,
+                     loose: frozenset[str]) -> bool:
+    if definition.style == "constant":
+        return not guess.family and not guess.shape
+    if definition.style != "indexed":
+        return False   # a function is called with arguments: not a name to rename
+    sizes = [notation.indices.get(param, "") for param in definition.params]
+    return all(sizes) and _axes_fit((*guess.family, *guess.shape), sizes, loose)
+
+
+def _lines_using(chains: Iterable[Sequence[tuple[int, set[str]]]], token: str) -> tuple[int, ...]:
+    return tuple(sorted({line for steps in chains for line, tokens in steps if token in tokens}))
+
+
+def find_mapping(text: str, suffix: str, notation: Notation) -> NameMapping:
+    """The names of the submission ``text`` that the assignment's ``notation`` does not
+    declare, each mapped onto the one assignment name that fits, or left with the reason."""
+    chains = [[(step.line, _tokens(step.text)) for step in chain.steps]
+              for chain in split_document(text, suffix)]
+    written = set().union(*(tokens for steps in chains for _, tokens in steps))
+    inference = infer_document(text, suffix, declared_of(notation))
+    loose = frozenset(size.name for size in inference.sizes)
+    unused: dict[str, str] = {}   # assignment name -> its first spelling, never written
+    entries: list[tuple[str, tuple[str, ...]]] = [
+        *((n, d.latex) for n, d in notation.symbols.items()),
+        *((n, d.latex) for n, d in notation.definitions.items())]
+    for name, latex in entries:
+        spellings = _spellings(name, latex)
+        if spellings and not any(_base(s) in written for s in spellings):
+            unused[name] = spellings[0]
+    candidates: dict[str, list[str]] = {}
+    guesses: dict[str, SymbolGuess] = {}
+    for guess in inference.symbols:
+        spelling = guess.latex[0] if guess.latex else guess.name
+        token = _base(spelling)
+        if token is None or token not in written:
+            continue
+        guesses[spelling] = guess
+        candidates[spelling] = [
+            name for name in unused
+            if (name in notation.symbols and _symbol_fits(guess, notation.symbols[name], loose))
+            or (name in notation.definitions and
+                _definition_fits(guess, notation.definitions[name], notation, loose))]
+    claimed: dict[str, list[str]] = {}
+    for spelling, names in candidates.items():
+        for name in names:
+            claimed.setdefault(name, []).append(spelling)
+    mapped: list[Mapped] = []
+    unmapped: list[Unmapped] = []
+    for spelling, names in candidates.items():
+        lines = _lines_using(chains, _base(spelling) or spelling)
+        if len(names) == 1 and claimed[names[0]] == [spelling]:
+            mapped.append(Mapped(spelling, names[0], unused[names[0]], lines))
+        elif not names:
+            unmapped.append(Unmapped(spelling, lines, "no name of the assignment of its kind "
+                                     "and shape is left unused to read it as"))
+        elif len(names) > 1:
+            shown = " or ".join(f"${unused[n]}$" for n in names)
+            unmapped.append(Unmapped(spelling, lines, f"it could be {shown}: the mapping is "
+                                     "not unique"))
+        else:
+            others = ", ".join(f"${s}$" for s in claimed[names[0]] if s != spelling)
+            unmapped.append(Unmapped(spelling, lines, f"it and {others} could each be "
+                                     f"${unused[names[0]]}$: the mapping is not unique"))
+    for ambiguity in inference.ambiguities:
+        if _base(ambiguity.latex) in written and ambiguity.latex not in guesses:
+            lines = _lines_using(chains, _base(ambiguity.latex) or ambiguity.latex)
+            unmapped.append(Unmapped(ambiguity.latex, lines,
+                                     f"its kind cannot be told ({ambiguity.why})"))
+    return NameMapping(tuple(mapped), tuple(unmapped))
+
+
+def with_spellings(notation: Notation, mapped: Sequence[Mapped]) -> Notation:
+    """The assignment's notation with each mapped spelling added to its name's, after the
+    assignment's own (the first spelling is the one readings and messages show)."""
+    extra: dict[str, list[str]] = {}
+    for item in mapped:
+        extra.setdefault(item.name, []).append(item.spelling)
+    symbols = {name: replace(decl, latex=(*_spellings(name, decl.latex), *extra[name]))
+               if name in extra else decl for name, decl in notation.symbols.items()}
+    definitions = {name: replace(d, latex=(*_spellings(name, d.latex), *extra[name]))
+                   if name in extra else d for name, d in notation.definitions.items()}
+    return Notation(notation.sizes, notation.indices, symbols, definitions,
+                    notation.assumptions)
