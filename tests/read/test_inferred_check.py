@@ -49,6 +49,32 @@ CASES: list[tuple[str, list[str]]] = [
 ]
 
 
+# Slips of ML derivations, without a header: (document, the positions of its wrong steps in
+# its only chain).  Under the inferred notation none of them may pass (refuted or unread);
+# whatever else the reader learns, this holds.
+SLIPS: list[tuple[str, set[int]]] = [
+    (r"$$\frac{d}{dt} \sigma(t) = \sigma(t)(1 - \sigma(t)) = \sigma(t)^2$$", {2}),
+    (r"$$\log(a b) = \log a + \log b = \log a \log b$$", {1, 2}),   # a, b real: 1 too
+    (r"$$\mathbf{w}^T \mathbf{x} = \mathbf{x} \mathbf{w}^T$$", {1}),
+    (r"$$\sum_{k=1}^{K} y_k \log p_k = \sum_{k=1}^{K} \log p_k$$", {1}),
+    (r"$$\frac{\partial}{\partial z_j} \log \sum_{k=1}^{K} e^{z_k} = \frac{e^{z_j}}"
+     r"{\sum_{k=1}^{K} e^{z_k}} = e^{z_j}$$", {2}),
+    (r"$$\frac{\partial}{\partial \mathbf{w}} \mathbf{w}^T A \mathbf{w} = 2 A \mathbf{w}$$",
+     {1}),
+    (r"$$(A B)^{-1} = A^{-1} B^{-1}$$", {1}),
+    (r"$$\nabla_{\mathbf{w}} \| X \mathbf{w} - \mathbf{y} \|^2 = 2 X^T (X \mathbf{w} - "
+     r"\mathbf{y}) = 2 (X \mathbf{w} - \mathbf{y})^T X^T$$", {2}),
+    (r"$$\sum_{i=1}^{N} \mathbf{w}^T \mathbf{x}_i = N \mathbf{w}^T \mathbf{x}_1$$", {1}),
+]
+
+
+@pytest.mark.parametrize(("text", "wrong"), SLIPS)
+def test_a_slip_without_a_header_never_passes(text: str, wrong: set[int]) -> None:
+    steps = _check(text).document.chains[0].steps
+    passed = {s.index for s in steps if s.status.value in PASSING}
+    assert not passed & wrong, [(s.index, s.status.value, s.message) for s in steps]
+
+
 def _check(text: str, name: str = "text") -> verify.CheckResult:
     return verify.check_text(text, cache=False, points=5, name=name)
 
