@@ -82,7 +82,8 @@ def _infer(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     inference = infer_notation(readable_chains(split_document(header.body, suffix)),
                                declared_of(header.notation) if own else None)
     if own:
-        print("# the document declares part of its notation: add these to its header", file=out)
+        print("# the document declares part of its notation: add these to its header (or "
+              "write 'infer: true' in it to have checking infer them)", file=out)
     print(header_yaml(inference, header.title), end="", file=out)
     return EXIT["ok"]
 
