@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -79,20 +80,30 @@ def labels(root: Path) -> dict[tuple[str, int, str], str]:
     return found
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout holding the data")
-    parser.add_argument("--quiet", action="store_true", help="the figures only")
-    parser.add_argument("--verdict-only", action="store_true",
-                        help="only the verdict's own diagnoses, without the candidate mistakes "
-                             "of verify.verdict.explain (what checking showed before the one "
-                             "engine)")
-    args = parser.parse_args()
-    truth = labels(args.root)
-    refuted = diagnosed = wrong = conditions = conditions_diagnosed = 0
-    for path in documents(args.root):
+@dataclass(frozen=True)
+class Measure:
+    """The figures: refuted steps, those with a diagnosis, and each refuted step's row."""
+
+    refuted: int
+    diagnosed: int
+    conditions: int             # refuted steps labelled "condition" (an equation solved)
+    conditions_diagnosed: int
+    rows: tuple[tuple[str, int, str, str, bool], ...]   # file, line, label, diagnosis, wrong
+
+    @property
+    def wrong(self) -> list[tuple[str, int, str, str, bool]]:
+        return [row for row in self.rows if row[4]]
+
+
+def measure(root: Path = ROOT, verdict_only: bool = False) -> Measure:
+    """Every refuted step of the documents under ``root``, its diagnosis and whether it is
+    wrong against the labels and the known slips."""
+    truth = labels(root)
+    refuted = diagnosed = conditions = conditions_diagnosed = 0
+    rows = []
+    for path in documents(root):
         result = check_document(read_document(path), Options(), None,
-                                diagnose=not args.verdict_only)
+                                diagnose=not verdict_only)
         for chain in result.chains:
             for step in chain.steps:
                 if step.status is not Status.REFUTED:
@@ -106,19 +117,33 @@ def main() -> int:
                 bad = bool(step.diagnosis) and (
                     (label in ("true", "right") and slip is None) or
                     (slip is not None and not any(words in step.diagnosis for words in slip)))
-                wrong += bad
-                if not args.quiet:
-                    mark = "WRONG " if bad else ""
-                    print(f"{path.relative_to(args.root)}:{step.location.line} [{label}] "
-                          f"{mark}{step.diagnosis or '-'}")
-    share = diagnosed / refuted if refuted else 0.0
-    slips = refuted - conditions
-    slip_share = (diagnosed - conditions_diagnosed) / slips if slips else 0.0
-    print(f"{diagnosed} of {refuted} refuted steps carry a diagnosis ({100 * share:.0f}%); "
-          f"{diagnosed - conditions_diagnosed} of the {slips} that are not a condition "
-          f"(an equation the source solves) ({100 * slip_share:.0f}%); {wrong} wrong against "
-          "the labels and known slips")
-    return 1 if wrong else 0
+                rows.append((str(path.relative_to(root)), step.location.line, label,
+                             step.diagnosis, bad))
+    return Measure(refuted, diagnosed, conditions, conditions_diagnosed, tuple(rows))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout holding the data")
+    parser.add_argument("--quiet", action="store_true", help="the figures only")
+    parser.add_argument("--verdict-only", action="store_true",
+                        help="only the verdict's own diagnoses, without the candidate mistakes "
+                             "of verify.verdict.explain (what checking showed before the one "
+                             "engine)")
+    args = parser.parse_args()
+    found = measure(args.root, args.verdict_only)
+    if not args.quiet:
+        for name, line, label, diagnosis, bad in found.rows:
+            print(f"{name}:{line} [{label}] {'WRONG ' if bad else ''}{diagnosis or '-'}")
+    share = found.diagnosed / found.refuted if found.refuted else 0.0
+    slips = found.refuted - found.conditions
+    slip_diagnosed = found.diagnosed - found.conditions_diagnosed
+    slip_share = slip_diagnosed / slips if slips else 0.0
+    print(f"{found.diagnosed} of {found.refuted} refuted steps carry a diagnosis "
+          f"({100 * share:.0f}%); {slip_diagnosed} of the {slips} that are not a condition "
+          f"(an equation the source solves) ({100 * slip_share:.0f}%); {len(found.wrong)} wrong "
+          "against the labels and known slips")
+    return 1 if found.wrong else 0
 
 
 if __name__ == "__main__":

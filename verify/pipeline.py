@@ -191,8 +191,8 @@ def _set_to_zero(plans: Sequence[_ChainPlan]) -> tuple[tuple[sp.Expr, int], ...]
         read = [step for step, verdict in zip(plan.chain.steps, plan.verdicts, strict=True)
                 if step.expr is not None and
                 (verdict is None or verdict.status is not Status.UNPARSED)]
-        if any(step.expr == 0 for step in read):
-            found += [(step.expr, step.location.line) for step in read
+        if any(step.expr == 0 for step in read):   # its last form first (the simplest)
+            found += [(step.expr, step.location.line) for step in reversed(read)
                       if step.expr is not None and step.expr != 0]
     return tuple(found)
 

@@ -90,3 +90,50 @@ def test_the_verdicts_own_words_keep_their_kind(text: str, kinds: list[Kind]) ->
     assert [d.kind for d in found] == kinds
     if text.endswith("."):
         assert joined(found) == text
+
+
+# ---- an equation the document solves: a line set to 0, then rearranged -----------------------
+def solved(*displays: str) -> list[str]:
+    """The diagnoses of the refuted steps of a Markdown document of ``displays`` (one a line,
+    from line 5 on: each display is its own chain), in order."""
+    from verify.api import check_text
+    text = "---\nsymbols: {t: {}, u: {}}\n---\n\n" + "\n".join(f"$$ {d} $$" for d in displays)
+    result = check_text(text, cache=False)
+    return [s.diagnosis for c in result.document.chains for s in c.steps
+            if s.status is Status.REFUTED]
+
+
+@pytest.mark.parametrize(("displays", "words"), [
+    # t = u solves 2 t - 2 u = 0 (t - u is half of it): an equation, not a step; once
+    ((r"\frac{d}{dt} (t^2 - 2 u t) = 2 t - 2 u = 0", "t = u"),
+     [r"this line is $0$ and the line before is not",
+      r"this is an equation, not an identity: it holds where $2 \cdot t - 2 \cdot u = 0$ "
+      "(set to $0$ at line 5)"]),
+    (("0 = u - t^2", "u = t^2"),          # 0 = g, then a = b: the first sets g itself
+     [r"it holds where $u - t^{2} = 0$ (set to $0$ at line 5)",
+      r"it holds where $u - t^{2} = 0$ (set to $0$ at line 5)"]),
+    (("2 t - 2 u = 0", "t = u + 1"), [r"this line is $0$", None]),   # no multiple of it
+    (("t = u", "2 t - 2 u = 0"), [None, r"this line is $0$"]),      # set to 0 only later
+    (("2 t - 2 u = t", "t = u"), [None, None]),                      # nothing set to 0
+])
+def test_a_step_that_solves_an_equation_set_to_zero_says_so(
+        displays: tuple[str, ...], words: list[str | None]) -> None:
+    found = solved(*displays)
+    assert len(found) == len(words), found
+    for diagnosis, wanted in zip(found, words, strict=True):
+        if wanted is None:
+            assert "equation, not an identity" not in diagnosis, diagnosis
+        else:
+            assert wanted in diagnosis, diagnosis
+        assert diagnosis.count("equation, not an identity") <= 1, diagnosis
+
+
+def test_a_slip_in_a_chain_set_to_zero_is_still_the_slip() -> None:
+    found = solved("t^2 + u = t^2 - u = 0")
+    assert found[0].startswith("the term $u$ of the line before changed sign"), found
+    assert "equation, not an identity" not in found[0]
+
+
+def test_the_equation_words_keep_their_kind() -> None:
+    text = r"this is an equation, not an identity: it holds where $t = 0$ (set to $0$ at line 3)."
+    assert [d.kind for d in diagnoses_of(text)] == [Kind.EQUATION]

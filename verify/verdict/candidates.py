@@ -15,7 +15,10 @@ For a line ``after`` that does not follow from ``before``:
   another (``x_k`` for ``x_j``);
 * a transpose missing (or one too many) in a matrix product of ``after``;
 * an assumption: the step holds for one sample (a size pinned to 1), only when two free indices
-  are equal, or differ, for one-hot labels, or where a one-hot entry ``y_j`` is 0.
+  are equal, or differ, for one-hot labels, or where a one-hot entry ``y_j`` is 0;
+* an equation: ``before - after == c * Z`` for an expression ``Z`` the document sets to 0
+  (a chain with a line ``0``) and c in 1, -1, 2, -2, 1/2, -1/2: the step holds exactly where
+  ``Z = 0``, an equation being solved (a gradient set to zero), not a step that follows.
 
 Every text is written in mathematics (:func:`verify.model.reading.plain`: ``$...$`` LaTeX
 from the expression model), never in SymPy's syntax.
@@ -56,7 +59,9 @@ class Candidate:
 
 
 def candidates(before: sp.Expr, after: sp.Expr, notation: Notation,
-               labels: tuple[str, ...] = ()) -> list[Candidate]:
+               labels: tuple[str, ...] = (),
+               zeros: tuple[tuple[sp.Expr, int], ...] = ()) -> list[Candidate]:
+    """``zeros``: the expressions the document sets to 0 before the step, with their lines."""
     found = [*_factors(before, after, notation), *_terms(before, after, notation),
              *_derivatives(before, after, notation), *_swaps(before, after, notation),
              *_indices(before, after, notation), *_symbols(before, after, notation),
@@ -66,6 +71,7 @@ def candidates(before: sp.Expr, after: sp.Expr, notation: Notation,
                         -c.before, c.after) for c in found[:SIGNED_CANDIDATES]
               if c.kind in SIGNED_KINDS]
     found += _assumptions(before, after, notation, labels)
+    found += _equations(before, after, notation, zeros)
     unique: dict[tuple[object, ...], Candidate] = {}
     for candidate in found:
         if candidate.before == before and candidate.after == after and \
@@ -85,6 +91,7 @@ SIGNED_KINDS = frozenset({Kind.DROPPED_TERM, Kind.EXTRA_TERM, Kind.DOUBLED_TERM,
                           Kind.MISSING_TRANSPOSE})
 SIGNED_CANDIDATES = 200       # candidates looked at for a sign flipped besides
 SMALL_FACTOR_OPERATIONS = 3   # a factor of a line tried as lost or extra: e^{x}, 2 x, x^2
+CANDIDATE_ZEROS = 4           # expressions set to 0 tried (the nearest before the step first)
 
 
 def _math(expr: sp.Basic, notation: Notation) -> str:
@@ -121,6 +128,24 @@ def _factors(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Ca
         values += [factor, 1 / factor]
     for value in list(dict.fromkeys(values)):
         yield Candidate(Kind.FACTOR, factor_text(value, show), value * before, after)
+
+
+# ---- equations ----------------------------------------------------------------------------
+EQUATION_FACTORS = (sp.Integer(1), sp.Integer(-1), sp.Integer(2), sp.Integer(-2),
+                    sp.Rational(1, 2), sp.Rational(-1, 2))
+
+
+def _equations(before: sp.Expr, after: sp.Expr, notation: Notation,
+               zeros: tuple[tuple[sp.Expr, int], ...]) -> Iterator[Candidate]:
+    """The step ``before = after`` is ``c Z = 0`` for an expression ``Z`` the document set to
+    0 (``0 = g``, then ``a = b`` with ``a - b = g``): it holds where ``Z = 0`` and nowhere
+    else (c is not 0), the equation the source solves rather than an identity."""
+    for zero, line in zeros[:CANDIDATE_ZEROS]:
+        shown = f"{_math(zero, notation)[:-1]} = 0$"   # one formula: $g = 0$
+        for value in EQUATION_FACTORS:
+            yield Candidate(Kind.EQUATION, f"this is an equation, not an identity: it holds "
+                                           f"where {shown} (set to $0$ at line {line})",
+                            before - after, value * zero)
 
 
 # ---- terms --------------------------------------------------------------------------------

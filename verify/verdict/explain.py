@@ -33,6 +33,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+import sympy as sp
+
 from verify.check.claims import Claim, DocumentChecker
 from verify.model.notation import Notation
 from verify.model.verdict import Status
@@ -50,6 +52,9 @@ class Request(Claim):
     """A refuted claim ``before == after`` to explain."""
 
     fallback: str = ""    # the verdict's own diagnosis text (the engine's first source)
+    # expressions the document sets to 0 before the step (a chain with a line 0), with their
+    # lines, nearest first: an equation being solved explains a step that is no identity
+    zeros: tuple[tuple[sp.Expr, int], ...] = ()
 
 
 class Runner(Protocol):
@@ -108,7 +113,8 @@ def explain(requests: Sequence[Request], runner: Runner, labels: tuple[str, ...]
     if not requests:
         return {key: own[key] for key in silent}
     variants = _Variants()
-    planned = {request.key: candidates(request.before, request.after, request.notation, labels)
+    planned = {request.key: candidates(request.before, request.after, request.notation, labels,
+                                       request.zeros)
                for request in requests}
     screened_claims = {f"{r.key}|{n}": _claim(r, c, variants, n, screen=True)
                        for r in requests for n, c in enumerate(planned[r.key])}
@@ -136,6 +142,16 @@ def explain(requests: Sequence[Request], runner: Runner, labels: tuple[str, ...]
             **{r.key: _ordered(found[r.key]) or own[r.key] for r in requests}}
 
 
+def zeros_before(zeros: Sequence[tuple[sp.Expr, int]],
+                 line: int) -> tuple[tuple[sp.Expr, int], ...]:
+    """Of the expressions a document sets to 0 (with their lines), those at or before
+    ``line``, nearest first, each once: a step's :attr:`Request.zeros`."""
+    chosen: dict[sp.Expr, int] = {}
+    for expr, at in sorted((z for z in zeros if z[1] <= line), key=lambda z: -z[1]):
+        chosen.setdefault(expr, at)
+    return tuple(chosen.items())
+
+
 def _request(requests: Sequence[Request], key: str) -> Request:
     owner = key.rsplit("|", 1)[0]
     return next(r for r in requests if r.key == owner)
@@ -157,7 +173,10 @@ def _ordered_own(found: tuple[Diagnosis, ...]) -> tuple[Diagnosis, ...]:
     unique: dict[str, Diagnosis] = {}
     for diagnosis in sorted(found, key=lambda d: order.index(d.kind)):
         unique.setdefault(diagnosis.text, diagnosis)
-    return tuple(unique.values())
+    # One equation is enough: the same zero written twice (a gradient and its simplified
+    # form) would say it twice; the first is the nearest line set to 0.
+    equations = [d for d in unique.values() if d.kind is Kind.EQUATION]
+    return tuple(d for d in unique.values() if d.kind is not Kind.EQUATION or d is equations[0])
 
 
 class _Variants:

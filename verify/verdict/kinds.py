@@ -35,6 +35,7 @@ class Kind(StrEnum):
     INDEX_DIFFERENT = "holds only when two indices differ"
     LABELS_ONE_HOT = "holds only for one-hot labels"
     LABEL_ZERO = "holds only when a label entry is 0"
+    EQUATION = "an equation set to zero, not a step"
     SHAPES = "shapes differ"
     DOMAIN = "domains differ"
     SILENT_FIX = "silent correction"
@@ -44,7 +45,7 @@ class Kind(StrEnum):
 # Kinds that say where a step holds rather than what was done: shown only when no kind that
 # names the slip itself holds (a lost factor N also makes a step hold at N = 1).
 CONDITIONS = frozenset({Kind.ONE_SAMPLE, Kind.INDEX_EQUAL, Kind.INDEX_DIFFERENT,
-                        Kind.LABELS_ONE_HOT, Kind.LABEL_ZERO})
+                        Kind.LABELS_ONE_HOT, Kind.LABEL_ZERO, Kind.EQUATION})
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ _KINDS_BY_WORDS = ((re.compile(r"^the sign is flipped"), Kind.SIGN),
                    (re.compile(r"holds only when \$[A-Za-z]+ = 1\$"), Kind.ONE_SAMPLE),
                    (re.compile(r"holds only when \$[^$]* \\neq [^$]*\$"), Kind.INDEX_DIFFERENT),
                    (re.compile(r"holds only when \$[^$]* = [^$]*\$"), Kind.INDEX_EQUAL),
+                   (re.compile(r"^this is an equation, not an identity"), Kind.EQUATION),
                    (re.compile(r"^the sides have different shapes"), Kind.SHAPES),
                    (re.compile(r"^The sides are defined on different domains"), Kind.DOMAIN))
 
