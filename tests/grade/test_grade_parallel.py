@@ -84,12 +84,36 @@ def test_a_grading_batch_is_refused_by_a_checking_pool(folder: Path,
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_workers_give_the_grades_of_one_process(folder: Path, assignment: Assignment,
                                                 in_process: list[Any], jobs: int) -> None:
-    grades = grade_in_workers(discover(folder), assignment, RunSettings(jobs=jobs))
+    # per_worker=1: two workers on these five submissions (by default they are worth one)
+    grades = grade_in_workers(discover(folder), assignment, RunSettings(jobs=jobs),
+                              per_worker=1)
     assert not isinstance(grades, str), grades  # a str: the run stopped, and why
     assert comparable(grades) == in_process
     scores = {g.student: (g.outcome, g.score) for g in grades}
     assert scores["ok_ada"] == (Outcome.GRADED, 10) and scores["sign_term"][1] == 4
     assert scores["empty"][0] is Outcome.EMPTY
+
+
+@pytest.mark.parametrize(("jobs", "per_worker", "waiting", "workers"), [
+    (2, 40, 0, 0), (2, 40, 1, 1), (2, 40, 30, 1), (2, 40, 79, 1), (2, 40, 80, 2),
+    (2, 40, 1000, 2), (4, 40, 130, 3), (1, 40, 1000, 1), (2, 1, 2, 2), (2, 1, 1, 1),
+])
+def test_a_second_worker_only_for_enough_submissions(assignment: Assignment, jobs: int,
+                                                     per_worker: int, waiting: int,
+                                                     workers: int) -> None:
+    with LocalPool(jobs, Limits(), handler=GRADE_HANDLER) as pool:
+        batch = GradeBatch(pool, [], assignment, None, per_worker)   # nothing to start
+        assert batch.workers_for(waiting) == workers
+        assert pool.started_count == 0
+
+
+@pytest.mark.slow
+def test_a_small_class_starts_one_worker_however_many_jobs(folder: Path,
+                                                           assignment: Assignment) -> None:
+    with LocalPool(2, Limits(), handler=GRADE_HANDLER) as pool:
+        run = GradeBatch(pool, discover(folder), assignment, None)
+        pool.drive(run)
+        assert pool.started_count == 1 and len(run.results) == len(NAMES)
 
 
 @pytest.mark.slow

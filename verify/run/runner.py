@@ -438,6 +438,8 @@ class Batch(ABC, Generic[R]):
     """
 
     handler: ClassVar[str]   # the Handler its requests need: its pool's workers must run it
+    # Waiting jobs a worker beyond the first needs before it is started (see workers_for).
+    per_worker: int = 1
 
     def __init__(self, pool: LocalPool, count: int, progress: Progress | None,
                  emit: Emit[R] | None = None) -> None:
@@ -475,8 +477,17 @@ class Batch(ABC, Generic[R]):
         for number in range(self.count):
             if not cached(number):
                 missing.append(number)
-                self.pool.start(len(missing))
+                self.pool.start(self.workers_for(len(missing)))
         return missing
+
+    def workers_for(self, waiting: int) -> int:
+        """How many workers ``waiting`` jobs (queued or running) are worth: one for every
+        :attr:`per_worker` of them, at least one while there is any, at most the pool's size.
+        A worker costs its start (seconds of imports, then its first sight of everything)
+        whatever it does after: on a few jobs a second one only slows the run down."""
+        if waiting <= 0:
+            return 0
+        return min(self.pool.jobs, max(1, waiting // self.per_worker))
 
     # ---- the loop
     def loop(self) -> None:
@@ -499,7 +510,7 @@ class Batch(ABC, Generic[R]):
                     self._expire(worker)
 
     def _staff(self) -> None:
-        wanted = min(self.pool.jobs, len(self.queue) + sum(w.busy for w in self.pool.workers))
+        wanted = self.workers_for(len(self.queue) + sum(w.busy for w in self.pool.workers))
         while len(self.pool.workers) < wanted:
             self.pool._start()
 
