@@ -7,6 +7,7 @@ cases of tests/data/letters/."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,39 @@ def test_lines_that_read_are_not_flagged_for_names_they_spell_out(
     # Ben writes L(W): a spelling of L; W alone is untyped, but no line is unread
     grade = grade_safely(EXAMPLES / "ben.md", assignment, judge)
     assert grade.score == 10.0 and not grade.needs_review and not grade.notes
+
+
+def _in_other_letters(text: str) -> str:
+    r"""The submission with \theta for the weights and \hat{p} for the probabilities."""
+    text = re.sub(r"\\(?:mathbf|boldsymbol)\{w\}", r"\\theta", text)
+    return re.sub(r"(?<![A-Za-z\\])p_\{", r"\\hat{p}_{", text)
+
+
+CLASS_FILES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".md", ".tex"))
+
+
+@pytest.mark.slow
+def test_the_example_class_in_other_letters_gets_the_same_grades(
+        tmp_path: Path, assignment: Assignment, judge: ClaimJudge) -> None:
+    r"""Every submission of the example class, its weights written \theta and its
+    probabilities \hat{p}: the same score, first wrong step and final verdict as in the
+    assignment's letters (so no slip passes in other letters), and told what was mapped.
+    Ben writes the weights only under \nabla (never as a value), so \theta is not typed: his
+    lines using it go to review instead."""
+    for path in CLASS_FILES:
+        renamed = tmp_path / path.name
+        renamed.write_text(_in_other_letters(path.read_text(encoding="utf-8")),
+                           encoding="utf-8")
+        before, after = grade_safely(path, assignment, judge), \
+            grade_safely(renamed, assignment, judge)
+        if path.stem == "ben":
+            assert after.needs_review and after.score < before.score
+            continue
+        assert (after.outcome, after.score, after.final_ok) == \
+            (before.outcome, before.score, before.final_ok), path.name
+        assert (after.first_wrong.number if after.first_wrong else None) == \
+            (before.first_wrong.number if before.first_wrong else None), path.name
+        assert after.needs_review == before.needs_review, (path.name, after.review_reasons)
+        if path.read_text(encoding="utf-8") != renamed.read_text(encoding="utf-8") and \
+                before.outcome is Outcome.GRADED:
+            assert any(n.startswith("mapped: ") for n in after.notes), path.name

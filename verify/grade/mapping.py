@@ -11,8 +11,10 @@ for one of them when
   means two things), and
 * it has the same kind and shape: a symbol with as many family and entry axes, over the same
   sizes where the inference ties a size (a size it only names for a length nothing gives is
-  any size), or an indexed definition with one index per subscript (``\hat{p}_{ij}`` for
-  ``p_{ik}``), or, for a plain scalar, a scalar symbol or a constant definition.
+  any size; a name written with subscripts only has its family and entry axes as one list),
+  or an indexed definition with one index per subscript (``\hat{p}_{ij}`` for ``p_{ik}``;
+  never a vector or a matrix), or, for a plain scalar, a scalar symbol or a constant
+  definition.
 
 A name is mapped only when it has exactly one candidate and that candidate is no other name's
 candidate.  Everything else stays unread, and the lines that use it are flagged for review
@@ -98,6 +100,8 @@ def _axes_fit(guessed: Sequence[str], declared: Sequence[str], loose: frozenset[
 
 
 def _symbol_fits(guess: SymbolGuess, decl: SymbolDecl, loose: frozenset[str]) -> bool:
+    if not guess.shape:   # written with subscripts only: family and entry indices alike
+        return _axes_fit(guess.family, (*decl.family, *decl.shape), loose)
     return _axes_fit(guess.family, decl.family, loose) and \
         _axes_fit(guess.shape, decl.shape, loose)
 
@@ -108,8 +112,9 @@ def _definition_fits(guess: SymbolGuess, definition: Definition, notation: Notat
         return not guess.family and not guess.shape
     if definition.style != "indexed":
         return False   # a function is called with arguments: not a name to rename
+    # written with its indices as subscripts (p_{ik}): a vector or a matrix is something else
     sizes = [notation.indices.get(param, "") for param in definition.params]
-    return all(sizes) and _axes_fit((*guess.family, *guess.shape), sizes, loose)
+    return not guess.shape and all(sizes) and _axes_fit(guess.family, sizes, loose)
 
 
 def _lines_using(chains: Iterable[Sequence[tuple[int, set[str]]]], token: str) -> tuple[int, ...]:
