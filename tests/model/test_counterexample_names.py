@@ -157,8 +157,8 @@ def test_a_refuted_scalar_step_names_its_point_in_latex_and_the_json_carries_bot
     out, target = io.StringIO(), tmp_path / "out.json"
     assert main([str(path), "--no-cache", "--json", str(target)], out, io.StringIO()) == 1
     line = next(t for t in out.getvalue().splitlines() if "refuted —" in t)
-    assert re.search(r"at K=1, n=1, \$\\lambda = [0-9.]+\$, \$\\mathbf\{w\}_\{1,1\} = "
-                     r"-?[0-9.]+\$: before", line), line
+    # the terminal's plain text of $\lambda = ...$, $\mathbf{w}_{1,1} = ...$
+    assert re.search(r"at K=1, n=1, λ = [0-9.]+, w_\(1,1\) = -?[0-9.]+: before", line), line
     assert re.search(r"(?<![\\\w])lam\b", line) is None and "w_1_1" not in line
     data = json.loads(target.read_text())
     jsonschema.validate(data, SCHEMA)
@@ -167,6 +167,7 @@ def test_a_refuted_scalar_step_names_its_point_in_latex_and_the_json_carries_bot
     assert set(example["point"]) == {"lam", "w_1_1"}                 # machine-readable keys
     assert example["names"] == {"lam": r"\lambda", "w_1_1": r"\mathbf{w}_{1,1}"}
     assert example["description"] in step["message"]
+    assert "$\\lambda = " in step["message"]   # the JSON keeps the LaTeX
 
 
 def test_a_cached_judgement_stays_spelling_free_and_each_document_reads_its_own(
@@ -201,7 +202,7 @@ def test_the_report_typesets_the_counterexample_in_the_documents_latex() -> None
 
 
 # The seeds' refuted lines, their sub-claims' and their diagnoses, as the text output prints
-# them: every label named as the document writes it.
+# them: every label named as the document writes it, in plain text (y_(1,2) for y_{1,2}).
 SEEDS = ["examples/seeds/000_561a27f6dc100100.md", "examples/seeds/001_a92e6727470740bd.md",
          "examples/seeds/002_51a9bad641ab4da6.md", "derivations/002_51a9bad641ab4da6.yaml"]
 
@@ -214,7 +215,9 @@ def test_the_seeds_refuted_lines_are_golden() -> None:
     kept = [t for n, t in enumerate(lines) if "refuted —" in t or (
         "diagnosis:" in t and n > 0 and "refuted —" in lines[n - 1])]
     assert "\n".join(kept) + "\n" == (DATA / "reading" / "refuted_seeds.txt").read_text()
-    assert not re.search(r"\b(?:y1?|w|x)_[0-9]", "\n".join(kept))
+    # the checker's own names (y1_2, w_1_2); the terminal's plain text of y_{2} is y_2
+    assert not re.search(r"\by1_[0-9]|\b(?:y|w|x)_[0-9]+_[0-9]", "\n".join(kept))
+    assert "$" not in "\n".join(kept)   # plain text on the terminal, never LaTeX in dollars
 
 
 def test_grading_feedback_names_the_counterexample_in_latex() -> None:
