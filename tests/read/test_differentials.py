@@ -31,6 +31,8 @@ symbols:
 definitions:
   M: {body: "mat(T(X), X) - A"}
   sym: {params: [B], body: "(B + T(B)) / 2", latex: ['\operatorname{sym}']}
+  e: {body: "vec(exp(x[i]), (i, 1, n))", latex: ['e'], description: "e = exp(x), a vector"}
+  alpha: {params: [v], body: "Sum(exp(v[i]), (i, 1, n))", latex: ['\alpha']}
 """
 
 
@@ -62,6 +64,14 @@ READ: list[tuple[str, sp.Expr]] = [
     (r"\exp(t)\, dt", sp.exp(t) * D(t)),
     (r"\operatorname{tr}(A^T dX)", E.Trace(P(T(A), D(X)))),
     (r"\langle A, dX \rangle", E.Trace(P(T(A), D(X)))),
+    # an inverse after the d's factor is the differential of the inverse (1/dA means nothing)
+    (r"dA^{-1}", D(E.MatInv(A))),
+    (r"d\alpha(x)^{-1} \exp(x)",                                              # real
+     D(1 / sp.Function("alpha")(x)) * sp.exp(x)),
+    # e declared (e = \exp(x)): e^T is its transpose, not Euler's number to the power T
+    (r"e^Tdx", E.Dot(E.value_symbol("e"), D(x))),                              # real
+    (r"{\tt1}^Te", E.Dot(E.Ones(E.size_symbol("n")), E.value_symbol("e"))),    # real
+    (r"\left(A - X\right)dX", P(A - X, D(X))),
 ]
 
 
@@ -89,6 +99,9 @@ REFUSED: list[tuple[str, str]] = [
     (r"dt^2", "the power of a differential or the differential of a power"),
     (r"d(t)^2", "a script after the differential of a bracket"),
     (r"dd", "the word 'dd'"),
+    (r"d\exp(t)^2", "a script after the differential of a bracket"),
+    (r"d\alpha(x)^2", "a script after the differential's factor"),
+    (r"(1)^T \mathbf{x}", "a transpose of a bracket"),   # a number has no transpose
 ]
 
 

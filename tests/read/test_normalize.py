@@ -41,12 +41,17 @@ RULE_CASES = [
      r"\hat{y} \hat{y}_k \hat{\sigma} \bar{x} \hat{y}_{j}"),
     (N.unify_transpose, r"w^T z + w^{T} z + w^\top z + w^{\top} z + w^{\mathrm{T}} z"
                         r" + w^{\mathsf T} z + w^{\mathrm T} z + w^{\intercal} z + w^{Tz}"
-                        r" + w^\text T z + w^{\text{T}} z",
+                        r" + w^\text T z + w^{\text{T}} z + e^Tdx + A^TB",
      "w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{T} z + w^{Tz}"
-     " + w^{T} z + w^{T} z"),
+     " + w^{T} z + w^{T} z + e^{T}dx + A^{T}B"),
     (N.indicator_one, r"\mathbb{1}_{\{j=k\}} + \mathbf{1} _{k = j} + \mathds{1}_{\{k\}}(y)"
                       r" + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x",
      r"1_{\{j=k\}} + 1_{k = j} + 1_{\{k\}}(y) + \mathbf{1}_n + \mathbb{1} + \mathbf{1}^T x"),
+    # softmax_jac_techqa3848588.md: {\tt1}^Te, the vector of ones in typewriter type
+    (N.ones_vector, r"{\tt1}^Te + {\bf 1} + \mathtt{1} + \boldsymbol{1} + \bm{1} + \mathbb{1}"
+                    r" + {\tt 12} + \mathbf{1}",
+     r"\mathbf{1}^Te + \mathbf{1} + \mathbf{1} + \mathbf{1} + \mathbf{1} + \mathbf{1}"
+     r" + {\tt 12} + \mathbf{1}"),
     (N.vertical_bars, r"\lvert x \rvert + \vert y\vert + \Vert w \Vert + \vertex",
      r"| x | + | y| + \Vert w \Vert + \vertex"),
     # tanh_deeplearningai.md: \text{sech}^2(x); the words of the standard functions

@@ -235,7 +235,8 @@ class _Reader:
         simple: Mapping[str, tuple[int, Callable[..., sp.Expr]]] = {
             "dot": (2, E.Dot), "mat": (2, E.MatProd), "T": (1, E.Transposed),
             "inv": (1, E.MatInv), "D": (2, E.Deriv), "delta": (2, E.indicator),
-            "tr": (1, E.Trace), "frob": (2, E.Frobenius),
+            "tr": (1, E.Trace), "frob": (2, E.Frobenius), "diag": (1, E.Diag),
+            "det": (1, E.Det),
         }
         if name in simple:
             count, build = simple[name]

@@ -19,7 +19,8 @@ and increments.
 The ``d`` is read as a differential only where nothing else can be meant: the notation
 declares no ``d`` (``d X`` is then a product), and what follows is a declared name, a
 bracket or a function's value.  A power after it is refused: ``dx^2`` is ``(dx)^2`` or
-``d(x^2)``.
+``d(x^2)``; only an inverse is read, as the differential of the inverse (``d\alpha^{-1}``,
+``dA^{-1}``: the inverse of a differential means nothing).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ _D = re.compile(r"(?:d|\\mathrm\s*\{\s*d\s*\}|\\text\s*\{\s*d\s*\}|\\operatornam
 _FUNCTION = re.compile(r"\\(exp|ln|log|tanh|cosh|sinh|sqrt)(?![A-Za-z])")
 _TRANSPOSE = re.compile(r"\s*\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T(?![A-Za-z])|\\top|"
                         r"\\intercal)")
+_SCRIPT = re.compile(r"\s*[\^_]\s*(\{[^{}]*\}|\\?[A-Za-z0-9])")
 _AFTER_LETTER_OK = re.compile(r"(?:\^\s*(?:T|\{\s*T\s*\})|\\[A-Za-z]+\s*)$")
 
 
@@ -110,12 +112,29 @@ def differential(reader: Reader, text: str, i: int) -> tuple[Atom, int]:
         return _after(reader, inner, products.rank_of(inner, reader.context.notation), text, i,
                       end)
     atom, end = reader.read_atom(text, k)
-    if atom.inverse or atom.power is not None:
-        raise LatexProblem(text[i:end], f"'{text[i:end].strip()}': the power of a differential "
-                           "or the differential of a power? Write (dx)^2 or d(x^2)")
+    target = atom.expr
+    if atom.inverse:
+        target = E.MatInv(target)   # dA^{-1}: d(A^{-1}), 1/dA means nothing
+    if atom.power is not None:
+        if not re.fullmatch(r"\{?\s*-\s*1\s*\}?", atom.power):
+            raise LatexProblem(text[i:end], f"'{text[i:end].strip()}': the power of a "
+                               "differential or the differential of a power? Write (dx)^2 or "
+                               "d(x^2)")
+        target = sp.Pow(target, -1)   # d\alpha^{-1}: d(\alpha^{-1}), as for a matrix
+    script = _SCRIPT.match(text, end)
+    if script is not None:
+        # d\alpha(x)^{-1}: a script after a call's bracket, which the name's reading leaves
+        # to the walk (that would raise the differential): the d takes the whole factor
+        if atom.transposed or atom.inverse or atom.power is not None or \
+                not re.fullmatch(r"\{?\s*-\s*1\s*\}?", script.group(1)):
+            raise LatexProblem(text[i:script.end()], f"'{text[i:script.end()].strip()}': a "
+                               "script after the differential's factor is not read (the "
+                               "power of the differential, or of the factor?)")
+        target = E.MatInv(target) if atom.rank == 2 else sp.Pow(target, -1)
+        end = script.end()
     if atom.expr.is_Integer or (isinstance(atom.expr, sp.Symbol) and atom.expr.is_integer):
         raise LatexProblem(text[i:end], "the d of a differential before an index or a size")
-    return Atom(E.TotalDifferential(atom.expr), atom.rank, transposed=atom.transposed), end
+    return Atom(E.TotalDifferential(target), atom.rank, transposed=atom.transposed), end
 
 
 def _call_end(text: str, k: int) -> int:

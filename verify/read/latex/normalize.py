@@ -317,7 +317,7 @@ _ACCENT = re.compile(r"\\(hat|tilde|bar|check)\s*(?:\{\s*([A-Za-z]|\\(?:" + _GRE
 _TRANSPOSE = re.compile(r"\^\s*(?:\{\s*(?:\\top|\\intercal|T|\\(?:math(?:rm|sf)|text(?:rm)?)\s*"
                         r"(?:\{\s*T\s*\}|T(?![A-Za-z])))\s*\}|\\top(?![A-Za-z])|"
                         r"\\intercal(?![A-Za-z])|\\text(?:rm)?\s*(?:\{\s*T\s*\}|T(?![A-Za-z]))|"
-                        r"T(?![A-Za-z]))")
+                        r"T(?!ext|op(?![A-Za-z])))")   # TeX's ^Te is ^{T}e
 # Plain TeX's font switches, which act to the end of their group: {\bf A}, {\rm tr}, {\cal L}.
 _SWITCH = r"\\(?:bf|it|sf|tt|rm|cal|bfseries|itshape|rmfamily|boldmath)(?![A-Za-z])"
 _SWITCH_LETTER = re.compile(r"\{\s*" + _SWITCH + r"\s*([A-Za-z]|\\(?:" + _GREEK + r"))\s*\}")
@@ -331,6 +331,8 @@ _BOLD_GROUP = re.compile(r"\\(?:mathbf|boldsymbol|bm|pmb)\s*(?=\{)")
 # Only there: \mathbf{1} alone (or \mathbb{1}_n) is a vector or matrix of ones, never 1.
 _INDICATOR_ONE = re.compile(r"\\(?:mathbb|mathds|mathbf|boldsymbol|bm)\s*\{\s*1\s*\}\s*"
                             r"(?=_\s*\{\s*(?:\\\{|[^{}]*=))")
+_ONES_FONT = re.compile(r"\{\s*\\(?:tt|bf)\s*1\s*\}|\\(?:mathtt|boldsymbol|bm|mathbb|mathbbm|pmb)"
+                        r"\s*\{\s*1\s*\}")
 _VERT = re.compile(r"\\[lr]?vert(?![A-Za-z])")
 _FUNCTION_WORD = re.compile(r"\\(?:text|textrm|textit|mathrm|operatorname|mbox)\s*\{\s*"
                             r"(tanh|cosh|sinh|sech|exp|log|ln)\s*\}")
@@ -450,6 +452,15 @@ def unify_accents(text: str) -> str:
 def unify_transpose(text: str) -> str:
     r"""``^T ^{T} ^\top ^{\top} ^{\mathrm{T}} ^{\mathsf T}`` -> ``^{T}``."""
     return _TRANSPOSE.sub("^{T}", text)
+
+
+def ones_vector(text: str) -> str:
+    r"""``{\tt1}``, ``{\bf 1}``, ``\mathtt{1}``, ``\boldsymbol{1}``, ``\bm{1}``,
+    ``\mathbb{1}`` -> ``\mathbf{1}``: a 1 set in another font than the number's is the vector
+    of ones (``{\tt1}^Te`` is the sum of ``e``), never the number (whose transpose means
+    nothing).  Runs after ``indicator_one``, which takes the ``\mathbb{1}_{\{...\}}`` of a
+    set."""
+    return _ONES_FONT.sub(r"\\mathbf{1}", text)
 
 
 def indicator_one(text: str) -> str:
@@ -602,6 +613,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("vertical_bars", vertical_bars),
     ("frac_variants", frac_variants),
     ("indicator_one", indicator_one),
+    ("ones_vector", ones_vector),
     ("font_switches", font_switches),
     ("strip_fonts", strip_fonts),
     ("bold_groups", bold_groups),
@@ -615,10 +627,12 @@ RULES: tuple[tuple[str, Rule], ...] = (
 )
 
 
-def normalize(text: str) -> str:
-    """Apply every rule in order."""
-    for _name, rule in RULES:
-        text = rule(text)
+def normalize(text: str, euler: bool = True) -> str:
+    r"""Apply every rule in order; with ``euler`` false (the notation names an ``e``:
+    ``e = \exp(x)``, ``e^T dx``), ``e^x`` is left to be read as that name's power."""
+    for name, rule in RULES:
+        if name != "exp_power" or euler:
+            text = rule(text)
     return text.strip()
 
 

@@ -464,8 +464,7 @@ class Rewriter:
             return None   # (X w)_i: an entry, read by the walk
         joins = bool(run) and (run[-1].rank == 2 or (run[-1].rank == 1 and run[-1].transposed))
         try:
-            followed = after < len(text) and self.at_atom(text, after) and \
-                self.read_atom(text, after)[0].rank >= 1
+            followed = after < len(text) and self._factor_rank(text, after) >= 1
             bracket_next = text[after:after + 1] == "("
             if not (mark or joins or followed or bracket_next):
                 return None
@@ -474,6 +473,8 @@ class Rewriter:
             return None   # reported, with its own reason, when the walk reaches it
         notation = self.context.notation
         rank = products.rank_of(inner, notation)
+        if rank == 0 and mark == "T" and inner.is_Number:
+            return None   # (1)^T: a number has no transpose ({\tt1}^T is the ones vector)
         if rank == 0 and mark == "T":
             # (y^T X w)^T: the transpose of a 1x1 value (the concretization checks that it is
             # one at every size).
@@ -498,6 +499,17 @@ class Rewriter:
         if not (mark or joins or followed or bracket_next):
             return None
         return Atom(inner, 2, transposed, inverse), (end if mark else close + 1)
+
+    def _factor_rank(self, text: str, i: int) -> int:
+        """The rank of the name or differential at ``text[i]`` (0 when neither starts there),
+        read tentatively: what the reading took out is recorded when the walk reads it."""
+        mark = len(self.removed)
+        try:
+            if differentials.starts(self, text, i):
+                return differentials.differential(self, text, i)[0].rank
+            return self.read_atom(text, i)[0].rank if self.at_atom(text, i) else 0
+        finally:
+            del self.removed[mark:]
 
     # ---- names --------------------------------------------------------------------------
     def read_atom(self, text: str, i: int) -> tuple[Atom, int]:

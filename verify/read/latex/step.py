@@ -197,8 +197,9 @@ def _parse_step(text: str, notation: Notation, lexicon: Lexicon,
     try:
         # Open-ended \dots closed by the term after a brace are read on the whole step, so
         # the step and the brace's sub-claim see the same terms.
-        body, braces = extract_underbraces(close_open_dots(normalize(text), context))
-        expr = close_open_sums(_parse_text(normalize(body), context), notation)
+        euler = not lexicon.knows("e")   # e^x is exp(x) unless the notation names an e
+        body, braces = extract_underbraces(close_open_dots(normalize(text, euler), context))
+        expr = close_open_sums(_parse_text(normalize(body, euler), context), notation)
         _excluded_letters_used_elsewhere(expr)
     except LatexProblem as problem:
         return StepParse(None, str(problem))
@@ -236,7 +237,7 @@ def derivative_variable(text: str, notation: Notation, lexicon: Lexicon) -> sp.E
     variable a later ``(...)'`` means."""
     if _refuse(text) is not None:
         return None
-    normalized = normalize(text)
+    normalized = normalize(text, not lexicon.knows("e"))
     if normalized.startswith("\\nabla_"):
         variable, _ = read_group(normalized, len("\\nabla_"))
     elif normalized.startswith("\\frac"):
@@ -387,9 +388,10 @@ def _subclaim(inner: str, note: str, context: Context) -> SubClaim:
         return SubClaim(latex, None, None, problem=f"annotation only: {note.strip()!r}")
     try:
         # An open \sum in a brace is refused: its index is chosen against the whole step.
-        return SubClaim(latex, close_open_sums(_parse_text(normalize(inner), context),
+        euler = not context.lexicon.knows("e")
+        return SubClaim(latex, close_open_sums(_parse_text(normalize(inner, euler), context),
                                                context.notation, False),
-                        close_open_sums(_parse_text(normalize(claim), context),
+                        close_open_sums(_parse_text(normalize(claim, euler), context),
                                         context.notation, False))
     except LatexProblem as problem:
         return SubClaim(latex, None, None, problem=str(problem))
