@@ -435,7 +435,7 @@ def _sub_verdict(step: Step, sub: Claim | str, judgements: Mapping[str, Judgemen
     read = equation(sub.before, sub.after, notation)
     message, example = spelled(judgement.message, judgement.counterexample, notation)
     return StepVerdict(step.location, -1, latex, judgement.status,
-                       f"sub-claim {read}: {message}", None, judgement.evidence,
+                       f"sub-claim ${read}$: {message}", None, judgement.evidence,
                        example, spelled_diagnosis(judgement.diagnosis, notation),
                        f"{sstr(sub.before)} = {sstr(sub.after)}", reading=read,
                        internal_error=judgement.internal_error)
