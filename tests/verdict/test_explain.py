@@ -113,6 +113,9 @@ def solved(*displays: str) -> list[str]:
      [r"it holds where $u - t^{2} = 0$ (set to $0$ at line 5)",
       r"it holds where $u - t^{2} = 0$ (set to $0$ at line 5)"]),
     (("2 t - 2 u = 0", "t = u + 1"), [r"this line is $0$", None]),   # no multiple of it
+    # solved by clearing a denominator: t - u is -(u/t - 1) t
+    (("\\frac{u}{t} - 1 = 0", "t = u"),
+     [r"this line is $0$", r"it holds where $\frac{u}{t} - 1 = 0$ (set to $0$ at line 5)"]),
     (("t = u", "2 t - 2 u = 0"), [None, r"this line is $0$"]),      # set to 0 only later
     (("2 t - 2 u = t", "t = u"), [None, None]),                      # nothing set to 0
 ])

@@ -17,7 +17,8 @@ For a line ``after`` that does not follow from ``before``:
 * an assumption: the step holds for one sample (a size pinned to 1), only when two free indices
   are equal, or differ, for one-hot labels, or where a one-hot entry ``y_j`` is 0;
 * an equation: ``before - after == c * Z`` for an expression ``Z`` the document sets to 0
-  (a chain with a line ``0``) and c in 1, -1, 2, -2, 1/2, -1/2: the step holds exactly where
+  (a chain with a line ``0``) and c in 1, -1, 2, -2, 1/2, -1/2, or ``c * (before - after) ==
+  Z * d`` for Z's denominator d and c one of those or a size: the step holds exactly where
   ``Z = 0``, an equation being solved (a gradient set to zero), not a step that follows.
 
 Every text is written in mathematics (:func:`verify.model.reading.plain`: ``$...$`` LaTeX
@@ -141,11 +142,23 @@ def _equations(before: sp.Expr, after: sp.Expr, notation: Notation,
     0 (``0 = g``, then ``a = b`` with ``a - b = g``): it holds where ``Z = 0`` and nowhere
     else (c is not 0), the equation the source solves rather than an identity."""
     for zero, line in zeros[:CANDIDATE_ZEROS]:
-        shown = f"{_math(zero, notation)[:-1]} = 0$"   # one formula: $g = 0$
+        words = (f"this is an equation, not an identity: it holds where "
+                 f"{_math(zero, notation)[:-1]} = 0$ (set to $0$ at line {line})")
         for value in EQUATION_FACTORS:
-            yield Candidate(Kind.EQUATION, f"this is an equation, not an identity: it holds "
-                                           f"where {shown} (set to $0$ at line {line})",
-                            before - after, value * zero)
+            yield Candidate(Kind.EQUATION, words, before - after, value * zero)
+        # Solved by clearing denominators (g = a/phi - b/(1 - phi) = 0, then phi = a/n):
+        # c (before - after) = g d for g's denominator d, never 0 where g is defined, and c a
+        # number or a size (never 0), so again the step holds exactly where g = 0.
+        try:
+            denominator = sp.denom(sp.together(zero))
+        except (TypeError, ValueError, RecursionError):   # a form together cannot take
+            continue
+        sizes = sorted(sizes_used(before, notation) | sizes_used(after, notation) |
+                       sizes_used(zero, notation))
+        values = [*(EQUATION_FACTORS if denominator != 1 else ()),
+                  *(sign * E.size_symbol(name) for name in sizes for sign in (1, -1))]
+        for value in values:
+            yield Candidate(Kind.EQUATION, words, value * (before - after), zero * denominator)
 
 
 # ---- terms --------------------------------------------------------------------------------
