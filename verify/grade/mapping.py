@@ -4,8 +4,9 @@ submission writes that the assignment does not declare (``\theta`` where it says
 fits, and said so in the feedback ("read $\theta$ as $\mathbf{w}$").
 
 What fits: the submission's names are typed by inference (:func:`verify.read.infer.
-infer_document`, told what the assignment declares), and an assignment name is a candidate
-for one of them when
+infer_document`, told what the assignment declares; a name it leaves untyped that is only
+differentiated by, ``\nabla_{\theta_j}``, is a family of vectors over ``j``'s size), and an
+assignment name is a candidate for one of them when
 
 * the submission never writes it (a student who writes both ``\theta`` and ``\mathbf{w}``
   means two things), and
@@ -31,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from verify.model.notation import Definition, Notation, SymbolDecl
 from verify.model.spelling import default_spellings
-from verify.read.infer import SymbolGuess, declared_of, infer_document
+from verify.read.infer import Inference, SymbolGuess, declared_of, infer_document
 from verify.read.latex.normalize import canonical_spelling, normalize
 from verify.read.latex.source import split_document
 
@@ -39,6 +40,8 @@ from verify.read.latex.source import split_document
 # Words in text type and operator names are one token each, so their letters are no names.
 _TOKEN = re.compile(r"\\(?:hat|tilde|bar|check)\{\\?[A-Za-z]+\}|"
                     r"\\(?:operatorname|text[a-z]*|mbox)\s*\{[^{}]*\}|\\[A-Za-z]+|[A-Za-z]")
+# The variable of a gradient, \nabla_{\theta_j}: a vector, one of a family over j's size.
+_GRADIENT = re.compile(r"\\nabla_\{\s*(\\[A-Za-z]+|[A-Za-z])\s*_\s*\{?\s*([A-Za-z])\s*\}?\s*\}")
 _BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{\\?[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
 
 
@@ -128,7 +131,7 @@ def find_mapping(text: str, suffix: str, notation: Notation) -> NameMapping:
               for chain in split_document(text, suffix)]
     written = set().union(*(tokens for steps in chains for _, tokens in steps))
     inference = infer_document(text, suffix, declared_of(notation))
-    loose = frozenset(size.name for size in inference.sizes)
+    loose = frozenset(size.name for size in inference.sizes) | {"a length"}
     unused: dict[str, str] = {}   # assignment name -> its first spelling, never written
     entries: list[tuple[str, tuple[str, ...]]] = [
         *((n, d.latex) for n, d in notation.symbols.items()),
@@ -139,7 +142,7 @@ def find_mapping(text: str, suffix: str, notation: Notation) -> NameMapping:
             unused[name] = spellings[0]
     candidates: dict[str, list[str]] = {}
     guesses: dict[str, SymbolGuess] = {}
-    for guess in inference.symbols:
+    for guess in (*inference.symbols, *_gradient_variables(text, suffix, notation, inference)):
         spelling = guess.latex[0] if guess.latex else guess.name
         token = _base(spelling)
         if token is None or token not in written:
@@ -177,6 +180,26 @@ def find_mapping(text: str, suffix: str, notation: Notation) -> NameMapping:
             unmapped.append(Unmapped(ambiguity.latex, lines,
                                      f"its kind cannot be told ({ambiguity.why})"))
     return NameMapping(tuple(mapped), tuple(unmapped))
+
+
+def _gradient_variables(text: str, suffix: str, notation: Notation,
+                        inference: Inference) -> list[SymbolGuess]:
+    r"""Names the inference leaves untyped that the submission differentiates by, as
+    ``\nabla_{\theta_j}`` (a gradient: by a vector, of a family over the size of ``j``); only
+    one subscript, an index letter the notation declares, a name it does not declare, and no
+    other reading of the name."""
+    typed = {g.latex[0] if g.latex else g.name for g in inference.symbols} | \
+        {a.latex for a in inference.ambiguities} | set(declared_of(notation).spellings)
+    found: dict[str, set[str]] = {}
+    for chain in split_document(text, suffix):
+        for step in chain.steps:
+            for name, letter in _GRADIENT.findall(normalize(step.text)):
+                found.setdefault(name, set()).add(notation.indices.get(letter, ""))
+    loose = "a length"   # no size of the notation: any length fits (see _axes_fit)
+    return [SymbolGuess(name.lstrip("\\"), (sizes.pop(),), (loose,), (name,),
+                        f"{name} is differentiated by")
+            for name, sizes in found.items()
+            if name not in typed and len(sizes) == 1 and "" not in sizes]
 
 
 def with_spellings(notation: Notation, mapped: Sequence[Mapped]) -> Notation:
