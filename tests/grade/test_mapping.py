@@ -63,6 +63,32 @@ def test_find_mapping(assignment: Assignment, path: Path, mapped: dict[str, str]
         assert item.lines
 
 
+# Lines written here: (text, mapped {spelling: name}).  Kind and shape decide, not the letter.
+TEXTS = [
+    # \theta_k a scalar per class (no vector of the assignment is one): nothing fits
+    (r"$$ \sum_{k=1}^{K} \theta_k y_{ik} = \sum_{k=1}^{K} y_{ik} \theta_k $$", {}),
+    # \theta_k a vector per class, as the weights: mapped
+    (r"$$ \theta_k^T \mathbf{x}_i = \mathbf{x}_i^T \theta_k $$", {THETA: "w"}),
+    # a vector per sample besides: the features or the labels (both unused here, both a
+    # vector per sample)? Not unique, so not mapped; \theta still is
+    (r"$$ \theta_k^T \mathbf{u}_i = \mathbf{u}_i^T \theta_k $$", {THETA: "w"}),
+    # one-hot labels in another letter, written with two subscripts: the labels
+    (r"$$ \sum_{k=1}^{K} t_{ik} \log p_{ik} = \sum_{k=1}^{K} \log p_{ik} t_{ik} $$",
+     {"t": "y"}),
+    # the loss in another letter: \ell a scalar and L the one unused constant; a capital J
+    # could be a matrix (its kind cannot be told): not mapped
+    (r"$$ \nabla_{\mathbf{w}_j} \ell = \nabla_{\mathbf{w}_j} \ell $$", {"\\ell": "L"}),
+    (r"$$ \nabla_{\mathbf{w}_j} J = \nabla_{\mathbf{w}_j} J $$", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "mapped"), TEXTS)
+def test_kind_and_shape_decide(assignment: Assignment, text: str,
+                               mapped: dict[str, str]) -> None:
+    found = find_mapping(text, ".md", assignment.notation)
+    assert {m.spelling: m.name for m in found.mapped} == mapped, found
+
+
 def test_a_mapped_spelling_comes_after_the_assignments_own(assignment: Assignment) -> None:
     notation = with_spellings(assignment.notation, [Mapped(THETA, "w", "\\mathbf{w}", (3,))])
     assert notation.symbols["w"].latex == (*assignment.notation.symbols["w"].latex, THETA)
