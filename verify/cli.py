@@ -67,8 +67,8 @@ def _infer(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     if isinstance(args, int):
         return args
     from verify.read.infer import declared_of, header_yaml, infer_notation
-    from verify.read.inferred import declares_nothing, readable_chains
-    from verify.read.latex.source import plain_text, split_document
+    from verify.read.inferred import declares_nothing, inference_chains
+    from verify.read.latex.source import plain_text
     try:
         text = plain_text(args.path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -79,7 +79,7 @@ def _infer(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     own = not declares_nothing(header.notation)
     suffix = ".tex" if args.path.suffix.lower() == ".tex" else ".md"
     # the steps checking infers from (verify.read.inferred): pasted back, the same reading
-    inference = infer_notation(readable_chains(split_document(header.body, suffix)),
+    inference = infer_notation(inference_chains(header.body, suffix),
                                declared_of(header.notation) if own else None)
     if own:
         print("# the document declares part of its notation: add these to its header (or "

@@ -249,12 +249,14 @@ def blanked(path: Path) -> str:
     return "\n" * count + "\n".join(lines[count:])
 
 
-def header_removed(paths: list[Path], cache: Path | bool = False
+def header_removed(paths: list[Path], folder: Path
                    ) -> tuple[int, int, list[str], list[str]]:
     """Each document checked with its header and with it blanked (so read under the inferred
     notation): (steps with the same verdict, steps, the differing steps, the false passes:
-    steps wrong by the labels or refuted with the header that pass without it)."""
+    steps wrong by the labels or refuted with the header that pass without it).  The blanked
+    document also gets the verdicts of the header `infer` prints pasted back."""
     labels = yaml.safe_load((ROOT / "tests/data/real/labels.yaml").read_text())["files"]
+    cache = folder / "cache.sqlite"
     same = total = 0
     differing: list[str] = []
     wrong_passes: list[str] = []
@@ -262,6 +264,17 @@ def header_removed(paths: list[Path], cache: Path | bool = False
         mine = verify.check_text(path.read_text(encoding="utf-8"), name=path.stem, cache=cache)
         bare = verify.check_text(blanked(path), name=path.stem, cache=cache)
         assert bare.document.inferred is not None, path.name
+        copy = folder / path.name
+        copy.write_text(blanked(path), encoding="utf-8")
+        printed = io.StringIO()
+        assert main(["infer", str(copy)], printed, io.StringIO()) == 0
+        header = printed.getvalue()
+        pasted = verify.check_text(header + blanked(path), name=path.stem, cache=cache)
+        shift = header.count("\n")
+        assert [(s.location.line, s.index, s.status) for c in bare.document.chains
+                for s in c.steps] == [(s.location.line - shift, s.index, s.status)
+                                      for c in pasted.document.chains for s in c.steps], \
+            f"{path.name}: the header infer prints, pasted back, reads otherwise"
         before = {(s.location.line, s.index): s for c in mine.document.chains for s in c.steps}
         after = {(s.location.line, s.index): s for c in bare.document.chains for s in c.steps}
         false_lines = {step.get("line") for step in labels.get(path.name, {}).get("steps", [])
@@ -285,7 +298,7 @@ def header_removed(paths: list[Path], cache: Path | bool = False
 
 @pytest.mark.slow
 def test_header_removed_never_passes_a_wrong_step(tmp_path: Path) -> None:
-    same, total, differing, wrong = header_removed(DOCUMENTS, tmp_path / "cache.sqlite")
+    same, total, differing, wrong = header_removed(DOCUMENTS, tmp_path)
     print(f"\nwith its header removed, {same} of {total} steps get the same verdict")
     print("\n".join(differing))
     assert wrong == []

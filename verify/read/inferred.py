@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from verify.core.errors import InputError, Location
+from verify.core.errors import InputError, LatexProblem, Location
 from verify.core.limits import DOCUMENT_CHARS, LATEX_PARSER_NESTING, STEP_LATEX_CHARS
 from verify.model.document import Document
 from verify.model.inferred import InferredDeclaration, InferredNotation, Undeclared
@@ -34,6 +34,7 @@ from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.encoding import load_yaml, strip_line_marks
 from verify.read.header import Header, empty_notation, read_header
 from verify.read.infer import Inference, declared_of, header_yaml, infer_notation
+from verify.read.latex.macros import expand, find_macros
 from verify.read.latex.source import RawChain, plain_text, split_document
 from verify.read.notation import parse_notation
 
@@ -66,14 +67,13 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
     if header.broken is not None or (partial and not header.infer):
         return document_from_text(text, path, None, shown)
     suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
-    chains = split_document(header.body, suffix)
+    chains = inference_chains(header.body, suffix)
     if sum(len(chain.steps) for chain in chains) > INFER_STEPS:
         document = document_from_text(text, path, None, shown)
         return replace(document, problems=(*document.problems, (
             f"{shown}: more than {INFER_STEPS} steps: the notation is not inferred for so "
             "long a document (declare it in a header)")))
-    inference = infer_notation(readable_chains(chains),
-                               declared_of(header.notation) if partial else None)
+    inference = infer_notation(chains, declared_of(header.notation) if partial else None)
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
         return document_from_text(text, path, None, shown)
@@ -91,11 +91,29 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
     return replace(document, inferred=found)
 
 
+def inference_chains(body: str, suffix: str) -> tuple[RawChain, ...]:
+    """The chains inference reads, as the reader reads them: the document's own macros
+    (``\\newcommand``) expanded in each step, and without the steps the reader refuses for their
+    size alone (longer than :data:`STEP_LATEX_CHARS`, nested deeper than
+    :data:`LATEX_PARSER_NESTING`, a macro that does not expand): they are never read, so they
+    imply nothing, and inference (which recurses per level) never sees a nesting bomb."""
+    macros, text = find_macros(body)
+    chains = []
+    for chain in split_document(text, suffix):
+        steps = []
+        for step in chain.steps:
+            try:
+                expanded = expand(step.text, macros.at(step.line))
+            except LatexProblem:
+                continue
+            steps.append(replace(step, text=expanded))
+        chains.append(RawChain(tuple(steps), chain.line))
+    return readable_chains(chains)
+
+
 def readable_chains(chains: Sequence[RawChain]) -> tuple[RawChain, ...]:
-    """The chains without the steps the reader refuses for their size alone (longer than
-    :data:`STEP_LATEX_CHARS`, nested deeper than :data:`LATEX_PARSER_NESTING`): they are
-    never read, so they imply nothing, and inference (which recurses per level) never sees a
-    nesting bomb."""
+    """The chains without the steps the reader refuses for their size alone (see
+    :func:`inference_chains`)."""
     def fits(text: str) -> bool:
         if len(text) > STEP_LATEX_CHARS:
             return False
