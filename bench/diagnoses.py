@@ -43,6 +43,7 @@ SLIPS: dict[tuple[str, int], tuple[str, ...]] = {
     ("lsq_techqa2383350.md", 28): ("this line is $0$",),
     ("tanh_emathzone.md", 35): ("this line is $0$",),
     ("tanh_emathzone.md", 38): ("this line is $0$",),
+    ("000_561a27f6dc100100.yaml", 70): ("it holds only when $N = 1$ (one sample), with",),
     ("002_51a9bad641ab4da6.yaml", 165): (r"the term $-y_{j} \cdot \sigma",),
     ("002_51a9bad641ab4da6.yaml", 173): ("it holds only when $y_{j} = 0$",),
     ("frob_xa_techqa.md", 14): ("this line is the transpose of the line before",),

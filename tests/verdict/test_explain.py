@@ -28,6 +28,12 @@ STEPS = [
      "the chain rule's inner derivative"),
     ("j = k assumed", ("D(sigma(z, k), z[j])", "sigma(z, k) * (1 - sigma(z, j))"),
      r"it holds only when $j = k$"),
+    # the sum over samples dropped and the one sample written without its index (seed 000's
+    # (3)): right for N = 1 when x1 is x_1 and y1 is y_1
+    ("one sample, unindexed", ("Sum(y[i, k] * dot(w[k], x[i]), (i, 1, N))",
+                               "y1[k] * dot(w[k], x1)"),
+     r"it holds only when $N = 1$ (one sample), with $\mathrm{x1}$ for $x_{1}$ and "
+     r"$\mathrm{y1}$ for $y_{1}$: the sum over the samples was dropped"),
 ]
 
 

@@ -431,6 +431,12 @@ def _assumptions(before: sp.Expr, after: sp.Expr, notation: Notation,
             yield Candidate(Kind.ONE_SAMPLE, f"it holds only when {one} (one sample): a "
                                              "sum over the samples was dropped or collapsed",
                             before, after, sizes={name: (1,)})
+            found = _as_the_sample(before, after, notation, name)
+            if found is not None:
+                shown, read = found
+                yield Candidate(Kind.ONE_SAMPLE, f"it holds only when {one} (one sample), "
+                                                 f"with {shown}: the sum over the samples was "
+                                                 "dropped", before, read, sizes={name: (1,)})
     free = sorted(free_indices(before, notation) | free_indices(after, notation))
     for a, b in itertools.combinations(free, 2):
         if notation.indices[a] != notation.indices[b]:
@@ -452,6 +458,37 @@ def _assumptions(before: sp.Expr, after: sp.Expr, notation: Notation,
                                                  "one-hot (entries summing to one)",
                             before, after, one_hot=name)
     yield from _label_zero(before, after, notation, free)
+
+
+def _as_the_sample(before: sp.Expr, after: sp.Expr, notation: Notation,
+                   size: str) -> tuple[str, sp.Expr] | None:
+    """``after`` with each declared symbol of it that is no family, and that has exactly one
+    family over ``size`` of its shape and kind which ``before`` uses, read as that family's
+    first member (``z`` as ``z_1``, ``y_k`` as ``y_{1,k}``): the one sample a line keeps when
+    it drops the sum over the samples.  The words and the expression; None when none is."""
+    used = {b.label.name for b in before.atoms(sp.IndexedBase)}
+    names = {s.name for s in after.free_symbols} | {
+        b.label.name for b in after.atoms(sp.IndexedBase)}
+    swaps: dict[str, str] = {}
+    for name in sorted(names):
+        decl = notation.symbols.get(name)
+        if decl is None or decl.family:
+            continue
+        matches = [other for other, d in sorted(notation.symbols.items())
+                   if d.family == (size,) and (d.shape, d.kind) == (decl.shape, decl.kind)
+                   and other in used]
+        if len(matches) == 1:
+            swaps[name] = matches[0]
+    if not swaps:
+        return None
+    one = sp.Integer(1)
+    read = after.replace(
+        lambda e: isinstance(e, sp.Indexed) and e.base.label.name in swaps,
+        lambda e: E.family(swaps[e.base.label.name])[(one, *e.indices)])
+    read = read.xreplace({E.value_symbol(n): E.family(f)[one] for n, f in swaps.items()})
+    words = " and ".join(f"{_math(E.value_symbol(n), notation)} for "
+                         f"{_math(E.family(f)[one], notation)}" for n, f in swaps.items())
+    return words, read
 
 
 def _label_zero(before: sp.Expr, after: sp.Expr, notation: Notation,
