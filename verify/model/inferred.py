@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sympy as sp
-from sympy.core.function import AppliedUndef
+if TYPE_CHECKING:   # the parent of a run reads results without importing SymPy
+    import sympy as sp
 
-from verify.model.notation import Notation
+    from verify.model.notation import Notation
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ _SHAPED = re.compile(r"\b(?:family|shape):")     # not a plain real scalar, the 
 def names_in(expr: sp.Basic) -> set[str]:
     """The declared names an expression uses: scalars, families and vectors, called
     definitions."""
+    import sympy as sp
+    from sympy.core.function import AppliedUndef
     found = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
     found |= {str(b.label) for b in expr.atoms(sp.IndexedBase)}
     found |= {f.func.__name__ for f in expr.atoms(AppliedUndef)}
