@@ -198,7 +198,7 @@ def _header(result: DocumentResult, versions: Mapping[str, str] | None, date: st
         _summary_table(result),
         r"\par\medskip",
         _problems(result.problems),
-        _inferred(result),
+        *([_inferred(result)] if result.inferred is not None else []),
     ])
 
 
