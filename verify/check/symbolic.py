@@ -166,14 +166,15 @@ def identical(difference: Sequence[sp.Expr], groups: Sequence[LabelGroup],
     """Decide whether every component of ``difference`` is identically zero (``shared``: a
     :func:`free_evaluator` for the labels-free pass)."""
     components = [resolve(d) for d in difference]
-    present = symbols_in(components)
-    groups = [g for g in groups if any(v in present for v in g.variables)]
-    label_vars = [v for g in groups for v in g.variables]
     # Labels as free indeterminates first: an identity that holds for every label value
     # holds for one-hot labels too, and needs no enumeration.
     free = _zero(components, {}, POINTS, rng, deadline, evaluator=shared)
     if free == "zero":
         return IdentityResult("identical", "exact identity (labels free)")
+    # Which label groups the components use: a walk over every node, needed only now.
+    present = symbols_in(components) if groups else set()
+    groups = [g for g in groups if any(v in present for v in g.variables)]
+    label_vars = [v for g in groups for v in g.variables]
     if not label_vars:
         return _verdict(free, components)
     total = config_count(groups)
