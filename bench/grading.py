@@ -46,9 +46,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from sections import replace_section
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = ROOT / "assignments" / "softmax_gradient.yaml"
 TARGET_SUBMISSIONS, TARGET_SECONDS, TARGET_JOBS = 1000, 60.0, 2
+FAST_TARGET_SECONDS = 20.0   # issue 15's: a cold cache, 2 jobs
 HEADING = "# Grading"
 
 # One child per run, so that its peak resident set is that run's alone.
@@ -127,13 +130,13 @@ def stage_costs(submissions: list[Path]) -> tuple[dict[str, float], float, int]:
     return dict(spent), total, judge.checked
 
 
-def _verdict(count: int, seconds: float) -> str:
+def _verdict(count: int, seconds: float, target: float = TARGET_SECONDS) -> str:
     if count < TARGET_SUBMISSIONS:
         return f"not measured here (this class has {count} submissions)."
-    if seconds < TARGET_SECONDS:
+    if seconds < target:
         return f"**met** ({seconds:.0f} s)."
-    return (f"**not met**: {seconds:.0f} s at best with {TARGET_JOBS} jobs "
-            f"({seconds / TARGET_SECONDS:.1f}x the target).")
+    return (f"**not met**: {seconds:.0f} s with {TARGET_JOBS} jobs "
+            f"({seconds / target:.1f}x the target).")
 
 
 def _listing(counts: Any) -> str:
@@ -203,6 +206,8 @@ def report(count: int, runs: int, sample: int) -> str:
         f"(2 jobs) = {two / cold:.2f}; cold / warm cache = {cold / warm:.1f}.",
         f"Issue 6's target, {TARGET_SUBMISSIONS:,} submissions of about ten steps in under "
         f"{TARGET_SECONDS:.0f} s with {TARGET_JOBS} jobs: " + _verdict(count, min(two, cold)),
+        f"Issue 15's, under {FAST_TARGET_SECONDS:.0f} s with {TARGET_JOBS} jobs and a cold "
+        "cache: " + _verdict(count, cold, FAST_TARGET_SECONDS),
         "",
         f"Per stage, the first {len(paths)} submissions graded in one process "
         f"({total:.1f} s, {total / max(1, len(paths)) * 1000:.0f} ms per submission; the "
@@ -224,11 +229,9 @@ def report(count: int, runs: int, sample: int) -> str:
 
 
 def write_section(out: Path, section: str) -> None:
-    """Append ``section`` to ``out``, replacing an earlier "Grading" section."""
-    text = out.read_text() if out.exists() else ""
-    if f"\n{HEADING}\n" in f"\n{text}":
-        text = text[:f"\n{text}".index(f"\n{HEADING}\n")]
-    out.write_text(text.rstrip("\n") + "\n\n" + section if text.strip() else section)
+    """Put ``section`` in ``out`` in place of an earlier "Grading" section (or at the end),
+    keeping the other scripts' sections."""
+    replace_section(out, HEADING, section)
 
 
 def main() -> None:

@@ -2,9 +2,17 @@
 cost, and peak memory.  A script, not a test: run it on an otherwise idle machine.
 
     .venv/bin/python bench/seeds.py [--repeat 3] [--folder derivations] [--out bench/RESULTS.md]
+                                    [--compare OTHER_CHECKOUT]
 
+Every run below is made ``--repeat`` times, round by round (each once per round), so that
+the machine's load falls on all alike; the ratios between them are the figures to read:
+
+* baselines: ``python -c "import sympy, jax"`` (what any run of the engines pays) and
+  ``python -c "import yaml"`` (what the lightest command pays), against which the cold run
+  and ``--help`` / ``--version`` are quoted;
 * cold: a fresh process each time, ``--no-cache`` (imports, worker start-up and every check);
-  with ``--jobs 1`` and ``--jobs 2``;
+  with ``--jobs 1`` and ``--jobs 2``; with ``--compare``, the other checkout's cold
+  ``--jobs 2`` run too (a change's cost, side by side);
 * warm: a fresh process each time on a cache filled by one earlier run (``--cache``): every
   document is found by its bytes, no worker starts;
 * stages: in this process, per document: reading (parse + bind), then the symbolic and
@@ -27,12 +35,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil  # a dependency of distributed
+from sections import replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
+HEADING = "# Benchmarks: the seed derivations"
 
 
 @dataclass(frozen=True)
@@ -50,11 +61,17 @@ def _largest_rss(process: psutil.Process) -> int:
     return largest
 
 
-def run_cli(args: list[str]) -> Run:
-    """One fresh ``python -m verify`` process; its wall time and the peak RSS of its largest
-    process (sampled every 50 ms)."""
+def run_cli(args: list[str], root: Path = ROOT) -> Run:
+    """One fresh ``python -m verify`` process (the checkout at ``root``); its wall time and
+    the peak RSS of its largest process (sampled every 50 ms)."""
+    return run_python(["-m", "verify", *args, "--quiet"], root)
+
+
+def run_python(args: list[str], root: Path = ROOT) -> Run:
+    """One fresh ``python ARGS`` process in ``root``: wall time, peak RSS of its largest
+    process."""
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "verify", *args, "--quiet"], cwd=ROOT,
+    child = subprocess.Popen([sys.executable, *args], cwd=root,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     watched, peak = psutil.Process(child.pid), 0
     while child.poll() is None:
@@ -67,8 +84,14 @@ def run_cli(args: list[str]) -> Run:
     return Run(seconds, peak / 2**20)
 
 
-def repeat(args: list[str], times: int) -> list[Run]:
-    return [run_cli(args) for _ in range(times)]
+def interleaved(plans: dict[str, Callable[[], Run]], times: int) -> dict[str, list[Run]]:
+    """Each plan run ``times`` times, round by round (every plan once per round), so that a
+    change of the machine's load falls on all of them alike: their ratios are what to read."""
+    runs: dict[str, list[Run]] = {name: [] for name in plans}
+    for _ in range(times):
+        for name, plan in plans.items():
+            runs[name].append(plan())
+    return runs
 
 
 @dataclass(frozen=True)
@@ -138,22 +161,38 @@ def _load() -> str:
     return ", ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def report(folder: Path, times: int) -> str:
+COLD1, COLD2, WARM = ("cold, --jobs 1, --no-cache", "cold, --jobs 2, --no-cache",
+                      "warm cache (every document cached)")
+VERSION, HELP = "start-up only (`--version`)", "`--help`"
+HEAVY, YAML = '`python -c "import sympy, jax"`', '`python -c "import yaml"`'
+COMPARED = "the other checkout: cold, --jobs 2, --no-cache"
+
+
+def report(folder: Path, times: int, compare: Path | None = None) -> str:
     load_before = _load()
     with tempfile.TemporaryDirectory() as scratch:
         cache = str(Path(scratch) / "verdicts.sqlite3")
-        target = str(folder)
-        cold1 = repeat([target, "--no-cache", "--jobs", "1"], times)
-        cold2 = repeat([target, "--no-cache", "--jobs", "2"], times)
+        target = str(folder.resolve())
         run_cli([target, "--cache", cache])          # fills the cache
-        warm = repeat([target, "--cache", cache], times)
+        plans: dict[str, Callable[[], Run]] = {
+            HEAVY: lambda: run_python(["-c", "import sympy, jax"]),
+            COLD2: lambda: run_cli([target, "--no-cache", "--jobs", "2"]),
+            COLD1: lambda: run_cli([target, "--no-cache", "--jobs", "1"]),
+            WARM: lambda: run_cli([target, "--cache", cache]),
+            VERSION: lambda: run_cli(["--version"]),
+            HELP: lambda: run_cli(["--help"]),
+            YAML: lambda: run_python(["-c", "import yaml"]),
+        }
+        if compare is not None:
+            plans[COMPARED] = lambda: run_cli([target, "--no-cache", "--jobs", "2"], compare)
+        runs = interleaved(plans, times)
         per_claim, claim_count = cached_claim_ms(folder, Path(scratch))
-    import_only = [run_cli(["--version"]) for _ in range(times)]
+    cold1, cold2, warm = runs[COLD1], runs[COLD2], runs[WARM]
     rows = stages(folder)
     in_process_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     steps = sum(r.steps for r in rows)
     lines = [
-        "# Benchmarks: the seed derivations",
+        HEADING,
         "",
         f"`{Path(sys.argv[0]).name}` on {platform.machine()}, Python "
         f"{platform.python_version()}, {len(rows)} documents, {steps} steps, medians of "
@@ -162,19 +201,26 @@ def report(folder: Path, times: int) -> str:
         "| run | median s | runs | peak RSS of largest process, MiB |",
         "| --- | ---: | --- | ---: |",
     ]
-    for name, runs in (("cold, --jobs 1, --no-cache", cold1),
-                       ("cold, --jobs 2, --no-cache", cold2),
-                       ("warm cache (every document cached)", warm),
-                       ("start-up only (`--version`)", import_only)):
-        spread = ", ".join(f"{r.seconds:.1f}" for r in runs)
-        lines.append(f"| {name} | {median(runs):.1f} | {spread} | "
-                     f"{max(r.peak_mib for r in runs):.0f} |")
+    for name, measured in runs.items():
+        spread = ", ".join(f"{r.seconds:.2f}" for r in measured)
+        lines.append(f"| {name} | {median(measured):.2f} | {spread} | "
+                     f"{max(r.peak_mib for r in measured):.0f} |")
+    heavy, light = median(runs[HEAVY]), median(runs[YAML])
     lines += [
         "",
-        f"Ratios: cold --jobs 1 / --jobs 2 = {median(cold1) / median(cold2):.2f}; "
+        f"Ratios (medians of the same rounds): cold --jobs 2 / {HEAVY} = "
+        f"{median(cold2) / heavy:.1f}× (issue 15's target: 2.5×); cold --jobs 1 / {HEAVY} = "
+        f"{median(cold1) / heavy:.1f}×; `--help` / {YAML} = {median(runs[HELP]) / light:.1f}× "
+        f"and `--version` / {YAML} = {median(runs[VERSION]) / light:.1f}× (target: 3×); "
+        f"cold --jobs 1 / --jobs 2 = {median(cold1) / median(cold2):.2f}; "
         f"cold / warm = {median(cold1) / median(warm):.1f}.  A warm run is start-up (the "
         "parent imports neither SymPy nor JAX) plus hashing each file and one SQLite lookup "
         "per document; no worker is started.",
+    ]
+    if compare is not None:
+        lines.append(f"The other checkout ({compare}) against this one, cold --jobs 2: "
+                     f"{median(runs[COMPARED]) / median(cold2):.2f}× this one's time.")
+    lines += [
         f"Load average of the machine (1, 5, 15 min) before: {load_before}, after: "
         f"{_load()}; other work on the machine inflates the cold figures.",
         "",
@@ -204,19 +250,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--folder", type=Path, default=ROOT / "derivations")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="another checkout whose cold --jobs 2 run joins every round")
     args = parser.parse_args()
-    text = report(args.folder, args.repeat)
-    write_keeping_grading(args.out, text)
+    text = report(args.folder, args.repeat, args.compare)
+    replace_section(args.out, HEADING, text)
     print(text)
-
-
-def write_keeping_grading(out: Path, text: str) -> None:
-    """Write the seeds' figures to ``out``, keeping the "Grading" section that
-    ``bench/grading.py`` appends there."""
-    old = out.read_text() if out.exists() else ""
-    marker = "\n# Grading\n"
-    kept = old[old.index(marker):] if marker in old else ""
-    out.write_text(text.rstrip("\n") + "\n" + kept if kept else text)
 
 
 if __name__ == "__main__":
