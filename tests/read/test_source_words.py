@@ -1,0 +1,82 @@
+r"""Names and marks as sources write them: a literal letter subscript naming an iterate
+(``w_t``, where ``t`` is no index), ``\boxed{...}`` around a result, a declared function
+differentiated without its argument (``\frac{\partial \phi}{\partial X}``), and their refused
+neighbours.  Rows marked "real" are copied from tests/data/real/."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+import yaml
+
+from verify.api import check_text
+from verify.core.errors import Location
+from verify.model import expr as E
+from verify.model.notation import Notation
+from verify.read.latex.names import build_lexicon
+from verify.read.latex.step import parse_step
+from verify.read.notation import parse_notation
+
+HEADER = r"""
+sizes: {n: [2, 3], d: [2]}
+indices: {i: n}
+symbols:
+  X: {shape: [n, n], latex: ['\mathbf{X}', 'X']}
+  A: {shape: [n, n]}
+  w: {shape: [d]}
+  wt: {shape: [d], latex: ['w_t'], description: the weights at step t}
+  v: {family: [n], shape: [d]}
+definitions:
+  phi: {params: [V], body: "tr(mat(A, V))", latex: ['\phi']}
+  g: {params: [V, U], body: "tr(mat(V, U))", latex: ['g']}
+"""
+
+
+@pytest.fixture(scope="module")
+def notation() -> Notation:
+    return parse_notation(yaml.safe_load(HEADER), Location("test"))
+
+
+X, A, w, wt = (E.value_symbol(n) for n in ("X", "A", "w", "wt"))
+phi = sp.Function("phi")
+
+READ: list[tuple[str, sp.Expr]] = [
+    (r"w_t - w", wt - w),                                                       # real
+    (r"v_i", E.family("v")[E.index_symbol("i")]),        # an index letter stays an index
+    (r"\frac{\partial \phi}{\partial \mathbf{X}}", E.Deriv(phi(X), X)),          # real
+    (r"\frac{\partial \phi(X)}{\partial X}", E.Deriv(phi(X), X)),
+]
+
+
+@pytest.mark.parametrize(("latex", "expected"), READ, ids=[r[0] for r in READ])
+def test_reading(notation: Notation, latex: str, expected: sp.Expr) -> None:
+    parsed = parse_step(latex, notation, build_lexicon(notation))
+    assert parsed.problem is None, parsed.problem
+    assert parsed.expr == expected
+
+
+REFUSED: list[tuple[str, str]] = [
+    (r"w_s", "subscript 's' is not a declared index letter"),   # only the declared spelling
+    (r"\frac{\partial g}{\partial X}", "needs its arguments"),   # two arguments: which?
+    (r"\frac{\partial \phi}{\partial v_i}", "needs its arguments"),   # not a whole variable
+]
+
+
+@pytest.mark.parametrize(("latex", "why"), REFUSED, ids=[r[0] for r in REFUSED])
+def test_refused(notation: Notation, latex: str, why: str) -> None:
+    parsed = parse_step(latex, notation, build_lexicon(notation))
+    assert parsed.expr is None, parsed.expr
+    assert parsed.problem is not None and why in parsed.problem, parsed.problem
+
+
+def _verdicts(body: str) -> list[str]:
+    result = check_text(f"---\n{HEADER.strip()}\n---\n{body}\n", cache=False)
+    return [step.status.value for chain in result.documents[0].chains
+            for step in chain.steps[1:]]
+
+
+def test_a_boxed_result_is_read_and_checked() -> None:                          # real
+    assert _verdicts(r"$$ \boxed{ \nabla_{\mathbf{X}} \phi(\mathbf{X}) = A^\top } $$") == \
+        ["proved"]
+    assert _verdicts(r"$$ \boxed{ \nabla_{\mathbf{X}} \phi(\mathbf{X}) = A } $$") == \
+        ["refuted"]
