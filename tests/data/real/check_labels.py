@@ -658,7 +658,7 @@ def trace_axb_newbetuts() -> Derivation:
         "1": [grad, lambda p: (B(p) @ A(p)).T],
         "2": ["f is defined by this line", lambda p: f(p, X(p)),
               lambda p: tr(B(p) @ A(p) @ X(p)), lambda p: frob(A(p).T @ B(p).T, X(p))],
-        "boxed": [grad, lambda p: A(p).T @ B(p).T],
+        "3": [grad, lambda p: A(p).T @ B(p).T],   # the \boxed{} result
         # component (i, j) of each row, as arrays over i, j
         "4": [grad, grad,
               lambda p: np.array([[tr(A(p) @ np.outer(unit(i), unit(j)) @ B(p)) for j in range(2)]
@@ -667,8 +667,7 @@ def trace_axb_newbetuts() -> Derivation:
                                   for i in range(2)]),
               "\\cdots stands for steps not written",
               lambda p: A(p).T @ B(p).T],
-    }, latex={"boxed": [r"\nabla_{{\bf X}} f ({\bf X})",
-                        r"\color{blue}{{\bf A}^\top {\bf B}^\top}"]})
+    })
 
 
 # --- added: derivations of the second collection ------------------------------------------

@@ -52,11 +52,27 @@ def fraction(reader: Reader, text: str, i: int, out: list[str]) -> int:
             return _second(reader, numerator, denominator, out, end)
         reader.remove(leading.group(0) + " " + differential.group(1), "the d of a differential")
         head = operator(reader, den[differential.end():])
-        body = num[leading.end():].strip()
+        body = _called_at_target(reader, num[leading.end():].strip(),
+                                 den[differential.end():].strip())
         out.append(head if not body else "(" + head + "(" + reader.rewrite(body) + "))")
         return end
     out.append("\\frac{" + reader.rewrite(numerator) + "}{" + reader.rewrite(denominator) + "}")
     return end
+
+
+def _called_at_target(reader: Reader, body: str, target: str) -> str:
+    r"""``\frac{\partial \phi}{\partial X}`` of a declared function of one argument, written
+    without it: the function at the variable it is differentiated by (``\phi(X)``), the only
+    reading in which the derivative is not 0 or undefined; anything else as written."""
+    lexicon = reader.context.lexicon
+    found = lexicon.lookup(body, (0, 0), "") if re.fullmatch(r"\\?[A-Za-z]+", body) else None
+    if found is None or found[0].kind != "definition" or found[0].style != "function" or \
+            found[0].params != 1 or found[1]:
+        return body
+    variable = lexicon.lookup(_unbraced(target), (0, 0), "")
+    if variable is None or variable[0].kind != "symbol" or variable[1]:
+        return body
+    return body + "(" + target + ")"
 
 
 _SECOND_TOP = re.compile(r"^(\\partial(?![A-Za-z])|d)\s*\^\s*(?:\{\s*2\s*\}|2)")

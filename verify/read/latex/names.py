@@ -118,7 +118,9 @@ class Lexicon:
         ``\\theta_{0}`` when that is declared), the subscript and superscripts left, and the
         written decorations folded (for the accounting)."""
         folded: list[str] = []
-        if sub is not None and literal_kind("_", sub) and \
+        letter = re.fullmatch(r"\s*([A-Za-z])\s*", sub or "")
+        if sub is not None and (literal_kind("_", sub) or (
+                letter is not None and not self._is_index(letter.group(1)))) and \
                 self.knows(literal_base(base, "_", sub)):
             base, folded, sub = literal_base(base, "_", sub), ["_{" + sub + "}"], None
         left: list[str] = []
@@ -129,6 +131,9 @@ class Lexicon:
             else:
                 left.append(sup)
         return base, sub, left, folded
+
+    def _is_index(self, letter: str) -> bool:
+        return any(s.entry.kind == "index" for s in self.bases.get(letter, ()))
 
     def lookup(self, base: str, arity: Arity, following: str) -> tuple[Entry, int] | None:
         """The entry for ``base`` with ``arity`` subscript items and how many characters of
@@ -207,7 +212,8 @@ class _Parsed:
 TEXT_NAME = re.compile(r"\\(?:text|textrm|textup|mbox)\s*\{\s*([A-Za-z]{2,})\s*\}")
 
 
-def _parse_spelling(spelling: str, entry: Entry) -> _Parsed | None:
+def _parse_spelling(spelling: str, entry: Entry,
+                    indices: frozenset[str] = frozenset()) -> _Parsed | None:
     canonical = canonical_spelling(TEXT_NAME.sub(r"\\operatorname{\1}", spelling))
     parts = split_base(canonical)
     if parts is None:
@@ -223,7 +229,10 @@ def _parse_spelling(spelling: str, entry: Entry) -> _Parsed | None:
         if rest.startswith("_"):
             group, end = read_group(rest, 1)
             kind = literal_kind("_", group)
-            if kind == "commands" or (kind == "digits" and not takes_index):
+            letter = re.fullmatch(r"\s*([A-Za-z])\s*", group)
+            if kind == "commands" or (kind == "digits" and not takes_index) or \
+                    (letter is not None and letter.group(1) not in indices):
+                # w_t with no index t: the weights at step t, a name of its own
                 base, literal_digits = literal_base(base, "_", group), kind == "digits"
             else:
                 subs, digit_pattern = len(subscript_items(group)), kind == "digits"
@@ -268,7 +277,8 @@ def build_lexicon(notation: Notation, prefer: frozenset[str] = frozenset()) -> L
     entries.sort(key=lambda item: item[0].name not in prefer)   # stable: preferred first
     literal_digits: list[tuple[str, str, str]] = []   # (base, spelling, name): checked below
     for entry, spellings in entries:
-        parsed_all = [(spelling, _parse_spelling(spelling, entry)) for spelling in spellings]
+        parsed_all = [(spelling, _parse_spelling(spelling, entry, frozenset(notation.indices)))
+                      for spelling in spellings]
         letter_patterns = {p.arity for _, p in parsed_all
                            if p is not None and p.arity is not None and not p.digit_pattern}
         for spelling, parsed in parsed_all:

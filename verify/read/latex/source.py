@@ -28,6 +28,7 @@ _DISPLAY = re.compile(
     r"(?P<body>.*?)\\end\{(?P=env)(?P=star)\}", re.S)
 _WRAPPERS = re.compile(r"\\(?:begin|end)\s*\{(?:aligned|split|gathered|alignedat|align\*?|"
                        r"equation\*?|gather\*?|multline\*?|eqnarray\*?)\}(?:\{\d+\})?")
+_BOXED = re.compile(r"\\boxed\s*\{")
 _TAG = re.compile(r"\\tag\*?\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")
 _NONUMBER = re.compile(r"\\(?:nonumber|notag)(?![A-Za-z])")
@@ -118,6 +119,17 @@ def blank(text: str, start: int, end: int) -> str:
 def blank_matches(text: str, pattern: re.Pattern[str]) -> str:
     for match in reversed(list(pattern.finditer(text))):
         text = blank(text, match.start(), match.end())
+    return text
+
+
+def unbox(text: str) -> str:
+    r"""``\boxed{a = b}`` -> ``a = b`` (blanked in place, offsets kept): a box marks a result,
+    it says nothing about it.  An unclosed box is left for the reader to refuse."""
+    for match in reversed(list(_BOXED.finditer(text))):
+        close = read_group(text, match.end() - 1)[1]
+        if text[close - 1:close] != "}":
+            continue
+        text = blank(blank(text, close - 1, close), match.start(), match.end())
     return text
 
 
@@ -234,7 +246,7 @@ def _steps(sides: list[_Side], lines: _Lines, prose_note: str,
 def block_sides(body: str, offset: int, next_line_label: str | None) -> list[_Side]:
     """The block's sides in order.  An empty first side means the block starts with ``=``."""
     body, block_label = _take_labels(body)
-    body = blank_matches(body, _WRAPPERS)
+    body = unbox(blank_matches(body, _WRAPPERS))
     body = _unwrap_layouts(blank_matches(body, _SIZE_SWITCH))
     sides: list[_Side] = []
     for row_text, row_offset in _rows(body):
