@@ -151,9 +151,11 @@ def test_json_form_round_trips_and_follows_the_schema() -> None:
 
 
 def test_damaged_inferred_data_is_refused() -> None:
-    from verify.store.serialize import SerializeError
+    from verify.core.errors import SerializeError
     data = document_data(_check(CASES[3][0]).document)
-    for damage in ({"note": "something else"}, {"partial": 1}, {"extra": []}):
+    damages: list[dict[str, object]] = [{"note": "something else"}, {"partial": 1},
+                                        {"extra": []}]
+    for damage in damages:
         broken = json.loads(json.dumps(data))
         broken["inferred"].update(damage)
         with pytest.raises(SerializeError):

@@ -46,7 +46,7 @@ def _with_use(text: str, name: str, use: str, indent: int = 2) -> str:
 def _verdicts(result: DocumentResult) -> list[tuple[object, ...]]:
     """Every step's verdict, without line numbers (the two headers differ in length)."""
     assert not result.problems, result.problems
-    found = []
+    found: list[tuple[object, ...]] = []
     for chain in result.chains:
         for step in chain.steps:
             description = step.counterexample.describe() if step.counterexample else None
