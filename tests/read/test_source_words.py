@@ -80,3 +80,36 @@ def test_a_boxed_result_is_read_and_checked() -> None:                          
         ["proved"]
     assert _verdicts(r"$$ \boxed{ \nabla_{\mathbf{X}} \phi(\mathbf{X}) = A } $$") == \
         ["refuted"]
+
+
+def test_unit_vectors_e_i_have_the_length_of_their_index() -> None:
+    header = yaml.safe_load(HEADER)
+    header["indices"]["j"] = "n"
+    declared = parse_notation(header, Location("test"))
+    lexicon = build_lexicon(declared)
+    i, j = E.index_symbol("i"), E.index_symbol("j")
+    parsed = parse_step(r"\mathrm{tr}(A \, {\bf e}_i {\bf e}_j^\top)", declared, lexicon)   # real
+    assert parsed.problem is None, parsed.problem
+    unit = E.index_symbol("_unit")
+    e = [E.VecOf(sp.KroneckerDelta(unit, letter, evaluate=False), unit, 1, E.size_symbol("n"))
+         for letter in (i, j)]
+    assert parsed.expr == E.Trace(E.MatProd(E.MatProd(A, e[0]), E.Transposed(e[1])))
+    for refused, why in ((r"e_1", "needs a declared index letter"),
+                         (r"e_d", "needs a declared index letter")):
+        problem = parse_step(refused, declared, lexicon).problem
+        assert problem is not None and why in problem, problem
+
+
+def test_a_unit_vector_step_is_checked() -> None:
+    text = r"""---
+sizes: {n: [2, 3]}
+indices: {i: n, j: n}
+symbols:
+  A: {shape: [n, n]}
+---
+$$ \operatorname{tr}(A e_i e_j^T) = (A)_{ji} $$
+$$ \operatorname{tr}(A e_i e_j^T) = (A)_{ij} $$
+"""
+    result = check_text(text, cache=False)
+    verdicts = [s.status.value for c in result.documents[0].chains for s in c.steps[1:]]
+    assert verdicts == ["proved", "refuted"]

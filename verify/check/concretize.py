@@ -804,10 +804,16 @@ def _partials(f: Value, stand_in: Value, at: Value) -> Value:
     targets = list(stand_in) if isinstance(stand_in, sp.MatrixBase) else [stand_in]
     points = list(at) if isinstance(at, sp.MatrixBase) else [at]
 
+    # The stand-ins of the other entries (the rest of a bracket's vector, d/d(Bh)_1 holding
+    # (Bh)_2) are at their points in each partial: without that they would be left free.
+    stood = {target: point for target, point in zip(targets, points, strict=True)
+             if target != point}
+
     def partial(entry: sp.Expr, t: sp.Symbol, point: sp.Expr) -> sp.Expr:
         if entry.is_Number or t not in entry.free_symbols:
             return sp.Integer(0)
-        return CDeriv(entry, t, point)  # type: ignore[no-any-return]
+        others = {s: p for s, p in stood.items() if s != t and s in entry.free_symbols}
+        return CDeriv(entry.xreplace(others) if others else entry, t, point)  # type: ignore[no-any-return]
 
     if not isinstance(f, sp.MatrixBase):
         if not isinstance(stand_in, sp.MatrixBase):

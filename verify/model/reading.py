@@ -583,6 +583,10 @@ class _Printer:
 
     def vecof(self, expr: E.VecOf) -> tuple[str, int]:
         body, index, lower, upper = expr.args
+        if isinstance(body, sp.KroneckerDelta) and lower == 1 and index in body.args:
+            # (delta_{1w}, ..., delta_{nw}): the unit vector e_w, as it was written
+            other = body.args[1] if body.args[0] == index else body.args[0]
+            return rf"\mathbf{{e}}_{{{self.index(other)}}}", ATOM
         rows = [body.xreplace({index: lower}), body.xreplace({index: lower + 1})]
         entries = [self.node(r)[0] for r in rows] + [r"\vdots",
                                                      self.node(body.xreplace({index: upper}))[0]]

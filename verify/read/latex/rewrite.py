@@ -694,6 +694,8 @@ class Rewriter:
                                        "must be a declared size")
                 size = E.size_symbol(found[0].name)
             return Atom(E.Identity(size), 2, *self.superscripts(sups, token, 2)), j
+        if spelled == "e" and len(items) == 1 and not samples:
+            return self.basis_vector(items[0], sups, token), j
         if spelled == "\\delta" and len(items) == 2 and not samples:
             delta = E.indicator(self.sub_expr(items[0], token), self.sub_expr(items[1], token))
             # \delta_{jk}^2: an exponent like any scalar's (a transpose is refused there)
@@ -713,6 +715,23 @@ class Rewriter:
             raise LatexProblem(token, f"undeclared symbol {spelled} (a word in text type "
                                "names a symbol only when the notation spells it)")
         raise LatexProblem(token, f"undeclared symbol {spelled}")
+
+    def basis_vector(self, item: str, sups: list[str], token: str) -> Atom:
+        r"""``e_i``, ``\mathbf{e}_j`` where the notation declares no ``e``: the ``i``-th unit
+        vector, its length the size the index letter ranges over (``e_i e_j^T``, ``e_w -
+        S(Bh)``).  A number or anything but one declared index letter is refused: its
+        length would be a guess."""
+        found = self.context.lexicon.lookup(item.strip(), (0, 0), "")
+        if found is None or found[0].kind != "index":
+            raise LatexProblem(token, f"e_{{{item}}}: a unit vector e_i needs a declared index "
+                               "letter as its subscript (its length is the index's size); "
+                               "else declare e")
+        letter = E.index_symbol(found[0].name)
+        size = E.size_symbol(self.context.notation.indices[found[0].name])
+        position = E.index_symbol("_unit")
+        vector = E.VecOf(sp.KroneckerDelta(position, letter, evaluate=False), position,
+                         sp.Integer(1), size)
+        return Atom(vector, 1, *self.superscripts(sups, token, 1))
 
     def index(self, item: str, token: str) -> sp.Expr | None:
         item = item.strip()
