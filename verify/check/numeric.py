@@ -28,7 +28,7 @@ from verify.check.jaxpr_eval import eval_jaxpr
 from verify.check.symbolic import label_configs
 from verify.core.errors import NumericError
 from verify.core.limits import NUMERIC_ROWS
-from verify.core.memo import memoized
+from verify.core.memo import Memo, memoized
 from verify.model.options import POINTS as POINTS  # the one default: run options hold it
 
 BOX = (-2.0, 2.0)          # real variables: a moderate box, as WeBWorK does
@@ -184,7 +184,60 @@ def _traced_gradient(function: sp.Expr, arguments: tuple[sp.Symbol, ...], count:
     Kept for the process (least recently used out): tracing costs ~30 ms, and a class
     differentiates the same loss in nearly every submission.  The jaxpr is a pure function
     of the expression and the argument order, which are the key.  Every JAX computation
-    of the engine starts from a traced gradient, so JAX is set up here."""
+    of the engine starts from a traced gradient, so JAX is set up here.
+
+    Functions that differ only in which variables fill which argument positions (the same
+    loss at another sample or class, the same partial at another free index) share one
+    trace: see :func:`shape_key`."""
+    shape = shape_key(function, arguments)
+    shared = _BY_SHAPE.get((shape, count))
+    if shared is not None:
+        return shared
+    traced = _trace_gradient(function, arguments, count)
+    _BY_SHAPE[(shape, count)] = traced
+    return traced
+
+
+# Key: the function's structure with each argument replaced by its position (shape_key) and
+# the count; the jaxpr is a function of exactly these (the trace reads node types, argument
+# order, numbers and argument positions, nothing else).
+_BY_SHAPE: Memo[tuple[tuple[tuple[object, ...], ...], int], Any] = \
+    Memo("check.numeric.gradient_shapes", TRACED_GRADIENTS)
+
+
+def shape_key(function: sp.Basic, arguments: Sequence[sp.Symbol]
+              ) -> tuple[tuple[object, ...], ...]:
+    """``function`` as a table of its distinct nodes in post-order: each an argument's
+    position, a symbol that is no argument (itself), an atom (its type and itself: SymPy's
+    equality of numbers is exact), or a node type with the table rows of its arguments.
+    Two functions have the same table exactly when one is the other with its arguments
+    renamed position for position; their traces are then the same program.  (Sub-expressions
+    shared in one and not in the other give different tables: a miss, never a wrong hit.)"""
+    position = {symbol: number for number, symbol in enumerate(arguments)}
+    rows: dict[sp.Basic, int] = {}
+    table: list[tuple[object, ...]] = []
+    stack: list[tuple[sp.Basic, bool]] = [(function, False)]
+    while stack:  # iterative: a deep expression must not meet the recursion limit
+        node, expanded = stack.pop()
+        if node in rows:
+            continue
+        if node.args and not expanded:
+            stack.append((node, True))
+            stack.extend((a, False) for a in reversed(node.args) if a not in rows)
+            continue
+        if isinstance(node, sp.Symbol):
+            row: tuple[object, ...] = ("argument", position[node]) if node in position \
+                else ("symbol", node)
+        elif not node.args:
+            row = ("atom", type(node), node)
+        else:
+            row = (type(node), tuple(rows[a] for a in node.args))
+        rows[node] = len(table)
+        table.append(row)
+    return tuple(table)
+
+
+def _trace_gradient(function: sp.Expr, arguments: tuple[sp.Symbol, ...], count: int) -> Any:
     configure()
     index = {symbol: position for position, symbol in enumerate(arguments)}
 
