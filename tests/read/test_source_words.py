@@ -113,3 +113,14 @@ $$ \operatorname{tr}(A e_i e_j^T) = (A)_{ij} $$
     result = check_text(text, cache=False)
     verdicts = [s.status.value for c in result.documents[0].chains for s in c.steps[1:]]
     assert verdicts == ["proved", "refuted"]
+
+
+def test_a_period_after_a_bracket_is_a_product_dot(notation: Notation) -> None:   # real
+    lexicon = build_lexicon(notation)
+    parsed = parse_step(r"-(1 - \phi(X)).\phi(A)", notation, lexicon)
+    assert parsed.problem is None, parsed.problem
+    assert parsed.expr is not None and sp.expand(parsed.expr - (phi(X) - 1) * phi(A)) == 0
+    for line in (r"\phi(X) 2.5", r"(1 - \phi(X)).5"):   # a decimal point stays one
+        again = parse_step(line, notation, lexicon)
+        assert again.expr is None or again.expr.has(sp.Rational(5, 2)) or \
+            again.expr.has(sp.Rational(1, 2)), again.expr

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeAlias
 
 import sympy as sp
@@ -364,6 +364,8 @@ class Concretizer:
         if not shape:
             return self._variable(prefix, decl)
         rows, cols = (shape[0], 1) if len(shape) == 1 else (shape[0], shape[1])
+        if decl.kind == "distribution":
+            return self._distribution(decl, prefix, rows, cols, len(shape) == 2)
         # A symmetric matrix has one variable per pair: [j, i] is named as [i, j] (i <= j),
         # so every point drawn, and the exact test, sees symmetric values only.
         entries = [self._variable(f"{prefix}_{min(r, c)}_{max(r, c)}" if decl.symmetric else
@@ -376,6 +378,20 @@ class Concretizer:
             for number, members in enumerate(groups, 1):
                 group_name = prefix + (f"_{number}" if len(shape) == 2 else "")
                 self.label_groups.setdefault(group_name, LabelGroup(group_name, tuple(members)))
+        return sp.ImmutableMatrix(rows, cols, entries)
+
+    def _distribution(self, decl: SymbolDecl, prefix: str, rows: int, cols: int,
+                      matrix: bool) -> Value:
+        """A probability vector (each row of a matrix): positive entries that sum to 1.  All
+        but the last are variables, drawn in ``(0.05, 0.9/(m-1))`` so that the last, ``1``
+        minus their sum, is positive too; exact, so the exact test sees the constraint."""
+        length = cols if matrix else rows
+        drawn = replace(decl, interval=(0.05, 0.9 / (length - 1)) if length > 1 else None)
+        entries: list[sp.Expr] = []
+        for r in range(1, (rows if matrix else 1) + 1):
+            free = [self._variable(f"{prefix}_{r}_{c}" if matrix else f"{prefix}_{c}", drawn)
+                    for c in range(1, length)]
+            entries += [*free, 1 - sp.Add(*free)]
         return sp.ImmutableMatrix(rows, cols, entries)
 
     def _variable(self, name: str, decl: SymbolDecl) -> sp.Symbol:
@@ -560,6 +576,13 @@ class Concretizer:
                     opaque: dict[sp.Basic, Value]) -> Value:
         function, target = node.args
         target_value = self._value(target, env, opaque)
+        constrained = {self._owners.get(v.name) for v in symbols_in(
+            list(target_value) if isinstance(target_value, sp.MatrixBase) else [target_value])}
+        for name in constrained:
+            decl = self.notation.symbols.get(name or "")
+            if decl is not None and decl.kind == "distribution":
+                raise BindError(f"a derivative by an entry of {name!r}, whose entries sum to 1: "
+                                "which entry gives way is not said")
         if _is_variable_block(target_value, self):
             inner_opaque = opaque
             stand_in = target_value
@@ -625,7 +648,7 @@ class Concretizer:
         else:
             return None
         decl = self.notation.symbols.get(name)
-        if decl is None or decl.kind in ("onehot", "label", "binary"):
+        if decl is None or decl.kind in ("onehot", "label", "binary", "distribution"):
             return None
         return decl
 

@@ -24,7 +24,9 @@ student documents) as a mapping, usually YAML::
 Kinds: ``real`` (default), ``positive``, ``onehot`` (the last shape axis is a one-hot vector:
 exactly one entry 1, the rest 0, enumerated exactly when checked), ``label`` (a categorical
 class number in 1..``classes``, also enumerated exactly) and ``binary`` (every entry 0 or 1, each
-on its own, enumerated exactly: a 0/1 label ``y \\in \\{0,1\\}``).  ``interval: [a, b]`` on a
+on its own, enumerated exactly: a 0/1 label ``y \\in \\{0,1\\}``) and ``distribution`` (the last
+shape axis is a probability vector: positive entries summing to 1, the last being 1 minus the
+others exactly; no derivative by its entries).  ``interval: [a, b]`` on a
 real symbol draws its values (and so every counterexample's) from ``[a, b]``; with ``a > 0``
 it is positive too.  ``symmetric: true`` on a square
 matrix (``shape: [n, n]``) makes its entries ``[i, j]`` and ``[j, i]`` one variable, so every
@@ -44,8 +46,8 @@ from typing import Any, Literal
 
 import sympy as sp
 
-Kind = Literal["real", "positive", "onehot", "label", "binary"]
-KINDS: tuple[Kind, ...] = ("real", "positive", "onehot", "label", "binary")
+Kind = Literal["real", "positive", "onehot", "label", "binary", "distribution"]
+KINDS: tuple[Kind, ...] = ("real", "positive", "onehot", "label", "binary", "distribution")
 DEFAULT_SIZES: dict[str, tuple[int, ...]] = {"K": (2, 3), "N": (1, 2), "n": (2, 3)}
 
 

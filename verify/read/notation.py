@@ -288,6 +288,9 @@ def _symbol(name: str, spec: Any, sizes: Mapping[str, tuple[int, ...]],
             raise NotationError(f"label {name!r} is a class number: it has no shape", where)
     if kind == "onehot" and not shape:
         raise NotationError(f"one-hot {name!r} needs a shape (its class axis last)", where)
+    if kind == "distribution" and (not shape or "interval" in spec):
+        raise NotationError(f"distribution {name!r} needs a shape (the axis that sums to 1 "
+                            "last) and no interval", where)
     if len(shape) > 2:
         raise NotationError(f"symbol {name!r}: at most matrices (two axes)", where)
     symmetric = spec.get("symmetric", False)

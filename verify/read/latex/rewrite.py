@@ -348,6 +348,12 @@ class Rewriter:
         if char == "_" and text[:i].rstrip()[-1:] in ")]":
             raise LatexProblem(text[max(0, i - 10):i + 10], "a subscript on a bracket (a list "
                                "given by its entries, as in [..]_{k=1}^{K}, is not read)")
+        if char == "." and text[:i].rstrip()[-1:] == ")" and \
+                re.match(r"\s*(?:[A-Za-z(]|\\[A-Za-z])", text[i + 1:]):
+            # (1 - \sigma(t)).y_i x_i: a period after a bracket, before a factor, is a
+            # product dot typed on the baseline (no number or sentence goes there)
+            out.append(" \\cdot ")
+            return i + 1
         if char == "/":
             self.check_division(text, i)
         if char == "|":
