@@ -42,10 +42,6 @@ class _Converted:
     read_back: dict[Any, sp.Basic] = field(default_factory=dict)
 
 
-class _GiveUp(Exception):
-    """SymEngine produced a node outside the whitelist."""
-
-
 # Keys: concrete nodes (their symbols carry their assumptions); the value is a pure function
 # of the node (stand-in names are private to each entry).
 _EXP1 = type(se.E)   # Euler's number, the base SymEngine writes exp(u) with
@@ -66,10 +62,7 @@ def derivative(function: sp.Expr, t: sp.Basic) -> sp.Expr | None:
     variable = converted.symbols.get(t)
     if variable is None:
         return sp.Integer(0)   # t occurs nowhere (not in a stand-in either): a constant
-    try:
-        return _back(converted.engine.diff(variable), converted)
-    except _GiveUp:
-        return None
+    return _back(converted.engine.diff(variable), converted)
 
 
 def _convert(function: sp.Expr) -> _Converted:
@@ -114,7 +107,8 @@ def _convert(function: sp.Expr) -> _Converted:
     return _Converted(walk(function), symbols, back, frozenset(opaque_free))
 
 
-def _back(node: Any, converted: _Converted) -> sp.Expr:
+def _back(node: Any, converted: _Converted) -> sp.Expr | None:
+    """``node`` as SymPy, or None when it holds a node outside the whitelist (a give-up)."""
     memo = converted.read_back
     stack: list[tuple[Any, bool]] = [(node, False)]
     # Iterative post-order: derivatives of deep sums and products must not hit the
@@ -126,7 +120,7 @@ def _back(node: Any, converted: _Converted) -> sp.Expr:
         if isinstance(current, se.Symbol):
             original = converted.back.get(current)
             if original is None:
-                raise _GiveUp
+                return None
             memo[current] = original
             continue
         if isinstance(current, se.Integer):
@@ -140,7 +134,7 @@ def _back(node: Any, converted: _Converted) -> sp.Expr:
             memo[current] = sp.E
             continue
         if not isinstance(current, se.Add | se.Mul | se.Pow | se.log):
-            raise _GiveUp
+            return None
         args = current.args
         if not ready:
             stack.append((current, True))
@@ -156,6 +150,6 @@ def _back(node: Any, converted: _Converted) -> sp.Expr:
                 sp.Pow(parts[0], parts[1])
         else:
             if len(parts) != 1:
-                raise _GiveUp
+                return None
             memo[current] = sp.log(parts[0])
     return memo[node]
