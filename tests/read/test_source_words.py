@@ -124,3 +124,34 @@ def test_a_period_after_a_bracket_is_a_product_dot(notation: Notation) -> None: 
         again = parse_step(line, notation, lexicon)
         assert again.expr is None or again.expr.has(sp.Rational(5, 2)) or \
             again.expr.has(sp.Rational(1, 2)), again.expr
+
+
+DERIVATIVE_DOCUMENT = r"""---
+sizes: {n: [2]}
+indices: {i: n, j: n}
+symbols:
+  X: {shape: [n, n]}
+  A: {shape: [n, n]}
+  x: {shape: [n]}
+  t: {}
+---
+"""
+DERIVATIVES = [
+    (r"\partial_{X_{ij}} \operatorname{tr}(A X) = (A)_{ji}", ["proved"]),
+    (r"\partial_{X_{ij}} \operatorname{tr}(A X) = (A)_{ij}", ["refuted"]),
+    (r"\partial_t (t^2 + 1) = 2t", ["proved"]),
+    # by an index letter, a size or a number: nothing varies, and '= 0' was proved
+    (r"\frac{\partial}{\partial i} x_i = 0", ["start"]),
+    (r"\frac{\partial x_1}{\partial n} = 0", ["start"]),
+    (r"\nabla_i x_i = 0", ["start"]),
+    (r"\partial_{ij} \operatorname{tr}(A X) = (A)_{ji}", ["start"]),   # d/dX_ij by the prose
+]
+
+
+@pytest.mark.parametrize(("line", "verdicts"), DERIVATIVES, ids=[d[0] for d in DERIVATIVES])
+def test_derivative_operators(line: str, verdicts: list[str]) -> None:
+    result = check_text(DERIVATIVE_DOCUMENT + f"$${line}$$\n", cache=False)
+    steps = [s for c in result.documents[0].chains for s in c.steps]
+    assert [s.status.value for s in steps[1:]] == verdicts, [s.message for s in steps]
+    if verdicts == ["start"]:
+        assert steps[0].status.value == "unparsed" and "does not vary" in steps[0].message

@@ -576,6 +576,11 @@ class Concretizer:
                     opaque: dict[sp.Basic, Value]) -> Value:
         function, target = node.args
         target_value = self._value(target, env, opaque)
+        if not isinstance(target_value, sp.MatrixBase) and target_value.is_number:
+            # d/di of an index, d/dn of a size, d/d2: a number does not vary (the derivative
+            # would be 0, and '= 0' proved)
+            raise BindError(f"the derivative by {plain(target)}, which is a number here, not "
+                            "a variable")
         constrained = {self._owners.get(v.name) for v in symbols_in(
             list(target_value) if isinstance(target_value, sp.MatrixBase) else [target_value])}
         for name in constrained:

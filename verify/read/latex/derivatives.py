@@ -35,8 +35,13 @@ _LEADING = re.compile(r"^(\\partial(?![A-Za-z])|d)")
 
 
 def operator(reader: Reader, target_text: str) -> str:
-    """``d/dv`` as placeholder LaTeX, ``v`` read from ``target_text``."""
+    """``d/dv`` as placeholder LaTeX, ``v`` read from ``target_text``; an index letter, a size or
+    a number is refused (it does not vary: the derivative would be 0)."""
     target = reader.sub_expr(_unbraced(target_text), target_text)
+    if target.is_number or target.is_integer:
+        raise LatexProblem(target_text, f"a derivative by {target_text.strip()}, an index, a "
+                           "size or a number, which does not vary (a derivative by x_i is "
+                           "written \\partial x_i)")
     return " \\frac{d}{d" + reader.placeholder(target, latin=True) + "} "
 
 

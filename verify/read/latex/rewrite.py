@@ -933,6 +933,11 @@ class Rewriter:
             return after
         if name == "\\nabla":
             return self.nabla(text, i, end, out)
+        if name == "\\partial" and re.match(r"\s*_", text[end:]):
+            # \partial_{x} F, \partial_{x_{ij}} F: the operator d/dx written as a subscript
+            target, after = read_group(text, text.index("_", end) + 1)
+            out.append(operator(self, target))
+            return after
         raise self.refused(name, text, i, end)
 
     def nabla(self, text: str, i: int, end: int, out: list[str]) -> int:
