@@ -29,6 +29,7 @@ symbols:
 definitions:
   phi: {params: [V], body: "tr(mat(A, V))", latex: ['\phi']}
   g: {params: [V, U], body: "tr(mat(V, U))", latex: ['g']}
+  h: {params: [V], body: "tr(mat(mat(X, A), V))", latex: ['h'], description: depends on X}
 """
 
 
@@ -59,6 +60,7 @@ REFUSED: list[tuple[str, str]] = [
     (r"w_s", "subscript 's' is not a declared index letter"),   # only the declared spelling
     (r"\frac{\partial g}{\partial X}", "needs its arguments"),   # two arguments: which?
     (r"\frac{\partial \phi}{\partial v_i}", "needs its arguments"),   # not a whole variable
+    (r"\frac{\partial h}{\partial X}", "needs its arguments"),   # h depends on X itself
 ]
 
 

@@ -75,7 +75,10 @@ def _called_at_target(reader: Reader, body: str, target: str) -> str:
             found[0].params != 1 or found[1]:
         return body
     variable = lexicon.lookup(_unbraced(target), (0, 0), "")
-    if variable is None or variable[0].kind != "symbol" or variable[1]:
+    if variable is None or variable[0].kind != "symbol" or variable[1] or \
+            variable[0].name in mentioned(found[0].name, reader.context.notation, set()):
+        # h_\theta(x) := \sigma(\theta^T x) by \theta: the function depends on the variable
+        # itself, not through its argument; which argument is meant is not said
         return body
     return body + "(" + target + ")"
 
