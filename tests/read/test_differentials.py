@@ -191,3 +191,12 @@ symbols:
 $$ d\operatorname{tr}(S S) = 2 \operatorname{tr}(S\, dS) = 2 S : dS $$
 """
     assert _verdicts(text) == ["proved", "proved"]
+
+
+def test_each_chain_moves_the_variables_it_writes_increments_for() -> None:
+    """A chain with dA makes A move there only: the chain after it, which writes dX alone,
+    keeps A constant (as its author does); a chain with no increment takes the document's."""
+    text = DOCUMENT.split("---\n$$")[0] + (
+        "---\n$$ dM = dX^TX + X^TdX - dA $$\n\n"
+        "$$ dM = dX^TX + X^TdX $$\n")
+    assert _verdicts(text) == ["proved", "proved"]

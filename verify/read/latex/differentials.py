@@ -7,9 +7,10 @@ Matrix-calculus answers write a derivative as a chain of differentials: ``df = 2
   (any real values, whatever ``X``'s kind; a symmetric ``X`` moves among symmetric matrices);
 * ``d(a)`` of any other expression (a bracket, a defined name, a function's value) is the
   change of ``a`` along the increments: ``d/dt a(X + t\,dX, ...)`` at ``t = 0``.  The
-  variables that move are those whose increments the document writes somewhere (a "given
-  matrix" ``A`` with no ``dA`` anywhere is constant, as the author treats it), attached to each
-  such node by :func:`attach_increments` once the whole document is read.  A document with a
+  variables that move are those whose increments the chain writes (or, in a chain that writes
+  none, the document: a "given matrix" ``A`` with no ``dA`` is constant, as the author treats
+  it), attached to each such node by :func:`attach_increments` once the whole document is
+  read.  A document with a
   ``d(a)`` and no increment at all leaves it without a value: the step is not checked.
 
 Both engines take the change from their own derivatives (SymPy's ``diff`` and JAX's
@@ -168,28 +169,31 @@ def _after(reader: Reader, inner: sp.Expr, rank: int, text: str, i: int,
 
 def attach_increments(chains: Iterable[Chain], notation: Notation) -> tuple[Chain, ...]:
     """Give every ``d(a)`` of the document the variables that move: those whose increments
-    (``dX`` of a declared variable) the document writes anywhere, in any chain.  Read once the
-    whole document is read, so that a line with ``dM`` alone (``M := X^TX - A``) changes ``M``
-    along the ``dX`` of the lines around it."""
+    (``dX`` of a declared variable) its chain writes, or, in a chain that writes none, the
+    whole document.  Read once the whole document is read, so that a line with ``dM`` alone
+    (``M := X^TX - A``) changes ``M`` along the ``dX`` of the lines around it."""
     chains = tuple(chains)
-    moving: set[str] = set()
-    for chain in chains:
-        for expr in _expressions(chain):
-            moving |= _increments(expr, chain.notation or notation)
     if not any(_has_open(expr) for chain in chains for expr in _expressions(chain)):
         return chains
-    varying = sp.Tuple(*(E.value_symbol(name) for name in sorted(moving)))
-
-    def attach(expr: sp.Expr | None) -> sp.Expr | None:
-        if expr is None:
-            return None
-        return expr.replace(
-            lambda node: isinstance(node, E.TotalDifferential) and len(node.args) == 1 and
-            not _is_variable(node.args[0], notation),
-            lambda node: E.TotalDifferential(node.args[0], varying))
+    by_chain = [set().union(*(_increments(expr, chain.notation or notation)
+                              for expr in _expressions(chain)))
+                for chain in chains]
+    everywhere = set().union(*by_chain)
 
     result = []
-    for chain in chains:
+    for chain, own in zip(chains, by_chain, strict=True):
+        # The chain's own increments when it writes any (another chain's dA does not make A
+        # move here), else the document's (a line with dM alone among prose)
+        varying = sp.Tuple(*(E.value_symbol(name) for name in sorted(own or everywhere)))
+
+        def attach(expr: sp.Expr | None, varying: sp.Tuple = varying) -> sp.Expr | None:
+            if expr is None:
+                return None
+            return expr.replace(
+                lambda node: isinstance(node, E.TotalDifferential) and len(node.args) == 1 and
+                not _is_variable(node.args[0], notation),
+                lambda node: E.TotalDifferential(node.args[0], varying))
+
         steps = tuple(replace(step, expr=attach(step.expr), subclaims=tuple(
             replace(sub, lhs=attach(sub.lhs), rhs=attach(sub.rhs)) for sub in step.subclaims))
             for step in chain.steps)
