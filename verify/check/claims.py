@@ -266,6 +266,12 @@ class DocumentChecker:
         except MemoryError:
             raise
         except Exception as err:
+            if isinstance(err, NumericError) and len(outcomes) > 1:
+                # One claim the engine cannot evaluate must not take the others with it:
+                # each alone (its points depend on it alone, so its values are the same).
+                for key, outcome in outcomes.items():
+                    self._numeric({key: outcome})
+                return
             # NumericError: an expression the numeric engine has no translation for.
             reason = str(err) if isinstance(err, NumericError) else limit_reason(err)
             for cases in by_concretizer:
