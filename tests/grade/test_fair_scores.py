@@ -59,8 +59,11 @@ CASES = [
           "kind and shape", "step 8 (line 23) could not be read: undeclared symbol X"),
          final=(0.0, "no earlier line stands in for it")),
     # A right answer in other letters (\theta for \mathbf{w}, the one unused name of its kind
-    # and shape): read as the assignment's names (verify/grade/mapping.py), full marks.
-    Case(EXAMPLES / "ivy.md", Outcome.GRADED, 10.0, (), final=(3.0, "equals the expected")),
+    # and shape): read as the assignment's names (verify/grade/mapping.py), full marks; her
+    # last line is in \theta, so the result equals the expected one only as read: flagged.
+    Case(EXAMPLES / "ivy.md", Outcome.GRADED, 10.0,
+         ("line 11: the result is compared with the expected result as read through the "
+          "mapping (read $\\theta$ as $\\mathbf{w}$)",), final=(3.0, "equals the expected")),
     # \theta only until the weights disappear (lines 1-3), mapped the same way.
     Case(EXAMPLES / "lea.md", Outcome.GRADED, 10.0, (), final=(3.0, "equals the expected"),
          start=(1.0, "equals the problem")),

@@ -2,8 +2,11 @@ r"""Submissions in other letters (verify/grade/mapping.py): a name the assignmen
 declare is read as the assignment's when exactly one unused name of the same kind and shape
 fits, and the feedback says so; otherwise its lines are flagged for review with the reason.
 A mapping changes what is read, never what is proved: a wrong step in other letters is
-refuted.  Real submissions: the example class's Ivy and Lea (\theta for \mathbf{w}) and the
-cases of tests/data/letters/."""
+refuted.  A name is read as an assignment *definition* only where the submission defines it so
+(checked by the engine): a step true of the assignment's p may be false of the student's own
+s_{ik}.  A grade that turns on a mapping (a refuted line, the result) is flagged for review.
+Real submissions: the example class's Ivy and Lea (\theta for \mathbf{w}) and the cases of
+tests/data/letters/."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from verify.grade.claims import ClaimJudge
 from verify.grade.grader import grade_safely
 from verify.grade.mapping import Mapped, find_mapping, with_spellings
 from verify.grade.outputs import gradebook_row, gradescope_results
-from verify.grade.results import Credit, Outcome
+from verify.grade.results import Credit, Grade, Outcome
 from verify.model.verdict import Status
 
 EXAMPLES = ROOT / "examples" / "class"
@@ -36,7 +39,12 @@ def assignment() -> Assignment:
 MAPPINGS = [
     (EXAMPLES / "ivy.md", {THETA: "w"}, {}),
     (EXAMPLES / "lea.md", {THETA: "w"}, {}),
+    # onto a definition: proposed here, kept in grading only where a line bears it out
     (LETTERS / "phat.md", {"\\hat{p}": "p"}, {}),
+    (LETTERS / "logits.md", {"s": "p"}, {}),
+    # names that start a chain of their own are definitions: candidates for p only
+    (LETTERS / "phat_defined.md", {"\\hat{p}": "p"}, {}),
+    (LETTERS / "logits_defined.md", {"s": "p"}, {}),
     (LETTERS / "theta_wrong.md", {THETA: "w"}, {}),
     # two letters for the one unused name: neither is mapped
     (LETTERS / "theta_beta.md", {}, {THETA: "it and $\\beta$ could each be $\\mathbf{w}$",
@@ -57,6 +65,8 @@ def test_find_mapping(assignment: Assignment, path: Path, mapped: dict[str, str]
                       unmapped: dict[str, str]) -> None:
     found = find_mapping(path.read_text(encoding="utf-8"), path.suffix, assignment.notation)
     assert {m.spelling: m.name for m in found.mapped} == mapped
+    assert all(m.definition == (m.name in assignment.notation.definitions)
+               for m in found.mapped)
     assert set(unmapped) == {u.spelling for u in found.unmapped}
     for item in found.unmapped:
         assert item.why.startswith(unmapped[item.spelling]), item
@@ -101,24 +111,37 @@ def judge(assignment: Assignment) -> ClaimJudge:
     return ClaimJudge(assignment.seed, assignment.points)
 
 
-# (submission, outcome, score, the mapping note, review)
+UNMAPPED = "is not in the assignment's notation"
+RESULT = "the result is compared with the expected result as read through the mapping"
+
+# (submission, outcome, score, the mapping note, a review reason's words, or None: no review)
 GRADES = [
+    # her last line is in \theta: the result is right only as read, so a human confirms
     pytest.param(EXAMPLES / "ivy.md", Outcome.GRADED, 10.0,
-                 "mapped: read $\\theta$ as $\\mathbf{w}$ (lines 5, 7, 9, 11)", False, id="ivy"),
-    pytest.param(LETTERS / "phat.md", Outcome.GRADED, 10.0,
-                 "mapped: read $\\hat{p}$ as $p$ (lines 5, 7, 9, 11, 13)", False, id="phat",
-                 marks=pytest.mark.slow),
+                 "mapped: read $\\theta$ as $\\mathbf{w}$ (lines 5, 7, 9, 11)", RESULT,
+                 id="ivy"),
+    # \hat{p} never defined: not read as the definition p (a step true of p might be false
+    # of what the student means), its lines unread and flagged: the start only
+    pytest.param(LETTERS / "phat.md", Outcome.GRADED, 1.0, None,
+                 "which needs a line of the submission defining it so, and it has none",
+                 id="phat"),
+    # defined on line 5 as the assignment defines p: read as p, every line follows
+    pytest.param(LETTERS / "phat_defined.md", Outcome.GRADED, 10.0,
+                 "mapped: read $\\hat{p}$ as $p$ (lines 5, 9, 11, 13, 15, 17)", RESULT,
+                 id="phat_defined", marks=pytest.mark.slow),
+    # the result is in p and x: nothing turns on \theta but steps that hold for any weights
     pytest.param(EXAMPLES / "lea.md", Outcome.GRADED, 10.0,
-                 "mapped: read $\\theta$ as $\\mathbf{w}$ (lines 3, 7, 9)", False, id="lea",
+                 "mapped: read $\\theta$ as $\\mathbf{w}$ (lines 3, 7, 9)", None, id="lea",
                  marks=pytest.mark.slow),
     # the wrong one: line 7 loses the 1/N of line 5; read in the assignment's letters it is
-    # refuted and carried (1 + 3 shares of 2 + 2 carried halves of 2 - 0.5: no final)
+    # refuted and carried (1 + 3 shares of 2 + 2 carried halves of 2 - 0.5: no final); the
+    # refutation is as read, so flagged
     pytest.param(LETTERS / "theta_wrong.md", Outcome.GRADED, 3.5,
-                 "mapped: read $\\theta$ as $\\mathbf{w}$ (lines 3, 5, 7, 9)", False,
-                 id="theta_wrong"),
-    pytest.param(LETTERS / "theta_beta.md", Outcome.UNREADABLE, 0.0, None, True,
+                 "mapped: read $\\theta$ as $\\mathbf{w}$ (lines 3, 5, 7, 9)",
+                 "line 7: refuted as read through the mapping", id="theta_wrong"),
+    pytest.param(LETTERS / "theta_beta.md", Outcome.UNREADABLE, 0.0, None, UNMAPPED,
                  id="theta_beta", marks=pytest.mark.slow),
-    pytest.param(LETTERS / "theta_and_w.md", Outcome.GRADED, 1.0, None, True,
+    pytest.param(LETTERS / "theta_and_w.md", Outcome.GRADED, 1.0, None, UNMAPPED,
                  id="theta_and_w", marks=pytest.mark.slow),
 ]
 
@@ -126,18 +149,42 @@ GRADES = [
 @pytest.mark.parametrize(("path", "outcome", "score", "note", "review"), GRADES)
 def test_grading_in_other_letters(assignment: Assignment, judge: ClaimJudge, path: Path,
                                   outcome: Outcome, score: float, note: str | None,
-                                  review: bool) -> None:
+                                  review: str | None) -> None:
     grade = grade_safely(path, assignment, judge)
     assert grade.outcome is outcome and grade.score == pytest.approx(score, abs=0.005)
-    assert grade.needs_review is review, grade.review_reasons
+    assert grade.needs_review is (review is not None), grade.review_reasons
     mapped = [n for n in grade.notes if n.startswith("mapped: ")]
     assert mapped == ([note] if note else [])
     if note:   # the student and the instructor are told what was read as what
         assert note in str(gradebook_row(grade)["reason"])
         assert "We read" in gradescope_results(grade)["output"]
-    if review:   # each line using a name left unmapped, with the reason
-        assert any(r.startswith("line ") and "is not in the assignment's notation" in r
-                   for r in grade.review_reasons), grade.review_reasons
+    if review:   # a line, with the reason
+        assert any(r.startswith("line ") and review in r for r in grade.review_reasons), \
+            grade.review_reasons
+
+
+# A name of the student's own, undefined or defined otherwise, of the shape of the
+# assignment's p: s_{ik}, the logits.  Line 2 writes (delta_kj - s_ij): wrong for logits, right
+# for p.  Read as p (the rule before), the line was proved and the submission got 8 of 10,
+# unflagged: a wrong step passed.  Now s is not read, its lines earn nothing and are flagged.
+OWN_NAMES = [
+    pytest.param(LETTERS / "logits.md", "and it has none", id="undefined"),
+    pytest.param(LETTERS / "logits_defined.md", "and line 5 defines it otherwise", id="defined"),
+]
+
+
+@pytest.mark.parametrize(("path", "why"), OWN_NAMES)
+def test_a_name_of_the_students_own_is_not_read_as_a_definition(
+        assignment: Assignment, judge: ClaimJudge, path: Path, why: str) -> None:
+    grade = grade_safely(path, assignment, judge)
+    assert [s.credit for s in grade.steps] == [Credit.START, Credit.UNREADABLE,
+                                               Credit.UNREADABLE]
+    assert grade.score == 1.0 and grade.final_ok is False
+    assert not any(n.startswith("mapped: ") for n in grade.notes)
+    for step in grade.steps[1:]:
+        assert any(r.startswith(f"line {step.line}: $s$ {UNMAPPED}") and
+                   f"definition $p$, which needs a line of the submission defining it so, {why}"
+                   in r for r in grade.review_reasons), grade.review_reasons
 
 
 def test_a_wrong_step_in_other_letters_is_refuted(assignment: Assignment,
@@ -158,10 +205,18 @@ def test_lines_that_read_are_not_flagged_for_names_they_spell_out(
     assert grade.score == 10.0 and not grade.needs_review and not grade.notes
 
 
+# Where the probabilities are written \hat{p}, the submission says what they are (as one must
+# for a definition to be read), in its own letters, at its end (its lines keep their numbers).
+DEFINED = ("\n\n$$ \\hat{p}_{ik} = \\frac{\\exp(\\theta_k^T \\mathbf{x}_i)}"
+           "{\\sum_{m=1}^{K} \\exp(\\theta_m^T \\mathbf{x}_i)} $$\n")
+
+
 def _in_other_letters(text: str) -> str:
-    r"""The submission with \theta for the weights and \hat{p} for the probabilities."""
+    r"""The submission with \theta for the weights and \hat{p} for the probabilities, which
+    it defines."""
     text = re.sub(r"\\(?:mathbf|boldsymbol)\{w\}", r"\\theta", text)
-    return re.sub(r"(?<![A-Za-z\\])p_\{", r"\\hat{p}_{", text)
+    renamed = re.sub(r"(?<![A-Za-z\\])p_\{", r"\\hat{p}_{", text)
+    return renamed if renamed == text else renamed + DEFINED
 
 
 CLASS_FILES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".md", ".tex"))
@@ -171,10 +226,12 @@ CLASS_FILES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".md", ".tex"
 def test_the_example_class_in_other_letters_gets_the_same_grades(
         tmp_path: Path, assignment: Assignment, judge: ClaimJudge) -> None:
     r"""Every submission of the example class, its weights written \theta and its
-    probabilities \hat{p}: the same score, first wrong step and final verdict as in the
-    assignment's letters (so no slip passes in other letters), and told what was mapped.
-    Ben writes the weights only under \nabla (never as a value): \nabla_{\theta_j} makes
-    \theta a family of vectors over j's size."""
+    probabilities \hat{p} (defined on a line of their own, at the end): the same score, first
+    wrong step and final verdict as in the assignment's letters (so no slip passes in other
+    letters), and told what was mapped; flagged for review as before, or besides only where a
+    refuted line or the result is read through the mapping.  Ben writes the weights only
+    under \nabla (never as a value): \nabla_{\theta_j} makes \theta a family of vectors over
+    j's size."""
     for path in CLASS_FILES:
         renamed = tmp_path / path.name
         renamed.write_text(_in_other_letters(path.read_text(encoding="utf-8")),
@@ -185,7 +242,11 @@ def test_the_example_class_in_other_letters_gets_the_same_grades(
             (before.outcome, before.score, before.final_ok), path.name
         assert (after.first_wrong.number if after.first_wrong else None) == \
             (before.first_wrong.number if before.first_wrong else None), path.name
-        assert after.needs_review == before.needs_review, (path.name, after.review_reasons)
+        def reasons(grade: Grade) -> set[str]:   # renaming moves columns, not lines
+            return {re.sub(r"column \d+", "column", r) for r in grade.review_reasons}
+        extra = reasons(after) - reasons(before)
+        assert all("as read through the mapping" in r for r in extra), (path.name, extra)
+        assert after.needs_review or not before.needs_review, path.name
         if path.read_text(encoding="utf-8") != renamed.read_text(encoding="utf-8") and \
                 before.outcome is Outcome.GRADED:
             assert any(n.startswith("mapped: ") for n in after.notes), path.name

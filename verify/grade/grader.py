@@ -53,7 +53,7 @@ def grade_submission(path: Path, assignment: Assignment, judge: ClaimJudge,
     propagates to :func:`grade_safely`, which records it as an error row.  ``on_read`` is
     told the number of lines once the file is read (a worker's time limit starts there)."""
     started = time.perf_counter()
-    read = read_submission(path, assignment)
+    read = read_submission(path, assignment, judge)
     if isinstance(read, Grade):
         return replace(read, seconds=time.perf_counter() - started)
     if on_read is not None:
@@ -147,9 +147,44 @@ def _grade_chain(path: Path, assignment: Assignment, judge: ClaimJudge, read: Su
     graded = _with_grading(result, position, scored.steps, start, summary)
     return Grade(student_id(path), str(path), Outcome.GRADED, scored.score,
                  assignment.rubric.maximum, "", start_credit, final.ok, scored.steps,
-                 scored.parts, read.notes + trouble +
+                 scored.parts, read.notes + trouble + _through_mapping(read, chain_result,
+                                                                      start_ok) +
                  tuple(f"review: {where}" for where in internal), graded, start,
                  internal=internal)
+
+
+def _through_mapping(read: Submission, result: ChainResult,
+                     start_ok: bool | None) -> tuple[str, ...]:
+    """Review flags where the grade turns on a reading in other letters: a mapping is the
+    grader's reading of the student's names, so where it costs points (a refuted line, a
+    wrong start, read through it) or earns the result (the last line, compared with the
+    expected result through it), a human confirms that the student meant it so."""
+    chain = read.chain
+    if not read.mapped or chain is None:
+        return ()
+
+    def through(*steps: int) -> str:
+        lines = {chain.steps[n].location.line for n in steps}
+        return ", ".join(m.note for m in read.mapped if lines & set(m.lines))
+
+    found = []
+    first = next(n for n, s in enumerate(chain.steps) if s.readable)
+    if start_ok is False and through(first):
+        found.append(f"line {chain.steps[first].location.line}: the first line differs from "
+                     f"the problem statement as read through the mapping ({through(first)}): "
+                     "check that the student meant it so")
+    for n, verdict in enumerate(result.steps):
+        if verdict.status is Status.REFUTED and verdict.compared_with is not None and \
+                through(n, verdict.compared_with):
+            found.append(f"line {chain.steps[n].location.line}: refuted as read through the "
+                         f"mapping ({through(n, verdict.compared_with)}): check that the "
+                         "student meant it so")
+    last = len(chain.steps) - 1
+    if last != first and chain.steps[last].readable and through(last):
+        found.append(f"line {chain.steps[last].location.line}: the result is compared with "
+                     f"the expected result as read through the mapping ({through(last)}): "
+                     "check that the student meant it so")
+    return tuple(f"review: {reason}" for reason in found)
 
 
 def _internal_errors(result: DocumentResult,

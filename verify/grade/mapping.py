@@ -21,7 +21,17 @@ A name is mapped only when it has exactly one candidate and that candidate is no
 candidate.  Everything else stays unread, and the lines that use it are flagged for review
 with the reason (no candidate, or the candidates named).  A mapping changes only what is read:
 every line is still checked in full, so a wrong step in other letters is refuted as in the
-assignment's letters.  Pure functions; the results are frozen dataclasses.
+assignment's letters.
+
+A definition is more than a name: a step true of the assignment's ``p`` (the softmax) may be
+false of the student's own undefined ``s_{ik}`` (their logits), so reading ``s`` as ``p``
+could pass a wrong step.  A mapping onto a definition (``definition=True``) is therefore only
+a proposal: it is kept where a line of the submission defines the name as the assignment
+defines its target (:func:`defining_pairs` finds such lines, ``\hat{p}_{ik} = \frac{...}{...}``;
+:mod:`verify.grade.reading` has the engine judge them), and otherwise refused with the reason
+(:func:`refused`).  A name the submission defines by a chain of its own (it starts one:
+``\hat{p}_{ik} = ...``) is a candidate for the assignment's definitions only, never for a
+symbol.  Pure functions; the results are frozen dataclasses.
 """
 
 from __future__ import annotations
@@ -29,12 +39,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
+import sympy as sp
+
+from verify.model.document import Chain, Document, Step
 from verify.model.notation import Definition, Notation, SymbolDecl
 from verify.model.spelling import default_spellings
 from verify.read.infer import Inference, SymbolGuess, declared_of, infer_document
 from verify.read.latex.normalize import canonical_spelling, normalize
-from verify.read.latex.source import split_document
+from verify.read.latex.source import RawChain, split_document
 
 # A name as written, once normalised (fonts gone): an accented letter, a command, a letter.
 # Words in text type and operator names are one token each, so their letters are no names.
@@ -43,6 +57,10 @@ _TOKEN = re.compile(r"\\(?:hat|tilde|bar|check)\{\\?[A-Za-z]+\}|"
 # The variable of a gradient, \nabla_{\theta_j}: a vector, one of a family over j's size.
 _GRADIENT = re.compile(r"\\nabla_\{\s*(\\[A-Za-z]+|[A-Za-z])\s*_\s*\{?\s*([A-Za-z])\s*\}?\s*\}")
 _BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{\\?[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")
+# A chain's first side that is a name alone, with index letters as subscripts or none: the
+# name the chain defines (\hat{p}_{ik} = ..., \ell = ...).
+_DEFINED = re.compile(r"(\\(?:hat|tilde|bar|check)\{\\?[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z])"
+                      r"(?:_(?:\{([A-Za-z,\s]*)\}|([A-Za-z])))?")
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,7 @@ class Mapped:
     name: str
     shown: str
     lines: tuple[int, ...]
+    definition: bool = False   # onto a definition: kept only where the submission defines it so
 
     @property
     def note(self) -> str:
@@ -153,6 +172,14 @@ def find_mapping(text: str, suffix: str, notation: Notation) -> NameMapping:
             if (name in notation.symbols and _symbol_fits(guess, notation.symbols[name], loose))
             or (name in notation.definitions and
                 _definition_fits(guess, notation.definitions[name], notation, loose))]
+    # A name the submission defines itself (inference leaves it untyped): a definition only.
+    for spelling, guess in _chain_defined(split_document(text, suffix), notation).items():
+        if spelling in guesses or spelling not in {a.latex for a in inference.ambiguities}:
+            continue
+        names = [name for name in unused if name in notation.definitions and
+                 _definition_fits(guess, notation.definitions[name], notation, loose)]
+        if names:   # else a helper of the student's own: left as inference says (below)
+            guesses[spelling], candidates[spelling] = guess, names
     claimed: dict[str, list[str]] = {}
     for spelling, names in candidates.items():
         for name in names:
@@ -162,7 +189,8 @@ def find_mapping(text: str, suffix: str, notation: Notation) -> NameMapping:
     for spelling, names in candidates.items():
         lines = _lines_using(chains, _base(spelling) or spelling)
         if len(names) == 1 and claimed[names[0]] == [spelling]:
-            mapped.append(Mapped(spelling, names[0], unused[names[0]], lines))
+            mapped.append(Mapped(spelling, names[0], unused[names[0]], lines,
+                                 names[0] in notation.definitions))
         elif not names:
             unmapped.append(Unmapped(spelling, lines, "no name of the assignment of its kind "
                                      "and shape is left unused to read it as"))
@@ -180,6 +208,69 @@ def find_mapping(text: str, suffix: str, notation: Notation) -> NameMapping:
             unmapped.append(Unmapped(ambiguity.latex, lines,
                                      f"its kind cannot be told ({ambiguity.why})"))
     return NameMapping(tuple(mapped), tuple(unmapped))
+
+
+def _chain_defined(chains: Sequence[RawChain], notation: Notation) -> dict[str, SymbolGuess]:
+    r"""Names that start a chain alone (``\hat{p}_{ik} = ...``, ``\ell = ...``), each with the
+    sizes of its subscripts, all index letters of the notation (else it is left alone)."""
+    found: dict[str, SymbolGuess] = {}
+    for chain in chains:
+        if len(chain.steps) < 2:
+            continue
+        match = _DEFINED.fullmatch(re.sub(r"\s+", "", normalize(chain.steps[0].text)))
+        if match is None:
+            continue
+        letters = [c for c in (match.group(2) or match.group(3) or "") if c.isalpha()]
+        sizes = tuple(notation.indices.get(letter, "") for letter in letters)
+        if "" in sizes or len(set(letters)) < len(letters):
+            continue
+        found.setdefault(match.group(1), SymbolGuess(
+            match.group(1).lstrip("\\"), sizes, (), (match.group(1),),
+            f"{match.group(1)} starts the chain on line {chain.line}"))
+    return found
+
+
+def _names_in(expression: sp.Basic) -> set[str]:
+    return {s.name for s in expression.atoms(sp.Symbol)} | \
+        {b.label.name for b in expression.atoms(sp.IndexedBase)}
+
+
+def _alone(expression: sp.Basic, definition: Definition) -> bool:
+    """The defined name by itself: ``p[a, b]`` over distinct index letters, or ``L``."""
+    if definition.style == "constant":
+        return isinstance(expression, sp.Symbol) and expression.name == definition.name
+    return isinstance(expression, sp.Indexed) and \
+        expression.base.label.name == definition.name and \
+        len(expression.indices) == len(definition.params) and \
+        len(set(expression.indices)) == len(expression.indices) and \
+        all(isinstance(index, sp.Symbol) for index in expression.indices)
+
+
+def defining_pairs(document: Document, item: Mapped,
+                   notation: Notation) -> list[tuple[Chain, Step, Step]]:
+    """The lines of ``document`` (read with ``item`` mapped) that define the mapped name: one
+    side the name alone (its spelling now reads as the assignment's name), the side next to
+    it free of the name.  Where the engine finds the two equal, the student's name *is* the
+    assignment's definition, in the student's own words."""
+    definition = notation.definitions[item.name]
+    found = []
+    for chain in document.chains:
+        read = [step for step in chain.steps if step.readable]
+        for before, after in pairwise(read):
+            assert before.expr is not None and after.expr is not None
+            for side, other in ((before.expr, after.expr), (after.expr, before.expr)):
+                if _alone(side, definition) and item.name not in _names_in(other):
+                    found.append((chain, before, after))
+                    break
+    return found
+
+
+def refused(item: Mapped, why: str) -> Unmapped:
+    """A proposed mapping onto a definition that the submission does not bear out."""
+    return Unmapped(item.spelling, item.lines, f"it would be read as the assignment's "
+                    f"definition ${item.shown}$, which needs a line of the submission defining "
+                    f"it so, and {why}: a step true of ${item.shown}$ may be false of what "
+                    "the student means by it")
 
 
 def _gradient_variables(text: str, suffix: str, notation: Notation,

@@ -6,9 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from verify.check.claims import Claim
 from verify.core.limits import DOCUMENT_CHARS
 from verify.grade.assignment import Assignment
-from verify.grade.mapping import find_mapping, with_spellings
+from verify.grade.claims import ClaimJudge, holds
+from verify.grade.mapping import (
+    Mapped,
+    NameMapping,
+    Unmapped,
+    defining_pairs,
+    find_mapping,
+    refused,
+    with_spellings,
+)
 from verify.grade.results import Grade, Outcome, Part
 from verify.model import expr as E
 from verify.model.document import Chain, Document
@@ -24,11 +34,13 @@ from verify.read.suffixes import GRADED_SUFFIXES
 class Submission:
     """A submission read: its document and the chain that is graded; ``chain`` is None when
     no line of any chain could be read (the document is kept so that the student's report can
-    say why, line by line)."""
+    say why, line by line); ``mapped``: the names in other letters its lines were read
+    through (:mod:`verify.grade.mapping`), which the grader flags where a grade turns on one."""
 
     document: Document
     chain: Chain | None
     notes: tuple[str, ...]
+    mapped: tuple[Mapped, ...] = ()
 
 
 def discover(folder: Path) -> list[Path]:
@@ -59,7 +71,10 @@ def refused_line(data: bytes, suffix: str) -> str | None:
     return None
 
 
-def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
+def read_submission(path: Path, assignment: Assignment,
+                    judge: ClaimJudge | None = None) -> Submission | Grade:
+    """The submission read, or the row saying why it cannot be; ``judge`` checks the lines
+    that would bear out a mapping onto a definition (a fresh one when not given)."""
     try:
         # Nothing outside the class folder, no FIFO, and no more than a document may hold.
         data = read_inside(path, most=DOCUMENT_CHARS + 1)
@@ -76,11 +91,13 @@ def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
     # Steps whose size would explode (a power tower, a huge factorial) become unreadable
     # before SymPy evaluates them: a student's file is untrusted input.
     document = guard_document(read_latex_document(path, base_notation=assignment.notation))
-    document, mapping_notes = _in_assignment_letters(path, data, document, assignment)
+    document, mapping_notes, mapped = _in_assignment_letters(
+        path, data, document, assignment,
+        judge if judge is not None else ClaimJudge(assignment.seed, assignment.points))
     chain = main_chain(document)
     if chain is None:
         return Submission(document, None, tuple(f"input: {p}" for p in document.problems)
-                          + mapping_notes)
+                          + mapping_notes, mapped)
     notes = [*(f"input: {p}" for p in document.problems), *mapping_notes]
     changed = redefinitions(assignment.notation, document.notation)
     if changed:
@@ -90,33 +107,72 @@ def read_submission(path: Path, assignment: Assignment) -> Submission | Grade:
         chain = document.chains[[c.name for c in document.chains].index(chain.name)]
     notes += [f"not graded: {c.name} (only the main chain is)" for c in document.chains
               if c is not chain and any(s.readable for s in c.steps)]
-    return Submission(document, chain, tuple(notes))
+    return Submission(document, chain, tuple(notes), mapped)
 
 
-def _in_assignment_letters(path: Path, data: bytes, document: Document,
-                           assignment: Assignment) -> tuple[Document, tuple[str, ...]]:
+def _in_assignment_letters(path: Path, data: bytes, document: Document, assignment: Assignment,
+                           judge: ClaimJudge) -> tuple[Document, tuple[str, ...],
+                                                       tuple[Mapped, ...]]:
     """The submission read again with the names it writes in other letters mapped onto the
-    assignment's, where the mapping is unique (:mod:`verify.grade.mapping`), and the notes
-    saying what was mapped ("mapped: read $\\theta$ as $\\mathbf{w}$") or, per unread line,
-    why a name was not (to review).  Only lines that did not read are concerned."""
+    assignment's, where the mapping is unique (:mod:`verify.grade.mapping`) and, onto a
+    definition, borne out by the submission's own defining line; the notes saying what was
+    mapped ("mapped: read $\\theta$ as $\\mathbf{w}$") or, per unread line, why a name was
+    not (to review); and the mappings applied.  Only lines that did not read are concerned."""
     unread = {step.location.line: step.problem or "" for chain in document.chains
               for step in chain.steps if not step.readable}
     if not unread:
-        return document, ()
+        return document, (), ()
     mapping = find_mapping(data.decode("utf-8", errors="replace"), path.suffix,
                            assignment.notation)
     mapped = [m for m in mapping.mapped if set(unread) & set(m.lines)]
     notes = list(mapping.review_notes(unread))
+    again = document
+    while mapped:
+        again = guard_document(read_latex_document(
+            path, base_notation=with_spellings(assignment.notation, mapped)))
+        new = [p for p in again.problems if p not in document.problems]
+        if new:   # the added spellings clash with something: not read that way
+            return document, (*notes, *(f"review: not read as the assignment's names ("
+                                        f"{', '.join(m.note for m in mapped)}): {p}"
+                                        for p in new)), ()
+        refusals = _unconfirmed(again, mapped, assignment.notation, judge)
+        if not refusals:
+            break
+        # Read again without them: their lines stay unread, each flagged with the reason.
+        notes += NameMapping(unmapped=refusals).review_notes(unread)
+        mapped = [m for m in mapped if m.spelling not in {r.spelling for r in refusals}]
     if not mapped:
-        return document, tuple(notes)
-    again = guard_document(read_latex_document(
-        path, base_notation=with_spellings(assignment.notation, mapped)))
-    new = [p for p in again.problems if p not in document.problems]
-    if new:   # the added spellings clash with something: not read that way
-        return document, (*notes, *(f"review: not read as the assignment's names ("
-                                    f"{', '.join(m.note for m in mapped)}): {p}" for p in new))
+        return document, tuple(notes), ()
     return again, (*(f"mapped: {m.note} (line{'s' * (len(m.lines) > 1)} "
-                     f"{', '.join(map(str, m.lines))})" for m in mapped), *notes)
+                     f"{', '.join(map(str, m.lines))})" for m in mapped), *notes), tuple(mapped)
+
+
+def _unconfirmed(document: Document, mapped: list[Mapped], notation: Notation,
+                 judge: ClaimJudge) -> tuple[Unmapped, ...]:
+    """The mappings onto a definition that ``document`` (read through them) does not bear
+    out: a name of the student's is read as the assignment's definition only where a line
+    defines it so and the engine proves or supports the two sides equal, and no such line is
+    refuted.  A name's kind and shape alone say nothing of what it is defined as."""
+    found = []
+    for item in (m for m in mapped if m.definition):
+        pairs = defining_pairs(document, item, notation)
+        if not pairs:
+            found.append(refused(item, "it has none"))
+            continue
+        claims = {after.location.line: Claim(f"define{n}", after.location, before.expr,
+                                              after.expr, document.notation_of(chain),
+                                              chain.where)
+                  for n, (chain, before, after) in enumerate(pairs)
+                  if before.expr is not None and after.expr is not None}
+        judged = judge.judge(list(claims.values()))
+        verdicts = {line: holds(judged[claim.key]) for line, claim in claims.items()}
+        wrong = [line for line, verdict in verdicts.items() if verdict is False]
+        if wrong:
+            found.append(refused(item, f"line {wrong[0]} defines it otherwise"))
+        elif True not in verdicts.values():
+            found.append(refused(item, f"whether line {min(verdicts)} does could not be "
+                                       "decided"))
+    return tuple(found)
 
 
 def unreadable_grade(path: Path, assignment: Assignment, outcome: Outcome, why: str) -> Grade:
