@@ -21,6 +21,7 @@ from verify.grade.claims import ClaimJudge
 from verify.grade.grader import grade_safely
 from verify.grade.mapping import Mapped, find_mapping, with_spellings
 from verify.grade.outputs import gradebook_row, gradescope_results
+from verify.grade.reading import Submission, read_submission
 from verify.grade.results import Credit, Grade, Outcome
 from verify.model.verdict import Status
 
@@ -129,6 +130,15 @@ GRADES = [
     pytest.param(LETTERS / "phat_defined.md", Outcome.GRADED, 10.0,
                  "mapped: read $\\hat{p}$ as $p$ (lines 5, 9, 11, 13, 15, 17)", RESULT,
                  id="phat_defined", marks=pytest.mark.slow),
+    # the loss written \ell and defined on line 3 as L is: read as L; nothing refuted, and
+    # the result does not use \ell
+    pytest.param(LETTERS / "ell_defined.md", Outcome.GRADED, 10.0,
+                 "mapped: read $\\ell$ as $L$ (lines 3, 5)", None, id="ell_defined"),
+    # defined without the 1/N: not L, its lines unread (the first line too: no start points;
+    # line 7 equals the problem and anchors the rest), flagged with the reason
+    pytest.param(LETTERS / "ell_otherwise.md", Outcome.GRADED, 7.0, None,
+                 "and line 3 defines it otherwise", id="ell_otherwise",
+                 marks=pytest.mark.slow),
     # the result is in p and x: nothing turns on \theta but steps that hold for any weights
     pytest.param(EXAMPLES / "lea.md", Outcome.GRADED, 10.0,
                  "mapped: read $\\theta$ as $\\mathbf{w}$ (lines 3, 7, 9)", None, id="lea",
@@ -209,6 +219,41 @@ def test_lines_that_read_are_not_flagged_for_names_they_spell_out(
 # for a definition to be read), in its own letters, at its end (its lines keep their numbers).
 DEFINED = ("\n\n$$ \\hat{p}_{ik} = \\frac{\\exp(\\theta_k^T \\mathbf{x}_i)}"
            "{\\sum_{m=1}^{K} \\exp(\\theta_m^T \\mathbf{x}_i)} $$\n")
+
+
+PHAT = (LETTERS / "phat.md").read_text(encoding="utf-8")
+SOFTMAX = (r"\frac{\exp(\mathbf{w}_k^T \mathbf{x}_i)}{\sum_{m=1}^{K} "
+           r"\exp(\mathbf{w}_m^T \mathbf{x}_i)}")
+
+# A line of phat.md's own defining \hat{p}, and whether it bears out reading \hat{p} as p.
+DEFINING_LINES = [
+    (rf"\hat{{p}}_{{ik}} = {SOFTMAX}", True),
+    (rf"\hat{{p}}_{{ij}} = {SOFTMAX.replace('_k', '_j')}", True),    # another index letter
+    (rf"{SOFTMAX} = \hat{{p}}_{{ik}}", True),                          # the sides swapped
+    # one entry only (sizes, not index letters): not a definition of every entry
+    (rf"\hat{{p}}_{{NK}} = {SOFTMAX.replace('_k', '_K').replace('_i', '_N')}", False),
+    (r"\hat{p}_{ik} = \mathbf{w}_k^T \mathbf{x}_i", False),            # the logits
+    (r"\hat{p}_{ik} = \hat{p}_{ik}", False),                            # says nothing
+    # defined, then a wrong step about the softmax: the definition stands
+    (rf"\hat{{p}}_{{ik}} = {SOFTMAX} = \frac{{1}}{{K}}", True),
+    # defined twice, once otherwise: which does the student mean?
+    (rf"\hat{{p}}_{{ik}} = {SOFTMAX} $$\n\n$$ \hat{{p}}_{{ik}} = \frac{{1}}{{K}}", False),
+]
+
+
+@pytest.mark.parametrize(("line", "kept"), DEFINING_LINES)
+def test_a_definition_is_read_only_as_the_submission_defines_it(
+        tmp_path: Path, assignment: Assignment, judge: ClaimJudge, line: str,
+        kept: bool) -> None:
+    path = tmp_path / "phat.md"
+    path.write_text(f"$$ {line} $$\n{PHAT}", encoding="utf-8")
+    read = read_submission(path, assignment, judge)
+    assert isinstance(read, Submission)
+    assert [(m.spelling, m.name) for m in read.mapped] == ([("\\hat{p}", "p")] if kept else [])
+    assert any(n.startswith("mapped: ") for n in read.notes) is kept
+    if not kept:   # the lines using it, flagged with the reason
+        assert any(n.startswith(f"review: line {6 + line.count(chr(10))}: $\\hat{{p}}$ is not "
+                                "in the assignment's") for n in read.notes), read.notes
 
 
 def _in_other_letters(text: str) -> str:

@@ -94,10 +94,13 @@ class NameMapping:
 
     def review_notes(self, unread: Mapping[int, str]) -> tuple[str, ...]:
         """One reason per unread line (``unread``: line -> why it was not read) that a name
-        left unmapped made unreadable (an unbalanced line is the reader's business)."""
+        left unmapped made unreadable (an unbalanced line is the reader's business): the
+        reader calls it an undeclared symbol, or a command it does not know (``\\ell``)."""
         return tuple(f"review: line {line}: ${u.spelling}$ is not in the assignment's "
                      f"notation; {u.why}" for u in self.unmapped for line in u.lines
-                     if "undeclared" in unread.get(line, "") and u.spelling in unread[line])
+                     if any(words in unread.get(line, "")
+                            for words in ("undeclared", "unsupported command"))
+                     and u.spelling in unread[line])
 
 
 def _tokens(text: str) -> set[str]:
@@ -235,15 +238,17 @@ def _names_in(expression: sp.Basic) -> set[str]:
         {b.label.name for b in expression.atoms(sp.IndexedBase)}
 
 
-def _alone(expression: sp.Basic, definition: Definition) -> bool:
-    """The defined name by itself: ``p[a, b]`` over distinct index letters, or ``L``."""
+def _alone(expression: sp.Basic, definition: Definition, notation: Notation) -> bool:
+    """The defined name by itself: ``p[a, b]`` over distinct index letters (not a size nor a
+    number: ``p_{NK}`` defines one entry only), or ``L``."""
     if definition.style == "constant":
         return isinstance(expression, sp.Symbol) and expression.name == definition.name
     return isinstance(expression, sp.Indexed) and \
         expression.base.label.name == definition.name and \
         len(expression.indices) == len(definition.params) and \
         len(set(expression.indices)) == len(expression.indices) and \
-        all(isinstance(index, sp.Symbol) for index in expression.indices)
+        all(isinstance(index, sp.Symbol) and index.name in notation.indices
+            for index in expression.indices)
 
 
 def defining_pairs(document: Document, item: Mapped,
@@ -254,12 +259,13 @@ def defining_pairs(document: Document, item: Mapped,
     assignment's definition, in the student's own words."""
     definition = notation.definitions[item.name]
     found = []
-    for chain in document.chains:
+    # A chain restricted to some indices (k != j) defines the name there only: not a definition.
+    for chain in (c for c in document.chains if not c.where):
         read = [step for step in chain.steps if step.readable]
         for before, after in pairwise(read):
             assert before.expr is not None and after.expr is not None
             for side, other in ((before.expr, after.expr), (after.expr, before.expr)):
-                if _alone(side, definition) and item.name not in _names_in(other):
+                if _alone(side, definition, notation) and item.name not in _names_in(other):
                     found.append((chain, before, after))
                     break
     return found
