@@ -24,7 +24,13 @@ from verify.core.limits import DIAGNOSIS_BATCH, DIAGNOSIS_MIN_SECONDS, DIAGNOSIS
 from verify.core.memo import Memo
 from verify.model.canon import Canon, sstr
 from verify.model.document import Chain, Document, Step
-from verify.model.inferred import InferredNotation, relied_on, relied_on_words
+from verify.model.inferred import (
+    InferredNotation,
+    guessed_in,
+    guessed_words,
+    relied_on,
+    relied_on_words,
+)
 from verify.model.notation import Notation
 from verify.model.options import Options as Options  # built light, by the parent of a run
 from verify.model.reading import equation, names_of, reading, spelled, spelled_diagnosis
@@ -104,12 +110,30 @@ def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation) -
                 before = plan.chain.steps[verdict.compared_with].expr
                 exprs += [before] if before is not None else []
             refuted = verdict.status is Status.REFUTED
+            guesses = guessed_in(exprs, plan.notation, inferred) if refuted else ()
             words = relied_on_words(relied_on(exprs, plan.notation, inferred, refuted),
                                     refuted)
-            if words:
+            if guesses:
+                # Refuted only under a reading the document itself doubts: under the one its
+                # author meant the step may hold, so this is no evidence of a slip.
+                verdict = replace(
+                    verdict, status=Status.UNKNOWN, counterexample=None, diagnosis="",
+                    message=f"refuted as read ({verdict.message}), but the reading is a "
+                            f"guess: {guessed_words(guesses)}")
+            elif words:
                 verdict = replace(verdict, message=f"{verdict.message}; {words}")
         steps.append(verdict)
-    return replace(chain, steps=tuple(steps))
+    refuted_now = sum(s.status is Status.REFUTED for s in steps)
+    summary = chain.summary
+    if refuted_now != sum(s.status is Status.REFUTED for s in chain.steps):
+        # the summary counts the refuted steps: say it of those that still are
+        if chain.ends_agree is None:
+            summary = f"{refuted_now} refuted step(s)" if refuted_now else ""
+        elif chain.ends_agree:
+            summary = ("final result right, reasoning wrong: the chain's ends agree while "
+                       f"{refuted_now} step(s) in between are refuted") if refuted_now else \
+                "the chain's last line equals its first"
+    return replace(chain, steps=tuple(steps), summary=summary)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,55 @@ SLIPS: list[tuple[str, set[int]]] = [
 ]
 
 
+# Right steps whose names the document defines where inference does not read it (or that the
+# header-less reading gets wrong in a way the document itself shows): never refuted without a
+# header; the refutation as read is `unknown`, naming the guess and what settles it.
+# (document, the line of the step, a name the message must cite)
+GUESSED: list[tuple[str, int, str]] = [
+    # p used on line 1, written p_j = ... on line 2 (a definition inference does not read),
+    # differentiated by a_j on line 3 although, read as a family, it does not depend on it
+    ("$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n"
+     "$$p_j = \\frac{e^{a_j}}{\\sum_{k=1}^{C} e^{a_k}}$$\n"
+     "$$\\frac{\\partial p_j}{\\partial a_j} = p_j (1 - p_j)$$", 3, "{p: {index: [j]"),
+    # alpha_i = sigma(w^T x_i) only in the author's notation: differentiated by w_j
+    ("$$\\frac{\\partial}{\\partial w_j} \\log \\alpha_i = x_{ij} (1 - \\alpha_i)$$\n"
+     "$$\\sum_{i=1}^{N} \\mathbf{w}^T \\mathbf{x}_i = \\sum_{i=1}^{N} \\mathbf{x}_i^T "
+     "\\mathbf{w}$$", 1, "\\alpha"),
+    # a step that introduces alpha (an abbreviation: alpha = lambda^{-1}(y - X w))
+    ("$$\\lambda \\mathbf{w} = X^T (\\mathbf{y} - X \\mathbf{w}) = \\lambda X^T "
+     "\\boldsymbol{\\alpha}$$", 1, "\\alpha"),
+    # phi = x^2 said in prose: differentiated by x, it does not depend on x as read
+    ("$$\\frac{\\partial \\phi}{\\partial x} = 2 x$$", 1, "\\phi"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "named"), GUESSED)
+def test_a_refutation_under_a_guessed_reading_is_unknown(text: str, line: int,
+                                                         named: str) -> None:
+    document = _check(text).document
+    step = [s for c in document.chains for s in c.steps if s.location.line == line][-1]
+    assert step.status is verify.Status.UNKNOWN, (step.status, step.message)
+    assert step.message.startswith("refuted as read (") and "but the reading is a guess" in \
+        step.message and "settle it with definitions:" in step.message and named in step.message
+    assert step.counterexample is None and step.diagnosis == ""
+    assert document.inferred is not None and document.inferred.guessed
+    # the header infer prints says so too, as a comment (pasted back, it is the user's own)
+    assert "# read by a guess" in header_yaml(infer_document(text))
+
+
+def test_a_certain_reading_still_refutes() -> None:
+    """Names read unambiguously (bold vectors, a family of vectors, a sum's size): the slip
+    stays refuted, and nothing is called a guess."""
+    document = _check(CASES[0][0]).document
+    assert document.inferred is not None and document.inferred.guessed == ()
+    assert [s.status.value for s in document.chains[0].steps] == ["start", "proved", "refuted"]
+    # a wrong step under a guessed reading is never passed either
+    wrong = ("$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n$$p_j = \\frac{e^{a_j}}"
+             "{\\sum_{k=1}^{C} e^{a_k}}$$\n$$\\frac{\\partial p_j}{\\partial a_j} = p_j$$")
+    assert [s.status.value for c in _check(wrong).document.chains for s in c.steps
+            if s.location.line == 3] == ["start", "unknown"]
+
+
 @pytest.mark.parametrize(("text", "wrong"), SLIPS)
 def test_a_slip_without_a_header_never_passes(text: str, wrong: set[int]) -> None:
     steps = _check(text).document.chains[0].steps
@@ -251,6 +300,14 @@ def blanked(path: Path) -> str:
     return "\n" * count + "\n".join(lines[count:])
 
 
+def _pasted_status(step: verify.StepVerdict) -> verify.Status:
+    """The status a step has once the inferred header is pasted back: a refutation made
+    unknown by a guessed reading is a refutation under a declared one."""
+    if step.status is verify.Status.UNKNOWN and step.message.startswith("refuted as read ("):
+        return verify.Status.REFUTED
+    return step.status
+
+
 def header_removed(paths: list[Path], folder: Path
                    ) -> tuple[int, int, list[str], list[str]]:
     """Each document checked with its header and with it blanked (so read under the inferred
@@ -273,7 +330,9 @@ def header_removed(paths: list[Path], folder: Path
         header = printed.getvalue()
         pasted = verify.check_text(header + blanked(path), name=path.stem, cache=cache)
         shift = header.count("\n")
-        assert [(s.location.line, s.index, s.status) for c in bare.document.chains
+        # a refutation under a guessed reading is unknown without a header; pasted back, the
+        # header is the user's own declaration, and the refutation stands
+        assert [(s.location.line, s.index, _pasted_status(s)) for c in bare.document.chains
                 for s in c.steps] == [(s.location.line - shift, s.index, s.status)
                                       for c in pasted.document.chains for s in c.steps], \
             f"{path.name}: the header infer prints, pasted back, reads otherwise"

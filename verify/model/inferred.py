@@ -45,6 +45,20 @@ class Undeclared:
 
 
 @dataclass(frozen=True)
+class Guessed:
+    """A declared name whose reading is a guess the document casts doubt on (it differentiates
+    the name by a variable it does not depend on as read, a step introduces it, a line writes
+    ``name = ...``): a refutation that uses it is ``unknown``, since under the reading the
+    author meant the step may hold.  ``settle``: the declaration that would settle it."""
+
+    name: str           # the notation's name ('p')
+    latex: str          # as the document writes it
+    why: str
+    settle: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class InferredNotation:
     """What a document's reading inferred.  ``partial``: the document's header declared part
     of the notation and asked for the rest."""
@@ -52,6 +66,7 @@ class InferredNotation:
     declarations: tuple[InferredDeclaration, ...] = ()
     undeclared: tuple[Undeclared, ...] = ()
     partial: bool = False
+    guessed: tuple[Guessed, ...] = ()
 
     def note(self, path: str) -> str:
         """The one line the text output prints for the document."""
@@ -119,3 +134,27 @@ def relied_on_words(declarations: Iterable[InferredDeclaration], refuted: bool =
     if refuted:
         return f"refuted as read under inferred notation: {'; '.join(reasons)}"
     return f"it relies on inferred notation: {'; '.join(reasons)}"
+
+
+def guessed_in(exprs: Iterable[sp.Basic], notation: Notation,
+               inferred: InferredNotation) -> tuple[Guessed, ...]:
+    """The guessed readings (:class:`Guessed`) a claim between ``exprs`` uses, directly or
+    through the definitions it calls."""
+    if not inferred.guessed:
+        return ()
+    seen: set[str] = set()
+    todo = [name for expr in exprs for name in names_in(expr)]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        definition = notation.definitions.get(name)
+        if definition is not None:
+            todo.extend(names_in(definition.body))
+    return tuple(g for g in inferred.guessed if g.name in seen)
+
+
+def guessed_words(guesses: Iterable[Guessed]) -> str:
+    """Why a refutation under guessed readings is no verdict, and what settles it."""
+    return "; ".join(f"{g.why}: settle it with {g.settle}" for g in guesses)

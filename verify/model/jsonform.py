@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from verify.core.errors import Location, SerializeError
-from verify.model.inferred import InferredDeclaration, InferredNotation, Undeclared
+from verify.model.inferred import Guessed, InferredDeclaration, InferredNotation, Undeclared
 from verify.model.verdict import (
     ChainResult,
     CheckRecord,
@@ -125,7 +125,9 @@ def inferred_data(inferred: InferredNotation, path: str) -> dict[str, Any]:
                               "declaration": d.declaration, "reason": d.reason,
                               "line": d.line} for d in inferred.declarations],
             "undeclared": [{"latex": u.latex, "why": u.why, "settle": u.settle,
-                            "line": u.line} for u in inferred.undeclared]}
+                            "line": u.line} for u in inferred.undeclared],
+            "guessed": [{"name": g.name, "latex": g.latex, "why": g.why, "settle": g.settle,
+                         "line": g.line} for g in inferred.guessed]}
 
 
 def _counts(result: DocumentResult) -> dict[str, int]:
@@ -281,9 +283,10 @@ _CHAIN = frozenset({"name", "where", "ends_agree", "summary", "steps"})
 _DOCUMENT = frozenset({"path", "title", "seed", "sizes", "problems", "seconds", "counts",
                        "internal_errors", "versions", "chains"})
 _RESULTS = frozenset({"format", "versions", "documents"})
-_INFERRED = frozenset({"note", "partial", "declarations", "undeclared"})
+_INFERRED = frozenset({"note", "partial", "declarations", "undeclared", "guessed"})
 _DECLARATION = frozenset({"section", "name", "latex", "declaration", "reason", "line"})
 _UNDECLARED = frozenset({"latex", "why", "settle", "line"})
+_GUESSED = frozenset({"name", "latex", "why", "settle", "line"})
 
 
 def _check_from(value: Any) -> CheckRecord:
@@ -369,8 +372,14 @@ def _inferred_from(value: Any, path: str) -> InferredNotation:
         entry = keyed(item, "undeclared", _UNDECLARED)
         undeclared.append(Undeclared(typed(entry, "latex", str), typed(entry, "why", str),
                                      typed(entry, "settle", str), typed(entry, "line", int)))
+    guessed = []
+    for item in listed(data, "guessed"):
+        entry = keyed(item, "guessed", _GUESSED)
+        guessed.append(Guessed(typed(entry, "name", str), typed(entry, "latex", str),
+                               typed(entry, "why", str), typed(entry, "settle", str),
+                               typed(entry, "line", int)))
     inferred = InferredNotation(tuple(declarations), tuple(undeclared),
-                                typed(data, "partial", bool))
+                                typed(data, "partial", bool), tuple(guessed))
     if typed(data, "note", str) != inferred.note(path):
         raise SerializeError("an inferred notation's note that is not its own")
     return inferred

@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from verify.read.latex.normalize import normalize
@@ -107,12 +107,28 @@ class Ambiguity:
 
 
 @dataclass(frozen=True)
+class Guess:
+    """A declared name whose reading is a guess the document itself casts doubt on (it
+    differentiates the name by a variable it does not depend on as read, a step introduces
+    it, a line writes ``name = ...``, it is written as a call but read as a product): a
+    refutation that uses it is no evidence of a slip (:mod:`verify.pipeline` makes it
+    ``unknown``), and ``settle`` is the declaration that would settle it."""
+
+    name: str           # the notation's name ('p', 'alpha')
+    latex: str          # as the document writes it ('p', '\\alpha')
+    why: str
+    settle: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Inference:
     sizes: tuple[SizeGuess, ...] = ()
     indices: tuple[IndexGuess, ...] = ()
     symbols: tuple[SymbolGuess, ...] = ()
     definitions: tuple[DefinitionGuess, ...] = ()
     ambiguities: tuple[Ambiguity, ...] = ()
+    guesses: tuple[Guess, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +157,7 @@ class _Use:
     applied: bool = False      # a '(' right after the bare name
     value: bool = True         # stands where a value stands (not a sum's limit, a subscript)
     in_trace: bool = False     # inside the argument of a trace: a matrix
+    call_like: bool = False    # before a bracket holding one name, as a call is: alpha(x)
 
 
 @dataclass
@@ -163,6 +180,8 @@ class _Scan:
         self.first_sides: list[tuple[str, int]] = []              # a chain's defined name
         self.texts: list[tuple[str, int]] = []                    # each step, normalised
         self.pairs: list[tuple[_Use, _Use]] = []                  # adjacent names (a product)
+        # each derivative: the uses it differentiates, the bases of its variables, its line
+        self.derivatives: list[tuple[list[_Use], frozenset[str], int]] = []
 
 
 def _tokens(text: str) -> list[str]:
@@ -211,6 +230,9 @@ class _Parser:
                  shape_of: _ShapeOf | None) -> None:
         self.scan, self.t, self.line, self.shape_of = scan, tokens, line, shape_of
         self.i = 0
+        # derivative operators of the current term: (where its differentiand's uses start,
+        # the bases of its variables)
+        self.pending: list[tuple[int, frozenset[str]]] = []
 
     def peek(self) -> str:
         while self.i < len(self.t) and self.t[self.i].isspace():
@@ -252,6 +274,7 @@ class _Parser:
         """The term's shape, and its one name when it is a name alone."""
         factors: list[_Shape] = []
         names: list[_Use | None] = []
+        outer, self.pending = self.pending, []
         while self.peek() and self.peek() not in stops:
             start = self.i
             before = len(self.scan.uses)
@@ -265,6 +288,12 @@ class _Parser:
         for left, right in itertools.pairwise(names):
             if left is not None and right is not None and self.shape_of is None:
                 self.scan.pairs.append((left, right))
+        if self.shape_of is None:
+            # an operator (\frac{\partial}{\partial v}, \nabla_v) differentiates the rest of
+            # its term
+            for start, variables in self.pending:
+                self.scan.derivatives.append((self.scan.uses[start:], variables, self.line))
+        self.pending = outer
         shape = _S
         for factor in factors:
             shape = self.multiply(shape, factor)
@@ -312,13 +341,31 @@ class _Parser:
                 use.in_trace = True
             return _S
         if token == "\\frac":
+            top, after = _group(self.t, self.i)
+            bottom, _ = _group(self.t, after)
+            top = [t for t in top if not t.isspace()]
+            bottom = [t for t in bottom if not t.isspace()]
+            operator = bool(top) and top[0] in ("\\partial", "d") and bottom[:1] == top[:1]
+            before = len(self.scan.uses)
             num = self.braced()
+            middle = len(self.scan.uses)
             den = self.braced()
+            if operator and self.shape_of is None:
+                variables = frozenset(u.base for u in self.scan.uses[middle:])
+                if len(top) > 1:
+                    self.scan.derivatives.append((self.scan.uses[before:middle], variables,
+                                                  self.line))
+                else:
+                    self.pending.append((len(self.scan.uses), variables))
             return num if den.kind == "s" else _U
         if token in ("\\partial", "\\nabla"):
             if self.peek() == "_":
                 self.i += 1
+                before = len(self.scan.uses)
                 self.sub_expression()
+                if self.shape_of is None:
+                    self.pending.append((len(self.scan.uses), frozenset(
+                        u.base for u in self.scan.uses[before:])))
             return _U
         if token in _FUNCTIONS:
             if self.peek() in ("_", "^"):
@@ -430,6 +477,9 @@ class _Parser:
         if self.i < len(self.t) and self.t[self.i] == "(" and not use.subs and \
                 not use.transposed:
             use.applied = True
+            inside = "".join(itertools.takewhile(lambda t: t != ")", self.t[self.i + 1:]))
+            use.call_like = re.fullmatch(r"\s*(?:\\[A-Za-z]+\s*\{\s*)?\\?[A-Za-z]+\s*\}?\s*",
+                                         inside) is not None
         self.scan.uses.append(use)
         return self.shape_of(use) if self.shape_of is not None else _U
 
@@ -527,13 +577,31 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None)
     steps = [(normalize(step.text), step.line, n == 0 and len(chain.steps) > 1)
              for chain in chains for n, step in enumerate(chain.steps)]
     scan = _Scan()
-    for text, line, first in steps:
+    introduced: dict[str, int] = {}     # a name first written in a chain's later step
+    seen: set[str] = set()
+    redefined: dict[str, int] = {}      # a chain starts with a name used before: name = ...
+    defining = False
+    for (text, line, first), position in zip(steps, (n for chain in chains
+                                                     for n in range(len(chain.steps))),
+                                          strict=True):
         scan.texts.append((text, line))
         before = len(scan.uses)
         _scan_step(scan, text, line, None)
         mine = scan.uses[before:]
+        if position == 0:
+            # a call alone, f(w) = ...: a function being defined, the names of its body
+            # are no step's abbreviations
+            defining = re.fullmatch(r"[^()+\-=]*\([^()]*\)\s*", text) is not None
         if first and len(mine) == 1 and not mine[0].transposed and not mine[0].sample:
             scan.first_sides.append((mine[0].base, line))
+            defining = True     # name = body: the body's names are not introduced by a step
+            if mine[0].base in seen:
+                redefined.setdefault(mine[0].base, line)
+        if position > 1 or (position == 1 and not defining):
+            for use in mine:
+                if use.value and use.base not in seen:
+                    introduced.setdefault(use.base, line)
+        seen |= {use.base for use in mine}
     bold: dict[str, int] = {}
     bold_sub: dict[str, int] = {}
     for chain in chains:
@@ -543,7 +611,64 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None)
                 rest = step.text[match.end():].lstrip(" }")
                 if rest.startswith("_"):
                     bold_sub.setdefault(match.group(1), step.line)
-    return _decide(scan, bold, bold_sub, declared)
+    inference = _decide(scan, bold, bold_sub, declared)
+    return replace(inference, guesses=_guesses(scan, inference, introduced, redefined))
+
+
+def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
+             redefined: Mapping[str, int]) -> tuple[Guess, ...]:
+    """The declared symbols whose reading the document itself casts doubt on: read as plain
+    values (a scalar, a family, a vector) where the document treats them as something it
+    defines.  Only refutations are affected (a proof under a reading proves that reading)."""
+    declared = {s.name: s for s in inference.symbols}
+    found: dict[str, tuple[int, str]] = {}
+
+    # a name the document differentiates by is a variable: a line w = ... solves for it (a
+    # result, not a definition), and a step that brings it in is no abbreviation of it
+    variables = {base for _, bases, _ in scan.derivatives for base in bases}
+
+    def note(base: str, line: int, why: str) -> None:
+        if _symbol_name(base)[0] in declared and base not in found:
+            found[base] = (line, why)
+    for base, line in redefined.items():
+        if base in variables:
+            continue
+        note(base, line, f"line {line} writes ${base} = \\ldots$, a definition inference does "
+                         "not read")
+    letters = {i.letter for i in inference.indices} | {z.name for z in inference.sizes}
+    for uses, by_these, line in scan.derivatives:
+        # \partial_{ij} by index letters is a shorthand whose variable is not written
+        if uses and by_these and not by_these <= letters and \
+                not any(u.base in by_these for u in uses):
+            by = " ".join(sorted(by_these))
+            for use in uses:
+                if use.value:
+                    note(use.base, line, f"${use.base}$ is differentiated by ${by}$ on line "
+                                         f"{line}, but as read does not depend on it (a quantity "
+                                         "the document defines elsewhere?)")
+    for base, line in introduced.items():
+        if base in variables:
+            continue
+        note(base, line, f"${base}$ is first written on line {line}, in a step of a chain: "
+                         "the step introduces it (an abbreviation?)")
+    for use in scan.uses:
+        if use.call_like:
+            note(use.base, use.line, f"${use.base}$ is written as a call on line {use.line} but "
+                                     "read as a product with the bracket")
+    guesses = []
+    for base, (line, why) in sorted(found.items(), key=lambda item: item[1][0]):
+        name, _ = _symbol_name(base)
+        symbol = declared[name]
+        calls = any(u.call_like for u in scan.uses if u.base == base)
+        if calls:
+            settle = f"definitions: {{{name}: {{params: [v], body: \"...\"}}}}"
+        elif symbol.family:
+            index = next((u.subs[0] for u in scan.uses if u.base == base and u.subs), "i")
+            settle = f"definitions: {{{name}: {{index: [{index}], body: \"...\"}}}}"
+        else:
+            settle = f"definitions: {{{name}: {{body: \"...\"}}}}"
+        guesses.append(Guess(name, (symbol.latex or (base,))[0], why, settle, line))
+    return tuple(guesses)
 
 
 def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
@@ -961,6 +1086,10 @@ def header_yaml(inference: Inference, title: str | None = None) -> str:
         lines.append("# left undeclared (their steps stay unparsed until declared):")
         lines += [f"#   {a.latex}: {a.why}; settle it with {a.settle}"
                   for a in inference.ambiguities]
+    if inference.guesses:
+        lines.append("# read by a guess (without a header, a refutation that uses it is unknown):")
+        lines += [f"#   {g.latex}: {g.why}; settle it with {g.settle}"
+                  for g in inference.guesses]
     lines.append("---")
     return "\n".join(lines) + "\n"
 

@@ -29,7 +29,7 @@ from typing import Any
 from verify.core.errors import InputError, LatexProblem, Location
 from verify.core.limits import DOCUMENT_CHARS, LATEX_PARSER_NESTING, STEP_LATEX_CHARS
 from verify.model.document import Document
-from verify.model.inferred import InferredDeclaration, InferredNotation, Undeclared
+from verify.model.inferred import Guessed, InferredDeclaration, InferredNotation, Undeclared
 from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.encoding import load_yaml, strip_line_marks
 from verify.read.header import Header, empty_notation, read_header
@@ -163,7 +163,9 @@ def record(inference: Inference, partial: bool = False) -> InferredNotation:
                                                 int(found.group(1)) if found else 0))
     undeclared = tuple(Undeclared(a.latex, a.why, a.settle, a.line)
                        for a in inference.ambiguities)
-    return InferredNotation(tuple(declarations), undeclared, partial)
+    guessed = tuple(Guessed(g.name, g.latex, g.why, g.settle, g.line)
+                    for g in inference.guesses)
+    return InferredNotation(tuple(declarations), undeclared, partial, guessed)
 
 
 def _spelling(name: str, value: str) -> str:
