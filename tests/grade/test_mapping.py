@@ -173,6 +173,21 @@ def test_grading_in_other_letters(assignment: Assignment, judge: ClaimJudge, pat
             grade.review_reasons
 
 
+def test_a_wrong_start_read_through_a_mapping_is_flagged(
+        tmp_path: Path, assignment: Assignment, judge: ClaimJudge) -> None:
+    # the gradient's sign lost at the start, in \theta; the rest follows and ends in p and x
+    path = tmp_path / "start.md"
+    path.write_text("$$ -\\nabla_{\\theta_j} L $$\n\n$$ = \\frac{1}{N} \\sum_{i=1}^{N} "
+                    "\\left( y_{ij} - p_{ij} \\right) \\mathbf{x}_i $$\n", encoding="utf-8")
+    grade = grade_safely(path, assignment, judge)
+    assert grade.start_ok is False and grade.final_ok is False
+    assert [n for n in grade.notes if n.startswith("mapped: ")] == \
+        ["mapped: read $\\theta$ as $\\mathbf{w}$ (line 1)"]
+    assert grade.review_reasons == ("line 1: the first line differs from the problem statement "
+                                    "as read through the mapping (read $\\theta$ as "
+                                    "$\\mathbf{w}$): check that the student meant it so",)
+
+
 # A name of the student's own, undefined or defined otherwise, of the shape of the
 # assignment's p: s_{ik}, the logits.  Line 2 writes (delta_kj - s_ij): wrong for logits, right
 # for p.  Read as p (the rule before), the line was proved and the submission got 8 of 10,
