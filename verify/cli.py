@@ -66,8 +66,8 @@ def _infer(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     args = parse_arguments(parser, argv, out, err)
     if isinstance(args, int):
         return args
-    from verify.read.infer import declared_of, header_yaml, infer_notation
-    from verify.read.inferred import declares_nothing, inference_chains
+    from verify.read.infer import header_yaml
+    from verify.read.inferred import declares_nothing, inference_of
     from verify.read.latex.source import plain_text
     try:
         text = plain_text(args.path.read_text(encoding="utf-8"))
@@ -77,10 +77,8 @@ def _infer(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     from verify.read.header import read_header
     header = read_header(text, args.path, str(args.path))
     own = not declares_nothing(header.notation)
-    suffix = ".tex" if args.path.suffix.lower() == ".tex" else ".md"
-    # the steps checking infers from (verify.read.inferred): pasted back, the same reading
-    inference = infer_notation(inference_chains(header.body, suffix),
-                               declared_of(header.notation) if own else None)
+    # what checking infers (verify.read.inferred): pasted back, the same reading
+    inference = inference_of(text, args.path, header)
     if own:
         print("# the document declares part of its notation: add these to its header (or "
               "write 'infer: true' in it to have checking infer them)", file=out)

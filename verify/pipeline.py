@@ -24,6 +24,7 @@ from verify.core.limits import DIAGNOSIS_BATCH, DIAGNOSIS_MIN_SECONDS, DIAGNOSIS
 from verify.core.memo import Memo
 from verify.model.canon import Canon, sstr
 from verify.model.document import Chain, Document, Step
+from verify.model.expr import Deriv, TotalDifferential
 from verify.model.inferred import (
     InferredNotation,
     guessed_in,
@@ -110,16 +111,22 @@ def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation) -
                 before = plan.chain.steps[verdict.compared_with].expr
                 exprs += [before] if before is not None else []
             refuted = verdict.status is Status.REFUTED
-            guesses = guessed_in(exprs, plan.notation, inferred) if refuted else ()
+            # An identity that holds for every value of a guessed name holds for the value the
+            # author meant too, unless it differentiates (read as free, the name does not move
+            # with the variable): a pass stands but for a derivative; a refutation never does.
+            doubted = refuted or any(e.has(Deriv, TotalDifferential, sp.Derivative)
+                                     for e in exprs)
+            guesses = guessed_in(exprs, plan.notation, inferred) if doubted else ()
             words = relied_on_words(relied_on(exprs, plan.notation, inferred, refuted),
                                     refuted)
             if guesses:
-                # Refuted only under a reading the document itself doubts: under the one its
-                # author meant the step may hold, so this is no evidence of a slip.
+                # Decided only under a reading the document itself doubts: under the one its
+                # author meant the step may hold (or fail: read as independent of a_i, both
+                # sides of a derivative by a_i are 0), so this is no evidence either way.
                 verdict = replace(
                     verdict, status=Status.UNKNOWN, counterexample=None, diagnosis="",
-                    message=f"refuted as read ({verdict.message}), but the reading is a "
-                            f"guess: {guessed_words(guesses)}")
+                    message=f"{verdict.status.value} as read ({verdict.message}), but the "
+                            f"reading is a guess: {guessed_words(guesses)}")
             elif words:
                 verdict = replace(verdict, message=f"{verdict.message}; {words}")
         steps.append(verdict)

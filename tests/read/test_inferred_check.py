@@ -21,7 +21,8 @@ from tests.paths import SCHEMA_PATH
 from verify.cli import main
 from verify.model.jsonform import document_data, document_from_data
 from verify.read.header import read_header
-from verify.read.infer import header_yaml, infer_document
+from verify.read.infer import header_yaml
+from verify.read.inferred import inference_of
 from verify.read.latex.source import plain_text
 from verify.report.tex import render_document
 
@@ -43,8 +44,12 @@ CASES: list[tuple[str, list[str]]] = [
      ["start", "proved", "unparsed"]),
     (r"$$\sigma(t)(1 - \sigma(t)) = \sigma(t) - \sigma(t)^2 = \sigma(-t)$$",
      ["start", "proved", "refuted"]),
-    # a name the chain defines stays undeclared (not read, never guessed); the rest is checked
+    # a name the chain defines is defined by its second side as read; the rest is checked
+    # against it
     (r"$$L = \sum_{i=1}^{N} (y_i - w x_i)^2 = \sum_{i=1}^{N} y_i^2$$",
+     ["start", "proved", "refuted"]),
+    # with a subscript it stays undeclared (an indexed definition: not read, never guessed)
+    (r"$$L_i = (y_i - w x_i)^2 = y_i^2 - 2 y_i w x_i + w^2 x_i^2 + \sum_{i=1}^{N} y_i$$",
      ["unparsed", "start", "refuted"]),
 ]
 
@@ -101,7 +106,7 @@ def test_a_refutation_under_a_guessed_reading_is_unknown(text: str, line: int,
     assert step.counterexample is None and step.diagnosis == ""
     assert document.inferred is not None and document.inferred.guessed
     # the header infer prints says so too, as a comment (pasted back, it is the user's own)
-    assert "# read by a guess" in header_yaml(infer_document(text))
+    assert "# read by a guess" in header_yaml(inference_of(text, Path("text.md")))
 
 
 def test_a_certain_reading_still_refutes() -> None:
@@ -115,6 +120,25 @@ def test_a_certain_reading_still_refutes() -> None:
              "{\\sum_{k=1}^{C} e^{a_k}}$$\n$$\\frac{\\partial p_j}{\\partial a_j} = p_j$$")
     assert [s.status.value for c in _check(wrong).document.chains for s in c.steps
             if s.location.line == 3] == ["start", "unknown"]
+
+
+def test_a_derivative_under_a_guessed_reading_never_passes() -> None:
+    """Read as free, a guessed p does not move with a_i: both sides of this wrong step (the
+    chain rule's minus sign dropped, as in the post it comes from) are 0 as read.  A proof of
+    a derivative under a guessed reading is no proof: unknown, naming the guess."""
+    text = ("$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n"
+            "$$p_j = \\frac{e^{a_j}}{\\sum_{k=1}^{C} e^{a_k}}$$\n"
+            "$$\\frac{\\partial L}{\\partial a_i} = \\sum_{j=1}^{C} \\frac{y_j}{p_j} "
+            "\\frac{\\partial p_j}{\\partial a_i}$$")
+    document = _check(text).document
+    last = document.chains[-1].steps[-1]
+    assert last.status is verify.Status.UNKNOWN, (last.status, last.message)
+    assert last.message.startswith("proved as read (") and "{p: {index: [j]" in last.message
+    # an identity free of derivatives holds for every value of the guessed name: it stands
+    plain = text.replace("\\frac{\\partial L}{\\partial a_i} = \\sum_{j=1}^{C} \\frac{y_j}"
+                         "{p_j} \\frac{\\partial p_j}{\\partial a_i}",
+                         "p_j (1 - p_j) = p_j - p_j^2")
+    assert _check(plain).document.chains[-1].steps[-1].status is verify.Status.PROVED
 
 
 @pytest.mark.parametrize(("text", "wrong"), SLIPS)
@@ -140,9 +164,9 @@ def test_the_same_verdicts_as_the_printed_header_pasted_back() -> None:
     """The notation checked under is the header `infer` prints, read by the header reader."""
     for text, _ in CASES:
         inferred = _check(text).document
-        pasted = _check(header_yaml(infer_document(text)) + text).document
+        pasted = _check(header_yaml(inference_of(text, Path("text.md"))) + text).document
         assert pasted.inferred is None
-        shift = header_yaml(infer_document(text)).count("\n")
+        shift = header_yaml(inference_of(text, Path("text.md"))).count("\n")
         # an unparsed step's message names its line, which the pasted header moved
         assert [(s.location.line, s.status,
                  re.split("; (?:it relies on|refuted as read under) inferred", s.message)[0]
@@ -181,7 +205,7 @@ def test_a_verdict_relying_on_an_inferred_definition_says_which() -> None:
 
 
 def test_the_names_left_undeclared_are_recorded() -> None:
-    inferred = _check(CASES[4][0]).document.inferred
+    inferred = _check(CASES[5][0]).document.inferred
     assert inferred is not None
     assert [(u.latex, u.line) for u in inferred.undeclared] == [("L", 1)]
     assert "definitions" in inferred.undeclared[0].settle
@@ -301,10 +325,12 @@ def blanked(path: Path) -> str:
 
 
 def _pasted_status(step: verify.StepVerdict) -> verify.Status:
-    """The status a step has once the inferred header is pasted back: a refutation made
-    unknown by a guessed reading is a refutation under a declared one."""
-    if step.status is verify.Status.UNKNOWN and step.message.startswith("refuted as read ("):
-        return verify.Status.REFUTED
+    """The status a step has once the inferred header is pasted back: a verdict made unknown
+    by a guessed reading is that verdict under a declared one."""
+    for status in (verify.Status.REFUTED, verify.Status.PROVED, verify.Status.SUPPORTED):
+        if step.status is verify.Status.UNKNOWN and \
+                step.message.startswith(f"{status.value} as read ("):
+            return status
     return step.status
 
 
@@ -330,8 +356,8 @@ def header_removed(paths: list[Path], folder: Path
         header = printed.getvalue()
         pasted = verify.check_text(header + blanked(path), name=path.stem, cache=cache)
         shift = header.count("\n")
-        # a refutation under a guessed reading is unknown without a header; pasted back, the
-        # header is the user's own declaration, and the refutation stands
+        # a verdict under a guessed reading is unknown without a header; pasted back, the
+        # header is the user's own declaration, and the verdict stands
         assert [(s.location.line, s.index, _pasted_status(s)) for c in bare.document.chains
                 for s in c.steps] == [(s.location.line - shift, s.index, s.status)
                                       for c in pasted.document.chains for s in c.steps], \

@@ -571,6 +571,12 @@ def _symbol_name(base: str) -> tuple[str, tuple[str, ...]]:
     return base, ()
 
 
+def symbol_name(base: str) -> tuple[str, tuple[str, ...]]:
+    """The notation's name of a base as the document writes it (``\\lambda`` -> ``lam``), and
+    the ``latex`` spellings its declaration needs."""
+    return _symbol_name(base)
+
+
 def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None) -> Inference:
     """The notation the chains' steps imply, beyond what ``declared`` already declares."""
     declared = declared or Declared()
@@ -1078,7 +1084,8 @@ def header_yaml(inference: Inference, title: str | None = None) -> str:
     if inference.definitions:
         lines.append("definitions:")
         for definition in inference.definitions:
-            parts = [f"params: {_flow(definition.params)}", f'body: "{definition.body}"']
+            parts = [f"params: {_flow(definition.params)}"] if definition.params else []
+            parts.append(f'body: "{definition.body}"')
             if definition.latex:
                 parts.append(f"latex: {_quoted(definition.latex)}")
             lines.append(f"  {definition.name}: {{{', '.join(parts)}}}    # {definition.reason}")

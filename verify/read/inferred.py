@@ -33,7 +33,14 @@ from verify.model.inferred import Guessed, InferredDeclaration, InferredNotation
 from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.encoding import load_yaml, strip_line_marks
 from verify.read.header import Header, empty_notation, read_header
-from verify.read.infer import Inference, declared_of, header_yaml, infer_notation
+from verify.read.infer import (
+    DefinitionGuess,
+    Inference,
+    declared_of,
+    header_yaml,
+    infer_notation,
+    symbol_name,
+)
 from verify.read.latex.macros import expand, find_macros
 from verify.read.latex.source import RawChain, plain_text, split_document
 from verify.read.notation import parse_notation
@@ -74,6 +81,7 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
             f"{shown}: more than {INFER_STEPS} steps: the notation is not inferred for so "
             "long a document (declare it in a header)")))
     inference = infer_notation(chains, declared_of(header.notation) if partial else None)
+    inference = defined_by_lines(inference, text, path, header, shown, partial)
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
         return document_from_text(text, path, None, shown)
@@ -89,6 +97,65 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
         found = replace(found, declarations=tuple(
             d for d in found.declarations if d.name not in declared.get(d.section, {})))
     return replace(document, inferred=found)
+
+
+def inference_of(text: str, path: Path, header: Header | None = None) -> Inference:
+    """What ``python -m verify infer`` prints for a document's text, and what checking it
+    without a header reads: the inference from its steps (beyond what its header declares),
+    with the definitions its chains make (:func:`defined_by_lines`)."""
+    header = header or read_header(plain_text(text), path, str(path))
+    own = not declares_nothing(header.notation)
+    suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
+    inference = infer_notation(inference_chains(header.body, suffix),
+                               declared_of(header.notation) if own else None)
+    return defined_by_lines(inference, text, path, header, str(path), own)
+
+
+def defined_by_lines(inference: Inference, text: str, path: Path, header: Header,
+                     shown: str, partial: bool) -> Inference:
+    """The names a chain defines as it starts (``L = -\\sum_j y_j \\log p_j = ...``), which
+    inference leaves undeclared, defined by that second side as the reader reads it under the
+    rest of the inferred notation, where it can be: a plain name (no subscript, no argument),
+    a second side that reads, does not use the name, and whose encoding reads back as exactly
+    the same expression (else the name stays undeclared).  The first step of such a chain is
+    then its definition, and the rest is checked against it, as under a written header."""
+    from verify.read.dsl import Scope, parse_expression
+    from verify.read.latex.document import document_from_text
+    defined = [a for a in inference.ambiguities if a.why.startswith("defined by the chain")]
+    if not defined:
+        return inference
+    notation = inferred_notation(inference, header, shown, partial)
+    if notation is None:
+        return inference
+    document = document_from_text(text, path, notation, shown)
+    found: list[DefinitionGuess] = []
+    settled: set[str] = set()
+    for ambiguity in defined:
+        name, latex = symbol_name(ambiguity.latex)
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name) or name in notation.symbols or \
+                name in notation.definitions:
+            continue
+        chain = next((c for c in document.chains if len(c.steps) > 1 and
+                      c.steps[0].location.line == ambiguity.line), None)
+        if chain is None or chain.steps[0].expr is not None or \
+                chain.steps[0].latex.strip() != ambiguity.latex or chain.steps[1].expr is None:
+            continue
+        body = str(chain.steps[1].expr)
+        try:
+            again = parse_expression(body, Scope(notation), Location(shown, ambiguity.line))
+        except InputError:
+            continue
+        if again != chain.steps[1].expr or name in body:
+            continue
+        found.append(DefinitionGuess(name, (), body, latex, (
+            f"{ambiguity.latex} inferred a definition from line {ambiguity.line} (the chain "
+            f"it starts, {ambiguity.latex} = ...: its second side as read)")))
+        settled.add(ambiguity.latex)
+    if not found:
+        return inference
+    return replace(inference, definitions=(*inference.definitions, *found),
+                   ambiguities=tuple(a for a in inference.ambiguities
+                                     if a.latex not in settled))
 
 
 def inference_chains(body: str, suffix: str) -> tuple[RawChain, ...]:
