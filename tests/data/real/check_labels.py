@@ -1506,6 +1506,307 @@ def lsq_mlcourse() -> Derivation:
     }, solve={f"rows_eq{k}": solved for k in range(1, 6)})
 
 
+# --- the third collection -------------------------------------------------------------------
+
+def along(f: Callable[[Any], Any], x: Any, dx: Any) -> Any:
+    """The differential of f at x along the increment dx (a central difference)."""
+    x, dx = np.asarray(x, dtype=float), np.asarray(dx, dtype=float)
+    return (np.asarray(f(x + H * dx)) - np.asarray(f(x - H * dx))) / (2 * H)
+
+
+def logsoftmax_mnn() -> Derivation:
+    n = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"x": normal(rng, n)}
+
+    y = (lambda q: softmax(q["x"]))
+    head = (lambda q: fd(lambda v: np.log(softmax(v)), q["x"]).T)   # [i, k] = d z_i / d x_k
+    m = (lambda q: float(q["x"].max()))   # the softmax page's m; any m gives the same value
+    elided = "a matrix with elided entries (..., \\vdots, \\ddots): no literal value"
+    ell = "\\ell is not defined on this page"
+    return Derivation(point, {
+        "0": [head, *[lambda q, f=f: on_case(head(q), f(q), True) for f in (
+            lambda q: np.diag(y(q) ** -1 * y(q) * (1 - y(q))),
+            lambda q: np.ones((n, n)) - y(q)[None, :])]],
+        "1": [head, *[lambda q, f=f: on_case(head(q), f(q), False) for f in (
+            lambda q: y(q)[:, None] ** -1 * (-y(q)[:, None] * y(q)[None, :]),
+            lambda q: -np.ones((n, 1)) * y(q)[None, :])]],
+        "2": [head, elided],
+        "3": [ell, ell],
+        "4": [lambda q: np.log(y(q)), lambda q: np.log(y(q))],
+        "5": [lambda q: np.log(y(q)),
+              lambda q: np.log(np.exp(q["x"] - m(q)) / np.sum(np.exp(q["x"] - m(q)))),
+              lambda q: q["x"] - m(q) - np.log(np.sum(np.exp(q["x"] - m(q))))],
+    })
+
+
+def softmax_ce_mnn() -> Derivation:
+    n = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"x": normal(rng, n), "p": onehot(rng, n)}
+
+    y = (lambda q: softmax(q["x"]))
+    p = (lambda q: q["p"])
+    rest = (lambda q: np.sum(q["p"]) - q["p"])        # sum over j != k of p_j, for each k
+
+    def ell(q: Point, x: np.ndarray) -> float:
+        return float(-np.sum(q["p"] * np.log(softmax(x))))
+
+    grad = (lambda q: fd(lambda x: ell(q, x), q["x"]))
+    return Derivation(point, {
+        "0": [grad, lambda q: -fd(lambda x: np.sum(q["p"] * np.log(softmax(x))), q["x"]),
+              lambda q: -(p(q) * (1 - y(q)) - rest(q) * y(q)),
+              lambda q: -p(q) + p(q) * y(q) + rest(q) * y(q),
+              lambda q: -p(q) + np.sum(p(q)) * y(q),
+              lambda q: -p(q) + y(q)],
+        "1": [grad, "a row vector with elided entries (...), y_k - 1 at place k for the label "
+                    "l: no literal value"],
+        "2": [lambda q: ell(q, q["x"]), lambda q: -np.sum(p(q) * np.log(y(q))),
+              lambda q: -np.log(y(q)[int(np.argmax(p(q)))])],
+    })
+
+
+def frob_norm_yusukey01() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, 3, 2), "dX": normal(rng, 3, 2), "A": normal(rng, 2, 2),
+                "dA": normal(rng, 2, 2), "x": normal(rng, 3), "y": normal(rng, 2),
+                "B": normal(rng, 3, 2), "dB": normal(rng, 3, 2)}   # B, dB: the example's A, dA
+
+    X, dX = (lambda q: q["X"]), (lambda q: q["dX"])
+    f = (lambda X: float(np.sqrt(np.sum(X * X))))
+    t = (lambda q: tr(q["X"].T @ q["X"]))
+    c = (lambda q: 1 / (2 * np.sqrt(t(q))))
+    df = (lambda q: float(along(f, q["X"], q["dX"])))
+    dg = (lambda q: float(along(lambda B: q["x"] @ B @ q["y"], q["B"], q["dB"])))
+    grad = (lambda q: fd(f, q["X"]))
+    return Derivation(point, {
+        "0": [lambda q: f(X(q)), lambda q: f(X(q)), lambda q: float(np.sqrt(t(q)))],
+        "1": [df, lambda q: c(q) * float(along(lambda X: tr(X.T @ X), X(q), dX(q)))],
+        "2": [lambda q: float(along(tr, q["A"], q["dA"])),
+              lambda q: tr(q["A"] + q["dA"]) - tr(q["A"]),
+              lambda q: tr(q["A"]) + tr(q["dA"]) - tr(q["A"]), lambda q: tr(q["dA"])],
+        "3": [df, lambda q: c(q) * tr(dX(q).T @ X(q) + X(q).T @ dX(q))],
+        "4": [df, lambda q: c(q) * tr(dX(q).T @ X(q) + X(q).T @ dX(q)),
+              lambda q: c(q) * tr(dX(q).T @ X(q)) + tr(X(q).T @ dX(q))],
+        "5": [df, lambda q: c(q) * 2 * tr(X(q).T @ dX(q)),
+              lambda q: tr(X(q).T @ dX(q)) / np.sqrt(t(q))],
+        "6": [df, lambda q: frob(X(q) / np.sqrt(t(q)), dX(q))],
+        "7": [grad, lambda q: X(q) / f(X(q))],
+        "8": [df, lambda q: tr(grad(q).T @ dX(q))],
+        "9": [dg, lambda q: float(q["x"] @ q["dB"] @ q["y"])],
+        "10": [dg, lambda q: float(q["x"] @ q["dB"] @ q["y"])],
+        "11": [dg, lambda q: tr(np.outer(q["y"], q["x"]) @ q["dB"])],
+    })
+
+
+def sigmoid_aman() -> Derivation:
+    def point(rng: np.random.Generator) -> Point:
+        return {"z": normal(rng)}
+
+    z = (lambda q: q["z"])
+    s = (lambda q: float(sig(q["z"])))
+    e = (lambda q: float(np.exp(-q["z"])))
+    ds = (lambda q: float(fd(sig, z(q))))
+    return Derivation(point, {
+        "0": [ds, lambda q: s(q) * (1 - s(q))],
+        "1": [s, lambda q: 1 / (1 + e(q))],
+        "2": [ds, ds, lambda q: float(fd(lambda t: (1 + np.exp(-t)) ** -1, z(q))),
+              lambda q: -(1 + e(q)) ** -2 * (-e(q)), lambda q: e(q) / (1 + e(q)) ** 2,
+              lambda q: 1 / (1 + e(q)) * e(q) / (1 + e(q)),
+              lambda q: 1 / (1 + e(q)) * ((1 + e(q)) - 1) / (1 + e(q)),
+              lambda q: 1 / (1 + e(q)) * ((1 + e(q)) / (1 + e(q)) - 1 / (1 + e(q))),
+              lambda q: 1 / (1 + e(q)) * (1 - 1 / (1 + e(q))),
+              lambda q: s(q) * (1 - s(q))],
+    })
+
+
+def quad_hessian_techqa4050502() -> Derivation:
+    d = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        m = normal(rng, d, d)       # "A is a positive definite matrix": symmetric, the usual sense
+        return {"A": m @ m.T + np.eye(d), "b": normal(rng, d), "c": normal(rng),
+                "x": normal(rng, d), "v": normal(rng, d), "w": normal(rng, d)}
+
+    A, b, x, v, w = ((lambda q, k=k: q[k]) for k in "Abxvw")
+
+    def J(q: Point, t: np.ndarray) -> float:
+        return float(q["c"] + q["b"] @ t + t @ q["A"] @ t)
+
+    def hess(q: Point) -> float:     # the mixed second difference: exact for a quadratic
+        h = 1e-2
+        u, s = h * q["v"], h * q["w"]
+        return (J(q, x(q) + u + s) - J(q, x(q) + u - s) - J(q, x(q) - u + s)
+                + J(q, x(q) - u - s)) / (4 * h * h)
+
+    return Derivation(point, {
+        "1": [lambda q: J(q, x(q)), lambda q: J(q, x(q))],
+        "2": [lambda q: float(along(lambda t: J(q, t), x(q), v(q))),
+              lambda q: b(q) @ v(q) + v(q) @ A(q) @ x(q) + x(q) @ A(q) @ v(q),
+              lambda q: (b(q) + 2 * A(q) @ x(q)) @ v(q)],
+        "3": [lambda q: fd(lambda t: J(q, t), x(q)), lambda q: b(q) + 2 * A(q) @ x(q)],
+        "4": [hess, lambda q: v(q) @ (2 * A(q)) @ w(q), lambda q: 2 * v(q) @ A(q) @ w(q)],
+    })
+
+
+def lsq_weighted_zyxue() -> Derivation:
+    N, D = 3, 2
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"X": normal(rng, N, D), "w": normal(rng, D), "y": normal(rng, N),
+                "R": np.diag(rng.uniform(0.5, 2.0, size=N))}
+
+    X, w, y, R = ((lambda q, k=k: q[k]) for k in "XwyR")
+    inv = np.linalg.inv
+
+    def L(q: Point, w: np.ndarray, weight: bool) -> float:
+        r = q["X"] @ w - q["y"]
+        return float(r @ (q["R"] if weight else np.eye(N)) @ r / 2)
+
+    def solved(weight: bool) -> Callable[[Point], Point]:
+        def at(q: Point) -> Point:
+            W = q["R"] if weight else np.eye(N)
+            return {**q, "w": inv(q["X"].T @ W @ q["X"]) @ q["X"].T @ W @ q["y"]}
+        return at
+
+    t_hat = "\\hat{\\mathbf{t}} ('the predictions') is defined by this line"
+    return Derivation(point, {
+        "0": [lambda q: X(q) @ w(q), lambda q: X(q) @ w(q)],
+        "1": [lambda q: L(q, w(q), False), lambda q: (X(q) @ w(q) - y(q)) @ (X(q) @ w(q) - y(q))
+              / 2, lambda q: (X(q) @ w(q) - y(q)) @ (X(q) @ w(q) - y(q)) / 2],
+        "2": [lambda q: fd(lambda t: L(q, t, False), w(q)),
+              lambda q: X(q).T @ (X(q) @ w(q) - y(q)), lambda q: np.zeros(D)],
+        "3": [lambda q: X(q).T @ X(q) @ w(q), lambda q: X(q).T @ y(q)],
+        "4": [w, lambda q: inv(X(q).T @ X(q)) @ X(q).T @ y(q)],
+        "5": [t_hat, lambda q: X(q) @ inv(X(q).T @ X(q)) @ X(q).T @ y(q)],
+        "6": [lambda q: L(q, w(q), True),
+              lambda q: (X(q) @ w(q) - y(q)) @ R(q) @ (X(q) @ w(q) - y(q)) / 2,
+              lambda q: (X(q) @ w(q) - y(q)) @ R(q) @ (X(q) @ w(q) - y(q)) / 2],
+        "7": [lambda q: fd(lambda t: L(q, t, True), w(q)),
+              lambda q: X(q).T @ R(q) @ (X(q) @ w(q) - y(q)), lambda q: np.zeros(D)],
+        "8": [lambda q: X(q).T @ R(q) @ X(q) @ w(q), lambda q: X(q).T @ R(q) @ y(q)],
+        "9": [w, lambda q: inv(X(q).T @ R(q) @ X(q)) @ X(q).T @ R(q) @ y(q)],
+        "10": [t_hat, lambda q: X(q) @ inv(X(q).T @ R(q) @ X(q)) @ X(q).T @ R(q) @ y(q)],
+    }, solve={"2": solved(False), "3": solved(False), "4": solved(False),
+              "7": solved(True), "8": solved(True), "9": solved(True)})
+
+
+def backprop_mlp_gauravreddy08() -> Derivation:
+    n, p = 3, 2
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"W1": normal(rng, n, p), "b1": normal(rng, n), "a2": normal(rng, p),
+                "WL": normal(rng, n), "bL": normal(rng), "y": float(rng.integers(0, 2))}
+
+    relu = (lambda t: np.maximum(t, 0.0))
+
+    def loss(q: Point, W1: np.ndarray, WL: np.ndarray, a1: np.ndarray | None = None) -> float:
+        if a1 is None:
+            a1 = relu(W1 @ q["a2"] + q["b1"])
+        yhat = float(sig(WL @ a1 + q["bL"]))
+        return -(q["y"] * np.log(yhat) + (1 - q["y"]) * np.log(1 - yhat))
+
+    z1 = (lambda q: q["W1"] @ q["a2"] + q["b1"])
+    a1 = (lambda q: relu(z1(q)))
+    zL = (lambda q: float(q["WL"] @ a1(q) + q["bL"]))
+    err = (lambda q: float(sig(zL(q))) - q["y"])                   # yhat - y
+    drelu = (lambda q: (z1(q) > 0).astype(float))
+    gWL = (lambda q: fd(lambda W: loss(q, q["W1"], W), q["WL"]))
+    gW1 = (lambda q: fd(lambda W: loss(q, W, q["WL"]), q["W1"]))
+    ga1 = (lambda q: fd(lambda a: loss(q, q["W1"], q["WL"], a), a1(q)))
+    dL_dzL = (lambda q: float(fd(lambda t: -(q["y"] * np.log(sig(t)) + (1 - q["y"])
+                                             * np.log(1 - sig(t))), zL(q))))
+    third = ("\\partial z^{L-1} / \\partial W^{L-1} is a third-order array: its product by "
+             "'\\cdot' has no fixed meaning")
+    return Derivation(point, {
+        # one output unit: dL/da^L, da^L/dz^L are numbers, dz^L/dW^L = a^{L-1}
+        "1": [gWL, lambda q: dL_dzL(q) * a1(q)],
+        "2": [dL_dzL, err],
+        "3": [zL, zL],
+        "4": [lambda q: fd(lambda W: float(W @ a1(q) + q["bL"]), q["WL"]), a1],
+        "5": [gWL, lambda q: err(q) * a1(q)],
+        "6": [gW1, third],
+        "7": [ga1, lambda q: dL_dzL(q) * q["WL"], lambda q: err(q) * q["WL"]],
+        # the Jacobian of a^{L-1} = ReLU(z^{L-1}) is a diagonal matrix, ReLU'(z^{L-1}) a vector
+        "8": [lambda q: fd(relu, z1(q)), drelu],
+        "9": [lambda q: float(fd(relu, q["b1"][0])), lambda q: float(q["b1"][0] > 0)],
+        "10": [third, third],
+        "11": [gW1, lambda q: np.outer(q["WL"] * err(q) * drelu(q), q["a2"])],
+    })
+
+
+def gda_prml_amitrajan012() -> Derivation:
+    N, D = 3, 2
+
+    def point(rng: np.random.Generator) -> Point:
+        m = normal(rng, D, D)
+        return {"t": np.array([1.0, 0.0, float(rng.integers(0, 2))]),
+                "pi": float(rng.uniform(0.05, 0.95)), "X": normal(rng, N, D),
+                "mu1": normal(rng, D), "mu2": normal(rng, D), "S": m @ m.T + np.eye(D)}
+
+    def gauss(q: Point, mu: np.ndarray) -> np.ndarray:     # N(X_n | mu, Sigma) for each n
+        r = q["X"] - mu
+        quad = np.einsum("nd,de,ne->n", r, np.linalg.inv(q["S"]), r)
+        return np.exp(-quad / 2) / np.sqrt((2 * np.pi) ** D * np.linalg.det(q["S"]))
+
+    def solved(q: Point) -> Point:
+        return {**q, "pi": float(np.mean(q["t"]))}
+
+    t, pi = (lambda q: q["t"]), (lambda q: q["pi"])
+    N1 = (lambda q: float(np.sum(q["t"])))
+    N2 = (lambda q: float(np.sum(1 - q["t"])))
+    j1 = (lambda q: pi(q) * gauss(q, q["mu1"]))
+    j2 = (lambda q: (1 - pi(q)) * gauss(q, q["mu2"]))
+    lik = (lambda q: float(np.prod(j1(q) ** t(q) * j2(q) ** (1 - t(q)))))
+    const = "+ const stands for the terms that do not depend on \\mu_1: no literal value"
+    return Derivation(point, {
+        "0": [j1, j1, j1],
+        "1": [j2, j2, j2],
+        "2": [lik, lik],
+        "4": [lambda q: float(np.sum(t(q) / pi(q) - (1 - t(q)) / (1 - pi(q)))),
+              lambda q: float(np.sum((t(q) - pi(q)) / (pi(q) * (1 - pi(q))))), lambda q: 0.0],
+        "5": [pi, lambda q: float(np.mean(t(q))), lambda q: N1(q) / N,
+              lambda q: N1(q) / (N1(q) + N2(q))],
+        "6": [lambda q: float(np.sum(t(q) * np.log(gauss(q, q["mu1"])))), const],
+    }, solve={"4": solved, "5": solved})
+
+
+def grad_bz_mathse2115974() -> Derivation:
+    Dh, Dz = 3, 2
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"w": normal(rng, Dh), "B": normal(rng, Dh, Dz), "z": normal(rng, Dz)}
+
+    third = ("\\partial x / \\partial B is a third-order array (the asker: 'seems to be "
+             "3-dimensional'): the product has no fixed meaning")
+    return Derivation(point, {
+        "0": [lambda q: float(q["w"] @ q["B"] @ q["z"]), lambda q: float(q["w"] @ q["B"] @ q["z"])],
+        "1": [lambda q: q["B"] @ q["z"], lambda q: q["B"] @ q["z"]],
+        "2": [lambda q: fd(lambda B: float(q["w"] @ B @ q["z"]), q["B"]), third, third,
+              lambda q: np.outer(q["z"], q["w"])],
+    })
+
+
+def backprop_yoanptr() -> Derivation:
+    K = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"Z2": normal(rng, K), "y": normal(rng, K)}
+
+    s = (lambda q: sig(q["Z2"]))
+    no_c = "C, 'the cost function', is never written down in the source"
+    return Derivation(point, {
+        "0": [no_c, no_c], "1": [no_c, no_c],
+        # the Jacobian of A^{(2)} = sigma(Z^{(2)}) is a diagonal matrix, sigma'(Z^{(2)}) a vector
+        "2": [lambda q: fd(sig, q["Z2"]), lambda q: s(q) * (1 - s(q)),
+              lambda q: s(q) * (1 - s(q))],
+        "3": [no_c, no_c], "4": [no_c, no_c, no_c], "5": [no_c, no_c],
+        "6": [no_c, no_c, no_c], "7": [no_c, no_c, no_c], "8": [no_c, no_c], "9": [no_c, no_c],
+    })
+
+
 DERIVATIONS: dict[str, Callable[[], Derivation]] = {
     f"{fn.__name__}.md": fn for fn in (
         frob_scalar_techqa, frob_xa_techqa, frob_xtx_techqa, gauss_ll_penalosa,
@@ -1520,7 +1821,11 @@ DERIVATIONS: dict[str, Callable[[], Derivation]] = {
         lsq_techqa2383350, logreg_hessian_neylon, newton_invariance_neylon, wlsq_neylon,
         gda_neylon, backprop_techqa4064289, ridge_techqa3205293, ridge_segment_techqa4293920,
         lse_hessian_techqa2416837, logreg_newton_monotone, frob_xat_newbetuts229422,
-        lsq_mlcourse)
+        lsq_mlcourse,
+        # the third collection
+        logsoftmax_mnn, softmax_ce_mnn, frob_norm_yusukey01, sigmoid_aman,
+        quad_hessian_techqa4050502, lsq_weighted_zyxue, backprop_mlp_gauravreddy08,
+        gda_prml_amitrajan012, grad_bz_mathse2115974, backprop_yoanptr)
 }
 
 
