@@ -21,7 +21,7 @@ from tests.paths import SCHEMA_PATH
 from verify.cli import main
 from verify.model.jsonform import document_data, document_from_data
 from verify.read.header import read_header
-from verify.read.infer import header_yaml
+from verify.read.infer import header_yaml, infer_document
 from verify.read.inferred import inference_of
 from verify.read.latex.source import plain_text
 from verify.report.tex import render_document
@@ -48,9 +48,10 @@ CASES: list[tuple[str, list[str]]] = [
     # against it
     (r"$$L = \sum_{i=1}^{N} (y_i - w x_i)^2 = \sum_{i=1}^{N} y_i^2$$",
      ["start", "proved", "refuted"]),
-    # with a subscript it stays undeclared (an indexed definition: not read, never guessed)
-    (r"$$L_i = (y_i - w x_i)^2 = y_i^2 - 2 y_i w x_i + w^2 x_i^2 + \sum_{i=1}^{N} y_i$$",
-     ["unparsed", "start", "refuted"]),
+    # a second side the encoding cannot write back exactly (a norm) defines nothing: the name
+    # stays undeclared (never guessed)
+    (r"$$L = \| X \mathbf{w} - \mathbf{y} \|^2 = (X \mathbf{w} - \mathbf{y})^T (X \mathbf{w} - "
+     r"\mathbf{y}) = \mathbf{y}^T \mathbf{y}$$", ["unparsed", "start", "proved", "refuted"]),
 ]
 
 
@@ -78,11 +79,10 @@ SLIPS: list[tuple[str, set[int]]] = [
 # header; the refutation as read is `unknown`, naming the guess and what settles it.
 # (document, the line of the step, a name the message must cite)
 GUESSED: list[tuple[str, int, str]] = [
-    # p used on line 1, written p_j = ... on line 2 (a definition inference does not read),
-    # differentiated by a_j on line 3 although, read as a family, it does not depend on it
+    # p (the softmax of a, in the author's words only) differentiated by a_j on line 2
+    # although, read as a family, it does not depend on it
     ("$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n"
-     "$$p_j = \\frac{e^{a_j}}{\\sum_{k=1}^{C} e^{a_k}}$$\n"
-     "$$\\frac{\\partial p_j}{\\partial a_j} = p_j (1 - p_j)$$", 3, "{p: {index: [j]"),
+     "$$\\frac{\\partial p_j}{\\partial a_j} = p_j (1 - p_j)$$", 2, "{p: {index: [j]"),
     # alpha_i = sigma(w^T x_i) only in the author's notation: differentiated by w_j
     ("$$\\frac{\\partial}{\\partial w_j} \\log \\alpha_i = x_{ij} (1 - \\alpha_i)$$\n"
      "$$\\sum_{i=1}^{N} \\mathbf{w}^T \\mathbf{x}_i = \\sum_{i=1}^{N} \\mathbf{x}_i^T "
@@ -115,19 +115,29 @@ def test_a_certain_reading_still_refutes() -> None:
     document = _check(CASES[0][0]).document
     assert document.inferred is not None and document.inferred.guessed == ()
     assert [s.status.value for s in document.chains[0].steps] == ["start", "proved", "refuted"]
-    # a wrong step under a guessed reading is never passed either
-    wrong = ("$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n$$p_j = \\frac{e^{a_j}}"
-             "{\\sum_{k=1}^{C} e^{a_k}}$$\n$$\\frac{\\partial p_j}{\\partial a_j} = p_j$$")
+    # p_j = ... defines p (after its first use): the right step is proved, the slip refuted
+    defined = ("$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n$$p_j = \\frac{e^{a_j}}"
+               "{\\sum_{k=1}^{C} e^{a_k}}$$\n$$\\frac{\\partial p_j}{\\partial a_j} = p_j "
+               "(1 - p_j) = p_j$$")
+    document = _check(defined).document
+    assert [s.status.value for c in document.chains for s in c.steps
+            if s.location.line == 3] == ["start", "proved", "refuted"]
+    assert document.inferred is not None
+    p = document.inferred.of("p")
+    assert p is not None and p.declaration == \
+        '{index: [j], body: "exp(a[j])/Sum(exp(a[k]), (k, 1, C))", latex: [\'p\']}'
+    # without that line, the slip under a guessed reading is never passed either
+    wrong = "$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n$$\\frac{\\partial p_j}{\\partial a_j} = p_j$$"
     assert [s.status.value for c in _check(wrong).document.chains for s in c.steps
-            if s.location.line == 3] == ["start", "unknown"]
+            if s.location.line == 2] == ["start", "unknown"]
 
 
 def test_a_derivative_under_a_guessed_reading_never_passes() -> None:
     """Read as free, a guessed p does not move with a_i: both sides of this wrong step (the
     chain rule's minus sign dropped, as in the post it comes from) are 0 as read.  A proof of
     a derivative under a guessed reading is no proof: unknown, naming the guess."""
-    text = ("$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n"
-            "$$p_j = \\frac{e^{a_j}}{\\sum_{k=1}^{C} e^{a_k}}$$\n"
+    text = ("$$\\sum_{k=1}^{C} e^{a_k} = \\sum_{j=1}^{C} e^{a_j}$$\n"
+            "$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n"
             "$$\\frac{\\partial L}{\\partial a_i} = \\sum_{j=1}^{C} \\frac{y_j}{p_j} "
             "\\frac{\\partial p_j}{\\partial a_i}$$")
     document = _check(text).document
@@ -139,6 +149,23 @@ def test_a_derivative_under_a_guessed_reading_never_passes() -> None:
                          "{p_j} \\frac{\\partial p_j}{\\partial a_i}",
                          "p_j (1 - p_j) = p_j - p_j^2")
     assert _check(plain).document.chains[-1].steps[-1].status is verify.Status.PROVED
+
+
+def test_sums_without_limits_in_a_document_without_sizes() -> None:
+    """Sums with no upper limit whose letters index the same names range over one fresh size;
+    letters that index a table's two axes (x_{ij}) might not: left undeclared.  A case's
+    condition (\\text{if } i = k) uses no values."""
+    one = _check(r"$$\sum_i y_i p_i = \sum_j p_j y_j = \sum_j p_j$$").document
+    assert [s.status.value for s in one.chains[0].steps][:2] == ["start", "proved"]
+    assert one.inferred is not None
+    assert ("sizes", "n") in {(d.section, d.name) for d in one.inferred.declarations}
+    assert one.chains[0].steps[2].status is verify.Status.REFUTED    # y_j dropped
+    two = _check(r"$$\sum_i \sum_j x_{ij} = \sum_j \sum_i x_{ij}$$").document
+    assert two.inferred is not None
+    assert not any(d.section == "sizes" for d in two.inferred.declarations)
+    cases = infer_document(r"$$\sum_i \frac{\partial p_i}{\partial o_k} = \begin{cases} p_k "
+                           r"& \text{if } i = k \\ 0 & \text{otherwise} \end{cases}$$")
+    assert {s.name for s in cases.symbols} == {"p", "o"}      # no c, a, s, e of "cases"
 
 
 @pytest.mark.parametrize(("text", "wrong"), SLIPS)

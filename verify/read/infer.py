@@ -46,9 +46,15 @@ _GREEK = frozenset({
     "Phi", "Psi", "Omega"})
 _KEYWORD_NAMES = {"lambda": "lam"}      # a name the encoding language cannot take
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|pmb)\s*(?:\{\s*)?(\\[A-Za-z]+|[A-Za-z])")
-_TOKEN = re.compile(r"\\(?:operatorname|text[a-z]*|mathrm|mbox)\s*\{[^{}]*\}|"
+_TOKEN = re.compile(r"\\(?:operatorname|text[a-z]*|mathrm|mbox|begin|end)\s*\{[^{}]*\}|"
                     r"(?<![A-Za-z\\])[Tt]r(?=\s*\()|\\[A-Za-z]+|\\.|[A-Za-z]|\d+(?:\.\d+)?|\s+|.",
                     re.S)
+# a subscripted name right before \log (y_j \log p_j): the weight of a cross-entropy
+_AGAINST_LOG = re.compile(r"(?<![A-Za-z\\])(\\?[A-Za-z]+)\s*_\s*(?:\{\s*[a-z]\s*\}|[a-z])\s*"
+                          r"(?:\\cdot\s*)?\\(?:log|ln)\b")
+# a side that is a name alone, perhaps with a subscript or accent (L, p_j, \hat{y}_i)
+_LONE_NAME = re.compile(r"\s*(?:\\[A-Za-z]+\s*\{\s*\\?[A-Za-z]+\s*\}|\\?[A-Za-z]+)\s*"
+                        r"(?:_\s*(?:\{[^{}]*\}|\\?[A-Za-z]+|\d))?\s*")
 _TRACE = re.compile(r"[Tt]r|\\operatorname\s*\{\s*(?:[Tt]r|trace)\s*\}")
 # Letters that, written before a bracket and also alone, multiply it: \lambda(a + b).
 _PRODUCT_BEFORE_BRACKET = re.compile(r"\\(?:alpha|beta|gamma|epsilon|varepsilon|eta|lambda|mu|"
@@ -94,6 +100,7 @@ class DefinitionGuess:
     body: str
     latex: tuple[str, ...]
     reason: str
+    index: tuple[str, ...] = ()     # an indexed definition's index letters (p_j = ...)
 
 
 @dataclass(frozen=True)
@@ -374,6 +381,13 @@ class _Parser:
             if self.peek() in ("(", "{"):
                 self.factor(stops)
             return _S
+        if re.fullmatch(r"\\(?:text[a-z]*|mbox|mathrm)\s*\{\s*(?:if|for|when|otherwise)\b.*",
+                        token, re.S):
+            # a case's condition (\text{if } i = k): index letters compared, no values
+            while self.i < len(self.t) and self.t[self.i] not in ("\\\\", "&") and \
+                    not self.t[self.i].startswith("\\end"):
+                self.i += 1
+            return _S
         if token in ("\\cdot", "\\times"):
             return _S
         if re.fullmatch(r"\d+(?:\.\d+)?", token):
@@ -598,7 +612,8 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None)
             # a call alone, f(w) = ...: a function being defined, the names of its body
             # are no step's abbreviations
             defining = re.fullmatch(r"[^()+\-=]*\([^()]*\)\s*", text) is not None
-        if first and len(mine) == 1 and not mine[0].transposed and not mine[0].sample:
+        if first and len(mine) == 1 and not mine[0].transposed and not mine[0].sample and \
+                _LONE_NAME.fullmatch(text):
             scan.first_sides.append((mine[0].base, line))
             defining = True     # name = body: the body's names are not introduced by a step
             if mine[0].base in seen:
@@ -661,12 +676,26 @@ def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
         if use.call_like:
             note(use.base, use.line, f"${use.base}$ is written as a call on line {use.line} but "
                                      "read as a product with the bracket")
+    labels: set[str] = set()
+    for text, line in scan.texts:
+        if "\\sum" not in text:
+            continue
+        for match in _AGAINST_LOG.finditer(text):
+            # y_j \log p_j under a sum: a cross-entropy, whose y sums to 1 (one-hot labels or
+            # a distribution) where the document's words say so; read as free reals it does not
+            note(match.group(1), line, f"${match.group(1)}$ is summed against a logarithm on "
+                                       f"line {line} (a cross-entropy: one-hot labels or a "
+                                       "distribution?)")
+            labels.add(match.group(1))
     guesses = []
     for base, (line, why) in sorted(found.items(), key=lambda item: item[1][0]):
         name, _ = _symbol_name(base)
         symbol = declared[name]
         calls = any(u.call_like for u in scan.uses if u.base == base)
-        if calls:
+        if base in labels and symbol.family and why.endswith("distribution?)"):
+            settle = (f"symbols: {{{name}: {{shape: [{symbol.family[0]}], kind: onehot}}}} "
+                      "(or kind: distribution)")
+        elif calls:
             settle = f"definitions: {{{name}: {{params: [v], body: \"...\"}}}}"
         elif symbol.family:
             index = next((u.subs[0] for u in scan.uses if u.base == base and u.subs), "i")
@@ -699,6 +728,13 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                 reasons[letter] = f"{letter} inferred an index over {upper} from line {line}"
             else:
                 unlimited.setdefault(letter, line)
+    fresh = _fresh_size(scan, unlimited, ranges) if not known_sizes else ""
+    if fresh:
+        line = min(unlimited.values())
+        sizes[fresh] = (f"{fresh} inferred a size from line {line} (the range of the sums "
+                        "without an upper limit, which index the same names; nothing in the "
+                        "document names it)")
+        known_sizes.add(fresh)
     for letter, line in unlimited.items():
         if letter in ranges:
             continue
@@ -885,6 +921,37 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                          f"or {{{base}: {{shape: [n, n]}}}}",
                                          by_base[base][0].line))
     return _assemble(scan, kinds, why, ranges, reasons, sizes, by_base, ambiguities)
+
+
+def _fresh_size(scan: _Scan, unlimited: Mapping[str, int], ranges: Mapping[str, str]) -> str:
+    """A size for the sums without an upper limit of a document that names no size
+    (``\\sum_i y_i \\log p_i``, ``\\sum_j \\exp(o_j)``), when their letters all index the same
+    names (linked by the names each subscripts): they range over one length.  Letters that
+    index different names might range over different lengths: then '' (left undeclared)."""
+    letters = [x for x in unlimited if x not in ranges]
+    if not letters:
+        return ""
+    parent = {x: x for x in letters}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+    by_base: dict[str, set[str]] = {}
+    for use in scan.uses:
+        if use.subs and use.subs[0] in parent and len(use.subs) == 1:
+            by_base.setdefault(use.base, set()).add(use.subs[0])
+        elif any(sub in parent for sub in use.subs):
+            return ""       # x_{ij}: two axes, perhaps of two lengths
+    for group in by_base.values():
+        first, *rest = sorted(group)
+        for other in rest:
+            parent[find(other)] = find(first)
+    if len({find(x) for x in letters}) != 1 or not all(
+            any(x in group for group in by_base.values()) for x in letters):
+        return ""
+    taken = {u.base for u in scan.uses} | {x for s, _, _ in scan.sums for x in s}
+    return next((n for n in ("n", "K", "m") if n not in taken), "")
 
 
 def _adjacent_vector(scan: _Scan, base: str, kinds: Mapping[str, str]) -> int:
@@ -1085,6 +1152,7 @@ def header_yaml(inference: Inference, title: str | None = None) -> str:
         lines.append("definitions:")
         for definition in inference.definitions:
             parts = [f"params: {_flow(definition.params)}"] if definition.params else []
+            parts += [f"index: {_flow(definition.index)}"] if definition.index else []
             parts.append(f'body: "{definition.body}"')
             if definition.latex:
                 parts.append(f"latex: {_quoted(definition.latex)}")

@@ -113,49 +113,70 @@ def inference_of(text: str, path: Path, header: Header | None = None) -> Inferen
 
 def defined_by_lines(inference: Inference, text: str, path: Path, header: Header,
                      shown: str, partial: bool) -> Inference:
-    """The names a chain defines as it starts (``L = -\\sum_j y_j \\log p_j = ...``), which
-    inference leaves undeclared, defined by that second side as the reader reads it under the
-    rest of the inferred notation, where it can be: a plain name (no subscript, no argument),
-    a second side that reads, does not use the name, and whose encoding reads back as exactly
-    the same expression (else the name stays undeclared).  The first step of such a chain is
-    then its definition, and the rest is checked against it, as under a written header."""
+    """Names a chain defines as it starts (``L = -\\sum_j y_j \\log p_j = ...``, ``p_j =
+    \\frac{e^{a_j}}{\\sum_k e^{a_k}}``), defined by that second side as the reader reads it
+    under the rest of the inferred notation.  Only a name inference left undeclared for it
+    (``L``: defined by the chain it starts) or read by a guess (:class:`Guess`: ``p`` used
+    before the line, differentiated by ``a_i`` it does not depend on as read); written alone or
+    with one index letter (``p_j``: an indexed definition over ``j``, where ``p`` was a family
+    over ``j``'s size); a second side that reads, does not use the name, and whose encoding
+    reads back as exactly the same expression.  Else the name stays as it was.  The first step
+    of such a chain is then its definition, and the rest is checked against it, as under a
+    written header."""
     from verify.read.dsl import Scope, parse_expression
     from verify.read.latex.document import document_from_text
-    defined = [a for a in inference.ambiguities if a.why.startswith("defined by the chain")]
-    if not defined:
+    undeclared = {a.latex for a in inference.ambiguities
+                  if a.why.startswith("defined by the chain")}
+    guessed = {g.name for g in inference.guesses}
+    if not undeclared and not guessed:
         return inference
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
         return inference
     document = document_from_text(text, path, notation, shown)
-    found: list[DefinitionGuess] = []
-    settled: set[str] = set()
-    for ambiguity in defined:
-        name, latex = symbol_name(ambiguity.latex)
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name) or name in notation.symbols or \
-                name in notation.definitions:
+    for chain in document.chains:
+        if len(chain.steps) < 2 or chain.steps[1].expr is None:
             continue
-        chain = next((c for c in document.chains if len(c.steps) > 1 and
-                      c.steps[0].location.line == ambiguity.line), None)
-        if chain is None or chain.steps[0].expr is not None or \
-                chain.steps[0].latex.strip() != ambiguity.latex or chain.steps[1].expr is None:
+        first = re.fullmatch(r"\s*(\\?[A-Za-z]+)\s*(?:_\s*\{?\s*([a-z])\s*\}?)?\s*",
+                             chain.steps[0].latex)
+        if first is None:
             continue
+        base, index = first.group(1), first.group(2)
+        name, latex = symbol_name(base)
+        symbol = next((s for s in inference.symbols if s.name == name), None)
+        if name in notation.definitions or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
+            continue
+        if symbol is None:
+            if base not in undeclared or (index and index not in notation.indices):
+                continue
+        elif name not in guessed or symbol.shape or \
+                symbol.family != ((notation.indices[index],) if index in notation.indices
+                                  else ("",)):
+            continue     # only a guessed scalar family, written with its index
         body = str(chain.steps[1].expr)
+        if re.search(rf"(?<![A-Za-z_]){re.escape(name)}(?![A-Za-z0-9_])", body):
+            continue
+        line = chain.steps[0].location.line
         try:
-            again = parse_expression(body, Scope(notation), Location(shown, ambiguity.line))
+            again = parse_expression(body, Scope(notation), Location(shown, line))
         except InputError:
             continue
-        if again != chain.steps[1].expr or name in body:
+        if again != chain.steps[1].expr:
             continue
-        found.append(DefinitionGuess(name, (), body, latex, (
-            f"{ambiguity.latex} inferred a definition from line {ambiguity.line} (the chain "
-            f"it starts, {ambiguity.latex} = ...: its second side as read)")))
-        settled.add(ambiguity.latex)
-    if not found:
-        return inference
-    return replace(inference, definitions=(*inference.definitions, *found),
-                   ambiguities=tuple(a for a in inference.ambiguities
-                                     if a.latex not in settled))
+        spelled = f"{base}_{index}" if index else base
+        definition = DefinitionGuess(name, (), body, latex or ((base,) if index else ()), (
+            f"{base} inferred a definition from line {line} (the chain it starts, "
+            f"{spelled} = ...: its second side as read)"), (index,) if index else ())
+        trial = replace(inference, definitions=(*inference.definitions, definition),
+                        symbols=tuple(s for s in inference.symbols if s.name != name),
+                        guesses=tuple(g for g in inference.guesses if g.name != name),
+                        ambiguities=tuple(a for a in inference.ambiguities
+                                          if a.latex != base))
+        if inferred_notation(trial, header, shown, partial) is not None:
+            inference = trial
+            guessed.discard(name)
+            undeclared.discard(base)
+    return inference
 
 
 def inference_chains(body: str, suffix: str) -> tuple[RawChain, ...]:
