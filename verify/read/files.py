@@ -165,8 +165,10 @@ def submission_id(path: Path, suffixes: tuple[str, ...]) -> str:
         names = os.listdir(path.parent)
     except OSError:
         return path.stem
-    twins = [n for n in names if n != path.name and Path(n).stem == path.stem
-             and document_suffix(Path(n), suffixes) is not None]
+    # A name's stem is a prefix of it: the cheap test first, so that a class of a thousand
+    # files does not build a thousand paths per student (it was 9 ms a submission).
+    twins = [n for n in names if n.startswith(path.stem) and n != path.name
+             and Path(n).stem == path.stem and document_suffix(Path(n), suffixes) is not None]
     return path.name if twins else path.stem
 
 
