@@ -154,19 +154,21 @@ class ClaimJudgements:
 
 
 def judge_claims(claims: Sequence[tuple[Claim, bool]], checker: DocumentChecker,
-                 cache: VerdictCache | None) -> ClaimJudgements:
+                 cache: VerdictCache | None, words: bool = True) -> ClaimJudgements:
     """Every claim's judgement: from the cache where it is there, else checked (all misses in
     one :meth:`DocumentChecker.run`, so numeric batching is kept) and stored.  Each claim
     comes with ``diagnose``: judged against its reference (``claim.before``), a step whose
     refutation gets a diagnosis, rather than alone (a sub-claim, a chain's ends, a grader's
-    question).  Claims of the same content (:func:`verify.store.cache.claim_key`: both sides,
-    conditions, notation, seed, points) are checked once and get the same judgement.
+    question); ``words``: False where nobody reads the verdict's own diagnosis of a
+    refutation (:func:`verify.verdict.combine.judge`; keyed apart).  Claims of the same
+    content (:func:`verify.store.cache.claim_key`: both sides, conditions, notation, seed,
+    points) are checked once and get the same judgement.
 
     The one place where a cached claim is judged: documents (:func:`check_document`) and the
     grader (:class:`verify.grade.claims.ClaimJudge`) both come here; the cache only stores
     and serves."""
     seed, points, canon = checker.seed, checker.points, Canon()
-    contents = {claim.key: claim_key(claim, diagnose, seed, points, canon)
+    contents = {claim.key: claim_key(claim, diagnose, seed, points, canon, words)
                 for claim, diagnose in claims}
     by_content: dict[str, Judgement] = {}
     missing: dict[str, tuple[Claim, bool]] = {}
@@ -183,7 +185,7 @@ def judge_claims(claims: Sequence[tuple[Claim, bool]], checker: DocumentChecker,
     outcomes = checker.run([claim for claim, _ in missing.values()]) if missing else {}
     for content, (claim, diagnose) in missing.items():
         outcome = outcomes[claim.key]
-        judgement = judge(outcome, seed, points, claim.before if diagnose else None)
+        judgement = judge(outcome, seed, points, claim.before if diagnose else None, words)
         by_content[content] = judgement
         # A symbolic timeout depends on the machine's load, not on the claim, and an
         # internal error is a bug to fix, not a verdict: neither is reusable.
@@ -210,8 +212,9 @@ class _CachedRunner(CheckerRunner):
               ) -> dict[str, Judgement]:
         if points is not None and points != self.points:
             return super().judge(claims, points)
+        # The engine reads a candidate's status only: no verdict's own diagnosis needed.
         return dict(judge_claims([(c, False) for c in claims], self.checker,
-                                 self.cache).by_key)
+                                 self.cache, words=False).by_key)
 
 
 def _set_to_zero(plans: Sequence[_ChainPlan]) -> tuple[tuple[sp.Expr, int], ...]:

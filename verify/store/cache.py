@@ -111,16 +111,18 @@ def _digest(kind: str, parts: Iterable[str]) -> str:
 
 
 def claim_key(claim: Claim, diagnose: bool, seed: int, points: int,
-              canon: Canon | None = None) -> str:
+              canon: Canon | None = None, words: bool = True) -> str:
     """The key of one claim's judgement; ``diagnose``: judged against its reference step
-    (a step claim, whose refutation gets a diagnosis) rather than alone (a sub-claim, ends)."""
+    (a step claim, whose refutation gets a diagnosis) rather than alone (a sub-claim, ends);
+    ``words``: False for a judgement made without the verdict's own diagnosis
+    (:func:`verify.verdict.combine.judge`), which must never answer one that shows it."""
     if canon is None:
         from verify.model.canon import Canon
         canon = Canon()
     return _digest("claim", [canon.expr(claim.before), canon.expr(claim.after),
                              *(canon.expr(w) for w in claim.where),
                              canon.notation(claim.notation), str(seed), str(points),
-                             str(diagnose)])
+                             str(diagnose), *(() if words else ("without words",))])
 
 
 def _step_parts(step: Step, canon: Canon) -> list[str]:

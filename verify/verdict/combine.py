@@ -68,11 +68,14 @@ class Judgement:
 
 
 def judge(outcome: ClaimOutcome, seed: int, points: int,
-          reference: sp.Expr | None = None) -> Judgement:
+          reference: sp.Expr | None = None, words: bool = True) -> Judgement:
     """The verdict on one claim.  Never raises for a bug in a stage: that is an ``unknown``
-    judgement carrying ``internal_error`` (MemoryError excepted: the worker must retire)."""
+    judgement carrying ``internal_error`` (MemoryError excepted: the worker must retire).
+    ``words``: a refutation gets the verdict's own diagnosis (:mod:`verify.verdict.diagnose`);
+    False for a claim whose diagnosis nobody reads (a grader's question, a candidate
+    explanation being confirmed), which spares its search, about 30 ms a refutation."""
     try:
-        return _unused_assumptions(outcome, _judge(outcome, seed, points, reference))
+        return _unused_assumptions(outcome, _judge(outcome, seed, points, reference, words))
     except MemoryError:
         raise
     except StageFailed as error:
@@ -102,7 +105,7 @@ def _internal(outcome: ClaimOutcome, seed: int, points: int, message: str) -> Ju
 
 
 def _judge(outcome: ClaimOutcome, seed: int, points: int,
-           reference: sp.Expr | None) -> Judgement:
+           reference: sp.Expr | None, words: bool = True) -> Judgement:
     evidence = _evidence(outcome, seed, points)
     if outcome.internal_error is not None:
         return Judgement(Status.UNKNOWN, outcome.internal_error, evidence,
@@ -130,7 +133,7 @@ def _judge(outcome: ClaimOutcome, seed: int, points: int,
         return Judgement(Status.UNKNOWN, outcome.numeric_error, evidence)
     worst = _worst_case(outcome.cases)
     if worst is not None:
-        return _disagreement(outcome, worst, evidence, reference)
+        return _disagreement(outcome, worst, evidence, reference, words)
     domain = _domain_mismatch(outcome, evidence)
     if domain is not None:
         return domain
@@ -147,7 +150,7 @@ def _judge(outcome: ClaimOutcome, seed: int, points: int,
                   c.symbolic.outcome == "different" and c.symbolic.rational), None)
     if exact is not None:
         return _exact_refutation(exact, evidence)
-    hidden = _hidden_difference(outcome, evidence, reference)
+    hidden = _hidden_difference(outcome, evidence, reference, words)
     if hidden is not None:
         return hidden
     why = "symbolic check timed out" if outcome.timed_out else _undecided_reason(outcome)
@@ -320,7 +323,7 @@ HIDDEN_TRIES = 3   # points of a claim whose cancelled difference is confirmed a
 
 
 def _hidden_difference(outcome: ClaimOutcome, evidence: Evidence,
-                       reference: sp.Expr | None) -> Judgement | None:
+                       reference: sp.Expr | None, words: bool = True) -> Judgement | None:
     """A refutation that the sides' sizes hide, or None.
 
     The sides agree numerically: their deviation is measured against their own size, and a
@@ -353,7 +356,7 @@ def _hidden_difference(outcome: ClaimOutcome, evidence: Evidence,
                 tried += 1
                 confirmed, example = confirm_difference(case, int(row), differences)
                 if confirmed:
-                    return _hidden_refutation(outcome, example, evidence, reference)
+                    return _hidden_refutation(outcome, example, evidence, reference, words)
         except MemoryError:
             raise
         except Exception as error:
@@ -366,12 +369,12 @@ def _hidden_difference(outcome: ClaimOutcome, evidence: Evidence,
 
 
 def _hidden_refutation(outcome: ClaimOutcome, example: Counterexample, evidence: Evidence,
-                       reference: sp.Expr | None) -> Judgement:
+                       reference: sp.Expr | None, words: bool = True) -> Judgement:
     return Judgement(Status.REFUTED, f"the sides differ {example.describe()}; once the terms "
                      "both sides share cancel, what is left is "
                      f"{100 * example.deviation:.3g}% of the size of its own terms there (the "
                      "shared terms hide it from a comparison of the sides)", evidence, example,
-                     _diagnosis(outcome, reference))
+                     _diagnosis(outcome, reference) if words else "")
 
 
 def _exact_refutation(case: Case, evidence: Evidence) -> Judgement:
@@ -471,7 +474,7 @@ def _exact_value(expression: sp.Expr, substitution: dict[sp.Basic, sp.Expr]) -> 
 
 
 def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evidence,
-                  reference: sp.Expr | None) -> Judgement:
+                  reference: sp.Expr | None, words: bool = True) -> Judgement:
     case, row = worst
     try:
         confirmed, example = confirm(case, row)
@@ -492,7 +495,7 @@ def _disagreement(outcome: ClaimOutcome, worst: tuple[Case, int], evidence: Evid
                                          "confirmed numeric difference (a checker bug?)",
                          evidence, example)
     return Judgement(Status.REFUTED, f"the sides differ {example.describe()}", evidence,
-                     example, _diagnosis(outcome, reference))
+                     example, _diagnosis(outcome, reference) if words else "")
 
 
 def _diagnosis(outcome: ClaimOutcome, reference: sp.Expr | None) -> str:
