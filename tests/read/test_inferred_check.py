@@ -151,6 +151,23 @@ def test_a_derivative_under_a_guessed_reading_never_passes() -> None:
     assert _check(plain).document.chains[-1].steps[-1].status is verify.Status.PROVED
 
 
+def test_a_call_that_starts_a_chain_is_defined_by_it_but_never_a_variable() -> None:
+    """L(w) = ... defines L, the call as written its spelling; X = ... of a variable the
+    document differentiates by solves for it, and defines nothing."""
+    text = (r"$$L(\mathbf{w}) = \sum_{i=1}^{N} (y_i - \mathbf{w}^T \mathbf{x}_i)^2$$" "\n"
+            r"$$\nabla_{\mathbf{w}} L(\mathbf{w}) = -2 \sum_{i=1}^{N} (y_i - \mathbf{w}^T "
+            r"\mathbf{x}_i) \mathbf{x}_i = 2 \sum_{i=1}^{N} (y_i - \mathbf{w}^T \mathbf{x}_i) "
+            r"\mathbf{x}_i$$")
+    document = _check(text).document
+    assert [s.status.value for c in document.chains for s in c.steps] == \
+        ["start", "proved", "start", "proved", "refuted"]
+    solved = _check(r"$$\frac{\partial}{\partial X} \operatorname{tr}(X^T A) = A$$" "\n"
+                    r"$$X = \frac{A + A^T}{2}$$").document
+    assert solved.inferred is not None
+    x = solved.inferred.of("X")
+    assert x is None or x.section == "symbols"
+
+
 def test_sums_without_limits_in_a_document_without_sizes() -> None:
     """Sums with no upper limit whose letters index the same names range over one fresh size;
     letters that index a table's two axes (x_{ij}) might not: left undeclared.  A case's

@@ -136,6 +136,9 @@ class Inference:
     definitions: tuple[DefinitionGuess, ...] = ()
     ambiguities: tuple[Ambiguity, ...] = ()
     guesses: tuple[Guess, ...] = ()
+    variables: frozenset[str] = frozenset()   # the bases the document differentiates by
+    # the bases differentiated by a variable they do not depend on as read (dp_j/da_i)
+    dependents: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -633,7 +636,11 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None)
                 if rest.startswith("_"):
                     bold_sub.setdefault(match.group(1), step.line)
     inference = _decide(scan, bold, bold_sub, declared)
-    return replace(inference, guesses=_guesses(scan, inference, introduced, redefined))
+    variables = frozenset(base for _, bases, _ in scan.derivatives for base in bases)
+    dependents = frozenset(u.base for uses, bases, _ in scan.derivatives
+                           if bases and not any(v.base in bases for v in uses) for u in uses)
+    return replace(inference, guesses=_guesses(scan, inference, introduced, redefined),
+                   variables=variables, dependents=dependents)
 
 
 def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],

@@ -99,6 +99,13 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
     return replace(document, inferred=found)
 
 
+# The model's functions as the encoding language names them (the body is read back and must
+# give the very same expression, so a name missing here only means no definition).
+_ENCODING_NAMES = {"Dot": "dot", "MatProd": "mat", "Transposed": "T", "MatInv": "inv",
+                   "Trace": "tr", "Frobenius": "frob", "Diag": "diag", "Deriv": "D"}
+_ENCODED = re.compile(r"(?<![A-Za-z_])(" + "|".join(_ENCODING_NAMES) + r")\(")
+
+
 def inference_of(text: str, path: Path, header: Header | None = None) -> Inference:
     """What ``python -m verify infer`` prints for a document's text, and what checking it
     without a header reads: the inference from its steps (beyond what its header declares),
@@ -127,8 +134,11 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
     from verify.read.latex.document import document_from_text
     undeclared = {a.latex for a in inference.ambiguities
                   if a.why.startswith("defined by the chain")}
+    # L(\mathbf{w}) = ...: a call whose first use starts the chain that defines it
+    called = {(a.latex, a.line) for a in inference.ambiguities
+              if a.why.startswith("written as a call on line")}
     guessed = {g.name for g in inference.guesses}
-    if not undeclared and not guessed:
+    if not undeclared and not guessed and not called:
         return inference
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
@@ -137,11 +147,21 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
     for chain in document.chains:
         if len(chain.steps) < 2 or chain.steps[1].expr is None:
             continue
-        first = re.fullmatch(r"\s*(\\?[A-Za-z]+)\s*(?:_\s*\{?\s*([a-z])\s*\}?)?\s*",
-                             chain.steps[0].latex)
+        written = chain.steps[0].latex.strip()
+        first = re.fullmatch(r"\s*(\\?[A-Za-z]+)\s*(?:_\s*\{?\s*([a-z])\s*\}?)?\s*", written)
+        call = re.fullmatch(r"(\\?[A-Za-z]+|\\math[a-z]+\s*\{\s*[A-Za-z]\s*\})\s*"
+                            r"(?:\\left\s*)?\((?:[^()])*(?:\\right\s*)?\)", written)
+        spellings: tuple[str, ...] = ()
+        if first is None and call is not None and \
+                (call.group(1), chain.steps[0].location.line) in called:
+            # defined with no parameters, the call as written its spelling (a header's way)
+            first, spellings = call, (call.group(1), written)
+            undeclared.add(call.group(1))
         if first is None:
             continue
-        base, index = first.group(1), first.group(2)
+        base, index = first.group(1), first.group(2) if first is not call else None
+        if base in inference.variables and base not in inference.dependents:
+            continue     # only differentiated by: a variable, and X = ... solves for it
         name, latex = symbol_name(base)
         symbol = next((s for s in inference.symbols if s.name == name), None)
         if name in notation.definitions or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
@@ -149,11 +169,14 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         if symbol is None:
             if base not in undeclared or (index and index not in notation.indices):
                 continue
-        elif name not in guessed or symbol.shape or \
-                symbol.family != ((notation.indices[index],) if index in notation.indices
-                                  else ("",)):
-            continue     # only a guessed scalar family, written with its index
-        body = str(chain.steps[1].expr)
+        else:
+            # only a guessed scalar, or a guessed family of scalars written with its index
+            expected: tuple[str, ...] | None = () if not index else \
+                (notation.indices[index],) if index in notation.indices else None
+            if name not in guessed or symbol.shape or symbol.family != expected:
+                continue
+        body = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(",
+                            str(chain.steps[1].expr))
         if re.search(rf"(?<![A-Za-z_]){re.escape(name)}(?![A-Za-z0-9_])", body):
             continue
         line = chain.steps[0].location.line
@@ -164,7 +187,8 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         if again != chain.steps[1].expr:
             continue
         spelled = f"{base}_{index}" if index else base
-        definition = DefinitionGuess(name, (), body, latex or ((base,) if index else ()), (
+        definition = DefinitionGuess(name, (), body, spellings or latex or
+                                     ((base,) if index else ()), (
             f"{base} inferred a definition from line {line} (the chain it starts, "
             f"{spelled} = ...: its second side as read)"), (index,) if index else ())
         trial = replace(inference, definitions=(*inference.definitions, definition),
