@@ -107,6 +107,11 @@ def test_a_refutation_under_a_guessed_reading_is_unknown(text: str, line: int,
     assert document.inferred is not None and document.inferred.guessed
     # the header infer prints says so too, as a comment (pasted back, it is the user's own)
     assert "# read by a guess" in header_yaml(inference_of(text, Path("text.md")))
+    # the JSON form lists the guesses, follows the schema and reads back
+    data = document_data(document)
+    assert data["inferred"]["guessed"] and named in json.dumps(data["inferred"]["guessed"])
+    VALIDATOR.validate({"format": 1, "versions": {}, "documents": [data]})
+    assert document_from_data(json.loads(json.dumps(data))) == document
 
 
 def test_a_certain_reading_still_refutes() -> None:
