@@ -112,6 +112,8 @@ def measure(root: Path = ROOT, verdict_only: bool = False) -> Measure:
                 refuted += 1
                 diagnosed += bool(step.diagnosis)
                 label = truth.get((path.name, step.location.line, step.latex.strip()), "?")
+                if step.compared_with is not None and step.compared_with != step.index - 1:
+                    label = "?"   # the label is the step's relation to the one before it
                 conditions += label == "condition"
                 conditions_diagnosed += label == "condition" and bool(step.diagnosis)
                 slip = SLIPS.get((path.name, step.location.line))

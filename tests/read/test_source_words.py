@@ -157,3 +157,30 @@ def test_derivative_operators(line: str, verdicts: list[str]) -> None:
     assert [s.status.value for s in steps[1:]] == verdicts, [s.message for s in steps]
     if verdicts == ["start"]:
         assert steps[0].status.value == "unparsed" and "does not vary" in steps[0].message
+
+
+def test_a_sum_whose_index_is_used_after_it_is_refused() -> None:                # real
+    header = r"""---
+sizes: {n: [2, 3]}
+indices: {i: n, k: n}
+symbols:
+  y: {family: [n]}
+  z: {shape: [n]}
+  s: {family: [n], interval: [0.1, 0.9]}
+---
+"""
+    right = (r"\sum_{i=1}^n \left(y_i \log s_i + (1-y_i)\log(1-s_i)\right) = "
+             r"\sum_{i=1}^n y_i \log s_i + (1-y_i)\log(1-s_i)")   # logreg_alineberry.md
+    steps = [s for c in check_text(header + f"$${right}$$\n", cache=False).documents[0].chains
+             for s in c.steps]
+    assert steps[1].status.value == "unparsed" and "is used after it" in steps[1].message
+    # a sum inside a function or a denominator ends there: its own index, as written
+    assert _document_verdicts(header, r"\frac{e^{z_i}}{\sum_i e^{z_i}} = "
+                              r"\frac{e^{z_i}}{\sum_{k=1}^n e^{z_k}}") == ["proved"]
+    assert _document_verdicts(header, r"\sum_{i=1}^n y_i + 1 = 1 + \sum_{k=1}^n y_k") == \
+        ["proved"]
+
+
+def _document_verdicts(header: str, line: str) -> list[str]:
+    result = check_text(header + f"$${line}$$\n", cache=False)
+    return [s.status.value for c in result.documents[0].chains for s in c.steps[1:]]

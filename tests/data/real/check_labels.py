@@ -1807,6 +1807,45 @@ def backprop_yoanptr() -> Derivation:
     })
 
 
+
+def logreg_alineberry() -> Derivation:
+    n, d = 3, 2
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"w": normal(rng, d), "X": normal(rng, n, d), "y": rng.integers(0, 2, n) * 1.0,
+                "x": normal(rng, d), "t": float(rng.integers(0, 2))}   # x, t: the single point
+
+    s_i = (lambda q: sig(q["X"] @ q["w"]))
+    y = (lambda q: q["y"])
+    lik = (lambda q: float(np.prod(s_i(q) ** y(q) * (1 - s_i(q)) ** (1 - y(q)))))
+    J = (lambda q: float(np.sum(y(q) * np.log(s_i(q)) + (1 - y(q)) * np.log(1 - s_i(q)))))
+    s = (lambda q: float(sig(q["x"] @ q["w"])))
+    t = (lambda q: q["t"])
+    ds = (lambda q: s(q) * (1 - s(q)) * q["x"])          # nabla_w sigma
+    grad = (lambda q: fd(lambda w: float(q["t"] * np.log(sig(q["x"] @ w)) + (1 - q["t"])
+                                         * np.log(1 - sig(q["x"] @ w))), q["w"]))
+    return Derivation(point, {
+        "1": [s, s],
+        "2": [lambda q: s(q) ** t(q) * (1 - s(q)) ** (1 - t(q)),
+              lambda q: s(q) ** t(q) * (1 - s(q)) ** (1 - t(q))],
+        "3": [lik, lik],
+        "4": [J, lambda q: float(np.log(lik(q))), lambda q: float(np.log(lik(q))),
+              lambda q: float(np.sum(np.log(s_i(q) ** y(q) * (1 - s_i(q)) ** (1 - y(q))))),
+              lambda q: float(np.sum(np.log(s_i(q) ** y(q)) + np.log((1 - s_i(q)) ** (1 - y(q))))),
+              J],
+        "5": [s, s],
+        "6": [grad, grad,
+              lambda q: t(q) / s(q) * ds(q) + (1 - t(q)) / (1 - s(q)) * (-ds(q)),
+              lambda q: t(q) / s(q) * ds(q) - (1 - t(q)) / (1 - s(q)) * ds(q),
+              lambda q: (t(q) / s(q) - (1 - t(q)) / (1 - s(q))) * ds(q),
+              lambda q: (t(q) * (1 - s(q)) - (1 - t(q)) * s(q)) / (s(q) * (1 - s(q))) * ds(q),
+              lambda q: (t(q) - s(q) * t(q) - s(q) + s(q) * t(q)) / (s(q) * (1 - s(q))) * ds(q),
+              lambda q: (t(q) - s(q)) / (s(q) * (1 - s(q))) * ds(q),
+              lambda q: (t(q) - s(q)) / (s(q) * (1 - s(q))) * s(q) * (1 - s(q)),
+              lambda q: t(q) - s(q)],
+    })
+
+
 DERIVATIONS: dict[str, Callable[[], Derivation]] = {
     f"{fn.__name__}.md": fn for fn in (
         frob_scalar_techqa, frob_xa_techqa, frob_xtx_techqa, gauss_ll_penalosa,
@@ -1825,7 +1864,8 @@ DERIVATIONS: dict[str, Callable[[], Derivation]] = {
         # the third collection
         logsoftmax_mnn, softmax_ce_mnn, frob_norm_yusukey01, sigmoid_aman,
         quad_hessian_techqa4050502, lsq_weighted_zyxue, backprop_mlp_gauravreddy08,
-        gda_prml_amitrajan012, grad_bz_mathse2115974, backprop_yoanptr)
+        gda_prml_amitrajan012, grad_bz_mathse2115974, backprop_yoanptr,
+        logreg_alineberry)
 }
 
 
