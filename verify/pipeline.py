@@ -114,9 +114,11 @@ def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation) -
             # An identity that holds for every value of a guessed name holds for the value the
             # author meant too, unless it differentiates (read as free, the name does not move
             # with the variable): a pass stands but for a derivative; a refutation never does.
-            doubted = refuted or any(e.has(Deriv, TotalDifferential, sp.Derivative)
-                                     for e in exprs)
-            guesses = guessed_in(exprs, plan.notation, inferred) if doubted else ()
+            # (only a guessed name inside a derivative, its differentiand or its variable,
+            # through the definitions the derivative calls, makes a pass doubtful)
+            derivatives = [d for e in exprs
+                           for d in e.atoms(Deriv, TotalDifferential, sp.Derivative)]
+            guesses = guessed_in(exprs if refuted else derivatives, plan.notation, inferred)
             words = relied_on_words(relied_on(exprs, plan.notation, inferred, refuted),
                                     refuted)
             if guesses:
