@@ -31,6 +31,7 @@ from verify.model.inferred import (
     guessed_words,
     relied_on,
     relied_on_words,
+    structural_in,
 )
 from verify.model.notation import Notation
 from verify.model.options import Options as Options  # built light, by the parent of a run
@@ -118,7 +119,8 @@ def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation) -
             # through the definitions the derivative calls, makes a pass doubtful)
             derivatives = [d for e in exprs
                            for d in e.atoms(Deriv, TotalDifferential, sp.Derivative)]
-            guesses = guessed_in(exprs if refuted else derivatives, plan.notation, inferred)
+            guesses = guessed_in(exprs if refuted else derivatives, plan.notation, inferred) \
+                or structural_in(exprs, plan.notation, inferred)
             words = relied_on_words(relied_on(exprs, plan.notation, inferred, refuted),
                                     refuted)
             if guesses:

@@ -173,6 +173,17 @@ def test_a_call_that_starts_a_chain_is_defined_by_it_but_never_a_variable() -> N
     assert x is None or x.section == "symbols"
 
 
+def test_a_call_read_as_a_product_passes_nothing() -> None:
+    """alpha(x) beside alpha alone is read alpha times x: no value of alpha makes that the
+    call meant, so a pass using it is no proof (alpha(x)/x = alpha holds as read, not as
+    meant)."""
+    document = _check(r"$$\frac{\alpha(x)}{x} = \frac{\alpha x}{x} = \alpha$$").document
+    assert document.inferred is not None and [g.structural for g in document.inferred.guessed] \
+        == [True]
+    assert all(s.status.value not in PASSING for s in document.chains[0].steps), \
+        [(s.status.value, s.message) for s in document.chains[0].steps]
+
+
 def test_sums_without_limits_in_a_document_without_sizes() -> None:
     """Sums with no upper limit whose letters index the same names range over one fresh size;
     letters that index a table's two axes (x_{ij}) might not: left undeclared.  A case's

@@ -56,6 +56,9 @@ class Guessed:
     why: str
     settle: str
     line: int = 0
+    # the reading is not merely a free value standing for the meant one (alpha(x) read as
+    # alpha times x: alpha(x)/x = alpha holds as read): a pass that uses it is doubted too
+    structural: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,12 @@ def guessed_in(exprs: Iterable[sp.Basic], notation: Notation,
         if definition is not None:
             todo.extend(names_in(definition.body))
     return tuple(g for g in inferred.guessed if g.name in seen)
+
+
+def structural_in(exprs: Iterable[sp.Basic], notation: Notation,
+                  inferred: InferredNotation) -> tuple[Guessed, ...]:
+    """The guessed readings a claim uses that no value of the name makes the meant one."""
+    return tuple(g for g in guessed_in(exprs, notation, inferred) if g.structural)
 
 
 def guessed_words(guesses: Iterable[Guessed]) -> str:

@@ -127,7 +127,8 @@ def inferred_data(inferred: InferredNotation, path: str) -> dict[str, Any]:
             "undeclared": [{"latex": u.latex, "why": u.why, "settle": u.settle,
                             "line": u.line} for u in inferred.undeclared],
             "guessed": [{"name": g.name, "latex": g.latex, "why": g.why, "settle": g.settle,
-                         "line": g.line} for g in inferred.guessed]}
+                         "line": g.line, "structural": g.structural}
+                        for g in inferred.guessed]}
 
 
 def _counts(result: DocumentResult) -> dict[str, int]:
@@ -286,7 +287,7 @@ _RESULTS = frozenset({"format", "versions", "documents"})
 _INFERRED = frozenset({"note", "partial", "declarations", "undeclared", "guessed"})
 _DECLARATION = frozenset({"section", "name", "latex", "declaration", "reason", "line"})
 _UNDECLARED = frozenset({"latex", "why", "settle", "line"})
-_GUESSED = frozenset({"name", "latex", "why", "settle", "line"})
+_GUESSED = frozenset({"name", "latex", "why", "settle", "line", "structural"})
 
 
 def _check_from(value: Any) -> CheckRecord:
@@ -377,7 +378,7 @@ def _inferred_from(value: Any, path: str) -> InferredNotation:
         entry = keyed(item, "guessed", _GUESSED)
         guessed.append(Guessed(typed(entry, "name", str), typed(entry, "latex", str),
                                typed(entry, "why", str), typed(entry, "settle", str),
-                               typed(entry, "line", int)))
+                               typed(entry, "line", int), typed(entry, "structural", bool)))
     inferred = InferredNotation(tuple(declarations), tuple(undeclared),
                                 typed(data, "partial", bool), tuple(guessed))
     if typed(data, "note", str) != inferred.note(path):

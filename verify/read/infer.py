@@ -126,6 +126,7 @@ class Guess:
     why: str
     settle: str
     line: int
+    structural: bool = False    # read as a product where it is written as a call
 
 
 @dataclass(frozen=True)
@@ -709,7 +710,7 @@ def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
             settle = f"definitions: {{{name}: {{index: [{index}], body: \"...\"}}}}"
         else:
             settle = f"definitions: {{{name}: {{body: \"...\"}}}}"
-        guesses.append(Guess(name, (symbol.latex or (base,))[0], why, settle, line))
+        guesses.append(Guess(name, (symbol.latex or (base,))[0], why, settle, line, calls))
     return tuple(guesses)
 
 

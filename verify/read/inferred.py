@@ -275,7 +275,7 @@ def record(inference: Inference, partial: bool = False) -> InferredNotation:
                                                 int(found.group(1)) if found else 0))
     undeclared = tuple(Undeclared(a.latex, a.why, a.settle, a.line)
                        for a in inference.ambiguities)
-    guessed = tuple(Guessed(g.name, g.latex, g.why, g.settle, g.line)
+    guessed = tuple(Guessed(g.name, g.latex, g.why, g.settle, g.line, g.structural)
                     for g in inference.guesses)
     return InferredNotation(tuple(declarations), undeclared, partial, guessed)
 
