@@ -449,7 +449,7 @@ def test_header_removed_never_passes_a_wrong_step(tmp_path: Path) -> None:
     print(f"\nwith its header removed, {same} of {total} steps get the same verdict")
     print("\n".join(differing))
     assert wrong == []
-    # the README's figure (320 of 471, 68%, on 2026-12-02): a change that loses readings fails
+    # the README's figure (340 of 492, 69%, on 2026-12-02): a change that loses readings fails
     assert total > 0 and same >= 0.66 * total, (same, total)
     # a right step refuted without its header is the second-worst bug: none may be
     assert not [d for d in differing if re.search(r": (?:proved|supported) -> refuted", d)]
