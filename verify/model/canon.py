@@ -17,6 +17,10 @@ from verify.model.notation import Notation
 _TEXTS: Memo[sp.Basic, str] = Memo("model.canon.texts", 200_000)
 # Notation texts by object (the object is kept with its text, so a reused id is noticed).
 _NOTATIONS: Memo[int, tuple[Notation, str]] = Memo("model.canon.notations", 512)
+# Expression texts by object, in front of _TEXTS (the node kept with its text, as above): a
+# claim's sides are keyed again and again (the judge's memo, the verdict cache, the screen),
+# and an equal but new tree costs a walk of the whole tree in _TEXTS, the same object none.
+_BY_OBJECT: Memo[int, tuple[sp.Basic, str]] = Memo("model.canon.texts_by_object", 4096)
 
 
 @memoized("model.canon.sstr", 8192)   # key: the node, all a printed form depends on
@@ -40,6 +44,14 @@ class Canon:
     def expr(self, node: sp.Basic | None) -> str:
         if node is None:
             return ""
+        kept = _BY_OBJECT.get(id(node))
+        if kept is not None and kept[0] is node:
+            return kept[1]
+        found = self._expr(node)
+        _BY_OBJECT[id(node)] = (node, found)   # whole expressions only, not their parts
+        return found
+
+    def _expr(self, node: sp.Basic) -> str:
         found = self.texts.get(node)
         if found is None:
             found = self.texts[node] = self._text(node)
@@ -55,7 +67,7 @@ class Canon:
             return sp.srepr(node)
         if isinstance(node, AppliedUndef):
             kind = f"F:{kind}"   # a document's function, never confused with SymPy's own
-        args = ",".join(self.expr(a) if isinstance(a, sp.Basic) else repr(a) for a in node.args)
+        args = ",".join(self._expr(a) if isinstance(a, sp.Basic) else repr(a) for a in node.args)
         return f"{kind}({args})"
 
     def notation(self, notation: Notation) -> str:
