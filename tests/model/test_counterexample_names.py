@@ -22,7 +22,7 @@ from tests.paths import DATA, ROOT, SCHEMA_PATH
 from verify.check.concretize import Concretizer
 from verify.cli import main
 from verify.core.errors import Location
-from verify.model.notation import Component, Notation, component_of
+from verify.model.notation import Component, Notation, SymbolDecl, component_of
 from verify.model.reading import spelled, spelled_diagnosis, variable, with_names
 from verify.model.verdict import ChainResult, Counterexample, DocumentResult, Status, StepVerdict
 from verify.pipeline import Options, check_document
@@ -229,3 +229,12 @@ def test_grading_feedback_names_the_counterexample_in_latex() -> None:
     assert re.search(r"at K=2, N=1, n=2, j=1, \$y_\{1,2\} = 1\$: before", line.message), \
         line.message
     assert sp.Symbol("y_1_2").name not in line.message
+
+
+def test_a_name_spelled_pi_is_written_pi() -> None:
+    """A symbol declared with the spelling ``\\pi`` (the reader reads it as that symbol, not the
+    constant) is named so in a counterexample, not ``\\mathrm{pi}``."""
+    notation = Notation({}, {}, {"pi": SymbolDecl("pi", latex=("\\pi",)),
+                                 "varpi": SymbolDecl("varpi", latex=("\\varpi",))})
+    assert variable("pi", notation) == "\\pi"
+    assert variable("varpi", notation) == "\\varpi"

@@ -179,6 +179,15 @@ symbols:
                               r"\frac{e^{z_i}}{\sum_{k=1}^n e^{z_k}}") == ["proved"]
     assert _document_verdicts(header, r"\sum_{i=1}^n y_i + 1 = 1 + \sum_{k=1}^n y_k") == \
         ["proved"]
+    # a later sum binds its letter again; a group closes a sum (the reading's own \frac)
+    assert _document_verdicts(header, r"\sum_i y_i + \sum_i y_i^2 = "
+                              r"\sum_{k=1}^n (y_k + y_k^2)") == ["proved"]
+    assert _document_verdicts(header, r"y_i - \frac{\sum_{i=1}^n y_i}{n} = "
+                              r"y_i - \frac{\sum_{k=1}^n y_k}{n}") == ["proved"]
+    # TeX's one-token subscript: t_iu_i uses i
+    steps = [s for c in check_text(header + r"$$\sum_i y_iz_1 - y_iz_1 = 0$$" + "\n",
+                                   cache=False).documents[0].chains for s in c.steps]
+    assert "is used after it" in steps[0].message
 
 
 def _document_verdicts(header: str, line: str) -> list[str]:

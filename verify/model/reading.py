@@ -65,7 +65,9 @@ _OPERATORS = frozenset(("sin", "cos", "tan", "cot", "sec", "csc", "sinh", "cosh"
                         "min"))
 _SYMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
 # A spelling's base that is safe to typeset and that our reader reads as a name.
-_NAME = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK)) + r"))"
+# (\pi as a declared name's spelling too: the reader reads it as that name, not the constant)
+_NAME = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK | {"pi", "varpi", "varrho", "varsigma"},
+                                              key=lambda g: -len(g))) + r")(?![A-Za-z]))"
 _SAFE_BASE = re.compile(
     r"(?:" + _NAME + r"|\\(?:mathbf|boldsymbol|bm|mathit|mathcal|mathsf|mathrm|mathbb|vec|"
     r"hat|tilde|bar|check|widehat|widetilde|overline)\s*\{\s*" + _NAME + r"\s*\}|"

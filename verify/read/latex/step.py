@@ -201,7 +201,6 @@ def _parse_step(text: str, notation: Notation, lexicon: Lexicon,
         body, braces = extract_underbraces(close_open_dots(normalize(text, euler), context))
         expr = close_open_sums(_parse_text(normalize(body, euler), context), notation)
         _excluded_letters_used_elsewhere(expr)
-        _sum_index_used_after(expr)
     except LatexProblem as problem:
         return StepParse(None, str(problem))
     return StepParse(expr, None, tuple(_subclaim(inner, note, context)
@@ -229,28 +228,6 @@ def _excluded_letters_used_elsewhere(expr: sp.Expr) -> None:
                                    f"with {other} fixed, or over the pairs {variable} \\neq "
                                    f"{other}? write \\sum_{{{other}}}\\sum_{{{variable} \\neq "
                                    f"{other}}} for the pairs")
-
-
-def _sum_index_used_after(expr: sp.Expr) -> None:
-    r"""``\sum_{i=1}^n y_i \log p_i + (1 - y_i) \log(1 - p_i)``: TeX's sum ends at the
-    ``+``, yet its index is used after it, free.  Written so, the author almost always means
-    the sum of the whole, and read as TeX says the step is refuted though right: refused, so
-    that brackets say which.  (An index letter both bound by a sum and free in the same line
-    is the ambiguity, whichever the author meant.)"""
-    for node in sp.preorder_traversal(expr):
-        if not isinstance(node, sp.Add):
-            continue
-        for term in node.args:
-            # the sum as a term of this addition, or a factor of one (-\frac{1}{m} \sum ...);
-            # a sum inside a function or a denominator (e^{z_i} / \sum_i e^{z_i}) ends there
-            sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
-            others = [t for t in node.args if t is not term]
-            for variable in (v for total in sums for v in total.variables):
-                if any(variable in other.free_symbols for other in others):
-                    raise LatexProblem(f"\\sum_{{{variable}}}", f"the sum over {variable} ends "
-                                       f"at a + or -, yet {variable} is used after it: is the "
-                                       "sum over everything after it? Write brackets around "
-                                       "what it sums (or another letter for the free index)")
 
 
 def derivative_variable(text: str, notation: Notation, lexicon: Lexicon) -> sp.Expr | None:

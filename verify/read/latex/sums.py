@@ -16,7 +16,7 @@ from verify.core.errors import LatexProblem
 from verify.model import expr as E
 from verify.model.notation import Notation
 from verify.model.spelling import latex_of_index
-from verify.read.latex.normalize import read_group
+from verify.read.latex.normalize import read_group, term_end
 from verify.read.latex.rewrite_base import Context, Reader
 
 _SKIP_RANGE = re.compile(r"^(.+?)\\in\s*[\[(]\s*(.+?)\s*,\s*(.+?)\s*[\])]\s*\\setminus\s*"
@@ -50,6 +50,7 @@ def big_operator(reader: Reader, name: str, text: str, i: int) -> tuple[str, int
         return "".join(big_operator(reader, name, "_{" + part + "}", 0)[0]
                        for part in letters), j
     letter, low, high, skip = limits(reader.context, lower, upper, name)
+    _index_used_after(text, j, letter, name)
     index = reader.sub_expr(letter, name + "_{" + lower + "}")
     if not (isinstance(index, sp.Symbol) and index.is_integer):
         raise LatexProblem(lower, f"{letter!r} is not a declared index letter")
@@ -59,6 +60,42 @@ def big_operator(reader: Reader, name: str, text: str, i: int) -> tuple[str, int
         factor = 1 - sp.KroneckerDelta(index, reader.sub_expr(skip, lower), evaluate=False)
         head += "(" + reader.placeholder(factor) + ") "
     return head, j
+
+
+def _index_used_after(text: str, j: int, letter: str, name: str) -> None:
+    r"""``\sum_{i=1}^n y_i \log p_i + (1 - y_i) \log(1 - p_i)``: TeX's sum ends at the ``+``,
+    yet its index is used after it, at the same level.  Written so, the author almost always
+    means the sum of the whole, and read as TeX says a right step is refuted: refused, so that
+    brackets say which.  A sum that a bracket or a group closes (``\log(\sum_i e^{z_i}) -
+    z_i``, ``\frac{e^{z_i}}{\sum_i e^{z_i}}``) ends there, and a later sum over the same
+    letter binds it again (``\sum_i a_i + \sum_i b_i``)."""
+    summand_end = term_end(text, j, "+-", leading_sign=True)
+    level_end = term_end(text, j, "")
+    rest = text[summand_end:level_end]
+    word = re.escape(letter)
+    again = re.search(r"\\(?:sum|prod)\s*_\s*(?:\{\s*" + word + r"(?![A-Za-z'])|" + word +
+                      r"(?!')" + ")", rest)
+    if again is not None:
+        rest = rest[:again.start()]
+    if _mentions(rest, letter):
+        raise LatexProblem(f"{name}_{{{letter}}}", f"the sum over {letter} ends at a + or -, "
+                           f"yet {letter} is used after it: is the sum over everything after "
+                           "it? Write brackets around what it sums (or another letter for the "
+                           "free index)")
+
+
+def _mentions(text: str, letter: str) -> bool:
+    """Whether the index ``letter`` occurs in ``text``: alone, as an unbraced subscript
+    (``t_iu_i``: TeX takes one token) or among a braced subscript's letters (``x_{ij}``)."""
+    word = re.escape(letter)
+    if re.search(r"(?<![A-Za-z\\])" + word + r"(?![A-Za-z'])", text):
+        return True
+    if len(letter) == 1 and re.search(r"_\s*" + word, text):
+        return True
+    return any(letter in (item.strip() for item in (group.split(",") if "," in group else
+                                                    re.findall(r"[A-Za-z]'*|\\[A-Za-z]+",
+                                                               group)))
+               for group in re.findall(r"_\s*\{([^{}]*)\}", text))
 
 
 def open_head(reader: Reader, name: str) -> str:
