@@ -107,16 +107,7 @@ def relied_on(exprs: Iterable[sp.Basic], notation: Notation, inferred: InferredN
     it uses too, in the order of the declarations; with ``readings``, every inferred
     declaration of a name it uses (a refutation may be one of the reading: read otherwise,
     the step might hold)."""
-    seen: set[str] = set()
-    todo = [name for expr in exprs for name in names_in(expr)]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        definition = notation.definitions.get(name)
-        if definition is not None:
-            todo.extend(names_in(definition.body))
+    seen = _names_through(exprs, notation)
 
     def counts(d: InferredDeclaration) -> bool:
         if d.section == "definitions":
@@ -145,6 +136,12 @@ def guessed_in(exprs: Iterable[sp.Basic], notation: Notation,
     through the definitions it calls."""
     if not inferred.guessed:
         return ()
+    seen = _names_through(exprs, notation)
+    return tuple(g for g in inferred.guessed if g.name in seen)
+
+
+def _names_through(exprs: Iterable[sp.Basic], notation: Notation) -> set[str]:
+    """The names ``exprs`` use, directly or through the definitions they call."""
     seen: set[str] = set()
     todo = [name for expr in exprs for name in names_in(expr)]
     while todo:
@@ -155,7 +152,7 @@ def guessed_in(exprs: Iterable[sp.Basic], notation: Notation,
         definition = notation.definitions.get(name)
         if definition is not None:
             todo.extend(names_in(definition.body))
-    return tuple(g for g in inferred.guessed if g.name in seen)
+    return seen
 
 
 def structural_in(exprs: Iterable[sp.Basic], notation: Notation,

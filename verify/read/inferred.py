@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from verify.core.errors import InputError, LatexProblem, Location
-from verify.core.limits import DOCUMENT_CHARS, LATEX_PARSER_NESTING, STEP_LATEX_CHARS
+from verify.core.limits import LATEX_PARSER_NESTING, STEP_LATEX_CHARS
 from verify.model.document import Document
 from verify.model.inferred import Guessed, InferredDeclaration, InferredNotation, Undeclared
 from verify.model.notation import DEFAULT_SIZES, Notation
@@ -295,13 +295,9 @@ def _spelling(name: str, value: str) -> str:
 def read_inferring(path: Path, display_path: str | None = None) -> Document:
     """:func:`verify.read.latex.document.read_latex_document`, inferring (see
     :func:`document_inferring`)."""
+    from verify.read.latex.document import source_text
     shown = display_path or str(path)
-    try:
-        data = path.read_bytes()
-        if len(data) > DOCUMENT_CHARS:
-            raise ValueError(f"file larger than {DOCUMENT_CHARS} bytes")
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        return Document(shown, path.stem, empty_notation(), (),
-                        problems=(f"{shown}: cannot read: {error}",))
+    text, problem = source_text(path, shown)
+    if text is None:
+        return Document(shown, path.stem, empty_notation(), (), problems=(problem,))
     return document_inferring(text, path, None, shown)

@@ -47,15 +47,23 @@ def read_latex_document(path: Path, base_notation: Notation | None = None,
                         display_path: str | None = None) -> Document:
     """Read a LaTeX or Markdown derivation."""
     shown = display_path or str(path)
+    text, problem = source_text(path, shown)
+    if text is None:
+        return Document(shown, path.stem, base_notation or empty_notation(), (),
+                        problems=(problem,))
+    return document_from_text(text, path, base_notation, shown)
+
+
+def source_text(path: Path, shown: str) -> tuple[str | None, str]:
+    """A document's text, bounded (``DOCUMENT_CHARS``) and UTF-8, or None and the problem in
+    the words of an input error."""
     try:
         data = path.read_bytes()
         if len(data) > DOCUMENT_CHARS:
             raise ValueError(f"file larger than {DOCUMENT_CHARS} bytes")
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), ""
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        return Document(shown, path.stem, base_notation or empty_notation(), (),
-                        problems=(f"{shown}: cannot read: {error}",))
-    return document_from_text(text, path, base_notation, shown)
+        return None, f"{shown}: cannot read: {error}"
 
 
 def document_from_text(text: str, path: Path, base_notation: Notation | None = None,
