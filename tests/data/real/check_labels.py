@@ -1846,6 +1846,35 @@ def logreg_alineberry() -> Derivation:
     })
 
 
+
+def softmax_jac_mnn() -> Derivation:
+    n = 3
+
+    def point(rng: np.random.Generator) -> Point:
+        return {"x": normal(rng, n)}
+
+    y = (lambda q: softmax(q["x"]))
+    e = (lambda q: np.exp(q["x"]))
+    S = (lambda q: float(np.sum(np.exp(q["x"]))))
+    head = (lambda q: softmax_jac(q["x"]).T)      # [i, k] = d y_i / d x_k
+    elided = "a matrix with elided entries (..., \\vdots, \\ddots): no literal value"
+    return Derivation(point, {
+        # "When i = k": arrays over (i, k) holding the case's value on the diagonal
+        "0": [head, *[lambda q, f=f: on_case(head(q), f(q), True) for f in (
+            lambda q: np.diag((e(q) * S(q) - e(q) * e(q)) / S(q) ** 2),
+            lambda q: np.diag(e(q) * (S(q) - e(q)) / S(q) ** 2),
+            lambda q: np.diag(e(q) / S(q) * (S(q) - e(q)) / S(q)),
+            lambda q: np.diag(y(q) * (1 - y(q))),
+            lambda q: y(q)[:, None] - y(q)[:, None] * y(q)[None, :])]],
+        "1": [head, *[lambda q, f=f: on_case(head(q), f(q), False) for f in (
+            lambda q: -(e(q)[:, None] * e(q)[None, :]) / S(q) ** 2,
+            lambda q: -y(q)[:, None] * y(q)[None, :])]],
+        "2": [head, elided, lambda q: np.diag(y(q)) - np.outer(y(q), y(q))],
+        "3": [y, lambda q: e(q) / S(q),
+              lambda q: np.exp(q["x"] - q["x"].max()) / np.sum(np.exp(q["x"] - q["x"].max()))],
+    })
+
+
 DERIVATIONS: dict[str, Callable[[], Derivation]] = {
     f"{fn.__name__}.md": fn for fn in (
         frob_scalar_techqa, frob_xa_techqa, frob_xtx_techqa, gauss_ll_penalosa,
@@ -1865,7 +1894,7 @@ DERIVATIONS: dict[str, Callable[[], Derivation]] = {
         logsoftmax_mnn, softmax_ce_mnn, frob_norm_yusukey01, sigmoid_aman,
         quad_hessian_techqa4050502, lsq_weighted_zyxue, backprop_mlp_gauravreddy08,
         gda_prml_amitrajan012, grad_bz_mathse2115974, backprop_yoanptr,
-        logreg_alineberry)
+        logreg_alineberry, softmax_jac_mnn)
 }
 
 
