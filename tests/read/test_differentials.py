@@ -200,3 +200,17 @@ def test_each_chain_moves_the_variables_it_writes_increments_for() -> None:
         "---\n$$ dM = dX^TX + X^TdX - dA $$\n\n"
         "$$ dM = dX^TX + X^TdX $$\n")
     assert _verdicts(text) == ["proved", "proved"]
+
+
+def test_a_label_has_no_increment() -> None:
+    text = r"""---
+sizes: {n: [2]}
+symbols:
+  y: {shape: [n], kind: onehot}
+  x: {shape: [n]}
+---
+$$ dy^T x = 0 $$
+"""
+    steps = [s for c in check_text(text, cache=False).documents[0].chains for s in c.steps]
+    assert steps[0].status.value == "unparsed" and "has no increment" in steps[0].message
+    assert not {"proved", "supported", "refuted"} & {s.status.value for s in steps}

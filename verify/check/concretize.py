@@ -608,20 +608,25 @@ class Concretizer:
                       opaque: dict[sp.Basic, Value]) -> Value:
         """``dX`` of a declared variable: its increment, independent variables of its shape
         (named ``dX_1_2`` after its entries), drawn as any real variable is.  ``d(a)`` of any
-        other expression, along the increments of the variables the document writes them for:
+        other expression, along the increments of the variables its chain writes them for:
         each entry is the sum over those variables' entries ``v`` of ``da/dv · dv``, taken by
         each engine's own derivative (``CDeriv``, as every other derivative here)."""
         target = node.args[0]
+        unmoved = BindError(f"the differential of {plain(target)}: no increment of a variable "
+                            "it depends on is written (as dX for a variable X)")
         if len(node.args) == 1:
             decl = self._increment_of(target)
-            if decl is None:
-                raise BindError(f"the differential of {plain(target)}: no increment of a "
-                                "variable it depends on is written (dX)")
-            return self._increment(target, decl, env, opaque)
+            if decl is not None:
+                return self._increment(target, decl, env, opaque)
+            name = str(target.base.label) if isinstance(target, sp.Indexed) else str(target)
+            declared = self.notation.symbols.get(name)
+            if declared is not None:
+                raise BindError(f"the differential of {plain(target)}: a {declared.kind} "
+                                "variable has no increment")
+            raise unmoved
         varying = {str(v) for v in node.args[1]}
         if not varying:
-            raise BindError(f"the differential of {plain(target)}: no increment of a "
-                            "variable it depends on is written (dX)")
+            raise unmoved
         value = self._value(target, env, opaque)
         entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
         moved = sorted((s for s in symbols_in(entries)

@@ -186,12 +186,13 @@ def attach_increments(chains: Iterable[Chain], notation: Notation) -> tuple[Chai
         # move here), else the document's (a line with dM alone among prose)
         varying = sp.Tuple(*(E.value_symbol(name) for name in sorted(own or everywhere)))
 
-        def attach(expr: sp.Expr | None, varying: sp.Tuple = varying) -> sp.Expr | None:
+        def attach(expr: sp.Expr | None, varying: sp.Tuple = varying,
+                   own_notation: Notation = chain.notation or notation) -> sp.Expr | None:
             if expr is None:
                 return None
             return expr.replace(
                 lambda node: isinstance(node, E.TotalDifferential) and len(node.args) == 1 and
-                not _is_variable(node.args[0], notation),
+                not _is_variable(node.args[0], own_notation),
                 lambda node: E.TotalDifferential(node.args[0], varying))
 
         steps = tuple(replace(step, expr=attach(step.expr), subclaims=tuple(

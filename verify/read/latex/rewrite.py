@@ -205,9 +205,10 @@ class Rewriter:
             k = found.start()
             start, end = _level_span(text, k)
             opener = text[:start - 1].rstrip() if start > 0 else ""
-            if start > 0 and ((text[start - 1] == "{" and opener[-1:] in ("_", "^")) or
+            if start > 0 and ((text[start - 1] == "{" and (opener[-1:] in ("_", "^") or
+                                                           _WORDS_GROUP.search(opener))) or
                               text[max(0, start - 2):start] == "\\{"):
-                position = k + 1
+                position = k + 1   # z_{1:K}, \{x : x > 0\}, \text{note: ...}
                 continue
             left = _term_start(text, start, k)
             stop = min(term_end(text, k + 1, "+-=,&:", frozenset({"\\right"}),
@@ -235,9 +236,9 @@ class Rewriter:
             raise LatexProblem(source, "':' between scalars (a ratio?) is not read: A : B "
                                "is read only as the Frobenius product of two vectors or "
                                "matrices")
-        shapes = products.shape_of(a, notation), products.shape_of(b, notation)
-        if None not in shapes and shapes[0] != shapes[1] and \
-                not any(None in shape for shape in shapes if shape is not None):
+        shapes = [products.shape_of(a, notation), products.shape_of(b, notation)]
+        known = [shape for shape in shapes if shape is not None and None not in shape]
+        if len(known) == 2 and known[0] != known[1]:   # what is not known, the sizes check
             raise LatexProblem(source, f"${left.strip()}$ and ${right.strip()}$ have different "
                                "shapes: their Frobenius product is undefined")
         return Atom(E.Frobenius(a, b), 0), end
@@ -1141,6 +1142,7 @@ _VECTOR_FUNCTION = re.compile(r"\\(exp|ln|log|tanh|cosh|sinh)(?![A-Za-z])\s*\(")
 _HELD = "\\entrywiseproduct"   # not a LaTeX command: only the rewriter writes it
 _FROB = "\\frobeniusproduct"   # not a LaTeX command either
 # A colon that may be a Frobenius product: not of ':=' or '::', nor a set's 'x : ...'
+_WORDS_GROUP = re.compile(r"\\(?:text[a-z]*|mbox|mathrm|operatorname)$")   # before its {
 _COLON = re.compile(r"(?<![:\\]):(?![:=])")
 
 
