@@ -26,6 +26,15 @@ RULE_CASES = [
      r"{A^T} + {x} + {y}"),
     (N.frac_variants, r"\dfrac{a}{b} \tfrac{c}{d} a \ast b f^{\prime}",
      r"\frac{a}{b} \frac{c}{d} a \cdot b f'"),
+    # softmax_ce_mnn.md: \sum_{j \not= k}
+    (N.not_equal, r"\sum_{j \not= k} + \sum_{j\not=k}", r"\sum_{j \neq  k} + \sum_{j\neq k}"),
+    # softmax_jac_mnn.md, softmax_ce_mnn.md: \partial y_i / \partial x_k =& ...; one name
+    # over one name, then a sign, a relation or a bracket; else left (and refused as written)
+    (N.slash_derivatives, r"\partial y_i / \partial x_k =& (\partial \ell/\partial x_{k})",
+     r"\frac{\partial y_i}{\partial x_k} =& (\frac{\partial \ell}{\partial x_{k}})"),
+    (N.slash_derivatives, r"\partial f / \partial x\, g + 2\partial y/\partial x + "
+                          r"\partial (a+b)/\partial x",
+     r"\partial f / \partial x\, g + 2\partial y/\partial x + \partial (a+b)/\partial x"),
     (N.strip_fonts, r"\mathbf{w}_k \boldsymbol{\Theta} \mathcal{J} \vec{x} \bm z \mathrm{softmax}"
                     r" \cdot\mathbf{x}_i a^\top\mathbf{x}",
      r"w_k \Theta J x z \operatorname{softmax} \cdot x_i a^\top x"),

@@ -13,7 +13,7 @@ from verify.api import check_text
 from verify.core.errors import Location
 from verify.model import expr as E
 from verify.model.notation import Notation
-from verify.read.latex.names import build_lexicon
+from verify.read.latex.names import build_lexicon, declared_words
 from verify.read.latex.step import parse_step
 from verify.read.notation import parse_notation
 
@@ -193,3 +193,44 @@ symbols:
 def _document_verdicts(header: str, line: str) -> list[str]:
     result = check_text(header + f"$${line}$$\n", cache=False)
     return [s.status.value for c in result.documents[0].chains for s in c.steps[1:]]
+
+
+WORD_HEADER = r"""---
+sizes: {n: [2]}
+symbols:
+  m: {}
+  t: {}
+definitions:
+  Cost: {body: "(m - t)**2", latex: ['Cost'], description: "the cost, a word"}
+  LL: {params: [u], body: "-u**2", latex: ['LL']}
+---
+"""
+WORDS = [
+    (r"\frac{\partial Cost}{\partial m} = 2(m - t)", ["proved"]),   # backprop_techqa4064289
+    (r"\frac{\partial Cost}{\partial m} = 2(m + t)", ["refuted"]),
+    (r"2Cost = 2(m-t)^2", ["proved"]),            # a number before the word: a product
+    (r"LL(m) = -m^2", ["proved"]),                # a word spelling a function
+    (r"Cost_2 = (m - t)^2", ["start"]),           # a constant takes no index
+    (r"Costs = (m - t)^2", ["start"]),            # a longer word is not the name
+    (r"\Cost = (m - t)^2", ["start"]),            # nor a command
+    (r"Cost + \text{Cost} = 2(m-t)^2", ["proved"]),  # in text type, the name's spelling
+]
+
+
+@pytest.mark.parametrize(("line", "verdicts"), WORDS, ids=[w[0] for w in WORDS])
+def test_a_declared_word_is_one_name(line: str, verdicts: list[str]) -> None:
+    assert _document_verdicts(WORD_HEADER, line) == verdicts
+
+
+def test_words_in_text_type_and_commands_are_left_alone() -> None:
+    words = frozenset({"Cost"})
+    assert declared_words(r"\frac{\partial Cost}{\partial m}", words) == \
+        r"\frac{\partial \operatorname{Cost}}{\partial m}"
+    for kept in (r"\text{the Cost of it}", r"\operatorname{Cost}", r"\Cost", "Costs", "aCost"):
+        assert declared_words(kept, words) == kept
+
+
+def test_an_undeclared_word_stays_refused() -> None:
+    result = check_text(WORD_HEADER + "$$Gain = m$$\n", cache=False)
+    start = result.documents[0].chains[0].steps[0]
+    assert start.status.value == "unparsed" and "the word 'Gain'" in start.message

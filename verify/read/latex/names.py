@@ -25,6 +25,11 @@ A literal spelling whose plain base also names something that takes an index is 
 ``\theta_1`` of a scalar beside ``\theta`` of a vector would be the scalar or entry 1 of the
 vector.
 
+A word (``Cost``, ``LL``: two or more letters, no backslash) is a spelling too, of one name
+(``\operatorname{Cost}``): where the notation spells a name so, the word written in a formula is
+that name, never a product of its letters (:func:`declared_words`); an undeclared word stays
+refused.
+
 A bare spelling matches its base with any number of subscript items when no pattern of that
 arity exists.  Without ``latex:`` a one-letter name (``K``) or a Greek name (``sigma``) is its
 own spelling.  Fonts never distinguish names (``\mathbf{w}`` and ``w`` are the same spelling).
@@ -107,6 +112,7 @@ class Spelling:
 class Lexicon:
     bases: Mapping[str, tuple[Spelling, ...]]
     problems: tuple[str, ...] = ()
+    words: frozenset[str] = frozenset()   # declared word spellings (Cost), see declared_words
 
     def knows(self, base: str) -> bool:
         return base in self.bases
@@ -206,14 +212,41 @@ class _Parsed:
     args: str | None
     digit_pattern: bool = False  # a subscript of digits read as a pattern (y_1 of a vector)
     literal_digits: bool = False  # a subscript of digits folded into the base (\theta_0)
+    word: str | None = None      # spelt as a bare word (Cost)
 
 
 # A word in text type as a name's spelling (\text{softmax}): the same name as \operatorname.
 TEXT_NAME = re.compile(r"\\(?:text|textrm|textup|mbox)\s*\{\s*([A-Za-z]{2,})\s*\}")
+# A bare word as a spelling (Cost, LL(\mu, \sigma^2)): one name, \operatorname{Cost}.
+_BARE_WORD = re.compile(r"\s*([A-Za-z]{2,})(?=$|[\s_^(])")
+# Where a word in a formula is not mathematics to rename: the argument of a text or name
+# command (\text{the Cost of it}, \operatorname{Cost} itself).
+_VERBATIM = re.compile(r"\\(?:text[a-z]*|mbox|mathrm|mathit|operatorname)\s*"
+                       r"\{(?:[^{}]|\{[^{}]*\})*\}")
+
+
+def declared_words(text: str, words: frozenset[str]) -> str:
+    r"""Each declared word spelling written bare in ``text`` (``\partial Cost``) as the one
+    name it spells (``\partial \operatorname{Cost}``).  Only a whole word counts: not part of
+    a longer one (``Costs``), of a command (``\Cost``), nor inside text type."""
+    if not words:
+        return text
+    verbatim = [match.span() for match in _VERBATIM.finditer(text)]
+    pattern = re.compile(r"(?<![\\A-Za-z])(" + "|".join(
+        re.escape(word) for word in sorted(words, key=len, reverse=True)) + r")(?![A-Za-z])")
+
+    def name(match: re.Match[str]) -> str:
+        if any(start <= match.start() < end for start, end in verbatim):
+            return match.group(0)
+        return "\\operatorname{" + match.group(1) + "}"
+    return pattern.sub(name, text)
 
 
 def _parse_spelling(spelling: str, entry: Entry,
                     indices: frozenset[str] = frozenset()) -> _Parsed | None:
+    bare = _BARE_WORD.match(spelling)
+    if bare is not None:
+        spelling = "\\operatorname{" + bare.group(1) + "}" + spelling[bare.end():]
     canonical = canonical_spelling(TEXT_NAME.sub(r"\\operatorname{\1}", spelling))
     parts = split_base(canonical)
     if parts is None:
@@ -251,7 +284,8 @@ def _parse_spelling(spelling: str, entry: Entry,
         args, rest = rest, ""
     if rest:
         return None
-    return _Parsed(base, arity, args, digit_pattern, literal_digits)
+    return _Parsed(base, arity, args, digit_pattern, literal_digits,
+                   bare.group(1) if bare is not None else None)
 
 
 def build_lexicon(notation: Notation, prefer: frozenset[str] = frozenset()) -> Lexicon:
@@ -276,6 +310,7 @@ def build_lexicon(notation: Notation, prefer: frozenset[str] = frozenset()) -> L
                         definition.latex or default_spellings(name)))
     entries.sort(key=lambda item: item[0].name not in prefer)   # stable: preferred first
     literal_digits: list[tuple[str, str, str]] = []   # (base, spelling, name): checked below
+    words: set[str] = set()
     for entry, spellings in entries:
         parsed_all = [(spelling, _parse_spelling(spelling, entry, frozenset(notation.indices)))
                       for spelling in spellings]
@@ -299,6 +334,8 @@ def build_lexicon(notation: Notation, prefer: frozenset[str] = frozenset()) -> L
             base, arity, args = parsed.base, parsed.arity, parsed.args
             if parsed.literal_digits:
                 literal_digits.append((base, spelling, entry.name))
+            if parsed.word is not None:
+                words.add(parsed.word)
             if entry.style == "function":
                 args = None   # a function's arguments are read from the call itself
             clash = next((s for s in table.get(base, []) if s.arity == arity and
@@ -316,5 +353,6 @@ def build_lexicon(notation: Notation, prefer: frozenset[str] = frozenset()) -> L
         if indexed is not None:
             problems.append(f"latex spelling {spelling!r} names {name!r}, and it would also be "
                             f"an entry of {indexed!r} (spelled {plain}): rename one")
-    return Lexicon({base: tuple(s) for base, s in table.items()}, tuple(problems))
+    return Lexicon({base: tuple(s) for base, s in table.items()}, tuple(problems),
+                   frozenset(words))
 

@@ -507,6 +507,27 @@ def frac_variants(text: str) -> str:
     return re.sub(r"\^\s*\{?\s*\\prime\s*\}?", "'", text)
 
 
+# \partial y_i / \partial x_k, inline: one name over one name, the derivative as a fraction.
+_NAME_TOKEN = r"(?:\\[A-Za-z]+|[A-Za-z])(?:\s*_\s*(?:\{[^{}]*\}|\\[A-Za-z]+|[A-Za-z0-9]))*"
+_SLASH_DERIVATIVE = re.compile(
+    r"(?:(?<=^)|(?<=[=+\-(\[{&\s]))\\partial\s*(?P<top>" + _NAME_TOKEN + r")\s*/\s*"
+    r"\\partial\s*(?P<bottom>" + _NAME_TOKEN + r")(?=\s*(?:$|[=+\-)\]&,]|\\cdot|\\\\))")
+
+
+def not_equal(text: str) -> str:
+    r"""``\not=`` (TeX's slash over ``=``) -> ``\neq``."""
+    return re.sub(r"\\not\s*=", r"\\neq ", text)
+
+
+def slash_derivatives(text: str) -> str:
+    r"""``\partial z_i / \partial x_k`` -> ``\frac{\partial z_i}{\partial x_k}``: only where
+    one name stands over one name and nothing but a sign, a relation or a bracket follows
+    (``\partial f / \partial x\, g`` is left, and refused as written)."""
+    return _SLASH_DERIVATIVE.sub(
+        lambda m: "\\frac{\\partial " + m.group("top") + "}{\\partial " + m.group("bottom") +
+        "}", text)
+
+
 _OVER = re.compile(r"\\over(?![A-Za-z])")
 _ONE_NAME = re.compile(r"\s*(?:[A-Za-z]|\\[A-Za-z]+)\s*(?:_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*")
 # Commands that take no argument: a group after one of them is a bracket.
@@ -612,6 +633,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("strip_color", strip_color),
     ("vertical_bars", vertical_bars),
     ("frac_variants", frac_variants),
+    ("not_equal", not_equal),
+    ("slash_derivatives", slash_derivatives),
     ("indicator_one", indicator_one),
     ("ones_vector", ones_vector),
     ("font_switches", font_switches),

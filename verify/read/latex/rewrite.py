@@ -663,6 +663,11 @@ class Rewriter:
         if products.rank_of(inner, self.context.notation) == 0 and name not in written_in and \
                 ((entry.style == "indexed" and count) or numbered):
             return j
+        # \sigma(1-\sigma) of a constant \sigma: a number "called" at an expression of itself
+        # is no call (the bracket holds the value's own name): the product, as p(1-p) is.
+        if entry.style == "constant" and products.rank_of(inner, self.context.notation) == 0 \
+                and sp.Symbol(entry.name) in inner.free_symbols and inner != sp.Symbol(entry.name):
+            return j
         raise LatexProblem(text[i:close + 1], why)
 
     def bare_sample(self, spelled: str, items: list[str], sups: list[str]) -> str | None:

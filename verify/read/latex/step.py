@@ -45,7 +45,7 @@ from verify.model.document import SubClaim
 from verify.model.notation import Notation
 from verify.read.latex.accounting import unaccounted
 from verify.read.latex.dots import close_open_dots
-from verify.read.latex.names import Lexicon
+from verify.read.latex.names import Lexicon, declared_words
 from verify.read.latex.normalize import balanced, depth_walk, detect_damage, normalize, read_group
 from verify.read.latex.products import sized_identities
 from verify.read.latex.rewrite import Rewriter
@@ -401,6 +401,7 @@ def _parse_text(text: str, context: Context) -> sp.Expr:
     """Normalised LaTeX -> bound expression, or :class:`LatexProblem`."""
     if not text.strip():
         raise LatexProblem(text, "empty expression")
+    text = declared_words(text, context.lexicon.words)   # Cost, where a name is spelt so
     rewriter = Rewriter(context)
     rewritten = rewriter.rewrite(text)
     try:
