@@ -234,3 +234,29 @@ def test_an_undeclared_word_stays_refused() -> None:
     result = check_text(WORD_HEADER + "$$Gain = m$$\n", cache=False)
     start = result.documents[0].chains[0].steps[0]
     assert start.status.value == "unparsed" and "the word 'Gain'" in start.message
+
+
+SIGMA_HEADER = r"""---
+sizes: {d: [2]}
+symbols:
+  w: {shape: [d]}
+  x: {shape: [d]}
+  y: {kind: binary}
+definitions:
+  s: {body: "1 / (1 + exp(-dot(w, x)))", latex: ['\sigma'], description: "\\sigma = \\sigma(w^Tx)"}
+---
+"""
+CONSTANT_BEFORE_BRACKET = [
+    # logreg_alineberry.md: "Simplify notation: \sigma = \sigma(w^Tx)", then \sigma(1-\sigma)
+    (r"\frac{y - \sigma}{\sigma(1-\sigma)} \sigma(1-\sigma) = y - \sigma", ["proved"]),
+    (r"\sigma(1-\sigma) = \sigma - \sigma^2", ["proved"]),
+    (r"\sigma(1-\sigma) = \sigma + \sigma^2", ["refuted"]),
+    (r"\sigma(w^Tx) = \sigma", ["start"]),    # a call of a number: refused, as before
+    (r"\sigma(\sigma) = \sigma^2", ["start"]),   # its name alone: a call at itself?
+]
+
+
+@pytest.mark.parametrize(("line", "verdicts"), CONSTANT_BEFORE_BRACKET,
+                         ids=[c[0] for c in CONSTANT_BEFORE_BRACKET])
+def test_a_constant_before_a_bracket_of_its_own_name(line: str, verdicts: list[str]) -> None:
+    assert _document_verdicts(SIGMA_HEADER, line) == verdicts
