@@ -103,6 +103,10 @@ READ: list[tuple[str, sp.Expr]] = [
     (r"\boldsymbol w^\text T \boldsymbol r_k", E.Dot(w, E.family("r")[k])),        # real
     # a column before a transposed bracket: the outer product
     (r"(a - y)(a - y)^T", P(a - y, T(a - y))),                                   # real
+    # a column before a bracket of rows, braces as brackets (grad_bz_mathse2115974.md)
+    (r"{\mathbf{a}}{\mathbf{w}^T}", P(a, T(w))),                                 # real
+    (r"a (w^T X^T)", P(a, T(P(X, w)))),
+    (r"a (x + 1)", a * (x + 1)),     # a scalar bracket after a column: a scaled vector
     # a numbered name before a bracket: a factor (backprop_techqa4064289.md)
     (r"q_4(1-q_4)", E.value_symbol("q4") * (1 - E.value_symbol("q4"))),
     (r"\frac{-(-1)\cdot{e}^{-x}}{(e^{-x}+1)^2}",                                  # real
@@ -333,6 +337,10 @@ CHECKED: list[tuple[str, str]] = [
      "refuted"),
     (r"\frac{\partial}{\partial w} 1 = \sigma(Xw) - \sigma(Xw)", "proved"),
     (r"A = \exp(A)", "unparsed"),    # of a matrix: the matrix exponential, or entry by entry?
+    # a shape written under a factor is an annotation (grad_bz_mathse2115974.md)
+    (r"\underset{(1 \times n)}{y^T}\underset{(n \times 1)}{a} = \sum_{k=1}^n y_k a_k", "proved"),
+    (r"\underset{(n \times 1)}{a}\underset{(1\times n)}{y^T} = y a^T", "refuted"),
+    (r"\underset{k}{\operatorname{argmax}} a_k = a_1", "start"),   # not a shape: refused
 ]
 
 

@@ -470,10 +470,13 @@ class Rewriter:
         if not mark and text[after:after + 1] == "_":
             return None   # (X w)_i: an entry, read by the walk
         joins = bool(run) and (run[-1].rank == 2 or (run[-1].rank == 1 and run[-1].transposed))
+        # z (w^T), {\textbf{z}}{\textbf{w}^T}: after a column, a bracket of rows is the outer
+        # product's row (anything else after a column is left to the walk, as before)
+        after_column = bool(run) and run[-1].rank == 1 and not run[-1].transposed and not mark
         try:
             followed = after < len(text) and self._factor_rank(text, after) >= 1
             bracket_next = text[after:after + 1] == "("
-            if not (mark or joins or followed or bracket_next):
+            if not (mark or joins or followed or bracket_next or after_column):
                 return None
             inner = self.sub_expr(text[i + 1:close], text[i:close + 1])
         except LatexProblem:
@@ -488,6 +491,8 @@ class Rewriter:
             self.remove(mark, "a transpose mark")
             return Atom(E.Transposed(inner), 0), end
         column = products.column_of(inner, notation) if rank == 1 and not mark else None
+        if column is None and after_column and not (joins or followed or bracket_next):
+            return None
         if column is not None:
             # (w^T X^T - y^T)(X w - y): a bracket of rows is the row it is.
             return Atom(column, 1, transposed=True), close + 1

@@ -29,6 +29,9 @@ _DISPLAY = re.compile(
 _WRAPPERS = re.compile(r"\\(?:begin|end)\s*\{(?:aligned|split|gathered|alignedat|align\*?|"
                        r"equation\*?|gather\*?|multline\*?|eqnarray\*?)\}(?:\{\d+\})?")
 _BOXED = re.compile(r"\\boxed\s*\{")
+# A shape written under a factor, \underset{(1 \times D_h)}{\textbf{w}^T}: an annotation.
+_SHAPE_UNDER = re.compile(r"\\underset\s*\{\s*\(?\s*[A-Za-z0-9_{}\s]+\\times\s*"
+                          r"[A-Za-z0-9_{}\s]+\)?\s*\}(?=\s*\{)")
 _TAG = re.compile(r"\\tag\*?\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")
 _NONUMBER = re.compile(r"\\(?:nonumber|notag)(?![A-Za-z])")
@@ -131,6 +134,13 @@ def unbox(text: str) -> str:
             continue
         text = blank(blank(text, close - 1, close), match.start(), match.end())
     return text
+
+
+def shapes_under(text: str) -> str:
+    r"""``\underset{(D_h \times 1)}{\textbf{x}}`` -> ``{\textbf{x}}`` (blanked in place): a
+    shape written under a factor annotates it and is not read (nor checked against the
+    notation).  Any other ``\underset`` is left for the reader to refuse."""
+    return blank_matches(text, _SHAPE_UNDER)
 
 
 def hide_non_math(text: str, suffix: str) -> str:
@@ -246,7 +256,7 @@ def _steps(sides: list[_Side], lines: _Lines, prose_note: str,
 def block_sides(body: str, offset: int, next_line_label: str | None) -> list[_Side]:
     """The block's sides in order.  An empty first side means the block starts with ``=``."""
     body, block_label = _take_labels(body)
-    body = unbox(blank_matches(body, _WRAPPERS))
+    body = shapes_under(unbox(blank_matches(body, _WRAPPERS)))
     body = _unwrap_layouts(blank_matches(body, _SIZE_SWITCH))
     sides: list[_Side] = []
     for row_text, row_offset in _rows(body):
