@@ -263,6 +263,9 @@ symbols:
 definitions:
   sigma: {params: [t], body: "1 / (1 + exp(-t))", latex: ['\sigma']}
   f: {params: [v], body: "dot(v, v)", latex: ['f']}
+  g: {body: "sqrt(frob(X, X))", latex: ['g'], description: "g = \\|X\\|_F, of X alone"}
+  h: {body: "frob(X, X)", latex: ['h']}
+  J: {body: "dot(mat(X, w) - y, mat(X, w) - y)", latex: ['J'], description: "of X, w and y"}
   softmax: {index: [k], body: "exp(a[k]) / Sum(exp(a[kk]), (kk, 1, n))",
             latex: ['\mathrm{softmax}']}
 """
@@ -310,6 +313,12 @@ CHECKED: list[tuple[str, str]] = [
     (r"\nabla^2_w \|Xw - y\|^2 = 2X^TX", "proved"),
     (r"\nabla_w^2 \|Xw - y\|^2 = X^TX", "refuted"),
     (r"\nabla f(w) = 2 w", "proved"),
+    # \nabla of a defined value of one variable (frob_norm_yusukey01.md), and its transpose
+    (r"\nabla g = \frac{X}{\|X\|_F}", "proved"),                                    # real
+    (r"\nabla g = \frac{X}{\|X\|_F^2}", "refuted"),
+    (r"\operatorname{tr}((\nabla h)^T X) = 2\|X\|_F^2", "proved"),
+    (r"\operatorname{tr}((\nabla h)^T X) = \|X\|_F^2", "refuted"),
+    (r"\nabla J = 2X^T(Xw - y)", "start"),   # J is of X, w and y: by which? refused
     (r"\nabla^2 f(w) = 2 I_d", "proved"),   # I alone: its size from the other side is not read
     (r"w = \nabla f(X w)", "unparsed"),   # not applied to one declared variable
     # a derivative by an expression the function does not contain as written: it was 0, a

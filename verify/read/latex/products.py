@@ -251,6 +251,11 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
                          notation)
     if isinstance(expr, _ENTRYWISE) and len(expr.args) == 1:
         return rank_of(expr.args[0], notation)   # \exp(z): entry by entry
+    if isinstance(expr, E.Deriv):
+        # a scalar by a vector or matrix has the variable's shape ((\nabla f)^T dX), a vector
+        # or matrix by a scalar its own; anything else is left to the concretization
+        value, variable = (rank_of(arg, notation) for arg in expr.args)
+        return variable if value == 0 else value if variable == 0 else 0
     return 0
 
 

@@ -971,8 +971,15 @@ class Rewriter:
             return after
         argument = _GRADIENT_OF.match(text, k)
         if argument is None:
-            raise LatexProblem("\\nabla", "\\nabla without a subscript variable (and no "
-                               "function of one variable after it to take it from)")
+            variable = self.only_variable_of(text, k)
+            if variable is None:
+                raise LatexProblem("\\nabla", "\\nabla without a subscript variable (and no "
+                                   "function of one variable, nor a defined value of one "
+                                   "variable, after it to take it from)")
+            if order == 2:
+                self.remove("2", "the order of a Hessian")
+            out.append((" \\frac{d}{d" + self.placeholder(variable, latin=True) + "} ") * order)
+            return k
         opening = argument.end() - 1
         close = matching_paren(text, opening)
         inner = text[opening + 1:close] if close > 0 else ""
@@ -990,6 +997,26 @@ class Rewriter:
             self.remove("2", "the order of a Hessian")
         out.append(operator(self, inner) * order)
         return k
+
+    def only_variable_of(self, text: str, k: int) -> sp.Symbol | None:
+        r"""``\nabla f`` of a defined value whose body depends on one declared variable alone
+        (``f = \|X\|_F``): that variable.  None for anything else (a name with an index or a
+        bracket after it, a value of several variables: ``\nabla J`` of ``J(X, \theta, y)`` is
+        by which?)."""
+        name = _DEFINED_NAME.match(text, k)
+        if name is None:
+            return None
+        found = self.context.lexicon.lookup(name.group(1), (0, 0), "")
+        if found is None or found[1] or found[0].kind != "definition" or \
+                found[0].style != "constant":
+            return None
+        declared = self.context.notation.symbols
+        variables = sorted(n for n in mentioned(found[0].name, self.context.notation, set())
+                           if n in declared)
+        if len(variables) != 1 or declared[variables[0]].kind not in ("real", "positive") or \
+                declared[variables[0]].family:
+            return None
+        return E.value_symbol(variables[0])
 
     def secant(self, text: str, i: int, end: int, out: list[str]) -> int:
         r"""``\sech^2(x)`` at ``i`` (the name ending at ``end``): ``\frac{1}{\cosh^2(x)}``, its
@@ -1143,6 +1170,8 @@ class Rewriter:
 _ODOT = re.compile(r"\\odot(?![A-Za-z])")
 _SQUARE = re.compile(r"\s*\^\s*(?:\{\s*2\s*\}|2)")
 # After a subscript-less \nabla: a name (with a subscript) and the bracket of its argument.
+# \nabla f, (\nabla f)^T: a name alone, neither indexed nor applied.
+_DEFINED_NAME = re.compile(r"\s*(\\[A-Za-z]+(?:\{[^{}]*\})?|[A-Za-z])(?![A-Za-z_(])(?!\s*[_(])")
 _GRADIENT_OF = re.compile(r"\s*(?:\\[A-Za-z]+(?:\{[^{}]*\})?|[A-Za-z])(?:\s*_\s*(?:\{[^{}]*\}|"
                           r"[A-Za-z0-9]))?\s*\(")
 _ONES = re.compile(r"(?:\\mathbf\s*\{\s*1\s*\}(?:\s*_\s*(?:\{\s*(?P<size>[A-Za-z])\s*\}|"
