@@ -103,3 +103,21 @@ def test_a_macro_bomb_costs_one_step_not_the_document() -> None:
     steps = result.chains[0].steps
     assert [s.status.value for s in steps] == ["start", "proved", "unparsed"]
     assert "the macro \\a does not end" in steps[2].message
+
+
+SHORTHANDS: list[tuple[str, str, str]] = [   # (prose defining it, step, expanded)
+    (r"Let $\partial_{ij} := \partial_{x_{ij}}$. Hence,", r"\partial_{ij} f(X)",   # real
+     r"\partial_{x_{ij}} f(X)"),
+    (r"write $\partial_k := \frac{\partial}{\partial w_k}$,", r"\partial_k L + \partial_j L",
+     r"\frac{\partial}{\partial w_k} L + \partial_j L"),   # only the one defined
+    (r"$$\partial_{ij} := \partial_{x_{ij}}$$", r"\partial_{ij} f", r"\partial_{ij} f"),  # a step
+    (r"$\partial_i := x_i$", r"\partial_i f", r"\partial_i f"),   # not a derivative: not read
+]
+
+
+@pytest.mark.parametrize(("prose", "step", "expanded"), SHORTHANDS, ids=[s[0] for s in SHORTHANDS])
+def test_derivative_shorthands_defined_in_inline_math(prose: str, step: str,
+                                                      expanded: str) -> None:
+    macros, rest = find_macros(prose + "\n")
+    assert rest == prose + "\n"     # the definition stays: inline math is prose
+    assert expand(step, macros.at(2)) == expanded

@@ -144,6 +144,8 @@ READ: list[tuple[str, sp.Expr]] = [
     (r"\frac{d}{dx} tanh(x)", E.Deriv(sp.tanh(x), x)),
     # inner products
     (r"\langle A, B\rangle", E.Trace(P(T(A), B))),
+    (r"\left\langle A, B \right\rangle_F + \langle A, A\rangle_{F}",               # real
+     E.Trace(P(T(A), B)) + E.Trace(P(T(A), A))),
     (r"\left\langle 2A^{\top}A, B \right\rangle", E.Trace(P(T(2 * P(T(A), A)), B))),
     (r"\langle y , X w \rangle", E.Dot(y, P(X, w))),
     (r"\langle x, x\rangle", x ** 2),
@@ -196,6 +198,7 @@ REFUSED: list[tuple[str, str]] = [
     (r"\langle A, w\rangle", "not alike"),
     (r"\langle A B\rangle", "exactly one comma"),
     (r"\langle A, B", "without its \\rangle"),
+    (r"\langle y, a\rangle_F", "the Frobenius inner product of two matrices"),
     (r"p_k(a_k)", "p is not declared as a function"),   # p_k as a function of a_k?
     (r"L(2)", "L is not declared as a function"),        # L at a point, not L times 2
     (r"p_k(y)", "p is not declared as a function"),      # the softmax of another vector?

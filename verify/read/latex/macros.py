@@ -64,9 +64,20 @@ _START = re.compile(r"\\(?:(?:re)?newcommand\*?|providecommand\*?|DeclareMathOpe
 _NAME = re.compile(r"\s*(?:\{\s*(\\[A-Za-z]+)\s*\}|(\\[A-Za-z]+))")
 
 
+# "Let $\partial_{ij} := \partial_{x_{ij}}$": a derivative operator's shorthand, defined in
+# math by another derivative operator (trace_axb_newbetuts.md); the name as written, no
+# parameters, expanded like a macro from its line on.
+_GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
+_OPERATOR = (r"\\partial\s*_\s*(?:" + _GROUP + r"|[A-Za-z])|\\frac\s*\{\s*\\partial\s*\}\s*"
+             + _GROUP)
+_OPERATOR_DEFINITION = re.compile(
+    r"(?<![$\\])\$\s*(?P<name>\\partial\s*_\s*(?:\{[A-Za-z\s,]+\}|[A-Za-z]))\s*:=\s*"
+    r"(?P<body>" + _OPERATOR + r")\s*[,.]?\s*\$(?!\$)")
+
+
 def find_macros(text: str) -> tuple[Macros, str]:
     """The macros ``text`` defines, and ``text`` with each definition blanked out."""
-    macros: list[Macro] = []
+    macros, text = _operator_shorthands(text)
     problems: list[str] = []
     out: list[str] = []
     position = 0
@@ -89,6 +100,20 @@ def find_macros(text: str) -> tuple[Macros, str]:
         position = end
     out.append(text[position:])
     return Macros(tuple(macros), tuple(problems)), "".join(out)
+
+
+def _operator_shorthands(text: str) -> tuple[list[Macro], str]:
+    r"""The derivative shorthands ``text`` defines in inline math (``$\partial_{ij} :=
+    \partial_{x_{ij}}$``), each a macro named by its LaTeX without spaces; the definitions
+    are left in the text (inline math is prose to the reader)."""
+    macros: list[Macro] = []
+    for match in _OPERATOR_DEFINITION.finditer(text):
+        if len(macros) >= MACRO_DEFINITIONS:
+            break
+        name = re.sub(r"\s+", "", match.group("name"))
+        line = text.count("\n", 0, match.start()) + 1
+        macros.append(Macro(name, 0, None, match.group("body"), line))
+    return macros, text
 
 
 def _definition(text: str, match: re.Match[str], line: int) -> tuple[Macro, int]:

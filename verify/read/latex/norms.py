@@ -115,13 +115,25 @@ def _inner_product(reader: Reader, text: str, i: int) -> tuple[Atom, int]:
     if ranks[0] != ranks[1]:
         raise LatexProblem(source, "the two sides of the inner product are not alike (a "
                            "scalar, a vector or a matrix each)")
+    end = close + len("\\rangle")
+    frobenius = _FROBENIUS_MARK.match(text, end)
+    if frobenius is not None:
+        # \langle A, B \rangle_F: the Frobenius inner product, said so (frob_norm_yusukey01)
+        if ranks[0] != 2:
+            raise LatexProblem(text[i:frobenius.end()], "\\langle a, b \\rangle_F is the "
+                               "Frobenius inner product of two matrices, and these are not")
+        reader.remove(frobenius.group(0), "the F of a Frobenius inner product")
+        end = frobenius.end()
     if ranks[0] == 0:
         value: sp.Expr = left * right
     elif ranks[0] == 1:
         value = E.Dot(left, right)
     else:
         value = E.Trace(E.MatProd(E.Transposed(left), right))
-    return Atom(value, 0), close + len("\\rangle")
+    return Atom(value, 0), end
+
+
+_FROBENIUS_MARK = re.compile(r"\s*_\s*(?:\{\s*F\s*\}|F(?![A-Za-z]))")
 
 
 _DET_DIAG = re.compile(r"\\(?P<det>det)(?![A-Za-z])|\\(?:operatorname|text|mathrm|mbox)\s*\{\s*"

@@ -266,6 +266,10 @@ def _refuse(text: str) -> str | None:
     unbalanced = balanced(text)
     if unbalanced is not None:
         return f"unbalanced LaTeX: {unbalanced}"
+    if re.fullmatch(r"\s*\\(?:cdots|dots|ldots|dotsb)\s*", text):
+        # a = ... = \cdots = b: the author left steps out; the next one is checked against
+        # the last step read
+        return "\\cdots alone stands for steps left out: nothing to check here"
     power = _huge_power(text)
     if power is not None:
         return power
