@@ -218,3 +218,57 @@ def test_a_literal_is_accounted_beside_its_plain_base() -> None:
     assert result.problem is None, result.problem
     assert result.expr == sp.Function("h")(E.value_symbol("x")) - sp.Function("g")(
         E.Dot(E.value_symbol("theta"), E.value_symbol("x")))
+
+
+# backprop_mlp_gauravreddy08.md: layers written as letters, "z^L = W^L a^{L-1} + b^L".
+LAYER_LETTERS = r"""
+sizes: {n: [2]}
+indices: {k: n}
+symbols:
+  WL: {shape: [n], latex: ['W^L']}
+  a1: {shape: [n], latex: ['a^{L-1}']}
+  bL: {latex: ['b^L']}
+  t: {}
+"""
+
+
+def _layer_notation() -> Notation:
+    return parse_notation(yaml.safe_load(LAYER_LETTERS), Location("test"))
+
+
+LAYER_READ: list[tuple[str, sp.Expr]] = [
+    (r"(W^L)^T a^{L-1} + b^L",                                                  # real
+     E.Dot(E.value_symbol("WL"), E.value_symbol("a1")) + E.value_symbol("bL")),
+    (r"a^{L - 1}_k", E.family("a1")[E.index_symbol("k")]),
+    (r"t^2 + b^L", E.value_symbol("t") ** 2 + E.value_symbol("bL")),
+]
+
+
+@pytest.mark.parametrize(("latex", "expected"), LAYER_READ, ids=[r[0] for r in LAYER_READ])
+def test_layer_letters_are_part_of_a_declared_name(latex: str, expected: sp.Expr) -> None:
+    notation = _layer_notation()
+    parsed = parse_step(latex, notation, build_lexicon(notation))
+    assert parsed.problem is None, parsed.problem
+    assert parsed.expr == expected
+
+
+LAYER_REFUSED: list[tuple[str, str]] = [
+    (r"t^L", "undeclared symbol L"),       # undeclared as a name: an exponent, as before
+    (r"a^{L-2}", "undeclared symbol a"),   # only the spelling declared
+]
+
+
+@pytest.mark.parametrize(("latex", "why"), LAYER_REFUSED, ids=[r[0] for r in LAYER_REFUSED])
+def test_other_letter_superscripts_stay_exponents(latex: str, why: str) -> None:
+    notation = _layer_notation()
+    parsed = parse_step(latex, notation, build_lexicon(notation))
+    assert parsed.expr is None and parsed.problem is not None and why in parsed.problem, parsed
+
+
+def test_a_letter_superscript_that_is_an_index_or_a_transpose_is_no_layer() -> None:
+    header = yaml.safe_load(LAYER_LETTERS)
+    header["symbols"]["Wk"] = {"shape": ["n"], "latex": ["W^k"]}    # k is an index letter
+    header["symbols"]["WT"] = {"shape": ["n"], "latex": ["W^T"]}    # a transpose
+    lexicon = build_lexicon(parse_notation(header, Location("test")))
+    assert [p for p in lexicon.problems if "'W^k'" in p] and \
+        [p for p in lexicon.problems if "'W^T'" in p], lexicon.problems

@@ -54,6 +54,9 @@ _WORD = r"\\(?:text|textrm|textit|textsf|mbox|mathrm|operatorname)\s*\{([^{}]*)\
 _DECORATION = re.compile(r"\s*([_^])\s*(?:\{\s*" + _WORD + r"\s*\}|" + _WORD + ")")
 # A layer number over a name (W^{(1)}, b^{[2]}): part of the name, never an exponent.
 _LAYER = re.compile(r"[(\[]\d+[)\]]")
+# A layer written as a letter over a name (W^L, a^{L-1}, \delta^{l+1}): part of the name only
+# where the notation spells the name so (a transpose T never is); else an exponent as before.
+_LAYER_LETTER = re.compile(r"(?!T(?![+-]))[A-Za-z](?:[+-]\d+)?")
 _COMMANDS = re.compile(r"(?:\\[A-Za-z]+)+")
 _DIGITS = re.compile(r"\d+")
 
@@ -63,6 +66,11 @@ def literal_base(base: str, mark: str, group: str) -> str:
     superscript (``^``): ``\\theta`` and ``0`` -> ``\\theta_{0}``; spaces never count."""
     squeezed = re.sub(r"\s+", "", group)
     return f"{base}{mark}{{{squeezed}}}"
+
+
+def layer_letter(group: str) -> bool:
+    """Whether a superscript is a layer written as a letter (``L``, ``L-1``, ``l+1``)."""
+    return _LAYER_LETTER.fullmatch(re.sub(r"\s+", "", group)) is not None
 
 
 def literal_kind(mark: str, group: str) -> str | None:
@@ -131,7 +139,8 @@ class Lexicon:
             base, folded, sub = literal_base(base, "_", sub), ["_{" + sub + "}"], None
         left: list[str] = []
         for sup in sups:
-            if literal_kind("^", sup) and self.knows(literal_base(base, "^", sup)):
+            if (literal_kind("^", sup) or layer_letter(sup)) and \
+                    self.knows(literal_base(base, "^", sup)):
                 base = literal_base(base, "^", sup)
                 folded.append("^{" + sup + "}")
             else:
@@ -272,7 +281,9 @@ def _parse_spelling(spelling: str, entry: Entry,
             rest = rest[end:]
         elif rest.startswith("^"):
             group, end = read_group(rest, 1)
-            if literal_kind("^", group):
+            letter = re.sub(r"\s+", "", group)[:1]
+            if literal_kind("^", group) or (layer_letter(group) and letter not in indices):
+                # W^{(1)}, and W^L, a^{L-1} (L no index letter: a layer, not a sample)
                 base = literal_base(base, "^", group)
             elif re.fullmatch(r"\(\s*[A-Za-z]'*\s*\)", group.strip()):
                 samples = 1
