@@ -281,8 +281,8 @@ def _parse_spelling(spelling: str, entry: Entry,
             rest = rest[end:]
         elif rest.startswith("^"):
             group, end = read_group(rest, 1)
-            letter = re.sub(r"\s+", "", group)[:1]
-            if literal_kind("^", group) or (layer_letter(group) and letter not in indices):
+            first = re.sub(r"\s+", "", group)[:1]
+            if literal_kind("^", group) or (layer_letter(group) and first not in indices):
                 # W^{(1)}, and W^L, a^{L-1} (L no index letter: a layer, not a sample)
                 base = literal_base(base, "^", group)
             elif re.fullmatch(r"\(\s*[A-Za-z]'*\s*\)", group.strip()):
