@@ -35,7 +35,14 @@ from verify.model.inferred import (
 )
 from verify.model.notation import Notation
 from verify.model.options import Options as Options  # built light, by the parent of a run
-from verify.model.reading import equation, names_of, reading, spelled, spelled_diagnosis
+from verify.model.reading import (
+    equation,
+    names_of,
+    reading,
+    spelled,
+    spelled_diagnosis,
+    spelled_names,
+)
 from verify.model.verdict import ChainResult, DocumentResult, Status, StepVerdict
 from verify.read.discover import discover as discover  # re-exported: the API's name
 from verify.read.encoding import read_encoding
@@ -357,7 +364,8 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
             verdicts.append(_internal(step, index, failed.message))
             continue
         if problem is not None:
-            verdicts.append(_unparsed(step, index, f"does not fit the notation: {problem}"))
+            verdicts.append(_unparsed(step, index, "does not fit the notation: "
+                                      + spelled_names(problem, notation)))
             continue
         sub_claims[index] = [_sub_claim(step, number, sub, notation, chain)
                              for number, sub in enumerate(step.subclaims)]

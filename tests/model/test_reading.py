@@ -22,7 +22,7 @@ from verify.core.limits import READING_NODES
 from verify.model import expr as E
 from verify.model.document import Document
 from verify.model.notation import Notation
-from verify.model.reading import SHORTENED, plain, reading
+from verify.model.reading import SHORTENED, plain, reading, spelled_names
 from verify.model.verdict import DocumentResult, Status
 from verify.pipeline import Options, check_document, judge_claims, read_document
 from verify.read.encoding import encoding_from_mapping
@@ -150,6 +150,30 @@ def test_no_expression_has_no_reading() -> None:
 def test_plain_uses_no_spelling_so_cached_texts_do_not_depend_on_them() -> None:
     assert plain(_expr("dot(w[kp], x[i])")) == r"$w_{k'}^{\top} x_{i}$"
     assert plain(sp.Ne(E.index_symbol("j"), E.index_symbol("k"))) == r"$j \neq k$"
+
+
+LAYERED: dict[str, Any] = {
+    **NOTATION,
+    "indices": {"j": "n"},
+    "symbols": {"a1": {"shape": ["n"], "latex": ["a^{L-1}"]},
+                "W": {"shape": ["n", "n"], "latex": ["W^L"]},
+                "cost": {"latex": ["Cost"]}},
+    "definitions": {},
+}
+
+
+@pytest.mark.parametrize(("message", "shown"), [
+    # a reason cached spelling-free names a declared vector's entries by its encoding name
+    (r"the derivative by $\mathrm{a1}_{1}$", r"the derivative by $a^{L-1}_{1}$"),
+    (r"$\mathrm{W}_{1,2}$ and $\mathrm{cost}$", r"$W^L_{1,2}$ and $\mathit{Cost}$"),
+    # a name the notation does not declare is left as it is written
+    (r"$\mathrm{zz}_{1}$ is unknown", r"$\mathrm{zz}_{1}$ is unknown"),
+    ("no names at all", "no names at all"),
+])
+def test_a_plain_message_names_declared_names_in_the_documents_spelling(
+        message: str, shown: str) -> None:
+    document = encoding_from_mapping(chain_document("cost", notation=LAYERED), "t.yaml")
+    assert spelled_names(message, document.notation) == shown
 
 
 # ---- round trip: our reader reads each seed step's reading as the same expression ----------

@@ -121,7 +121,10 @@ def names_of(notation: Notation) -> Names:
     return Names(tuple(spellings), frozenset(notation.indices), vectors, labels)
 
 
-_NUMBERED = re.compile(r"(?:_\s*(?:\{\s*\d+\s*\}|\d)|\^\s*\{\s*[(\[]\s*\d+\s*[)\]]\s*\})+")
+_NUMBERED = re.compile(r"(?:_\s*(?:\{\s*\d+\s*\}|\d)|\^\s*\{\s*[(\[]\s*\d+\s*[)\]]\s*\}|"
+                       # a layer as a letter, W^L, a^{L-1} (verify/read/latex/names.py)
+                       r"\^\s*(?:\{\s*(?!T\s*\})[A-Za-z](?:\s*[+-]\s*\d+)?\s*\}|(?!T)[A-Za-z]))+")
+_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def _spelling(latex: Sequence[str], literal: bool) -> Spelling | None:
@@ -131,6 +134,8 @@ def _spelling(latex: Sequence[str], literal: bool) -> Spelling | None:
     if not latex:
         return None
     text = latex[0].strip()
+    if literal and _WORD.fullmatch(text):
+        return Spelling(f"\\mathit{{{text}}}")   # Cost: the word, one name
     match = _SAFE_BASE.match(text)
     if match is None:
         return None
@@ -219,10 +224,35 @@ def spelled(message: str, example: Counterexample | None,
     """A judgement's message and counterexample as the user reads them: the counterexample
     with its variables' spellings, and its description in the message (written where the
     judgement was made, spelling-free as its cache key) with those names."""
+    message = spelled_names(message, notation)
     if example is None:
         return message, None
     named = with_names(example, notation)
     return message.replace(example.describe(), named.describe()), named
+
+
+# A message written spelling-free (plain(): a reason of the concretization, cached without the
+# notation's spellings) names a declared name as \mathrm{a1}, an entry as \mathrm{a1}_{2}.
+_PLAIN_NAME = re.compile(r"\\mathrm\{([A-Za-z][A-Za-z0-9]*)\}(?:_\{(\d+(?:,\s*\d+)*)\})?")
+
+
+def spelled_names(message: str, notation: Notation) -> str:
+    r"""``message`` with each declared name that :func:`plain` wrote in its encoding name
+    (``\mathrm{a1}_{1}``) in the document's spelling (``a^{L-1}_{1}``)."""
+    if "\\mathrm{" not in message:
+        return message
+    names = names_of(notation)
+
+    def spelled_name(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if names.spelling(name) is None:
+            return match.group(0)
+        node: sp.Basic = sp.Symbol(name)
+        if match.group(2) is not None:
+            numbers = tuple(sp.Integer(n) for n in match.group(2).split(","))
+            node = sp.IndexedBase(node)[numbers]
+        return render(node, names)
+    return _PLAIN_NAME.sub(spelled_name, message)
 
 
 # Diagnoses name a label entry with the checker's names (verify/verdict/diagnose.py: "the label
