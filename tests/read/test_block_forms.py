@@ -47,6 +47,9 @@ def chains(text: str, suffix: str = ".md") -> list[list[tuple[str, str]]]:
     ("Otherwise,", r"\text{otherwise}"),      # a case, but none the reader can use
     (r"where \(h(x^{(i)})\) is sigmoid function of \(x^{(i)}\)", ""),  # real
     ("", ""),
+    # the paragraph right before the block announces it (softmax_ce_postnetwork.md)
+    ("\n[Insert Neural Network Diagram Here]\n\nCase 2: \\(i \\neq j\\)\n\n", r"i \neq j"),
+    ("Case 2: $i \\neq j$\n\nThe Jacobian has these entries:\n", ""),
 ])
 def test_announced_case(prose: str, case: str) -> None:
     assert announced_case(prose) == case

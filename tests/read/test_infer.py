@@ -100,6 +100,19 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     (r"$$x_t + x_t = 2 x_t$$", {}, {"x"}),
     # a function written as a call is not read as a product
     (r"$$f(a + b) = f(a) + f(b)$$", {"symbols": {"a": {}, "b": {}}}, {"f"}),
+    # z alone only as a derivative's variable, else by its entries z_j: the vector of them
+    # (softmax_ce_postnetwork.md); alone in a product too, it stays undeclared
+    (r"$$\frac{\partial \ell}{\partial z} = \sum_{j=1}^{C} z_j$$",
+     {"sizes": {"C": [2, 3]}, "indices": {"j": "C"},
+      "symbols": {"ell": {"latex": ["\\ell"]}, "z": {"shape": ["C"]}}}, set()),
+    (r"$$x + \sum_{j=1}^{C} x_j = 1$$",
+     {"sizes": {"C": [2, 3]}, "indices": {"j": "C"}}, {"x"}),
+    # a case's condition (& i=j) compares index letters: i is no value
+    (r"$$\frac{\partial \hat{y}_i}{\partial z_j} = \begin{cases} \hat{y}_i(1-\hat{y}_i), & i=j "
+     r"\\ -\hat{y}_i \hat{y}_j, & i \neq j \end{cases}$$ and $$\sum_{i=1}^{C} \hat{y}_i = 1$$",
+     {"sizes": {"C": [2, 3]}, "indices": {"i": "C", "j": "C"},
+      "symbols": {"yhat": {"family": ["C"], "latex": ["\\hat{y}"]}, "z": {"family": ["C"]}}},
+     set()),
 ]
 
 

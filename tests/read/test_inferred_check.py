@@ -33,7 +33,7 @@ VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
 PASSING = {"proved", "supported"}
 DECIDED = {"proved", "supported", "refuted"}
 # steps decided alike with the header and without it (test_header_removed_never_passes_...)
-DECIDED_ALIKE_FLOOR = 96  # 2026-12-03
+DECIDED_ALIKE_FLOOR = 104  # 2026-12-03 (96 before the prose's inline definitions were read)
 
 # (document without a header, the statuses of its steps): a wrong step is refuted (or left
 # unread), never passed, under the inferred notation.
@@ -455,12 +455,12 @@ def test_header_removed_never_passes_a_wrong_step(tmp_path: Path) -> None:
           f"{decided} of them decided")
     print("\n".join(differing))
     assert wrong == []
-    # The README's figures (2026-12-03: 303 of 489, 62%; 96 of them decided).  The fraction is the
+    # The README's figures (2026-12-03: 311 of 489, 64%; 104 of them decided).  The fraction is the
     # issue's measure, but it falls whenever the header's reading gains a step that inference
     # does not (an agreement of two refusals becomes a difference: 340 of 492 on 2026-12-02,
     # before \sigma(1-\sigma), word spellings and layer letters were read with a header), so
     # what guards inference itself is the count of steps decided alike both ways.
-    assert total > 0 and same >= 0.61 * total, (same, total)
+    assert total > 0 and same >= 0.62 * total, (same, total)
     assert decided >= DECIDED_ALIKE_FLOOR, (decided, DECIDED_ALIKE_FLOOR)
     # a right step refuted without its header is the second-worst bug: none may be
     assert not [d for d in differing if re.search(r": (?:proved|supported) -> refuted", d)]

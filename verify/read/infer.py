@@ -193,6 +193,8 @@ class _Scan:
         self.pairs: list[tuple[_Use, _Use]] = []                  # adjacent names (a product)
         # each derivative: the uses it differentiates, the bases of its variables, its line
         self.derivatives: list[tuple[list[_Use], frozenset[str], int]] = []
+        # the uses written as a derivative's numerator or variable (\partial y / \partial z)
+        self.in_derivative: set[int] = set()
 
 
 def _tokens(text: str) -> list[str]:
@@ -363,6 +365,7 @@ class _Parser:
             den = self.braced()
             if operator and self.shape_of is None:
                 variables = frozenset(u.base for u in self.scan.uses[middle:])
+                self.scan.in_derivative |= {id(u) for u in self.scan.uses[before:]}
                 if len(top) > 1:
                     self.scan.derivatives.append((self.scan.uses[before:middle], variables,
                                                   self.line))
@@ -375,6 +378,7 @@ class _Parser:
                 before = len(self.scan.uses)
                 self.sub_expression()
                 if self.shape_of is None:
+                    self.scan.in_derivative |= {id(u) for u in self.scan.uses[before:]}
                     self.pending.append((len(self.scan.uses), frozenset(
                         u.base for u in self.scan.uses[before:])))
             return _U
@@ -570,7 +574,16 @@ class _ShapeOf:
         return _transpose(shape) if use.transposed else shape
 
 
+# A case's condition in a cases block (& i=j, & \text{if } i \neq j \\): a comparison of
+# index letters, whose letters are no values.
+_CASE_CONDITION = re.compile(r"&\s*(?:\\text\s*\{\s*(?:if|for|when)\s*\}\s*)?"
+                             r"[A-Za-z]\s*(?:=|\\neq?|\\not\s*=|<|>|\\[lg]eq?)\s*[A-Za-z]\s*"
+                             r"(?=\\\\|\\end\s*\{cases\}|$)")
+
+
 def _scan_step(scan: _Scan, text: str, line: int, shape_of: _ShapeOf | None) -> None:
+    if "cases" in text:
+        text = _CASE_CONDITION.sub(" ", text)
     _Parser(scan, _tokens(text), line, shape_of).expression(frozenset())
 
 
@@ -886,9 +899,11 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
         elif samples:
             kinds[base] = "scalars"
             why[base] = f"{base} inferred a family over samples from line {samples[0].line}"
-        elif bare and any(u.subs for u in uses) and \
-                all(len(u.subs) == 1 and u.subs[0] in ranges for u in uses if u.subs):
-            kinds[base] = "pending"     # x and x_j: a vector if a product says so
+        elif bare and subs_letters and \
+                all(len(u.subs) == 1 and (u.subs[0] in ranges or u.subs[0].isdigit() or
+                                          u.subs[0] in sizes) for u in uses if u.subs):
+            # x and x_j: a vector if a product says so (its entries also written x_1, x_n)
+            kinds[base] = "pending"
         elif any(u.subs for u in uses):
             ambiguities.append(Ambiguity(shown, f"subscripted on line "
                                          f"{next(u.line for u in uses if u.subs)} with no "
@@ -911,8 +926,18 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
             why[right.base] = (f"{right.base} inferred a vector from line {right.line} (a "
                                "matrix multiplies it)")
     for base in [b for b, k in kinds.items() if k == "pending"]:
+        # (pending has an entry by an index letter; others may be x_1 or x_n)
+        use = next(u for u in by_base[base] if u.subs and u.subs[0] in ranges)
+        alone = [u for u in by_base[base] if not u.subs and not u.sample]
+        if all(id(u) in scan.in_derivative for u in alone):
+            # written alone only where a derivative is (\partial \hat{y} / \partial z), and
+            # otherwise by its entries z_j: the vector of those entries (as a family of
+            # scalars, z alone would mean nothing)
+            kinds[base] = "vector"
+            why[base] = (f"{base} inferred a vector from line {alone[0].line} (alone only in a "
+                         f"derivative; {base}_{use.subs[0]} its entries)")
+            continue
         kinds.pop(base)
-        use = next(u for u in by_base[base] if u.subs)
         ambiguities.append(Ambiguity(base, f"used alone and with the index {use.subs[0]} (line "
                                      f"{use.line}): a vector, or a family of scalars?",
                                      f"symbols: {{{_symbol_name(base)[0]}: {{shape: "

@@ -28,7 +28,7 @@ from typing import Any
 
 from verify.core.errors import InputError, LatexProblem, Location
 from verify.core.limits import LATEX_PARSER_NESTING, STEP_LATEX_CHARS
-from verify.model.document import Document
+from verify.model.document import Chain, Document
 from verify.model.inferred import Guessed, InferredDeclaration, InferredNotation, Undeclared
 from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.encoding import load_yaml, strip_line_marks
@@ -42,7 +42,7 @@ from verify.read.infer import (
     symbol_name,
 )
 from verify.read.latex.macros import expand, find_macros
-from verify.read.latex.source import RawChain, plain_text, split_document
+from verify.read.latex.source import RawChain, inline_definitions, plain_text, split_document
 from verify.read.notation import parse_notation
 
 # Inference scans the document's steps a few times over (and once more per matrix it must
@@ -138,22 +138,30 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
     called = {(a.latex, a.line) for a in inference.ambiguities
               if a.why.startswith("written as a call on line")}
     guessed = {g.name for g in inference.guesses}
-    if not undeclared and not guessed and not called:
+    # any name inference left undeclared, which a definition in the prose may settle
+    unsettled = {a.latex for a in inference.ambiguities}
+    suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
+    if not undeclared and not guessed and not called and \
+            not inline_definitions(find_macros(header.body)[1], suffix):
         return inference
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
         return inference
     document = document_from_text(text, path, notation, shown)
-    for chain in document.chains:
+    in_prose = _inline_document(header, path, notation, shown, suffix).chains
+    for chain in sorted((*document.chains, *in_prose), key=line_of):
         if len(chain.steps) < 2 or chain.steps[1].expr is None:
             continue
         written = chain.steps[0].latex.strip()
-        first = re.fullmatch(r"\s*(\\?[A-Za-z]+)\s*(?:_\s*\{?\s*([a-z])\s*\}?)?\s*", written)
+        first = re.fullmatch(r"\s*(\\?[A-Za-z]+|\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})"
+                             r"\s*(?:_\s*\{?\s*([a-z])\s*\}?)?\s*", written)
         call = re.fullmatch(r"(\\?[A-Za-z]+|\\math[a-z]+\s*\{\s*[A-Za-z]\s*\})\s*"
                             r"(?:\\left\s*)?\((?:[^()])*(?:\\right\s*)?\)", written)
         spellings: tuple[str, ...] = ()
+        prose = any(chain is c for c in in_prose)
         if first is None and call is not None and \
-                (call.group(1), chain.steps[0].location.line) in called:
+                ((call.group(1), chain.steps[0].location.line) in called or
+                 (prose and call.group(1) in unsettled)):
             # defined with no parameters, the call as written its spelling (a header's way)
             first, spellings = call, (call.group(1), written)
             undeclared.add(call.group(1))
@@ -167,7 +175,14 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         if name in notation.definitions or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
             continue
         if symbol is None:
-            if base not in undeclared or (index and index not in notation.indices):
+            if (base not in undeclared and not (prose and base in unsettled)) or \
+                    (index and index not in notation.indices):
+                continue
+        elif prose and not _written_before(base, line_of(chain), document):
+            # the prose defines a name before any display uses it (Let $M = \Sigma^{-1}$):
+            # read as that definition, not as the free value its uses alone suggest
+            if index and (index not in notation.indices or
+                          (notation.indices[index],) not in (symbol.family, symbol.shape)):
                 continue
         else:
             # only a guessed scalar, or a guessed family of scalars written with its index
@@ -187,9 +202,10 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         if again != chain.steps[1].expr:
             continue
         spelled = f"{base}_{index}" if index else base
+        where = "the definition in its prose" if prose else "the chain it starts"
         definition = DefinitionGuess(name, (), body, spellings or latex or
                                      ((base,) if index else ()), (
-            f"{base} inferred a definition from line {line} (the chain it starts, "
+            f"{base} inferred a definition from line {line} ({where}, "
             f"{spelled} = ...: its second side as read)"), (index,) if index else ())
         trial = replace(inference, definitions=(*inference.definitions, definition),
                         symbols=tuple(s for s in inference.symbols if s.name != name),
@@ -211,7 +227,10 @@ def inference_chains(body: str, suffix: str) -> tuple[RawChain, ...]:
     imply nothing, and inference (which recurses per level) never sees a nesting bomb."""
     macros, text = find_macros(body)
     chains = []
-    for chain in split_document(text, suffix):
+    # a prose definition's second side alone: it tells sizes, indices and shapes, and a
+    # definition taken from it (defined_by_lines) must not make its name a chain's start
+    values = (RawChain(chain.steps[1:], chain.line) for chain in inline_definitions(text, suffix))
+    for chain in _with_inline(split_document(text, suffix), tuple(values)):
         steps = []
         for step in chain.steps:
             try:
@@ -221,6 +240,41 @@ def inference_chains(body: str, suffix: str) -> tuple[RawChain, ...]:
             steps.append(replace(step, text=expanded))
         chains.append(RawChain(tuple(steps), chain.line))
     return readable_chains(chains)
+
+
+def line_of(chain: Chain) -> int:
+    return chain.steps[0].location.line if chain.steps else 0
+
+
+def _written_before(base: str, line: int, document: Document) -> bool:
+    r"""Whether a display step before ``line`` writes the name ``base`` (``M``, ``\hat{y}``)."""
+    written = re.compile(r"(?<![A-Za-z\\])" + re.escape(base) + r"(?![A-Za-z])")
+    return any(written.search(step.latex) for chain in document.chains for step in chain.steps
+               if step.location.line < line)
+
+
+def _with_inline(display: Sequence[RawChain], inline: Sequence[RawChain]
+                 ) -> tuple[RawChain, ...]:
+    """The display chains and the prose's inline definitions, in the document's order."""
+    return tuple(sorted((*display, *inline), key=lambda chain: chain.line))
+
+
+def _inline_document(header: Header, path: Path, notation: Notation, shown: str,
+                     suffix: str) -> Document:
+    """The prose's inline definitions (:func:`inline_definitions`) read as display chains at
+    their own lines, the document's macros expanded, under ``notation``: the chains that
+    :func:`defined_by_lines` may take a definition from.  Never checked."""
+    from verify.read.latex.document import document_from_text
+    macros, body = find_macros(header.body)
+    lines = [""] * (body.count("\n") + 1)
+    for chain in inline_definitions(body, suffix):
+        try:
+            sides = [expand(step.text, macros.at(step.line)) for step in chain.steps]
+        except LatexProblem:
+            continue
+        if 0 < chain.line <= len(lines):
+            lines[chain.line - 1] += f" $$ {sides[0]} = {sides[1]} $$"
+    return document_from_text("\n".join(lines), path, notation, shown)
 
 
 def readable_chains(chains: Sequence[RawChain]) -> tuple[RawChain, ...]:

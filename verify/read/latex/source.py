@@ -216,10 +216,64 @@ def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
     return tuple(RawChain(tuple(c), c[0].line) for c in chains if c)
 
 
+_GREEK_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+                "vartheta", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "phi",
+                "varphi", "chi", "psi", "omega", "ell", "Gamma", "Lambda", "Sigma", "Phi", "Psi",
+                "Omega", "Theta")
+# Inline math in prose: $...$ (never $$) and \(...\), within one paragraph.
+_INLINE = re.compile(r"(?<![\\$])\$(?!\$)(?P<dollar>[^$\n]*(?:\n(?!\s*\n)[^$\n]*)*?)(?<![\\$])\$|"
+                     r"\\\((?P<paren>(?:(?!\\\)|\n\s*\n).)+?)\\\)", re.S)
+_INLINE_CHARS = 300
+# a side that names what it defines: L, \hat{y}_i, z_i, \alpha, f(x), l_i(\beta)
+_DEFINED_SIDE = re.compile(r"\s*(?:\\(?:hat|tilde|bar|check|mathbf|boldsymbol|bm|vec|mathcal)\s*"
+                           r"\{\s*\\?[A-Za-z]+\s*\}|"
+                           r"\\(?:" + "|".join(_GREEK_NAMES) + r")(?![A-Za-z])|[A-Za-z]+)\s*"
+                           r"(?:_\s*(?:\{[^{}]*\}|\\?[A-Za-z]+|\d))?\s*"
+                           r"(?:\((?:[^()=]*)\))?\s*")
+# a second side that is a name or a number alone (i = k, p_l = 1): a condition, not a definition
+_LONE_SIDE = re.compile(r"\s*-?\s*(?:\\?[A-Za-z]+|\d+(?:\.\d+)?)\s*(?:_\s*(?:\{[^{}]*\}|\w))?\s*")
+
+
+def inline_definitions(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
+    r"""The definitions a document writes in its prose's inline math (``where
+    \(\hat{y}_i = \frac{e^{z_i}}{\sum_k e^{z_k}}\)``, ``$f(w) = w^T A w$``), each as a chain
+    of two steps (the name as written, then what it is), for inference only: they are never
+    checked.  Only an equation with one ``=`` (or ``:=``) and no other relation, a first side
+    that is a name (with a subscript or a call's brackets) and a second side that is more than
+    a name or a number alone (``$i = k$`` and ``$p_l = 1$`` are conditions) is one."""
+    text = hide_non_math(text[:DOCUMENT_CHARS], suffix)
+    text = blank_matches(text, _DISPLAY)
+    lines = _Lines(text)
+    found: list[RawChain] = []
+    for match in _INLINE.finditer(text):
+        group = "dollar" if match.group("dollar") is not None else "paren"
+        body = match.group(group)
+        if len(body) > _INLINE_CHARS or _RELATION.search(body) or "\\\\" in body or "#" in body:
+            continue
+        body = re.sub(r"[\s,.;:]+$", "", body)
+        sides = split_depth0(body, (":=", "="))
+        if len(sides) != 2 or not sides[1].strip():
+            continue
+        name, value = (side.strip() for side in sides)
+        if _DEFINED_SIDE.fullmatch(name) is None or _LONE_SIDE.fullmatch(value) is not None \
+                or len(split_depth0(value, (",",))) > 1:      # n = 1, 2, ..., N: a range
+            continue
+        line = lines.line_of(match.start(group))
+        found.append(RawChain((RawStep(name, line, relation=""), RawStep(value, line)), line))
+    # a name the prose sets to two different things (J = -\sum_i p_i \log q_i, then J = p_i
+    # \log q_i for one term) is defined by neither
+    values: dict[str, set[str]] = {}
+    for chain in found:
+        values.setdefault(chain.steps[0].text, set()).add(re.sub(r"\s+", "", chain.steps[1].text))
+    return tuple(chain for chain in found if len(values[chain.steps[0].text]) == 1)
+
+
 def announced_case(prose: str) -> str:
     r"""The condition a stretch of prose announces when that is all it does (``If $i=j$,``,
     ``And if \(i \neq j\),``, ``Case 2: $k \neq i$.``): its formula's LaTeX, else ``""``."""
-    text = _MARKDOWN_MARKS.sub("", prose.strip()).strip()
+    # its last paragraph: what comes right before the block ("[Figure]\n\nCase 2: $i \neq j$")
+    last = re.split(r"\n[ \t]*\n", prose.strip())[-1]
+    text = _MARKDOWN_MARKS.sub("", last.strip()).strip()
     if len(text) > 120:
         return ""
     if _OTHER_CASE.match(text):
