@@ -19,7 +19,7 @@ from tests.paths import DATA, ROOT
 from verify.grade.assignment import Assignment, load_assignment
 from verify.grade.claims import ClaimJudge
 from verify.grade.grader import grade_safely
-from verify.grade.mapping import Mapped, find_mapping, with_spellings
+from verify.grade.mapping import Mapped, NameMapping, Unmapped, find_mapping, with_spellings
 from verify.grade.outputs import gradebook_row, gradescope_results
 from verify.grade.reading import Submission, read_submission
 from verify.grade.results import Credit, Grade, Outcome
@@ -310,3 +310,16 @@ def test_the_example_class_in_other_letters_gets_the_same_grades(
         if path.read_text(encoding="utf-8") != renamed.read_text(encoding="utf-8") and \
                 before.outcome is Outcome.GRADED:
             assert any(n.startswith("mapped: ") for n in after.notes), path.name
+
+
+def test_a_review_reason_names_the_refused_name_not_a_letter_of_the_path() -> None:
+    """A name is flagged on an unread line only where the reader's refusal names it: the
+    file's path in that message (a clone in /tmp/tmp.CHWViPcM0C/) holds capitals too."""
+    unmapped = NameMapping(unmapped=(Unmapped("X", (23,), "no name fits"),
+                                     Unmapped("P", (23,), "its kind cannot be told"),
+                                     Unmapped(r"\ell", (24,), "no name fits")))
+    unread = {23: "/tmp/tmp.CHWViPcM0C/jon.md:23: undeclared symbol X at 'X^{T}(P - Y)'",
+              24: r"/tmp/Q/jon.md:24: unsupported command \ell at '\ell'"}
+    assert unmapped.review_notes(unread) == (
+        "review: line 23: $X$ is not in the assignment's notation; no name fits",
+        r"review: line 24: $\ell$ is not in the assignment's notation; no name fits")

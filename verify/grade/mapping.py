@@ -96,11 +96,13 @@ class NameMapping:
         """One reason per unread line (``unread``: line -> why it was not read) that a name
         left unmapped made unreadable (an unbalanced line is the reader's business): the
         reader calls it an undeclared symbol, or a command it does not know (``\\ell``)."""
+        # the name as the reader's refusal names it, never a letter of the message's file
+        # path (a P in /tmp/tmp.ViPc0/jon.md is no name of line 23)
         return tuple(f"review: line {line}: ${u.spelling}$ is not in the assignment's "
                      f"notation; {u.why}" for u in self.unmapped for line in u.lines
-                     if any(words in unread.get(line, "")
-                            for words in ("undeclared", "unsupported command"))
-                     and u.spelling in unread[line])
+                     if re.search(r"(?:undeclared symbol|unsupported command) "
+                                  + re.escape(u.spelling) + r"(?![A-Za-z])",
+                                  unread.get(line, "")))
 
 
 def _tokens(text: str) -> set[str]:
