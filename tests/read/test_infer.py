@@ -107,6 +107,11 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
       "symbols": {"ell": {"latex": ["\\ell"]}, "z": {"shape": ["C"]}}}, set()),
     (r"$$x + \sum_{j=1}^{C} x_j = 1$$",
      {"sizes": {"C": [2, 3]}, "indices": {"j": "C"}}, {"x"}),
+    # z inside a longer numerator is an argument (d\sigma(z)/dz of a scalar z): no vector
+    (r"$$\frac{d \sigma(z)}{d z} = \sigma(z)(1 - \sigma(z))$$ and $$\sum_{j=1}^{C} z_j = 1$$",
+     {"sizes": {"C": [2, 3]}, "indices": {"j": "C"},
+      "definitions": {"sigma": {"params": ["t"], "body": "1 / (1 + exp(-t))",
+                                "latex": ["\\sigma"]}}}, {"z"}),
     # a case's condition (& i=j) compares index letters: i is no value
     (r"$$\frac{\partial \hat{y}_i}{\partial z_j} = \begin{cases} \hat{y}_i(1-\hat{y}_i), & i=j "
      r"\\ -\hat{y}_i \hat{y}_j, & i \neq j \end{cases}$$ and $$\sum_{i=1}^{C} \hat{y}_i = 1$$",

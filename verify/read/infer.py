@@ -365,7 +365,11 @@ class _Parser:
             den = self.braced()
             if operator and self.shape_of is None:
                 variables = frozenset(u.base for u in self.scan.uses[middle:])
-                self.scan.in_derivative |= {id(u) for u in self.scan.uses[before:]}
+                # its variable, and a numerator that is one name (\partial \hat{y}); a name
+                # inside a longer numerator (d\sigma(z)) is an argument, not differentiated
+                self.scan.in_derivative |= {id(u) for u in self.scan.uses[middle:]}
+                if middle - before == 1:
+                    self.scan.in_derivative.add(id(self.scan.uses[before]))
                 if len(top) > 1:
                     self.scan.derivatives.append((self.scan.uses[before:middle], variables,
                                                   self.line))

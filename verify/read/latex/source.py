@@ -248,7 +248,8 @@ def inline_definitions(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
     for match in _INLINE.finditer(text):
         group = "dollar" if match.group("dollar") is not None else "paren"
         body = match.group(group)
-        if len(body) > _INLINE_CHARS or _RELATION.search(body) or "\\\\" in body or "#" in body:
+        if len(body) > _INLINE_CHARS or _RELATION.search(body) or "\\\\" in body or "#" in body \
+                or "$" in body:      # a dollar inside \(...\): not one formula
             continue
         body = re.sub(r"[\s,.;:]+$", "", body)
         sides = split_depth0(body, (":=", "="))
