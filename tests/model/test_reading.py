@@ -229,7 +229,7 @@ def test_every_seed_reading_reads_back_as_an_equal_expression() -> None:
 
 # ---- no SymPy or encoding syntax where a user reads -----------------------------------------
 SYNTAX = re.compile(
-    r"\b(?:MatProd|Transposed|VecOf|Dot|MatInv|Deriv|KroneckerDelta|Indexed|IndexedBase|"
+    r"\b(?:MatProd|Transposed|VecOf|MatOf|Dot|MatInv|Deriv|KroneckerDelta|Indexed|IndexedBase|"
     r"Piecewise|Sum|Product|Derivative|Symbol|Integer|Rational|Eq|Ne|Tuple|ImmutableMatrix)\(|"
     r"(?<![\\\w])(?:dot|mat|vec|inv|delta|cases|exp|log|sqrt)\(|\*\*|!=|"
     r"(?<!\\)\b[A-Za-z]\w*\[[^\]]*\]")   # w[k]: encoding-language indexing

@@ -127,7 +127,7 @@ class Concretizer:
                 return opaque[key]
         memo_key = None
         if not opaque and isinstance(node, (sp.Sum, sp.Product, AppliedUndef, E.Deriv, sp.Indexed,
-                                            E.VecOf, E.Dot)):
+                                            E.VecOf, E.MatOf, E.Dot)):
             # Key: the node and the environment entries it can read (see _names).  That
             # suffices because the concretizer's notation and sizes are fixed, memo entries
             # are only made outside a derivative's stand-ins (opaque is empty), and a value
@@ -237,6 +237,13 @@ class Concretizer:
             values = [self._value(body, {**env, str(index): v}, opaque)
                       for v in self._range(lower, upper, env, opaque)]
             return sp.ImmutableMatrix([_scalar(v, "a vector entry") for v in values])
+        if isinstance(node, E.MatOf):
+            body, row, lower, upper, column, left, right = node.args
+            columns = self._range(left, right, env, opaque)
+            return sp.ImmutableMatrix([
+                [_scalar(self._value(body, {**env, str(row): r, str(column): c}, opaque),
+                         "a matrix entry") for c in columns]
+                for r in self._range(lower, upper, env, opaque)])
         if isinstance(node, AppliedUndef):
             return self._apply(node, env, opaque)
         if isinstance(node, sp.Function):  # exp, log, sqrt, ...
@@ -910,6 +917,10 @@ class NameUses:
         elif isinstance(node, E.VecOf):
             body, index, lower, upper = node.args
             found = (self.free(body) - {str(index)}) | self.free(lower) | self.free(upper)
+        elif isinstance(node, E.MatOf):
+            body, row, lower, upper, column, left, right = node.args
+            found = (self.free(body) - {str(row), str(column)}).union(
+                *(self.free(limit) for limit in (lower, upper, left, right)))
         else:
             found = frozenset().union(*(self.free(arg) for arg in node.args))
         _NODE_USES[key] = found
@@ -1025,6 +1036,12 @@ def walk_free_indices(node: sp.Basic, notation: Notation) -> set[str]:
             walk(body, bound | {str(index)})
             walk(lower, bound)
             walk(upper, bound)
+            return
+        if isinstance(n, E.MatOf):
+            body, row, lower, upper, column, left, right = n.args
+            walk(body, bound | {str(row), str(column)})
+            for limit in (lower, upper, left, right):
+                walk(limit, bound)
             return
         for arg in n.args:
             walk(arg, bound)

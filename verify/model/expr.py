@@ -16,6 +16,8 @@ node               meaning
                    component (partial), a vector (gradient), or any sub-expression of ``f``
                    (treated as an intermediate variable: ``d log g_k / d g_k``)
 ``VecOf(b, i, lo, hi)``  the column vector ``(b[i=lo], ..., b[i=hi])``
+``MatOf(b, i, lo, hi, j, lo2, hi2)``  the matrix whose entry in row ``i`` (``lo..hi``) and
+                   column ``j`` (``lo2..hi2``) is ``b``; both indices are bound
 ``Trace(A)``       trace of a square matrix (of a scalar, a 1x1 matrix: the scalar itself)
 ``Norm(a)``        Euclidean norm ``\\|a\\|`` (``\\|a\\|_2``) of a vector; of a scalar ``|a|``
 ``FrobNorm(A)``    Frobenius norm ``\\|A\\|_F``: the root of the sum of squares of the entries
@@ -82,6 +84,13 @@ class VecOf(Function):  # type: ignore[misc]
     """Column vector ``(body at index=lo, ..., body at index=hi)``; the index is bound."""
 
     nargs = 4
+
+
+class MatOf(Function):  # type: ignore[misc]
+    """The matrix ``(body at i, j)`` for ``i = lo..hi``, ``j = lo2..hi2``: arguments ``body, i,
+    lo, hi, j, lo2, hi2``; both indices are bound."""
+
+    nargs = 7
 
 
 class Trace(Function):  # type: ignore[misc]
@@ -162,8 +171,8 @@ class TotalDifferential(Function):  # type: ignore[misc]
     nargs = (1, 2)
 
 
-OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf, Trace,
-                                         Norm, FrobNorm, Norm1, Identity, Entry, Det, Diag,
+OPERATORS: tuple[type[Function], ...] = (Dot, MatProd, Transposed, MatInv, Deriv, VecOf, MatOf,
+                                         Trace, Norm, FrobNorm, Norm1, Identity, Entry, Det, Diag,
                                          Hadamard, Ones, Frobenius, TotalDifferential)
 
 

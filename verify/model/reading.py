@@ -611,7 +611,7 @@ class _Printer:
         if isinstance(v, sp.Indexed):
             name = str(v.base.label)
             return name in self.vectors and len(v.indices) <= self.vectors[name]
-        return isinstance(v, (E.VecOf, sp.MatrixBase))
+        return isinstance(v, (E.VecOf, E.MatOf, sp.MatrixBase))
 
     def vecof(self, expr: E.VecOf) -> tuple[str, int]:
         body, index, lower, upper = expr.args
@@ -623,6 +623,21 @@ class _Printer:
         entries = [self.node(r)[0] for r in rows] + [r"\vdots",
                                                      self.node(body.xreplace({index: upper}))[0]]
         return r"\begin{pmatrix} " + r" \\ ".join(entries) + r" \end{pmatrix}", ATOM
+
+    def matof(self, expr: E.MatOf) -> tuple[str, int]:
+        body, row, lower, upper, column, left, right = expr.args
+
+        def entry(r: sp.Expr, c: sp.Expr) -> str:
+            shown = body
+            if isinstance(body, sp.Piecewise) and len(body.args) == 2 and \
+                    body.args[0].cond == sp.Eq(row, column):
+                # one pattern on the diagonal, another off it: each corner shows its own
+                shown = body.args[0].expr if r == c else body.args[1].expr
+            return self.node(shown.xreplace({row: r, column: c}))[0]
+        rows = [rf"{entry(lower, left)} & \cdots & {entry(lower, right)}",
+                r"\vdots & \ddots & \vdots",
+                rf"{entry(upper, left)} & \cdots & {entry(upper, right)}"]
+        return r"\begin{pmatrix} " + r" \\ ".join(rows) + r" \end{pmatrix}", ATOM
 
     def matrix(self, expr: sp.MatrixBase) -> tuple[str, int]:
         rows = []
@@ -685,6 +700,7 @@ _DISPATCH: tuple[tuple[type | tuple[type, ...], Method], ...] = (
     (E.MatInv, _Printer.matinv),               # type: ignore[list-item]
     (E.Deriv, _Printer.deriv),                 # type: ignore[list-item]
     (E.VecOf, _Printer.vecof),                 # type: ignore[list-item]
+    (E.MatOf, _Printer.matof),                 # type: ignore[list-item]
     (E.Trace, _Printer.trace),                 # type: ignore[list-item]
     (E.Identity, _Printer.identity),           # type: ignore[list-item]
     (E.Ones, _Printer.ones),                   # type: ignore[list-item]

@@ -396,6 +396,8 @@ def _swap_letters(node: sp.Basic, a: sp.Symbol, b: sp.Symbol) -> sp.Basic:
     if isinstance(node, E.VecOf):
         body, index, lower, upper = node.args
         return E.VecOf(_swap_letters(body, a, b), index, lower, upper)
+    if isinstance(node, E.MatOf):
+        return E.MatOf(_swap_letters(node.args[0], a, b), *node.args[1:])
     if not node.args:
         return node
     return node.func(*(_swap_letters(arg, a, b) for arg in node.args))

@@ -26,6 +26,8 @@ from verify.read.latex.rewrite_base import Context
 
 DOTS = ("\\dots", "\\cdots", "\\ldots")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\d+|\S")
+# A matrix entry's numbers digit by digit: A_{1n}, A_{11} (row 1, column 1) as written
+_DIGIT_TOKEN = re.compile(r"\\[A-Za-z]+|\S")
 _ANY_DOTS = re.compile(r"\\[lc]?dots(?![A-Za-z])")
 _UNDERBRACE = re.compile(r"\\underbrace\s*(?=\{)")
 
@@ -40,9 +42,7 @@ class Pattern:
 
     def body(self, letter: str) -> str:
         """The general term with ``letter`` at the varying positions."""
-        return "".join(("{" + letter + "}" if n and self.tokens[n - 1] in "_^" else letter)
-                       if n in self.varying else tok + " " * tok.startswith("\\")
-                       for n, tok in enumerate(self.tokens))
+        return _spelled(self.tokens, dict.fromkeys(self.varying, letter))
 
 
 def pattern(first_text: str, second_text: str, last_text: str) -> Pattern:
@@ -59,6 +59,105 @@ def pattern(first_text: str, second_text: str, last_text: str) -> Pattern:
         raise LatexProblem(first_text, "\\dots: the terms do not follow one pattern "
                            "(1, 2, ..., last)")
     return Pattern(first, varying, bounds.pop())
+
+
+LAST = 0   # the label of a matrix's last written row or column: its bound
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The entries of a matrix written with dots: where they vary with the row and with the
+    column, and the bounds (the last row's and the last column's tokens there)."""
+
+    tokens: list[str]          # the (1, 1) entry's tokens
+    rows: list[int]            # positions holding the row number
+    columns: list[int]         # positions holding the column number
+    row_bound: str
+    column_bound: str
+
+    def body(self, row: str, column: str) -> str:
+        """The general entry with the letters ``row`` and ``column`` at the varying places."""
+        return _spelled(self.tokens, {**dict.fromkeys(self.rows, row),
+                                      **dict.fromkeys(self.columns, column)})
+
+
+def _spelled(tokens: list[str], at: dict[int, str]) -> str:
+    """The tokens again, with ``at``'s letters in place; a command keeps a space only before
+    a letter or digit (``\\hat{y}`` stays one name for the reader)."""
+    def spaced(n: int, tok: str) -> str:
+        following = at.get(n + 1, tokens[n + 1] if n + 1 < len(tokens) else "")
+        return tok + " " * (tok.startswith("\\") and following[:1].isalnum())
+    return "".join(("{" + at[n] + "}" if n and tokens[n - 1] in "_^" else at[n])
+                   if n in at else spaced(n, tok) for n, tok in enumerate(tokens))
+
+
+def grid(cells: dict[tuple[int, int], str], diagonal: bool) -> Grid:
+    """The pattern of a matrix's written entries, keyed by (row, column) labels: 1, 2, ...
+    for the rows and columns before the dots, :data:`LAST` for the last one.  The (1, 1)
+    entry has ``1`` where the (last, 1) entry has the row bound and where the (1, last)
+    entry has the column bound; every written entry must be that pattern at its place.  A
+    ``diagonal`` matrix has entries (k, k) only, one index for both; nothing else is guessed."""
+    tokens = {key: _DIGIT_TOKEN.findall(text) for key, text in cells.items()}
+    first = tokens[(1, 1)]
+    if any(len(t) != len(first) for t in tokens.values()):
+        raise LatexProblem(cells[(1, 1)], "the entries of the matrix do not follow one pattern "
+                           "(each entry the same but for its row and column numbers)")
+
+    def varying(other: list[str]) -> tuple[list[int], str]:
+        places = [n for n, (a, b) in enumerate(zip(first, other, strict=True)) if a != b]
+        bounds = {other[n] for n in places}
+        if not places or any(first[n] != "1" for n in places) or len(bounds) != 1:
+            raise LatexProblem(cells[(1, 1)], "the entries of the matrix do not follow one "
+                               "pattern: the first entry needs a 1 where the last row or "
+                               "column has its size")
+        return places, bounds.pop()
+    if diagonal:
+        rows, bound = varying(tokens[(LAST, LAST)])
+        found = Grid(first, rows, rows, bound, bound)
+    else:
+        rows, row_bound = varying(tokens[(LAST, 1)])
+        columns, column_bound = varying(tokens[(1, LAST)])
+        if set(rows) & set(columns):
+            raise LatexProblem(cells[(1, 1)], "the entries of the matrix do not follow one "
+                               "pattern (a number that is both the row's and the column's)")
+        found = Grid(first, rows, columns, row_bound, column_bound)
+    for (row, column), have in tokens.items():
+        at = {**{n: str(row) if row != LAST else found.row_bound for n in found.rows},
+              **{n: str(column) if column != LAST else found.column_bound
+                 for n in found.columns}}
+        if [at.get(n, tok) for n, tok in enumerate(first)] != have:
+            raise LatexProblem(cells[(row, column)], "an entry of the matrix that does not "
+                               "follow the pattern of the others")
+    return found
+
+
+def off_diagonal(cells: dict[tuple[int, int], str]) -> Grid:
+    """The pattern of the entries off a square matrix's diagonal (a softmax Jacobian's
+    ``-\\hat{y}_1\\hat{y}_C``), from the (1, last) and (last, 1) entries: the first has ``1``
+    where the second has the bound (the row number) and the bound where the second has ``1``
+    (the column number); every written entry off the diagonal must be that pattern."""
+    tokens = {key: _DIGIT_TOKEN.findall(text) for key, text in cells.items()}
+    first, mirror = tokens[(1, LAST)], tokens[(LAST, 1)]
+    problem = LatexProblem(cells[(1, LAST)], "the entries off the diagonal of the matrix do "
+                           "not follow one pattern (each the same but for its row and column "
+                           "numbers)")
+    if any(len(t) != len(first) for t in tokens.values()):
+        raise problem
+    places = [n for n, (a, b) in enumerate(zip(first, mirror, strict=True)) if a != b]
+    rows = [n for n in places if first[n] == "1"]
+    columns = [n for n in places if mirror[n] == "1"]
+    bounds = {first[n] for n in columns} | {mirror[n] for n in rows}
+    if not rows or not columns or len(rows) + len(columns) != len(places) or len(bounds) != 1:
+        raise problem
+    bound = bounds.pop()
+    found = Grid(first, rows, columns, bound, bound)
+    for (row, column), have in tokens.items():
+        at = {**{n: str(row) if row != LAST else bound for n in rows},
+              **{n: str(column) if column != LAST else bound for n in columns}}
+        if [at.get(n, tok) for n, tok in enumerate(first)] != have:
+            raise LatexProblem(cells[(row, column)], "an entry off the diagonal of the matrix "
+                               "that does not follow the pattern of the others")
+    return found
 
 
 def used_tokens(*texts: str) -> set[str]:

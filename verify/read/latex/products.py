@@ -227,6 +227,8 @@ def rank_of(expr: sp.Basic, notation: Notation) -> int:
         return rank_of(expr.args[1], notation)
     if isinstance(expr, E.VecOf):
         return 1
+    if isinstance(expr, E.MatOf):
+        return 2
     if isinstance(expr, sp.Sum):
         return rank_of(expr.function, notation)
     if isinstance(expr, sp.MatrixBase):
@@ -347,6 +349,11 @@ def shape_of(expr: sp.Basic, notation: Notation) -> Shape | None:
     if isinstance(expr, E.VecOf):
         upper = expr.args[3]
         return (str(upper), "1") if isinstance(upper, sp.Symbol) and expr.args[2] == 1 else None
+    if isinstance(expr, E.MatOf):
+        _, _, lower, upper, _, left, right = expr.args
+        if lower == 1 == left and isinstance(upper, sp.Symbol) and isinstance(right, sp.Symbol):
+            return str(upper), str(right)
+        return None
     if isinstance(expr, E.Identity):
         size = expr.args[0]
         return None if size == UNSIZED else (str(size), str(size))

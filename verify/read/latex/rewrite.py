@@ -141,7 +141,7 @@ class Rewriter:
                 run.append(atom)
                 continue
             if text.startswith("\\begin", i):
-                atom, i = environment_atom(self, text, i)
+                atom, i = self.marked(*environment_atom(self, text, i), text)
                 run.append(atom)
                 continue
             group = self.matrix_group(text, i, run) if char == "(" else None
@@ -511,6 +511,25 @@ class Rewriter:
         if not (mark or joins or followed or bracket_next):
             return None
         return Atom(inner, 2, transposed, inverse), (end if mark else close + 1)
+
+    def marked(self, atom: Atom, end: int, text: str) -> tuple[Atom, int]:
+        r"""A vector or matrix written out (``\begin{bmatrix}..\end{bmatrix}``) with the
+        transpose or inverse mark after it (``^T``, ``^{\top}``, ``^{-1}``), as one atom."""
+        at = end
+        while text[at:at + 1] == " ":
+            at += 1
+        if atom.rank == 0 or text[at:at + 1] != "^":
+            return atom, end
+        group, past = read_group(text, at + 1)
+        mark = self.mark(group).replace(" ", "")
+        if not (_TRANSPOSE_MARK.match(mark) or _INVERSE.match(mark)):
+            return atom, end
+        self.remove(mark, "an inverse or transpose mark")
+        if atom.rank == 1:
+            if mark != "T":
+                raise LatexProblem(text[at:past], "a vector has no inverse")
+            return Atom(atom.expr, 1, transposed=not atom.transposed), past
+        return Atom(atom.expr, 2, "T" in mark, mark.startswith("-")), past
 
     def _factor_rank(self, text: str, i: int) -> int:
         """The rank of the name or differential at ``text[i]`` (0 when neither starts there),
