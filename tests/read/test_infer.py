@@ -98,6 +98,18 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
      {"w"}),    # j is known as x's entry only once x's length is: w_j is not read (yet)
     # a subscript no sum gives a range: left undeclared with the index to declare
     (r"$$x_t + x_t = 2 x_t$$", {}, {"x"}),
+    # an update rule: w_t beside w and w_{t+1} is another value of w, of its shape (w_{t+1}
+    # stays unread, as no header spelling declares it)
+    (r"$$w_{t+1} = w_t - \eta X^T (X w - y) = w_t - \eta X^T X w + \eta X^T y$$",
+     {"sizes": {"n": [2, 3], "m": [2, 3]},
+      "symbols": {"w": {"shape": ["n"]}, "wt": {"shape": ["n"], "latex": ["w_t"]},
+                  "eta": {"latex": ["\\eta"]}, "X": {"shape": ["m", "n"]},
+                  "y": {"shape": ["m"]}}},
+     set()),
+    # without the step t+1, w_t beside the vector w is its entry t
+    (r"$$w_t + w^T x = w^T x + w_t$$",
+     {"sizes": {"n": [2, 3]}, "indices": {"t": "n"},
+      "symbols": {"w": {"shape": ["n"]}, "x": {"shape": ["n"]}}}, set()),
     # a function written as a call is not read as a product
     (r"$$f(a + b) = f(a) + f(b)$$", {"symbols": {"a": {}, "b": {}}}, {"f"}),
     # z alone only as a derivative's variable, else by its entries z_j: the vector of them

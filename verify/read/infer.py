@@ -161,6 +161,7 @@ class _Use:
     base: str                  # 'x', '\\theta', '\\hat{y}'
     line: int
     subs: tuple[str, ...] = ()  # subscript items ('i', 'j', '1'); ('?',) when not plain
+    script: str = ""           # the subscript as written, spaces out ('t', 't+1')
     sample: str = ""           # the i of ^{(i)}
     layer: str = ""            # the 1 of ^{(1)}
     transposed: bool = False
@@ -195,6 +196,8 @@ class _Scan:
         self.derivatives: list[tuple[list[_Use], frozenset[str], int]] = []
         # the uses written as a derivative's numerator or variable (\partial y / \partial z)
         self.in_derivative: set[int] = set()
+        # w_t beside w (t no index): another value of w, its own name (see _literals)
+        self.literals: dict[tuple[str, str], str] = {}   # (base, subscript) -> its name
 
 
 def _tokens(text: str) -> list[str]:
@@ -490,6 +493,7 @@ class _Parser:
             text = "".join(group).replace(" ", "")
             if mark == "_":
                 use.subs = _items(group)
+                use.script = text
             elif text == "T":
                 use.transposed = True
             elif text in ("-1", "{-1}"):
@@ -506,6 +510,10 @@ class _Parser:
             inside = "".join(itertools.takewhile(lambda t: t != ")", self.t[self.i + 1:]))
             use.call_like = re.fullmatch(r"\s*(?:\\[A-Za-z]+\s*\{\s*)?\\?[A-Za-z]+\s*\}?\s*",
                                          inside) is not None
+        literal = self.shape_of.literals.get((use.base, use.script)) \
+            if self.shape_of is not None and use.subs else None
+        if literal is not None:
+            use.base, use.subs, use.script = literal, (), ""
         self.scan.uses.append(use)
         return self.shape_of(use) if self.shape_of is not None else _U
 
@@ -524,8 +532,11 @@ class _ShapeOf:
     """Second pass: the shape of each occurrence under the kinds found, and the union-find of
     dimensions ('size:N', 'w.0', 'X.r', 'X.c')."""
 
-    def __init__(self, kinds: Mapping[str, str], ranges: Mapping[str, str]) -> None:
+    def __init__(self, kinds: Mapping[str, str], ranges: Mapping[str, str],
+                 literals: Mapping[tuple[str, str], str] | None = None) -> None:
         self.kinds, self.ranges = kinds, ranges
+        self.literals = dict(literals or {})
+        self.parents = {name: base for (base, _), name in self.literals.items()}
         self.parent: dict[str, str] = {}
         self.upgrades: dict[str, tuple[str, int]] = {}   # scalar -> (a length, line): a vector
 
@@ -549,6 +560,11 @@ class _ShapeOf:
 
     def __call__(self, use: _Use) -> _Shape:
         kind = self.kinds.get(use.base, "")
+        parent = self.parents.get(use.base)
+        if parent is not None:   # w_t has the shape of w
+            for axis in ((".0",) if kind == "vector" else (".r", ".c") if kind == "matrix"
+                         else ()):
+                self.union(f"{use.base}{axis}", f"{parent}{axis}")
         subs = [s for s in use.subs if s != "?"]
         if kind == "vector":
             if subs:
@@ -595,7 +611,11 @@ def _scan_step(scan: _Scan, text: str, line: int, shape_of: _ShapeOf | None) -> 
 
 
 def _symbol_name(base: str) -> tuple[str, tuple[str, ...]]:
-    """The notation's name of a base and the spellings it needs (none for a plain letter)."""
+    """The notation's name of a base and the spellings it needs (none for a plain letter);
+    ``w_t`` (see :func:`_literals`) is ``wt``, spelled ``w_t``."""
+    literal = re.fullmatch(r"(.+)_([A-Za-z])", base)
+    if literal:
+        return _symbol_name(literal.group(1))[0] + literal.group(2), (base,)
     accent = re.fullmatch(r"\\(hat|tilde|bar|check)\{(\\?[A-Za-z]+)\}", base)
     if accent:
         inner = accent.group(2).lstrip("\\")
@@ -818,6 +838,7 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                            f"{use.line} (it stands where an index over {size} "
                                            f"stands in {base})")
                         changed = True
+    _literals(scan, by_base, ranges, sizes, declared, summed)
     defined = {base: line for base, line in scan.first_sides}
     kinds: dict[str, str] = {}
     why: dict[str, str] = {}
@@ -957,7 +978,53 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                          "scalar or a matrix?", f"symbols: {{{base}: {{}}}} "
                                          f"or {{{base}: {{shape: [n, n]}}}}",
                                          by_base[base][0].line))
+    for (base, script), name in scan.literals.items():
+        # w_t: another value of w (an iterate, a time step), of w's kind and shape
+        kinds.pop(name, None)
+        kind = kinds.get(base)
+        if kind in ("scalar", "vector", "matrix") and name in by_base:
+            kinds[name] = kind
+            why[name] = (f"{name} inferred a {kind} from line {by_base[name][0].line} (like "
+                         f"{base}: its subscript {script} is no index, so another value of "
+                         f"{base})")
     return _assemble(scan, kinds, why, ranges, reasons, sizes, by_base, ambiguities)
+
+
+_ITERATE = re.compile(r"\{?([A-Za-z])[+-]1\}?")   # the t+1 of w_{t+1}
+
+
+def _literals(scan: _Scan, by_base: dict[str, list[_Use]], ranges: Mapping[str, str],
+              sizes: Mapping[str, str], declared: Declared, summed: set[str]) -> None:
+    """Iterates: ``w_t`` and ``w_{t+1}`` beside ``w`` (``t`` never summed nor ranging, and
+    written with a step ``t+1`` or ``t-1`` on the same name, as an update rule is) are other
+    values of ``w``, not its entries: ``w_t`` is its own name, of ``w``'s kind (recorded in
+    ``scan.literals``, renamed in ``by_base``); ``w_{t+1}`` is left out of ``w``'s evidence,
+    and stays unread, as a header could not declare it either."""
+    for base in list(by_base):
+        uses = by_base[base]
+        plain = [u for u in uses if not u.subs or all(
+            x in ranges or x.isdigit() or x in sizes for x in u.subs if x != "?")]
+        steps = {m.group(1) for u in uses if u.subs == ("?",)
+                 for m in [_ITERATE.fullmatch(u.script)] if m}
+        if not plain or not steps:
+            continue
+        kept: list[_Use] = []
+        for use in uses:
+            letter = use.subs[0] if len(use.subs) == 1 else ""
+            if letter in steps and letter not in ranges and letter not in sizes and \
+                    letter not in summed and letter not in declared.indices and \
+                    letter not in declared.sizes:
+                name = scan.literals.setdefault((base, use.script), f"{base}_{letter}")
+                use.base, use.subs, use.script = name, (), ""
+                by_base.setdefault(name, []).append(use)
+            elif use.subs == ("?",) and _ITERATE.fullmatch(use.script):
+                # w_{t+1} = ...: the chain defines the next iterate, not w
+                if (base, use.line) in scan.first_sides:
+                    scan.first_sides.remove((base, use.line))
+                continue
+            else:
+                kept.append(use)
+        by_base[base] = kept
 
 
 def _fresh_size(scan: _Scan, unlimited: Mapping[str, int], ranges: Mapping[str, str]) -> str:
@@ -1023,7 +1090,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
     # Second pass over the same steps, now with the kinds: dimensions unified; a scalar added
     # to a vector is a vector, and the pass is run again with it (a few rounds at most).
     for _ in range(4):
-        shape_of = _ShapeOf(kinds, ranges)
+        shape_of = _ShapeOf(kinds, ranges, scan.literals)
         for text, line in scan.texts:
             _scan_step(_Scan(), text, line, shape_of)
         if not shape_of.upgrades:
@@ -1039,7 +1106,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                                          "(a wrong step must not choose its own reading)",
                                          f"symbols: {{{_symbol_name(base)[0]}: {{shape: "
                                          "[ROWS, COLUMNS]}}", hinge))
-        shape_of = _ShapeOf(kinds, ranges)
+        shape_of = _ShapeOf(kinds, ranges, scan.literals)
         for text, line in scan.texts:
             _scan_step(_Scan(), text, line, shape_of)
     used = {u.base for u in scan.uses} | set(sizes) | set(ranges)
@@ -1125,7 +1192,7 @@ def _square_by_one_step(scan: _Scan, kinds: Mapping[str, str], ranges: Mapping[s
     if shape_of.find(f"{base}.r") != shape_of.find(f"{base}.c"):
         return 0
     for leave_out, (_text, line) in enumerate(scan.texts):
-        alone = _ShapeOf(kinds, ranges)
+        alone = _ShapeOf(kinds, ranges, scan.literals)
         for n, (text, at) in enumerate(scan.texts):
             if n != leave_out:
                 _scan_step(_Scan(), text, at, alone)
