@@ -106,6 +106,18 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
                   "eta": {"latex": ["\\eta"]}, "X": {"shape": ["m", "n"]},
                   "y": {"shape": ["m"]}}},
      set()),
+    # shapes the prose states: X n-by-d, w of length d (no unification needed, nor guessed)
+    ("Let $X \\in \\mathbb{R}^{n \\times d}$ and $\\mathbf{w} \\in \\mathbb{R}^d$.\n\n"
+     "$$\\frac{1}{2} X w \\cdot 2 = X w$$",
+     {"sizes": {"n": [2, 3], "d": [2, 3]},
+      "symbols": {"X": {"shape": ["n", "d"]}, "w": {"shape": ["d"]}}}, set()),
+    # "for any matrix A" settles the capital that multiplies no vector; A's shape is the
+    # products'
+    ("Note: for any matrix \\(A\\),\n\n$$\\det(A) \\det(A) = \\det(A)^2$$",
+     {"sizes": {"n": [2, 3], "m": [2, 3]}, "symbols": {"A": {"shape": ["n", "m"]}}}, set()),
+    # said to be two things (a vector, then a scalar): neither
+    ("Here $x \\in \\mathbb{R}^n$, there $x \\in \\mathbb{R}$.\n\n$$x + x = 2 x$$",
+     {"symbols": {"x": {}}}, set()),
     # without the step t+1, w_t beside the vector w is its entry t
     (r"$$w_t + w^T x = w^T x + w_t$$",
      {"sizes": {"n": [2, 3]}, "indices": {"t": "n"},

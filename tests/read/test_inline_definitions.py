@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import verify
-from verify.read.latex.source import inline_definitions
+from verify.read.latex.source import inline_definitions, stated_shapes
 
 # (prose, the (name, value) pairs it defines)
 TABLE: list[tuple[str, list[tuple[str, str]]]] = [
@@ -73,3 +73,51 @@ def test_checked_without_a_header_under_the_prose_definitions(text: str,
     if "Softmax" in text:
         assert any("inferred a definition from line 1" in s.message
                    for c in result.document.chains for s in c.steps)
+
+
+# Shapes the prose states (verify/read/latex/source.stated_shapes): (prose, (base, kind, dims,
+# member) for each statement).  Rows marked "real" are copied from tests/data/real/.
+STATED: list[tuple[str, list[tuple[str, str, tuple[str, ...], bool]]]] = [
+    # frob_norm_yusukey01.md (real)
+    (r"The Frobenius norm of a matrix \(X \in \mathbb{R}^{m \times n}\) is defined as:",
+     [("X", "matrix", ("m", "n"), False)]),
+    (r"Note: for any matrix \(A\),", [("A", "matrix", (), False)]),
+    (r"a \(m \times n\) matrix, \(x \in \mathbb{R}^m\), and \(y \in \mathbb{R}^n\).",
+     [("x", "vector", ("m",), False), ("y", "vector", ("n",), False)]),
+    # softmax_jac_techqa3848588.md (real)
+    (r"where $x \in \mathbb{R}^n$ is a vector", [("x", "vector", ("n",), False)]),
+    # frob_xat_newbetuts229422.md (real): a list of names
+    (r"Recall that if $A,B \in \mathbb{R}^{m \times n}$ then",
+     [("A", "matrix", ("m", "n"), False), ("B", "matrix", ("m", "n"), False)]),
+    # spellings of the reals, a column n x 1, a bold name, a member of a family, a scalar
+    (r"$\mathbf{w} \in \R^{d}$, $\theta \in \mathbb R^n$, $x \in \mathbb{R}^{n\times 1}$",
+     [("w", "vector", ("d",), False), ("\\theta", "vector", ("n",), False),
+      ("x", "vector", ("n",), False)]),
+    (r"each $\mathbf{x}_i \in \mathbb{R}^d$, and $\lambda \in \mathbb{R}$",
+     [("x", "vector", ("d",), True), ("\\lambda", "scalar", (), False)]),
+    # no statement: a row 1 x n, a dimension that is no letter, a set that is not the reals,
+    # a sum's range
+    (r"$z \in \mathbb{R}^{1 \times n}$, $u \in \mathbb{R}^{N_{out}}$, $y \in \{0, 1\}$, "
+     r"$\sum_{i \in [n]} x_i$", []),
+]
+
+
+@pytest.mark.parametrize(("prose", "expected"), STATED, ids=[row[0][:40] for row in STATED])
+def test_stated_shapes(prose: str, expected: list[tuple[str, str, tuple[str, ...], bool]]
+                       ) -> None:
+    found = [(s.base, s.kind, s.dims, s.member) for s in stated_shapes(prose)]
+    assert found == expected
+
+
+def test_stated_shapes_are_checked_under() -> None:
+    """A document without a header whose prose gives the shapes: read under them, its slip
+    refuted, each inference naming the words it came from."""
+    text = ("Let $X \\in \\mathbb{R}^{n \\times d}$, $w \\in \\mathbb{R}^d$ and $y \\in "
+            "\\mathbb{R}^n$.\n\n$$\\nabla_w \\frac{1}{2}\\|Xw - y\\|^2 = X^T(Xw - y) = X^T X w - "
+            "X^T y = X^T X w + X^T y$$\n")
+    document = verify.check_text(text, cache=False).document
+    assert [s.status.value for s in document.chains[0].steps] == \
+        ["start", "proved", "proved", "refuted"]
+    assert document.inferred is not None
+    reasons = {d.name: d.reason for d in document.inferred.declarations}
+    assert "stated a matrix on line 1 ($X \\in \\mathbb{R}^{n \\times d}$)" in reasons["X"]

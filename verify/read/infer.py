@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from verify.read.latex.normalize import normalize
-from verify.read.latex.source import RawChain, split_document
+from verify.read.latex.source import RawChain, StatedShape, split_document, stated_shapes
 
 if TYPE_CHECKING:
     from verify.model.notation import Notation
@@ -198,6 +198,8 @@ class _Scan:
         self.in_derivative: set[int] = set()
         # w_t beside w (t no index): another value of w, its own name (see _literals)
         self.literals: dict[tuple[str, str], str] = {}   # (base, subscript) -> its name
+        # what the document's words say a name is (X \in \mathbb{R}^{n \times d})
+        self.stated: dict[str, StatedShape] = {}
 
 
 def _tokens(text: str) -> list[str]:
@@ -533,15 +535,18 @@ class _ShapeOf:
     dimensions ('size:N', 'w.0', 'X.r', 'X.c')."""
 
     def __init__(self, kinds: Mapping[str, str], ranges: Mapping[str, str],
-                 literals: Mapping[tuple[str, str], str] | None = None) -> None:
+                 literals: Mapping[tuple[str, str], str] | None = None,
+                 stated: Mapping[str, StatedShape] | None = None) -> None:
         self.kinds, self.ranges = kinds, ranges
         self.literals = dict(literals or {})
+        self.stated = dict(stated or {})
         self.parents = {name: base for (base, _), name in self.literals.items()}
         self.parent: dict[str, str] = {}
         self.upgrades: dict[str, tuple[str, int]] = {}   # scalar -> (a length, line): a vector
 
     def upgrade(self, use: _Use, dim: str) -> None:
-        if self.kinds.get(use.base) == "scalar" and not use.base[-1:].isupper():
+        if self.kinds.get(use.base) == "scalar" and not use.base[-1:].isupper() and \
+                use.base not in self.stated:
             self.upgrades.setdefault(use.base, (dim, use.line))
 
     def find(self, x: str) -> str:
@@ -560,6 +565,11 @@ class _ShapeOf:
 
     def __call__(self, use: _Use) -> _Shape:
         kind = self.kinds.get(use.base, "")
+        said = self.stated.get(use.base)
+        if said is not None and said.dims:   # X \in \mathbb{R}^{n \times d}
+            for axis, dim in zip((".0",) if len(said.dims) == 1 else (".r", ".c"), said.dims,
+                                 strict=True):
+                self.union(f"{use.base}{axis}", f"size:{dim}")
         parent = self.parents.get(use.base)
         if parent is not None:   # w_t has the shape of w
             for axis in ((".0",) if kind == "vector" else (".r", ".c") if kind == "matrix"
@@ -632,8 +642,10 @@ def symbol_name(base: str) -> tuple[str, tuple[str, ...]]:
     return _symbol_name(base)
 
 
-def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None) -> Inference:
-    """The notation the chains' steps imply, beyond what ``declared`` already declares."""
+def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
+                   stated: Sequence[StatedShape] = ()) -> Inference:
+    """The notation the chains' steps imply, beyond what ``declared`` already declares; a
+    name the document's words give a shape (``stated``, one shape for it) has that shape."""
     declared = declared or Declared()
     steps = [(normalize(step.text), step.line, n == 0 and len(chain.steps) > 1)
              for chain in chains for n, step in enumerate(chain.steps)]
@@ -673,6 +685,13 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None)
                 rest = step.text[match.end():].lstrip(" }")
                 if rest.startswith("_"):
                     bold_sub.setdefault(match.group(1), step.line)
+    said: dict[str, set[tuple[str, tuple[str, ...], bool]]] = {}
+    for shape in stated:
+        said.setdefault(shape.base, set()).add((shape.kind, shape.dims, shape.member))
+    # a name said to be two things (in two sections of the text, say) is said to be neither
+    scan.stated = {shape.base: shape for shape in stated if len(said[shape.base]) == 1 and
+                   not (shape.member and shape.kind != "vector") and
+                   shape.base not in declared.spellings}
     inference = _decide(scan, bold, bold_sub, declared)
     variables = frozenset(base for _, bases, _ in scan.derivatives for base in bases)
     dependents = frozenset(u.base for uses, bases, _ in scan.derivatives
@@ -713,8 +732,8 @@ def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
                                          f"{line}, but as read does not depend on it (a quantity "
                                          "the document defines elsewhere?)")
     for base, line in introduced.items():
-        if base in variables:
-            continue
+        if base in variables or base in scan.stated:   # X \in \mathbb{R}^{n \times d}: no
+            continue                                     # abbreviation
         note(base, line, f"${base}$ is first written on line {line}, in a step of a chain: "
                          "the step introduces it (an abbreviation?)")
     for use in scan.uses:
@@ -791,6 +810,13 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
         else:
             ambiguities.append(Ambiguity(letter, f"summed without an upper limit on line {line}",
                                          f"indices: {{{letter}: SIZE}}", line))
+    for base, said in list(scan.stated.items()):
+        if any(d in ranges or d.isdigit() for d in said.dims):
+            del scan.stated[base]      # a dimension that is an index, or a number: not read
+            continue
+        for d in said.dims:
+            if d not in sizes and d not in declared.sizes:
+                sizes[d] = f"{d} inferred a size from line {said.line} ({said.text})"
     summed = {letter for letters, _, _ in scan.sums for letter in letters}
     # A letter both summed (or a size) and used as a value: neither reading is taken.
     for use in scan.uses:
@@ -850,6 +876,12 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                          f"{defined[base]} ({base} = ...)",
                                          f"definitions: {{{_symbol_name(base)[0]}: "
                                          "{body: \"...\"}}", defined[base]))
+            continue
+        if base in scan.stated:
+            words = scan.stated[base]
+            kinds[base] = "vectors" if words.member else words.kind
+            why[base] = (f"{base} stated a {'family of vectors' if words.member else words.kind}"
+                         f" on line {words.line} ({words.text})")
             continue
         if base == "\\sigma" and any(u.applied for u in uses):
             if all(u.applied for u in uses):
@@ -946,7 +978,8 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
             (kinds.get(left.base) == "vector" and not left.subs) or
             (kinds.get(left.base) == "vectors" and len(left.subs) == 1)))
         if row and kinds.get(right.base) in ("scalar", "pending") and \
-                not right.subs and not right.base[-1:].isupper():
+                not right.subs and not right.base[-1:].isupper() and \
+                right.base not in scan.stated:
             kinds[right.base] = "vector"
             why[right.base] = (f"{right.base} inferred a vector from line {right.line} (a "
                                "matrix multiplies it)")
@@ -1090,7 +1123,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
     # Second pass over the same steps, now with the kinds: dimensions unified; a scalar added
     # to a vector is a vector, and the pass is run again with it (a few rounds at most).
     for _ in range(4):
-        shape_of = _ShapeOf(kinds, ranges, scan.literals)
+        shape_of = _ShapeOf(kinds, ranges, scan.literals, scan.stated)
         for text, line in scan.texts:
             _scan_step(_Scan(), text, line, shape_of)
         if not shape_of.upgrades:
@@ -1106,7 +1139,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                                          "(a wrong step must not choose its own reading)",
                                          f"symbols: {{{_symbol_name(base)[0]}: {{shape: "
                                          "[ROWS, COLUMNS]}}", hinge))
-        shape_of = _ShapeOf(kinds, ranges, scan.literals)
+        shape_of = _ShapeOf(kinds, ranges, scan.literals, scan.stated)
         for text, line in scan.texts:
             _scan_step(_Scan(), text, line, shape_of)
     used = {u.base for u in scan.uses} | set(sizes) | set(ranges)
@@ -1192,7 +1225,7 @@ def _square_by_one_step(scan: _Scan, kinds: Mapping[str, str], ranges: Mapping[s
     if shape_of.find(f"{base}.r") != shape_of.find(f"{base}.c"):
         return 0
     for leave_out, (_text, line) in enumerate(scan.texts):
-        alone = _ShapeOf(kinds, ranges, scan.literals)
+        alone = _ShapeOf(kinds, ranges, scan.literals, scan.stated)
         for n, (text, at) in enumerate(scan.texts):
             if n != leave_out:
                 _scan_step(_Scan(), text, at, alone)
@@ -1217,7 +1250,7 @@ def _unique(items: Iterable[Ambiguity]) -> list[Ambiguity]:
 def infer_document(text: str, suffix: str = ".md", declared: Declared | None = None) -> Inference:
     """The inference for a document's text (its header, if any, is not read here: pass what it
     declares as ``declared``)."""
-    return infer_notation(split_document(text, suffix), declared)
+    return infer_notation(split_document(text, suffix), declared, stated_shapes(text, suffix))
 
 
 def _flow(values: Sequence[str]) -> str:

@@ -42,7 +42,13 @@ from verify.read.infer import (
     symbol_name,
 )
 from verify.read.latex.macros import expand, find_macros
-from verify.read.latex.source import RawChain, inline_definitions, plain_text, split_document
+from verify.read.latex.source import (
+    RawChain,
+    inline_definitions,
+    plain_text,
+    split_document,
+    stated_shapes,
+)
 from verify.read.notation import parse_notation
 
 # Inference scans the document's steps a few times over (and once more per matrix it must
@@ -80,7 +86,8 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
         return replace(document, problems=(*document.problems, (
             f"{shown}: more than {INFER_STEPS} steps: the notation is not inferred for so "
             "long a document (declare it in a header)")))
-    inference = infer_notation(chains, declared_of(header.notation) if partial else None)
+    inference = infer_notation(chains, declared_of(header.notation) if partial else None,
+                               stated_shapes(find_macros(header.body)[1], suffix))
     inference = defined_by_lines(inference, text, path, header, shown, partial)
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
@@ -114,8 +121,21 @@ def inference_of(text: str, path: Path, header: Header | None = None) -> Inferen
     own = not declares_nothing(header.notation)
     suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
     inference = infer_notation(inference_chains(header.body, suffix),
-                               declared_of(header.notation) if own else None)
+                               declared_of(header.notation) if own else None,
+                               stated_shapes(find_macros(header.body)[1], suffix))
     return defined_by_lines(inference, text, path, header, str(path), own)
+
+
+_DEFINED_NAME = re.compile(r"\s*(\\?[A-Za-z]+|\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})"
+                           r"\s*(?:_\s*\{?\s*([a-z])\s*\}?)?\s*")
+_DEFINED_CALL = re.compile(r"(\\?[A-Za-z]+|\\math[a-z]+\s*\{\s*[A-Za-z]\s*\})\s*"
+                           r"(?:\\left\s*)?\((?:[^()])*(?:\\right\s*)?\)")
+
+
+def _defined_base(written: str) -> str | None:
+    """The name a chain's first step would define (``L``, ``p_j``, ``f(X)``), or None."""
+    found = _DEFINED_NAME.fullmatch(written.strip()) or _DEFINED_CALL.fullmatch(written.strip())
+    return found.group(1) if found else None
 
 
 def defined_by_lines(inference: Inference, text: str, path: Path, header: Header,
@@ -149,16 +169,20 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         return inference
     document = document_from_text(text, path, notation, shown)
     in_prose = _inline_document(header, path, notation, shown, suffix).chains
+    # a name a display's chain starts with is the display's to define: where that definition
+    # does not read (a norm), the prose's (f(A) = x^T A y, a later example) does not stand in
+    started = {_defined_base(chain.steps[0].latex) for chain in document.chains
+               if len(chain.steps) >= 2} - {None}
     for chain in sorted((*document.chains, *in_prose), key=line_of):
         if len(chain.steps) < 2 or chain.steps[1].expr is None:
             continue
         written = chain.steps[0].latex.strip()
-        first = re.fullmatch(r"\s*(\\?[A-Za-z]+|\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})"
-                             r"\s*(?:_\s*\{?\s*([a-z])\s*\}?)?\s*", written)
-        call = re.fullmatch(r"(\\?[A-Za-z]+|\\math[a-z]+\s*\{\s*[A-Za-z]\s*\})\s*"
-                            r"(?:\\left\s*)?\((?:[^()])*(?:\\right\s*)?\)", written)
+        first = _DEFINED_NAME.fullmatch(written)
+        call = _DEFINED_CALL.fullmatch(written)
         spellings: tuple[str, ...] = ()
         prose = any(chain is c for c in in_prose)
+        if prose and _defined_base(written) in started:
+            continue
         if first is None and call is not None and \
                 ((call.group(1), chain.steps[0].location.line) in called or
                  (prose and call.group(1) in unsettled)):

@@ -234,6 +234,70 @@ _DEFINED_SIDE = re.compile(r"\s*(?:\\(?:hat|tilde|bar|check|mathbf|boldsymbol|bm
 _LONE_SIDE = re.compile(r"\s*-?\s*(?:\\?[A-Za-z]+|\d+(?:\.\d+)?)\s*(?:_\s*(?:\{[^{}]*\}|\w))?\s*")
 
 
+@dataclass(frozen=True)
+class StatedShape:
+    r"""What the document says a name is, in its own words: ``$X \in \mathbb{R}^{n \times
+    d}$`` (a matrix, ``dims`` ``("n", "d")``), ``$w \in \mathbb{R}^d$`` (a vector), ``$c \in
+    \mathbb{R}$`` (a scalar), ``$\mathbf{x}_i \in \mathbb{R}^d$`` (each member of a family
+    a vector: ``member``), ``for any matrix $A$`` (a matrix, its dimensions unsaid)."""
+
+    base: str                  # as inference names it: 'X', '\\theta', '\\hat{y}' (no font)
+    kind: str                  # 'scalar', 'vector', 'matrix'
+    dims: tuple[str, ...]      # the size letters, () when unsaid
+    member: bool               # said of x_i, each member of a family
+    line: int
+    text: str                  # the words, as written ('$w \\in \\mathbb{R}^d$', 'matrix $A$')
+
+
+_FONTED = r"\\(?:mathbf|boldsymbol|bm|vec|pmb)\s*\{\s*(\\?[A-Za-z]+)\s*\}"
+_STATED_NAME = (r"(?:" + _FONTED + r"|(\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})|"
+                r"(\\(?:" + "|".join(_GREEK_NAMES) + r")(?![A-Za-z])|[A-Za-z](?![A-Za-z])))"
+                r"(\s*_\s*(?:\{\s*[a-z]\s*\}|[a-z]))?")
+_REALS = (r"\\in\s*(?:\\mathbb\s*(?:\{\s*R\s*\}|R)|\\R(?![A-Za-z])|\\Bbb\s*(?:\{\s*R\s*\}|R)|"
+          r"\\mathbf\s*\{\s*R\s*\})(?:\s*\^\s*(?:\{(?P<dims>[^{}]*)\}|(?P<dim>[A-Za-z0-9])))?")
+_MEMBERSHIP = re.compile(r"(?P<names>" + _STATED_NAME + r"(?:\s*,\s*" + _STATED_NAME + r")*)\s*" +
+                         _REALS + r"(?![\^_A-Za-z0-9])")
+_KIND_WORD = re.compile(r"\b(?P<word>matri(?:x|ces)|vectors?|scalars?)\s+(?:\$|\\\()\s*"
+                        r"(?P<names>" + _STATED_NAME + r"(?:\s*,\s*" + _STATED_NAME + r")*)"
+                        r"\s*(?:\$|\\\))")
+_TIMES = re.compile(r"\\times|\\cdot|×|\*")
+
+
+def stated_shapes(text: str, suffix: str = ".md") -> tuple[StatedShape, ...]:
+    r"""The shapes the document states in its own words (:class:`StatedShape`), in its math
+    and in the words before its inline math.  A statement whose dimensions are not plain
+    letters or numbers (``\mathbb{R}^{N_{out}}``, a row ``1 \times n``) states nothing."""
+    text = hide_non_math(text[:DOCUMENT_CHARS], suffix)
+    lines = _Lines(text)
+    found: list[StatedShape] = []
+
+    def names(written: str) -> list[tuple[str, bool]]:
+        out = []
+        for match in re.finditer(_STATED_NAME, written):
+            base = next(g for g in match.groups()[:3] if g is not None)
+            out.append((re.sub(r"\s+", "", base), match.group(4) is not None))
+        return out
+    for match in _MEMBERSHIP.finditer(text):
+        written = match.group("dims") if match.group("dims") is not None else match.group("dim")
+        dims = tuple(d.strip() for d in _TIMES.split(written)) if written else ()
+        if any(not re.fullmatch(r"[A-Za-z]|\d+", d) for d in dims) or len(dims) > 2 or \
+                (len(dims) == 2 and dims[0] == "1"):
+            continue
+        if len(dims) == 2 and dims[1] == "1":
+            dims = dims[:1]
+        kind = ("scalar", "vector", "matrix")[len(dims)]
+        for base, member in names(match.group("names")):
+            found.append(StatedShape(base, kind, dims, member, lines.line_of(match.start()),
+                                     "$" + match.group(0).strip() + "$"))
+    for match in _KIND_WORD.finditer(text):
+        word = match.group("word")
+        kind = "matrix" if word.startswith("matri") else word.rstrip("s")
+        for base, member in names(match.group("names")):
+            found.append(StatedShape(base, kind, (), member, lines.line_of(match.start()),
+                                     match.group(0).strip()))
+    return tuple(found)
+
+
 def inline_definitions(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
     r"""The definitions a document writes in its prose's inline math (``where
     \(\hat{y}_i = \frac{e^{z_i}}{\sum_k e^{z_k}}\)``, ``$f(w) = w^T A w$``), each as a chain
