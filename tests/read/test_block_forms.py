@@ -41,9 +41,13 @@ def chains(text: str, suffix: str = ".md") -> list[list[tuple[str, str]]]:
     ("Case 1 ($i = j$):", "i = j"),
     ("### Case 2: $i \\neq j$", r"i \neq j"),
     ("For the case $j = i$, we have that", "j = i"),
+    # a lead-in clause or two before the case (real: logsoftmax_mnn.md)
+    ("Therefore, for the log-softmax function, when $i = k$, we have", "i = k"),
+    ("and when $i \\not= k$, ", r"i \not= k"),             # real: logsoftmax_mnn.md
     # prose that says more than a case is no case
     ("Both of these cases can be combined,", ""),
     ("Note that if $i=j$ then we are done", ""),
+    ("We compute, and it is clear, that $x = 1$", ""),
     ("Otherwise,", r"\text{otherwise}"),      # a case, but none the reader can use
     (r"where \(h(x^{(i)})\) is sigmoid function of \(x^{(i)}\)", ""),  # real
     ("", ""),

@@ -118,6 +118,11 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     # said to be two things (a vector, then a scalar): neither
     ("Here $x \\in \\mathbb{R}^n$, there $x \\in \\mathbb{R}$.\n\n$$x + x = 2 x$$",
      {"symbols": {"x": {}}}, set()),
+    # x alone only as a call's whole argument (y_i(x)), otherwise by its entries: the vector
+    # of them (real: logsoftmax_mnn.md)
+    ("$$y_i(x) = \\frac{\\exp(x_i)}{\\sum_j \\exp(x_j)}$$",
+     {"sizes": {"n": [2, 3]}, "indices": {"j": "n", "i": "n"},
+      "symbols": {"y": {"family": ["n"]}, "x": {"shape": ["n"]}}}, set()),
     # without the step t+1, w_t beside the vector w is its entry t
     (r"$$w_t + w^T x = w^T x + w_t$$",
      {"sizes": {"n": [2, 3]}, "indices": {"t": "n"},

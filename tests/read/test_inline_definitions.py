@@ -121,3 +121,17 @@ def test_stated_shapes_are_checked_under() -> None:
     assert document.inferred is not None
     reasons = {d.name: d.reason for d in document.inferred.declarations}
     assert "stated a matrix on line 1 ($X \\in \\mathbb{R}^{n \\times d}$)" in reasons["X"]
+
+
+def test_an_entry_written_with_its_argument_is_defined_by_the_prose() -> None:
+    """``where $y_i(x) = \\frac{\\exp(x_i)}{\\sum_j \\exp(x_j)}$`` (logsoftmax_mnn.md, real)
+    defines y_i; x, alone only as the call's argument, is the vector of its entries."""
+    text = ("where $y_i(x) = \\frac{\\exp(x_i)}{\\sum_j \\exp(x_j)}$ are the probabilities.\n\n"
+            "$$\\sum_i y_i(x) \\log y_i(x) = \\sum_i y_i(x) \\left(x_i - \\log \\sum_j "
+            "\\exp(x_j)\\right) = \\sum_i y_i(x) x_i$$\n")
+    document = verify.check_text(text, cache=False).document
+    assert [s.status.value for s in document.chains[0].steps] == ["start", "proved", "refuted"]
+    assert document.inferred is not None
+    reasons = {d.name: d.reason for d in document.inferred.declarations}
+    assert "the definition in its prose, y_i = ..." in reasons["y"]
+    assert "alone only as a call's argument" in reasons["x"]

@@ -196,6 +196,8 @@ class _Scan:
         self.derivatives: list[tuple[list[_Use], frozenset[str], int]] = []
         # the uses written as a derivative's numerator or variable (\partial y / \partial z)
         self.in_derivative: set[int] = set()
+        # the uses that are the whole argument of a letter's call (y_i(x), f(x))
+        self.as_argument: set[int] = set()
         # w_t beside w (t no index): another value of w, its own name (see _literals)
         self.literals: dict[tuple[str, str], str] = {}   # (base, subscript) -> its name
         # what the document's words say a name is (X \in \mathbb{R}^{n \times d})
@@ -341,8 +343,19 @@ class _Parser:
         token = self.peek()
         self.i += 1
         if token in ("(", "["):
+            before, opened = len(self.scan.uses), self.i - 1
             inner = self.expression(frozenset({")", "]"}))
             self.i += self.peek() in (")", "]")
+            written = [t for t in self.t[opened + 1:self.i - 1] if not t.isspace()]
+            previous = next((t for t in reversed(self.t[:opened]) if not t.isspace()), "")
+            callee = self.scan.uses[before - 1] if before else None
+            # y_i(x), f(x): the argument of a letter's call, not of a standard function's
+            # (\sigma(z), \exp(z) say nothing of z's shape)
+            if token == "(" and len(self.scan.uses) == before + 1 and len(written) == 1 and \
+                    callee is not None and (
+                        (callee.base == previous and re.fullmatch(r"[A-Za-z]", previous)) or (
+                        bool(callee.subs) and re.fullmatch(r"[A-Za-z0-9}]", previous))):
+                self.scan.as_argument.add(id(self.scan.uses[before]))
             return self.post(inner)
         if token == "{":
             inner = self.expression(frozenset({"}"}))
@@ -987,13 +1000,16 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
         # (pending has an entry by an index letter; others may be x_1 or x_n)
         use = next(u for u in by_base[base] if u.subs and u.subs[0] in ranges)
         alone = [u for u in by_base[base] if not u.subs and not u.sample]
-        if all(id(u) in scan.in_derivative for u in alone):
-            # written alone only where a derivative is (\partial \hat{y} / \partial z), and
-            # otherwise by its entries z_j: the vector of those entries (as a family of
-            # scalars, z alone would mean nothing)
+        if all(id(u) in scan.in_derivative | scan.as_argument for u in alone):
+            # written alone only where a derivative is (\partial \hat{y} / \partial z) or as
+            # a call's whole argument (y_i(x)), and otherwise by its entries z_j: the vector
+            # of those entries (as a family of scalars, z alone would mean nothing)
+            where = "in a derivative" if all(id(u) in scan.in_derivative for u in alone) else \
+                "as a call's argument" if all(id(u) in scan.as_argument for u in alone) else \
+                "in a derivative or as a call's argument"
             kinds[base] = "vector"
-            why[base] = (f"{base} inferred a vector from line {alone[0].line} (alone only in a "
-                         f"derivative; {base}_{use.subs[0]} its entries)")
+            why[base] = (f"{base} inferred a vector from line {alone[0].line} (alone only "
+                         f"{where}; {base}_{use.subs[0]} its entries)")
             continue
         kinds.pop(base)
         ambiguities.append(Ambiguity(base, f"used alone and with the index {use.subs[0]} (line "

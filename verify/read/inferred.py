@@ -132,6 +132,12 @@ _DEFINED_CALL = re.compile(r"(\\?[A-Za-z]+|\\math[a-z]+\s*\{\s*[A-Za-z]\s*\})\s*
                            r"(?:\\left\s*)?\((?:[^()])*(?:\\right\s*)?\)")
 
 
+_DEFINED_ENTRY_CALL = re.compile(r"\s*(\\?[A-Za-z]+|"
+                                 r"\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})\s*_\s*\{?\s*([a-z])\s*\}?\s*(?:\\left\s*)?\(\s*"
+                                 r"(?:\\math[a-z]+\s*\{\s*[A-Za-z]\s*\}|\\?[A-Za-z]+)\s*"
+                                 r"(?:\\right\s*)?\)\s*")
+
+
 def _defined_base(written: str) -> str | None:
     """The name a chain's first step would define (``L``, ``p_j``, ``f(X)``), or None."""
     found = _DEFINED_NAME.fullmatch(written.strip()) or _DEFINED_CALL.fullmatch(written.strip())
@@ -177,7 +183,9 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         if len(chain.steps) < 2 or chain.steps[1].expr is None:
             continue
         written = chain.steps[0].latex.strip()
-        first = _DEFINED_NAME.fullmatch(written)
+        # y_i(x) = ...: an entry written with the variable it is a function of, defined as
+        # y_i (the reader reads y_i(x) as that entry)
+        first = _DEFINED_NAME.fullmatch(written) or _DEFINED_ENTRY_CALL.fullmatch(written)
         call = _DEFINED_CALL.fullmatch(written)
         spellings: tuple[str, ...] = ()
         prose = any(chain is c for c in in_prose)

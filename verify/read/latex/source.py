@@ -52,7 +52,9 @@ _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 # Prose that does nothing but announce a case: "If $i=j$,", "And if \(i \neq j\),", "Case 2:
 # $k \neq i$.", "For $i = j$ we get"; the condition is the one formula in it.
 _CASE_PROSE = re.compile(
-    r"^(?:(?:and|now|so|then|next|finally|similarly|second(?:ly)?|first(?:ly)?)[\s,]+)?"
+    # a lead-in of a clause or two ("Therefore, for the log-softmax function, when $i = k$")
+    r"^(?:[A-Za-z][A-Za-z' -]{0,50},\s*){0,2}"
+    r"(?:(?:and|now|so|then|next|finally|similarly|second(?:ly)?|first(?:ly)?)[\s,]+)?"
     r"(?:(?:(?:in|for)\s+the\s+)?case\s*(?:\d+|[ivx]+|[a-z])?\s*[:.)]?\s*"
     r"(?:(?:of|where|when|that)\s+)?|if|when|for|where)\s*\(?\s*"
     r"(?:\$(?P<dollar>[^$]+)\$|\\\((?P<paren>(?:(?!\\\)).)+)\\\))"
