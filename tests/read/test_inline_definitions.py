@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import verify
-from verify.read.latex.source import inline_definitions, stated_shapes
+from verify.read.latex.source import inline_definitions, stated_kinds, stated_shapes
 
 # (prose, the (name, value) pairs it defines)
 TABLE: list[tuple[str, list[tuple[str, str]]]] = [
@@ -135,3 +135,41 @@ def test_an_entry_written_with_its_argument_is_defined_by_the_prose() -> None:
     reasons = {d.name: d.reason for d in document.inferred.declarations}
     assert "the definition in its prose, y_i = ..." in reasons["y"]
     assert "alone only as a call's argument" in reasons["x"]
+
+
+# Kinds of values the words give a name (verify/read/latex/source.stated_kinds).
+KINDS: list[tuple[str, list[tuple[str, str]]]] = [
+    # softmax_ce_postnetwork.md (real)
+    (r"Cross-Entropy Loss: \(L = -\sum_{i=1}^{C} y_i \log \hat{y}_i\), where \(y_i\) is "
+     "one-hot.", [("y", "onehot")]),
+    # softmax_ce_mathse3297525.md (real)
+    (r"In the last line we use the sum of the probabilities $p_j,1\leq j\leq n$ is equal to $1$.",
+     [("p", "distribution")]),
+    (r"the one-hot label $\mathbf{y}$, and $q$ is a probability distribution",
+     [("y", "onehot"), ("q", "distribution")]),
+    (r"$y$ is a one-hot vector", [("y", "onehot")]),
+    # not said of one name: a formula that is more than a name, prose about notation
+    (r"$L = y$ is one-hot", []),
+    (r"I found a one hot vector notation that might work.", []),        # real
+]
+
+
+@pytest.mark.parametrize(("prose", "expected"), KINDS, ids=[row[0][:40] for row in KINDS])
+def test_stated_kinds(prose: str, expected: list[tuple[str, str]]) -> None:
+    assert [(s.base, s.kind) for s in stated_kinds(prose)] == expected
+
+
+def test_one_hot_in_the_words_settles_the_cross_entropy() -> None:
+    """'where \\(y_i\\) is one-hot' (softmax_ce_postnetwork.md, real): y is read one-hot, so
+    the step that needs \\sum_i y_i = 1 is decided (not unknown as a guess), and its slip
+    refuted."""
+    text = ("Loss: \\(L = -\\sum_{i=1}^{C} y_i \\log \\hat{y}_i\\), where \\(y_i\\) is one-hot "
+            "and \\(\\hat{y}_i = \\frac{e^{z_i}}{\\sum_{k=1}^{C} e^{z_k}}\\).\n\n"
+            "$$\\frac{\\partial L}{\\partial z_j} = -\\sum_{i=1}^{C} y_i (\\delta_{ij} - "
+            "\\hat{y}_j) = \\hat{y}_j - y_j = \\hat{y}_j + y_j$$\n")
+    document = verify.check_text(text, cache=False).document
+    assert [s.status.value for s in document.chains[0].steps] == \
+        ["start", "proved", "proved", "refuted"], [s.message for s in document.chains[0].steps]
+    assert document.inferred is not None
+    reasons = {d.name: d.reason for d in document.inferred.declarations}
+    assert reasons["y"].startswith("y inferred one-hot from line 1")

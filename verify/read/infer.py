@@ -91,6 +91,7 @@ class SymbolGuess:
     shape: tuple[str, ...] = ()
     latex: tuple[str, ...] = ()
     reason: str = ""
+    kind: str = ""             # a value kind the document's words give: onehot, distribution
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,8 @@ class _Scan:
         self.literals: dict[tuple[str, str], str] = {}   # (base, subscript) -> its name
         # what the document's words say a name is (X \in \mathbb{R}^{n \times d})
         self.stated: dict[str, StatedShape] = {}
+        # the kind of values they give it ("where \(y_i\) is one-hot")
+        self.value_kinds: dict[str, StatedShape] = {}
 
 
 def _tokens(text: str) -> list[str]:
@@ -699,12 +702,18 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
                 if rest.startswith("_"):
                     bold_sub.setdefault(match.group(1), step.line)
     said: dict[str, set[tuple[str, tuple[str, ...], bool]]] = {}
-    for shape in stated:
+    valued = [s for s in stated if s.kind in _VALUE_KINDS]
+    shapes = [s for s in stated if s.kind not in _VALUE_KINDS]
+    for shape in shapes:
         said.setdefault(shape.base, set()).add((shape.kind, shape.dims, shape.member))
     # a name said to be two things (in two sections of the text, say) is said to be neither
-    scan.stated = {shape.base: shape for shape in stated if len(said[shape.base]) == 1 and
+    scan.stated = {shape.base: shape for shape in shapes if len(said[shape.base]) == 1 and
                    not (shape.member and shape.kind != "vector") and
                    shape.base not in declared.spellings}
+    kinds_said = {base: {s.kind for s in valued if s.base == base} for base in
+                  {s.base for s in valued}}
+    scan.value_kinds = {s.base: s for s in valued if len(kinds_said[s.base]) == 1 and
+                        s.base not in declared.spellings}
     inference = _decide(scan, bold, bold_sub, declared)
     variables = frozenset(base for _, bases, _ in scan.derivatives for base in bases)
     dependents = frozenset(u.base for uses, bases, _ in scan.derivatives
@@ -758,6 +767,8 @@ def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
         if "\\sum" not in text:
             continue
         for match in _AGAINST_LOG.finditer(text):
+            if match.group(1) in scan.value_kinds:
+                continue      # "where \(y_i\) is one-hot": the words settle it
             # y_j \log p_j under a sum: a cross-entropy, whose y sums to 1 (one-hot labels or
             # a distribution) where the document's words say so; read as free reals it does not
             note(match.group(1), line, f"${match.group(1)}$ is summed against a logarithm on "
@@ -1192,8 +1203,11 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                                            reason=why[base].replace(f"_{uses[0].subs[0]} ",
                                                                     f"_{number} ")))
         elif kind == "vector":
+            said = scan.value_kinds.get(base)
             symbols.append(SymbolGuess(name, shape=(size_of(f"{base}.0"),), latex=latex,
-                                       reason=why[base]))
+                                       reason=why[base] + (f"; {base} {_kind_words(said)}"
+                                                           if said else ""),
+                                       kind=said.kind if said else ""))
             _entry_letters(uses, 0, size_of(f"{base}.0"), base, ranges, reasons, by_base, sizes)
         elif kind == "matrix":
             symbols.append(SymbolGuess(name, shape=(size_of(f"{base}.r"), size_of(f"{base}.c")),
@@ -1222,6 +1236,14 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                                              first.line))
                 continue
             spelled = (f"{base}^{{({first.sample})}}",) if first.sample else latex
+            said = scan.value_kinds.get(base)
+            if said is not None and len(items) == 1 and not first.sample:
+                # y_i one-hot (a distribution): the vector of the y_i, of that kind
+                symbols.append(SymbolGuess(name, shape=(ranges[items[0]],), latex=spelled,
+                                           reason=f"{base} inferred {_kind_words(said)}, a "
+                                                  f"vector over {ranges[items[0]]}",
+                                           kind=said.kind))
+                continue
             symbols.append(SymbolGuess(name, family=tuple(ranges[i] for i in items),
                                        latex=spelled, reason=why[base]))
     all_sizes = [SizeGuess(n, _DEFAULT_VALUES.get(n, (2, 3)), r) for n, r in sizes.items()]
@@ -1230,6 +1252,14 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                     for letter, size in ranges.items() if letter in reasons)
     return Inference(tuple(all_sizes), indices, tuple(symbols), tuple(definitions),
                      tuple(_unique(ambiguities)))
+
+
+_VALUE_KINDS = frozenset({"onehot", "distribution"})
+
+
+def _kind_words(said: StatedShape) -> str:
+    kind = "one-hot" if said.kind == "onehot" else "a distribution"
+    return f"{kind} from line {said.line} ({said.text})"
 
 
 def _square_by_one_step(scan: _Scan, kinds: Mapping[str, str], ranges: Mapping[str, str],
@@ -1300,6 +1330,8 @@ def header_yaml(inference: Inference, title: str | None = None) -> str:
                 parts.append(f"shape: {_flow(symbol.shape)}")
             if symbol.latex:
                 parts.append(f"latex: {_quoted(symbol.latex)}")
+            if symbol.kind:
+                parts.append(f"kind: {symbol.kind}")
             lines.append(f"  {symbol.name}: {{{', '.join(parts)}}}    # {symbol.reason}")
     if inference.definitions:
         lines.append("definitions:")

@@ -44,9 +44,11 @@ from verify.read.infer import (
 from verify.read.latex.macros import expand, find_macros
 from verify.read.latex.source import (
     RawChain,
+    StatedShape,
     inline_definitions,
     plain_text,
     split_document,
+    stated_kinds,
     stated_shapes,
 )
 from verify.read.notation import parse_notation
@@ -87,7 +89,7 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
             f"{shown}: more than {INFER_STEPS} steps: the notation is not inferred for so "
             "long a document (declare it in a header)")))
     inference = infer_notation(chains, declared_of(header.notation) if partial else None,
-                               stated_shapes(find_macros(header.body)[1], suffix))
+                               _stated(header.body, suffix))
     inference = defined_by_lines(inference, text, path, header, shown, partial)
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
@@ -122,7 +124,7 @@ def inference_of(text: str, path: Path, header: Header | None = None) -> Inferen
     suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
     inference = infer_notation(inference_chains(header.body, suffix),
                                declared_of(header.notation) if own else None,
-                               stated_shapes(find_macros(header.body)[1], suffix))
+                               _stated(header.body, suffix))
     return defined_by_lines(inference, text, path, header, str(path), own)
 
 
@@ -136,6 +138,12 @@ _DEFINED_ENTRY_CALL = re.compile(r"\s*(\\?[A-Za-z]+|"
                                  r"\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})\s*_\s*\{?\s*([a-z])\s*\}?\s*(?:\\left\s*)?\(\s*"
                                  r"(?:\\math[a-z]+\s*\{\s*[A-Za-z]\s*\}|\\?[A-Za-z]+)\s*"
                                  r"(?:\\right\s*)?\)\s*")
+
+
+def _stated(body: str, suffix: str) -> tuple[StatedShape, ...]:
+    """What the document's words say of its names: shapes and kinds of values."""
+    text = find_macros(body)[1]
+    return (*stated_shapes(text, suffix), *stated_kinds(text, suffix))
 
 
 def _defined_base(written: str) -> str | None:

@@ -300,6 +300,47 @@ def stated_shapes(text: str, suffix: str = ".md") -> tuple[StatedShape, ...]:
     return tuple(found)
 
 
+_MATH_OPEN, _MATH_CLOSE = r"(?:\$|\\\()\s*", r"\s*(?:\$|\\\))"
+# the name a kind is said of, with its subscript and anything after it in the same formula
+# ($p_j,1\leq j\leq n$)
+_KIND_SUBJECT = (_MATH_OPEN + r"(?P<names>" + _STATED_NAME + r")(?:\s*,(?:(?!\\[()])[^$])*?)?" +
+                 _MATH_CLOSE)
+_VALUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "where \(y_i\) is one-hot", "$y$ is a one-hot vector"
+    ("onehot", re.compile(_KIND_SUBJECT + r"\s+(?:is|are)\s+(?:an?\s+|the\s+)?one[- ]hot",
+                          re.I)),
+    # "the one-hot label $y$", "one-hot encoded vector \(y\)"
+    ("onehot", re.compile(r"\bone[- ]hot(?:[- ]encoded)?(?:\s+(?:label|target|vector|"
+                          r"encoding)s?)?\s+" + _KIND_SUBJECT, re.I)),
+    # "the sum of the probabilities $p_j,1\leq j\leq n$ is equal to $1$", "$p$ is a
+    # (probability) distribution"
+    ("distribution", re.compile(r"\bsum\s+of\s+(?:the\s+|all\s+)?(?:probabilities|entries|"
+                                r"components)\s+" + _KIND_SUBJECT + r"\s+(?:is\s+(?:equal\s+to"
+                                r"\s+)?|equals\s+)(?:\$\s*1\s*\$|\\\(\s*1\s*\\\)|1\b|one\b)",
+                                re.I)),
+    ("distribution", re.compile(_KIND_SUBJECT + r"\s+(?:is|are)\s+(?:an?\s+|the\s+)?"
+                                r"(?:probability\s+)?distribution\b", re.I)),
+)
+
+
+def stated_kinds(text: str, suffix: str = ".md") -> tuple[StatedShape, ...]:
+    r"""The kinds of values the document's words give a name: one-hot labels ("where
+    \(y_i\) is one-hot") or a distribution ("the sum of the probabilities $p_j$ is equal to
+    $1$"), as :class:`StatedShape` whose ``kind`` is ``onehot`` or ``distribution``."""
+    text = hide_non_math(text[:DOCUMENT_CHARS], suffix)
+    lines = _Lines(text)
+    found: list[StatedShape] = []
+    for kind, pattern in _VALUE_KINDS:
+        for match in pattern.finditer(text):
+            name = re.match(_STATED_NAME, match.group("names"))
+            assert name is not None
+            base = next(g for g in name.groups()[:3] if g is not None)
+            found.append(StatedShape(re.sub(r"\s+", "", base), kind, (), False,
+                                     lines.line_of(match.start()),
+                                     " ".join(match.group(0).split())))
+    return tuple(sorted(found, key=lambda s: s.line))
+
+
 def inline_definitions(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
     r"""The definitions a document writes in its prose's inline math (``where
     \(\hat{y}_i = \frac{e^{z_i}}{\sum_k e^{z_k}}\)``, ``$f(w) = w^T A w$``), each as a chain
