@@ -123,6 +123,29 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("$$y_i(x) = \\frac{\\exp(x_i)}{\\sum_j \\exp(x_j)}$$",
      {"sizes": {"n": [2, 3]}, "indices": {"j": "n", "i": "n"},
       "symbols": {"y": {"family": ["n"]}, "x": {"shape": ["n"]}}}, set()),
+    # a trace's argument is square: A X B has A's rows as B's columns (three products, three
+    # sizes, never more)
+    (r"$$\operatorname{tr}(A X B) = \operatorname{tr}(B A X) = \operatorname{tr}(X B A)$$",
+     {"sizes": {"n": [2, 3], "m": [2, 3], "p": [2, 3]},
+      "symbols": {"A": {"shape": ["n", "m"]}, "X": {"shape": ["m", "p"]},
+                  "B": {"shape": ["p", "n"]}}}, set()),
+    # two sizes the words name are never made one: X w stays the misfit it is (the reader
+    # refuses it), not read with n = d
+    ("Let $X \\in \\mathbb{R}^{n \\times n}$ and $w \\in \\mathbb{R}^{d}$.\n\n"
+     "$$X w + X w = 2 X w$$",
+     {"sizes": {"n": [2, 3], "d": [2, 3]},
+      "symbols": {"X": {"shape": ["n", "n"]}, "w": {"shape": ["d"]}}}, set()),
+    # the standard definitions applied by their names (verify/model/stdlib.py): a sized one
+    # over the length of the vector it is applied to
+    (r"$$\operatorname{logsumexp}(\mathbf{x}) = \log \sum_{i=1}^{n} \exp(x_i)$$",
+     {"sizes": {"n": [2, 3]}, "indices": {"i": "n"}, "symbols": {"x": {"shape": ["n"]}},
+      "definitions": {"lse": {"params": ["v"], "body": "log(Sum(exp(v[i]), (i, 1, n)))",
+                              "latex": ["\\operatorname{LSE}", "\\operatorname{logsumexp}"]}}},
+     set()),
+    (r"$$\operatorname{ReLU}(t) + \operatorname{ReLU}(-t) = \sqrt{t^2}$$",
+     {"symbols": {"t": {}},
+      "definitions": {"relu": {"params": ["t1"], "body": "(t1 + sqrt(t1**2)) / 2",
+                               "latex": ["\\operatorname{ReLU}"]}}}, set()),
     # without the step t+1, w_t beside the vector w is its entry t
     (r"$$w_t + w^T x = w^T x + w_t$$",
      {"sizes": {"n": [2, 3]}, "indices": {"t": "n"},

@@ -369,10 +369,14 @@ class _Parser:
             return _S
         if _TRACE.fullmatch(token):
             before = len(self.scan.uses)
+            inner = _U
             if self.peek() in ("(", "{"):
-                self.factor(stops)
+                inner = self.factor(stops)
             for use in self.scan.uses[before:]:
                 use.in_trace = True
+            if inner.kind == "m" and self.shape_of is not None:
+                # the trace of A X B: a square argument, A's rows as many as B's columns
+                self.shape_of.union(inner.dims[0], inner.dims[1])
             return _S
         if token == "\\frac":
             top, after = _group(self.t, self.i)
@@ -575,6 +579,8 @@ class _ShapeOf:
     def union(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
+            if ra.startswith("size:") and rb.startswith("size:"):
+                return   # two named sizes are never made one (the reader reports the misfit)
             if rb.startswith("size:"):
                 ra, rb = rb, ra
             self.parent[rb] = ra
@@ -1246,6 +1252,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                 continue
             symbols.append(SymbolGuess(name, family=tuple(ranges[i] for i in items),
                                        latex=spelled, reason=why[base]))
+    definitions += _standard_calls(scan, symbols, definitions, ranges)
     all_sizes = [SizeGuess(n, _DEFAULT_VALUES.get(n, (2, 3)), r) for n, r in sizes.items()]
     all_sizes += [SizeGuess(n, (2, 3), r) for n, r in new_sizes.items()]
     indices = tuple(IndexGuess(letter, size, reasons.get(letter, ""))
@@ -1255,6 +1262,45 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
 
 
 _VALUE_KINDS = frozenset({"onehot", "distribution"})
+# An upright word applied to a bracket (\operatorname{logsumexp}(x), \mathrm{softmax}_j(z)):
+# the word, then the first name in the bracket
+_UPRIGHT_CALL = re.compile(r"(\\(?:operatorname\*?|mathrm|text|textrm)\s*\{\s*[A-Za-z][A-Za-z0-9]*"
+                           r"\s*\})\s*(?:_\s*(?:\{[^{}]*\}|\w)\s*)?(?:\\left\s*)?\(\s*"
+                           r"(?:\\(?:mathbf|boldsymbol|bm|vec)\s*\{\s*)?(\\?[A-Za-z]+)")
+
+
+def _standard_calls(scan: _Scan, symbols: Sequence[SymbolGuess],
+                    definitions: Sequence[DefinitionGuess],
+                    ranges: Mapping[str, str]) -> list[DefinitionGuess]:
+    """The standard definitions (:mod:`verify.model.stdlib`) the document applies by their
+    usual names (``\operatorname{logsumexp}(x)``, ``\mathrm{softmax}_j(z)``), as a header's
+    ``use:`` would declare them: one that runs over a vector's entries takes the length of the
+    vector its call names first and an index letter over that length (else it stays
+    undeclared)."""
+    from verify.model.stdlib import lookup_spelling
+    shapes = {g.name: g.shape for g in symbols}
+    taken = {g.name for g in symbols} | {d.name for d in definitions}
+    found: dict[str, DefinitionGuess] = {}
+    for text, line in scan.texts:
+        for match in _UPRIGHT_CALL.finditer(text):
+            entry = lookup_spelling(match.group(1))
+            if entry is None or entry.key in ("sigmoid", "tanh") or entry.name in taken or \
+                    entry.name in found:
+                continue
+            size = index = None
+            if entry.sized:
+                shape = shapes.get(_symbol_name(match.group(2))[0], ())
+                size = shape[0] if len(shape) == 1 else None
+                index = next((letter for letter, over in ranges.items() if over == size), None)
+                if size is None or index is None:
+                    continue
+            declared = entry.declaration(size, index, taken=taken)
+            found[entry.name] = DefinitionGuess(
+                entry.name, tuple(declared["params"]), declared["body"],
+                tuple(declared["latex"]),
+                f"{match.group(1)} inferred the standard {entry.key} from line {line} (applied "
+                "by its name)")
+    return list(found.values())
 
 
 def _kind_words(said: StatedShape) -> str:
