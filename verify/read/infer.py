@@ -1272,7 +1272,7 @@ _UPRIGHT_CALL = re.compile(r"(\\(?:operatorname\*?|mathrm|text|textrm)\s*\{\s*[A
 def _standard_calls(scan: _Scan, symbols: Sequence[SymbolGuess],
                     definitions: Sequence[DefinitionGuess],
                     ranges: Mapping[str, str]) -> list[DefinitionGuess]:
-    """The standard definitions (:mod:`verify.model.stdlib`) the document applies by their
+    r"""The standard definitions (:mod:`verify.model.stdlib`) the document applies by their
     usual names (``\operatorname{logsumexp}(x)``, ``\mathrm{softmax}_j(z)``), as a header's
     ``use:`` would declare them: one that runs over a vector's entries takes the length of the
     vector its call names first and an index letter over that length (else it stays
