@@ -18,6 +18,8 @@ RULE_CASES = [
     (N.unicode_symbols, "αx + β_k + x² + A⁻¹ + w₁₀ + Σ + εφ + x·y + x×y + √2 + Aᵀ",
      r"\alpha x + \beta_k + x^{2} + A^{-1} + w_{10} + \Sigma + \varepsilon\varphi + x\cdot y"
      r" + x\times y + \sqrt2 + A^{T}"),
+    # primes typed as a prime or as a right single quotation mark (sigmoid_heaton.md, real)
+    (N.unicode_symbols, "f′(x) + s’(x) + g″(x)", "f'(x) + s'(x) + g''(x)"),
     (N.strip_sizing, r"\left( a \right) \Bigl\{ b \Bigr\} \big[ c \big] \left. d \right|",
      r" ( a  )  \{ b  \}  [ c  ]   d  |"),
     (N.strip_spacing, r"a\,b\;c\!d\ e~f\quad g\qquad h\displaystyle i", "a b c d e f  g  h  i"),

@@ -251,7 +251,7 @@ _SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋", "0123456789+-", s
 _SCRIPT_RUN = re.compile("[" + "".join(_SUPERSCRIPTS) + "]+|[" + "".join(_SUBSCRIPTS) + "]+")
 _GREEK_LETTER = re.compile("[" + "".join(_GREEK_LETTERS) + "]")
 _TRANSLATED = frozenset(_GREEK_LETTERS) | frozenset(_SUPERSCRIPTS) | frozenset(_SUBSCRIPTS) | \
-    frozenset("·⋅×√∑∏∂∇⊙∘≠≤≥∈→∞ᵀ⊤′″")
+    frozenset("·⋅×√∑∏∂∇⊙∘≠≤≥∈→∞ᵀ⊤′″’")
 
 
 def unreadable_character(text: str) -> tuple[str, str] | None:
@@ -291,6 +291,8 @@ _OPERATOR_SYMBOLS = {
     "∏": "\\prod", "∂": "\\partial ", "∇": "\\nabla", "⊙": "\\odot ", "∘": "\\circ ",
     "≠": "\\neq ", "≤": "\\leq ", "≥": "\\geq ", "∈": "\\in ", "→": "\\to ", "∞": "\\infty ",
     "ᵀ": "^{T}", "⊤": "\\top ", "′": "'", "″": "''",
+    # a right single quotation mark where a prime stands (s’(x), copied from a word processor)
+    "’": "'",
 }
 _OPERATOR_SYMBOL = re.compile("[" + "".join(_OPERATOR_SYMBOLS) + "]")
 
