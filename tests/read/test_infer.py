@@ -146,6 +146,10 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
      {"symbols": {"t": {}},
       "definitions": {"relu": {"params": ["t1"], "body": "(t1 + sqrt(t1**2)) / 2",
                                "latex": ["\\operatorname{ReLU}"]}}}, set()),
+    # a range written as a set: [K], {1, ..., K} give K and the index over it
+    (r"$$\sum_{k \in [K]} y_k z_k = \sum_{k \in \{1, \dots, K\}} z_k y_k$$",
+     {"sizes": {"K": [2, 3]}, "indices": {"k": "K"},
+      "symbols": {"y": {"family": ["K"]}, "z": {"family": ["K"]}}}, set()),
     # without the step t+1, w_t beside the vector w is its entry t
     (r"$$w_t + w^T x = w^T x + w_t$$",
      {"sizes": {"n": [2, 3]}, "indices": {"t": "n"},

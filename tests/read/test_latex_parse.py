@@ -76,6 +76,12 @@ CASES: list[tuple[str, sp.Expr]] = [
     (r"y_j \sum_{\substack{k=1\\k\neq j}}^{K} y_k",
      y[j] * sp.Sum((1 - sp.KroneckerDelta(k, j, evaluate=False)) * y[k], (k, 1, K))),
     (r"\sum_{i=1}^N \sum_{k=1}^K y_k", sp.Sum(sp.Sum(y[k], (k, 1, K)), (i, 1, N))),
+    # a range written as a set: [K] is 1..K; {1, ..., K}; with one left out
+    (r"\sum_{k \in [K]} y_k", sp.Sum(y[k], (k, 1, K))),
+    (r"\sum_{k \in \{1, \dots, K\}} y_k", sp.Sum(y[k], (k, 1, K))),
+    (r"\sum_{k \in \{1, 2, \ldots, K\}} y_k", sp.Sum(y[k], (k, 1, K))),
+    (r"y_j + \sum_{k \in [K] \setminus \{j\}} y_k",
+     y[j] + sp.Sum((1 - sp.KroneckerDelta(k, j, evaluate=False)) * y[k], (k, 1, K))),
     # derivatives
     (r"\frac{d}{d\boldsymbol{w}_k} a", E.Deriv(a, w[k])),
     (r"\frac{\partial L}{\partial w_{jl}}", E.Deriv(L, w[j, l])),
@@ -208,6 +214,8 @@ FAILURES: list[tuple[str, str]] = [
     (r"w_{q}", "subscript 'q' is not a declared index letter"),
     (r"log a", "the word 'log'"),   # log(a) is read: l, o, g are not declared
     (r"\sum_{k \neq j} y_k", "j appears nowhere else"),   # over k, or over the pairs?
+    (r"\sum_{k \in \{1, 3, \dots, K\}} y_k", "not a range 1, ..., K"),
+    (r"\sum_{k \in \{a, b\}} y_k", "not a range 1, ..., K"),
     (r"L(a, b)", "L is not declared as a function"),
     (r"a" * 5000, "longer than"),
     (r"a + 10^{10^{10}}", "a tower of powers"),

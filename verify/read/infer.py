@@ -494,6 +494,11 @@ class _Parser:
                 head = re.split(r"=|\\in|\\neq|\\ne", text)[0]
                 if re.fullmatch(r"[A-Za-z]('*)(,[A-Za-z]'*)*", head):
                     letters = tuple(x.replace("'", "p") for x in head.split(","))
+                # k \in [K], k \in \{1, \dots, K\}: the upper limit K
+                ranged = re.search(r"\\in(?:\[([A-Za-z])\]|\\\{1,(?:2,)?\\[lc]?dots,([A-Za-z])\\\})",
+                                   text)
+                if ranged and not upper:
+                    upper = ranged.group(1) or ranged.group(2)
             elif re.fullmatch(r"[A-Za-z]", text):
                 upper = text
         self.scan.sums.append((letters, upper, self.line))

@@ -1,7 +1,8 @@
 r"""``\sum`` and ``\prod`` with their limits.
 
 ``\sum_{k=1}^{K}``, ``\sum^{K}_{k=1}``, ``\sum_{k}`` (the range from the notation's
-``indices``), and the two ways of leaving one index out: ``\sum_{k \in [1, K] \setminus j}``
+``indices``), a range written as a set (``\sum_{k \in [K]}``, ``[1, K]``, ``\{1, \dots,
+K\}``), and the two ways of leaving one index out: ``\sum_{k \in [1, K] \setminus j}``
 and ``\sum_{\substack{k=1 \\ k \neq j}}^{K}`` (a factor ``1 - KroneckerDelta(k, j)``).  The
 index must be a declared index letter; the parser sees a placeholder letter for it.
 """
@@ -19,8 +20,11 @@ from verify.model.spelling import latex_of_index
 from verify.read.latex.normalize import read_group, term_end
 from verify.read.latex.rewrite_base import Context, Reader
 
-_SKIP_RANGE = re.compile(r"^(.+?)\\in\s*[\[(]\s*(.+?)\s*,\s*(.+?)\s*[\])]\s*\\setminus\s*"
-                         r"(?:\\\{|\{)?\s*(.+?)\s*(?:\\\}|\})?$")
+# k \in [K], [1, K], (1, K), \{1, \dots, K\}, \{1, 2, \ldots, K\}; then \setminus j or
+# \setminus \{j\} leaves one out
+_SET_RANGE = re.compile(r"^(?P<letter>.+?)\\in\s*(?P<set>[\[(][^\[\]()]*[\])]|\\\{.*?\\\})\s*"
+                        r"(?:\\setminus\s*(?:\\\{|\{)?\s*(?P<skip>.+?)\s*(?:\\\}|\})?)?$")
+_DOTS_ITEM = re.compile(r"^\\[lc]?dots$|^\.\.\.?$")
 _OPEN = "open_sum"   # the marker index of a \\sum written without limits (open_head)
 _NOT_EQUAL = re.compile(r"(.+?)\s*\\neq?\s*(.+)")
 
@@ -50,6 +54,14 @@ def big_operator(reader: Reader, name: str, text: str, i: int) -> tuple[str, int
         return "".join(big_operator(reader, name, "_{" + part + "}", 0)[0]
                        for part in letters), j
     letter, low, high, skip = limits(reader.context, lower, upper, name)
+    ranged = _SET_RANGE.match(lower.strip())
+    if ranged and ranged.group("set").startswith("\\{"):
+        # {1, 2, ..., K}: the values between the first and the dots show the range, which is
+        # read as its ends
+        listed = [item.strip() for item in ranged.group("set")[2:-2].split(",")][1:-2]
+        if listed:
+            reader.remove(" ".join(listed), "the values a range lists between its first and "
+                          "its dots")
     _index_used_after(text, j, letter, name)
     index = reader.sub_expr(letter, name + "_{" + lower + "}")
     if not (isinstance(index, sp.Symbol) and index.is_integer):
@@ -161,11 +173,12 @@ def limits(context: Context, lower: str, upper: str | None,
             raise LatexProblem(lower, "\\substack other than 'k=1 \\\\ k \\neq j'")
         lower = parts[0]
         skip = skip_match.group(2)
-    ranged = _SKIP_RANGE.match(lower)
+    ranged = _SET_RANGE.match(lower)
     if ranged:
         if upper is not None:
             raise LatexProblem(lower, "both a range and an upper limit")
-        return ranged.group(1).strip(), ranged.group(2), ranged.group(3), ranged.group(4)
+        low, high = _set_bounds(ranged.group("set"), lower)
+        return ranged.group("letter").strip(), low, high, ranged.group("skip")
     excluded = _NOT_EQUAL.fullmatch(lower) if skip is None else None
     if excluded:
         # \sum_{i \neq k}: the declared range of i, k left out.
@@ -186,6 +199,26 @@ def limits(context: Context, lower: str, upper: str | None,
                            f"without a lower limit, and {upper.strip()} is not the declared "
                            f"range 1..{size} of {lower}: write {name}_{{{lower}=1}}^{{...}}")
     raise LatexProblem(lower, f"cannot read the limits of {name}")
+
+
+def _set_bounds(written: str, lower: str) -> tuple[str, str]:
+    r"""The first and last values of a range written as a set: ``[K]`` (1 to K, the usual
+    shorthand), ``[a, b]``, ``\{1, \dots, K\}``, ``\{1, 2, \ldots, K\}``."""
+    if written.startswith("\\{"):
+        items = [item.strip() for item in written[2:-2].split(",")]
+        dots = [n for n, item in enumerate(items) if _DOTS_ITEM.match(item)]
+        counted = items[:-2]
+        if dots != [len(items) - 2] or not counted or any(
+                not item.isdigit() or int(item) != int(counted[0]) + n
+                for n, item in enumerate(counted)):
+            raise LatexProblem(lower, "a set of values that is not a range 1, ..., K")
+        return counted[0], items[-1]
+    items = [item.strip() for item in written[1:-1].split(",")]
+    if len(items) == 1 and written[0] == "[" and items[0]:
+        return "1", items[0]
+    if len(items) == 2 and all(items):
+        return items[0], items[1]
+    raise LatexProblem(lower, "a range that is neither [K] nor [a, b]")
 
 
 def _names_size(context: Context, text: str, size: str) -> bool:
