@@ -17,6 +17,7 @@ import pytest
 import sympy as sp
 import yaml
 
+from verify.api import check_text
 from verify.core.errors import Location, NotationError
 from verify.model import expr as E
 from verify.model.notation import Notation, component_clash, component_of
@@ -272,3 +273,31 @@ def test_a_letter_superscript_that_is_an_index_or_a_transpose_is_no_layer() -> N
     lexicon = build_lexicon(parse_notation(header, Location("test")))
     assert [p for p in lexicon.problems if "'W^k'" in p] and \
         [p for p in lexicon.problems if "'W^T'" in p], lexicon.problems
+
+
+ONE_VARIABLE = r"""---
+symbols:
+  x: {description: the only real variable}
+definitions:
+  u: {body: "exp(x)", latex: ['u']}
+  v: {body: "exp(-x)", latex: ['v']}
+---
+$$u' = e^x$$
+
+$$v' = e^{-x}$$
+
+$$\frac{d}{dx} \frac{u - v}{u + v} = \frac{(u + v) (u' - v') - (u - v)(u' + v')}{(u + v)^2}$$
+"""
+
+
+def test_a_prime_on_a_constant_of_the_one_variable_is_its_derivative() -> None:
+    """tanh_deeplearningai.md (corpus): with u := e^x, v := e^{-x} and x the notation's only
+    scalar, u' is du/dx (proved), a slip in v' refuted, the quotient rule proved; with a second
+    scalar (which variable?) the prime stays refused."""
+    result = check_text(ONE_VARIABLE, cache=False).documents[0]
+    assert [[s.status.value for s in c.steps] for c in result.chains] == \
+        [["start", "proved"], ["start", "refuted"], ["start", "proved"]]
+    two = ONE_VARIABLE.replace("symbols:\n", "symbols:\n  t: {}\n")
+    steps = check_text(two, cache=False).documents[0].chains[0].steps
+    assert steps[0].status.value == "unparsed"
+    assert "a prime on a defined constant (u')" in steps[0].message

@@ -495,8 +495,8 @@ class _Parser:
                 if re.fullmatch(r"[A-Za-z]('*)(,[A-Za-z]'*)*", head):
                     letters = tuple(x.replace("'", "p") for x in head.split(","))
                 # k \in [K], k \in \{1, \dots, K\}: the upper limit K
-                ranged = re.search(r"\\in(?:\[([A-Za-z])\]|\\\{1,(?:2,)?\\[lc]?dots,([A-Za-z])\\\})",
-                                   text)
+                ranged = re.search(r"\\in(?:\[([A-Za-z])\]|"
+                                   r"\\\{1,(?:2,)?\\[lc]?dots,([A-Za-z])\\\})", text)
                 if ranged and not upper:
                     upper = ranged.group(1) or ranged.group(2)
             elif re.fullmatch(r"[A-Za-z]", text):

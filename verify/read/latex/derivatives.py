@@ -153,6 +153,13 @@ def primed_call(reader: Reader, spelled: str, primes: int, items: list[str], tex
         return None
     entry, token = found[0], text[i:j]
     written = spelled + "'" * primes
+    notation = reader.context.notation
+    if entry.kind == "definition" and entry.style == "constant" and primes == 1 and \
+            not items:
+        variable = _only_variable(notation, entry.name)
+        if variable is not None:
+            # u' with u := e^x and x the notation's one scalar variable: du/dx
+            return Atom(E.Deriv(E.value_symbol(entry.name), E.value_symbol(variable)), 0), j
     if not (entry.kind == "definition" and entry.style == "function"):
         what = ("a vector or a matrix" if entry.shape else "a family" if entry.family else
                 "a symbol") if entry.kind == "symbol" else {
@@ -177,7 +184,6 @@ def primed_call(reader: Reader, spelled: str, primes: int, items: list[str], tex
         raise LatexProblem(token, f"{spelled}' without its argument: write {spelled}'(x)")
     atom, end = call(reader, entry, [], text, j, token)
     argument = atom.expr.args[0]
-    notation = reader.context.notation
     why = _not_a_variable(argument, entry.name, notation)
     if why is not None:
         at_point = _derivative_at(atom.expr, argument, entry.name, notation)
@@ -239,6 +245,17 @@ def _not_a_variable(argument: sp.Expr, function: str, notation: Notation) -> str
     if name in mentioned(function, notation, set()):
         return f"the definition of {function!r} mentions {name!r} itself"
     return None
+
+
+def _only_variable(notation: Notation, definition: str) -> str | None:
+    """The one scalar symbol the notation declares, when the defined constant ``definition``
+    depends on it (``u := e^x``, ``x`` alone declared): what ``u'`` differentiates by.  None
+    when there are others (which one?) or the constant does not depend on it."""
+    scalars = [name for name, symbol in notation.symbols.items()
+               if not symbol.shape and not symbol.family]
+    if len(scalars) != 1 or scalars[0] not in mentioned(definition, notation, set()):
+        return None
+    return scalars[0]
 
 
 def mentioned(definition: str, notation: Notation, seen: set[str]) -> set[str]:
