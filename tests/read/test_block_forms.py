@@ -162,6 +162,10 @@ def test_a_header_section_wins_over_the_prose() -> None:
     (r"$$\begin{array}{ll} t &= u \\ &= v, \end{array}$$", [[("", "t"), ("=", "u"),
                                                            ("=", "v,")]]),
     (r"$$\small a = \large b$$", [[("", "a"), ("=", "b")]]),
+    # real: mse_imathworks.md (corpus): a row whose left side is only words goes on from the
+    # row before, the words its note
+    (r"\begin{align} a &= b \\ \text{(chain rule)} &= c \\ &= d \end{align}",
+     [[("", "a"), ("=", "b"), ("=", "c"), ("=", "d")]]),
 ])
 def test_block_forms_read_row_by_row(block: str, expected: list[list[tuple[str, str]]]) -> None:
     assert chains(block) == expected

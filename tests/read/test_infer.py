@@ -150,6 +150,18 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     (r"$$\sum_{k \in [K]} y_k z_k = \sum_{k \in \{1, \dots, K\}} z_k y_k$$",
      {"sizes": {"K": [2, 3]}, "indices": {"k": "K"},
       "symbols": {"y": {"family": ["K"]}, "z": {"family": ["K"]}}}, set()),
+    # a sample's family x^{(i)} beside x alone in other chains ("for a single example"): the
+    # family and one sample's value, spelled x (real: corpus/logreg_jethro.md); x alone before
+    # a bracket (a call?) or in one chain with x^{(i)} stays undeclared
+    ("$$\\sum_{i=1}^{m} x^{(i)} y^{(i)} = \\sum_{i=1}^{m} y^{(i)} x^{(i)}$$\n\n"
+     "$$x y + x = x (y + 1)$$",
+     {"sizes": {"m": [2, 3]}, "indices": {"i": "m"},
+      "symbols": {"y": {"family": ["m"], "latex": ["y^{(i)}"]}, "y1": {"latex": ["y"]}}}, {"x"}),
+    (r"$$x^{(i)} + x = 2 x$$", {}, {"x"}),
+    # theta_0, theta_1 numbered, theta alone only as J(theta)'s argument (left unread)
+    (r"$$\frac{\partial J(\theta)}{\partial \theta_0} = \theta_0 + \theta_1$$",
+     {"symbols": {"theta0": {"latex": ["\\theta_{0}"]}, "theta1": {"latex": ["\\theta_{1}"]}}},
+     {"J"}),
     # without the step t+1, w_t beside the vector w is its entry t
     (r"$$w_t + w^T x = w^T x + w_t$$",
      {"sizes": {"n": [2, 3]}, "indices": {"t": "n"},

@@ -205,6 +205,11 @@ class _Scan:
         self.stated: dict[str, StatedShape] = {}
         # the kind of values they give it ("where \(y_i\) is one-hot")
         self.value_kinds: dict[str, StatedShape] = {}
+        # the chains (by number) each line's steps belong to
+        self.chains_of: dict[int, set[int]] = {}
+        # x alone beside x^{(i)}, never in one chain: the line where x alone is one sample's
+        # value (its own name, spelled x; the family is spelled x^{(i)})
+        self.sample_points: dict[str, int] = {}
 
 
 def _tokens(text: str) -> list[str]:
@@ -677,6 +682,9 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
     steps = [(normalize(step.text), step.line, n == 0 and len(chain.steps) > 1)
              for chain in chains for n, step in enumerate(chain.steps)]
     scan = _Scan()
+    for number, chain in enumerate(chains):
+        for step in chain.steps:
+            scan.chains_of.setdefault(step.line, set()).add(number)
     introduced: dict[str, int] = {}     # a name first written in a chain's later step
     seen: set[str] = set()
     redefined: dict[str, int] = {}      # a chain starts with a name used before: name = ...
@@ -953,6 +961,16 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                          "that is no index", f"symbols: {{NAME: {{latex: "
                                          f"['{base}_{{...}}']}}}}", line))
             continue
+        if samples and bare and not is_bold and not transposed and \
+                not any(u.subs or u.applied for u in uses) and \
+                not _chains(scan, samples) & _chains(scan, bare) and \
+                len({u.sample for u in samples}) == 1:
+            # "for a single example": x alone where no chain writes x^{(i)}, a sample's value
+            scan.sample_points[base] = bare[0].line
+            by_base[base] = samples
+            kinds[base] = "scalars"
+            why[base] = f"{base} inferred a family over samples from line {samples[0].line}"
+            continue
         if samples and bare:
             ambiguities.append(Ambiguity(shown, f"used with a sample index ^{{(i)}} (line "
                                          f"{samples[0].line}) and without (line "
@@ -963,10 +981,14 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
         member_transposed = 0 if capital else next(   # w_k^T x: member k of a family
             (u.line for u in uses if u.transposed and len(u.subs) == 1 and u.subs[0] in ranges
              and not bare), 0)
-        if all(len(u.subs) == 1 and u.subs[0].isdigit() for u in uses):
+        numbered = [u for u in uses if u.subs]
+        if numbered and all(len(u.subs) == 1 and u.subs[0].isdigit() for u in numbered) and \
+                all(id(u) in scan.as_argument for u in uses if not u.subs):
+            # \theta_0, \theta_1 (and \theta alone only as J(\theta)'s argument, left unread)
+            by_base[base] = numbered
             kinds[base] = "numbered"
-            why[base] = (f"{base}_{uses[0].subs[0]} inferred a scalar from line {line} (a "
-                         "numbered name)")
+            why[base] = (f"{base}_{numbered[0].subs[0]} inferred a scalar from line "
+                         f"{numbered[0].line} (a numbered name)")
         elif capital and (is_bold or transposed or traced):
             kinds[base] = "matrix"
             why[base] = f"{base} inferred a matrix from line {is_bold or transposed or traced}"
@@ -1211,8 +1233,9 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
         elif kind == "numbered":
             for number in sorted({u.subs[0] for u in uses}, key=int):
                 symbols.append(SymbolGuess(f"{name}{number}", latex=(f"{base}_{{{number}}}",),
-                                           reason=why[base].replace(f"_{uses[0].subs[0]} ",
-                                                                    f"_{number} ")))
+                                           reason=why[base].replace(
+                                               f"_{next(u for u in uses if u.subs).subs[0]} ",
+                                               f"_{number} ")))
         elif kind == "vector":
             said = scan.value_kinds.get(base)
             symbols.append(SymbolGuess(name, shape=(size_of(f"{base}.0"),), latex=latex,
@@ -1258,6 +1281,13 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
             symbols.append(SymbolGuess(name, family=tuple(ranges[i] for i in items),
                                        latex=spelled, reason=why[base]))
     definitions += _standard_calls(scan, symbols, definitions, ranges)
+    taken = {g.name for g in symbols} | {d.name for d in definitions}
+    for base, line in scan.sample_points.items():
+        name = _symbol_name(base)[0] + "1"
+        if name not in taken and kinds.get(base) == "scalars":
+            symbols.append(SymbolGuess(name, latex=(base,), reason=(
+                f"{base} inferred one sample's value from line {line} (written alone where no "
+                f"chain writes {base}^{{(i)}})")))
     all_sizes = [SizeGuess(n, _DEFAULT_VALUES.get(n, (2, 3)), r) for n, r in sizes.items()]
     all_sizes += [SizeGuess(n, (2, 3), r) for n, r in new_sizes.items()]
     indices = tuple(IndexGuess(letter, size, reasons.get(letter, ""))
@@ -1267,6 +1297,11 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
 
 
 _VALUE_KINDS = frozenset({"onehot", "distribution"})
+
+
+def _chains(scan: _Scan, uses: Sequence[_Use]) -> set[int]:
+    """The chains (by number) the uses' lines belong to."""
+    return set().union(*(scan.chains_of.get(u.line, set()) for u in uses))
 # An upright word applied to a bracket (\operatorname{logsumexp}(x), \mathrm{softmax}_j(z)):
 # the word, then the first name in the bracket
 _UPRIGHT_CALL = re.compile(r"(\\(?:operatorname\*?|mathrm|text|textrm)\s*\{\s*[A-Za-z][A-Za-z0-9]*"

@@ -519,11 +519,22 @@ def _rows(body: str) -> list[tuple[str, int]]:
     return rows
 
 
+# a row's left side that is only words before its '=' (\text{(put derivative into summation)})
+_LEADING_PROSE = re.compile(r"^\s*(\\(?:text|textrm|textit|mbox)\s*\{[^{}]*\})\s*(?==)")
+
+
 def _row_sides(row: str, offset: int) -> list[_Side]:
     row = "".join(" " if c == "&" and d == 0 else c
                   for c, d in _chars_with_depth(row))
     row, over = _over_relations(row)
     row, label, note = _take_annotation(row)
+    lead = _LEADING_PROSE.match(row)
+    lead_note = ""
+    if lead:
+        # \text{(chain rule)} &= ...: a row whose left side is only words, its note; the
+        # row goes on from the one before
+        lead_note = clean_note(lead.group(1))
+        row = blank(row, 0, lead.end())
     if not row.strip():
         return []
     sides: list[_Side] = []
@@ -540,6 +551,10 @@ def _row_sides(row: str, offset: int) -> list[_Side]:
         over_note = over.get(position, "")
         position += len(relation)
     filled = [i for i, side in enumerate(sides) if side.text.strip()]
+    if filled and lead_note:
+        i = filled[0]
+        sides[i] = _Side(sides[i].text, sides[i].offset, sides[i].relation, None,
+                         f"{lead_note}; {sides[i].note}" if sides[i].note else lead_note)
     if filled and note:   # the annotation justifies the row's last step
         i = filled[-1]
         sides[i] = _Side(sides[i].text, sides[i].offset, sides[i].relation, None,
