@@ -112,9 +112,12 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
      {"sizes": {"n": [2, 3], "d": [2, 3]},
       "symbols": {"X": {"shape": ["n", "d"]}, "w": {"shape": ["d"]}}}, set()),
     # "for any matrix A" settles the capital that multiplies no vector; A's shape is the
-    # products'
-    ("Note: for any matrix \\(A\\),\n\n$$\\det(A) \\det(A) = \\det(A)^2$$",
+    # products' (a determinant's argument is square, but one line alone may not say so)
+    ("Note: for any matrix \\(A\\),\n\n$$A^T A + A^T A = 2 A^T A$$",
      {"sizes": {"n": [2, 3], "m": [2, 3]}, "symbols": {"A": {"shape": ["n", "m"]}}}, set()),
+    ("Note: for any matrix \\(A\\),\n\n$$\\det(A) \\det(A) = \\det(A)^2$$", {}, {"A"}),
+    ("$$\\det(A) \\det(A) = \\det(A)^2$$\n\n$$\\det(A^T) = \\det(A)$$",
+     {"sizes": {"n": [2, 3]}, "symbols": {"A": {"shape": ["n", "n"]}}}, set()),
     # said to be two things (a vector, then a scalar): neither
     ("Here $x \\in \\mathbb{R}^n$, there $x \\in \\mathbb{R}$.\n\n$$x + x = 2 x$$",
      {"symbols": {"x": {}}}, set()),

@@ -55,7 +55,8 @@ _AGAINST_LOG = re.compile(r"(?<![A-Za-z\\])(\\?[A-Za-z]+)\s*_\s*(?:\{\s*[a-z]\s*
 # a side that is a name alone, perhaps with a subscript or accent (L, p_j, \hat{y}_i)
 _LONE_NAME = re.compile(r"\s*(?:\\[A-Za-z]+\s*\{\s*\\?[A-Za-z]+\s*\}|\\?[A-Za-z]+)\s*"
                         r"(?:_\s*(?:\{[^{}]*\}|\\?[A-Za-z]+|\d))?\s*")
-_TRACE = re.compile(r"[Tt]r|\\operatorname\s*\{\s*(?:[Tt]r|trace)\s*\}")
+# a trace or a determinant: of a square matrix
+_TRACE = re.compile(r"[Tt]r|\\operatorname\s*\{\s*(?:[Tt]r|trace)\s*\}|\\det")
 # Letters that, written before a bracket and also alone, multiply it: \lambda(a + b).
 _PRODUCT_BEFORE_BRACKET = re.compile(r"\\(?:alpha|beta|gamma|epsilon|varepsilon|eta|lambda|mu|"
                                      r"nu|rho|tau|theta|kappa)|[a-eik-oq-z]")
