@@ -165,3 +165,32 @@ def test_checks(tmp_path: Path, first: str, second: str, status: str) -> None:
     path.write_text(f"---\n{NOTATION_YAML}---\n\n$$\n{first} \\\\\n= {second}\n$$\n")
     step = check_path(path, Options(seed=0)).chains[0].steps[-1]
     assert step.status.value == status, step.message
+
+
+MAX_MIN = r"""---
+sizes: {n: [2, 3]}
+symbols: {a: {}, b: {}, v: {shape: [n]}}
+---
+$$\max(a, b) + \min(a, b) = a + b = \max(a, b) - \min(a, b)$$
+
+$$\max(0, a) - \max(0, -a) = a$$
+
+$$\max(a) = a$$
+
+$$\max_i v_i = \max(v, a)$$
+"""
+
+
+def test_max_and_min_of_two_scalars(tmp_path: Path) -> None:
+    r"""\max(a, b), \min(a, b) read as (a + b \pm |a - b|)/2: the identity max + min = a + b
+    proved, its slip refuted, ReLU's max(0, a) - max(0, -a) = a proved; a max of one value,
+    over an index or of a vector refused, saying why."""
+    path = tmp_path / "maxmin.md"
+    path.write_text(MAX_MIN, encoding="utf-8")
+    result = check_path(path, Options(seed=0))
+    statuses = [[s.status.value for s in c.steps] for c in result.chains]
+    assert statuses[:2] == [["start", "proved", "refuted"], ["start", "proved"]], statuses
+    messages = [s.message for c in result.chains[2:] for s in c.steps
+                if s.status.value == "unparsed"]
+    assert sum("read of two values only" in m for m in messages) == 2, messages   # max(a), max_i
+    assert any("of a vector or a matrix is not read" in m for m in messages), messages

@@ -36,7 +36,13 @@ from verify.read.latex.derivatives import fraction, mentioned, operator, prime, 
 from verify.read.latex.dots import DOTS, expand_dots
 from verify.read.latex.environments import environment_atom
 from verify.read.latex.names import TEXT_NAME, Entry, decorated, literal_kind, subscript_items
-from verify.read.latex.normalize import matching_paren, outside_brackets, read_group, term_end
+from verify.read.latex.normalize import (
+    matching_paren,
+    outside_brackets,
+    read_group,
+    split_depth0,
+    term_end,
+)
 from verify.read.latex.rewrite_base import Atom, Context
 from verify.read.latex.sums import big_operator
 
@@ -963,12 +969,38 @@ class Rewriter:
             return after
         if name == "\\nabla":
             return self.nabla(text, i, end, out)
+        if name in ("\\max", "\\min"):
+            return self.extremum(name, text, end, out)
         if name == "\\partial" and re.match(r"\s*_", text[end:]):
             # \partial_{x} F, \partial_{x_{ij}} F: the operator d/dx written as a subscript
             target, after = read_group(text, text.index("_", end) + 1)
             out.append(operator(self, target))
             return after
         raise self.refused(name, text, i, end)
+
+    def extremum(self, name: str, text: str, end: int, out: list[str]) -> int:
+        r"""``\max(a, b)``, ``\min(a, b)`` of two scalars: ``(a + b \pm |a - b|) / 2``, the
+        same function written with the root of a square (as ReLU is), which both engines
+        read exactly.  A maximum over an index (``\max_i``), of one value or of several, is
+        refused: which values, or how many?"""
+        k = end
+        while text[k:k + 1] == " ":
+            k += 1
+        close = matching_paren(text, k) if text[k:k + 1] == "(" else -1
+        parts = split_depth0(text[k + 1:close], (",",)) if close > 0 else []
+        if len(parts) != 2 or not all(part.strip() for part in parts):
+            raise LatexProblem(text[end - len(name):][:40], f"{name} is read of two values "
+                               f"only, written {name}(a, b)")
+        source = text[end - len(name):close + 1]
+        a, b = (self.sub_expr(part, source) for part in parts)
+        notation = self.context.notation
+        if products.rank_of(a, notation) or products.rank_of(b, notation):
+            raise LatexProblem(source, f"{name} of a vector or a matrix is not read (of which "
+                               "entries?)")
+        sign = 1 if name == "\\max" else -1
+        value = (a + b + sign * sp.sqrt((a - b) ** 2)) / 2
+        out.append("(" + self.placeholder(value) + ")")
+        return close + 1
 
     def nabla(self, text: str, i: int, end: int, out: list[str]) -> int:
         r"""``\nabla_w F``, ``\nabla^2_w F`` and ``\nabla_w^2 F`` (the Hessian); without a
