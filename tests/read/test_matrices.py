@@ -156,3 +156,39 @@ def test_reading_reads_back() -> None:
                        cache=False)
     steps = again.documents[0].chains[0].steps
     assert steps[1].status.value == "proved", (reading, steps[1].message)
+
+
+SAMPLES = r"""---
+sizes: {N: [2, 3], d: [2]}
+indices: {i: N, j: d}
+symbols:
+  x: {family: [N], shape: [d], latex: ['x_i', '\mathbf{x}_i']}
+  w: {shape: [d]}
+  y: {shape: [N]}
+---
+$$BEFORE = AFTER$$
+"""
+
+ROWS = r"\begin{bmatrix} x_1^T \\ x_2^T \\ \vdots \\ x_N^T \end{bmatrix}"
+
+
+@pytest.mark.parametrize(("before", "after", "verdict"), [
+    # a data matrix by its samples, its rows x_i^T
+    (ROWS + " w", r"\begin{bmatrix} x_1^T w \\ x_2^T w \\ \vdots \\ x_N^T w \end{bmatrix}",
+     "proved"),
+    (ROWS + "^T y", r"\sum_{i=1}^{N} y_i \mathbf{x}_i", "proved"),
+    (r"\begin{bmatrix} \mathbf{x}_1^{\top} \\ \mathbf{x}_2^{\top} \\ \vdots \\ "
+     r"\mathbf{x}_N^{\top} \end{bmatrix}^T y", r"\sum_{i=1}^{N} \mathbf{x}_i", "refuted"),
+])
+def test_a_column_of_rows_is_the_matrix_of_them(before: str, after: str, verdict: str) -> None:
+    text = SAMPLES.replace("BEFORE", before).replace("AFTER", after)
+    steps = check_text(text, cache=False).documents[0].chains[0].steps
+    assert [s.status.value for s in steps] == ["start", verdict], [s.message for s in steps]
+
+
+def test_a_column_of_rows_written_out_is_refused() -> None:
+    text = SAMPLES.replace("BEFORE", r"\begin{bmatrix} x_1^T \\ x_2^T \end{bmatrix} w") \
+        .replace("AFTER", "w")
+    steps = check_text(text, cache=False).documents[0].chains[0].steps
+    assert steps[0].status.value == "unparsed"
+    assert "read as a pattern only" in (steps[0].message or "")

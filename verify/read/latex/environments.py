@@ -23,6 +23,7 @@ import sympy as sp
 
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
+from verify.read.latex import products
 from verify.read.latex.dots import LAST, fresh_index, grid, off_diagonal, pattern, used_tokens
 from verify.read.latex.normalize import read_group, split_depth0
 from verify.read.latex.rewrite_base import Atom, Reader
@@ -35,6 +36,8 @@ _ACROSS = frozenset({"\\cdots", "\\dots", "\\ldots", "..."})
 _DOWN = frozenset({"\\vdots"})
 _DIAGONAL = frozenset({"\\ddots"})
 _DOT_CELLS = _ACROSS | _DOWN | _DIAGONAL
+# a row of a column of rows: x_1^{T}, \mathbf{x}^{(1)T} (normalized to ^{T})
+_ROW_OF = re.compile(r"(.+?)\s*\^\s*\{\s*T\s*\}")
 _TEXT = r"\\(?:text|textrm|mbox|textit|mathrm|operatorname)\s*\{\s*"
 _CONDITION_WORD = re.compile(_TEXT + r"(if|when|for)\s*\}\s*")
 _OTHERWISE = re.compile(_TEXT + r"(?:otherwise|else)\s*\}$")
@@ -80,6 +83,8 @@ def environment_atom(reader: Reader, text: str, i: int) -> tuple[Atom, int]:
     if name in VECTORS:
         table = rows(body)
         if table and all(len(row) == 1 for row in table):
+            if all(_ROW_OF.fullmatch(row[0]) or row[0] in _DOT_CELLS for row in table):
+                return Atom(stacked_rows(reader, [row[0] for row in table], token), 2), end
             return Atom(column_vector(reader, table, token), 1), end
         if len(table) == 1:
             # (a_1 & a_2 & \cdots & a_n): a row vector, the transpose of its column
@@ -114,6 +119,35 @@ def column_vector(reader: Reader, table: list[list[str]], token: str) -> sp.Expr
     body = reader.sub_expr(found.body(letter), token)
     upper = reader.sub_expr(found.bound, token)
     return E.VecOf(body, E.index_symbol(name), sp.Integer(1), upper)
+
+
+def stacked_rows(reader: Reader, entries: list[str], token: str) -> sp.Expr:
+    r"""A column of transposed vectors, the matrix with those rows: ``(\mathbf{x}_1^T \\
+    \mathbf{x}_2^T \\ \vdots \\ \mathbf{x}_N^T)``, a data matrix by its samples, ->
+    ``MatOf(Entry(x_i, j), i, 1, N, j, 1, d)``.  Only as a pattern (1, 2, dots, the last),
+    each row a vector whose length the notation names."""
+    marks = [n for n, entry in enumerate(entries) if entry in _DOT_CELLS]
+    if marks != [2] or len(entries) != 4:
+        raise LatexProblem(token, "a column of rows x^T is read as a pattern only: the rows "
+                           "for 1 and 2, \vdots, and the last")
+    inner = [_ROW_OF.fullmatch(entry).group(1)  # type: ignore[union-attr]
+             for n, entry in enumerate(entries) if n != 2]
+    found = pattern(*inner)
+    context = reader.context
+    raw = " ".join(entries)
+    letter, name = fresh_index(context, used_tokens(*inner), raw, found.bound)
+    reader.remove(raw, "a \\vdots pattern of rows, read as the matrix it stands for")
+    row = reader.sub_expr(found.body(letter), token)
+    shape = products.shape_of(row, context.notation)
+    if products.rank_of(row, context.notation) != 1 or shape is None or shape[0] is None:
+        raise LatexProblem(token, "a row x^T of the column is not a vector of a declared "
+                           "length")
+    _, column_name = fresh_index(context, used_tokens(*inner) | {letter},
+                                 raw + " " + letter, shape[0])
+    column = E.index_symbol(column_name)
+    upper = reader.sub_expr(found.bound, token)
+    return E.MatOf(E.Entry(row, column), E.index_symbol(name), sp.Integer(1),  # type: ignore[no-any-return]
+                   upper, column, sp.Integer(1), E.size_symbol(shape[0]))
 
 
 def matrix(reader: Reader, table: list[list[str]], token: str) -> sp.Expr:
