@@ -62,6 +62,10 @@ CASES: list[tuple[str, list[str]]] = [
     # spelling could declare it); the sign slip of the last step is refuted
     (r"$$w_{t+1} = w_t - \eta X^T (X w - y) = w_t - \eta X^T X w + \eta X^T y = w_t - \eta "
      r"X^T X w - \eta X^T y$$", ["unparsed", "start", "proved", "refuted"]),
+    # g'(x) = d/dx of an expression: g is that expression (real: corpus/sigmoid_heaton.md);
+    # the slip g(x)^2 refuted
+    (r"$$g'(x) = \frac{d}{dx} \frac{1}{1 + e^{-x}} = \frac{e^{-x}}{(1 + e^{-x})^2} = "
+     r"g(x)(1 - g(x)) = g(x)^2$$", ["start", "proved", "proved", "proved", "refuted"]),
     # a standard definition applied by its name: the library's softmax over z's length
     (r"$$\mathrm{softmax}_j(\mathbf{z}) = \frac{e^{z_j}}{\sum_{k=1}^{K} e^{z_k}} = "
      r"\frac{e^{z_j}}{\sum_{k=1}^{K} e^{z_k}} + 1$$", ["start", "proved", "refuted"]),

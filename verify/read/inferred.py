@@ -26,6 +26,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import sympy as sp
+
 from verify.core.errors import InputError, LatexProblem, Location
 from verify.core.limits import LATEX_PARSER_NESTING, STEP_LATEX_CHARS
 from verify.model.document import Chain, Document
@@ -256,6 +258,62 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
             inference = trial
             guessed.discard(name)
             undeclared.discard(base)
+    return _defined_by_derivative(inference, document, header, shown, partial, called)
+
+
+# s'(x), s’(x) (a typographic quote, as copied)
+_PRIMED_CALL = re.compile(r"\s*([A-Za-z])\s*['’′]\s*(?:\\left\s*)?\(\s*([A-Za-z])\s*"
+                          r"(?:\\right\s*)?\)\s*")
+
+
+def _defined_by_derivative(inference: Inference, document: Document, header: Header,
+                           shown: str, partial: bool,
+                           called: set[tuple[str, int]]) -> Inference:
+    r"""``s'(x) = \frac{d}{dx}\left(\frac{1}{e^{-x}+1}\right) = ...``: a chain that starts
+    with the derivative of a function written as a call nothing defines, its second side the
+    derivative by ``x`` of an expression, defines the function by that expression (as a chain
+    starting ``L = ...`` defines ``L``): ``s(t) = \frac{1}{e^{-t}+1}``.  Only by a declared
+    scalar ``x``, and an expression that does not use the function."""
+    from verify.model import expr as E
+    from verify.read.dsl import Scope, parse_expression
+    notation = inferred_notation(inference, header, shown, partial)
+    if notation is None:
+        return inference
+    as_call = {latex for latex, _ in called}
+    for chain in document.chains:
+        if len(chain.steps) < 2 or chain.steps[1].expr is None:
+            continue
+        primed = _PRIMED_CALL.fullmatch(chain.steps[0].latex)
+        derivative = chain.steps[1].expr
+        if primed is None or primed.group(1) not in as_call or \
+                not isinstance(derivative, E.Deriv):
+            continue
+        base, variable = primed.groups()
+        symbol = notation.symbols.get(variable)
+        body, by = derivative.args
+        if symbol is None or symbol.shape or symbol.family or by != E.value_symbol(variable) \
+                or base in {str(f.func) for f in body.atoms(sp.Function)} or \
+                base in {str(a) for a in body.free_symbols}:
+            continue
+        param = next(p for p in ("t", "u", "v", "s1") if p not in notation.symbols and
+                     p not in notation.definitions and p != base)
+        text = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(",
+                            str(body.xreplace({by: sp.Symbol(param)})))
+        line = chain.steps[0].location.line
+        try:
+            again = parse_expression(text, Scope(notation, params=(param,)),
+                                     Location(shown, line))
+        except (InputError, TypeError):
+            continue
+        if again.xreplace({sp.Symbol(param): by}) != body:
+            continue
+        definition = DefinitionGuess(base, (param,), text, (base,), (
+            f"{base} inferred a definition from line {line} ({base}'({variable}) = "
+            f"\\frac{{d}}{{d{variable}}} of it: the function that is differentiated)"))
+        trial = replace(inference, definitions=(*inference.definitions, definition),
+                        ambiguities=tuple(a for a in inference.ambiguities if a.latex != base))
+        if inferred_notation(trial, header, shown, partial) is not None:
+            inference = trial
     return inference
 
 
