@@ -68,6 +68,9 @@ _NEW_SIZES = ("n", "m", "p", "q", "r", "s")
 # Letters never declared: the identity (built in where undeclared), Euler's number, the d of
 # d/dx.
 _RESERVED = frozenset({"I", "e", "d"})
+# reserved letters that may still be an index where a subscript uses them (\sum e^{x_d}): the
+# d of a differential is never a subscript
+_SUBSCRIPT_ONLY = frozenset({"d"})
 _DEFAULT_VALUES = {"N": (1, 2)}
 
 
@@ -902,7 +905,8 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                 for use in here:
                     letter = use.subs[position]
                     if letter.isalpha() and letter not in ranges and letter not in sizes and \
-                            letter not in skip | set(by_base) | declared.names:
+                            letter not in (skip - _SUBSCRIPT_ONLY) | set(by_base) | \
+                            declared.names:
                         ranges[letter] = size
                         reasons[letter] = (f"{letter} inferred an index over {size} from line "
                                            f"{use.line} (it stands where an index over {size} "
