@@ -192,3 +192,12 @@ def test_a_column_of_rows_written_out_is_refused() -> None:
     steps = check_text(text, cache=False).documents[0].chains[0].steps
     assert steps[0].status.value == "unparsed"
     assert "read as a pattern only" in (steps[0].message or "")
+
+
+def test_a_matrix_with_dots_needs_index_letters() -> None:
+    text = ("---\nsizes: {n: [2, 3]}\nsymbols: {A: {shape: [n, n]}}\n---\n"
+            r"$$\begin{bmatrix} A_{11} & \cdots & A_{1n} \\ \vdots & \ddots & \vdots \\ "
+            r"A_{n1} & \cdots & A_{nn} \end{bmatrix} = A$$" + "\n")
+    steps = check_text(text, cache=False).documents[0].chains[0].steps
+    assert steps[0].status.value == "unparsed"
+    assert "two declared index letters" in (steps[0].message or "")

@@ -36,6 +36,9 @@ _ACROSS = frozenset({"\\cdots", "\\dots", "\\ldots", "..."})
 _DOWN = frozenset({"\\vdots"})
 _DIAGONAL = frozenset({"\\ddots"})
 _DOT_CELLS = _ACROSS | _DOWN | _DIAGONAL
+_LETTERS_NEEDED = ("a matrix with dots is read with two declared index letters (one for its "
+                   "rows, one for its columns) over its sizes, not used in its entries: declare "
+                   "them, indices: {i: n, j: n}")
 # a row of a column of rows: x_1^{T}, \mathbf{x}^{(1)T} (normalized to ^{T})
 _ROW_OF = re.compile(r"(.+?)\s*\^\s*\{\s*T\s*\}")
 _TEXT = r"\\(?:text|textrm|mbox|textit|mathrm|operatorname)\s*\{\s*"
@@ -135,15 +138,21 @@ def stacked_rows(reader: Reader, entries: list[str], token: str) -> sp.Expr:
     found = pattern(*inner)
     context = reader.context
     raw = " ".join(entries)
-    letter, name = fresh_index(context, used_tokens(*inner), raw, found.bound)
+    try:
+        letter, name = fresh_index(context, used_tokens(*inner), raw, found.bound)
+    except LatexProblem:
+        raise LatexProblem(token, _LETTERS_NEEDED) from None
     reader.remove(raw, "a \\vdots pattern of rows, read as the matrix it stands for")
     row = reader.sub_expr(found.body(letter), token)
     shape = products.shape_of(row, context.notation)
     if products.rank_of(row, context.notation) != 1 or shape is None or shape[0] is None:
         raise LatexProblem(token, "a row x^T of the column is not a vector of a declared "
                            "length")
-    _, column_name = fresh_index(context, used_tokens(*inner) | {letter},
-                                 raw + " " + letter, shape[0])
+    try:
+        _, column_name = fresh_index(context, used_tokens(*inner) | {letter},
+                                     raw + " " + letter, shape[0])
+    except LatexProblem:
+        raise LatexProblem(token, _LETTERS_NEEDED) from None
     column = E.index_symbol(column_name)
     upper = reader.sub_expr(found.bound, token)
     return E.MatOf(E.Entry(row, column), E.index_symbol(name), sp.Integer(1),  # type: ignore[no-any-return]
@@ -215,10 +224,13 @@ def dotted_matrix(reader: Reader, table: list[list[str]], token: str) -> sp.Expr
                                "different sizes") from None
     everything = " ".join(cell for row in table for cell in row)
     used = used_tokens(*cells.values())
-    row_letter, row_name = fresh_index(reader.context, used, everything, found.row_bound)
-    column_letter, column_name = (row_letter, row_name) if diagonal else fresh_index(
-        reader.context, used | {row_letter}, everything + " " + row_letter,
-        found.column_bound)
+    try:
+        row_letter, row_name = fresh_index(reader.context, used, everything, found.row_bound)
+        column_letter, column_name = (row_letter, row_name) if diagonal else fresh_index(
+            reader.context, used | {row_letter}, everything + " " + row_letter,
+            found.column_bound)
+    except LatexProblem:
+        raise LatexProblem(token, _LETTERS_NEEDED) from None
     # The written entries stand for the pattern, which is read (and accounted) as its body.
     reader.remove(everything, "a dots pattern, read as the matrix it stands for")
     body = reader.sub_expr(found.body(row_letter, column_letter), token)
