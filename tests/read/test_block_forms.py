@@ -162,6 +162,10 @@ def test_a_header_section_wins_over_the_prose() -> None:
     (r"$$\begin{array}{ll} t &= u \\ &= v, \end{array}$$", [[("", "t"), ("=", "u"),
                                                            ("=", "v,")]]),
     (r"$$\small a = \large b$$", [[("", "a"), ("=", "b")]]),
+    # real: frob_xat_newbetuts229422.md line 37: a row '& \qquad + ...' goes on with the
+    # expression of the row before
+    (r"\begin{align} a &= b + c \\ &\qquad + d \\ &= e \end{align}",
+     [[("", "a"), ("=", "b + c     \\qquad + d"), ("=", "e")]]),
     # real: mse_imathworks.md (corpus): a row whose left side is only words goes on from the
     # row before, the words its note
     (r"\begin{align} a &= b \\ \text{(chain rule)} &= c \\ &= d \end{align}",

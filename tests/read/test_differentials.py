@@ -72,6 +72,10 @@ READ: list[tuple[str, sp.Expr]] = [
     (r"e^Tdx", E.Dot(E.value_symbol("e"), D(x))),                              # real
     (r"{\tt1}^Te", E.Dot(E.Ones(E.size_symbol("n")), E.value_symbol("e"))),    # real
     (r"\left(A - X\right)dX", P(A - X, D(X))),
+    # \Delta X: an increment of a declared variable, as dX (frob_xat_newbetuts229422.md, real)
+    (r"\operatorname{tr}((X + \Delta X) A (X + \Delta X)^T)",
+     E.Trace(P(P(X + D(X), A), T(X + D(X))))),
+    (r"\Delta X A^T A X^T", P(P(P(D(X), T(A)), A), T(X))),
 ]
 
 
@@ -102,6 +106,9 @@ REFUSED: list[tuple[str, str]] = [
     (r"d\exp(t)^2", "a script after the differential of a bracket"),
     (r"d\alpha(x)^2", "a script after the differential's factor"),
     (r"(1)^T \mathbf{x}", "a transpose of a bracket"),   # a number has no transpose
+    # \Delta of anything but a declared variable (a finite difference) is not read
+    (r"\Delta(t^2)", "undeclared symbol \\Delta"),
+    (r"\Delta M", "undeclared symbol \\Delta"),     # M a definition, not a variable
 ]
 
 

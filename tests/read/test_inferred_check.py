@@ -469,7 +469,7 @@ def test_header_removed_never_passes_a_wrong_step(tmp_path: Path) -> None:
           f"{decided} of them decided")
     print("\n".join(differing))
     assert wrong == []
-    # The README's figures (2026-12-03: 324 of 489, 66%; 122 of them decided).  The fraction is the
+    # The README's figures (2026-12-03: 322 of 488, 66%; 122 of them decided).  The fraction is the
     # issue's measure, but it falls whenever the header's reading gains a step that inference
     # does not (an agreement of two refusals becomes a difference: 340 of 492 on 2026-12-02,
     # before \sigma(1-\sigma), word spellings and layer letters were read with a header), so

@@ -1396,8 +1396,6 @@ def frob_xat_newbetuts229422() -> Derivation:
     M = (lambda q: X(q) @ A(q).T)
     dX = (lambda q: q["dX"])
     df = (lambda q: float((f(q, X(q) + H * dX(q)) - f(q, X(q) - H * dX(q))) / (2 * H)))
-    split = ("the first row of an expression the next row continues ('\\qquad + ...'): the "
-             "rows are labelled together under 'rows_f'")
     approx = "\\approx drops the second-order term: not an equality of values"
     return Derivation(point, {
         "0": [lambda q: frob(q["A1"], q["B1"]), lambda q: tr(q["A1"].T @ q["B1"])],
@@ -1405,36 +1403,26 @@ def frob_xat_newbetuts229422() -> Derivation:
               lambda q: tr(q["A1"].T @ q["A1"]), lambda q: tr(q["A1"] @ q["A1"].T)],
         "2": [lambda q: f(q, X(q)), lambda q: float(np.sum((X(q) @ A(q).T) ** 2) / 2),
               lambda q: half_tr(X(q) @ A(q).T @ A(q) @ X(q).T)],
-        # Delta X = epsilon J_ij: arrays over (i, j)
+        # Delta X = epsilon J_ij: arrays over (i, j); the third side's expression goes on in
+        # the row after it ('\qquad + ...'), read as one side
         "3": [lambda q: over(lambda J: f(q, X(q) + q["eps"] * J)),
               lambda q: over(lambda J: half_tr((X(q) + q["eps"] * J) @ A(q).T @ A(q)
                                                @ (X(q) + q["eps"] * J).T)),
-              split],
-        "4": [split],
-        "5": [approx,
+              lambda q: over(lambda J: first(q, q["eps"] * J)
+                             + half_tr(q["eps"] * J @ A(q).T @ A(q) @ (q["eps"] * J).T))],
+        "4": [approx,
               lambda q: over(lambda J: half_tr(X(q) @ A(q).T @ A(q) @ X(q).T)
                              + tr(X(q) @ A(q).T @ A(q) @ (q["eps"] * J).T)),
               lambda q: over(lambda J: f(q, X(q)) + frob(P(q), q["eps"] * J)),
               lambda q: over(lambda J: f(q, X(q)) + q["eps"] * frob(P(q), J))],
-        "6": [approx],
-        "7": [grad, lambda q: over(lambda J: frob(P(q), J))],
-        # the \eqalign rows of line 41, read row by row: chains 8 to 11
-        "rows_f": [lambda q: over(lambda J: f(q, X(q) + q["eps"] * J)),
-                   lambda q: over(lambda J: half_tr((X(q) + q["eps"] * J) @ A(q).T @ A(q)
-                                                    @ (X(q) + q["eps"] * J).T)),
-                   lambda q: over(lambda J: first(q, q["eps"] * J)
-                                  + half_tr(q["eps"] * J @ A(q).T @ A(q) @ (q["eps"] * J).T))],
-        "8": [lambda q: f(q, X(q)), lambda q: frob(M(q), M(q)) / 2],
-        "9": [df, lambda q: frob(M(q), dX(q) @ A(q).T), lambda q: frob(M(q), dX(q) @ A(q).T),
+        "5": [approx],
+        "6": [grad, lambda q: over(lambda J: frob(P(q), J))],
+        # the \eqalign rows of line 41, read row by row: chains 7 to 10
+        "7": [lambda q: f(q, X(q)), lambda q: frob(M(q), M(q)) / 2],
+        "8": [df, lambda q: frob(M(q), dX(q) @ A(q).T), lambda q: frob(M(q), dX(q) @ A(q).T),
                     lambda q: frob(M(q) @ A(q), dX(q)), lambda q: frob(P(q), dX(q))],
-        "10": [grad, P],
-        "11": [grad, lambda q: over(lambda J: frob(P(q), J))],
-    }, latex={
-        "rows_f": ["f(X + \\Delta X)",
-                   "\\frac12 \\text{Tr}((X + \\Delta X)A^T A (X + \\Delta X)^T)",
-                   "\\frac12 \\text{Tr}(X A^T A X^T) + \\frac12 \\text{Tr}(\\Delta X A^T A X^T) + "
-                   "\\frac12 \\text{Tr}(X A^T A \\Delta X^T) + \\frac12 \\text{Tr}(\\Delta X A^T A "
-                   "\\Delta X^T)"],
+        "9": [grad, P],
+        "10": [grad, lambda q: over(lambda J: frob(P(q), J))],
     })
 
 

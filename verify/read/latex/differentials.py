@@ -43,6 +43,12 @@ from verify.read.latex.rewrite_base import Atom, Reader
 # The d itself: a letter d (not the end of a word or command), or set upright.
 _D = re.compile(r"(?:d|\\mathrm\s*\{\s*d\s*\}|\\text\s*\{\s*d\s*\}|\\operatorname\s*\{\s*d\s*\}|"
                 r"\\mathrm\s+d)(?![A-Za-z]*\s*\})")
+# the increment of a declared variable: \Delta X (as Delta X = epsilon J in a perturbation)
+_DELTA = re.compile(r"\\Delta(?![A-Za-z])")
+# the name after it: a letter, a Greek letter or a bold letter, with no subscript (a transpose
+# after it is the increment's: \Delta X^T)
+_DELTA_OF = re.compile(r"\s*((?:\\math(?:bf|rm)\s*\{\s*[A-Za-z]\s*\}|\\[a-zA-Z]+|[A-Za-z]))"
+                       r"(?![_{])")
 _FUNCTION = re.compile(r"\\(exp|ln|log|tanh|cosh|sinh|sqrt)(?![A-Za-z])")
 _TRANSPOSE = re.compile(r"\s*\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T(?![A-Za-z])|\\top|"
                         r"\\intercal)")
@@ -51,7 +57,11 @@ _AFTER_LETTER_OK = re.compile(r"(?:\^\s*(?:T|\{\s*T\s*\})|\\[A-Za-z]+\s*)$")
 
 
 def starts(reader: Reader, text: str, i: int) -> bool:
-    """Whether a differential's ``d`` stands at ``text[i]``."""
+    """Whether a differential's ``d`` (or an increment's ``\\Delta``) stands at ``text[i]``."""
+    delta = _DELTA.match(text, i)
+    if delta is not None:
+        return not reader.context.lexicon.knows("\\Delta") and \
+            _declared_variable(reader, text, delta.end()) is not None
     match = _D.match(text, i)
     if match is None or reader.context.lexicon.knows("d"):
         return False
@@ -70,6 +80,12 @@ def starts(reader: Reader, text: str, i: int) -> bool:
 def differential(reader: Reader, text: str, i: int) -> tuple[Atom, int]:
     """The differential whose ``d`` stands at ``text[i]`` (see :func:`starts`), as one factor
     of a product (``X^T dX``, ``dX^T X``), and the index after it."""
+    delta = _DELTA.match(text, i)
+    if delta is not None:
+        found = _declared_variable(reader, text, delta.end())
+        assert found is not None
+        atom, end = found
+        return Atom(E.TotalDifferential(atom.expr), atom.rank, transposed=atom.transposed), end
     match = _D.match(text, i)
     assert match is not None
     k = match.end()
@@ -136,6 +152,23 @@ def differential(reader: Reader, text: str, i: int) -> tuple[Atom, int]:
     if atom.expr.is_Integer or (isinstance(atom.expr, sp.Symbol) and atom.expr.is_integer):
         raise LatexProblem(text[i:end], "the d of a differential before an index or a size")
     return Atom(E.TotalDifferential(target), atom.rank, transposed=atom.transposed), end
+
+
+def _declared_variable(reader: Reader, text: str, k: int) -> tuple[Atom, int] | None:
+    r"""The declared variable right after ``\Delta`` (``\Delta X``, ``\Delta \mathbf{w}``),
+    with no script after it: ``\Delta X`` is an increment of ``X`` like ``dX``, any value of
+    ``X``'s shape (an identity in it holds for every increment, small or not).  None for
+    anything else: ``\Delta(f)`` would be a finite difference, not read."""
+    name = _DELTA_OF.match(text, k)
+    if name is None:
+        return None
+    found = reader.context.lexicon.lookup(name.group(1), (0, 0), "")
+    if found is None or found[0].kind != "symbol":
+        return None
+    atom, end = reader.read_atom(text, name.start(1))
+    if atom.inverse or atom.power is not None or not isinstance(atom.expr, sp.Symbol):
+        return None
+    return atom, end
 
 
 def _call_end(text: str, k: int) -> int:

@@ -415,6 +415,10 @@ def _steps(sides: list[_Side], lines: _Lines, prose_note: str,
     return steps
 
 
+# the spacing a continued row may start with before its sign (& \qquad + ...)
+_ROW_SPACING = re.compile(r"^(?:\s|\\q?quad(?![A-Za-z])|\\[,;:! ]|~|\\hspace\s*\{[^{}]*\})*")
+
+
 def block_sides(body: str, offset: int, next_line_label: str | None) -> list[_Side]:
     """The block's sides in order.  An empty first side means the block starts with ``=``."""
     body, block_label = _take_labels(body)
@@ -424,7 +428,8 @@ def block_sides(body: str, offset: int, next_line_label: str | None) -> list[_Si
     for row_text, row_offset in _rows(body):
         row_sides = _row_sides(row_text, offset + row_offset)
         if sides and row_sides and row_sides[0].text.strip() and \
-                row_sides[0].text.lstrip()[:1] in "+-" and sides[-1].text.strip():
+                _ROW_SPACING.sub("", row_sides[0].text)[:1] in ("+", "-") and \
+                sides[-1].text.strip():
             # A row starting with + or - continues the previous side's expression.
             last = sides.pop()
             gap = offset + row_offset - (last.offset + len(last.text))
