@@ -170,6 +170,9 @@ def test_a_header_section_wins_over_the_prose() -> None:
     # row before, the words its note
     (r"\begin{align} a &= b \\ \text{(chain rule)} &= c \\ &= d \end{align}",
      [[("", "a"), ("=", "b"), ("=", "c"), ("=", "d")]]),
+    # one word in text type may be a name the notation spells: a new equation, as before
+    (r"\begin{align} a &= b \\ \text{Cost} &= c \end{align}",
+     [[("", "a"), ("=", "b")], [("", r"\text{Cost}"), ("=", "c")]]),
 ])
 def test_block_forms_read_row_by_row(block: str, expected: list[list[tuple[str, str]]]) -> None:
     assert chains(block) == expected

@@ -165,11 +165,11 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     (r"$$\frac{\partial J(\theta)}{\partial \theta_0} = \theta_0 + \theta_1$$",
      {"symbols": {"theta0": {"latex": ["\\theta_{0}"]}, "theta1": {"latex": ["\\theta_{1}"]}}},
      {"J"}),
-    # d, reserved for a differential, is an index where it stands as one (\sum e^{x_d}; real:
-    # corpus/softmax_ce_bieber.md)
+    # d stays reserved for a differential, even where it stands as an index (\sum e^{x_d};
+    # real: corpus/softmax_ce_bieber.md): declared an index, dX would be read as a product
     (r"$$\sum_{i=1}^{n} x_i = \frac{\sum e^{x_d} x_i}{\sum e^{x_d}}$$",
-     {"sizes": {"n": [2, 3]}, "indices": {"i": "n", "d": "n"},
-      "symbols": {"x": {"family": ["n"]}}}, set()),
+     {"sizes": {"n": [2, 3]}, "indices": {"i": "n"}, "symbols": {"x": {"family": ["n"]}}},
+     set()),
     # without the step t+1, w_t beside the vector w is its entry t
     (r"$$w_t + w^T x = w^T x + w_t$$",
      {"sizes": {"n": [2, 3]}, "indices": {"t": "n"},

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from verify.read.latex.normalize import normalize
-from verify.read.latex.source import RawChain, StatedShape, split_document, stated_shapes
+from verify.read.latex.source import RawChain, StatedShape, split_document, stated
 
 if TYPE_CHECKING:
     from verify.model.notation import Notation
@@ -68,9 +68,6 @@ _NEW_SIZES = ("n", "m", "p", "q", "r", "s")
 # Letters never declared: the identity (built in where undeclared), Euler's number, the d of
 # d/dx.
 _RESERVED = frozenset({"I", "e", "d"})
-# reserved letters that may still be an index where a subscript uses them (\sum e^{x_d}): the
-# d of a differential is never a subscript
-_SUBSCRIPT_ONLY = frozenset({"d"})
 _DEFAULT_VALUES = {"N": (1, 2)}
 
 
@@ -905,8 +902,7 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                 for use in here:
                     letter = use.subs[position]
                     if letter.isalpha() and letter not in ranges and letter not in sizes and \
-                            letter not in (skip - _SUBSCRIPT_ONLY) | set(by_base) | \
-                            declared.names:
+                            letter not in skip | set(by_base) | declared.names:
                         ranges[letter] = size
                         reasons[letter] = (f"{letter} inferred an index over {size} from line "
                                            f"{use.line} (it stands where an index over {size} "
@@ -1307,6 +1303,8 @@ _VALUE_KINDS = frozenset({"onehot", "distribution"})
 def _chains(scan: _Scan, uses: Sequence[_Use]) -> set[int]:
     """The chains (by number) the uses' lines belong to."""
     return set().union(*(scan.chains_of.get(u.line, set()) for u in uses))
+
+
 # An upright word applied to a bracket (\operatorname{logsumexp}(x), \mathrm{softmax}_j(z)):
 # the word, then the first name in the bracket
 _UPRIGHT_CALL = re.compile(r"(\\(?:operatorname\*?|mathrm|text|textrm)\s*\{\s*[A-Za-z][A-Za-z0-9]*"
@@ -1387,7 +1385,7 @@ def _unique(items: Iterable[Ambiguity]) -> list[Ambiguity]:
 def infer_document(text: str, suffix: str = ".md", declared: Declared | None = None) -> Inference:
     """The inference for a document's text (its header, if any, is not read here: pass what it
     declares as ``declared``)."""
-    return infer_notation(split_document(text, suffix), declared, stated_shapes(text, suffix))
+    return infer_notation(split_document(text, suffix), declared, stated(text, suffix))
 
 
 def _flow(values: Sequence[str]) -> str:

@@ -50,8 +50,7 @@ from verify.read.latex.source import (
     inline_definitions,
     plain_text,
     split_document,
-    stated_kinds,
-    stated_shapes,
+    stated,
 )
 from verify.read.notation import parse_notation
 
@@ -137,15 +136,15 @@ _DEFINED_CALL = re.compile(r"(\\?[A-Za-z]+|\\math[a-z]+\s*\{\s*[A-Za-z]\s*\})\s*
 
 
 _DEFINED_ENTRY_CALL = re.compile(r"\s*(\\?[A-Za-z]+|"
-                                 r"\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})\s*_\s*\{?\s*([a-z])\s*\}?\s*(?:\\left\s*)?\(\s*"
+                                 r"\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})"
+                                 r"\s*_\s*\{?\s*([a-z])\s*\}?\s*(?:\\left\s*)?\(\s*"
                                  r"(?:\\math[a-z]+\s*\{\s*[A-Za-z]\s*\}|\\?[A-Za-z]+)\s*"
                                  r"(?:\\right\s*)?\)\s*")
 
 
 def _stated(body: str, suffix: str) -> tuple[StatedShape, ...]:
-    """What the document's words say of its names: shapes and kinds of values."""
-    text = find_macros(body)[1]
-    return (*stated_shapes(text, suffix), *stated_kinds(text, suffix))
+    """What the document's words say of its names, its own macros expanded."""
+    return stated(find_macros(body)[1], suffix)
 
 
 def _defined_base(written: str) -> str | None:
@@ -295,15 +294,17 @@ def _defined_by_derivative(inference: Inference, document: Document, header: Hea
                 or base in {str(f.func) for f in body.atoms(sp.Function)} or \
                 base in {str(a) for a in body.free_symbols}:
             continue
-        param = next(p for p in ("t", "u", "v", "s1") if p not in notation.symbols and
-                     p not in notation.definitions and p != base)
+        param = next((p for p in ("t", "u", "v", "s1") if p not in notation.symbols and
+                      p not in notation.definitions and p != base), None)
+        if param is None:
+            continue
         text = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(",
                             str(body.xreplace({by: sp.Symbol(param)})))
         line = chain.steps[0].location.line
         try:
             again = parse_expression(text, Scope(notation, params=(param,)),
                                      Location(shown, line))
-        except (InputError, TypeError):
+        except InputError:
             continue
         if again.xreplace({sp.Symbol(param): by}) != body:
             continue

@@ -121,13 +121,7 @@ def grid(cells: dict[tuple[int, int], str], diagonal: bool) -> Grid:
             raise LatexProblem(cells[(1, 1)], "the entries of the matrix do not follow one "
                                "pattern (a number that is both the row's and the column's)")
         found = Grid(first, rows, columns, row_bound, column_bound)
-    for (row, column), have in tokens.items():
-        at = {**{n: str(row) if row != LAST else found.row_bound for n in found.rows},
-              **{n: str(column) if column != LAST else found.column_bound
-                 for n in found.columns}}
-        if [at.get(n, tok) for n, tok in enumerate(first)] != have:
-            raise LatexProblem(cells[(row, column)], "an entry of the matrix that does not "
-                               "follow the pattern of the others")
+    _every_entry_fits(found, tokens, cells, "an entry of the matrix")
     return found
 
 
@@ -151,13 +145,20 @@ def off_diagonal(cells: dict[tuple[int, int], str]) -> Grid:
         raise problem
     bound = bounds.pop()
     found = Grid(first, rows, columns, bound, bound)
-    for (row, column), have in tokens.items():
-        at = {**{n: str(row) if row != LAST else bound for n in rows},
-              **{n: str(column) if column != LAST else bound for n in columns}}
-        if [at.get(n, tok) for n, tok in enumerate(first)] != have:
-            raise LatexProblem(cells[(row, column)], "an entry off the diagonal of the matrix "
-                               "that does not follow the pattern of the others")
+    _every_entry_fits(found, tokens, cells, "an entry off the diagonal of the matrix")
     return found
+
+
+def _every_entry_fits(found: Grid, tokens: dict[tuple[int, int], list[str]],
+                      cells: dict[tuple[int, int], str], what: str) -> None:
+    """Each written entry is the pattern at its (row, column) labels, token for token."""
+    for (row, column), have in tokens.items():
+        at = {**{n: str(row) if row != LAST else found.row_bound for n in found.rows},
+              **{n: str(column) if column != LAST else found.column_bound
+                 for n in found.columns}}
+        if [at.get(n, tok) for n, tok in enumerate(found.tokens)] != have:
+            raise LatexProblem(cells[(row, column)], f"{what} that does not follow the "
+                               "pattern of the others")
 
 
 def used_tokens(*texts: str) -> set[str]:

@@ -86,7 +86,8 @@ def environment_atom(reader: Reader, text: str, i: int) -> tuple[Atom, int]:
     if name in VECTORS:
         table = rows(body)
         if table and all(len(row) == 1 for row in table):
-            if all(_ROW_OF.fullmatch(row[0]) or row[0] in _DOT_CELLS for row in table):
+            if all(_ROW_OF.fullmatch(row[0]) or row[0] in _DOT_CELLS for row in table) and \
+                    any(_ROW_OF.fullmatch(row[0]) for row in table):
                 return Atom(stacked_rows(reader, [row[0] for row in table], token), 2), end
             return Atom(column_vector(reader, table, token), 1), end
         if len(table) == 1:
@@ -132,7 +133,7 @@ def stacked_rows(reader: Reader, entries: list[str], token: str) -> sp.Expr:
     marks = [n for n, entry in enumerate(entries) if entry in _DOT_CELLS]
     if marks != [2] or len(entries) != 4:
         raise LatexProblem(token, "a column of rows x^T is read as a pattern only: the rows "
-                           "for 1 and 2, \vdots, and the last")
+                           "for 1 and 2, \\vdots, and the last")
     inner = [_ROW_OF.fullmatch(entry).group(1)  # type: ignore[union-attr]
              for n, entry in enumerate(entries) if n != 2]
     found = pattern(*inner)
@@ -234,16 +235,17 @@ def dotted_matrix(reader: Reader, table: list[list[str]], token: str) -> sp.Expr
     # The written entries stand for the pattern, which is read (and accounted) as its body.
     reader.remove(everything, "a dots pattern, read as the matrix it stands for")
     body = reader.sub_expr(found.body(row_letter, column_letter), token)
-    rows = reader.sub_expr(found.row_bound, token)
+    row_count = reader.sub_expr(found.row_bound, token)
     row, one = E.index_symbol(row_name), sp.Integer(1)
     if diagonal:
-        return E.Diag(E.VecOf(body, row, one, rows))  # type: ignore[no-any-return]
+        return E.Diag(E.VecOf(body, row, one, row_count))  # type: ignore[no-any-return]
     column = E.index_symbol(column_name)
     if split is not None:
         off = reader.sub_expr(split.body(row_letter, column_letter), token)
         body = sp.Piecewise((body, sp.Eq(row, column)), (off, True), evaluate=False)
-    columns = reader.sub_expr(found.column_bound, token)
-    return E.MatOf(body, row, one, rows, column, one, columns)  # type: ignore[no-any-return]
+    column_count = reader.sub_expr(found.column_bound, token)
+    return E.MatOf(body, row, one, row_count, column, one,  # type: ignore[no-any-return]
+                   column_count)
 
 
 def cases(reader: Reader, table: list[list[str]], token: str) -> sp.Expr:

@@ -265,20 +265,28 @@ _KIND_WORD = re.compile(r"\b(?P<word>matri(?:x|ces)|vectors?|scalars?)\s+(?:\$|\
 _TIMES = re.compile(r"\\times|\\cdot|×|\*")
 
 
-def stated_shapes(text: str, suffix: str = ".md") -> tuple[StatedShape, ...]:
-    r"""The shapes the document states in its own words (:class:`StatedShape`), in its math
-    and in the words before its inline math.  A statement whose dimensions are not plain
-    letters or numbers (``\mathbb{R}^{N_{out}}``, a row ``1 \times n``) states nothing."""
+def stated(text: str, suffix: str = ".md") -> tuple[StatedShape, ...]:
+    """What the document's words say of its names (:class:`StatedShape`): the shapes
+    (:func:`_shapes`) and the kinds of values (:func:`_kinds`), in the order written."""
     text = hide_non_math(text[:DOCUMENT_CHARS], suffix)
     lines = _Lines(text)
-    found: list[StatedShape] = []
+    return tuple(sorted((*_shapes(text, lines), *_kinds(text, lines)), key=lambda s: s.line))
 
-    def names(written: str) -> list[tuple[str, bool]]:
-        out = []
-        for match in re.finditer(_STATED_NAME, written):
-            base = next(g for g in match.groups()[:3] if g is not None)
-            out.append((re.sub(r"\s+", "", base), match.group(4) is not None))
-        return out
+
+def _stated_names(written: str) -> list[tuple[str, bool]]:
+    """Each name of a list (``A, B``), without its font, and whether it has a subscript."""
+    out = []
+    for match in re.finditer(_STATED_NAME, written):
+        base = next(g for g in match.groups()[:3] if g is not None)
+        out.append((re.sub(r"\s+", "", base), match.group(4) is not None))
+    return out
+
+
+def _shapes(text: str, lines: _Lines) -> list[StatedShape]:
+    r"""The shapes stated in the document's math and in the words before its inline math.  A
+    statement whose dimensions are not plain letters or numbers (``\mathbb{R}^{N_{out}}``, a
+    row ``1 \times n``) states nothing."""
+    found: list[StatedShape] = []
     for match in _MEMBERSHIP.finditer(text):
         written = match.group("dims") if match.group("dims") is not None else match.group("dim")
         dims = tuple(d.strip() for d in _TIMES.split(written)) if written else ()
@@ -288,16 +296,16 @@ def stated_shapes(text: str, suffix: str = ".md") -> tuple[StatedShape, ...]:
         if len(dims) == 2 and dims[1] == "1":
             dims = dims[:1]
         kind = ("scalar", "vector", "matrix")[len(dims)]
-        for base, member in names(match.group("names")):
+        for base, member in _stated_names(match.group("names")):
             found.append(StatedShape(base, kind, dims, member, lines.line_of(match.start()),
                                      "$" + match.group(0).strip() + "$"))
     for match in _KIND_WORD.finditer(text):
         word = match.group("word")
         kind = "matrix" if word.startswith("matri") else word.rstrip("s")
-        for base, member in names(match.group("names")):
+        for base, member in _stated_names(match.group("names")):
             found.append(StatedShape(base, kind, (), member, lines.line_of(match.start()),
                                      match.group(0).strip()))
-    return tuple(found)
+    return found
 
 
 _MATH_OPEN, _MATH_CLOSE = r"(?:\$|\\\()\s*", r"\s*(?:\$|\\\))"
@@ -305,7 +313,7 @@ _MATH_OPEN, _MATH_CLOSE = r"(?:\$|\\\()\s*", r"\s*(?:\$|\\\))"
 # ($p_j,1\leq j\leq n$)
 _KIND_SUBJECT = (_MATH_OPEN + r"(?P<names>" + _STATED_NAME + r")(?:\s*,(?:(?!\\[()])[^$])*?)?" +
                  _MATH_CLOSE)
-_VALUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+_KIND_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "where \(y_i\) is one-hot", "$y$ is a one-hot vector"
     ("onehot", re.compile(_KIND_SUBJECT + r"\s+(?:is|are)\s+(?:an?\s+|the\s+)?one[- ]hot",
                           re.I)),
@@ -323,22 +331,17 @@ _VALUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def stated_kinds(text: str, suffix: str = ".md") -> tuple[StatedShape, ...]:
-    r"""The kinds of values the document's words give a name: one-hot labels ("where
-    \(y_i\) is one-hot") or a distribution ("the sum of the probabilities $p_j$ is equal to
-    $1$"), as :class:`StatedShape` whose ``kind`` is ``onehot`` or ``distribution``."""
-    text = hide_non_math(text[:DOCUMENT_CHARS], suffix)
-    lines = _Lines(text)
+def _kinds(text: str, lines: _Lines) -> list[StatedShape]:
+    r"""The kinds of values the words give a name: one-hot labels ("where \(y_i\) is
+    one-hot") or a distribution ("the sum of the probabilities $p_j$ is equal to $1$"), as
+    :class:`StatedShape` whose ``kind`` is ``onehot`` or ``distribution``."""
     found: list[StatedShape] = []
-    for kind, pattern in _VALUE_KINDS:
+    for kind, pattern in _KIND_PHRASES:
         for match in pattern.finditer(text):
-            name = re.match(_STATED_NAME, match.group("names"))
-            assert name is not None
-            base = next(g for g in name.groups()[:3] if g is not None)
-            found.append(StatedShape(re.sub(r"\s+", "", base), kind, (), False,
-                                     lines.line_of(match.start()),
+            base, _ = _stated_names(match.group("names"))[0]
+            found.append(StatedShape(base, kind, (), False, lines.line_of(match.start()),
                                      " ".join(match.group(0).split())))
-    return tuple(sorted(found, key=lambda s: s.line))
+    return found
 
 
 def inline_definitions(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
@@ -524,8 +527,11 @@ def _rows(body: str) -> list[tuple[str, int]]:
     return rows
 
 
-# a row's left side that is only words before its '=' (\text{(put derivative into summation)})
-_LEADING_PROSE = re.compile(r"^\s*(\\(?:text|textrm|textit|mbox)\s*\{[^{}]*\})\s*(?==)")
+# a row's left side that is only words before its '=' (\text{(put derivative into summation)},
+# \text{by linearity}): a phrase in brackets or of several words, never one word (\text{Cost}
+# may be a name the notation spells)
+_LEADING_PROSE = re.compile(r"^\s*(\\(?:text|textrm|textit|mbox)\s*\{\s*(?:\([^{}]*\)|"
+                            r"[^{}]*[A-Za-z]\s+[A-Za-z][^{}]*)\s*\})\s*(?==)")
 
 
 def _row_sides(row: str, offset: int) -> list[_Side]:
