@@ -4,7 +4,7 @@ and turn every stage's error into a verdict on the step it concerns."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +29,8 @@ from verify.model.inferred import (
     InferredNotation,
     guessed_in,
     guessed_words,
+    names_in,
+    names_through,
     relied_on,
     relied_on_words,
     structural_in,
@@ -84,6 +86,8 @@ def check_document(document: Document, options: Options,
     step_keys = {c.key for plan in plans for c in plan.step_claims.values()}
     judged = judge_claims([(c, c.key in step_keys) for c in claims], checker, cache)
     by_key = dict(judged.by_key)
+    confirmed = _refuted_under_each_label_kind(plans, by_key, document.inferred, checker,
+                                               cache) if document.inferred else set()
     if diagnose:
         refuted = [c for plan in plans for c in plan.step_claims.values()
                    if by_key[c.key].status is Status.REFUTED]
@@ -97,7 +101,7 @@ def check_document(document: Document, options: Options,
             by_key[key] = replace(by_key[key], diagnosis=text)
     chains = tuple(plan.result(by_key) for plan in plans)
     if document.inferred is not None:
-        chains = tuple(_relying(plan, chain, document.inferred)
+        chains = tuple(_relying(plan, chain, document.inferred, confirmed)
                        for plan, chain in zip(plans, chains, strict=True))
     sizes = tuple({k: v for k, v in combo.items()} for combo in size_combinations(
         document.notation, set(document.notation.sizes)))
@@ -106,7 +110,65 @@ def check_document(document: Document, options: Options,
                           inferred=document.inferred)
 
 
-def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation) -> ChainResult:
+# the words of a guessed label's kind (verify.read.infer: y_j \log p_j under a sum)
+_LABEL_GUESS = "distribution?)"
+
+
+def _label_guesses(claim: Claim, inferred: InferredNotation) -> tuple[str, ...]:
+    """The guessed labels a claim uses (a family y over one size, read as free reals where a
+    cross-entropy's y is one-hot or a distribution), when they are its only guesses."""
+    guesses = guessed_in([claim.before, claim.after], claim.notation, inferred)
+    labels = tuple(g.name for g in guesses if g.why.endswith(_LABEL_GUESS))
+    if not guesses or len(labels) != len(guesses) or structural_in(
+            [claim.before, claim.after], claim.notation, inferred):
+        return ()
+    symbols = claim.notation.symbols
+    if any(name not in symbols or len(symbols[name].family) != 1 or symbols[name].shape
+           for name in labels):
+        return ()
+    # every derivative's differentiand depends on its variable as read (through the
+    # definitions it calls): a name read free that the author means to move with it (p_j of
+    # a softmax left a family: dL/da_i = 0 as read) is a misreading no kind of the labels
+    # settles, which the labels' doubt must not be lifted from
+    for derivative in [d for e in (claim.before, claim.after) for d in e.atoms(Deriv)]:
+        body, variable = derivative.args[:2]
+        by = names_in(variable)
+        if not by or not by & names_through([body], claim.notation):
+            return ()
+    return labels
+
+
+def _refuted_under_each_label_kind(plans: Sequence[_ChainPlan], by_key: Mapping[str, Judgement],
+                                   inferred: InferredNotation, checker: DocumentChecker,
+                                   cache: VerdictCache | None) -> set[str]:
+    """The refuted steps whose only guessed names are labels (one-hot or a distribution?),
+    refuted again with those labels read one-hot and read as a distribution: under each
+    reading the document allows the step is false, so the refutation stands (the issue's
+    "check both readings")."""
+    again: list[tuple[str, Claim]] = []
+    for plan in plans:
+        for claim in plan.step_claims.values():
+            if by_key[claim.key].status is not Status.REFUTED:
+                continue
+            labels = _label_guesses(claim, inferred)
+            for kind in ("onehot", "distribution") if labels else ():
+                symbols = dict(claim.notation.symbols)
+                for name in labels:
+                    symbols[name] = replace(symbols[name], family=(),
+                                            shape=symbols[name].family, kind=kind)
+                notation = replace(claim.notation, symbols=symbols)
+                again.append((claim.key, replace(claim, key=f"{claim.key}@{kind}",
+                                                 notation=notation)))
+    if not again:
+        return set()
+    judged = judge_claims([(claim, False) for _, claim in again], checker, cache).by_key
+    keys = {key for key, _ in again}
+    return {key for key in keys
+            if all(judged[claim.key].status is Status.REFUTED for k, claim in again if k == key)}
+
+
+def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation,
+             confirmed: Set[str] = frozenset()) -> ChainResult:
     """Each decided step's message says which inferred assumptions (a definition's body, a
     one-hot kind) its verdict relies on, and a refuted one every inferred declaration of the
     names it uses: under another reading of those names, another verdict."""
@@ -126,8 +188,19 @@ def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation) -
             # through the definitions the derivative calls, makes a pass doubtful)
             derivatives = [d for e in exprs
                            for d in e.atoms(Deriv, TotalDifferential, sp.Derivative)]
-            guesses = guessed_in(exprs if refuted else derivatives, plan.notation, inferred) \
+            # (a given value the words restrict, read as any value: a pass holds for the meant
+            # values too, a derivative's as well)
+            guesses = tuple(g for g in guessed_in(exprs if refuted else derivatives,
+                                                  plan.notation, inferred)
+                            if refuted or not g.given) \
                 or structural_in(exprs, plan.notation, inferred)
+            claim = plan.step_claims.get(verdict.index)
+            if refuted and claim is not None and claim.key in confirmed:
+                # refuted with the labels read free, one-hot and as a distribution alike
+                names = ", ".join(sorted({g.latex for g in guesses}))
+                guesses = ()
+                verdict = replace(verdict, message=f"{verdict.message}; refuted with {names} "
+                                  "read as any values, as one-hot and as a distribution alike")
             words = relied_on_words(relied_on(exprs, plan.notation, inferred, refuted),
                                     refuted)
             if guesses:

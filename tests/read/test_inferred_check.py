@@ -33,7 +33,8 @@ VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
 PASSING = {"proved", "supported"}
 DECIDED = {"proved", "supported", "refuted"}
 # steps decided alike with the header and without it (test_header_removed_never_passes_...)
-DECIDED_ALIKE_FLOOR = 122  # 2026-12-03 (96 before the prose's inline definitions were read,
+DECIDED_ALIKE_FLOOR = 139  # 2026-12-04 (122 before matrices' words, entries, rows of a data
+# matrix, both readings of labels and definitions of chain-rule intermediates; 96 before the prose's inline definitions were read,
 # 104 before matrices with dots and iterates w_t, 109 before y_i(x) and cases after a lead-in,
 # 114 before one-hot and distribution in the words, 123 before two named sizes were no
 # longer merged: ridge_segment's stated X n-by-n beside beta d-by-1 is refused, not read n = d)
@@ -69,6 +70,36 @@ CASES: list[tuple[str, list[str]]] = [
     # a standard definition applied by its name: the library's softmax over z's length
     (r"$$\mathrm{softmax}_j(\mathbf{z}) = \frac{e^{z_j}}{\sum_{k=1}^{K} e^{z_k}} = "
      r"\frac{e^{z_j}}{\sum_{k=1}^{K} e^{z_k}} + 1$$", ["start", "proved", "refuted"]),
+    # c_{ij} beside the matrix C: its entries (a derivative by one of them; the slip of a
+    # sign refuted)
+    ("Given column vectors $a$ and $b$ and a square matrix $C$,\n\n$$C(a-b) = C a - C b$$"
+     "\n\n" r"$$\frac{\partial}{\partial c_{ij}} (a-b)^T C (a-b) = (a_i - b_i)(a_j - b_j) = "
+     r"(a_i - b_i)(a_j + b_j)$$", ["start", "proved", "start", "proved", "refuted"]),
+    # the words name the summation convention: a step that sums repeated indices without
+    # writing the sum is refused, never read with them free
+    ("Given column vectors $a$ and $b$ and a square matrix $C$, using repeated index "
+     "summation notation,\n\n$$(a-b)^T C (a-b) = (a_i - b_i) c_{ij} (a_j - b_j)$$",
+     ["start", "unparsed"]),
+    # "a matrix $A$ is invertible": square; A^{-T} the inverse transposed
+    ("When a matrix $A$ is invertible,\n\n"
+     r"$$\frac{d}{dA} |A| = |A| A^{-T} = |A| A^{-1}$$", ["start", "proved", "refuted"]),
+    # y_i(x) = ... defines y entry by entry, where y is also written as a vector (diag(y))
+    # (softmax_jac_mnn.md, real)
+    (r"$$\frac{\partial y_i}{\partial x_i} = y_i (1 - y_i) = y_i$$" "\n\n"
+     r"$$\operatorname{diag}(y) - y y^T = \operatorname{diag}(y) - y y^T$$" "\n\n"
+     r"$$y_i(x) = \frac{\exp(x_i)}{\sum_j \exp(x_j)}$$",
+     ["start", "proved", "refuted", "start", "proved", "start", "proved"]),
+    # a chain of two sides ending with a name the document first writes there defines it
+    # backwards (lsq_weighted_zyxue.md, real: "the linear model X w = y hat"); the slip after
+    # it refuted against that definition
+    (r"$$X \hat{\mathbf{w}} = \hat{\mathbf{y}}$$" "\n\nwhere $X \\in \\mathbb{R}^{N \\times D}$ "
+     "and $\\hat{\\mathbf{w}} \\in \\mathbb{R}^D$.\n\n"
+     r"$$\frac{1}{2} (\hat{\mathbf{y}} - \mathbf{y})^T (\hat{\mathbf{y}} - \mathbf{y}) = "
+     r"\frac{1}{2} (X \hat{\mathbf{w}} - \mathbf{y})^T (X \hat{\mathbf{w}} - \mathbf{y}) = "
+     r"\frac{1}{2} (X \hat{\mathbf{w}} + \mathbf{y})^T (X \hat{\mathbf{w}} - \mathbf{y})$$",
+     ["start", "proved", "start", "proved", "refuted"]),
+    # an array's column specification names nothing (no r, c, l inferred from {rcl})
+    (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]
 
 
@@ -88,6 +119,13 @@ SLIPS: list[tuple[str, set[int]]] = [
     (r"$$\nabla_{\mathbf{w}} \| X \mathbf{w} - \mathbf{y} \|^2 = 2 X^T (X \mathbf{w} - "
      r"\mathbf{y}) = 2 (X \mathbf{w} - \mathbf{y})^T X^T$$", {2}),
     (r"$$\sum_{i=1}^{N} \mathbf{w}^T \mathbf{x}_i = N \mathbf{w}^T \mathbf{x}_1$$", {1}),
+    # a name a step brings in is no stand-in for a piece of the step before (which piece the
+    # author meant, a later line may contradict), nor for a factor or a term not there
+    (r"$$L = \sum_{i=1}^N (y_i - w x_i)^2 = 2 \sum_{i=1}^N r_i$$", {2}),
+    (r"$$L = \sum_{i=1}^N (y_i - w x_i)^2 = \sum_{i=1}^N (y_i - w x_i)^2 + \lambda$$", {2}),
+    (r"$$L = -\sum_{j=1}^{C} y_j \log p_j = -\sum_{j=1}^{C} \ell_j$$" "\n\n"
+     r"$$\frac{\partial \ell_j}{\partial p_j} = \frac{\partial}{\partial p_j} (-y_j \log p_j)"
+     r" = -\frac{y_j}{p_j}$$", {2}),
 ]
 
 
@@ -129,6 +167,56 @@ def test_a_refutation_under_a_guessed_reading_is_unknown(text: str, line: int,
     assert data["inferred"]["guessed"] and named in json.dumps(data["inferred"]["guessed"])
     VALIDATOR.validate({"format": 1, "versions": {}, "documents": [data]})
     assert document_from_data(json.loads(json.dumps(data))) == document
+
+
+def test_a_summation_convention_refuses_only_where_it_is_used() -> None:
+    """The convention's words refuse the steps whose free indices are summed by it, and say
+    where the words are; the same step without them is read with free indices."""
+    words = next(text for text, _ in CASES if "repeated index summation" in text)
+    step = _check(words).document.chains[0].steps[1]
+    assert step.status is verify.Status.UNPARSED
+    assert "(line 1: 'repeated index summation')" in step.message and "i, j" in step.message
+    plain = _check(words.replace(", using repeated index summation notation", "")).document
+    assert plain.chains[0].steps[1].status is not verify.Status.UNPARSED
+
+
+def test_a_quality_the_words_give_is_a_guess_of_values_only() -> None:
+    """The words call C symmetric (gda_neylon.md, real; the lemma's own words): read as any
+    square matrix, a step true only of a symmetric C is refuted as read, a guess (unknown);
+    a pass stands, a derivative's too; the slip of a shape refuted (no C makes a matrix a
+    scalar)."""
+    document = _check("Given column vectors $a$ and $b,$ and a symmetric matrix $C,$\n\n"
+                      r"$$\nabla_b [(a-b)^T C (a-b)] = -2C(a-b)$$" "\n\n"
+                      r"$$\frac{\partial}{\partial C}(a-b)^T C (a-b) = (a-b)(a-b)^T = "
+                      r"(a-b)^T(a-b)$$").document
+    assert [s.status.value for c in document.chains for s in c.steps] == \
+        ["start", "unknown", "start", "proved", "refuted"]
+    assert document.inferred is not None
+    [guess] = document.inferred.guessed
+    assert guess.given and guess.name == "C" and "symmetric: true" in guess.settle
+    assert "the words call $C$ symmetric on line 1" in document.chains[0].steps[1].message
+
+
+LABELS = ("$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n\n"
+          "$$p_j = \\frac{e^{a_j}}{\\sum_{k=1}^{C} e^{a_k}}$$\n\n"
+          "$$\\frac{\\partial L}{\\partial p_j} = \\frac{y_j}{p_j}$$\n\n"
+          "$$\\frac{\\partial L}{\\partial a_i} = p_i - y_i$$\n\n"
+          "$$\\frac{\\partial L}{\\partial a_i} = p_i + y_i$$\n")
+
+
+def test_a_label_doubt_is_lifted_only_by_every_reading_of_it() -> None:
+    """y against a logarithm: one-hot labels or a distribution?  A step refuted with y read
+    free, one-hot and as a distribution alike is refuted (the sign slip of dL/dp_j, the
+    sign slip of dL/da_i); a step true only for labels summing to 1 (dL/da_i = p_i - y_i)
+    stays unknown.  p_j = ... beside dL/da_i is an intermediate of the chain rule, defined
+    (not a variable solved for)."""
+    document = _check(LABELS).document
+    steps = [s for c in document.chains for s in c.steps if s.index]
+    assert [(s.location.line, s.status.value) for s in steps] == \
+        [(1, "proved"), (3, "proved"), (5, "refuted"), (7, "unknown"), (9, "refuted")]
+    assert "refuted with y read as any values, as one-hot and as a distribution alike" in \
+        steps[2].message
+    assert steps[3].message.startswith("refuted as read (") and "one-hot" in steps[3].message
 
 
 def test_a_certain_reading_still_refutes() -> None:
@@ -244,13 +332,15 @@ def test_the_same_verdicts_as_the_printed_header_pasted_back() -> None:
         pasted = _check(header_yaml(inference_of(text, Path("text.md"))) + text).document
         assert pasted.inferred is None
         shift = header_yaml(inference_of(text, Path("text.md"))).count("\n")
-        # an unparsed step's message names its line, which the pasted header moved
-        assert [(s.location.line, s.status,
-                 re.split("; (?:it relies on|refuted as read under) inferred", s.message)[0]
-                 .replace(f":{s.location.line}:", ":LINE:"))
+        # an unparsed step's message names its line (and the words' line it cites), which
+        # the pasted header moved
+        def lines_out(message: str, line: int) -> str:
+            return re.sub(r"\(line \d+: '", "(line L: '", message.replace(f":{line}:", ":LINE:"))
+        assert [(s.location.line, s.status, lines_out(
+                    re.split("; (?:it relies on|refuted as read under) inferred", s.message)[0],
+                    s.location.line))
                 for c in inferred.chains for s in c.steps] == \
-               [(s.location.line - shift, s.status,
-                 s.message.replace(f":{s.location.line}:", ":LINE:"))
+               [(s.location.line - shift, s.status, lines_out(s.message, s.location.line))
                 for c in pasted.chains for s in c.steps]
 
 

@@ -95,6 +95,12 @@ STATED: list[tuple[str, list[tuple[str, str, tuple[str, ...], bool]]]] = [
       ("x", "vector", ("n",), False)]),
     (r"each $\mathbf{x}_i \in \mathbb{R}^d$, and $\lambda \in \mathbb{R}$",
      [("x", "vector", ("d",), True), ("\\lambda", "scalar", (), False)]),
+    # gda_neylon.md (real): names in several formulas, a comma inside one, a line break
+    ("First I'll show that, given column vectors $a$ and $b,$ and symmetric matrix\n$C,$",
+     [("a", "vector", (), False), ("b", "vector", (), False), ("C", "matrix", (), False)]),
+    ("Finally, I'll mention that, when a matrix $A$ is invertibe,", [("A", "matrix", (), False)]),
+    # "and" joins formulas, never names: no d of "and"
+    (r"vectors \(u\) and \(v\)", [("u", "vector", (), False), ("v", "vector", (), False)]),
     # no statement: a row 1 x n, a dimension that is no letter, a set that is not the reals,
     # a sum's range
     (r"$z \in \mathbb{R}^{1 \times n}$, $u \in \mathbb{R}^{N_{out}}$, $y \in \{0, 1\}$, "
@@ -108,6 +114,20 @@ def test_stated_shapes(prose: str, expected: list[tuple[str, str, tuple[str, ...
     found = [(s.base, s.kind, s.dims, s.member) for s in stated(prose)
              if s.kind in ("scalar", "vector", "matrix")]
     assert found == expected
+
+
+@pytest.mark.parametrize(("prose", "qualities"), [
+    ("given column vectors $a$ and $b,$ and symmetric matrix\n$C,$",
+     {"a": ("column",), "b": ("column",), "C": ("symmetric",)}),
+    ("when a matrix $A$ is invertibe,", {"A": ("invertibe",)}),
+    ("an orthogonal, symmetric matrix $Q$", {"Q": ("orthogonal", "symmetric")}),
+    ("the positive definite matrix $H$", {"H": ("positive-definite",)}),
+    # a word that merely contains a quality is none
+    ("the unitarity of a matrix $U$", {"U": ()}),
+])
+def test_stated_qualities(prose: str, qualities: dict[str, tuple[str, ...]]) -> None:
+    """What the words say of a matrix or a vector beyond its kind, before it or after it."""
+    assert {s.base: s.qualities for s in stated(prose)} == qualities
 
 
 def test_stated_shapes_are_checked_under() -> None:

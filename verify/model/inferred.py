@@ -59,6 +59,9 @@ class Guessed:
     # the reading is not merely a free value standing for the meant one (alpha(x) read as
     # alpha times x: alpha(x)/x = alpha holds as read): a pass that uses it is doubted too
     structural: bool = False
+    # a given value whose words restrict it (a symmetric matrix read as any matrix): a pass
+    # under the free reading holds for the meant values too, a derivative's as well
+    given: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def relied_on(exprs: Iterable[sp.Basic], notation: Notation, inferred: InferredN
     it uses too, in the order of the declarations; with ``readings``, every inferred
     declaration of a name it uses (a refutation may be one of the reading: read otherwise,
     the step might hold)."""
-    seen = _names_through(exprs, notation)
+    seen = names_through(exprs, notation)
 
     def counts(d: InferredDeclaration) -> bool:
         if d.section == "definitions":
@@ -136,11 +139,11 @@ def guessed_in(exprs: Iterable[sp.Basic], notation: Notation,
     through the definitions it calls."""
     if not inferred.guessed:
         return ()
-    seen = _names_through(exprs, notation)
+    seen = names_through(exprs, notation)
     return tuple(g for g in inferred.guessed if g.name in seen)
 
 
-def _names_through(exprs: Iterable[sp.Basic], notation: Notation) -> set[str]:
+def names_through(exprs: Iterable[sp.Basic], notation: Notation) -> set[str]:
     """The names ``exprs`` use, directly or through the definitions they call."""
     seen: set[str] = set()
     todo = [name for expr in exprs for name in names_in(expr)]

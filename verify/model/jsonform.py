@@ -127,7 +127,8 @@ def inferred_data(inferred: InferredNotation, path: str) -> dict[str, Any]:
             "undeclared": [{"latex": u.latex, "why": u.why, "settle": u.settle,
                             "line": u.line} for u in inferred.undeclared],
             "guessed": [{"name": g.name, "latex": g.latex, "why": g.why, "settle": g.settle,
-                         "line": g.line, "structural": g.structural}
+                         "line": g.line, "structural": g.structural,
+                         "given": g.given}
                         for g in inferred.guessed]}
 
 
@@ -287,7 +288,7 @@ _RESULTS = frozenset({"format", "versions", "documents"})
 _INFERRED = frozenset({"note", "partial", "declarations", "undeclared", "guessed"})
 _DECLARATION = frozenset({"section", "name", "latex", "declaration", "reason", "line"})
 _UNDECLARED = frozenset({"latex", "why", "settle", "line"})
-_GUESSED = frozenset({"name", "latex", "why", "settle", "line", "structural"})
+_GUESSED = frozenset({"name", "latex", "why", "settle", "line", "structural", "given"})
 
 
 def _check_from(value: Any) -> CheckRecord:
@@ -378,7 +379,8 @@ def _inferred_from(value: Any, path: str) -> InferredNotation:
         entry = keyed(item, "guessed", _GUESSED)
         guessed.append(Guessed(typed(entry, "name", str), typed(entry, "latex", str),
                                typed(entry, "why", str), typed(entry, "settle", str),
-                               typed(entry, "line", int), typed(entry, "structural", bool)))
+                               typed(entry, "line", int), typed(entry, "structural", bool),
+                               typed(entry, "given", bool)))
     inferred = InferredNotation(tuple(declarations), tuple(undeclared),
                                 typed(data, "partial", bool), tuple(guessed))
     if typed(data, "note", str) != inferred.note(path):

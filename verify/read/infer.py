@@ -69,6 +69,14 @@ _NEW_SIZES = ("n", "m", "p", "q", "r", "s")
 # d/dx.
 _RESERVED = frozenset({"I", "e", "d"})
 _DEFAULT_VALUES = {"N": (1, 2)}
+# What the words may call a matrix or a vector that its reading knows: square (rows and columns
+# one size; symmetric, invertible say so too), and qualities that change no identity.  Any other
+# quality (symmetric, orthogonal, diagonal, positive definite, a unit vector, a row) the
+# reading does not know, nor where the words mean it (in one lemma only, say): the name is read
+# as any value of its shape, and a refutation that uses it is a guess.
+_SQUARE = frozenset({"symmetric", "square", "invertible", "invertibe", "non-singular",
+                     "nonsingular"})
+_HARMLESS = (_SQUARE - {"symmetric"}) | {"column", "real", "random", "constant"}
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,8 @@ class Guess:
     settle: str
     line: int
     structural: bool = False    # read as a product where it is written as a call
+    # a given value the words qualify (a symmetric matrix): only its values are in doubt
+    given: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,10 +221,18 @@ class _Scan:
         # x alone beside x^{(i)}, never in one chain: the line where x alone is one sample's
         # value (its own name, spelled x; the family is spelled x^{(i)})
         self.sample_points: dict[str, int] = {}
+        # a small letter written only with two subscripts beside its capital, a matrix: the
+        # matrix's entries (c_{ij} of C), spelled so
+        self.entries: dict[str, str] = {}
+
+
+# an array's column specification (\begin{array}{crcl}, normalised to (crcl)): letters that
+# are no names
+_COLUMN_SPEC = re.compile(r"(\\begin\s*\{\s*(?:array|tabular)\s*\})\s*(?:\{[^{}]*\}|\([^()]*\))")
 
 
 def _tokens(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(text)]
+    return [t for t in _TOKEN.findall(_COLUMN_SPEC.sub(r"\1", text))]
 
 
 def _group(tokens: list[str], i: int) -> tuple[list[str], int]:
@@ -477,12 +495,12 @@ class _Parser:
             text = "".join(group).replace(" ", "")
             if text == "T":
                 shape = _transpose(shape)
-            elif text == "-1" and shape.kind == "m":
+            elif text in ("-1", "-T") and shape.kind == "m":
                 if self.shape_of is not None:
                     self.shape_of.union(shape.dims[0], shape.dims[1])
             elif shape.kind != "s":
                 shape = _U
-            if text not in ("T", "-1"):
+            if text not in ("T", "-1", "-T"):
                 _Parser(self.scan, group, self.line, None).expression(frozenset())
         return shape
 
@@ -531,6 +549,8 @@ class _Parser:
                 use.transposed = True
             elif text in ("-1", "{-1}"):
                 use.inverse = True
+            elif text in ("-T", "{-T}"):     # A^{-T}: the inverse transposed
+                use.inverse = use.transposed = True
             elif re.fullmatch(r"\([A-Za-z]\)", text):
                 use.sample = text[1]
             elif re.fullmatch(r"[(\[]\d+[)\]]", text):
@@ -567,8 +587,10 @@ class _ShapeOf:
 
     def __init__(self, kinds: Mapping[str, str], ranges: Mapping[str, str],
                  literals: Mapping[tuple[str, str], str] | None = None,
-                 stated: Mapping[str, StatedShape] | None = None) -> None:
+                 stated: Mapping[str, StatedShape] | None = None,
+                 entries: Mapping[str, str] | None = None) -> None:
         self.kinds, self.ranges = kinds, ranges
+        self.entries = dict(entries or {})
         self.literals = dict(literals or {})
         self.stated = dict(stated or {})
         self.parents = {name: base for (base, _), name in self.literals.items()}
@@ -597,8 +619,12 @@ class _ShapeOf:
             self.parent[rb] = ra
 
     def __call__(self, use: _Use) -> _Shape:
+        if use.base in self.entries and len(use.subs) == 2:
+            use = replace(use, base=self.entries[use.base])     # c_{ij}: an entry of C
         kind = self.kinds.get(use.base, "")
         said = self.stated.get(use.base)
+        if said is not None and kind == "matrix" and _SQUARE & set(said.qualities):
+            self.union(f"{use.base}.r", f"{use.base}.c")   # "a symmetric matrix $C$"
         if said is not None and said.dims:   # X \in \mathbb{R}^{n \times d}
             for axis, dim in zip((".0",) if len(said.dims) == 1 else (".r", ".c"), said.dims,
                                  strict=True):
@@ -701,12 +727,13 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
             # a call alone, f(w) = ...: a function being defined, the names of its body
             # are no step's abbreviations
             defining = re.fullmatch(r"[^()+\-=]*\([^()]*\)\s*", text) is not None
-        if first and len(mine) == 1 and not mine[0].transposed and not mine[0].sample and \
+        named = [use for use in mine if use.value]      # (p_j: its index letter is no value)
+        if first and len(named) == 1 and not named[0].transposed and not named[0].sample and \
                 _LONE_NAME.fullmatch(text):
-            scan.first_sides.append((mine[0].base, line))
+            scan.first_sides.append((named[0].base, line))
             defining = True     # name = body: the body's names are not introduced by a step
-            if mine[0].base in seen:
-                redefined.setdefault(mine[0].base, line)
+            if named[0].base in seen:
+                redefined.setdefault(named[0].base, line)
         if position > 1 or (position == 1 and not defining):
             for use in mine:
                 if use.value and use.base not in seen:
@@ -735,6 +762,10 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
     scan.value_kinds = {s.base: s for s in valued if len(kinds_said[s.base]) == 1 and
                         s.base not in declared.spellings}
     inference = _decide(scan, bold, bold_sub, declared)
+    if scan.entries:   # a derivative by c_{ij} is by an entry of C
+        scan.derivatives = [([replace(u, base=scan.entries.get(u.base, u.base)) for u in uses],
+                             frozenset(scan.entries.get(b, b) for b in bases), line)
+                            for uses, bases, line in scan.derivatives]
     variables = frozenset(base for _, bases, _ in scan.derivatives for base in bases)
     dependents = frozenset(u.base for uses, bases, _ in scan.derivatives
                            if bases and not any(v.base in bases for v in uses) for u in uses)
@@ -758,7 +789,11 @@ def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
         if _symbol_name(base)[0] in declared and base not in found:
             found[base] = (line, why)
     for base, line in redefined.items():
-        if base in variables:
+        # a variable the line solves for (w = (X^T X)^{-1} X^T y), unless its second side is
+        # in another variable the document differentiates by (p_j = e^{a_j} / \sum_k e^{a_k}
+        # beside \partial L / \partial a_i: an intermediate of the chain rule, defined)
+        if base in variables and not {u.base for u in scan.uses if u.line == line and
+                                      u.value and u.base != base} & (variables - {base}):
             continue
         note(base, line, f"line {line} writes ${base} = \\ldots$, a definition inference does "
                          "not read")
@@ -778,6 +813,24 @@ def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
             continue                                     # abbreviation
         note(base, line, f"${base}$ is first written on line {line}, in a step of a chain: "
                          "the step introduces it (an abbreviation?)")
+    for symbol in inference.symbols:
+        # x_i beside a square X (not taken as its rows or columns, _rows_of_matrices): read
+        # apart, a step that relates them is refuted as read
+        matrix = next((m for m in inference.symbols if m.name == symbol.name.upper() != symbol.name
+                       and len(m.shape) == 2 and m.shape[0] == m.shape[1]), None)
+        if matrix is not None and symbol.family and symbol.shape and \
+                matrix.shape[0] in (*symbol.family, *symbol.shape):
+            line = next(u.line for u in scan.uses if u.base == symbol.name)
+            note(symbol.name, line, f"${symbol.name}_i$ is written beside the square matrix "
+                                    f"${matrix.name}$: its rows, its columns, or apart?")
+    given: set[str] = set()
+    for said in scan.stated.values():
+        unknown = [q for q in said.qualities if q not in _HARMLESS]
+        if unknown:
+            given.add(said.base)
+            note(said.base, said.line, f"the words call ${said.base}$ {' and '.join(unknown)} "
+                                       f"on line {said.line} ({said.text}), which its reading "
+                                       "does not know")
     for use in scan.uses:
         if use.call_like:
             note(use.base, use.line, f"${use.base}$ is written as a call on line {use.line} but "
@@ -800,7 +853,12 @@ def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
         name, _ = _symbol_name(base)
         symbol = declared[name]
         calls = any(u.call_like for u in scan.uses if u.base == base)
-        if base in labels and symbol.family and why.endswith("distribution?)"):
+        if base in given and why.startswith("the words call"):
+            settle = (f"symbols: {{{name}: {{shape: {_flow(symbol.shape)}, symmetric: true}}}}"
+                      if "symmetric" in why.split(" on line ")[0] and len(symbol.shape) == 2
+                      else "a header that declares it (its quality cannot be declared: check "
+                           "the step by hand)")
+        elif base in labels and symbol.family and why.endswith("distribution?)"):
             settle = (f"symbols: {{{name}: {{shape: [{symbol.family[0]}], kind: onehot}}}} "
                       "(or kind: distribution)")
         elif calls:
@@ -810,7 +868,11 @@ def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
             settle = f"definitions: {{{name}: {{index: [{index}], body: \"...\"}}}}"
         else:
             settle = f"definitions: {{{name}: {{body: \"...\"}}}}"
-        guesses.append(Guess(name, (symbol.latex or (base,))[0], why, settle, line, calls))
+        # a label's kind (one-hot, a distribution) or a quality the words give doubts only
+        # its values: a pass for every real value holds for those too
+        guesses.append(Guess(name, (symbol.latex or (base,))[0], why, settle, line, calls,
+                             (base in given and why.startswith("the words call")) or
+                             (base in labels and why.endswith("distribution?)"))))
     return tuple(guesses)
 
 
@@ -1081,6 +1143,19 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
             why[name] = (f"{name} inferred a {kind} from line {by_base[name][0].line} (like "
                          f"{base}: its subscript {script} is no index, so another value of "
                          f"{base})")
+    for base in [b for b in by_base if len(b) == 1 and b.islower()]:
+        whole = base.upper()
+        entries = by_base[base]
+        if kinds.get(whole) == "matrix" and \
+                all(len(u.subs) == 2 and not (u.transposed or u.applied or u.sample or u.layer)
+                    for u in entries) and not any(u.subs for u in by_base[whole]):
+            # c_{ij} beside a matrix C written without subscripts: C's entries, as a header
+            # spells them (C: {latex: ['C', 'c']})
+            kinds.pop(base, None)
+            why.pop(base, None)
+            ambiguities[:] = [a for a in ambiguities if a.latex != base]
+            scan.entries[base] = whole
+            why[whole] += f"; {base}_{{{''.join(entries[0].subs)}}} its entries"
     return _assemble(scan, kinds, why, ranges, reasons, sizes, by_base, ambiguities)
 
 
@@ -1184,7 +1259,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
     # Second pass over the same steps, now with the kinds: dimensions unified; a scalar added
     # to a vector is a vector, and the pass is run again with it (a few rounds at most).
     for _ in range(4):
-        shape_of = _ShapeOf(kinds, ranges, scan.literals, scan.stated)
+        shape_of = _ShapeOf(kinds, ranges, scan.literals, scan.stated, scan.entries)
         for text, line in scan.texts:
             _scan_step(_Scan(), text, line, shape_of)
         if not shape_of.upgrades:
@@ -1200,7 +1275,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                                          "(a wrong step must not choose its own reading)",
                                          f"symbols: {{{_symbol_name(base)[0]}: {{shape: "
                                          "[ROWS, COLUMNS]}}", hinge))
-        shape_of = _ShapeOf(kinds, ranges, scan.literals, scan.stated)
+        shape_of = _ShapeOf(kinds, ranges, scan.literals, scan.stated, scan.entries)
         for text, line in scan.texts:
             _scan_step(_Scan(), text, line, shape_of)
     used = {u.base for u in scan.uses} | set(sizes) | set(ranges)
@@ -1245,8 +1320,10 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                                        kind=said.kind if said else ""))
             _entry_letters(uses, 0, size_of(f"{base}.0"), base, ranges, reasons, by_base, sizes)
         elif kind == "matrix":
+            small = tuple(b for b, c in scan.entries.items() if c == base)
             symbols.append(SymbolGuess(name, shape=(size_of(f"{base}.r"), size_of(f"{base}.c")),
-                                       latex=latex, reason=why[base]))
+                                       latex=(*(latex or (base,)), *small) if small else latex,
+                                       reason=why[base]))
         elif kind == "vectors":
             index = next((u.sample or u.subs[0] for u in uses if u.sample or u.subs), "")
             if index not in ranges:
@@ -1281,6 +1358,8 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                 continue
             symbols.append(SymbolGuess(name, family=tuple(ranges[i] for i in items),
                                        latex=spelled, reason=why[base]))
+    symbols, rows = _rows_of_matrices(symbols, by_base, ranges, reasons)
+    definitions += rows
     definitions += _standard_calls(scan, symbols, definitions, ranges)
     taken = {g.name for g in symbols} | {d.name for d in definitions}
     for base, line in scan.sample_points.items():
@@ -1298,6 +1377,52 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
 
 
 _VALUE_KINDS = frozenset({"onehot", "distribution"})
+_ENTRY_LETTERS = ("j", "k", "l", "q", "r", "s")
+
+
+def _rows_of_matrices(symbols: list[SymbolGuess], by_base: Mapping[str, list[_Use]],
+                      ranges: dict[str, str], reasons: dict[str, str]
+                      ) -> tuple[list[SymbolGuess], list[DefinitionGuess]]:
+    r"""x_i, a family of vectors over N of length d, beside the matrix X, N-by-d (two sizes):
+    the rows of X, as ML notes write a data matrix by its samples (x_i^T its i-th row); beside
+    X d-by-N, its columns (X = [x_1 ... x_N]).  Read apart, every step that uses their
+    relation (\sum_i x_i y_i = X^T y) would be refuted.  Not where the sizes are one (X square:
+    rows or columns?), nor where x_i is also written by its entries or with a sample index."""
+    matrices = {s.name: s for s in symbols if len(s.shape) == 2 and not s.family}
+    kept: list[SymbolGuess] = []
+    rows: list[DefinitionGuess] = []
+    for symbol in symbols:
+        matrix = matrices.get(symbol.name.upper())
+        uses = by_base.get(symbol.name, [])
+        letters = {u.subs[0] for u in uses if len(u.subs) == 1}
+        pair = (*symbol.family, *symbol.shape)
+        if matrix is None or symbol.name.upper() == symbol.name or len(symbol.family) != 1 or \
+                len(symbol.shape) != 1 or matrix.shape not in (pair, pair[::-1]) or \
+                matrix.shape[0] == matrix.shape[1] or len(letters) != 1 or \
+                any(len(u.subs) != 1 or u.sample for u in uses) or symbol.latex:
+            kept.append(symbol)
+            continue
+        entry = next((letter for letter, size in ranges.items()
+                      if size == symbol.shape[0] and letter not in letters), None)
+        if entry is None:
+            entry = next((letter for letter in _ENTRY_LETTERS if letter not in ranges and
+                          letter not in by_base and letter not in matrices), None)
+            if entry is None:
+                kept.append(symbol)
+                continue
+            ranges[entry] = symbol.shape[0]
+            reasons[entry] = (f"{entry} inferred an index over {symbol.shape[0]} (the entries "
+                              f"of a row of {matrix.name})")
+        [index] = letters
+        by_rows = matrix.shape == pair
+        at = f"{index}, {entry}" if by_rows else f"{entry}, {index}"
+        what = ("rows", "row length") if by_rows else ("columns", "column length")
+        rows.append(DefinitionGuess(
+            symbol.name, (), f"vec({matrix.name}[{at}], ({entry}, 1, {symbol.shape[0]}))", (),
+            f"{symbol.name} inferred the {what[0]} of {matrix.name} from line {uses[0].line} "
+            f"({symbol.name}_{index}, a vector of {matrix.name}'s {what[1]}, one for each of "
+            f"its {what[0]})", (index,)))
+    return kept, rows
 
 
 def _chains(scan: _Scan, uses: Sequence[_Use]) -> set[int]:
@@ -1359,8 +1484,11 @@ def _square_by_one_step(scan: _Scan, kinds: Mapping[str, str], ranges: Mapping[s
     matrix) could pass."""
     if shape_of.find(f"{base}.r") != shape_of.find(f"{base}.c"):
         return 0
+    said = scan.stated.get(base)
+    if said is not None and _SQUARE & set(said.qualities):
+        return 0     # the words make it square ("a symmetric matrix $C$"), not a step
     for leave_out, (_text, line) in enumerate(scan.texts):
-        alone = _ShapeOf(kinds, ranges, scan.literals, scan.stated)
+        alone = _ShapeOf(kinds, ranges, scan.literals, scan.stated, scan.entries)
         for n, (text, at) in enumerate(scan.texts):
             if n != leave_out:
                 _scan_step(_Scan(), text, at, alone)

@@ -200,16 +200,20 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         prose = any(chain is c for c in in_prose)
         if prose and _defined_base(written) in started:
             continue
+        # \mathcal{L}(\mathbf{w}): the name inference knows is the letter, L
+        plain = re.sub(r"\\math[a-z]+\s*\{\s*([A-Za-z])\s*\}", r"\1", call.group(1)) \
+            if call is not None else ""
         if first is None and call is not None and \
-                ((call.group(1), chain.steps[0].location.line) in called or
-                 (prose and call.group(1) in unsettled)):
+                ((plain, chain.steps[0].location.line) in called or
+                 (prose and plain in unsettled)):
             # defined with no parameters, the call as written its spelling (a header's way)
-            first, spellings = call, (call.group(1), written)
-            undeclared.add(call.group(1))
+            first, spellings = call, tuple(dict.fromkeys((call.group(1), written)))
+            undeclared.add(plain)
         if first is None:
             continue
-        base, index = first.group(1), first.group(2) if first is not call else None
-        if base in inference.variables and base not in inference.dependents:
+        base, index = (plain, None) if first is call else (first.group(1), first.group(2))
+        if base in inference.variables and base not in inference.dependents and \
+                not _in_other_variables(chain.steps[1].expr, base, inference):
             continue     # only differentiated by: a variable, and X = ... solves for it
         name, latex = symbol_name(base)
         symbol = next((s for s in inference.symbols if s.name == name), None)
@@ -226,10 +230,12 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
                           (notation.indices[index],) not in (symbol.family, symbol.shape)):
                 continue
         else:
-            # only a guessed scalar, or a guessed family of scalars written with its index
+            # only a guessed scalar, or a guessed family of scalars (or vector: its entries)
+            # written with its index
             expected: tuple[str, ...] | None = () if not index else \
                 (notation.indices[index],) if index in notation.indices else None
-            if name not in guessed or symbol.shape or symbol.family != expected:
+            if name not in guessed or expected is None or \
+                    (symbol.shape, symbol.family) not in {((), expected), (expected, ())}:
                 continue
         body = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(",
                             str(chain.steps[1].expr))
@@ -257,7 +263,17 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
             inference = trial
             guessed.discard(name)
             undeclared.discard(base)
-    return _defined_by_derivative(inference, document, header, shown, partial, called)
+    inference = _defined_by_derivative(inference, document, header, shown, partial, called)
+    return _defined_backwards(inference, text, path, header, shown, partial)
+
+
+def _in_other_variables(body: sp.Expr, base: str, inference: Inference) -> bool:
+    r"""Whether ``body`` uses a variable the document differentiates by other than ``base``:
+    ``p_j = e^{a_j} / \sum_k e^{a_k}`` beside dL/da_i defines an intermediate of the chain
+    rule, where ``w = (X^T X)^{-1} X^T y`` solves for w."""
+    from verify.model.inferred import names_in
+    others = {symbol_name(v)[0] for v in inference.variables if v != base}
+    return bool(names_in(body) & others)
 
 
 # s'(x), s’(x) (a typographic quote, as copied)
@@ -313,6 +329,65 @@ def _defined_by_derivative(inference: Inference, document: Document, header: Hea
             f"\\frac{{d}}{{d{variable}}} of it: the function that is differentiated)"))
         trial = replace(inference, definitions=(*inference.definitions, definition),
                         ambiguities=tuple(a for a in inference.ambiguities if a.latex != base))
+        if inferred_notation(trial, header, shown, partial) is not None:
+            inference = trial
+    return inference
+
+
+def _defined_backwards(inference: Inference, text: str, path: Path, header: Header,
+                       shown: str, partial: bool) -> Inference:
+    r"""A guessed name a chain of two sides defines backwards, ``X \hat{\mathbf{w}} =
+    \hat{\mathbf{y}}`` ("the linear model", lsq_weighted_zyxue.md): the name alone (with its
+    index letters) on the second side, where the document first writes it, is defined by the
+    first side, as ``name = ...`` at a chain's start is.  A step inside a derivation that brings
+    a name in for a piece of the step before (``-\sum_j y_j \log p_j = -\sum_j \ell_j``) is no
+    such definition: the author may have meant another piece, as a later line shows
+    (softmax_ce_zakariapz.md differentiates \ell_j as -y_j \log p_j), and a reading made to fit
+    that one step would pass what the later lines get wrong, or the reverse."""
+    from verify.model.inferred import names_in
+    from verify.read.dsl import Scope, parse_expression
+    from verify.read.latex.document import document_from_text
+    doubted = [g for g in inference.guesses if not g.structural and not g.given]
+    if not doubted:
+        return inference
+    notation = inferred_notation(inference, header, shown, partial)
+    if notation is None:
+        return inference
+    document = document_from_text(text, path, notation, shown)
+    read = [[(s, s.expr) for s in chain.steps if s.expr is not None]
+            for chain in sorted(document.chains, key=line_of)]
+    for guess in doubted:
+        symbol = notation.symbols.get(guess.name)
+        if symbol is None or guess.name in notation.definitions:
+            continue
+        first = next((n for n, steps in enumerate(read)
+                      if any(guess.name in names_in(expr) for _, expr in steps)), None)
+        if first is None or len(read[first]) != 2 or len(document.chains[first].steps) != 2:
+            continue
+        (_, before), (step, after) = read[first]
+        index = tuple(str(i) for i in after.indices) \
+            if isinstance(after, sp.Indexed) and str(after.base) == guess.name else \
+            () if isinstance(after, sp.Symbol) and after.name == guess.name else None
+        if index is None or guess.name in names_in(before) or \
+                any(letter not in notation.indices for letter in index) or \
+                len(set(index)) != len(index) or \
+                {str(s) for s in before.free_symbols if str(s) in notation.indices} - set(index):
+            continue
+        body = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(", str(before))
+        line = step.location.line
+        try:
+            again = parse_expression(body, Scope(notation), Location(shown, line))
+        except InputError:
+            continue
+        if again != before:
+            continue
+        spelled = f"{guess.latex}_{{{''.join(index)}}}" if index else guess.latex
+        definition = DefinitionGuess(guess.name, (), body, symbol.latex or (guess.latex,), (
+            f"{guess.latex} inferred a definition from line {line} (... = {spelled}, a chain "
+            "of two sides that ends with the name: its first side as read)"), index)
+        trial = replace(inference, definitions=(*inference.definitions, definition),
+                        symbols=tuple(s for s in inference.symbols if s.name != guess.name),
+                        guesses=tuple(g for g in inference.guesses if g.name != guess.name))
         if inferred_notation(trial, header, shown, partial) is not None:
             inference = trial
     return inference
@@ -428,7 +503,7 @@ def record(inference: Inference, partial: bool = False) -> InferredNotation:
                                                 int(found.group(1)) if found else 0))
     undeclared = tuple(Undeclared(a.latex, a.why, a.settle, a.line)
                        for a in inference.ambiguities)
-    guessed = tuple(Guessed(g.name, g.latex, g.why, g.settle, g.line, g.structural)
+    guessed = tuple(Guessed(g.name, g.latex, g.why, g.settle, g.line, g.structural, g.given)
                     for g in inference.guesses)
     return InferredNotation(tuple(declarations), undeclared, partial, guessed)
 

@@ -33,6 +33,7 @@ from verify.read.latex.source import (
     RawChain,
     RawStep,
     clean_note,
+    hide_non_math,
     plain_text,
     split_document,
 )
@@ -95,12 +96,15 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
     for case in cases.values():
         if case.section is not None:
             readers[id(case.section)] = _Reader(header.notation, lexicon, case.section)
+    convention = _summation_convention(body, suffix)
     chains = []
     for number, raw in enumerate(raw_chains, 1):
         for part, piece in enumerate(_by_section(raw, header, cases)):
             section = piece.section
             reader = readers[id(section)] if section else _Reader(header.notation, lexicon)
             chain = _chain(piece.raw, number, header, reader, shown, macros)
+            if convention:
+                chain = _summed_by_convention(chain, reader.notation, convention)
             if part and piece.alone:
                 chain = replace(chain, name=f"{chain.name}, part {part + 1}", note="; ".join(
                     n for n in (f"the block of line {piece.raw.line} goes on from chain "
@@ -226,6 +230,60 @@ def _chain(raw: RawChain, number: int, header: Header, reader: _Reader, shown: s
         return Chain(f"chain {number} (line {raw.line})", tuple(steps), note="; ".join(notes))
     return Chain(f"chain {number} (line {raw.line})", tuple(steps), section.where,
                  section.where_text, section.notation, "; ".join(notes))
+
+
+# The words that say a document sums repeated indices without writing the sum
+_CONVENTION = re.compile(r"\b(?:(?:repeated[- ]ind(?:ex|ices)|Einstein(?:'s)?|implicit)\s+"
+                         r"summation|summation\s+convention|repeated\s+ind(?:ex|ices)\s+(?:are|is)"
+                         r"\s+summed)", re.I)
+
+
+def _summation_convention(body: str, suffix: str) -> str:
+    """Where the document's words say repeated indices are summed ('we use repeated-index
+    summation notation'): the line and the words, or ''."""
+    prose = hide_non_math(body[:DOCUMENT_CHARS], suffix)
+    found = _CONVENTION.search(prose)
+    if found is None:
+        return ""
+    return f"line {body.count(chr(10), 0, found.start()) + 1}: '{found.group(0)}'"
+
+
+def _free_letters(expr: sp.Basic, notation: Notation) -> frozenset[str]:
+    """The index letters free in ``expr`` (not bound by a sum, a vec or a mat)."""
+    if isinstance(expr, sp.Sum):
+        bound = {limit[0] for limit in expr.limits}
+        return _free_letters(expr.function, notation) - {str(b) for b in bound} | \
+            frozenset().union(*(_free_letters(x, notation) for lim in expr.limits
+                                for x in lim[1:]))
+    if isinstance(expr, (E.VecOf, E.MatOf)):
+        bound = {str(a) for a in expr.args[1::3]}
+        return frozenset().union(*(_free_letters(a, notation) for a in expr.args)) - bound
+    if isinstance(expr, sp.Symbol):
+        return frozenset({expr.name}) if expr.name in notation.indices else frozenset()
+    return frozenset().union(frozenset(), *(_free_letters(a, notation) for a in expr.args))
+
+
+def _summed_by_convention(chain: Chain, notation: Notation, convention: str) -> Chain:
+    """Under the summation convention a step whose index letters the other steps of its
+    chain do not have free (z^T H z = z_i h_{ij} z_j) sums them without saying so: read with
+    free indices it would claim another thing, so it is refused, with the words that say so."""
+    notation = chain.notation or notation
+    free = [(step, _free_letters(step.expr, notation)) for step in chain.steps
+            if step.expr is not None]
+    if len({letters for _, letters in free}) < 2:
+        return chain
+    common = frozenset.intersection(*(letters for _, letters in free))
+    steps = []
+    for step in chain.steps:
+        extra = sorted(_free_letters(step.expr, notation) - common) \
+            if step.expr is not None else []
+        if extra:
+            step = replace(step, expr=None, subclaims=(), problem=(
+                f"{step.location}: the document sums repeated indices without writing the sum "
+                f"({convention}), and {', '.join(extra)} stand(s) here with no sum: write the "
+                "sums to have the step checked"))
+        steps.append(step)
+    return replace(chain, steps=tuple(steps))
 
 
 def _chain_variable(first: Step, raw: RawStep, reader: _Reader,

@@ -249,6 +249,8 @@ class StatedShape:
     member: bool               # said of x_i, each member of a family
     line: int
     text: str                  # the words, as written ('$w \\in \\mathbb{R}^d$', 'matrix $A$')
+    # the words qualifying it ('symmetric', 'orthogonal': "a symmetric matrix $C$")
+    qualities: tuple[str, ...] = ()
 
 
 _FONTED = r"\\(?:mathbf|boldsymbol|bm|vec|pmb)\s*\{\s*(\\?[A-Za-z]+)\s*\}"
@@ -259,9 +261,21 @@ _REALS = (r"\\in\s*(?:\\mathbb\s*(?:\{\s*R\s*\}|R)|\\R(?![A-Za-z])|\\Bbb\s*(?:\{
           r"\\mathbf\s*\{\s*R\s*\})(?:\s*\^\s*(?:\{(?P<dims>[^{}]*)\}|(?P<dim>[A-Za-z0-9])))?")
 _MEMBERSHIP = re.compile(r"(?P<names>" + _STATED_NAME + r"(?:\s*,\s*" + _STATED_NAME + r")*)\s*" +
                          _REALS + r"(?![\^_A-Za-z0-9])")
-_KIND_WORD = re.compile(r"\b(?P<word>matri(?:x|ces)|vectors?|scalars?)\s+(?:\$|\\\()\s*"
-                        r"(?P<names>" + _STATED_NAME + r"(?:\s*,\s*" + _STATED_NAME + r")*)"
-                        r"\s*(?:\$|\\\))")
+# "vectors $a$ and $b,$", "matrix $C,$": a list of names, in one formula or in several
+_KIND_NAMES = (r"(?:\$|\\\()\s*(?:" + _STATED_NAME + r"(?:\s*,\s*" + _STATED_NAME + r")*)"
+               r"\s*,?\s*(?:\$|\\\))")
+# what the words say of a matrix beyond its kind (its reading must know it: a step true of a
+# symmetric C is false of another)
+_QUALITY = (r"symmetric|square|invertible|invertibe|non-?singular|orthogonal|orthonormal|"
+            r"diagonal|triangular|upper[- ]triangular|lower[- ]triangular|unitary|idempotent|"
+            r"positive(?:[- ]semi)?[- ]definite|PSD|PD|SPD|skew[- ]symmetric|antisymmetric|"
+            r"nonnegative|non-negative|positive|negative|sparse|identity|unit|zero|constant|"
+            r"random|real|complex|column|row|binary|one-hot")
+_KIND_WORD = re.compile(r"(?:\b(?P<qualities>(?:(?:" + _QUALITY + r")(?:\s*,\s*|\s+and\s+|\s+))+))?"
+                        r"\b(?P<word>matri(?:x|ces)|vectors?|scalars?)\s+(?P<names>" +
+                        _KIND_NAMES + r"(?:\s*(?:,\s*)?(?:and\s+)?" + _KIND_NAMES + r")*)"
+                        # "a matrix $A$ is invertible"
+                        r"(?:\s+(?:is|are)\s+(?:an?\s+)?(?P<after>(?:" + _QUALITY + r")\b))?")
 _TIMES = re.compile(r"\\times|\\cdot|×|\*")
 
 
@@ -302,9 +316,14 @@ def _shapes(text: str, lines: _Lines) -> list[StatedShape]:
     for match in _KIND_WORD.finditer(text):
         word = match.group("word")
         kind = "matrix" if word.startswith("matri") else word.rstrip("s")
-        for base, member in _stated_names(match.group("names")):
+        formulas = re.findall(r"(?:\$|\\\()(.*?)(?:\$|\\\))", match.group("names"), re.S)
+        qualities = tuple(q.lower().replace(" ", "-") for q in
+                          re.findall(rf"\b(?:{_QUALITY})\b",
+                                     (match.group("qualities") or "") + " " +
+                                     (match.group("after") or ""), re.I))
+        for base, member in [n for formula in formulas for n in _stated_names(formula)]:
             found.append(StatedShape(base, kind, (), member, lines.line_of(match.start()),
-                                     match.group(0).strip()))
+                                     " ".join(match.group(0).split()), qualities))
     return found
 
 
