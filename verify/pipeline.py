@@ -115,16 +115,19 @@ _LABEL_GUESS = "distribution?)"
 
 
 def _label_guesses(claim: Claim, inferred: InferredNotation) -> tuple[str, ...]:
-    """The guessed labels a claim uses (a family y over one size, read as free reals where a
-    cross-entropy's y is one-hot or a distribution), when they are its only guesses."""
+    """The guessed labels a claim uses (a family y over one size or a vector, read as free
+    reals where a cross-entropy's y is one-hot or a distribution), when they are its only
+    guesses."""
     guesses = guessed_in([claim.before, claim.after], claim.notation, inferred)
     labels = tuple(g.name for g in guesses if g.why.endswith(_LABEL_GUESS))
     if not guesses or len(labels) != len(guesses) or structural_in(
             [claim.before, claim.after], claim.notation, inferred):
         return ()
     symbols = claim.notation.symbols
-    if any(name not in symbols or len(symbols[name].family) != 1 or symbols[name].shape
-           for name in labels):
+    # a family over one size, or a vector (y_i written alone too); one-hot labels are binary
+    # ones, so a refutation with y one-hot is one with binary y as well
+    if any(name not in symbols or
+           len(symbols[name].family) + len(symbols[name].shape) != 1 for name in labels):
         return ()
     # every derivative's differentiand depends on its variable as read (through the
     # definitions it calls): a name read free that the author means to move with it (p_j of
@@ -154,8 +157,8 @@ def _refuted_under_each_label_kind(plans: Sequence[_ChainPlan], by_key: Mapping[
             for kind in ("onehot", "distribution") if labels else ():
                 symbols = dict(claim.notation.symbols)
                 for name in labels:
-                    symbols[name] = replace(symbols[name], family=(),
-                                            shape=symbols[name].family, kind=kind)
+                    symbols[name] = replace(symbols[name], family=(), kind=kind,
+                                            shape=symbols[name].family or symbols[name].shape)
                 notation = replace(claim.notation, symbols=symbols)
                 again.append((claim.key, replace(claim, key=f"{claim.key}@{kind}",
                                                  notation=notation)))
@@ -201,7 +204,8 @@ def _relying(plan: _ChainPlan, chain: ChainResult, inferred: InferredNotation,
                 guesses = ()
                 verdict = replace(verdict, message=f"{verdict.message}; refuted with {names} "
                                   "read as any values, as one-hot and as a distribution alike")
-            words = relied_on_words(relied_on(exprs, plan.notation, inferred, refuted),
+            words = relied_on_words(relied_on(exprs, plan.notation, inferred, refuted,
+                                              verdict.location.line),
                                     refuted)
             if guesses:
                 # Decided only under a reading the document itself doubts: under the one its

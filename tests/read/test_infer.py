@@ -118,6 +118,11 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("Note: for any matrix \\(A\\),\n\n$$\\det(A) \\det(A) = \\det(A)^2$$", {}, {"A"}),
     ("$$\\det(A) \\det(A) = \\det(A)^2$$\n\n$$\\det(A^T) = \\det(A)$$",
      {"sizes": {"n": [2, 3]}, "symbols": {"A": {"shape": ["n", "n"]}}}, set()),
+    # a word of small letters ('+ const') names nothing; t alone only inside a probability
+    # p(t | \pi), its entries t_n: the vector of them (gda_prml_amitrajan012.md, real)
+    (r"$$\sum_{n=1}^N t_n \log p(t|\pi) + const = \sum_{n=1}^N t_n$$",
+     {"sizes": {"N": [1, 2]}, "indices": {"n": "N"}, "symbols": {"t": {"shape": ["N"]}}},
+     {"p"}),
     # said to be two things (a vector, then a scalar): neither
     ("Here $x \\in \\mathbb{R}^n$, there $x \\in \\mathbb{R}$.\n\n$$x + x = 2 x$$",
      {"symbols": {"x": {}}}, set()),

@@ -33,9 +33,12 @@ VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
 PASSING = {"proved", "supported"}
 DECIDED = {"proved", "supported", "refuted"}
 # steps decided alike with the header and without it (test_header_removed_never_passes_...)
-DECIDED_ALIKE_FLOOR = 139  # 2026-12-04 (122 before matrices' words, entries, rows of a data
-# matrix, both readings of labels and definitions of chain-rule intermediates; 96 before the prose's inline definitions were read,
-# 104 before matrices with dots and iterates w_t, 109 before y_i(x) and cases after a lead-in,
+DECIDED_ALIKE_FLOOR = 157  # 2026-12-03 (139 before sections inferred where the prose defines
+# again what a display defines, norms in the encoding, \pi a parameter, words of four letters
+# no names; 122 before matrices' words, entries, rows of a data
+# matrix, both readings of labels and definitions of chain-rule intermediates; 96 before the
+# prose's inline definitions were read, 104 before matrices with dots and iterates w_t, 109
+# before y_i(x) and cases after a lead-in,
 # 114 before one-hot and distribution in the words, 123 before two named sizes were no
 # longer merged: ridge_segment's stated X n-by-n beside beta d-by-1 is refused, not read n = d)
 
@@ -55,10 +58,10 @@ CASES: list[tuple[str, list[str]]] = [
     # against it
     (r"$$L = \sum_{i=1}^{N} (y_i - w x_i)^2 = \sum_{i=1}^{N} y_i^2$$",
      ["start", "proved", "refuted"]),
-    # a second side the encoding cannot write back exactly (a norm) defines nothing: the name
-    # stays undeclared (never guessed)
+    # a second side that is a norm defines the name too (the encoding writes it back: norm);
+    # one it cannot write back exactly defines nothing (the name stays undeclared)
     (r"$$L = \| X \mathbf{w} - \mathbf{y} \|^2 = (X \mathbf{w} - \mathbf{y})^T (X \mathbf{w} - "
-     r"\mathbf{y}) = \mathbf{y}^T \mathbf{y}$$", ["unparsed", "start", "proved", "refuted"]),
+     r"\mathbf{y}) = \mathbf{y}^T \mathbf{y}$$", ["start", "proved", "proved", "refuted"]),
     # an update rule: w_t another value of w, of its shape; w_{t+1} stays unread (no header
     # spelling could declare it); the sign slip of the last step is refuted
     (r"$$w_{t+1} = w_t - \eta X^T (X w - y) = w_t - \eta X^T X w + \eta X^T y = w_t - \eta "
@@ -98,6 +101,26 @@ CASES: list[tuple[str, list[str]]] = [
      r"\frac{1}{2} (X \hat{\mathbf{w}} - \mathbf{y})^T (X \hat{\mathbf{w}} - \mathbf{y}) = "
      r"\frac{1}{2} (X \hat{\mathbf{w}} + \mathbf{y})^T (X \hat{\mathbf{w}} - \mathbf{y})$$",
      ["start", "proved", "start", "proved", "refuted"]),
+    # "with respect to $\pi$": \pi a parameter (a class prior), not the number; the line
+    # \pi = ... solves for it, no definition (gda_prml_amitrajan012.md, real); the slip refuted
+    ("Differentiating with respect to $\\pi$,\n\n"
+     r"$$\sum_{n=1}^{N} \frac{t_n - \pi}{\pi(1-\pi)} = \frac{\sum_{n=1}^{N} t_n - N \pi}"
+     r"{\pi(1-\pi)} = \frac{\sum_{n=1}^{N} t_n + N \pi}{\pi(1-\pi)}$$" "\n\n"
+     r"$$\pi = \frac{1}{N}\sum_{n=1}^{N} t_n$$", ["start", "proved", "refuted", "start",
+                                                   "refuted"]),
+    # the prose defines again, after a display, what the display defines (another f, another
+    # A: frob_norm_yusukey01.md, real): from there on a section of its own, inferred from its
+    # lines alone, where the first f would refute every right step
+    ("The Frobenius norm of a matrix $X \\in \\mathbb{R}^{m \\times n}$ is\n\n"
+     r"$$f(X) = \| X \|_F = \sqrt{\operatorname{tr}(X^T X)} = \operatorname{tr}(X^T X)$$" "\n\n"
+     "For example, consider $f(A) = x^T A y$ where $A$ is a $m \\times n$ matrix, $x \\in "
+     "\\mathbb{R}^m$, and $y \\in \\mathbb{R}^n$. Then\n\n"
+     r"$$df = x^T dA y = \operatorname{tr}(y x^T dA) = \operatorname{tr}(y^T x dA)$$",
+     ["start", "proved", "proved", "refuted", "start", "proved", "proved", "unparsed"]),
+    # \Delta X inside a trace is an increment of X (no matrix \Delta): frob_xat_newbetuts229422
+    ("Let $X \\in \\mathbb{R}^{m \\times n}$ and $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
+     r"$$\text{Tr}((X + \Delta X) A X^T) = \text{Tr}(X A X^T) + \text{Tr}(\Delta X A X^T) = "
+     r"\text{Tr}(X A X^T) + 2\text{Tr}(\Delta X A X^T)$$", ["start", "proved", "refuted"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]
@@ -178,6 +201,25 @@ def test_a_summation_convention_refuses_only_where_it_is_used() -> None:
     assert "(line 1: 'repeated index summation')" in step.message and "i, j" in step.message
     plain = _check(words.replace(", using repeated index summation notation", "")).document
     assert plain.chains[0].steps[1].status is not verify.Status.UNPARSED
+
+
+def test_a_definition_given_again_in_the_prose_starts_a_section() -> None:
+    """The header infer prints has the section (its lines those of the document with the
+    header pasted on top); the JSON lists its declarations, their reasons naming its lines, and
+    a verdict inside it names the section's definition, not the document's."""
+    text = next(t for t, _ in CASES if "consider $f(A)" in t)
+    printed = header_yaml(inference_of(text, Path("text.md")))
+    shift = printed.count("\n")
+    assert f"sections:\n  - lines: [{5 + shift}, {7 + shift}]" in printed
+    document = _check(text).document
+    assert document.inferred is not None
+    scoped = [d for d in document.inferred.declarations if d.reason.startswith("lines 5-7: ")]
+    assert {d.name for d in scoped} == {"x", "A", "y", "f"}
+    assert "lines 5-7: f inferred a definition from line 5" in \
+        document.chains[1].steps[1].message
+    # the same definition said again in the prose is no other one: no section
+    again = text.replace("consider $f(A) = x^T A y$", "recall $f(X) = \\| X \\|_F$")
+    assert inference_of(again, Path("text.md")).sections == ()
 
 
 def test_a_quality_the_words_give_is_a_guess_of_values_only() -> None:
@@ -372,7 +414,10 @@ def test_a_verdict_relying_on_an_inferred_definition_says_which() -> None:
 
 
 def test_the_names_left_undeclared_are_recorded() -> None:
-    inferred = _check(CASES[5][0]).document.inferred
+    # (a second side the encoding cannot write back exactly, a Hadamard product, defines
+    # nothing: the name stays undeclared)
+    inferred = _check(r"$$L = (X \mathbf{w}) \odot \mathbf{y} = \mathbf{y} \odot (X "
+                      r"\mathbf{w})$$").document.inferred
     assert inferred is not None
     assert [(u.latex, u.line) for u in inferred.undeclared] == [("L", 1)]
     assert "definitions" in inferred.undeclared[0].settle

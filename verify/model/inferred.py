@@ -104,8 +104,18 @@ def names_in(expr: sp.Basic) -> set[str]:
     return found
 
 
+# a declaration of an inferred section's notation: its reason starts with the section's lines
+_SECTION_LINES = re.compile(r"lines (\d+)-(\d+): ")
+
+
+def in_section(declaration: InferredDeclaration) -> tuple[int, int] | None:
+    """The lines of the inferred section a declaration belongs to (None: the document's)."""
+    found = _SECTION_LINES.match(declaration.reason)
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
 def relied_on(exprs: Iterable[sp.Basic], notation: Notation, inferred: InferredNotation,
-              readings: bool = False) -> tuple[InferredDeclaration, ...]:
+              readings: bool = False, line: int = 0) -> tuple[InferredDeclaration, ...]:
     """The inferred assumptions a claim between ``exprs`` relies on, through the definitions
     it uses too, in the order of the declarations; with ``readings``, every inferred
     declaration of a name it uses (a refutation may be one of the reading: read otherwise,
@@ -119,7 +129,17 @@ def relied_on(exprs: Iterable[sp.Basic], notation: Notation, inferred: InferredN
             return False
         return bool(_ASSUMING.search(d.declaration) or
                     (readings and _SHAPED.search(d.declaration)))
-    return tuple(d for d in inferred.declarations if d.name in seen and counts(d))
+    scoped = {d.name for d in inferred.declarations
+              if (lines := in_section(d)) is not None and lines[0] <= line <= lines[1]}
+
+    def applies(d: InferredDeclaration) -> bool:
+        """A section's declaration on its lines, the document's elsewhere."""
+        lines = in_section(d)
+        if lines is not None:
+            return lines[0] <= line <= lines[1]
+        return d.name not in scoped
+    return tuple(d for d in inferred.declarations
+                 if d.name in seen and counts(d) and applies(d))
 
 
 def relied_on_words(declarations: Iterable[InferredDeclaration], refuted: bool = False) -> str:

@@ -236,7 +236,8 @@ class _Reader:
             "dot": (2, E.Dot), "mat": (2, E.MatProd), "T": (1, E.Transposed),
             "inv": (1, E.MatInv), "D": (2, E.Deriv), "delta": (2, E.indicator),
             "tr": (1, E.Trace), "frob": (2, E.Frobenius), "diag": (1, E.Diag),
-            "det": (1, E.Det),
+            "det": (1, E.Det), "norm": (1, E.Norm), "fnorm": (1, E.FrobNorm),
+            "norm1": (1, E.Norm1),
         }
         if name in simple:
             count, build = simple[name]

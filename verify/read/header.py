@@ -132,11 +132,14 @@ def _load(text: str, where: Location) -> Mapping[str, Any]:
 
 
 def read_header(text: str, path: Path, shown: str,
-                base_notation: Notation | None = None) -> Header:
-    """The document's notation and its body; problems are collected, never raised."""
+                base_notation: Notation | None = None, inferred_sections: str = "") -> Header:
+    """The document's notation and its body; problems are collected, never raised.
+    ``inferred_sections``: YAML ``sections: [...]`` read before the document's own layers (an
+    inferred header's, whose notation is ``base_notation``)."""
     problems: list[str] = []
     notation = base_notation
-    layers: list[tuple[str, Location]] = []
+    layers: list[tuple[str, Location]] = \
+        [(inferred_sections, Location(shown, 1))] if inferred_sections else []
     sidecar = sidecar_path(path)
     try:
         data = read_sidecar(path)   # a link out of the document's folder is refused

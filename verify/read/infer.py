@@ -46,8 +46,11 @@ _GREEK = frozenset({
     "Phi", "Psi", "Omega"})
 _KEYWORD_NAMES = {"lambda": "lam"}      # a name the encoding language cannot take
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|pmb)\s*(?:\{\s*)?(\\[A-Za-z]+|[A-Za-z])")
+# (a word of four small letters or more, '+ const', 'where', is prose, no product of names:
+# one token, naming nothing)
 _TOKEN = re.compile(r"\\(?:operatorname|text[a-z]*|mathrm|mbox|begin|end)\s*\{[^{}]*\}|"
-                    r"(?<![A-Za-z\\])[Tt]r(?=\s*\()|\\[A-Za-z]+|\\.|[A-Za-z]|\d+(?:\.\d+)?|\s+|.",
+                    r"(?<![A-Za-z\\])[Tt]r(?=\s*\()|\\[A-Za-z]+|\\.|"
+                    r"(?<![A-Za-z\\^_])[a-z]{4,}(?![A-Za-z])|[A-Za-z]|\d+(?:\.\d+)?|\s+|.",
                     re.S)
 # a subscripted name right before \log (y_j \log p_j): the weight of a cross-entropy
 _AGAINST_LOG = re.compile(r"(?<![A-Za-z\\])(\\?[A-Za-z]+)\s*_\s*(?:\{\s*[a-z]\s*\}|[a-z])\s*"
@@ -56,9 +59,10 @@ _AGAINST_LOG = re.compile(r"(?<![A-Za-z\\])(\\?[A-Za-z]+)\s*_\s*(?:\{\s*[a-z]\s*
 _LONE_NAME = re.compile(r"\s*(?:\\[A-Za-z]+\s*\{\s*\\?[A-Za-z]+\s*\}|\\?[A-Za-z]+)\s*"
                         r"(?:_\s*(?:\{[^{}]*\}|\\?[A-Za-z]+|\d))?\s*")
 # a trace or a determinant: of a square matrix
-_TRACE = re.compile(r"[Tt]r|\\operatorname\s*\{\s*(?:[Tt]r|trace)\s*\}|\\det")
+_TRACE = re.compile(r"[Tt]r|\\(?:operatorname|mathrm|text|textrm|rm)\s*\{\s*(?:[Tt]r|trace)\s*\}|"
+                    r"\\det")
 # Letters that, written before a bracket and also alone, multiply it: \lambda(a + b).
-_PRODUCT_BEFORE_BRACKET = re.compile(r"\\(?:alpha|beta|gamma|epsilon|varepsilon|eta|lambda|mu|"
+_PRODUCT_BEFORE_BRACKET = re.compile(r"\\(?:alpha|beta|gamma|epsilon|varepsilon|eta|lambda|mu|pi|"
                                      r"nu|rho|tau|theta|kappa)|[a-eik-oq-z]")
 _ACCENTS = frozenset({"\\hat", "\\tilde", "\\bar", "\\check"})
 _FUNCTIONS = frozenset({"\\exp", "\\ln", "\\log", "\\tanh", "\\cosh", "\\sinh", "\\sqrt",
@@ -142,6 +146,20 @@ class Guess:
 
 
 @dataclass(frozen=True)
+class SectionGuess:
+    """Lines the document reads under a notation of their own (from ``first`` to ``last``):
+    where it defines again, after a display's definition, a name in its words ("consider
+    $f(A) = x^T A y$ where $A$ is ..."), the names those lines use, as inferred from them
+    alone (a header's ``sections``: they shadow the document's there)."""
+
+    first: int
+    last: int
+    note: str
+    symbols: tuple[SymbolGuess, ...] = ()
+    definitions: tuple[DefinitionGuess, ...] = ()
+
+
+@dataclass(frozen=True)
 class Inference:
     sizes: tuple[SizeGuess, ...] = ()
     indices: tuple[IndexGuess, ...] = ()
@@ -152,6 +170,7 @@ class Inference:
     variables: frozenset[str] = frozenset()   # the bases the document differentiates by
     # the bases differentiated by a variable they do not depend on as read (dp_j/da_i)
     dependents: frozenset[str] = frozenset()
+    sections: tuple[SectionGuess, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -383,6 +402,11 @@ class _Parser:
                         (callee.base == previous and re.fullmatch(r"[A-Za-z]", previous)) or (
                         bool(callee.subs) and re.fullmatch(r"[A-Za-z0-9}]", previous))):
                 self.scan.as_argument.add(id(self.scan.uses[before]))
+            elif token == "(" and "|" in written and callee is not None and \
+                    callee.base == previous and re.fullmatch(r"[A-Za-z]", previous):
+                # p(t | \pi, \mu): a probability's arguments, whatever their shapes (the
+                # reader reads no such call): no use alone there says t is a scalar
+                self.scan.as_argument |= {id(u) for u in self.scan.uses[before:]}
             return self.post(inner)
         if token == "{":
             inner = self.expression(frozenset({"}"}))
@@ -459,8 +483,10 @@ class _Parser:
         if token in _ACCENTS and self.peek() == "{":
             accented, self.i = _group(self.t, self.i)
             return self.name(f"{token}{{{''.join(accented)}}}")
-        if re.fullmatch(r"[A-Za-z]", token) or token[1:] in _GREEK:
-            return self.name(token)
+        if token == "\\Delta" and re.fullmatch(r"[A-Za-z]", self.peek()):
+            return self.factor(stops)   # \Delta X: an increment of X, of X's shape (the reader's)
+        if re.fullmatch(r"[A-Za-z]", token) or token[1:] in _GREEK or token == "\\pi":
+            return self.name(token)     # (\pi: the number, unless a parameter; see _decide)
         if token in ("_", "^"):     # a script of a command (\delta_{ij}): no values
             self.sub_expression()
             return _S
@@ -749,8 +775,10 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
                 if rest.startswith("_"):
                     bold_sub.setdefault(match.group(1), step.line)
     said: dict[str, set[tuple[str, tuple[str, ...], bool]]] = {}
+    # "with respect to $\pi$": differentiated by, in words (a variable: \pi = ... solves)
+    scan.derivatives += [([], frozenset({s.base}), s.line) for s in stated if s.kind == "variable"]
     valued = [s for s in stated if s.kind in _VALUE_KINDS]
-    shapes = [s for s in stated if s.kind not in _VALUE_KINDS]
+    shapes = [s for s in stated if s.kind not in _VALUE_KINDS | {"variable"}]
     for shape in shapes:
         said.setdefault(shape.base, set()).add((shape.kind, shape.dims, shape.member))
     # a name said to be two things (in two sections of the text, say) is said to be neither
@@ -945,6 +973,12 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
             skip.add(letter)
     valued = {use.base for use in scan.uses if use.value}
     skip |= summed | set(unlimited)
+    # \pi is the number, unless the document solves for it (\pi = \frac{1}{N} \sum_n t_n)
+    # or differentiates by it: then a parameter, a class prior (its name cannot be the
+    # number's as well)
+    if "\\pi" not in {base for base, _ in scan.first_sides} | \
+            {base for _, bases, _ in scan.derivatives for base in bases}:
+        skip.add("\\pi")
     by_base: dict[str, list[_Use]] = {}
     for use in scan.uses:
         if use.base in valued and use.base not in skip | set(ranges) | set(sizes) and \
@@ -1524,9 +1558,10 @@ def _quoted(spellings: Sequence[str]) -> str:
     return _flow(["'" + s.replace("'", "''") + "'" for s in spellings])
 
 
-def header_yaml(inference: Inference, title: str | None = None) -> str:
+def header_yaml(inference: Inference, title: str | None = None, pasted: bool = True) -> str:
     """The inference as YAML front matter (``---`` to ``---``), each declaration's reason a
-    comment after it, the ambiguities as comments at the end (what to declare by hand)."""
+    comment after it, the ambiguities as comments at the end (what to declare by hand).
+    ``pasted``: a section's lines are those of the document with this header at its top."""
     lines = ["---", "# notation inferred from the document: check it, edit it, keep it"]
     if title:
         lines.append(f"title: {_quoted([title])[1:-1]}")
@@ -1537,28 +1572,15 @@ def header_yaml(inference: Inference, title: str | None = None) -> str:
     if inference.indices:
         lines.append("indices:")
         lines += [f"  {i.letter}: {i.size}    # {i.reason}" for i in inference.indices]
-    if inference.symbols:
-        lines.append("symbols:")
-        for symbol in inference.symbols:
-            parts = []
-            if symbol.family:
-                parts.append(f"family: {_flow(symbol.family)}")
-            if symbol.shape:
-                parts.append(f"shape: {_flow(symbol.shape)}")
-            if symbol.latex:
-                parts.append(f"latex: {_quoted(symbol.latex)}")
-            if symbol.kind:
-                parts.append(f"kind: {symbol.kind}")
-            lines.append(f"  {symbol.name}: {{{', '.join(parts)}}}    # {symbol.reason}")
-    if inference.definitions:
-        lines.append("definitions:")
-        for definition in inference.definitions:
-            parts = [f"params: {_flow(definition.params)}"] if definition.params else []
-            parts += [f"index: {_flow(definition.index)}"] if definition.index else []
-            parts.append(f'body: "{definition.body}"')
-            if definition.latex:
-                parts.append(f"latex: {_quoted(definition.latex)}")
-            lines.append(f"  {definition.name}: {{{', '.join(parts)}}}    # {definition.reason}")
+    lines += _names_yaml(inference.symbols, inference.definitions, "")
+    if inference.sections:
+        # a section's lines are the document's once this header is pasted at its top
+        lines.append("# a section's lines count this header's own: paste it at the top")
+        # (``pasted``: else as the document without it counts them)
+        shift = len(lines) + len(sections_yaml(inference).splitlines()) + 1 + \
+            (len(inference.ambiguities) + 1 if inference.ambiguities else 0) + \
+            (len(inference.guesses) + 1 if inference.guesses else 0) if pasted else 0
+        lines += sections_yaml(inference, shift).splitlines()
     if inference.ambiguities:
         lines.append("# left undeclared (their steps stay unparsed until declared):")
         lines += [f"#   {a.latex}: {a.why}; settle it with {a.settle}"
@@ -1569,6 +1591,51 @@ def header_yaml(inference: Inference, title: str | None = None) -> str:
                   for g in inference.guesses]
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+def sections_yaml(inference: Inference, shift: int = 0) -> str:
+    """The ``sections:`` of the inferred header ('' when it has none), their lines moved down
+    by ``shift`` (the header's own lines, once it is pasted at the top of the document)."""
+    if not inference.sections:
+        return ""
+    lines = ["sections:"]
+    for section in inference.sections:
+        lines.append(f"  - lines: [{section.first + shift}, {section.last + shift}]")
+        lines.append(f"    note: {_quoted([section.note])[1:-1]}")
+        lines.append("    notation:")
+        lines += _names_yaml(section.symbols, section.definitions, "      ")
+    return "\n".join(lines) + "\n"
+
+
+def _names_yaml(symbols: Sequence[SymbolGuess], definitions: Sequence[DefinitionGuess],
+                indent: str) -> list[str]:
+    """The ``symbols:`` and ``definitions:`` of a header (or of a section's notation, indented),
+    each declaration's reason a comment after it."""
+    lines = []
+    if symbols:
+        lines.append(f"{indent}symbols:")
+        for symbol in symbols:
+            parts = []
+            if symbol.family:
+                parts.append(f"family: {_flow(symbol.family)}")
+            if symbol.shape:
+                parts.append(f"shape: {_flow(symbol.shape)}")
+            if symbol.latex:
+                parts.append(f"latex: {_quoted(symbol.latex)}")
+            if symbol.kind:
+                parts.append(f"kind: {symbol.kind}")
+            lines.append(f"{indent}  {symbol.name}: {{{', '.join(parts)}}}    # {symbol.reason}")
+    if definitions:
+        lines.append(f"{indent}definitions:")
+        for definition in definitions:
+            parts = [f"params: {_flow(definition.params)}"] if definition.params else []
+            parts += [f"index: {_flow(definition.index)}"] if definition.index else []
+            parts.append(f'body: "{definition.body}"')
+            if definition.latex:
+                parts.append(f"latex: {_quoted(definition.latex)}")
+            lines.append(f"{indent}  {definition.name}: {{{', '.join(parts)}}}    "
+                         f"# {definition.reason}")
+    return lines
 
 
 _SPELLING_BASE = re.compile(r"\\(?:hat|tilde|bar|check)\{\\?[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z]")

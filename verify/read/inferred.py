@@ -21,7 +21,7 @@ the names left undeclared with the declaration that settles each.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -38,12 +38,15 @@ from verify.read.header import Header, empty_notation, read_header
 from verify.read.infer import (
     DefinitionGuess,
     Inference,
+    SectionGuess,
     declared_of,
     header_yaml,
     infer_notation,
+    sections_yaml,
     symbol_name,
 )
 from verify.read.latex.macros import expand, find_macros
+from verify.read.latex.normalize import normalize
 from verify.read.latex.source import (
     RawChain,
     StatedShape,
@@ -89,13 +92,11 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
         return replace(document, problems=(*document.problems, (
             f"{shown}: more than {INFER_STEPS} steps: the notation is not inferred for so "
             "long a document (declare it in a header)")))
-    inference = infer_notation(chains, declared_of(header.notation) if partial else None,
-                               _stated(header.body, suffix))
-    inference = defined_by_lines(inference, text, path, header, shown, partial)
+    inference = _inferred(text, path, header, shown, partial)
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
         return document_from_text(text, path, None, shown)
-    document = document_from_text(text, path, notation, shown)
+    document = document_from_text(text, path, notation, shown, sections_yaml(inference))
     found = record(inference, partial)
     if partial:
         # The document's header is read on top of the inferred notation, so what it declares
@@ -112,7 +113,8 @@ def document_inferring(text: str, path: Path, base_notation: Notation | None = N
 # The model's functions as the encoding language names them (the body is read back and must
 # give the very same expression, so a name missing here only means no definition).
 _ENCODING_NAMES = {"Dot": "dot", "MatProd": "mat", "Transposed": "T", "MatInv": "inv",
-                   "Trace": "tr", "Frobenius": "frob", "Diag": "diag", "Deriv": "D"}
+                   "Trace": "tr", "Frobenius": "frob", "Diag": "diag", "Deriv": "D",
+                   "Det": "det", "FrobNorm": "fnorm", "Norm1": "norm1", "Norm": "norm"}
 _ENCODED = re.compile(r"(?<![A-Za-z_])(" + "|".join(_ENCODING_NAMES) + r")\(")
 
 
@@ -121,12 +123,99 @@ def inference_of(text: str, path: Path, header: Header | None = None) -> Inferen
     without a header reads: the inference from its steps (beyond what its header declares),
     with the definitions its chains make (:func:`defined_by_lines`)."""
     header = header or read_header(plain_text(text), path, str(path))
-    own = not declares_nothing(header.notation)
+    return _inferred(text, path, header, str(path), not declares_nothing(header.notation))
+
+
+def _inferred(text: str, path: Path, header: Header, shown: str, partial: bool) -> Inference:
+    """The inference of a document (:func:`infer_notation`, then :func:`defined_by_lines`),
+    with the lines after a definition given again in the prose as a section of their own
+    (:func:`_with_section`)."""
+    inference = _inferred_whole(text, path, header, shown, partial)
+    split = _split_line(header, path)
+    if split is None or header.sections:
+        return inference
+    return _with_section(inference, text, path, header, shown, partial, split)
+
+
+def _inferred_whole(text: str, path: Path, header: Header, shown: str,
+                    partial: bool) -> Inference:
     suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
     inference = infer_notation(inference_chains(header.body, suffix),
-                               declared_of(header.notation) if own else None,
+                               declared_of(header.notation) if partial else None,
                                _stated(header.body, suffix))
-    return defined_by_lines(inference, text, path, header, str(path), own)
+    return defined_by_lines(inference, text, path, header, shown, partial)
+
+
+def _split_line(header: Header, path: Path) -> tuple[int, str] | None:
+    r"""The first line where the prose defines again a name a display chain before it starts
+    with (frob_norm_yusukey01.md: $$f(X) = \|X\|_F$$, later "consider $f(A) = x^T A y$ where
+    ..."): from there on the document speaks of another f, and the line's words."""
+    suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
+    body = find_macros(header.body)[1]
+    started: dict[str, tuple[int, str]] = {}
+    bare = _bare
+    for chain in inference_chains(header.body, suffix):
+        base = _defined_base(chain.steps[0].text) if len(chain.steps) >= 2 else None
+        if base is not None:
+            started.setdefault(base, (chain.line, bare(chain.steps[1].text)))
+    for chain in inline_definitions(body, suffix):
+        base = _defined_base(chain.steps[0].text)
+        at, said = started.get(base or "", (chain.line, ""))
+        # (the same definition said again, "If $J(x) = c + b^T x$, then", is no other one)
+        if base is not None and at < chain.line and said != bare(chain.steps[1].text):
+            words = body.split("\n")[chain.line - 1]
+            return chain.line, " ".join(words.split())[:160]
+    return None
+
+
+def _bare(latex: str) -> str:
+    """A side's LaTeX without its spacing, to tell one definition said twice from two."""
+    return re.sub(r"\s+|\\[,;!]", "", normalize(latex)).rstrip(".,")
+
+
+def _blank_lines(text: str, keep: Callable[[int], bool], header: Header) -> str:
+    """The text with the lines ``keep`` refuses blanked (its header's lines are kept), so that
+    every line keeps its number."""
+    lines = text.split("\n")
+    return "\n".join(line if n <= header.header_lines or keep(n) else ""
+                     for n, line in enumerate(lines, 1))
+
+
+def _with_section(inference: Inference, text: str, path: Path, header: Header, shown: str,
+                  partial: bool, split: tuple[int, str]) -> Inference:
+    """The document inferred before the split line (the notation of the whole document) and
+    from it on (a section's, shadowing the other there), each from its own lines alone; the
+    sizes and index letters of both are the document's.  Where the two do not fit together
+    (one letter two indices, a section that does not read), the whole document's inference
+    stands."""
+    first, words = split
+    last = text.count("\n") + 1
+    parts = []
+    for keep in ((lambda n: n < first), (lambda n: n >= first)):
+        blanked = _blank_lines(text, keep, header)
+        part_header = read_header(plain_text(blanked), path, shown)
+        parts.append(_inferred_whole(blanked, path, part_header, shown, partial))
+    before, after = parts
+    indices = {i.letter: i.size for i in before.indices}
+    if any(indices.get(i.letter, i.size) != i.size for i in after.indices):
+        return inference
+    known_sizes = {s.name for s in before.sizes}
+    known_letters = set(indices)
+    combined = replace(
+        before,
+        sizes=(*before.sizes, *(s for s in after.sizes if s.name not in known_sizes)),
+        indices=(*before.indices, *(i for i in after.indices if i.letter not in known_letters)),
+        ambiguities=tuple(dict.fromkeys((*before.ambiguities, *after.ambiguities))),
+        guesses=tuple(dict.fromkeys((*before.guesses, *after.guesses))),
+        variables=before.variables | after.variables,
+        dependents=before.dependents | after.dependents,
+        sections=(SectionGuess(first, last, "inferred from these lines alone: their prose "
+                                             "defines again what a display before them "
+                                             f"defines ({words})",
+                               after.symbols, after.definitions),))
+    if inferred_notation(combined, header, shown, partial) is None:
+        return inference
+    return combined
 
 
 _DEFINED_NAME = re.compile(r"\s*(\\?[A-Za-z]+|\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})"
@@ -188,6 +277,11 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
     # does not read (a norm), the prose's (f(A) = x^T A y, a later example) does not stand in
     started = {_defined_base(chain.steps[0].latex) for chain in document.chains
                if len(chain.steps) >= 2} - {None}
+    # ... nor does the display's stand for the whole document where the prose defines the
+    # name again after it (frob_norm_yusukey01.md: f(X) = \|X\|_F, then "consider f(A) =
+    # x^T A y"): a name defined twice is defined by neither
+    defined_again = {(_defined_base(chain.steps[0].latex), line_of(chain),
+                      _bare(chain.steps[1].latex)) for chain in in_prose if len(chain.steps) >= 2}
     for chain in sorted((*document.chains, *in_prose), key=line_of):
         if len(chain.steps) < 2 or chain.steps[1].expr is None:
             continue
@@ -200,12 +294,21 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         prose = any(chain is c for c in in_prose)
         if prose and _defined_base(written) in started:
             continue
+        if not prose and any(base == _defined_base(written) and line > line_of(chain) and
+                             body != _bare(chain.steps[1].latex)
+                             for base, line, body in defined_again):
+            continue
         # \mathcal{L}(\mathbf{w}): the name inference knows is the letter, L
         plain = re.sub(r"\\math[a-z]+\s*\{\s*([A-Za-z])\s*\}", r"\1", call.group(1)) \
             if call is not None else ""
         if first is None and call is not None and \
                 ((plain, chain.steps[0].location.line) in called or
-                 (prose and plain in unsettled)):
+                 (prose and (plain in unsettled or (
+                     plain in notation.symbols and not notation.symbols[plain].shape and
+                     not notation.symbols[plain].family and
+                     not _written_before(plain, line_of(chain), document))))):
+            # (a scalar read from 'df' alone that the prose defines before any display
+            # writes it: "consider $f(A) = x^T A y$")
             # defined with no parameters, the call as written its spelling (a header's way)
             first, spellings = call, tuple(dict.fromkeys((call.group(1), written)))
             undeclared.add(plain)
@@ -475,11 +578,15 @@ def inferred_notation(inference: Inference, header: Header, shown: str,
     document is read as written, and its undeclared names say so)."""
     text = header_yaml(inference).split("---\n")[1]
     try:
-        raw = strip_line_marks(load_yaml(text, shown))
-        notation = parse_notation(raw or {}, Location(shown, 1),
+        raw = dict(strip_line_marks(load_yaml(text, shown)) or {})
+        raw.pop("sections", None)     # the header reader's (read_header(sections=...))
+        notation = parse_notation(raw, Location(shown, 1),
                                   base=header.notation if partial else None)
     except InputError:
         return None
+    if inference.sections and read_header("", Path("sections.md"), shown, notation,
+                                          sections_yaml(inference)).problems:
+        return None     # a section that does not read
     # The document's own header is read again on top of this: its free-text assumptions
     # would otherwise count twice.
     return replace(notation, assumptions=())
@@ -489,14 +596,20 @@ def record(inference: Inference, partial: bool = False) -> InferredNotation:
     """Each declaration of the inferred header, in the header's words and with its reason."""
     declarations: list[InferredDeclaration] = []
     section = ""
-    for line in header_yaml(inference).split("\n"):
-        if re.fullmatch(r"[a-z]+:", line):
-            section = line[:-1]
+    lines = ""      # an inferred section's ('lines 82-94: '), its declarations' reasons start so
+    for line in header_yaml(inference, pasted=False).split("\n"):
+        if re.fullmatch(r"[a-z]+:", line.strip()):
+            section = line.strip()[:-1]
             continue
-        match = _ENTRY.match(line)
-        if match is None or not section:
+        found_lines = re.fullmatch(r"  - lines: \[(\d+), (\d+)\]", line)
+        if found_lines:
+            lines = f"lines {found_lines.group(1)}-{found_lines.group(2)}: "
+            continue
+        match = _ENTRY.match(line[6:] if lines and line.startswith("      ") else line)
+        if match is None or not section or section == "sections":
             continue
         name, value, reason = match.group("name", "value", "reason")
+        reason = lines + reason if line.startswith("      ") else reason
         found = _LINE.search(reason)
         declarations.append(InferredDeclaration(section, name, _spelling(name, value),
                                                 value, reason,

@@ -68,10 +68,11 @@ def source_text(path: Path, shown: str) -> tuple[str | None, str]:
 
 
 def document_from_text(text: str, path: Path, base_notation: Notation | None = None,
-                       shown: str | None = None) -> Document:
-    """The same as :func:`read_latex_document` for text already in memory."""
+                       shown: str | None = None, sections: str = "") -> Document:
+    """The same as :func:`read_latex_document` for text already in memory (``sections``: an
+    inferred header's, see :func:`verify.read.header.read_header`)."""
     shown = shown or str(path)
-    header = read_header(plain_text(text), path, shown, base_notation)
+    header = read_header(plain_text(text), path, shown, base_notation, sections)
     lexicon = build_lexicon(header.notation)
     problems = list(header.problems) + [f"{shown}: {p}" for p in lexicon.problems]
     readers = {id(section): _Reader(section.notation, build_lexicon(section.notation,

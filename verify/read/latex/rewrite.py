@@ -815,8 +815,9 @@ class Rewriter:
     def meaning(self, entry: Entry, indices: list[sp.Expr], token: str) -> tuple[sp.Expr, int]:
         if entry.kind in ("index", "size"):
             if indices:
-                raise LatexProblem(token, f"{entry.name!r} is an {entry.kind}; it takes no "
-                                   "subscript")
+                article = "an" if entry.kind == "index" else "a"
+                raise LatexProblem(token, f"{entry.name!r} is {article} {entry.kind}; it takes "
+                                   "no subscript")
             build = E.index_symbol if entry.kind == "index" else E.size_symbol
             return build(entry.name), 0
         if len(indices) > entry.max_indices or (entry.style == "indexed" and indices and

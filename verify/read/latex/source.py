@@ -221,7 +221,7 @@ def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
 _GREEK_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
                 "vartheta", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "phi",
                 "varphi", "chi", "psi", "omega", "ell", "Gamma", "Lambda", "Sigma", "Phi", "Psi",
-                "Omega", "Theta")
+                "Omega", "Theta", "pi")
 # Inline math in prose: $...$ (never $$) and \(...\), within one paragraph.
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)(?P<dollar>[^$\n]*(?:\n(?!\s*\n)[^$\n]*)*?)(?<![\\$])\$|"
                      r"\\\((?P<paren>(?:(?!\\\)|\n\s*\n).)+?)\\\)", re.S)
@@ -347,6 +347,10 @@ _KIND_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 re.I)),
     ("distribution", re.compile(_KIND_SUBJECT + r"\s+(?:is|are)\s+(?:an?\s+|the\s+)?"
                                 r"(?:probability\s+)?distribution\b", re.I)),
+    # "Differentiating with respect to $\pi$", "the gradient w.r.t. $w$": a variable, which a
+    # line ``\pi = ...`` solves for (no definition)
+    ("variable", re.compile(r"\b(?:with\s+)?(?:respect\s+to|w\.\s*r\.\s*t\.?)\s+(?:the\s+\w+\s+)?"
+                            + _KIND_SUBJECT, re.I)),
 )
 
 
