@@ -121,6 +121,30 @@ CASES: list[tuple[str, list[str]]] = [
     ("Let $X \\in \\mathbb{R}^{m \\times n}$ and $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
      r"$$\text{Tr}((X + \Delta X) A X^T) = \text{Tr}(X A X^T) + \text{Tr}(\Delta X A X^T) = "
      r"\text{Tr}(X A X^T) + 2\text{Tr}(\Delta X A X^T)$$", ["start", "proved", "refuted"]),
+    # the prose defines \phi by a chain of values (the first one), and a derivative by it
+    # holds; the transposed slip refuted (trace_axb_newbetuts.md, real)
+    ("The cost function writes $\\phi(\\mathbf{X}) = \\mathrm{tr}(\\mathbf{AXB}) = "
+     "\\mathrm{tr}(\\mathbf{BAX})$\n\n"
+     r"$$\frac{\partial \phi}{\partial \mathbf{X}} = (\mathbf{BA})^T = \mathbf{BA}$$",
+     ["start", "proved", "refuted"]),
+    # x_{ij} written only in a derivative's shorthand (\partial_{ij} := \partial_{x_{ij}}):
+    # the entries of X, i and j over its rows and columns
+    ("Let $\\partial_{ij} := \\partial_{x_{ij}}$. Then\n\n"
+     r"$$\partial_{ij} \operatorname{tr}(\mathbf{A} \mathbf{X}) = \operatorname{tr}(\mathbf{A} "
+     r"\mathbf{e}_i \mathbf{e}_j^T) = (\mathbf{A}^T)_{ij} = \mathbf{A}_{ij}$$",
+     ["start", "proved", "proved", "unparsed"]),
+    # h(x) = ... defines h where its only earlier use is in a line unreadable for another
+    # reason (an unbalanced bracket: logreg_newton_imathworks.md, real)
+    (r"$$L = -(\frac{1}{m})(y(log(h(x))$$" "\n\n"
+     r"$$h(x) = \frac{1}{1+e^{-(w^{T}x+b)}} = \frac{e^{w^Tx + b}}{1 + e^{w^T x+b}} = "
+     r"\frac{1}{1+e^{w^{T}x+b}}$$", ["unparsed", "unparsed", "start", "proved", "proved",
+                                     "refuted"]),
+    # \nabla_w L(w) = \nabla_w (...) defines L by what is differentiated
+    # (derivations/logistic_regression.md); the sign slip refuted
+    (r"$$\nabla_{\mathbf{w}} L(\mathbf{w}) = \nabla_{\mathbf{w}} \left( \sum_{i=1}^{N} (y_i - "
+     r"\mathbf{w}^T \mathbf{x}_i)^2 \right) = -2 \sum_{i=1}^{N} (y_i - \mathbf{w}^T \mathbf{x}_i)"
+     r" \mathbf{x}_i = 2 \sum_{i=1}^{N} (y_i - \mathbf{w}^T \mathbf{x}_i) \mathbf{x}_i$$",
+     ["start", "proved", "proved", "refuted"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]

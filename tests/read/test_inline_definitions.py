@@ -23,6 +23,9 @@ TABLE: list[tuple[str, list[tuple[str, str]]]] = [
      [("v", r"(\mathbf{x}^{(i)} - \mu_{y^{(i)}})"), ("M", r"\Sigma^{-1}")]),
     (r"with $f(w)=w^T A w$,", [("f(w)", "w^T A w")]),                    # quadform_techqa.md
     (r"so $\alpha := \lambda^{-1}(y - Xw)$.", [(r"\alpha", r"\lambda^{-1}(y - Xw)")]),
+    # trace_axb_newbetuts.md: a chain of values, the first the definition
+    (r"The cost function writes $\phi(\mathbf{X}) = \mathrm{tr}(\mathbf{AXB}) = "
+     r"\mathrm{tr}(\mathbf{BAX})$", [(r"\phi(\mathbf{X})", r"\mathrm{tr}(\mathbf{AXB})")]),
     # conditions and claims are no definitions
     ("If $i = k$, and when $i \\neq k$,", []),          # a case
     ("also assuming $p_l = 1$", []),                     # a value, softmax_ce_mnn.md

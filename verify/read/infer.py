@@ -243,6 +243,7 @@ class _Scan:
         # a small letter written only with two subscripts beside its capital, a matrix: the
         # matrix's entries (c_{ij} of C), spelled so
         self.entries: dict[str, str] = {}
+        self.entry_letters: dict[str, tuple[str, str]] = {}     # the ij of c_{ij}
 
 
 # an array's column specification (\begin{array}{crcl}, normalised to (crcl)): letters that
@@ -1177,10 +1178,15 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
             why[name] = (f"{name} inferred a {kind} from line {by_base[name][0].line} (like "
                          f"{base}: its subscript {script} is no index, so another value of "
                          f"{base})")
-    for base in [b for b in by_base if len(b) == 1 and b.islower()]:
+    # (a small letter only differentiated by, \partial_{x_{ij}}: its subscripts as written)
+    by_only = {b for _, bases, _ in scan.derivatives for b in bases
+               if len(b) == 1 and b.islower() and b not in by_base}
+    for base in sorted(b for b in {*by_base, *by_only} if len(b) == 1 and b.islower()):
         whole = base.upper()
-        entries = by_base[base]
-        if kinds.get(whole) == "matrix" and \
+        entries = by_base.get(base, [])
+        written = [tuple(m.groups()) for text, _ in scan.texts for m in re.finditer(
+            rf"(?<![A-Za-z\\]){base}_\{{\s*([a-z])\s*([a-z])\s*\}}", text)]
+        if kinds.get(whole) == "matrix" and (written if base in by_only else entries) and \
                 all(len(u.subs) == 2 and not (u.transposed or u.applied or u.sample or u.layer)
                     for u in entries) and not any(u.subs for u in by_base[whole]):
             # c_{ij} beside a matrix C written without subscripts: C's entries, as a header
@@ -1189,7 +1195,9 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
             why.pop(base, None)
             ambiguities[:] = [a for a in ambiguities if a.latex != base]
             scan.entries[base] = whole
-            why[whole] += f"; {base}_{{{''.join(entries[0].subs)}}} its entries"
+            pair = entries[0].subs if entries else written[0]
+            scan.entry_letters[base] = (pair[0], pair[1])
+            why[whole] += f"; {base}_{{{''.join(pair)}}} its entries"
     return _assemble(scan, kinds, why, ranges, reasons, sizes, by_base, ambiguities)
 
 
@@ -1355,9 +1363,17 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
             _entry_letters(uses, 0, size_of(f"{base}.0"), base, ranges, reasons, by_base, sizes)
         elif kind == "matrix":
             small = tuple(b for b, c in scan.entries.items() if c == base)
-            symbols.append(SymbolGuess(name, shape=(size_of(f"{base}.r"), size_of(f"{base}.c")),
+            shape = (size_of(f"{base}.r"), size_of(f"{base}.c"))
+            symbols.append(SymbolGuess(name, shape=shape,
                                        latex=(*(latex or (base,)), *small) if small else latex,
                                        reason=why[base]))
+            for letters in (scan.entry_letters[b] for b in small):
+                # x_{ij} of X: i over its rows, j over its columns, where nothing else says
+                if letters[0] != letters[1] and not {*letters} & {*ranges, *by_base, *sizes}:
+                    for letter, size in zip(letters, shape, strict=True):
+                        ranges[letter] = size
+                        reasons[letter] = (f"{letter} inferred an index over {size} (an entry "
+                                           f"{small[0]}_{{{''.join(letters)}}} of {base})")
         elif kind == "vectors":
             index = next((u.sample or u.subs[0] for u in uses if u.sample or u.subs), "")
             if index not in ranges:

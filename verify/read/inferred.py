@@ -273,6 +273,21 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         return inference
     document = document_from_text(text, path, notation, shown)
     in_prose = _inline_document(header, path, notation, shown, suffix).chains
+    # h(x) = ... whose only earlier uses are in lines unreadable for another reason (an
+    # unbalanced bracket): the first readable use is the chain that defines it
+    for called_latex, called_line in list(called):
+        call_use = re.compile(r"(?<![A-Za-z\\])" + re.escape(called_latex) + r"\s*\(")
+        later = next((c for c in sorted(document.chains, key=line_of)
+                      if line_of(c) > called_line and len(c.steps) >= 2 and
+                      call_use.match(c.steps[0].latex.strip())), None)
+        if later is None:
+            continue
+        before = [step for chain in document.chains for step in chain.steps
+                  if step.location.line < line_of(later) and call_use.search(step.latex)]
+        if before and all(step.expr is None and step.problem is not None and
+                          f"'{called_latex}" not in step.problem and
+                          f" {called_latex} " not in step.problem for step in before):
+            called.add((called_latex, line_of(later)))
     # a name a display's chain starts with is the display's to define: where that definition
     # does not read (a norm), the prose's (f(A) = x^T A y, a later example) does not stand in
     started = {_defined_base(chain.steps[0].latex) for chain in document.chains
@@ -304,8 +319,8 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         if first is None and call is not None and \
                 ((plain, chain.steps[0].location.line) in called or
                  (prose and (plain in unsettled or (
-                     plain in notation.symbols and not notation.symbols[plain].shape and
-                     not notation.symbols[plain].family and
+                     (scalar := notation.symbols.get(symbol_name(plain)[0])) is not None and
+                     not scalar.shape and not scalar.family and
                      not _written_before(plain, line_of(chain), document))))):
             # (a scalar read from 'df' alone that the prose defines before any display
             # writes it: "consider $f(A) = x^T A y$")
@@ -432,6 +447,58 @@ def _defined_by_derivative(inference: Inference, document: Document, header: Hea
             f"\\frac{{d}}{{d{variable}}} of it: the function that is differentiated)"))
         trial = replace(inference, definitions=(*inference.definitions, definition),
                         ambiguities=tuple(a for a in inference.ambiguities if a.latex != base))
+        if inferred_notation(trial, header, shown, partial) is not None:
+            inference = trial
+    return _defined_by_gradient(inference, document, header, shown, partial, as_call)
+
+
+# \nabla_{\mathbf{w}} L(\mathbf{w}), \nabla_w J(w): the gradient of a call, by its argument
+_GRADIENT_CALL = re.compile(r"\s*\\nabla\s*_\s*(?:\{\s*(?P<by1>[^{}]*(?:\{[^{}]*\}[^{}]*)?)\}|"
+                            r"(?P<by2>[A-Za-z]))\s*(?P<call>(?P<name>[A-Za-z])\s*(?:\\left\s*)?\("
+                            r"\s*(?P<arg>[^()]*?)\s*(?:\\right\s*)?\))\s*")
+
+
+def _defined_by_gradient(inference: Inference, document: Document, header: Header,
+                         shown: str, partial: bool, as_call: set[str]) -> Inference:
+    r"""``\nabla_{\mathbf{w}} L(\mathbf{w}) = \nabla_{\mathbf{w}} \left( -\sum_i \ldots
+    \right)``: a chain that starts with the gradient of a call nothing defines, by the call's
+    own argument, its second side the gradient of an expression by that variable, defines the
+    name by the expression (the call as written its spelling), as ``s'(x) = \frac{d}{dx}
+    (\ldots)`` does.  The expression must not use the name."""
+    from verify.model import expr as E
+    from verify.read.dsl import Scope, parse_expression
+    notation = inferred_notation(inference, header, shown, partial)
+    if notation is None:
+        return inference
+    for chain in document.chains:
+        found = _GRADIENT_CALL.fullmatch(chain.steps[0].latex) if chain.steps else None
+        if found is None or len(chain.steps) < 2 or chain.steps[1].expr is None or \
+                found.group("name") not in as_call or found.group("name") in notation.definitions:
+            continue
+        by_written = (found.group("by1") or found.group("by2") or "").replace(" ", "")
+        if by_written != found.group("arg").replace(" ", ""):
+            continue     # the gradient by the call's own argument only
+        derivative = chain.steps[1].expr
+        if not isinstance(derivative, E.Deriv):
+            continue
+        body, _by = derivative.args
+        name = found.group("name")
+        if name in {str(f.func) for f in body.atoms(sp.Function)} or \
+                name in {str(a) for a in body.free_symbols}:
+            continue
+        text = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(", str(body))
+        line = chain.steps[0].location.line
+        try:
+            again = parse_expression(text, Scope(notation), Location(shown, line))
+        except InputError:
+            continue
+        if again != body:
+            continue
+        definition = DefinitionGuess(name, (), text, (name, found.group("call").strip()), (
+            f"{name} inferred a definition from line {line} (\\nabla {found.group('call')} = "
+            "\\nabla of an expression: the function that is differentiated)"))
+        trial = replace(inference, definitions=(*inference.definitions, definition),
+                        ambiguities=tuple(a for a in inference.ambiguities if a.latex != name))
         if inferred_notation(trial, header, shown, partial) is not None:
             inference = trial
     return inference

@@ -371,7 +371,8 @@ def inline_definitions(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
     r"""The definitions a document writes in its prose's inline math (``where
     \(\hat{y}_i = \frac{e^{z_i}}{\sum_k e^{z_k}}\)``, ``$f(w) = w^T A w$``), each as a chain
     of two steps (the name as written, then what it is), for inference only: they are never
-    checked.  Only an equation with one ``=`` (or ``:=``) and no other relation, a first side
+    checked.  Only an equation (``=``, ``:=``, the first value of a chain of them) and no other
+    relation, a first side
     that is a name (with a subscript or a call's brackets) and a second side that is more than
     a name or a number alone (``$i = k$`` and ``$p_l = 1$`` are conditions) is one."""
     text = hide_non_math(text[:DOCUMENT_CHARS], suffix)
@@ -386,9 +387,10 @@ def inline_definitions(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
             continue
         body = re.sub(r"[\s,.;:]+$", "", body)
         sides = split_depth0(body, (":=", "="))
-        if len(sides) != 2 or not sides[1].strip():
+        if len(sides) < 2 or not sides[1].strip():
             continue
-        name, value = (side.strip() for side in sides)
+        # (\phi(X) = tr(AXB) = tr(BAX): the name is its first value, the rest claims of it)
+        name, value = (side.strip() for side in sides[:2])
         if _DEFINED_SIDE.fullmatch(name) is None or _LONE_SIDE.fullmatch(value) is not None \
                 or len(split_depth0(value, (",",))) > 1:      # n = 1, 2, ..., N: a range
             continue
