@@ -33,8 +33,9 @@ VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
 PASSING = {"proved", "supported"}
 DECIDED = {"proved", "supported", "refuted"}
 # steps decided alike with the header and without it (test_header_removed_never_passes_...)
-DECIDED_ALIKE_FLOOR = 157  # 2026-12-03 (139 before sections inferred where the prose defines
-# again what a display defines, norms in the encoding, \pi a parameter, words of four letters
+DECIDED_ALIKE_FLOOR = 167  # 2026-12-03 (157 before x_ij entries from a shorthand, inline chains
+# of values, functions of a call's argument, (AX)^t; 139 before sections inferred where the
+# prose defines again what a display defines, norms in the encoding, \pi a parameter, words of four letters
 # no names; 122 before matrices' words, entries, rows of a data
 # matrix, both readings of labels and definitions of chain-rule intermediates; 96 before the
 # prose's inline definitions were read, 104 before matrices with dots and iterates w_t, 109
@@ -145,6 +146,12 @@ CASES: list[tuple[str, list[str]]] = [
      r"\mathbf{w}^T \mathbf{x}_i)^2 \right) = -2 \sum_{i=1}^{N} (y_i - \mathbf{w}^T \mathbf{x}_i)"
      r" \mathbf{x}_i = 2 \sum_{i=1}^{N} (y_i - \mathbf{w}^T \mathbf{x}_i) \mathbf{x}_i$$",
      ["start", "proved", "proved", "refuted"]),
+    # (AX)^t: a lowercase t is the transpose, as the reader reads it; f(X) = ... is a function
+    # of X where every step calls it and one at another argument (trace_atax_techqa.md, real)
+    (r"$$f(X) = \mbox{tr} \left( (AX)^t (AX) \right)$$" "\n\n"
+     r"$$f(X+H) = f(X) + 2\mathrm{tr}(H^{\top}A^{\top}AX) + \mathrm{tr}(H^{\top}A^{\top}AH) = "
+     r"f(X) + \mathrm{tr}(H^{\top}A^{\top}AX)$$", ["start", "proved", "start", "proved",
+                                                   "refuted"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]

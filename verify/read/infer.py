@@ -520,14 +520,14 @@ class _Parser:
             self.i += 1
             group, self.i = _group(self.t, self.i)
             text = "".join(group).replace(" ", "")
-            if text == "T":
+            if text in ("T", "t"):     # (AX)^t: a transpose, as the reader reads it
                 shape = _transpose(shape)
-            elif text in ("-1", "-T") and shape.kind == "m":
+            elif text in ("-1", "-T", "-t") and shape.kind == "m":
                 if self.shape_of is not None:
                     self.shape_of.union(shape.dims[0], shape.dims[1])
             elif shape.kind != "s":
                 shape = _U
-            if text not in ("T", "-1", "-T"):
+            if text not in ("T", "t", "-1", "-T", "-t"):
                 _Parser(self.scan, group, self.line, None).expression(frozenset())
         return shape
 
@@ -572,11 +572,11 @@ class _Parser:
             if mark == "_":
                 use.subs = _items(group)
                 use.script = text
-            elif text == "T":
+            elif text in ("T", "t"):    # (a lowercase t: the reader's transpose mark too)
                 use.transposed = True
             elif text in ("-1", "{-1}"):
                 use.inverse = True
-            elif text in ("-T", "{-T}"):     # A^{-T}: the inverse transposed
+            elif text in ("-T", "{-T}", "-t"):     # A^{-T}: the inverse transposed
                 use.inverse = use.transposed = True
             elif re.fullmatch(r"\([A-Za-z]\)", text):
                 use.sample = text[1]

@@ -30,6 +30,7 @@ import sympy as sp
 
 from verify.core.errors import InputError, LatexProblem, Location
 from verify.core.limits import LATEX_PARSER_NESTING, STEP_LATEX_CHARS
+from verify.model import expr as E
 from verify.model.document import Chain, Document
 from verify.model.inferred import Guessed, InferredDeclaration, InferredNotation, Undeclared
 from verify.model.notation import DEFAULT_SIZES, Notation
@@ -372,6 +373,9 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
                                      ((base,) if index else ()), (
             f"{base} inferred a definition from line {line} ({where}, "
             f"{spelled} = ...: its second side as read)"), (index,) if index else ())
+        if first is call:
+            definition = _as_function(definition, call, chain.steps[1].expr, document,
+                                      notation, shown, line)
         trial = replace(inference, definitions=(*inference.definitions, definition),
                         symbols=tuple(s for s in inference.symbols if s.name != name),
                         guesses=tuple(g for g in inference.guesses if g.name != name),
@@ -392,6 +396,50 @@ def _in_other_variables(body: sp.Expr, base: str, inference: Inference) -> bool:
     from verify.model.inferred import names_in
     others = {symbol_name(v)[0] for v in inference.variables if v != base}
     return bool(names_in(body) & others)
+
+
+def _as_function(definition: DefinitionGuess, call: re.Match[str], body: sp.Expr,
+                 document: Document, notation: Notation, shown: str,
+                 line: int) -> DefinitionGuess:
+    """f(X) = ... as a function of X where every step writes f as a call and one of them at
+    another argument (f(X + H), f(X + \\Delta X)): the body with X a parameter.  Else the
+    definition as it is (f(X) its spelling, f alone usable: df, \nabla f)."""
+    from verify.read.dsl import Scope, parse_expression
+    argument = re.search(r"\((.*)\)", call.group(0), re.S)
+    written = (argument.group(1) if argument else "").strip()
+    variable = re.sub(r"\\(?:mathbf|boldsymbol|bm)\s*\{\s*([A-Za-z])\s*\}|\{\\bf\s*([A-Za-z])\s*\}",
+                      lambda m: m.group(1) or m.group(2), written).strip()
+    name = call.group(1)
+    uses = [m for step in (s for c in document.chains for s in c.steps)
+            for m in re.finditer(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])(\s*"
+                                 r"(?:\\left\s*)?\()?", step.latex)]
+    symbol = notation.symbols.get(variable)
+    def argument_of(use: re.Match[str]) -> str:
+        depth, rest = 1, use.string[use.end():]
+        for at, char in enumerate(rest):
+            depth += (char == "(") - (char == ")")
+            if depth == 0:
+                return re.sub(r"\\right\s*$", "", rest[:at]).replace(" ", "")
+        return ""
+    if symbol is None or not uses or any(m.group(1) is None for m in uses) or \
+            all(argument_of(m) == written.replace(" ", "") for m in uses):
+        return definition
+    param = next((p for p in ("V", "U", "t", "v") if p not in notation.symbols and
+                  p not in notation.definitions), None)
+    if param is None:
+        return definition
+    text = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(",
+                        str(body.xreplace({E.value_symbol(variable): sp.Symbol(param)})))
+    try:
+        again = parse_expression(text, Scope(notation, params=(param,)), Location(shown, line))
+    except InputError:
+        return definition
+    if again.xreplace({sp.Symbol(param): E.value_symbol(variable)}) != body:
+        return definition
+    return replace(definition, params=(param,), body=text, latex=(name,),
+                   reason=definition.reason.replace(": its second side as read",
+                                                    f": its second side as read, a function "
+                                                    f"of {variable})"))
 
 
 # s'(x), s’(x) (a typographic quote, as copied)
