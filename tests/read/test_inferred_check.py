@@ -35,8 +35,8 @@ DECIDED = {"proved", "supported", "refuted"}
 # steps decided alike with the header and without it (test_header_removed_never_passes_...)
 DECIDED_ALIKE_FLOOR = 167  # 2026-12-03 (157 before x_ij entries from a shorthand, inline chains
 # of values, functions of a call's argument, (AX)^t; 139 before sections inferred where the
-# prose defines again what a display defines, norms in the encoding, \pi a parameter, words of four letters
-# no names; 122 before matrices' words, entries, rows of a data
+# prose defines again what a display defines, norms in the encoding, \pi a parameter, words
+# of four letters no names; 122 before matrices' words, entries, rows of a data
 # matrix, both readings of labels and definitions of chain-rule intermediates; 96 before the
 # prose's inline definitions were read, 104 before matrices with dots and iterates w_t, 109
 # before y_i(x) and cases after a lead-in,
