@@ -1589,24 +1589,24 @@ def header_yaml(inference: Inference, title: str | None = None, pasted: bool = T
         lines.append("indices:")
         lines += [f"  {i.letter}: {i.size}    # {i.reason}" for i in inference.indices]
     lines += _names_yaml(inference.symbols, inference.definitions, "")
+    tail = []
+    if inference.ambiguities:
+        tail.append("# left undeclared (their steps stay unparsed until declared):")
+        tail += [f"#   {a.latex}: {a.why}; settle it with {a.settle}"
+                 for a in inference.ambiguities]
+    if inference.guesses:
+        tail.append("# read by a guess (without a header, a refutation that uses it is unknown):")
+        tail += [f"#   {g.latex}: {g.why}; settle it with {g.settle}"
+                 for g in inference.guesses]
+    tail.append("---")
     if inference.sections:
         # a section's lines are the document's once this header is pasted at its top
-        lines.append("# a section's lines count this header's own: paste it at the top")
         # (``pasted``: else as the document without it counts them)
-        shift = len(lines) + len(sections_yaml(inference).splitlines()) + 1 + \
-            (len(inference.ambiguities) + 1 if inference.ambiguities else 0) + \
-            (len(inference.guesses) + 1 if inference.guesses else 0) if pasted else 0
+        lines.append("# a section's lines count this header's own: paste it at the top")
+        shift = len(lines) + len(sections_yaml(inference).splitlines()) + len(tail) \
+            if pasted else 0
         lines += sections_yaml(inference, shift).splitlines()
-    if inference.ambiguities:
-        lines.append("# left undeclared (their steps stay unparsed until declared):")
-        lines += [f"#   {a.latex}: {a.why}; settle it with {a.settle}"
-                  for a in inference.ambiguities]
-    if inference.guesses:
-        lines.append("# read by a guess (without a header, a refutation that uses it is unknown):")
-        lines += [f"#   {g.latex}: {g.why}; settle it with {g.settle}"
-                  for g in inference.guesses]
-    lines.append("---")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + tail) + "\n"
 
 
 def sections_yaml(inference: Inference, shift: int = 0) -> str:

@@ -232,6 +232,25 @@ _DEFINED_ENTRY_CALL = re.compile(r"\s*(\\?[A-Za-z]+|"
                                  r"(?:\\right\s*)?\)\s*")
 
 
+def _written_back(expr: sp.Expr, notation: Notation, where: Location,
+                  parameter: tuple[sp.Basic, str] | None = None) -> str | None:
+    """``expr`` in the encoding language, when that text reads back as exactly ``expr`` under
+    ``notation`` (a definition's body must mean what the line says; a node the encoding
+    cannot write, a Hadamard product, defines nothing); with ``parameter`` (a name and the
+    parameter standing for it), the body of a function of it.  None otherwise."""
+    from verify.read.dsl import Scope, parse_expression
+    written = expr if parameter is None else expr.xreplace({parameter[0]: sp.Symbol(parameter[1])})
+    text = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(", str(written))
+    params = () if parameter is None else (parameter[1],)
+    try:
+        again = parse_expression(text, Scope(notation, params=params), where)
+    except InputError:
+        return None
+    if parameter is not None:
+        again = again.xreplace({sp.Symbol(parameter[1]): parameter[0]})
+    return text if again == expr else None
+
+
 def _stated(body: str, suffix: str) -> tuple[StatedShape, ...]:
     """What the document's words say of its names, its own macros expanded."""
     return stated(find_macros(body)[1], suffix)
@@ -255,7 +274,6 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
     reads back as exactly the same expression.  Else the name stays as it was.  The first step
     of such a chain is then its definition, and the rest is checked against it, as under a
     written header."""
-    from verify.read.dsl import Scope, parse_expression
     from verify.read.latex.document import document_from_text
     undeclared = {a.latex for a in inference.ambiguities
                   if a.why.startswith("defined by the chain")}
@@ -356,16 +374,9 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
             if name not in guessed or expected is None or \
                     (symbol.shape, symbol.family) not in {((), expected), (expected, ())}:
                 continue
-        body = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(",
-                            str(chain.steps[1].expr))
-        if re.search(rf"(?<![A-Za-z_]){re.escape(name)}(?![A-Za-z0-9_])", body):
-            continue
         line = chain.steps[0].location.line
-        try:
-            again = parse_expression(body, Scope(notation), Location(shown, line))
-        except InputError:
-            continue
-        if again != chain.steps[1].expr:
+        body = _written_back(chain.steps[1].expr, notation, Location(shown, line))
+        if body is None or re.search(rf"(?<![A-Za-z_]){re.escape(name)}(?![A-Za-z0-9_])", body):
             continue
         spelled = f"{base}_{index}" if index else base
         where = "the definition in its prose" if prose else "the chain it starts"
@@ -404,7 +415,6 @@ def _as_function(definition: DefinitionGuess, call: re.Match[str], body: sp.Expr
     """f(X) = ... as a function of X where every step writes f as a call and one of them at
     another argument (f(X + H), f(X + \\Delta X)): the body with X a parameter.  Else the
     definition as it is (f(X) its spelling, f alone usable: df, \nabla f)."""
-    from verify.read.dsl import Scope, parse_expression
     argument = re.search(r"\((.*)\)", call.group(0), re.S)
     written = (argument.group(1) if argument else "").strip()
     variable = re.sub(r"\\(?:mathbf|boldsymbol|bm)\s*\{\s*([A-Za-z])\s*\}|\{\\bf\s*([A-Za-z])\s*\}",
@@ -428,13 +438,9 @@ def _as_function(definition: DefinitionGuess, call: re.Match[str], body: sp.Expr
                   p not in notation.definitions), None)
     if param is None:
         return definition
-    text = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(",
-                        str(body.xreplace({E.value_symbol(variable): sp.Symbol(param)})))
-    try:
-        again = parse_expression(text, Scope(notation, params=(param,)), Location(shown, line))
-    except InputError:
-        return definition
-    if again.xreplace({sp.Symbol(param): E.value_symbol(variable)}) != body:
+    text = _written_back(body, notation, Location(shown, line),
+                         (E.value_symbol(variable), param))
+    if text is None:
         return definition
     return replace(definition, params=(param,), body=text, latex=(name,),
                    reason=definition.reason.replace(": its second side as read",
@@ -456,7 +462,6 @@ def _defined_by_derivative(inference: Inference, document: Document, header: Hea
     starting ``L = ...`` defines ``L``): ``s(t) = \frac{1}{e^{-t}+1}``.  Only by a declared
     scalar ``x``, and an expression that does not use the function."""
     from verify.model import expr as E
-    from verify.read.dsl import Scope, parse_expression
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
         return inference
@@ -480,15 +485,9 @@ def _defined_by_derivative(inference: Inference, document: Document, header: Hea
                       p not in notation.definitions and p != base), None)
         if param is None:
             continue
-        text = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(",
-                            str(body.xreplace({by: sp.Symbol(param)})))
         line = chain.steps[0].location.line
-        try:
-            again = parse_expression(text, Scope(notation, params=(param,)),
-                                     Location(shown, line))
-        except InputError:
-            continue
-        if again.xreplace({sp.Symbol(param): by}) != body:
+        text = _written_back(body, notation, Location(shown, line), (by, param))
+        if text is None:
             continue
         definition = DefinitionGuess(base, (param,), text, (base,), (
             f"{base} inferred a definition from line {line} ({base}'({variable}) = "
@@ -514,7 +513,6 @@ def _defined_by_gradient(inference: Inference, document: Document, header: Heade
     name by the expression (the call as written its spelling), as ``s'(x) = \frac{d}{dx}
     (\ldots)`` does.  The expression must not use the name."""
     from verify.model import expr as E
-    from verify.read.dsl import Scope, parse_expression
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
         return inference
@@ -534,13 +532,9 @@ def _defined_by_gradient(inference: Inference, document: Document, header: Heade
         if name in {str(f.func) for f in body.atoms(sp.Function)} or \
                 name in {str(a) for a in body.free_symbols}:
             continue
-        text = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(", str(body))
         line = chain.steps[0].location.line
-        try:
-            again = parse_expression(text, Scope(notation), Location(shown, line))
-        except InputError:
-            continue
-        if again != body:
+        text = _written_back(body, notation, Location(shown, line))
+        if text is None:
             continue
         definition = DefinitionGuess(name, (), text, (name, found.group("call").strip()), (
             f"{name} inferred a definition from line {line} (\\nabla {found.group('call')} = "
@@ -563,7 +557,6 @@ def _defined_backwards(inference: Inference, text: str, path: Path, header: Head
     (softmax_ce_zakariapz.md differentiates \ell_j as -y_j \log p_j), and a reading made to fit
     that one step would pass what the later lines get wrong, or the reverse."""
     from verify.model.inferred import names_in
-    from verify.read.dsl import Scope, parse_expression
     from verify.read.latex.document import document_from_text
     doubted = [g for g in inference.guesses if not g.structural and not g.given]
     if not doubted:
@@ -591,13 +584,9 @@ def _defined_backwards(inference: Inference, text: str, path: Path, header: Head
                 len(set(index)) != len(index) or \
                 {str(s) for s in before.free_symbols if str(s) in notation.indices} - set(index):
             continue
-        body = _ENCODED.sub(lambda m: _ENCODING_NAMES[m.group(1)] + "(", str(before))
         line = step.location.line
-        try:
-            again = parse_expression(body, Scope(notation), Location(shown, line))
-        except InputError:
-            continue
-        if again != before:
+        body = _written_back(before, notation, Location(shown, line))
+        if body is None:
             continue
         spelled = f"{guess.latex}_{{{''.join(index)}}}" if index else guess.latex
         definition = DefinitionGuess(guess.name, (), body, symbol.latex or (guess.latex,), (
