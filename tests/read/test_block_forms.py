@@ -145,6 +145,12 @@ def test_a_header_section_wins_over_the_prose() -> None:
      [[("", "f"), ("=", r"\|M\|^2_F"), ("=", "M:M")], [("", "df"), ("=", r"2\,M:dM")]]),
     (r"\begin{eqnarray} a &=& b \\ &=& c \nonumber \end{eqnarray}",
      [[("", "a"), ("=", "b"), ("=", "c")]]),
+    # aligned, gathered, alignat outside any $$ (Markdown's MathJax renders them: a real post
+    # of an R Markdown blog writes its sigmoid derivations so)
+    ("\\begin{aligned}\na &= b \\\\\n&= c \\\\\n\\end{aligned}",
+     [[("", "a"), ("=", "b"), ("=", "c")]]),
+    (r"\begin{alignat}{2} a &= b \\ &= c \end{alignat}", [[("", "a"), ("=", "b"), ("=", "c")]]),
+    (r"\begin{gathered} a = b \end{gathered}", [[("", "a"), ("=", "b")]]),
     # real: ridge_segment_techqa4293920.md line 29 ('=&', the sign before the column)
     (r"\begin{align} f(\beta)=&\frac{1}{2}x \\ =& y \end{align}",
      [[("", r"f(\beta)"), ("=", r"\frac{1}{2}x"), ("=", "y")]]),

@@ -152,6 +152,26 @@ CASES: list[tuple[str, list[str]]] = [
      r"$$f(X+H) = f(X) + 2\mathrm{tr}(H^{\top}A^{\top}AX) + \mathrm{tr}(H^{\top}A^{\top}AH) = "
      r"f(X) + \mathrm{tr}(H^{\top}A^{\top}AX)$$", ["start", "proved", "start", "proved",
                                                    "refuted"]),
+    # h_\theta(x) = ... in the prose where the document writes x^{(i)}: h a function of one
+    # sample (its bare x the parameter), x_j^{(i)} entry j of the sample x^{(i)}, and J(\theta)
+    # = ... defined by the chain it starts once h reads; the lost 1/m refuted
+    ("The hypothesis is $h_\\theta(x) = \\frac{1}{1+e^{-\\theta^T x}}$ and the cost is\n\n"
+     r"$$J(\theta) = -\frac{1}{m}\sum_{i=1}^m \left[y^{(i)}\log h_\theta(x^{(i)}) + "
+     r"(1-y^{(i)})\log(1-h_\theta(x^{(i)}))\right]$$" "\n\n"
+     r"$$\frac{\partial J(\theta)}{\partial \theta_j} = -\frac{1}{m}\sum_{i=1}^m \left["
+     r"\frac{y^{(i)}}{h_\theta(x^{(i)})} - \frac{1-y^{(i)}}{1-h_\theta(x^{(i)})}\right] "
+     r"h_\theta(x^{(i)})(1-h_\theta(x^{(i)})) x_j^{(i)} = \frac{1}{m}\sum_{i=1}^m \left("
+     r"h_\theta(x^{(i)}) - y^{(i)}\right) x_j^{(i)} = \sum_{i=1}^m \left(h_\theta(x^{(i)}) - "
+     r"y^{(i)}\right) x_j^{(i)}$$", ["start", "proved", "start", "proved", "proved", "refuted"]),
+    # g(z) = ... in the prose, used by J(\theta) = ... (read on a second pass, once g is
+    # taken); the sign slip refuted
+    ("Let $g(z) = \\frac{1}{1+e^{-z}}$ and\n\n"
+     r"$$J(\theta) = -\frac{1}{m}\sum_{i=1}^m \left[y^{(i)}\log g(\theta^T x^{(i)}) + "
+     r"(1-y^{(i)})\log(1-g(\theta^T x^{(i)}))\right]$$" "\n\n"
+     r"$$\frac{\partial J(\theta)}{\partial \theta_j} = \frac{1}{m}\sum_{i=1}^m \left("
+     r"g(\theta^T x^{(i)}) - y^{(i)}\right) x_j^{(i)} = \frac{1}{m}\sum_{i=1}^m \left("
+     r"y^{(i)} - g(\theta^T x^{(i)})\right) x_j^{(i)}$$",
+     ["start", "proved", "start", "proved", "refuted"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]

@@ -1090,6 +1090,16 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
         elif capital and (is_bold or transposed or traced):
             kinds[base] = "matrix"
             why[base] = f"{base} inferred a matrix from line {is_bold or transposed or traced}"
+        elif samples and not bare and len({u.sample for u in samples}) == 1 and \
+                all(u.sample for u in uses) and {len(u.subs) for u in uses} == {0, 1} and \
+                all(not s or (s[0].isalpha() and s[0] not in by_base and s[0] not in sizes)
+                    for s in (u.subs for u in uses)):
+            # x^{(i)} and x_j^{(i)}: sample i a vector, j its entry (x_j^{(i)} never alone)
+            kinds[base] = "vectors"
+            entry = next(u for u in uses if u.subs)
+            why[base] = (f"{base} inferred a family of vectors from line {entry.line} "
+                         f"({base}_{entry.subs[0]}^{{({entry.sample})}}: an entry of the "
+                         f"sample {base}^{{({entry.sample})}})")
         elif (is_bold and (base in bold_sub or samples)) or member_transposed:
             kinds[base] = "vectors"
             at = bold_sub.get(base) or member_transposed or samples[0].line
@@ -1286,8 +1296,10 @@ def _entry_letters(uses: Sequence[_Use], position: int, size: str, base: str,
     """A letter naming an entry of a vector (``w_j`` of a vector ``w``) ranges over its
     length."""
     for use in uses:
-        if len(use.subs) == position + 1 and not use.sample:
-            letter = use.subs[position]
+        # w_j of a vector w, x_{ij} of a family x (member i), x_j^{(i)} of a sample x^{(i)}
+        if (len(use.subs) == position + 1 and not use.sample) or \
+                (position == 1 and use.sample and len(use.subs) == 1):
+            letter = use.subs[-1]
             if letter.isalpha() and letter not in ranges and letter not in by_base and \
                     letter not in sizes:
                 ranges[letter] = size

@@ -32,7 +32,13 @@ from verify.core.errors import InputError, LatexProblem, Location
 from verify.core.limits import LATEX_PARSER_NESTING, STEP_LATEX_CHARS
 from verify.model import expr as E
 from verify.model.document import Chain, Document
-from verify.model.inferred import Guessed, InferredDeclaration, InferredNotation, Undeclared
+from verify.model.inferred import (
+    Guessed,
+    InferredDeclaration,
+    InferredNotation,
+    Undeclared,
+    names_in,
+)
 from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.encoding import load_yaml, strip_line_marks
 from verify.read.header import Header, empty_notation, read_header
@@ -40,6 +46,7 @@ from verify.read.infer import (
     DefinitionGuess,
     Inference,
     SectionGuess,
+    SymbolGuess,
     declared_of,
     header_yaml,
     infer_notation,
@@ -62,6 +69,8 @@ from verify.read.notation import parse_notation
 # check is not made square by one step alone): past this many steps it is not run, and the
 # document is read as written (a real derivation has tens of steps).
 INFER_STEPS = 200
+# Passes of defined_by_lines at most: one per level of definitions built on definitions.
+DEFINITION_PASSES = 3
 
 _ENTRY = re.compile(r"^  (?P<name>[^\s:#]+): (?P<value>.*?)    # (?P<reason>.*)$")
 _LINE = re.compile(r"\bfrom line (\d+)")
@@ -144,7 +153,16 @@ def _inferred_whole(text: str, path: Path, header: Header, shown: str,
     inference = infer_notation(inference_chains(header.body, suffix),
                                declared_of(header.notation) if partial else None,
                                _stated(header.body, suffix))
-    return defined_by_lines(inference, text, path, header, shown, partial)
+    # a definition whose second side uses a name defined earlier in the document ($g(z) =
+    # ...$, then J(\theta) = ... g(\theta^T x^{(i)}) ...) reads only once that one is taken:
+    # again while a pass adds definitions (each pass reads the document under the last)
+    inference = _functions_of_samples(inference, path, header, shown, partial)
+    for _ in range(DEFINITION_PASSES):
+        before = inference.definitions
+        inference = defined_by_lines(inference, text, path, header, shown, partial)
+        if inference.definitions == before:
+            break
+    return inference
 
 
 def _split_line(header: Header, path: Path) -> tuple[int, str] | None:
@@ -610,7 +628,10 @@ def inference_chains(body: str, suffix: str) -> tuple[RawChain, ...]:
     chains = []
     # a prose definition's second side alone: it tells sizes, indices and shapes, and a
     # definition taken from it (defined_by_lines) must not make its name a chain's start
-    values = (RawChain(chain.steps[1:], chain.line) for chain in inline_definitions(text, suffix))
+    values = (RawChain(tuple(replace(step, text=_as_sample(chain.steps[0].text, step.text,
+                                                           text))
+                             for step in chain.steps[1:]), chain.line)
+              for chain in inline_definitions(text, suffix))
     for chain in _with_inline(split_document(text, suffix), tuple(values)):
         steps = []
         for step in chain.steps:
@@ -621,6 +642,117 @@ def inference_chains(body: str, suffix: str) -> tuple[RawChain, ...]:
             steps.append(replace(step, text=expanded))
         chains.append(RawChain(tuple(steps), chain.line))
     return readable_chains(chains)
+
+
+# h(x), h_\theta(x), f_{w}(\mathbf{x}): a function of one name, maybe with a subscript
+_CALL_OF_ONE = re.compile(r"\s*(?P<name>\\?[A-Za-z]+)\s*(?P<sub>_\s*(?:\{\s*\\?[A-Za-z]+\s*\}|"
+                          r"\\[A-Za-z]+|[A-Za-z]))?\s*(?:\\left\s*)?\(\s*(?P<arg>\\math(?:bf|rm)\s*"
+                          r"\{\s*[A-Za-z]\s*\}|\\boldsymbol\s*\{\s*\\?[A-Za-z]+\s*\}|\\?[A-Za-z]+)\s*"
+                          r"(?:\\right\s*)?\)\s*")
+
+
+def function_of_sample(first: str, document: str) -> tuple[str, str] | None:
+    """``(ARG, s)`` when ``first`` (a definition's first side) is a function of one name,
+    ``h_\theta(x)``, that the document writes elsewhere with one sample index only,
+    ``x^{(s)}``: the definition's bare ``x`` is then its parameter, standing for a sample."""
+    call = _CALL_OF_ONE.fullmatch(first)
+    if call is None:
+        return None
+    argument = call.group("arg")
+    samples = set(re.findall(re.escape(argument) + r"\s*(?:_\s*(?:\{[^{}]*\}|\w)\s*)?\^\s*"
+                             r"\{\s*\(\s*([a-z])\s*\)\s*\}", document))
+    return (argument, samples.pop()) if len(samples) == 1 else None
+
+
+def _functions_of_samples(inference: Inference, path: Path, header: Header, shown: str,
+                          partial: bool) -> Inference:
+    r"""``h_\theta(x) = \frac{1}{1 + e^{-\theta^T x}}`` (in the prose or starting a display)
+    where the document writes ``x^{(i)}`` elsewhere: ``h`` a function of one sample, its body
+    the second side as read with the bare ``x`` its parameter; the bare ``x`` is itself read
+    as one sample (a vector or scalar of each ``x^{(i)}``'s shape, as a header would declare
+    it: ``x1: {latex: ['x']}``), so lines that write ``h(x)`` read too.  Only where inference
+    made ``x^{(i)}`` a family and left ``h`` undeclared, and where the body reads and writes
+    back as itself; else nothing changes."""
+    from verify.read.latex.document import document_from_text
+    suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
+    body = find_macros(header.body)[1]
+    unsettled = {a.latex for a in inference.ambiguities}
+    for _ in range(2):      # at most a second function (g and h)
+        notation = inferred_notation(inference, header, shown, partial)
+        if notation is None:
+            return inference
+        chains = (*_inline_document(header, path, notation, shown, suffix).chains,
+                  *document_from_text(body, path, notation, shown).chains)
+        found = next(((chain, call) for chain in chains if len(chain.steps) >= 2 and
+                      (call := _CALL_OF_ONE.fullmatch(chain.steps[0].latex)) is not None and
+                      call.group("name") in unsettled and
+                      function_of_sample(chain.steps[0].latex, body) is not None and
+                      call.group("name").lstrip("\\") not in notation.definitions), None)
+        if found is None:
+            return inference
+        chain, call = found
+        unsettled.discard(call.group("name"))
+        argument, sample = function_of_sample(chain.steps[0].latex, body) or ("", "")
+        base = re.sub(r"\\math(?:bf|rm)\s*\{\s*([A-Za-z])\s*\}|"
+                      r"\\boldsymbol\s*\{\s*(\\?[A-Za-z]+)\s*\}",
+                      lambda m: m.group(1) or m.group(2), argument)
+        spelled = f"{base}^{{({sample})}}"
+        family = next((g for g in inference.symbols if spelled in g.latex and g.family), None)
+        name = call.group("name").lstrip("\\")
+        if family is None or not re.fullmatch(r"[A-Za-z]+", name) or \
+                any(argument in g.latex for g in inference.symbols):
+            continue
+        taken = {g.name for g in inference.symbols} | {d.name for d in inference.definitions}
+        one = next(f"{family.name}{n}" for n in range(1, 100) if f"{family.name}{n}" not in taken)
+        param = next(p for p in ("v", "t", "u", "V") if p not in taken)
+        line = chain.steps[0].location.line
+        with_one = replace(inference, symbols=(*inference.symbols, SymbolGuess(
+            one, shape=family.shape, latex=(argument,),
+            reason=(f"{argument} inferred one sample from line {line} (the parameter of "
+                    f"{chain.steps[0].latex.strip()}, one {spelled})"))))
+        notation = inferred_notation(with_one, header, shown, partial)
+        if notation is None:
+            continue
+        again = next((c for c in (*_inline_document(header, path, notation, shown, suffix).chains,
+                                  *document_from_text(body, path, notation, shown).chains)
+                      if line_of(c) == line and len(c.steps) >= 2 and
+                      c.steps[0].latex == chain.steps[0].latex), None)
+        value = again.steps[1].expr if again is not None else None
+        if value is None or name in names_in(value):
+            continue
+        text = _written_back(value, notation, Location(shown, line),
+                             (E.value_symbol(one), param))
+        if text is None:
+            continue
+        sub = call.group("sub")
+        spellings = (call.group("name"),) if sub is None else tuple(dict.fromkeys((
+            call.group("name") + re.sub(r"\s+", "", sub),
+            call.group("name") + "_{" + re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub) + "}",
+            call.group("name") + "_" + re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub))))
+        definition = DefinitionGuess(name, (param,), text, spellings, (
+            f"{name} inferred a definition from line {line} ({chain.steps[0].latex.strip()} "
+            f"= ...: its second side as read, a function of one {spelled})"))
+        trial = replace(with_one, definitions=(*with_one.definitions, definition),
+                        ambiguities=tuple(a for a in with_one.ambiguities
+                                          if a.latex != call.group("name")))
+        if inferred_notation(trial, header, shown, partial) is not None:
+            inference = trial
+    return inference
+
+
+def _as_sample(first: str, value: str, document: str) -> str:
+    """``value`` (a definition's second side, for inference's scan only) with the bare
+    parameter of a function of a sample written as that sample (``h(x) = 1/(1 + e^{-\theta^T
+    x})`` scanned as of ``x^{(i)}``): what it says of the parameter's shape (a vector of
+    ``\theta``'s length) is then what it says of each sample's."""
+    found = function_of_sample(first, document)
+    if found is None:
+        return value
+    argument, sample = found
+    bare = re.compile(r"(?<![A-Za-z\\])" + re.escape(argument) +
+                      r"(?P<sub>\s*_\s*(?:\{[^{}]*\}|\w))?(?![A-Za-z])(?!\s*\^\s*\{\s*\()")
+    return bare.sub(lambda m: "{" + argument + (m.group("sub") or "") + "^{(" + sample + ")}}",
+                    value)
 
 
 def line_of(chain: Chain) -> int:

@@ -24,7 +24,9 @@ from verify.read.latex.normalize import depth_walk, matching_paren, read_group, 
 
 _DISPLAY = re.compile(
     r"\$\$(?P<dollar>.*?)\$\$|\\\[(?P<bracket>.*?)\\\]|"
-    r"\\begin\{(?P<env>equation|align|gather|multline|eqnarray|displaymath)(?P<star>\*?)\}"
+    # (aligned, gathered, alignat, flalign: Markdown's MathJax renders them at the top level)
+    r"\\begin\{(?P<env>equation|align|gather|multline|eqnarray|displaymath|aligned|gathered|"
+    r"alignat|alignedat|flalign)(?P<star>\*?)\}(?:\{\d+\})?"
     r"(?P<body>.*?)\\end\{(?P=env)(?P=star)\}", re.S)
 _WRAPPERS = re.compile(r"\\(?:begin|end)\s*\{(?:aligned|split|gathered|alignedat|align\*?|"
                        r"equation\*?|gather\*?|multline\*?|eqnarray\*?)\}(?:\{\d+\})?")
