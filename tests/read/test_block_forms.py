@@ -13,7 +13,7 @@ import pytest
 
 from verify.api import check_text
 from verify.read.latex.document import document_from_text
-from verify.read.latex.source import announced_case, split_document
+from verify.read.latex.source import announced_case, row_condition, split_document
 
 SOFTMAX = r"""---
 sizes: {C: [2, 3]}
@@ -57,6 +57,34 @@ def chains(text: str, suffix: str = ".md") -> list[list[tuple[str, str]]]:
 ])
 def test_announced_case(prose: str, case: str) -> None:
     assert announced_case(prose) == case
+
+
+@pytest.mark.parametrize(("block", "case"), [
+    # a fresh real post (a deep-learning demo's README) writes each case after its formula
+    (r" \frac{\partial a_j}{\partial z_i} = a_i(1 - a_i), \quad i = j ", "i = j"),
+    (r" \frac{\partial a_j}{\partial z_i} = -a_i a_j,\quad i \neq j. ", r"i \neq j"),
+    (r"x \qquad \text{if } k \ne i", r"k \ne i"),
+    (r"f = g \quad (i = j)", "i = j"),
+    # not a case: two rows, letters that are no index letters, a condition inside a group
+    (r"a = b \\ = c \quad i = j", ""),
+    (r"a = b \quad x = y", ""),
+    (r"a = \left( b \quad i = j \right)", ""),
+    (r"a = b \quad i = j + 1", ""),
+])
+def test_row_condition(block: str, case: str) -> None:
+    assert row_condition(block) == case
+
+
+def test_a_row_condition_is_the_block_case() -> None:
+    text = SOFTMAX + (r"$$ \frac{\partial p_j}{\partial a_i} = p_i(1 - p_i), \quad i = j $$"
+                      "\n\n"
+                      r"$$ \frac{\partial p_j}{\partial a_i} = -p_i p_j,\quad i \neq j. $$"
+                      "\n\n"
+                      r"$$ \frac{\partial p_j}{\partial a_i} = -p_i p_i,\quad i \neq j. $$"
+                      "\n")
+    result = check_text(text, cache=False).document
+    assert [s.status.value for c in result.chains for s in c.steps[1:]] == \
+        ["proved", "proved", "refuted"]
 
 
 def test_case_block_carries_its_case_and_the_next_block_inherits_it() -> None:

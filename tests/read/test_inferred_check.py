@@ -172,6 +172,16 @@ CASES: list[tuple[str, list[str]]] = [
      r"g(\theta^T x^{(i)}) - y^{(i)}\right) x_j^{(i)} = \frac{1}{m}\sum_{i=1}^m \left("
      r"y^{(i)} - g(\theta^T x^{(i)})\right) x_j^{(i)}$$",
      ["start", "proved", "start", "proved", "refuted"]),
+    # a heading after which z means another thing (a number, then a vector): each part read
+    # under its own inference; sigmoid typed as a word is the standard sigmoid; a case written
+    # after its formula (\quad i = j) holds the block; the slips refuted
+    ("## sigmoid\n$$ s = sigmoid(z) = \\frac{1}{1+\\exp(-z)} = \\frac{1}{1+\\exp(z)} $$\n"
+     "$$ \\frac{ds}{dz} = s(1-s) $$\n\n## softmax\n"
+     "$$a_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$$\n"
+     "$$ \\frac{\\partial a_j}{\\partial z_i} = a_i(1 - a_i), \\quad i = j $$\n"
+     "$$ \\frac{\\partial a_j}{\\partial z_i} = a_i a_j,\\quad i \\neq j. $$\n",
+     ["start", "proved", "proved", "refuted", "start", "proved", "start", "proved", "start",
+      "proved", "start", "refuted"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]

@@ -69,6 +69,11 @@ RULE_CASES = [
     (N.function_words, r"\text{sech}^2(x) + \operatorname{tanh} x + \mathrm{ cosh }(x) + "
                        r"\text{tanh}x + \text{Cost}(x)",
      r"\sech^2(x) + \tanh x + \cosh(x) + \tanh x + \text{Cost}(x)"),
+    # a fresh real README: "s=sigmoid(z)"; a word inside one (logsigmoid) or a name is left
+    (N.plain_functions, r"sigmoid(z) + softmax_j(z) + \operatorname{sigmoid}(z) + logsigmoid(z)"
+                        r" + sigmoid",
+     r"\operatorname{sigmoid}(z) + \operatorname{softmax}_j(z) + \operatorname{sigmoid}(z) + "
+     r"logsigmoid(z) + sigmoid"),
     (N.natural_log, r"\log(a) + \log_{2} b", r"\ln(a) + \log_{2} b"),
     (N.exp_power, r"e^{z_k} + e^x + \beta^{2} + e^{e^{e^{t}}} + \sum_{k=1}^ne^{z_k} + ne^x",
      r"\exp(z_k) + \exp(x) + \beta^{2} + \exp(\exp(\exp(t))) + \sum_{k=1}^n\exp(z_k) + ne^x"),

@@ -1514,7 +1514,9 @@ def _standard_calls(scan: _Scan, symbols: Sequence[SymbolGuess],
     for text, line in scan.texts:
         for match in _UPRIGHT_CALL.finditer(text):
             entry = lookup_spelling(match.group(1))
-            if entry is None or entry.key in ("sigmoid", "tanh") or entry.name in taken or \
+            # (\tanh is the reader's own; \sigma applied is the sigmoid by _decide: an upright
+            # sigmoid is declared with its own spelling only)
+            if entry is None or entry.key == "tanh" or entry.name in taken or \
                     entry.name in found:
                 continue
             size = index = None
@@ -1524,7 +1526,8 @@ def _standard_calls(scan: _Scan, symbols: Sequence[SymbolGuess],
                 index = next((letter for letter, over in ranges.items() if over == size), None)
                 if size is None or index is None:
                     continue
-            declared = entry.declaration(size, index, taken=taken)
+            declared = entry.declaration(size, index, taken=taken, latex=(
+                (match.group(1),) if entry.key == "sigmoid" else None))
             found[entry.name] = DefinitionGuess(
                 entry.name, tuple(declared["params"]), declared["body"],
                 tuple(declared["latex"]),

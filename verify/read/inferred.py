@@ -141,10 +141,51 @@ def _inferred(text: str, path: Path, header: Header, shown: str, partial: bool) 
     with the lines after a definition given again in the prose as a section of their own
     (:func:`_with_section`)."""
     inference = _inferred_whole(text, path, header, shown, partial)
-    split = _split_line(header, path)
-    if split is None or header.sections:
+    if header.sections:
         return inference
-    return _with_section(inference, text, path, header, shown, partial, split)
+    split = _split_line(header, path)
+    if split is not None:
+        return _with_section(inference, text, path, header, shown, partial, split)
+    # a heading after which a name means another thing (## sigmoid: z a number; ## softmax:
+    # z a vector): the heading where the two parts, each inferred alone, leave the fewest
+    # names undeclared, if fewer than the whole (the first of equals)
+    best = inference
+    for line, words in _heading_splits(inference, header, path):
+        split_up = _with_section(inference, text, path, header, shown, partial, (line, words),
+                                 f"inferred from these lines alone: a name means another thing "
+                                 f"after the heading ({words})")
+        if len(split_up.ambiguities) < len(best.ambiguities):
+            best = split_up
+    return best
+
+
+# A Markdown heading, and at most this many of them tried as a split (each costs two
+# inferences): those between the first and last lines of a name left undeclared because its
+# uses disagree.
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(\S.*)$")
+HEADING_SPLITS = 4
+
+
+def _heading_splits(inference: Inference, header: Header, path: Path
+                    ) -> list[tuple[int, str]]:
+    """The headings of a Markdown document that may separate two uses of a name inference
+    left undeclared (its uses disagree: alone and indexed, a family and a vector, ...)."""
+    if path.suffix.lower() == ".tex" or not inference.ambiguities:
+        return []
+    lines = header.body.split("\n")
+    headings = [(number, " ".join(match.group(1).split())[:160])
+                for number, line in enumerate(lines, 1)
+                if (match := _HEADING.match(line)) is not None]
+    disagreeing = [a for a in inference.ambiguities if not a.why.startswith("defined by")]
+    if not headings or not disagreeing:
+        return []
+    used: list[int] = []
+    for ambiguity in disagreeing:
+        spelled = re.compile(r"(?<![A-Za-z\\])" + re.escape(ambiguity.latex) + r"(?![A-Za-z])")
+        used.extend(n for n, line in enumerate(lines, 1) if spelled.search(line))
+    if not used:
+        return []
+    return [(n, words) for n, words in headings if min(used) < n < max(used)][:HEADING_SPLITS]
 
 
 def _inferred_whole(text: str, path: Path, header: Header, shown: str,
@@ -201,7 +242,7 @@ def _blank_lines(text: str, keep: Callable[[int], bool], header: Header) -> str:
 
 
 def _with_section(inference: Inference, text: str, path: Path, header: Header, shown: str,
-                  partial: bool, split: tuple[int, str]) -> Inference:
+                  partial: bool, split: tuple[int, str], why: str = "") -> Inference:
     """The document inferred before the split line (the notation of the whole document) and
     from it on (a section's, shadowing the other there), each from its own lines alone; the
     sizes and index letters of both are the document's.  Where the two do not fit together
@@ -228,10 +269,9 @@ def _with_section(inference: Inference, text: str, path: Path, header: Header, s
         guesses=tuple(dict.fromkeys((*before.guesses, *after.guesses))),
         variables=before.variables | after.variables,
         dependents=before.dependents | after.dependents,
-        sections=(SectionGuess(first, last, "inferred from these lines alone: their prose "
-                                             "defines again what a display before them "
-                                             f"defines ({words})",
-                               after.symbols, after.definitions),))
+        sections=(SectionGuess(first, last, why or "inferred from these lines alone: their "
+                               "prose defines again what a display before them defines "
+                               f"({words})", after.symbols, after.definitions),))
     if inferred_notation(combined, header, shown, partial) is None:
         return inference
     return combined

@@ -96,7 +96,9 @@ def document_from_text(text: str, path: Path, base_notation: Notation | None = N
     cases = _cases(raw_chains, header)
     for case in cases.values():
         if case.section is not None:
-            readers[id(case.section)] = _Reader(header.notation, lexicon, case.section)
+            within = readers.get(id(case.within)) if case.within is not None else None
+            readers[id(case.section)] = _Reader(within.notation, within.lexicon, case.section) \
+                if within is not None else _Reader(header.notation, lexicon, case.section)
     convention = _summation_convention(body, suffix)
     chains = []
     for number, raw in enumerate(raw_chains, 1):
@@ -133,6 +135,9 @@ class _Case:
 
     text: str
     section: Section | None
+    # the header's section the case stands in (its section then reads under that one's
+    # notation, with both conditions)
+    within: Section | None = None
 
 
 @dataclass(frozen=True)
@@ -153,15 +158,35 @@ def _cases(raw_chains: tuple[RawChain, ...], header: Header) -> dict[tuple[int, 
         for step in raw.steps:
             if step.case:
                 lines.setdefault((step.case_line, step.case), []).append(step.line)
-    return {key: _Case("Otherwise" if key[1] == "\\text{otherwise}" else f"If ${key[1]}$",
-                       case_section(key[1], min(key[0], *found), max(found), header.notation))
-            for key, found in lines.items()}
+    cases = {}
+    for key, found in lines.items():
+        first, last = min(key[0], *found), max(found)
+        within = header.section_at(_source_line(first, header))
+        # (a section with conditions of its own says what holds there: it wins, as written)
+        if within is not None and (within.where or
+                                   within is not header.section_at(_source_line(last, header))):
+            within = None
+        notation = within.notation if within is not None and within.notation is not None \
+            else header.notation
+        section = case_section(key[1], first, last, notation)
+        if within is not None and section is not None:
+            section = replace(section, notation=within.notation, names=within.names,
+                              note=f"{within.note}; {section.note}" if within.note
+                              else section.note, where=(*within.where, *section.where),
+                              where_text=(*within.where_text, *section.where_text))
+        cases[key] = _Case("Otherwise" if key[1] == "\\text{otherwise}" else f"If ${key[1]}$",
+                           section, within if section is not None else None)
+    return cases
 
 
 def _place(step: RawStep, header: Header,
            cases: dict[tuple[int, str], _Case]) -> tuple[object, Section | None, _Case | None]:
     """Where a step stands: a section of the header, else a case announced in prose."""
     section = header.section_at(_source_line(step.line, header))
+    if section is not None and step.case:
+        case = cases[(step.case_line, step.case)]
+        if case.within is section:     # a case inside the section: both hold there
+            return ("case", step.case_line, step.case), case.section, case
     if section is not None:
         return ("header", id(section)), section, None
     if step.case:

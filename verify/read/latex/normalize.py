@@ -338,6 +338,9 @@ _ONES_FONT = re.compile(r"\{\s*\\(?:tt|bf)\s*1\s*\}|\\(?:mathtt|boldsymbol|bm|ma
 _VERT = re.compile(r"\\[lr]?vert(?![A-Za-z])")
 _FUNCTION_WORD = re.compile(r"\\(?:text|textrm|textit|mathrm|operatorname|mbox)\s*\{\s*"
                             r"(tanh|cosh|sinh|sech|exp|log|ln)\s*\}")
+# sigmoid(z), softmax_j(z): a standard function's name typed as a plain word before its
+# argument (never a product of letters s i g m o i d)
+_PLAIN_FUNCTION = re.compile(r"(?<![\\A-Za-z{])(sigmoid|softmax)(?=\s*[(_])")
 _LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
 # e after a name, or after a one-character script (\sum_{k=1}^ne^{z_k}: TeX's ^n takes only n).
 _EXP_POWER = re.compile(r"(?:(?<![\\A-Za-z])|(?<=[\^_][A-Za-z0-9]))e\s*\^")
@@ -479,6 +482,12 @@ def function_words(text: str) -> str:
         letter_follows = match.string[match.end():match.end() + 1].isalpha()
         return "\\" + match.group(1) + (" " if letter_follows else "")
     return _FUNCTION_WORD.sub(command, text)
+
+
+def plain_functions(text: str) -> str:
+    r"""``sigmoid(z)``, ``softmax_j(z)`` -> ``\operatorname{sigmoid}(z)``, ...: the names the
+    standard definitions answer to, typed without a command."""
+    return _PLAIN_FUNCTION.sub(r"\\operatorname{\1}", text)
 
 
 def natural_log(text: str) -> str:
@@ -645,6 +654,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("unify_accents", unify_accents),
     ("unify_transpose", unify_transpose),
     ("function_words", function_words),
+    ("plain_functions", plain_functions),
     ("plain_groups", plain_groups),
     ("natural_log", natural_log),
     ("exp_power", exp_power),

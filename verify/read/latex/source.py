@@ -205,7 +205,7 @@ def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
             continue
         continues = (sides[0].text.strip() == "" or open_chain) and bool(chains)
         open_chain = sides[-1].text.strip() == "" and len(sides) > 1
-        case = announced_case(prose)
+        case = announced_case(prose) or row_condition(body)
         case_line = lines.line_of(match.start(group))
         if not case and continues and chains[-1][-1].case and not _CASE_CHANGE.search(prose):
             # A block going on with '=' from a case block stays in that case (unless the prose
@@ -404,6 +404,25 @@ def inline_definitions(text: str, suffix: str = ".md") -> tuple[RawChain, ...]:
     for chain in found:
         values.setdefault(chain.steps[0].text, set()).add(re.sub(r"\s+", "", chain.steps[1].text))
     return tuple(chain for chain in found if len(values[chain.steps[0].text]) == 1)
+
+
+# the tail of a one-row block after a gap that is a condition on two index letters only:
+# "= a_i(1 - a_i), \quad i = j", "\qquad \text{if } i \neq j", "\quad (k \ne i)"
+_ROW_CONDITION = re.compile(r",?\s*\\q?quad(?![A-Za-z])\s*(?:\\text\s*\{\s*(?:if|for|when)\s*\}\s*|"
+                            r"(?:if|for|when)\s+)?\(?\s*(?P<cond>[i-n]\s*(?:=|\\neq?(?![A-Za-z])|"
+                            r"\\not\s*=)\s*[i-n])\s*\)?\s*[.,;]?\s*$")
+
+
+def row_condition(body: str) -> str:
+    r"""The condition a one-row block writes after its formula, behind a gap (``\frac{\partial
+    a_j}{\partial z_i} = a_i(1 - a_i), \quad i = j``): the block's case, as if the prose
+    before it announced it; ``""`` otherwise (a block of several rows, any other tail)."""
+    if any(depth == 0 and body.startswith("\\\\", pos) for pos, depth in depth_walk(body)):
+        return ""
+    match = _ROW_CONDITION.search(body)
+    if match is None or any(d != 0 for pos, d in depth_walk(body) if pos == match.start()):
+        return ""
+    return " ".join(match.group("cond").split())
 
 
 def announced_case(prose: str) -> str:
