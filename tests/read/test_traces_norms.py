@@ -56,6 +56,7 @@ READ: list[tuple[str, sp.Expr, str]] = [
     (r"\text{trace}\big( A^T A - A^TB - B^TA + B^TB\big)",   # real
      E.Trace(P(T(A), A) - P(T(A), B) - P(T(B), A) + P(T(B), B)), ""),
     (r"{\rm tr}(A)", E.Trace(A), ""),
+    (r"\Trace(A B)", E.Trace(P(A, B)), ""),   # a blog's own macro (fresh real post)
     (r"\operatorname{Tr}(A)", E.Trace(A), ""),
     (r"\mathrm{Tr}(A)", E.Trace(A), ""),
     (r"\tr(A)", E.Trace(A), ""),

@@ -6,9 +6,10 @@ into :class:`verify.model.expr.Trace`, ``Norm``, ``FrobNorm`` or ``Norm1`` and e
 one scalar placeholder; the argument is read on its own.
 
 * The trace is spelled ``\operatorname{tr}`` (``\mathrm{tr}`` becomes that in normalisation),
-  ``\text{tr}``, ``\mbox{tr}``, ``{\rm tr}``, ``\tr``, with ``Tr`` or ``trace`` for ``tr``; the
-  bare word ``tr(`` or ``Tr(`` (``x Tr(A)``, ``xTr(A)``) only where the notation knows none of
-  its letters (else ``tr`` may be a product of declared names).  Its argument is bracketed.
+  ``\text{tr}``, ``\mbox{tr}``, ``{\rm tr}``, ``\tr``, with ``Tr``, ``trace`` or ``Trace`` (a
+  blog's own macro) for ``tr``; the bare word ``tr(`` or ``Tr(`` (``x Tr(A)``, ``xTr(A)``)
+  only where the notation knows none of its letters (else ``tr`` may be a product of declared
+  names).  Its argument is bracketed.
   A vector's trace, and a matrix whose declared rows and columns differ, are refused; a scalar
   (``x^T A x``, a 1x1 matrix) is its own trace, as derivations use it
   (``x^T A x = tr(x^T A x)``).
@@ -35,7 +36,7 @@ from verify.read.latex.rewrite_base import Atom, Reader
 
 _WORD = r"(?:tr|Tr|trace|Trace)"
 _TRACE = re.compile(r"\\(?:operatorname|text|textrm|textup|mbox|mathrm)\s*\{\s*" + _WORD +
-                    r"\s*\}|\{\s*\\rm\s+" + _WORD + r"\s*\}|\\(?:tr|Tr|trace)(?![A-Za-z])"
+                    r"\s*\}|\{\s*\\rm\s+" + _WORD + r"\s*\}|\\(?:tr|Tr|trace|Trace)(?![A-Za-z])"
                     r"|(?P<bare>(?<!\\)(?:tr|Tr)(?=\s*\())")
 _OPEN = re.compile(r"\\(?:\||l?Vert(?![A-Za-z]))|\|\|")
 # The tokens that matter when looking for a norm's closing bar.
