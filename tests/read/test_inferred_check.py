@@ -182,6 +182,20 @@ CASES: list[tuple[str, list[str]]] = [
      "$$ \\frac{\\partial a_j}{\\partial z_i} = a_i a_j,\\quad i \\neq j. $$\n",
      ["start", "proved", "proved", "refuted", "start", "proved", "start", "proved", "start",
       "proved", "start", "refuted"]),
+    # l written over several names, once as l-1, never a value: a layer, not an exponent; its
+    # lines are refused, never read as powers (a fresh real lecture's a_j^l = f(z_j^l) was
+    # refuted so: a_j to the power l against a sigmoid)
+    (r"$$z_j^l = \sum_{i=1}^{n} w_{ij}^l a_i^{l-1} + b_j^l$$" "\n\n"
+     r"$$a_j^l = \frac{1}{1 + \exp(-z_j^l)}$$", ["unparsed", "unparsed", "unparsed",
+                                                  "unparsed"]),
+    # ... but n in x^n and x^{n-1} beside n as a value is a power (the power rule)
+    (r"$$\frac{d}{dx} (x^n + y^n) = n x^{n-1} = n x^{n+1}$$", ["start", "proved", "refuted"]),
+    # e^T e: a residual vector e (e transposed, no power of Euler's number in the document),
+    # defined by the chain it starts; the lost 2 refuted
+    ("The residuals are\n\n$$e = y - X\\beta$$\n\n"
+     r"$$e^T e = (y - X\beta)^T(y - X\beta) = y^Ty - 2\beta^T X^T y + \beta^T X^T X\beta = "
+     r"y^Ty - \beta^T X^T y + \beta^T X^T X\beta$$",
+     ["start", "proved", "start", "proved", "proved", "refuted"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]

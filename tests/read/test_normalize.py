@@ -23,6 +23,9 @@ RULE_CASES = [
     (N.strip_sizing, r"\left( a \right) \Bigl\{ b \Bigr\} \big[ c \big] \left. d \right|",
      r" ( a  )  \{ b  \}  [ c  ]   d  |"),
     (N.strip_spacing, r"a\,b\;c\!d\ e~f\quad g\qquad h\displaystyle i", "a b c d e f  g  h  i"),
+    # a fresh real post ends a row with X^Ty \text{,}; \text{a} stays
+    (N.strip_spacing, r"X^Ty \text{,} + \text{ . } + \mbox{} + \text{a}",
+     r"X^Ty   +   +   + \text{a}"),
     # trace_axb_newbetuts.md: \langle \color{blue}{{\bf A}^\top {\bf B}^\top}, {\bf X} \rangle
     (N.strip_color, r"\color{blue}{A^T} + \textcolor{red}{x} + \color[rgb]{1,0,0}{y}",
      r"{A^T} + {x} + {y}"),
@@ -77,6 +80,8 @@ RULE_CASES = [
     (N.natural_log, r"\log(a) + \log_{2} b", r"\ln(a) + \log_{2} b"),
     (N.exp_power, r"e^{z_k} + e^x + \beta^{2} + e^{e^{e^{t}}} + \sum_{k=1}^ne^{z_k} + ne^x",
      r"\exp(z_k) + \exp(x) + \beta^{2} + \exp(\exp(\exp(t))) + \sum_{k=1}^n\exp(z_k) + ne^x"),
+    # a fresh real post's residual vector: e^T e, e^{T}e (e^t stays Euler's number's power)
+    (N.exp_power, r"e^T e + e^{T}e + e^t", r"e^T e + e^{T}e + \exp(t)"),
     # ridge_techqa3205293.md: {(X^T b - Y)^2 + ...} is a bracket; arguments stay groups
     (N.plain_groups, r"{(a-b)^2+c} + \frac{a}{b} + \frac d{dm} + \frac {a} {b} + x^{2} + "
                      r"\sqrt[3]{x} + {a \over b} + \text{ {0} } + \hat{y} {x y} + \frac{d}{{dx}}"

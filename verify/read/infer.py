@@ -201,6 +201,7 @@ class _Use:
     value: bool = True         # stands where a value stands (not a sum's limit, a subscript)
     in_trace: bool = False     # inside the argument of a trace: a matrix
     call_like: bool = False    # before a bracket holding one name, as a call is: alpha(x)
+    in_power: bool = False     # written inside a superscript (an exponent, or a label)
 
 
 @dataclass
@@ -244,6 +245,8 @@ class _Scan:
         # matrix's entries (c_{ij} of C), spelled so
         self.entries: dict[str, str] = {}
         self.entry_letters: dict[str, tuple[str, str]] = {}     # the ij of c_{ij}
+        # a letter alone (or plus or minus one) as a superscript: (letter, base, +-1, line)
+        self.superscripts: list[tuple[str, str, bool, int]] = []
 
 
 # an array's column specification (\begin{array}{crcl}, normalised to (crcl)): letters that
@@ -583,7 +586,14 @@ class _Parser:
             elif re.fullmatch(r"[(\[]\d+[)\]]", text):
                 use.layer = text[1:-1]
             else:
+                start = len(self.scan.uses)
                 _Parser(self.scan, group, self.line, None).expression(frozenset())
+                for inner in self.scan.uses[start:]:
+                    inner.in_power = True
+                letter = re.fullmatch(r"\{?([A-Za-z])([+-]1)?\}?", text)
+                if letter is not None:
+                    self.scan.superscripts.append((letter.group(1), base,
+                                                   letter.group(2) is not None, self.line))
         if self.i < len(self.t) and self.t[self.i] == "(" and not use.subs and \
                 not use.transposed:
             use.applied = True
@@ -909,6 +919,11 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
             declared: Declared) -> Inference:
     ambiguities: list[Ambiguity] = []
     skip: set[str] = set(declared.spellings) | set(_RESERVED)
+    # e transposed alone (e^T e, a residual vector; e_j^T is a unit vector) in a document that
+    # raises Euler's number to no power: a name like any other
+    if any(u.base == "e" and u.transposed and not u.subs for u in scan.uses) and \
+            not any("\\exp" in text for text, _ in scan.texts):
+        skip.discard("e")
     # Sizes: the upper limits; indices: the summed letters.
     sizes: dict[str, str] = {}
     for letter, line in scan.limits.items():
@@ -980,6 +995,18 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
     if "\\pi" not in {base for base, _ in scan.first_sides} | \
             {base for _, bases, _ in scan.derivatives for base in bases}:
         skip.add("\\pi")
+    # z_j^l, w_{ij}^l, a_i^{l-1}: l written over several names, once with l - 1, and never as
+    # a value of its own is a layer, no exponent: left undeclared (so those lines are not read
+    # as powers), with the reason
+    for letter in sorted(_layer_letters(scan)):
+        if letter in declared.names:
+            continue
+        skip.add(letter)
+        line = next(line for sup, _, _, line in scan.superscripts if sup == letter)
+        ambiguities.append(Ambiguity(letter, f"written over several names on line {line} "
+                                     f"({letter} and {letter}-1 or {letter}+1), never as a value:"
+                                     " a layer, not an exponent", f"symbols: {{NAME: {{latex: "
+                                     f"['z^{letter}']}}}} (one per name and layer)", line))
     by_base: dict[str, list[_Use]] = {}
     for use in scan.uses:
         if use.base in valued and use.base not in skip | set(ranges) | set(sizes) and \
@@ -1212,6 +1239,20 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
 
 
 _ITERATE = re.compile(r"\{?([A-Za-z])[+-]1\}?")   # the t+1 of w_{t+1}
+
+
+def _layer_letters(scan: _Scan) -> set[str]:
+    """Letters written as superscripts over two names or more, once as ``l - 1`` or ``l + 1``,
+    and nowhere as a value outside superscripts (``n x^{n-1}`` uses n as a value: a power)."""
+    bases: dict[str, set[str]] = {}
+    shifted: set[str] = set()
+    for letter, base, plus_minus, _ in scan.superscripts:
+        bases.setdefault(letter, set()).add(base)
+        if plus_minus:
+            shifted.add(letter)
+    valued = {use.base for use in scan.uses if use.value and not use.in_power}
+    return {letter for letter, over in bases.items()
+            if len(over) >= 2 and letter in shifted and letter not in valued}
 
 
 def _literals(scan: _Scan, by_base: dict[str, list[_Use]], ranges: Mapping[str, str],

@@ -303,7 +303,9 @@ _SIZING = re.compile(r"\\(?:left|right|middle|[bB]igg?[lrm]?)(?![A-Za-z])\s*\.?"
 # A spacing command after any even run of backslashes (a row break: \\\ -y is \\ then \ ).
 _CONTROL_SPACE = re.compile(r"(?<!\\)((?:\\\\)*)\\[,;:! ]")
 _SPACING = re.compile(r"~|\\q?quad(?![A-Za-z])|\\(?:displaystyle|limits|nolimits|"
-                      r"textstyle)(?![A-Za-z])")
+                      r"textstyle)(?![A-Za-z])|"
+                      # punctuation set as text (\text{,} after a formula): no prose, no maths
+                      r"\\(?:text|textrm|mbox)\s*\{\s*[,.;:]?\s*\}")
 _GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|"
           "mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|"
           "Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega")
@@ -385,7 +387,7 @@ def strip_color(text: str) -> str:
 
 
 def strip_spacing(text: str) -> str:
-    r"""``\, \; \! \  ~ \quad \displaystyle \limits`` -> a space."""
+    r"""``\, \; \! \  ~ \quad \displaystyle \limits``, ``\text{,}`` -> a space."""
     return _SPACING.sub(" ", _CONTROL_SPACE.sub(r"\1 ", text))
 
 
@@ -497,13 +499,17 @@ def natural_log(text: str) -> str:
 
 
 def exp_power(text: str) -> str:
-    r"""``e^{x}`` and ``e^x`` -> ``\exp(x)``: Euler's number, not a symbol named e."""
+    r"""``e^{x}`` and ``e^x`` -> ``\exp(x)``: Euler's number, not a symbol named e; ``e^T``
+    (``e^{\top}``, made ``e^T`` before) is a vector e transposed and stays."""
     out = []
     i = 0
     for match in _EXP_POWER.finditer(text):
         if match.start() < i:
             continue
         group, end = read_group(text, match.end())
+        if group.strip() == "T":
+            continue    # e^T e: a vector e transposed (e to the power of a transpose mark is
+            #             no number), left for the notation to read
         # the exponent's own e^{..} too: e^{e^{e^{t}}}
         out.append(text[i:match.start()] + "\\exp(" + exp_power(group) + ")")
         i = end
