@@ -196,6 +196,14 @@ CASES: list[tuple[str, list[str]]] = [
      r"$$e^T e = (y - X\beta)^T(y - X\beta) = y^Ty - 2\beta^T X^T y + \beta^T X^T X\beta = "
      r"y^Ty - \beta^T X^T y + \beta^T X^T X\beta$$",
      ["start", "proved", "start", "proved", "proved", "refuted"]),
+    # the data x alone only as a likelihood's argument, L(\mu, \sigma; x), beside its entries
+    # x_i: a vector; \sigma a standard deviation, positive (log \sigma^n = n log \sigma holds);
+    # the lost square refuted
+    (r"$$\log L(\mu, \sigma; x) = \log \prod_{i=1}^n \frac{1}{\sqrt{2 \pi} \sigma} e^{-\frac{"
+     r"(x_i - \mu)^2}{2 \sigma^2}} = -\frac{n}{2} \log(2 \pi) - n \log(\sigma) - \sum_{i=1}^n "
+     r"\frac{(x_i - \mu)^2}{2 \sigma^2} = -\frac{n}{2} \log(2 \pi) - n \log(\sigma) - "
+     r"\sum_{i=1}^n \frac{(x_i - \mu)^2}{2 \sigma}$$",
+     ["unparsed", "start", "supported", "refuted"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]
@@ -243,6 +251,12 @@ GUESSED: list[tuple[str, int, str]] = [
     # a step that introduces alpha (an abbreviation: alpha = lambda^{-1}(y - X w))
     ("$$\\lambda \\mathbf{w} = X^T (\\mathbf{y} - X \\mathbf{w}) = \\lambda X^T "
      "\\boldsymbol{\\alpha}$$", 1, "\\alpha"),
+    # \sigma applied, read as the sigmoid, where the words speak of the softmax (a fresh real
+    # post writes \sigma(A_k) for the softmax): the sigmoid is a guess
+    ("Using the definition of softmax, we get:\n\n"
+     "$$\\frac{\\partial \\log(\\sigma(A_k))}{\\partial A_i} = \\frac{1}{\\sigma(A_k)} \\cdot "
+     "-\\sigma(A_k) \\cdot \\sigma(A_i)$$\n\n$$\\sum_{k=1}^{C} A_k = \\sum_{k=1}^{C} A_k$$",
+     3, "\\sigma"),
     # phi = x^2 said in prose: differentiated by x, it does not depend on x as read
     ("$$\\frac{\\partial \\phi}{\\partial x} = 2 x$$", 1, "\\phi"),
 ]

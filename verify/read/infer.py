@@ -406,10 +406,11 @@ class _Parser:
                         (callee.base == previous and re.fullmatch(r"[A-Za-z]", previous)) or (
                         bool(callee.subs) and re.fullmatch(r"[A-Za-z0-9}]", previous))):
                 self.scan.as_argument.add(id(self.scan.uses[before]))
-            elif token == "(" and "|" in written and callee is not None and \
+            elif token == "(" and {"|", ",", ";"} & set(written) and callee is not None and \
                     callee.base == previous and re.fullmatch(r"[A-Za-z]", previous):
-                # p(t | \pi, \mu): a probability's arguments, whatever their shapes (the
-                # reader reads no such call): no use alone there says t is a scalar
+                # p(t | \pi, \mu), L(\mu, \sigma; x): a probability's or a likelihood's
+                # arguments, whatever their shapes (the reader reads no such call): no use
+                # alone there says t (or the data x, beside its entries x_i) is a scalar
                 self.scan.as_argument |= {id(u) for u in self.scan.uses[before:]}
             return self.post(inner)
         if token == "{":
@@ -1399,7 +1400,12 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
             definitions.append(DefinitionGuess(name, ("t",), "1 / (1 + exp(-t))", latex,
                                                why[base]))
             continue
-        if kind == "scalar":
+        if kind == "scalar" and base == "\\sigma":
+            # \sigma, a number: a standard deviation (\sqrt{2\pi\sigma^2}, \log\sigma), as
+            # ever; drawn positive, so log(\sigma^n) = n log(\sigma) is not refuted at -1
+            symbols.append(SymbolGuess(name, latex=latex, kind="positive", reason=(
+                f"{why[base]}; positive: a standard deviation")))
+        elif kind == "scalar":
             symbols.append(SymbolGuess(name, latex=latex, reason=why[base]))
         elif kind == "numbered":
             for number in sorted({u.subs[0] for u in uses}, key=int):

@@ -44,6 +44,7 @@ from verify.read.encoding import load_yaml, strip_line_marks
 from verify.read.header import Header, empty_notation, read_header
 from verify.read.infer import (
     DefinitionGuess,
+    Guess,
     Inference,
     SectionGuess,
     SymbolGuess,
@@ -203,7 +204,31 @@ def _inferred_whole(text: str, path: Path, header: Header, shown: str,
         inference = defined_by_lines(inference, text, path, header, shown, partial)
         if inference.definitions == before:
             break
-    return inference
+    return _softmax_in_words(inference, header.body)
+
+
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\[.*?\\\]|\\\(.*?\\\)|"
+                   r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
+_SOFTMAX_WORD = re.compile(r"\bsoft-?max", re.I)
+
+
+def _softmax_in_words(inference: Inference, body: str) -> Inference:
+    r"""``\sigma`` applied is read as the sigmoid; where the prose speaks of the softmax
+    ("using ... the definition of softmax", a blog writing \sigma(A_k) for it) that reading
+    is a guess: a refutation through it, and a pass of a derivative, are ``unknown``, naming
+    the declaration that settles it."""
+    sigmoid = next((d for d in inference.definitions if d.name == "sigma" and
+                    d.reason.startswith("\\sigma inferred the sigmoid")), None)
+    if sigmoid is None or any(g.name == "sigma" for g in inference.guesses):
+        return inference
+    found = _SOFTMAX_WORD.search(_MATH.sub(" ", body))
+    if found is None:
+        return inference
+    line = body.count("\n", 0, found.start()) + 1
+    return replace(inference, guesses=(*inference.guesses, Guess(
+        "sigma", "\\sigma", f"\\sigma is read as the sigmoid, but line {line}'s words speak of "
+        "the softmax", "definitions: {sigma: {params: [c, v], body: \"exp(v[c]) / "
+        "Sum(exp(v[k]), (k, 1, K))\"}}", line)))
 
 
 def _split_line(header: Header, path: Path) -> tuple[int, str] | None:
