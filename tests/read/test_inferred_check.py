@@ -204,6 +204,14 @@ CASES: list[tuple[str, list[str]]] = [
      r"\frac{(x_i - \mu)^2}{2 \sigma^2} = -\frac{n}{2} \log(2 \pi) - n \log(\sigma) - "
      r"\sum_{i=1}^n \frac{(x_i - \mu)^2}{2 \sigma}$$",
      ["unparsed", "start", "supported", "refuted"]),
+    # \phi(z) = ... in the prose defines a function, though a derivative is taken by
+    # \phi(w^T x) (a call there, no variable the line solves for); the lost factor refuted
+    ("$\\phi(z) = \\frac{1}{1 + e^{-z}}$ is the logistic function.\n\n"
+     r"$$\frac{\partial \log \phi(\mathbf{w}^T \mathbf{x})}{\partial \phi(\mathbf{w}^T "
+     r"\mathbf{x})} = \frac{1}{\phi(\mathbf{w}^T \mathbf{x})}$$" "\n\n"
+     r"$$\frac{\partial}{\partial w_j} \phi(\mathbf{w}^T \mathbf{x}) = \phi(\mathbf{w}^T "
+     r"\mathbf{x})(1 - \phi(\mathbf{w}^T \mathbf{x})) x_j = \phi(\mathbf{w}^T \mathbf{x}) x_j$$",
+     ["start", "proved", "start", "proved", "refuted"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]

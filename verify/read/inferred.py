@@ -146,7 +146,9 @@ def _inferred(text: str, path: Path, header: Header, shown: str, partial: bool) 
         return inference
     split = _split_line(header, path)
     if split is not None:
-        return _with_section(inference, text, path, header, shown, partial, split)
+        split_up = _with_section(inference, text, path, header, shown, partial, split)
+        if split_up.sections:
+            return split_up
     # a heading after which a name means another thing (## sigmoid: z a number; ## softmax:
     # z a vector): the heading where the two parts, each inferred alone, leave the fewest
     # names undeclared, if fewer than the whole (the first of equals)
@@ -174,8 +176,11 @@ def _heading_splits(inference: Inference, header: Header, path: Path
     if path.suffix.lower() == ".tex" or not inference.ambiguities:
         return []
     lines = header.body.split("\n")
+    # (the outermost headings first: a part of its own starts there, rather than at a
+    # subsection; in the document's order among equals)
     headings = [(number, " ".join(match.group(1).split())[:160])
-                for number, line in enumerate(lines, 1)
+                for number, line in sorted(enumerate(lines, 1), key=lambda item: (
+                    len(item[1]) - len(item[1].lstrip(" #")), item[0]))
                 if (match := _HEADING.match(line)) is not None]
     disagreeing = [a for a in inference.ambiguities if not a.why.startswith("defined by")]
     if not headings or not disagreeing:
@@ -432,9 +437,12 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         if first is None:
             continue
         base, index = (plain, None) if first is call else (first.group(1), first.group(2))
-        if base in inference.variables and base not in inference.dependents and \
+        if first is not call and base in inference.variables and \
+                base not in inference.dependents and \
                 not _in_other_variables(chain.steps[1].expr, base, inference):
             continue     # only differentiated by: a variable, and X = ... solves for it
+            #              (a call, \phi(z) = ..., defines a function, whatever \partial
+            #              \phi(w^T x_i) differentiates by)
         name, latex = symbol_name(base)
         symbol = next((s for s in inference.symbols if s.name == name), None)
         if name in notation.definitions or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
@@ -729,6 +737,10 @@ def function_of_sample(first: str, document: str) -> tuple[str, str] | None:
     return (argument, samples.pop()) if len(samples) == 1 else None
 
 
+# The functions of one argument tried at most, each costing a reading of the document.
+FUNCTION_TRIES = 4
+
+
 def _functions_of_samples(inference: Inference, path: Path, header: Header, shown: str,
                           partial: bool) -> Inference:
     r"""``h_\theta(x) = \frac{1}{1 + e^{-\theta^T x}}`` (in the prose or starting a display)
@@ -742,7 +754,7 @@ def _functions_of_samples(inference: Inference, path: Path, header: Header, show
     suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
     body = find_macros(header.body)[1]
     unsettled = {a.latex for a in inference.ambiguities}
-    for _ in range(2):      # at most a second function (g and h)
+    for _ in range(FUNCTION_TRIES):
         notation = inferred_notation(inference, header, shown, partial)
         if notation is None:
             return inference
@@ -751,30 +763,43 @@ def _functions_of_samples(inference: Inference, path: Path, header: Header, show
         found = next(((chain, call) for chain in chains if len(chain.steps) >= 2 and
                       (call := _CALL_OF_ONE.fullmatch(chain.steps[0].latex)) is not None and
                       call.group("name") in unsettled and
-                      function_of_sample(chain.steps[0].latex, body) is not None and
+                      (function_of_sample(chain.steps[0].latex, body) is not None or
+                       _free_argument(call.group("arg"), inference)) and
                       call.group("name").lstrip("\\") not in notation.definitions), None)
         if found is None:
             return inference
         chain, call = found
         unsettled.discard(call.group("name"))
-        argument, sample = function_of_sample(chain.steps[0].latex, body) or ("", "")
-        base = re.sub(r"\\math(?:bf|rm)\s*\{\s*([A-Za-z])\s*\}|"
-                      r"\\boldsymbol\s*\{\s*(\\?[A-Za-z]+)\s*\}",
-                      lambda m: m.group(1) or m.group(2), argument)
-        spelled = f"{base}^{{({sample})}}"
-        family = next((g for g in inference.symbols if spelled in g.latex and g.family), None)
         name = call.group("name").lstrip("\\")
-        if family is None or not re.fullmatch(r"[A-Za-z]+", name) or \
-                any(argument in g.latex for g in inference.symbols):
-            continue
         taken = {g.name for g in inference.symbols} | {d.name for d in inference.definitions}
-        one = next(f"{family.name}{n}" for n in range(1, 100) if f"{family.name}{n}" not in taken)
         param = next(p for p in ("v", "t", "u", "V") if p not in taken)
         line = chain.steps[0].location.line
-        with_one = replace(inference, symbols=(*inference.symbols, SymbolGuess(
-            one, shape=family.shape, latex=(argument,),
-            reason=(f"{argument} inferred one sample from line {line} (the parameter of "
-                    f"{chain.steps[0].latex.strip()}, one {spelled})"))))
+        of_sample = function_of_sample(chain.steps[0].latex, body)
+        if of_sample is None:
+            # phi(z) = 1/(1 + e^{-z}), z read nowhere else as one value: z stands for the
+            # parameter alone, a number (read so for the body only, never kept)
+            argument, spelled = call.group("arg"), "number"
+            one = next(f"arg{n}" for n in range(1, 100) if f"arg{n}" not in taken)
+            with_one = replace(inference, symbols=(*inference.symbols, SymbolGuess(
+                one, latex=(argument,), reason="the parameter")))
+        else:
+            argument, sample = of_sample
+            base = re.sub(r"\\math(?:bf|rm)\s*\{\s*([A-Za-z])\s*\}|"
+                          r"\\boldsymbol\s*\{\s*(\\?[A-Za-z]+)\s*\}",
+                          lambda m: m.group(1) or m.group(2), argument)
+            spelled = f"{base}^{{({sample})}}"
+            family = next((g for g in inference.symbols if spelled in g.latex and g.family),
+                          None)
+            if family is None or any(argument in g.latex for g in inference.symbols):
+                continue
+            one = next(f"{family.name}{n}" for n in range(1, 100)
+                       if f"{family.name}{n}" not in taken)
+            with_one = replace(inference, symbols=(*inference.symbols, SymbolGuess(
+                one, shape=family.shape, latex=(argument,),
+                reason=(f"{argument} inferred one sample from line {line} (the parameter of "
+                        f"{chain.steps[0].latex.strip()}, one {spelled})"))))
+        if not re.fullmatch(r"[A-Za-z]+", name):
+            continue
         notation = inferred_notation(with_one, header, shown, partial)
         if notation is None:
             continue
@@ -797,12 +822,23 @@ def _functions_of_samples(inference: Inference, path: Path, header: Header, show
         definition = DefinitionGuess(name, (param,), text, spellings, (
             f"{name} inferred a definition from line {line} ({chain.steps[0].latex.strip()} "
             f"= ...: its second side as read, a function of one {spelled})"))
-        trial = replace(with_one, definitions=(*with_one.definitions, definition),
-                        ambiguities=tuple(a for a in with_one.ambiguities
+        kept = with_one if of_sample is not None else inference
+        trial = replace(kept, definitions=(*kept.definitions, definition),
+                        ambiguities=tuple(a for a in kept.ambiguities
                                           if a.latex != call.group("name")))
         if inferred_notation(trial, header, shown, partial) is not None:
             inference = trial
     return inference
+
+
+def _free_argument(argument: str, inference: Inference) -> bool:
+    """Whether a call's one argument (``z`` of ``\\phi(z)``) is a plain letter or Greek name
+    inference declares nothing for: it can stand for the parameter alone."""
+    if re.fullmatch(r"[A-Za-z]|\\[a-z]+", argument) is None:
+        return False
+    name = symbol_name(argument)[0]
+    return not any(g.name == name or argument in g.latex for g in inference.symbols) and \
+        not any(d.name == name for d in inference.definitions)
 
 
 def _as_sample(first: str, value: str, document: str) -> str:
