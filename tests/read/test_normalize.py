@@ -43,6 +43,9 @@ RULE_CASES = [
     (N.strip_fonts, r"\mathbf{w}_k \boldsymbol{\Theta} \mathcal{J} \vec{x} \bm z \mathrm{softmax}"
                     r" \cdot\mathbf{x}_i a^\top\mathbf{x}",
      r"w_k \Theta J x z \operatorname{softmax} \cdot x_i a^\top x"),
+    # a fresh real post's bold accented names: \mathbb{\hat{y}}, \boldsymbol{\hat{y}}_i
+    (N.strip_fonts, r"\mathbb{\hat{y}} + \boldsymbol{\hat{y}}_i + \mathbf{\hat{\theta}}",
+     r"\hat{y} + \hat{y}_i + \hat{\theta}"),
     # trace_axb_newbetuts.md: plain TeX's switches, {\bf A} {\bf X}; {\rm d}, {\rm softmax}
     (N.font_switches, r"{\bf A} {\bf X}^\top {\bf e}_i x{\rm d}x + {\rm softmax}(z) + {\bf AB}"
                       r" + \bf x + {\cal L}",

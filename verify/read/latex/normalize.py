@@ -312,6 +312,10 @@ _GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iot
 _FONT_ONE = re.compile(r"\\(?:mathbf|textbf|boldsymbol|bm|mathit|mathcal|mathsf|mathbb|vec|mathrm|"
                        r"mathnormal|pmb)\s*\{\s*([A-Za-z]|\\(?:" + _GREEK + r"))\s*\}")
 _FONT_BARE = re.compile(r"\\(?:mathbf|textbf|boldsymbol|bm|mathcal|vec|pmb)\s+([A-Za-z])")
+# a font around one accented letter: \mathbf{\hat{y}}, \mathbb{\hat{y}} (a blog's bold) -> \hat{y}
+_FONT_ACCENT = re.compile(r"\\(?:mathbf|textbf|boldsymbol|bm|mathbb|pmb|mathit)\s*\{\s*"
+                          r"(\\(?:hat|tilde|bar|check)\s*\{\s*(?:[A-Za-z]|\\(?:" + _GREEK +
+                          r"))\s*\})\s*\}")
 _FONT_WORD = re.compile(r"\\(?:mathrm|operatorname|mathit)\s*\{\s*([A-Za-z]{2,})\s*\}")
 _ACCENT_OVER_SUBSCRIPT = re.compile(r"\\(hat|tilde|bar|check)\s*\{\s*([A-Za-z]|\\(?:" + _GREEK +
                                     r"))\s*_\s*(?:\{([^{}]*)\}|([A-Za-z0-9]))\s*\}")
@@ -428,13 +432,15 @@ def bold_groups(text: str) -> str:
 
 
 def strip_fonts(text: str) -> str:
-    r"""``\mathbf{w} \boldsymbol{\Theta} \mathcal{J} \vec{x}`` -> the letter; a multi-letter
+    r"""``\mathbf{w} \boldsymbol{\Theta} \mathcal{J} \vec{x}`` -> the letter (``\mathbf{\hat{y}}``
+    -> ``\hat{y}``); a multi-letter
     ``\mathrm{word}`` -> ``\operatorname{word}`` (one name, looked up as such)."""
     previous = None
     while previous != text:
         previous = text
         text = _FONT_ONE.sub(_letter_alone, text)
         text = _FONT_BARE.sub(_letter_alone, text)
+        text = _FONT_ACCENT.sub(r"\1", text)
     return _FONT_WORD.sub(lambda m: "\\operatorname{" + m.group(1) + "}", text)
 
 
