@@ -179,6 +179,11 @@ def test_a_header_section_wins_over_the_prose() -> None:
      [[("", "a"), ("=", "b"), ("=", "c")]]),
     (r"\begin{alignat}{2} a &= b \\ &= c \end{alignat}", [[("", "a"), ("=", "b"), ("=", "c")]]),
     (r"\begin{gathered} a = b \end{gathered}", [[("", "a"), ("=", "b")]]),
+    # an implication arrow after words starts the row's equation (a fresh real post: "\text{Base
+    # on (3), (4)} => \dfrac{d}{dz_i}..."), never split at the '=' of '=>'
+    (r"\begin{aligned} \text{Base on (3)} => a &= b \\ &= c \end{aligned}",
+     [[("", "a"), ("=", "b"), ("=", "c")]]),
+    (r"\begin{aligned} \Rightarrow a &= b \end{aligned}", [[("", "a"), ("=", "b")]]),
     # real: ridge_segment_techqa4293920.md line 29 ('=&', the sign before the column)
     (r"\begin{align} f(\beta)=&\frac{1}{2}x \\ =& y \end{align}",
      [[("", r"f(\beta)"), ("=", r"\frac{1}{2}x"), ("=", "y")]]),

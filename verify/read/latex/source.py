@@ -580,11 +580,39 @@ _LEADING_PROSE = re.compile(r"^\s*(\\(?:text|textrm|textit|mbox)\s*\{\s*(?:\([^{
                             r"[^{}]*[A-Za-z]\s+[A-Za-z][^{}]*)\s*\})\s*(?==)")
 
 
+# an implication between statements in a row: \text{Let } u = -z_i => \frac{d}{dz}... &= ...
+_IMPLICATION = re.compile(r"=>|\\(?:Rightarrow|implies|Longrightarrow)(?![A-Za-z])")
+
+
+def _after_implication(row: str) -> tuple[str, str]:
+    r"""A row that says something, an implication arrow, then its equation (``\text{Base on
+    (3), (4)} => \frac{d}{dz_i}\ln(1 + e^{-z_i}) &= ...``, ``=> \frac{1}{1 + e^z} &= ...``):
+    the row from after the last depth-0 arrow (blanked before it, so offsets stay), and what
+    stood before it (a note, never a step).  A row with a relation before the arrow (a
+    substitution, ``u = -z_i =>``) or none after it is left as it is."""
+    arrows = [m for m in _IMPLICATION.finditer(row)
+              if all(d == 0 for pos, d in depth_walk(row) if pos == m.start())]
+    if not arrows:
+        return row, ""
+    last = arrows[-1]
+    if "=" not in row[last.end():].replace("=>", ""):
+        return row, ""
+    before = row[:last.start()]
+    if "=" in _IMPLICATION.sub(" ", before):
+        # \text{Let } u = -z_i => ...: a substitution the steps after it rely on; dropped,
+        # it would leave u free (and a right step refuted): the row is left as written
+        return row, ""
+    return blank(row, 0, last.end()), clean_note(before)
+
+
 def _row_sides(row: str, offset: int) -> list[_Side]:
     row = "".join(" " if c == "&" and d == 0 else c
                   for c, d in _chars_with_depth(row))
     row, over = _over_relations(row)
     row, label, note = _take_annotation(row)
+    row, given = _after_implication(row)
+    if given:
+        note = f"{note}; after: {given}" if note else f"after: {given}"
     lead = _LEADING_PROSE.match(row)
     lead_note = ""
     if lead:
