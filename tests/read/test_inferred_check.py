@@ -213,6 +213,14 @@ CASES: list[tuple[str, list[str]]] = [
      r"$$\frac{\partial}{\partial w_j} \phi(\mathbf{w}^T \mathbf{x}) = \phi(\mathbf{w}^T "
      r"\mathbf{x})(1 - \phi(\mathbf{w}^T \mathbf{x})) x_j = \phi(\mathbf{w}^T \mathbf{x}) x_j$$",
      ["start", "proved", "start", "proved", "refuted"]),
+    # a heading splits z (a number, then a family), but p defined in the prose before it
+    # holds after it too: the right step through p proved, never read with p free
+    ("## setup\n\nLet $p_j = \\frac{e^{a_j}}{\\sum_{k=1}^{K} e^{a_k}}$ and $z$ a number, $z = "
+     "3$ here.\n\n$$ \\frac{d}{dz} z^2 = 2z $$\n\n## gradient\n\n"
+     r"$$ u_j = p_j (1 - p_j) = \frac{e^{a_j}}{\sum_{k=1}^{K} e^{a_k}}\left(1 - \frac{e^{a_j}}"
+     r"{\sum_{k=1}^{K} e^{a_k}}\right) = p_j $$" "\n\n"
+     r"$$ \sum_{j=1}^{K} z_j^2 = \sum_{j=1}^K z_j z_j $$",
+     ["start", "proved", "start", "proved", "proved", "unknown", "start", "proved"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]
