@@ -156,7 +156,7 @@ def _inferred(text: str, path: Path, header: Header, shown: str, partial: bool) 
     for line, words in _heading_splits(inference, header, path):
         split_up = _with_section(inference, text, path, header, shown, partial, (line, words),
                                  f"inferred from these lines alone: a name means another thing "
-                                 f"after the heading ({words})", heading=True)
+                                 f"after the heading ({words})")
         if len(split_up.ambiguities) < len(best.ambiguities):
             best = split_up
     return best
@@ -272,8 +272,7 @@ def _blank_lines(text: str, keep: Callable[[int], bool], header: Header) -> str:
 
 
 def _with_section(inference: Inference, text: str, path: Path, header: Header, shown: str,
-                  partial: bool, split: tuple[int, str], why: str = "",
-                  heading: bool = False) -> Inference:
+                  partial: bool, split: tuple[int, str], why: str = "") -> Inference:
     """The document inferred before the split line (the notation of the whole document) and
     from it on (a section's, shadowing the other there), each from its own lines alone; the
     sizes and index letters of both are the document's.  Where the two do not fit together
@@ -287,16 +286,16 @@ def _with_section(inference: Inference, text: str, path: Path, header: Header, s
         part_header = read_header(plain_text(blanked), path, shown)
         parts.append(_inferred_whole(blanked, path, part_header, shown, partial))
     before, after = parts
-    if heading:
-        # after a heading the lines go on from those before it: a name the whole document
-        # defines (p_j = e^{a_j} / \sum_k e^{a_k} in the prose before it) is defined so on both
-        # sides, never a free value of the part after, inferred alone
-        defined = {d.name: d for d in inference.definitions}
-        before = replace(before, symbols=tuple(g for g in before.symbols if g.name not in defined),
-                         definitions=(*(d for d in before.definitions if d.name not in defined),
-                                      *defined.values()))
-        after = replace(after, symbols=tuple(g for g in after.symbols if g.name not in defined),
-                        definitions=tuple(d for d in after.definitions if d.name not in defined))
+    # the lines after the split go on from those before it: a name the whole document
+    # defines (p_j = e^{a_j} / \sum_k e^{a_k} in the prose before a heading) is defined so on
+    # both sides, never a free value of the part after, inferred alone (a name defined twice,
+    # the one a prose split is about, the whole document defines by neither)
+    defined = {d.name: d for d in inference.definitions}
+    before = replace(before, symbols=tuple(g for g in before.symbols if g.name not in defined),
+                     definitions=(*(d for d in before.definitions if d.name not in defined),
+                                  *defined.values()))
+    after = replace(after, symbols=tuple(g for g in after.symbols if g.name not in defined),
+                    definitions=tuple(d for d in after.definitions if d.name not in defined))
     indices = {i.letter: i.size for i in before.indices}
     if any(indices.get(i.letter, i.size) != i.size for i in after.indices):
         return inference
