@@ -221,6 +221,16 @@ CASES: list[tuple[str, list[str]]] = [
      r"{\sum_{k=1}^{K} e^{a_k}}\right) $$" "\n\n"
      r"$$ \sum_{j=1}^{K} z_j^2 = \sum_{j=1}^K z_j z_j $$",
      ["start", "proved", "start", "proved", "proved", "start", "proved"]),
+    # a vector given by the listing of its entries, x = {x_1, ..., x_n} (a fresh real post):
+    # no definition, a vector of those entries; the doubled inner product refuted
+    (r"$$\mathbf{x} = \{ x_1, x_2, ..., x_n \}$$" "\n\n"
+     r"$$\sum_{i=1}^{n} x_i^2 = \mathbf{x}^T \mathbf{x} = 2 \mathbf{x}^T \mathbf{x}$$",
+     ["start", "unparsed", "start", "proved", "refuted"]),
+    # \hat{\mu} defined by its formula of the data (the prose's listing of x says nothing of
+    # its entries' family); the lost 1/2 refuted
+    ("The data are $\\mathbf{x} = (x_1, x_2, \\dots, x_n)$.\n\n"
+     r"$$\hat{\mu} = \frac{\sum_{i=1}^n x_i}{n} = \frac{1}{n}\sum_{i=1}^n x_i = \frac{2}{n}"
+     r"\sum_{i=1}^n x_i$$", ["start", "proved", "proved", "refuted"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
 ]
@@ -274,6 +284,11 @@ GUESSED: list[tuple[str, int, str]] = [
      "$$\\frac{\\partial \\log(\\sigma(A_k))}{\\partial A_i} = \\frac{1}{\\sigma(A_k)} \\cdot "
      "-\\sigma(A_k) \\cdot \\sigma(A_i)$$\n\n$$\\sum_{k=1}^{C} A_k = \\sum_{k=1}^{C} A_k$$",
      3, "\\sigma"),
+    # a worked example of a name defined by a formula of the data (\hat{\mu} = (66.75 +
+    # 70.24)/2): true of its data only, so refuted with any data it is unknown
+    ("The data are $\\mathbf{x} = (x_1, x_2, \\dots, x_n)$.\n\n"
+     r"$$\hat{\mu} = \frac{1}{n}\sum_{i=1}^n x_i$$" "\n\nFor example\n\n"
+     r"$$\hat{\mu} = \frac{66.75+70.24}{2}$$", 7, "worked example"),
     # phi = x^2 said in prose: differentiated by x, it does not depend on x as read
     ("$$\\frac{\\partial \\phi}{\\partial x} = 2 x$$", 1, "\\phi"),
 ]

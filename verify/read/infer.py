@@ -772,6 +772,11 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
             defining = True     # name = body: the body's names are not introduced by a step
             if named[0].base in seen:
                 redefined.setdefault(named[0].base, line)
+        if position == 1 and scan.first_sides and scan.first_sides[-1][1] == line and \
+                listing_of(scan.first_sides[-1][0], text):
+            # x = \{x_1, x_2, ..., x_n\}, w = (w_1, ..., w_n)^T: its entries listed, no body
+            # to define it by; what it is, its uses say (a vector of those entries)
+            scan.first_sides.pop()
         if position > 1 or (position == 1 and not defining):
             for use in mine:
                 if use.value and use.base not in seen:
@@ -1240,6 +1245,20 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
 
 
 _ITERATE = re.compile(r"\{?([A-Za-z])[+-]1\}?")   # the t+1 of w_{t+1}
+
+
+def listing_of(base: str, text: str) -> bool:
+    """Whether ``text`` lists ``base``'s entries, ``\\{x_1, x_2, ..., x_n\\}``, ``(w_1, \\dots,
+    w_n)^T``, ``[b_1, b_2, b_3]^T``: brackets around comma-separated entries of that name."""
+    inner = re.fullmatch(r"\s*(?:\\left\s*)?(?:\\\{|\(|\[)(?P<items>.*)(?:\\right\s*)?"
+                         r"(?:\\\}|\)|\])\s*(?:\^\s*\{?\s*T\s*\}?)?\s*[.,;]?\s*", text, re.S)
+    if inner is None:
+        return False
+    items = [item.strip() for item in inner.group("items").split(",")]
+    entry = re.compile(re.escape(base) + r"\s*_\s*\{?\s*\w+\s*\}?$")
+    dots = {"...", "\\dots", "\\ldots", "\\cdots", "…"}
+    return len(items) >= 2 and all(entry.match(i) or i in dots for i in items) and \
+        sum(bool(entry.match(i)) for i in items) >= 2
 
 
 def _layer_letters(scan: _Scan) -> set[str]:

@@ -51,6 +51,7 @@ from verify.read.infer import (
     declared_of,
     header_yaml,
     infer_notation,
+    listing_of,
     sections_yaml,
     symbol_name,
 )
@@ -414,10 +415,21 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
     # x^T A y"): a name defined twice is defined by neither
     defined_again = {(_defined_base(chain.steps[0].latex), line_of(chain),
                       _bare(chain.steps[1].latex)) for chain in in_prose if len(chain.steps) >= 2}
+    # ... nor does a number a display gives a name another chain starts with (\hat{\mu} =
+    # \frac{1}{n}\sum_i x_i, later \hat{\mu} = \frac{66.75 + ...}{10}: a worked example)
+    started_at: dict[str, int] = {}
+    examples: dict[str, int] = {}     # a name given a number by a chain: its line
+    for chain in document.chains:
+        if len(chain.steps) >= 2 and (base := _defined_base(chain.steps[0].latex)) is not None:
+            started_at[base] = started_at.get(base, 0) + 1
     for chain in sorted((*document.chains, *in_prose), key=line_of):
         if len(chain.steps) < 2 or chain.steps[1].expr is None:
             continue
         written = chain.steps[0].latex.strip()
+        if started_at.get(_defined_base(written) or "", 0) > 1 and \
+                not chain.steps[1].expr.free_symbols and not chain.steps[1].expr.atoms(sp.Indexed):
+            examples.setdefault(_defined_base(written) or "", line_of(chain))
+            continue
         # y_i(x) = ...: an entry written with the variable it is a function of, defined as
         # y_i (the reader reads y_i(x) as that entry)
         first = _DEFINED_NAME.fullmatch(written) or _DEFINED_ENTRY_CALL.fullmatch(written)
@@ -497,6 +509,16 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
             inference = trial
             guessed.discard(name)
             undeclared.discard(base)
+    # a worked example (\hat{\mu} = \frac{66.75 + 70.24}{2} = 68.495) of a name defined by a
+    # formula of the data: true of the example's data, which no check has; read with any data
+    # it would be refuted, so its reading is a guess (the formula's own steps are unaffected)
+    for base, line in examples.items():
+        name = symbol_name(base)[0]
+        if any(d.name == name for d in inference.definitions) and \
+                not any(g.name == name for g in inference.guesses):
+            inference = replace(inference, guesses=(*inference.guesses, Guess(
+                name, base, f"line {line} gives ${base}$ a number (a worked example, true of "
+                "its data only)", f"definitions: {{{name}: {{body: \"...\"}}}}", line)))
     inference = _defined_by_derivative(inference, document, header, shown, partial, called)
     return _defined_backwards(inference, text, path, header, shown, partial)
 
@@ -711,10 +733,14 @@ def inference_chains(body: str, suffix: str) -> tuple[RawChain, ...]:
     chains = []
     # a prose definition's second side alone: it tells sizes, indices and shapes, and a
     # definition taken from it (defined_by_lines) must not make its name a chain's start
+    # (a listing of the name's entries, $\mathbf{x} = (x_1, \dots, x_n)$, says nothing of them
+    # but that they are entries: x_1 and x_n are no family's members of one size)
     values = (RawChain(tuple(replace(step, text=_as_sample(chain.steps[0].text, step.text,
                                                            text))
                              for step in chain.steps[1:]), chain.line)
-              for chain in inline_definitions(text, suffix))
+              for chain in inline_definitions(text, suffix)
+              if not listing_of(normalize(chain.steps[0].text).strip(),
+                                 normalize(chain.steps[1].text)))
     for chain in _with_inline(split_document(text, suffix), tuple(values)):
         steps = []
         for step in chain.steps:
