@@ -82,6 +82,10 @@ READABLE = [
     (r"at K=2, $t = -1.3$, $\mathbf{w}_{1,2} = 0.3$: before 1, after 2",
      "at K=2, t = -1.3, w_(1,2) = 0.3: before 1, after 2"),
     (r"at $1_{\{y^{(1)} = 2\}} = 1$, $y^{(2)}_{k} = 0$", "at 1_{y^(1) = 2} = 1, y^(2)_k = 0"),
+    # y and \hat{y} are two names: the accent stays (it was dropped: "(1 - y)/(1 - y)")
+    (r"the term $\frac{1 - y}{1 - \hat{y}}$ at $\hat{y} = 0.4$, $\bar{x} = 1$, "
+     r"$\hat{\theta}_{j} = 2$, $\hat{xy} = 3$",
+     "the term (1 - y)/(1 - ŷ) at ŷ = 0.4, x̄ = 1, θ̂_j = 2, hat(xy) = 3"),
 ]
 
 

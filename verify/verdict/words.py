@@ -6,6 +6,7 @@ SymPy): the command line imports it.  Reports and Gradescope keep the LaTeX."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
           "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon",
@@ -19,8 +20,12 @@ _SYMBOLS = {**dict(zip(_GREEK, _GREEK_TEXT, strict=True)),
             "top": "ᵀ", "quad": " ", "qquad": " ", "lvert": "|", "rvert": "|", "|": "‖",
             "{": "{", "}": "}", ",": " ", ";": " ", "!": "", " ": " "}
 _UNWRAPPED = ("mathbf", "boldsymbol", "mathrm", "operatorname", "text", "textrm", "mathit",
-              "bm", "mathsf", "mathcal", "mathbb", "hat", "bar", "tilde", "vec", "left",
+              "bm", "mathsf", "mathcal", "mathbb", "vec", "left",
               "right", "bigl", "bigr", "Bigl", "Bigr")
+# accents kept (y and \hat{y} are two names): a combining mark over one character, else the
+# accent's name around the group
+_ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "widehat": "\u0302",
+            "widetilde": "\u0303", "overline": "\u0304"}
 _MATH = re.compile(r"\$([^$]*)\$")
 
 
@@ -44,6 +49,11 @@ def _plain(latex: str) -> str:
                 out.append("(" if name == "begin" else ")")
             elif name == "\\":
                 out.append(", ")
+            elif name in _ACCENTS and at < len(latex) and latex[at] == "{":
+                body, at = _group(latex, at)
+                shown = _plain(body)
+                out.append(unicodedata.normalize("NFC", shown + _ACCENTS[name])
+                           if len(shown) == 1 else f"{name}({shown})")
             elif name in _UNWRAPPED:
                 if at < len(latex) and latex[at] == "{":
                     body, at = _group(latex, at)
