@@ -1008,11 +1008,12 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
         if letter in declared.names:
             continue
         skip.add(letter)
-        line = next(line for sup, _, _, line in scan.superscripts if sup == letter)
+        over, line = next((base, line) for sup, base, _, line in scan.superscripts
+                          if sup == letter)
         ambiguities.append(Ambiguity(letter, f"written over several names on line {line} "
                                      f"({letter} and {letter}-1 or {letter}+1), never as a value:"
                                      " a layer, not an exponent", f"symbols: {{NAME: {{latex: "
-                                     f"['z^{letter}']}}}} (one per name and layer)", line))
+                                     f"['{over}^{letter}']}}}} (one per name and layer)", line))
     by_base: dict[str, list[_Use]] = {}
     for use in scan.uses:
         if use.base in valued and use.base not in skip | set(ranges) | set(sizes) and \

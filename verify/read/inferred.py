@@ -64,6 +64,7 @@ from verify.read.latex.source import (
     plain_text,
     split_document,
     stated,
+    words_only,
 )
 from verify.read.notation import parse_notation
 
@@ -166,7 +167,7 @@ def _inferred(text: str, path: Path, header: Header, shown: str, partial: bool) 
 # A Markdown heading, and at most this many of them tried as a split (each costs two
 # inferences): those between the first and last lines of a name left undeclared because its
 # uses disagree.
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(\S.*)$")
+_HEADING = re.compile(r"^ {0,3}(?P<level>#{1,6})[ \t]+(?P<words>\S.*)$")
 HEADING_SPLITS = 4
 
 
@@ -179,10 +180,10 @@ def _heading_splits(inference: Inference, header: Header, path: Path
     lines = header.body.split("\n")
     # (the outermost headings first: a part of its own starts there, rather than at a
     # subsection; in the document's order among equals)
-    headings = [(number, " ".join(match.group(1).split())[:160])
-                for number, line in sorted(enumerate(lines, 1), key=lambda item: (
-                    len(item[1]) - len(item[1].lstrip(" #")), item[0]))
-                if (match := _HEADING.match(line)) is not None]
+    found = [(number, match) for number, line in enumerate(lines, 1)
+             if (match := _HEADING.match(line)) is not None]
+    headings = [(number, " ".join(match.group("words").split())[:160]) for number, match in
+                sorted(found, key=lambda item: (len(item[1].group("level")), item[0]))]
     disagreeing = [a for a in inference.ambiguities if not a.why.startswith("defined by")]
     if not headings or not disagreeing:
         return []
@@ -210,24 +211,22 @@ def _inferred_whole(text: str, path: Path, header: Header, shown: str,
         inference = defined_by_lines(inference, text, path, header, shown, partial)
         if inference.definitions == before:
             break
-    return _softmax_in_words(inference, header.body)
+    return _softmax_in_words(inference, header.body, suffix)
 
 
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\[.*?\\\]|\\\(.*?\\\)|"
-                   r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
 _SOFTMAX_WORD = re.compile(r"\bsoft-?max", re.I)
 
 
-def _softmax_in_words(inference: Inference, body: str) -> Inference:
+def _softmax_in_words(inference: Inference, body: str, suffix: str) -> Inference:
     r"""``\sigma`` applied is read as the sigmoid; where the prose speaks of the softmax
     ("using ... the definition of softmax", a blog writing \sigma(A_k) for it) that reading
     is a guess: a refutation through it, and a pass of a derivative, are ``unknown``, naming
     the declaration that settles it."""
-    sigmoid = next((d for d in inference.definitions if d.name == "sigma" and
-                    d.reason.startswith("\\sigma inferred the sigmoid")), None)
-    if sigmoid is None or any(g.name == "sigma" for g in inference.guesses):
+    # (\operatorname{sigmoid}, spelled so, is the sigmoid whatever the words say)
+    if not any(d.name == "sigma" and "\\sigma" in d.latex for d in inference.definitions) or \
+            any(g.name == "sigma" for g in inference.guesses):
         return inference
-    found = _SOFTMAX_WORD.search(_MATH.sub(" ", body))
+    found = _SOFTMAX_WORD.search(words_only(body, suffix))
     if found is None:
         return inference
     line = body.count("\n", 0, found.start()) + 1
@@ -790,27 +789,29 @@ def _functions_of_samples(inference: Inference, path: Path, header: Header, show
     suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
     body = find_macros(header.body)[1]
     unsettled = {a.latex for a in inference.ambiguities}
-    for _ in range(FUNCTION_TRIES):
-        notation = inferred_notation(inference, header, shown, partial)
-        if notation is None:
-            return inference
-        chains = (*_inline_document(header, path, notation, shown, suffix).chains,
-                  *document_from_text(body, path, notation, shown).chains)
-        found = next(((chain, call) for chain in chains if len(chain.steps) >= 2 and
-                      (call := _CALL_OF_ONE.fullmatch(chain.steps[0].latex)) is not None and
-                      call.group("name") in unsettled and
-                      (function_of_sample(chain.steps[0].latex, body) is not None or
-                       _free_argument(call.group("arg"), inference)) and
-                      call.group("name").lstrip("\\") not in notation.definitions), None)
-        if found is None:
-            return inference
-        chain, call = found
-        unsettled.discard(call.group("name"))
+    notation = inferred_notation(inference, header, shown, partial)
+    if notation is None:
+        return inference
+    # the chains that start with a call of one name (their LaTeX, whatever the notation)
+    candidates = [(chain.steps[0].latex, line_of(chain), call) for chain in (
+                      *_inline_document(header, path, notation, shown, suffix).chains,
+                      *document_from_text(body, path, notation, shown).chains)
+                  if len(chain.steps) >= 2 and
+                  (call := _CALL_OF_ONE.fullmatch(chain.steps[0].latex)) is not None and
+                  call.group("name") in unsettled and
+                  re.fullmatch(r"\\?[A-Za-z]+", call.group("name")) is not None]
+    tried: set[str] = set()
+    for written, line, call in candidates:
         name = call.group("name").lstrip("\\")
+        of_sample = function_of_sample(written, body)
+        if name in tried or any(d.name == name for d in inference.definitions) or \
+                (of_sample is None and not _free_argument(call.group("arg"), inference)):
+            continue
+        if len(tried) == FUNCTION_TRIES:
+            break
+        tried.add(name)
         taken = {g.name for g in inference.symbols} | {d.name for d in inference.definitions}
         param = next(p for p in ("v", "t", "u", "V") if p not in taken)
-        line = chain.steps[0].location.line
-        of_sample = function_of_sample(chain.steps[0].latex, body)
         if of_sample is None:
             # phi(z) = 1/(1 + e^{-z}), z read nowhere else as one value: z stands for the
             # parameter alone, a number (read so for the body only, never kept)
@@ -833,16 +834,14 @@ def _functions_of_samples(inference: Inference, path: Path, header: Header, show
             with_one = replace(inference, symbols=(*inference.symbols, SymbolGuess(
                 one, shape=family.shape, latex=(argument,),
                 reason=(f"{argument} inferred one sample from line {line} (the parameter of "
-                        f"{chain.steps[0].latex.strip()}, one {spelled})"))))
-        if not re.fullmatch(r"[A-Za-z]+", name):
-            continue
+                        f"{written.strip()}, one {spelled})"))))
         notation = inferred_notation(with_one, header, shown, partial)
         if notation is None:
             continue
         again = next((c for c in (*_inline_document(header, path, notation, shown, suffix).chains,
                                   *document_from_text(body, path, notation, shown).chains)
                       if line_of(c) == line and len(c.steps) >= 2 and
-                      c.steps[0].latex == chain.steps[0].latex), None)
+                      c.steps[0].latex == written), None)
         value = again.steps[1].expr if again is not None else None
         if value is None or name in names_in(value):
             continue
@@ -856,7 +855,7 @@ def _functions_of_samples(inference: Inference, path: Path, header: Header, show
             call.group("name") + "_{" + re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub) + "}",
             call.group("name") + "_" + re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub))))
         definition = DefinitionGuess(name, (param,), text, spellings, (
-            f"{name} inferred a definition from line {line} ({chain.steps[0].latex.strip()} "
+            f"{name} inferred a definition from line {line} ({written.strip()} "
             f"= ...: its second side as read, a function of one {spelled})"))
         kept = with_one if of_sample is not None else inference
         trial = replace(kept, definitions=(*kept.definitions, definition),

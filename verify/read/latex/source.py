@@ -162,6 +162,12 @@ class _Lines:
         return bisect.bisect_right(self.starts, offset)
 
 
+def words_only(text: str, suffix: str = ".md") -> str:
+    """The document's words alone: its display and inline maths blanked (offsets and line
+    numbers kept), as its code and comments are."""
+    return blank_matches(blank_matches(hide_non_math(text, suffix), _DISPLAY), _INLINE)
+
+
 def clean_note(text: str) -> str:
     r"""An annotation as readable text: ``\text{..}`` unwrapped, ``$`` and spacing removed."""
     text = _TEXT_CMD.sub(lambda m: m.group(1), text)
