@@ -3,15 +3,17 @@ and turn every stage's error into a verdict on the step it concerns."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sympy as sp
 
 from verify.check.claims import Claim, DocumentChecker
 from verify.check.concretize import free_indices, size_combinations, sizes_used
+from verify.check.solving import Solution, solutions
 from verify.core.errors import (
     BindError,
     InputError,
@@ -82,6 +84,8 @@ def check_document(document: Document, options: Options,
         document = _with_sizes(document, options.sizes)
     checker = DocumentChecker(options.seed, options.points)
     plans = [_plan_chain(document, chain, checker) for chain in document.chains]
+    for solution in solutions(document.chains):
+        _check_at(solution, plans, checker)
     claims = [claim for plan in plans for claim in plan.claims()]
     step_keys = {c.key for plan in plans for c in plan.step_claims.values()}
     judged = judge_claims([(c, c.key in step_keys) for c in claims], checker, cache)
@@ -89,8 +93,9 @@ def check_document(document: Document, options: Options,
     confirmed = _refuted_under_each_label_kind(plans, by_key, document.inferred, checker,
                                                cache) if document.inferred else set()
     if diagnose:
-        refuted = [c for plan in plans for c in plan.step_claims.values()
-                   if by_key[c.key].status is Status.REFUTED]
+        refuted = [c for plan in plans for index, c in plan.step_claims.items()
+                   if by_key[c.key].status is Status.REFUTED
+                   and not plan.chain.steps[index].solves and index not in plan.at_solution]
         # At most twice as long as the checking took (DIAGNOSIS_SECONDS at most,
         # DIAGNOSIS_MIN_SECONDS at least): the explanations must not push a document over
         # its time limit.
@@ -380,6 +385,10 @@ class _ChainPlan:
     references: dict[int, int]
     sub_claims: dict[int, list[Claim | str]]
     ends: Claim | None
+    at_solution: dict[int, _AtSolution] = field(default_factory=dict)   # step index -> the
+    #                                    solution its equation is checked at
+    identities: set[int] = field(default_factory=set)   # steps of a run of equations with no
+    #                                    unknown in them: checked as the identities they are
 
     def claims(self) -> list[Claim]:
         result = list(self.step_claims.values())
@@ -397,6 +406,12 @@ class _ChainPlan:
                 claim = self.step_claims[index]
                 verdict = _verdict(step, index, judgements[claim.key],
                                    self.references[index], self.notation)
+                if index in self.at_solution:
+                    verdict = _checked_at(verdict, self.at_solution[index], step.solves,
+                                          judgements)
+                elif verdict.status is Status.REFUTED and step.solves and \
+                        index not in self.identities:
+                    verdict = _condition(verdict, step.solves)
             subs = tuple(_sub_verdict(step, sub, judgements, self.notation)
                          for sub in self.sub_claims.get(index, []))
             steps.append(replace(verdict, subclaims=subs))
@@ -462,10 +477,14 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
         references[index] = reference
         reference = index
     ends = None
-    if first is not None and reference is not None and len(step_claims) >= 2:
-        first_expr, last_expr = chain.steps[first].expr, chain.steps[reference].expr
+    last = reference
+    if last is not None and chain.steps[last].solves and last in references:
+        last = references[last]   # an equation set to 0 ends the chain: its last line is before
+    if first is not None and last is not None and \
+            sum(index <= last for index in step_claims) >= 2:
+        first_expr, last_expr = chain.steps[first].expr, chain.steps[last].expr
         assert first_expr is not None and last_expr is not None
-        ends = Claim(f"{chain.name}#ends", chain.steps[reference].location, first_expr,
+        ends = Claim(f"{chain.name}#ends", chain.steps[last].location, first_expr,
                      last_expr, notation, chain.where)
     return _ChainPlan(chain, notation, verdicts, step_claims, references, sub_claims, ends)
 
@@ -547,6 +566,96 @@ def _verdict(step: Step, index: int, judgement: Judgement,
                        step.note,
                        reading=reading(step.expr, notation),
                        internal_error=judgement.internal_error)
+
+
+def _check_at(solution: Solution, plans: list[_ChainPlan], checker: DocumentChecker) -> None:
+    """Each equation of a run is checked at its solution (:mod:`verify.check.solving`): the
+    solution's row as the line set to 0 with the solution put in, = 0; the 0 and the rows
+    between with it put in (judged only when the solution is right: see ``_ChainPlan.result``).
+    Nothing is changed when the solution's own claim does not fit the notation; a row whose
+    substituted form does not fit is left as it was (then never refuted, as an equation)."""
+    zero = sp.Integer(0)
+    zeroed = solution.substituted(solution.zeroed)
+    places = [solution.at, solution.condition] + [
+        (ci, index) for ci in sorted(solution.members) for index in plans[ci].step_claims
+        if (ci, index) != solution.at]
+    at_key = ""
+    for ci, index in places:
+        plan = plans[ci]
+        if index not in plan.step_claims or not plan.chain.steps[index].solves:
+            continue
+        claim = plan.step_claims[index]
+        if (ci, index) in (solution.condition, solution.at):
+            before, after = zeroed, zero
+        elif solution.name not in claim.before.free_symbols | claim.after.free_symbols:
+            plan.identities.add(index)   # no unknown in it: an identity (x_bar = sum x_i/n)
+            continue
+        else:
+            before, after = solution.substituted(claim.before), solution.substituted(claim.after)
+        try:
+            fits = all(_binding_problem(e, plan.notation, plan.chain, checker) is None
+                       for e in (before, after))
+        except StageFailed:
+            fits = False
+        if not fits:
+            if (ci, index) == solution.at:
+                return
+            continue
+        plan.step_claims[index] = replace(claim, before=before, after=after)
+        at_key = at_key or claim.key
+        plan.at_solution[index] = _AtSolution(solution.phrase, at_key,
+                                              (ci, index) == solution.at, solution.line,
+                                              solution.latex)
+        if ci != solution.condition[0]:
+            plan.ends = None   # a row of equations solved, not a chain of identities
+
+
+@dataclass(frozen=True)
+class _AtSolution:
+    phrase: str        # "at the solution $...$ (line 14) of the equation set to 0 on line 12"
+    key: str           # the key of the solution's own claim
+    is_solution: bool  # this step is the solution's value
+    line: int          # the line of the row that sets a line to 0
+    solution: str      # the solution as written: "\\mathbf{w} = (X^TX)^{-1}X^T\\mathbf{y}"
+
+
+def _checked_at(verdict: StepVerdict, at: _AtSolution, why: str,
+                judgements: Mapping[str, Judgement]) -> StepVerdict:
+    """A verdict at the solution stands for the solution's own row, and for the others when
+    the solution is right (a right row is false at a wrong solution); else an equation solved."""
+    undefined = verdict.counterexample is not None and not all(
+        math.isfinite(v) for v in verdict.counterexample.lhs)
+    if at.is_solution and undefined:
+        # 0/0 where the solution meets the edge of the domain (all labels 1: pi = 1): no
+        # evidence against it, and none for it
+        return replace(verdict, status=Status.UNKNOWN, counterexample=None, diagnosis="",
+                       evidence=None, message=(
+                           f"a solution of the equation set to 0 on line {at.line}, not "
+                           f"decided: with ${at.solution}$ put in, the line set to 0 has no "
+                           f"value in some checked case ({verdict.message})"))
+    if at.is_solution:
+        solves = verdict.status in (Status.PROVED, Status.SUPPORTED)
+        return replace(verdict, diagnosis="", message=(
+            f"{'it solves' if solves else 'not a solution of'} the equation set to 0 on line "
+            f"{at.line}: with ${at.solution}$ put in, the line set to 0 "
+            f"{'is 0' if solves else 'is not 0'} ({verdict.message})"))
+    if judgements[at.key].status in (Status.PROVED, Status.SUPPORTED):
+        return replace(verdict, diagnosis="", message=f"{at.phrase}: {verdict.message}")
+    return replace(verdict, status=Status.UNKNOWN, counterexample=None, diagnosis="",
+                   evidence=None,
+                   message=f"an equation the document solves, not a step ({why}): not checked, "
+                   f"as the solution it reaches does not solve the equation set to 0 on line "
+                   f"{at.line} (or is not decided)")
+
+
+def _condition(refuted: StepVerdict, why: str) -> StepVerdict:
+    """A 0 that sets the line before to 0 (``\\nabla L = X^T(Xw - y) = 0``), refuted as a step:
+    an equation the document solves next, so neither a mistake nor checked; unknown, with the
+    evidence that it is no identity."""
+    return replace(refuted, status=Status.UNKNOWN, counterexample=None, diagnosis="",
+                   message=f"an equation the document solves, not a step ({why}): it "
+                   "holds only where it is solved (as an identity, "
+                   f"{refuted.message.removeprefix('the ')})")
 
 
 def _sub_verdict(step: Step, sub: Claim | str, judgements: Mapping[str, Judgement],

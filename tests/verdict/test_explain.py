@@ -110,8 +110,10 @@ def solved(*displays: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("displays", "words"), [
-    # t = u solves 2 t - 2 u = 0 (t - u is half of it): an equation, not a step; once
-    ((r"\frac{d}{dt} (t^2 - 2 u t) = 2 t - 2 u = 0", "t = u"),
+    # t = u solves 2 t - 2 u = 0 (t - u is half of it): an equation, not a step; once (a
+    # derivative set to 0, or words that say so, make it an equation the document solves,
+    # checked at its solution: tests/check/test_solving.py)
+    ((r"2 (t - u) = 2 t - 2 u = 0", "t = u"),
      [r"this line is $0$ and the line before is not",
       r"this is an equation, not an identity: it holds where $2 \cdot t - 2 \cdot u = 0$ "
       "(set to $0$ at line 5)"]),

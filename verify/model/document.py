@@ -38,6 +38,10 @@ class Step:
     origin: Location | None = None  # where the equation stands in the original (seed) text
     internal_error: str | None = None  # the reader failed by a bug of ours (then expr is None):
     #                                    not the line's fault, so never shown as unparsed
+    solves: str = ""               # why this is an equation the document solves, not a step
+    #                                (a gradient set to 0, or a row solving it): never refuted
+    #                                as an identity, only checked at the solution it reaches
+    solves_line: int = 0           # the line of the row that sets a line to 0 (its run)
 
     @property
     def label(self) -> str | None:
@@ -46,6 +50,16 @@ class Step:
     @property
     def readable(self) -> bool:
         return self.expr is not None
+
+
+    @property
+    def sets_zero(self) -> bool:
+        """This step is the 0 that sets the line before it to 0 (its run's first equation)."""
+        return self.solves.startswith(SETS_ZERO)
+
+
+# how the reason of a step that sets the line before to 0 begins (``Step.solves``)
+SETS_ZERO = "this 0 sets the line before to 0"
 
 
 @dataclass(frozen=True)

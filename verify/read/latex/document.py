@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -23,7 +24,7 @@ from sympy.core.function import AppliedUndef
 from verify.core.errors import LatexProblem, Location
 from verify.core.limits import DOCUMENT_CHARS, DOCUMENT_STEPS
 from verify.model import expr as E
-from verify.model.document import Chain, Document, Step
+from verify.model.document import SETS_ZERO, Chain, Document, Step
 from verify.model.notation import Notation
 from verify.read.header import Header, Section, case_section, empty_notation, read_header
 from verify.read.latex.differentials import attach_increments
@@ -384,7 +385,16 @@ def _step(raw: RawStep, header: Header, reader: _Reader, shown: str,
                                                                           raw.text):
         note = _join(note, f"(...)' read as the derivative by {prime_target}")
     return Step(location, raw.text, parsed.expr, problem=problem, note=note,
-                subclaims=parsed.subclaims, origin=origin)
+                subclaims=parsed.subclaims, origin=origin,
+                **_solving(raw, parsed.expr))
+
+
+def _solving(raw: RawStep, expr: sp.Expr | None) -> dict[str, Any]:
+    """The step's place in the equations the document solves; a side the splitter took for
+    a 0 ending its equation is one only when it reads as 0."""
+    if not raw.solves or (raw.solves.startswith(SETS_ZERO) and expr != 0):
+        return {}
+    return {"solves": raw.solves, "solves_line": raw.solves_line}
 
 
 def _is_definition(expr: sp.Expr, notation: Notation) -> bool:

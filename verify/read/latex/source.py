@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from verify.core.limits import DOCUMENT_CHARS, NOTE_CHARS
 from verify.core.memo import memoized
+from verify.model.document import SETS_ZERO
 from verify.read.latex.normalize import depth_walk, matching_paren, read_group, split_depth0
 
 _DISPLAY = re.compile(
@@ -101,6 +102,9 @@ class RawStep:
     case: str = ""         # the LaTeX condition of the case the prose before the block
     #                        announces ('If $i=j$,' -> 'i=j'), "" when none
     case_line: int = 0     # the line of the block the case was announced for
+    solves: str = ""       # why this side is an equation the document solves, not a step: a
+    #                        0 ending its equation (a gradient set to 0), or a row after it
+    solves_line: int = 0   # the line of the row that sets a line to 0 (its run of equations)
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,8 @@ def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
     chains: list[list[RawStep]] = []
     open_chain = False   # the previous block ended with '=': the next one continues it
     previous_end = 0
+    solving = ""         # the block before set a line to 0: the next one may go on solving
+    unsolved = 0         # the line it set to 0 on, when none of its rows reached a name
     for match in _DISPLAY.finditer(text):
         group = next(g for g in ("dollar", "bracket", "body") if match.group(g) is not None)
         body, offset = match.group(group), match.start(group)
@@ -217,13 +223,71 @@ def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
             # A block going on with '=' from a case block stays in that case (unless the prose
             # between speaks of cases: "Both cases combine", "In general").
             case, case_line = chains[-1][-1].case, chains[-1][-1].case_line
-        for step in _steps(sides, lines, clean_note(prose) if continues else "", continues):
+        block = _steps(sides, lines, clean_note(prose) if continues else "", continues)
+        cue = _solving_cue(prose) or solving
+        solving = ""
+        # a row of this block set a line to 0: the rows after it solve it; a block right
+        # after one whose rows did not reach a name (w = ...) goes on if it starts with one
+        condition_line = 0
+        if unsolved and _SOLVED_NAME.match(block[0].text) and \
+                len(prose.strip()) <= PROSE_CUE_CHARS:
+            condition_line = unsolved
+        unsolved = 0
+        marked: list[RawStep] = []
+        for number, step in enumerate(block):
             if step.relation == "" or not chains:
                 chains.append([])
             if case:
                 step = replace(step, case=case, case_line=case_line)
+            ends_equation = number + 1 == len(block) or block[number + 1].relation == ""
+            if condition_line:
+                step = replace(step, solves="it goes on solving the equation set to 0 on "
+                               f"line {condition_line}", solves_line=condition_line)
+            elif chains[-1] and ends_equation and _ZERO_SIDE.match(step.text):
+                first = chains[-1][0].text
+                why = cue or ("its equation starts with a derivative"
+                              if _DERIVATIVE_SIDE.match(first) else "")
+                if why:
+                    step = replace(step, solves=f"{SETS_ZERO}; {why}",
+                                   solves_line=step.line)
+                    solving, condition_line = "the block before sets a line to 0", step.line
             chains[-1].append(step)
+            marked.append(step)
+        if condition_line and not any(_SOLVED_NAME.match(step.text) for step in marked
+                                      if step.solves_line == condition_line and
+                                      step.relation == "" and not step.solves.startswith(
+                                          SETS_ZERO)):
+            unsolved = condition_line
     return tuple(RawChain(tuple(c), c[0].line) for c in chains if c)
+
+
+# A side that is a zero as written: 0, \mathbf{0}, \vec 0 (a full stop after it is prose).
+_ZERO_SIDE = re.compile(r"^\s*(?:0|\\(?:mathbf|boldsymbol|bm|vec)\s*(?:\{\s*0\s*\}|0))"
+                        r"\s*[.,;]?\s*$")
+# The first side of an equation that is a derivative: \frac{\partial L}{...}, \nabla_w J, dL/dw.
+_DERIVATIVE_SIDE = re.compile(r"^\s*(?:\\frac\s*\{\s*(?:\\partial|d(?![A-Za-z])|"
+                              r"\\mathrm\s*\{\s*d\s*\})|\\partial|\\nabla|"
+                              r"\\mathrm\s*\{\s*d\s*\}\s*[A-Za-z\\])")
+# The first side of a row that solves for a name: \hat{\mathbf{w}}, \; \theta, \hat\mu, w^*.
+_SOLVED_NAME = re.compile(r"^\s*(?:\\[,;!: ]\s*|\\q?quad\s*)*(?:\\(?:hat|tilde|bar|mathbf|"
+                          r"boldsymbol|bm|vec)\s*\{?\s*){0,3}\\?[A-Za-z]+\s*\}*\s*"
+                          r"(?:\^\s*\{?\s*\*\s*\}?)?\s*$")
+PROSE_CUE_CHARS = 400   # how far back the words before a block are read for a cue
+# Words before a block that say it sets something to 0: "setting it to zero", "equating
+# the derivative to 0", "solve", "stationary point", or an inline "... = 0".
+_SOLVING_WORDS = re.compile(r"(?<![A-Za-z\\])(?:set(?:s|ting)?\s+(?:\S+\s+){0,4}?(?:to\s+)?"
+                            r"(?:zero|\$\s*0\s*\$)|equat(?:e|es|ing)\w*|solv(?:e|es|ing)|"
+                            r"stationary|critical\s+point|vanish(?:es|ing)?|(?:is|be|are)\s+zero)"
+                            r"(?![A-Za-z])|=\s*0\s*(?=[$.,;]|\\\))", re.I)
+
+
+def _solving_cue(prose: str) -> str:
+    """The words of the prose before a block that say it solves an equation set to 0, as
+    "the words before it: '...'"; "" when there are none."""
+    found = _SOLVING_WORDS.search(prose[-PROSE_CUE_CHARS:])
+    if found is None:
+        return ""
+    return f"the words before it: '{' '.join(found.group(0).split())}'"
 
 
 _GREEK_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
