@@ -47,6 +47,8 @@ SLIPS: dict[tuple[str, int], tuple[str, ...]] = {
     ("002_51a9bad641ab4da6.yaml", 165): (r"the term $-y_{j} \cdot \sigma",),
     ("002_51a9bad641ab4da6.yaml", 173): ("it holds only when $y_{j} = 0$",),
     ("frob_xa_techqa.md", 14): ("this line is the transpose of the line before",),
+    # the source's second trace lost the factor before the first: "the brackets are lost"
+    ("frob_norm_yusukey01.md", 58): ("the brackets are lost",),
     ("logreg_newton_imathworks.md", 22): (r"$h\left(w\right)$ is written for $h\left(x\right)$, "
                                           "and the sign of the whole line is flipped",),
     ("002_51a9bad641ab4da6.yaml", 270): ("is kept: the derivative leaves only its term $k$",),

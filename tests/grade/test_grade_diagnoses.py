@@ -97,6 +97,19 @@ CASES = [
      None, (), Kind.SUM_KEPT, "is kept"),
     ("a symbol written for another", "D(log(h(x)), w)", "-(1 - h(w)) * x", SCORES, (),
      Kind.WRONG_SYMBOL, r"$h\left(w\right)$ is written for $h\left(x\right)$"),
+    ("an exponent changed", "D(exp(-3 * t**2 + 2 * t), t)", "(-6 * t + 2) * exp(t**2 + 2 * t)",
+     None, (), Kind.EXPONENT, r"is written for $\exp\left(2 \cdot t - 3 \cdot t^{2}\right)$"),
+    ("a power's exponent changed", "D(log(t**2 + 1), t)", "2 * t / (t**3 + 1)", None, (),
+     Kind.EXPONENT, r"the exponent changed: $t^{3}$ is written for $t^{2}$"),
+    ("an argument changed", "D(t * log(3 * t), t)", "log(t) + 1", None, (), Kind.ARGUMENT,
+     r"the argument changed: $\log\left(t\right)$ is written for"),
+    ("the brackets lost", "(t**2 + u) / (2 * exp(t))", "t**2 / (2 * exp(t)) + u", None, (),
+     Kind.BRACKETS, r"the brackets are lost: $\frac{\exp\left(-t\right)}{2}$ multiplies "
+                    r"$t^{2}$ alone, not $u$ besides"),
+    # frob_norm_yusukey01.md's slip: the factor before a trace of a sum kept on one trace
+    ("the brackets lost before a trace", "tr(mat(T(C), C) + mat(C, C)) / (2 * tr(C))",
+     "tr(mat(T(C), C)) / (2 * tr(C)) + tr(mat(C, C))", SQUARE, (), Kind.BRACKETS,
+     r"the brackets are lost: $\frac{1}{2 \cdot \operatorname{tr}\left(C\right)}$ multiplies"),
     ("a term dropped and the sign flipped", "t**2 + u", "-t**2", None, (), Kind.DROPPED_TERM,
      "and the sign of the whole line is flipped"),
     ("the whole line transposed", "mat(C, mat(C, T(C)))", "mat(C, mat(T(C), T(C)))", None, (),
@@ -168,3 +181,21 @@ def test_a_candidate_that_only_agrees_numerically_is_not_shown(judge: ClaimJudge
     assert candidate.status is (Status.PROVED if shown else Status.SUPPORTED), candidate.message
     diagnoses = found(judge, before, after)
     assert any(d.kind is Kind.SIGN for d in diagnoses) is shown, diagnoses
+
+
+def test_an_argument_never_brings_in_a_letter_the_sum_binds() -> None:
+    """``\\exp(x_i)`` of a sum over i is no candidate for the ``\\exp(x_{1,l})`` of a line
+    outside it: its i would be free there (a claim about every i, not the step)."""
+    from verify.verdict.candidates import candidates
+    notation: Notation = parse_notation(NOTATION, HERE)
+
+    def read(text: str) -> sp.Expr:
+        return parse_expression(text, Scope.for_document(notation), HERE)
+
+    found = candidates(read("Sum(exp(x[i, l]), (i, 1, N))"), read("N * exp(x[1, l])"), notation)
+    assert not [c for c in found if c.kind in (Kind.ARGUMENT, Kind.EXPONENT)]
+    found = candidates(read("Sum(exp(2 * x[i, l]), (i, 1, N))"),
+                       read("Sum(exp(x[i, l]), (i, 1, N))"), notation)
+    assert next(c.text for c in found if c.kind is Kind.EXPONENT) == (
+        r"the exponent changed: $\exp\left(x_{i,l}\right)$ is written for "
+        r"$\exp\left(2 \cdot x_{i,l}\right)$")

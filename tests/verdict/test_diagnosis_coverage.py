@@ -13,8 +13,9 @@ import pytest
 
 from tests.paths import ROOT
 
-DIAGNOSED_FLOOR = 36   # of 46 refuted steps (78%): 29 before equations set to 0 and the one
-# sample written without its index were kinds
+DIAGNOSED_FLOOR = 40   # of 49 refuted steps (82%, 2026-12-04: 39 before the brackets lost were
+# a kind; 36 of 46 before that; 29 before equations set to 0 and the one sample written without
+# its index were kinds)
 SHARE_FLOOR = 0.70
 
 

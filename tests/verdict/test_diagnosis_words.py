@@ -86,6 +86,9 @@ READABLE = [
     (r"the term $\frac{1 - y}{1 - \hat{y}}$ at $\hat{y} = 0.4$, $\bar{x} = 1$, "
      r"$\hat{\theta}_{j} = 2$, $\hat{xy} = 3$",
      "the term (1 - y)/(1 - ŷ) at ŷ = 0.4, x̄ = 1, θ̂_j = 2, hat(xy) = 3"),
+    # a root keeps its argument apart ("sqrttr(Xᵀ X)" before)
+    (r"$\frac{1}{2 \cdot \sqrt{\operatorname{tr}\left(X^{\top} X\right)}}$ and "
+     r"$\sqrt{x}$", "1/(2 · √(tr(Xᵀ X))) and √x"),
 ]
 
 

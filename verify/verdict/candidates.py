@@ -14,6 +14,10 @@ For a line ``after`` that does not follow from ``before``:
   one component swapped (``C[l, m]`` for ``C[m, l]``), or one component's index written for
   another (``x_k`` for ``x_j``);
 * a transpose missing (or one too many) in a matrix product of ``after``;
+* the brackets lost: a factor of one term of a sum of ``after`` that should multiply the
+  whole sum;
+* a function's argument or a power's exponent changed: a value ``f(u)`` (or ``b^u``) of
+  ``after`` written for a ``f(v)`` (``b^v``) of ``before`` (``e^{x^2}`` for ``e^{-3x^2}``);
 * an assumption: the step holds for one sample (a size pinned to 1), only when two free indices
   are equal, or differ, for one-hot labels, or where a one-hot entry ``y_j`` is 0;
 * an equation: ``before - after == c * Z`` for an expression ``Z`` the document sets to 0
@@ -66,7 +70,8 @@ def candidates(before: sp.Expr, after: sp.Expr, notation: Notation,
     found = [*_factors(before, after, notation), *_terms(before, after, notation),
              *_derivatives(before, after, notation), *_swaps(before, after, notation),
              *_indices(before, after, notation), *_symbols(before, after, notation),
-             *_sums_kept(before, after, notation), *_transposes(before, after, notation)]
+             *_sums_kept(before, after, notation), *_transposes(before, after, notation),
+             *_arguments(before, after, notation), *_brackets(before, after, notation)]
     # Two slips at once, the commonest pair: one of the above and the whole sign.
     found += [Candidate(c.kind, f"{c.text}, and the sign of the whole line is flipped",
                         -c.before, c.after) for c in found[:SIGNED_CANDIDATES]
@@ -89,7 +94,8 @@ def candidates(before: sp.Expr, after: sp.Expr, notation: Notation,
 SIGNED_KINDS = frozenset({Kind.DROPPED_TERM, Kind.EXTRA_TERM, Kind.DOUBLED_TERM,
                           Kind.CHAIN_RULE, Kind.PRODUCT_RULE, Kind.SWAPPED_INDICES,
                           Kind.WRONG_INDEX, Kind.WRONG_SYMBOL, Kind.SUM_KEPT,
-                          Kind.MISSING_TRANSPOSE})
+                          Kind.MISSING_TRANSPOSE, Kind.ARGUMENT, Kind.EXPONENT,
+                          Kind.BRACKETS})
 SIGNED_CANDIDATES = 200       # candidates looked at for a sign flipped besides
 SMALL_FACTOR_OPERATIONS = 3   # a factor of a line tried as lost or extra: e^{x}, 2 x, x^2
 CANDIDATE_ZEROS = 4           # expressions set to 0 tried (the nearest before the step first)
@@ -421,6 +427,88 @@ def _transposes(before: sp.Expr, after: sp.Expr, notation: Notation
                     f"{_math(fixed, notation)}"
         yield Candidate(Kind.MISSING_TRANSPOSE, words, before,
                         after.xreplace({product: E.MatProd(fixed, product.args[1])}))
+
+
+# ---- arguments and exponents --------------------------------------------------------------
+# Nodes that hold the structure of a line rather than a function of a value: their arguments
+# changing is what the other candidates (transposes, indices, derivatives) describe.
+_STRUCTURAL = (E.Deriv, E.Dot, E.MatProd, E.Transposed, E.MatInv, E.VecOf, E.MatOf, E.Entry,
+               E.Identity, E.Ones, E.TotalDifferential, E.Hadamard, E.Frobenius)
+
+
+def _arguments(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Candidate]:
+    r"""One function value or power of ``after`` written for one the line before has with the
+    same function or base and another argument or exponent (``e^{x^2 + 2x}`` for
+    ``e^{-3x^2 + 2x}`` in a derivative, ``2\sigma(z) - 1`` for ``2\sigma(2z) - 1``). The
+    replacement may use only index letters the replaced node uses, so that a letter bound
+    where the line before has it is never brought in free (or bound by another sum)."""
+    def key(node: sp.Basic) -> tuple[object, ...] | None:
+        if isinstance(node, sp.Pow):
+            return ("power", node.base)
+        if isinstance(node, sp.Function) and not isinstance(node, _STRUCTURAL):
+            return ("function", node.func)
+        return None
+
+    def letters(node: sp.Basic) -> set[str]:
+        return {s.name for s in node.atoms(sp.Symbol) if s.name in notation.indices}
+
+    def nodes(line: sp.Expr) -> list[sp.Expr]:
+        return [node for node in dict.fromkeys(sp.preorder_traversal(line))
+                if key(node) is not None and not node.has(E.Deriv)]
+
+    written = nodes(after)
+    pairs = [(node, other) for node in nodes(before) for other in written
+             if key(other) == key(node) and other != node and letters(node) <= letters(other)]
+    # functions' arguments first, then exponents that are expressions, then numbers (a
+    # square for a cube is rarer a slip than a changed exponent of e)
+    pairs.sort(key=lambda pair: (isinstance(pair[0], sp.Pow),
+                                 isinstance(pair[0], sp.Pow) and pair[0].exp.is_number))
+    for node, other in pairs[:CANDIDATE_INDICES]:
+        kind = Kind.EXPONENT if isinstance(node, (sp.Pow, sp.exp)) else Kind.ARGUMENT   # e^u
+        what = "the exponent changed" if kind is Kind.EXPONENT else "the argument changed"
+        yield Candidate(kind, f"{what}: {_math(other, notation)} is written for "
+                              f"{_math(node, notation)}",
+                        before, after.xreplace({other: node}))
+
+
+# ---- brackets -----------------------------------------------------------------------------
+def _brackets(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[Candidate]:
+    r"""A factor of one term of a sum in ``after`` that should multiply the whole sum: the
+    brackets lost (``\frac{1}{2s} \operatorname{tr}(A) + \operatorname{tr}(B)`` for
+    ``\frac{1}{2s} (\operatorname{tr}(A) + \operatorname{tr}(B))``).  The factors tried:
+    what multiplies a sum in the line before (SymPy merges ``x^3 / \sqrt{x}``, so the term
+    of ``after`` need not show it), then the term's own factors, or all of them but one."""
+    factors: list[sp.Expr] = []
+    for product in sorted(before.atoms(sp.Mul), key=sp.count_ops, reverse=True):
+        factors += [product / a for a in product.args if isinstance(a, sp.Add)]
+        factors += [product / a for a in product.args   # a sum under a trace: tr(A + B)
+                    if not isinstance(a, sp.Add) and not a.is_number and a.has(sp.Add)]
+    sums = [node for node in sorted(after.atoms(sp.Add), key=sp.count_ops, reverse=True)
+            if not node.has(E.Deriv)]
+    for node in sums:
+        for term in node.args:
+            if isinstance(term, sp.Mul):
+                cores = [a for a in term.args if not a.is_number]
+                factors += [*cores, *(term / core for core in cores if len(term.args) > 2)]
+    found = 0
+    for factor in dict.fromkeys(factors):
+        if factor.is_number or factor.has(E.Deriv):
+            continue
+        for node in sums:
+            for term in node.args:
+                inside = term / factor
+                if term.is_number or sp.count_ops(inside) > sp.count_ops(term):
+                    continue   # the factor is not in that term
+                if found >= CANDIDATE_INDICES:
+                    return
+                found += 1
+                rest = node - term
+                fixed = sp.Mul(factor, sp.Add(inside, rest, evaluate=False), evaluate=False)
+                yield Candidate(Kind.BRACKETS, f"the brackets are lost: "
+                                               f"{_math(factor, notation)} multiplies "
+                                               f"{_math(inside, notation)} alone, not "
+                                               f"{_math(rest, notation)} besides",
+                                before, after.xreplace({node: fixed}))
 
 
 # ---- assumptions --------------------------------------------------------------------------

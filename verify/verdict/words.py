@@ -44,6 +44,10 @@ def _plain(latex: str) -> str:
                 top, at = _group(latex, at)
                 bottom, at = _group(latex, at)
                 out.append(f"{_wrapped(_plain(top))}/{_wrapped(_plain(bottom))}")
+            elif name == "sqrt" and at < len(latex) and latex[at] == "{":
+                body, at = _group(latex, at)
+                shown = _plain(body)
+                out.append(f"√{shown}" if shown.isalnum() else f"√({shown})")
             elif name in ("begin", "end"):
                 _, at = _group(latex, at)
                 out.append("(" if name == "begin" else ")")
