@@ -236,6 +236,19 @@ CASES: list[tuple[str, list[str]]] = [
      r"\sum_{i=1}^n x_i$$", ["start", "proved", "proved", "refuted"]),
     # an array's column specification names nothing (no r, c, l inferred from {rcl})
     (r"$$\begin{array}{rcl} a + b & = & b + a \end{array}$$", ["start", "proved"]),
+    # a length written as a number (a small network's three inputs): a size checked at 3
+    # only; the third weight's derivative is x_3, not x_2
+    (r"Let $z = \sum_{i=1}^{3} w_i x_i + b$." "\n\n"
+     r"$$\frac{\partial z}{\partial w_3} = \frac{\partial}{\partial w_3}\left(\sum_{i=1}^{3}"
+     r" w_i x_i + b\right) = x_3 = x_2$$",
+     ["start", "proved", "proved", "refuted"]),
+    # two lengths for one letter: neither is taken
+    (r"$$\sum_{i=1}^{3} a_i = a_1 + a_2 + a_3$$" "\n\n" r"$$\sum_{i=1}^{2} a_i = a_1 + a_2$$"
+     "\n\n" r"$$t + t = 2 t$$",
+     ["unparsed", "unparsed", "unparsed", "unparsed", "start", "proved"]),
+    # two letters with lengths of their own: two sizes
+    (r"$$\sum_{i=1}^{3} a_i + \sum_{j=1}^{2} b_j = a_1 + a_2 + a_3 + b_1 + b_2 = a_1 + b_1$$",
+     ["start", "proved", "refuted"]),
 ]
 
 

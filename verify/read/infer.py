@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from verify.core.limits import SIZE_VALUE
 from verify.read.latex.normalize import normalize
 from verify.read.latex.source import RawChain, StatedShape, split_document, stated
 
@@ -220,6 +221,8 @@ class _Scan:
     def __init__(self) -> None:
         self.uses: list[_Use] = []
         self.sums: list[tuple[tuple[str, ...], str, int]] = []   # letters, upper, line
+        self.size_values: dict[str, tuple[int, ...]] = {}   # a size's check values where the
+        #                                 document writes the length (\sum_{i=1}^{3}: (3,))
         self.limits: dict[str, int] = {}                          # size letter -> line
         self.first_sides: list[tuple[str, int]] = []              # a chain's defined name
         self.texts: list[tuple[str, int]] = []                    # each step, normalised
@@ -556,8 +559,10 @@ class _Parser:
                     upper = ranged.group(1) or ranged.group(2)
             elif re.fullmatch(r"[A-Za-z]", text):
                 upper = text
+            elif re.fullmatch(r"[1-9]", text):
+                upper = text    # a length written as a number: \sum_{i=1}^{3} w_i x_i
         self.scan.sums.append((letters, upper, self.line))
-        if upper:
+        if upper and not upper.isdigit():
             self.scan.limits.setdefault(upper, self.line)
 
     def name(self, base: str) -> _Shape:
@@ -939,15 +944,43 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
     ranges: dict[str, str] = dict(declared.indices)
     reasons: dict[str, str] = {}
     unlimited: dict[str, int] = {}
+    limits_written: dict[str, dict[int, int]] = {}   # letter -> numeric upper limit -> its line
     for letters, upper, line in scan.sums:
         for letter in letters:
-            if letter in ranges or letter in declared.names:
+            if letter in declared.names or (letter in ranges and letter not in limits_written):
                 continue
-            if upper:
+            if upper.isdigit():
+                limits_written.setdefault(letter, {}).setdefault(int(upper), line)
+            elif upper:
                 ranges[letter] = upper
                 reasons[letter] = f"{letter} inferred an index over {upper} from line {line}"
             else:
                 unlimited.setdefault(letter, line)
+    values = scan.size_values
+    for letter, limits in limits_written.items():
+        if letter in ranges or letter in unlimited:
+            continue    # also summed to a named size, or without a limit: that reading
+        if len(limits) > 1 or max(limits) > SIZE_VALUE:
+            ambiguities.append(Ambiguity(
+                letter, f"summed to {' and to '.join(map(str, sorted(limits)))} on line "
+                f"{min(limits.values())}" if len(limits) > 1 else
+                f"summed to {max(limits)} on line {min(limits.values())}, more than the "
+                f"checker's largest size ({SIZE_VALUE})", f"indices: {{{letter}: SIZE}}",
+                min(limits.values())))
+            continue
+        (length, line), = limits.items()
+        name = next((n for n, v in values.items() if v == (length,)), "") or \
+            _unused_size(scan, set(sizes) | set(declared.sizes) | set(values))
+        if not name:
+            continue
+        if name not in values:
+            values[name] = (length,)
+            sizes[name] = (f"{name} inferred a size from line {line} (a sum over {letter} to "
+                           f"{length}: the length written as a number, checked at {length} "
+                           "only)")
+        ranges[letter] = name
+        reasons[letter] = f"{letter} inferred an index over {name} (1 to {length}) from line {line}"
+    known_sizes = set(sizes) | set(declared.sizes)
     fresh = _fresh_size(scan, unlimited, ranges) if not known_sizes else ""
     if fresh:
         line = min(unlimited.values())
@@ -1341,6 +1374,13 @@ def _fresh_size(scan: _Scan, unlimited: Mapping[str, int], ranges: Mapping[str, 
     return next((n for n in ("n", "K", "m") if n not in taken), "")
 
 
+def _unused_size(scan: _Scan, taken_sizes: set[str]) -> str:
+    """A size name the document writes nowhere (for a length it writes as a number)."""
+    taken = {u.base for u in scan.uses} | {x for s, _, _ in scan.sums for x in s} | \
+        set(scan.limits) | taken_sizes
+    return next((n for n in ("n", "m", "K", "D", "M", "P") if n not in taken), "")
+
+
 def _adjacent_vector(scan: _Scan, base: str, kinds: Mapping[str, str]) -> int:
     """The line where ``base`` multiplies a vector (``X w``, ``X \\mathbf{x}_i``)."""
     for use, after in scan.pairs:
@@ -1497,7 +1537,8 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
             symbols.append(SymbolGuess(name, latex=(base,), reason=(
                 f"{base} inferred one sample's value from line {line} (written alone where no "
                 f"chain writes {base}^{{(i)}})")))
-    all_sizes = [SizeGuess(n, _DEFAULT_VALUES.get(n, (2, 3)), r) for n, r in sizes.items()]
+    all_sizes = [SizeGuess(n, scan.size_values.get(n) or _DEFAULT_VALUES.get(n, (2, 3)), r)
+                 for n, r in sizes.items()]
     all_sizes += [SizeGuess(n, (2, 3), r) for n, r in new_sizes.items()]
     indices = tuple(IndexGuess(letter, size, reasons.get(letter, ""))
                     for letter, size in ranges.items() if letter in reasons)
