@@ -85,9 +85,10 @@ def _judged(name: str) -> list[tuple[str, str, str]]:
                               "(the reader splits the chain differently: regenerate the labels)"))
                 continue
             against = step.compared_with if step.compared_with is not None else step.index - 1
-            if entry["truth"] == "condition" and at_solution(step.message):
+            if entry["truth"] in ("condition", "scaled") and at_solution(step.message):
                 # an equation the source solves, checked where it is solved (the labels'
-                # 'condition': it holds at the point the source solves for)
+                # 'condition': it holds at the point the source solves for; 'scaled': it is
+                # the equation a line sets to 0 times a constant)
                 found.append((key, status, "" if status in PASSING else
                               f"{step.location}: false refutation of an equation that holds "
                               f"where the source solves it: {step.message}"))
@@ -108,9 +109,11 @@ def _judged(name: str) -> list[tuple[str, str, str]]:
 
 
 def at_solution(message: str) -> bool:
-    """The verdict checked an equation at the solution the source reaches (verify.pipeline)."""
+    """The verdict checked an equation where the source solves it (verify.pipeline): at the
+    solution it reaches, or as the equation set to 0 scaled."""
     return message.startswith(("at the solution ", "it solves the equation set to 0",
-                               "not a solution of the equation set to 0"))
+                               "not a solution of the equation set to 0",
+                               "the equation set to 0 on line "))
 
 
 @pytest.mark.slow

@@ -18,7 +18,7 @@ from tests.paths import DATA
 
 REAL = DATA / "real"
 LABELS: dict[str, Any] = yaml.safe_load((REAL / "labels.yaml").read_text())["files"]
-TRUTHS = {"true", "false", "condition", "unchecked"}
+TRUTHS = {"true", "false", "condition", "scaled", "unchecked"}
 
 
 def test_every_derivation_is_labelled_and_checked() -> None:

@@ -13,7 +13,7 @@ import sympy as sp
 
 from verify.check.claims import Claim, DocumentChecker
 from verify.check.concretize import free_indices, size_combinations, sizes_used
-from verify.check.solving import Solution, solutions
+from verify.check.solving import Condition, Solution, conditions, solutions
 from verify.core.errors import (
     BindError,
     InputError,
@@ -26,7 +26,7 @@ from verify.core.limits import DIAGNOSIS_BATCH, DIAGNOSIS_MIN_SECONDS, DIAGNOSIS
 from verify.core.memo import Memo
 from verify.model.canon import Canon, sstr
 from verify.model.document import Chain, Document, Step
-from verify.model.expr import Deriv, TotalDifferential
+from verify.model.expr import Deriv, TotalDifferential, size_symbol
 from verify.model.inferred import (
     InferredNotation,
     guessed_in,
@@ -84,8 +84,13 @@ def check_document(document: Document, options: Options,
         document = _with_sizes(document, options.sizes)
     checker = DocumentChecker(options.seed, options.points)
     plans = [_plan_chain(document, chain, checker) for chain in document.chains]
+    solved = set()
     for solution in solutions(document.chains):
         _check_at(solution, plans, checker)
+        solved.add(solution.condition)
+    for condition in conditions(document.chains):
+        if condition.at not in solved:
+            _compare_equations(condition, plans, document.chains)
     claims = [claim for plan in plans for claim in plan.claims()]
     step_keys = {c.key for plan in plans for c in plan.step_claims.values()}
     judged = judge_claims([(c, c.key in step_keys) for c in claims], checker, cache)
@@ -389,9 +394,13 @@ class _ChainPlan:
     #                                    solution its equation is checked at
     identities: set[int] = field(default_factory=set)   # steps of a run of equations with no
     #                                    unknown in them: checked as the identities they are
+    equations: dict[int, _SameEquation] = field(default_factory=dict)   # step index -> the
+    #                                    line set to 0 it is compared with, as an equation
 
     def claims(self) -> list[Claim]:
         result = list(self.step_claims.values())
+        for same in self.equations.values():
+            result.extend(claim for _, claim in same.scaled)
         for subs in self.sub_claims.values():
             result.extend(s for s in subs if isinstance(s, Claim))
         if self.ends is not None:
@@ -411,7 +420,8 @@ class _ChainPlan:
                                           judgements)
                 elif verdict.status is Status.REFUTED and step.solves and \
                         index not in self.identities:
-                    verdict = _condition(verdict, step.solves)
+                    verdict = _same_equation(verdict, self.equations.get(index), judgements) \
+                        or _condition(verdict, step.solves)
             subs = tuple(_sub_verdict(step, sub, judgements, self.notation)
                          for sub in self.sub_claims.get(index, []))
             steps.append(replace(verdict, subclaims=subs))
@@ -646,6 +656,59 @@ def _checked_at(verdict: StepVerdict, at: _AtSolution, why: str,
                    message=f"an equation the document solves, not a step ({why}): not checked, "
                    f"as the solution it reaches does not solve the equation set to 0 on line "
                    f"{at.line} (or is not decided)")
+
+
+# The factors a step of solving multiplies an equation by (both sides of g = 0 times c):
+# the constants of a gradient (2, 1/2) and its sign, besides the sizes (1/N of a mean).
+_EQUATION_FACTORS = (sp.Integer(1), sp.Integer(-1), sp.Integer(2), sp.Integer(-2),
+                     sp.Rational(1, 2), sp.Rational(-1, 2))
+
+
+@dataclass(frozen=True)
+class _SameEquation:
+    line: int                                  # the line set to 0
+    scaled: tuple[tuple[sp.Expr, Claim], ...]  # (c, before - after == c * zeroed)
+
+
+def _compare_equations(condition: Condition, plans: list[_ChainPlan],
+                       chains: Sequence[Chain]) -> None:
+    """Each row of a run without a solution, compared with the line set to 0 as an equation
+    (:mod:`verify.check.solving`): claims that the difference of its sides is that line times
+    a factor (one claim per factor; the first proved one decides, see ``_same_equation``)."""
+    ci, _ = condition.at
+    zeroed = condition.zeroed
+    for cj, index in condition.rows(chains):
+        plan = plans[cj]
+        claim = plan.step_claims.get(index)
+        if claim is None or plan.notation is not plans[ci].notation:
+            continue
+        factors = list(_EQUATION_FACTORS)
+        for name in sorted(sizes_used(zeroed, plan.notation)):
+            if len(plan.notation.sizes.get(name, ())) >= 2:   # else N = 2 is 2
+                size = size_symbol(name)
+                factors += [size, 1 / size, -size, -1 / size]
+        difference = claim.before - claim.after
+        scaled = tuple((factor, replace(claim, key=f"{claim.key}#equation{number}",
+                                        before=difference, after=factor * zeroed))
+                       for number, factor in enumerate(factors))
+        plan.equations[index] = _SameEquation(condition.line, scaled)
+
+
+def _same_equation(refuted: StepVerdict, same: _SameEquation | None,
+                   judgements: Mapping[str, Judgement]) -> StepVerdict | None:
+    """A row of solving that is the equation set to 0 scaled: right as a step of solving."""
+    if same is None:
+        return None
+    for factor, claim in same.scaled:
+        judgement = judgements[claim.key]
+        if judgement.status in (Status.PROVED, Status.SUPPORTED):
+            scale = "" if factor == 1 else f" times ${reading(factor, claim.notation)}$"
+            return replace(refuted, status=judgement.status, counterexample=None,
+                           diagnosis="", evidence=judgement.evidence, message=(
+                               f"the equation set to 0 on line {same.line}{scale}, a step of "
+                               f"solving it (the difference of this line's sides is that "
+                               f"line{scale}): {judgement.message}"))
+    return None
 
 
 def _condition(refuted: StepVerdict, why: str) -> StepVerdict:

@@ -67,9 +67,16 @@ CASES = [
       r"\mathbf{w} &= (X^TX + \lambda I)^{-1} X^T \mathbf{y}"),
      [Status.PROVED, Status.REFUTED, Status.PROVED],
      ["at the solution", "at the solution", "it solves"]),
-    # rearranged, never solved: unknown, never refuted
+    # rearranged, never solved: the 0 unknown, never refuted; the rearranged row is the
+    # equation set to 0 itself (its sides differ by that line)
     ("Setting the derivative to zero,",
      (f"{RIDGE} &= 0", r"(X^TX + \lambda I)\mathbf{w} &= X^T \mathbf{y}"),
+     [Status.UNKNOWN, Status.PROVED],
+     ["an equation the document solves, not a step", "the equation set to 0 on line"]),
+    # rearranged with a slip, never solved: not the same equation, and with no solution to
+    # check it at, unknown (never passed)
+    ("Setting the derivative to zero,",
+     (f"{RIDGE} &= 0", r"(X^TX + \lambda I)\mathbf{w} &= 2 X^T \mathbf{y}"),
      [Status.UNKNOWN, Status.UNKNOWN],
      ["an equation the document solves, not a step", "it goes on solving the equation"]),
     # nothing says it is solved, and its first side is no derivative: a claim, refuted
@@ -129,3 +136,22 @@ def test_a_solution_at_the_edge_of_its_domain_is_not_refuted() -> None:
                                                   Status.PROVED], found
     assert "has no value in some checked case" in found[2][2]
     assert "the solution it reaches does not solve" in found[1][2]
+
+
+def test_the_displays_after_a_line_set_to_0_go_on_solving_it() -> None:
+    """The normal equations one display at a time (lsq_techqa2383350.md's shape): each is the
+    equation set to 0 scaled (by 1/2, -1/2), the slip among them (a factor 2 on one side) is
+    not passed."""
+    text = LSQ + textwrap.dedent(r"""
+        Setting the gradient to zero:
+        $$\frac{\partial L}{\partial \mathbf{w}} = 2 X^T (X \mathbf{w} - \mathbf{y}) = 0$$
+        $$X^T X \mathbf{w} - X^T \mathbf{y} = 0$$
+        so that
+        $$X^T \mathbf{y} = X^T X \mathbf{w}$$
+        $$X^T X \mathbf{w} = 2 X^T \mathbf{y}$$
+        """)
+    found = _rows(text)
+    assert [status for _, status, _ in found] == [Status.UNKNOWN, Status.PROVED, Status.PROVED,
+                                                  Status.UNKNOWN], found
+    assert "the equation set to 0 on line 12 times $\\frac{1}{2}$" in found[1][2]
+    assert "times $- \\frac{1}{2}$" in found[2][2] or "times $-\\frac{1}{2}$" in found[2][2]

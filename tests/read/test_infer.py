@@ -276,7 +276,8 @@ def round_trip(paths: list[Path], cache: Path | bool = False) -> tuple[int, int,
         after = {s.location.line - shift: s for c in inferred.document.chains for s in c.steps}
         steps = labels.get(path.name, {}).get("steps", [])
         false_lines = {step.get("line") for step in steps if step["truth"] == "false"}
-        condition_lines = {step.get("line") for step in steps if step["truth"] == "condition"}
+        condition_lines = {step.get("line") for step in steps
+                           if step["truth"] in ("condition", "scaled")}
         for line, status in before.items():
             if status == "start":
                 continue

@@ -716,7 +716,8 @@ def header_removed(paths: list[Path], folder: Path
         after = {(s.location.line, s.index): s for c in bare.document.chains for s in c.steps}
         steps = labels.get(path.name, {}).get("steps", [])
         false_lines = {step.get("line") for step in steps if step["truth"] == "false"}
-        condition_lines = {step.get("line") for step in steps if step["truth"] == "condition"}
+        condition_lines = {step.get("line") for step in steps
+                           if step["truth"] in ("condition", "scaled")}
         for key, step in before.items():
             if step.status.value == "start":
                 continue

@@ -7,7 +7,10 @@ though nothing is wrong.  The reader marks them (``Step.solves``); here a run of
 solution, a row ``v = s`` whose ``v`` is a name of the line set to 0 and whose ``s`` does not
 contain it, and each equation of the run is checked *at that solution*: the line set to 0, with
 ``v`` replaced by ``s``, must be 0 (which checks the solution), and every other row must hold
-with ``v`` replaced by ``s``.  A run without such a row is not checked (the pipeline says so).
+with ``v`` replaced by ``s``.  In a run without such a row, each row is compared with the line
+set to 0 as an equation: the difference of its sides a constant multiple of that line (the
+same equation, scaled) is a right step of solving; else it is not checked (the pipeline says
+so).
 Pure functions of the read document; the claims are the checker's as any step's.
 """
 
@@ -45,9 +48,28 @@ class Solution:
                 f"on line {self.line}")
 
 
-def solutions(chains: Sequence[Chain]) -> tuple[Solution, ...]:
-    """Every run of equations of the document that reaches a solution, in document order."""
-    found: list[Solution] = []
+@dataclass(frozen=True)
+class Condition:
+    """A line set to 0 and the run of rows that go on solving it."""
+
+    line: int                   # the line of the row that sets a line to 0
+    at: tuple[int, int]         # (chain, step) of that 0
+    zeroed: sp.Expr             # the expression it sets to 0 (the line before the 0)
+    members: tuple[int, ...]    # the chains of the run after the condition's
+
+    def rows(self, chains: Sequence[Chain]) -> list[tuple[int, int]]:
+        """(chain, step) of every row of the run after the 0: an equation to compare with the
+        line set to 0 (the 0 itself, and the rows of other lines set to 0, excluded)."""
+        ci, si = self.at
+        return [(cj, sk) for cj in (ci, *self.members)
+                for sk, step in enumerate(chains[cj].steps)
+                if step.solves_line == self.line and not step.sets_zero
+                and (cj, sk) > (ci, si)]
+
+
+def conditions(chains: Sequence[Chain]) -> tuple[Condition, ...]:
+    """Every line of the document set to 0 that the reader marks as an equation it solves."""
+    found: list[Condition] = []
     for ci, chain in enumerate(chains):
         for si, step in enumerate(chain.steps):
             if not step.sets_zero or step.expr != 0:
@@ -56,15 +78,23 @@ def solutions(chains: Sequence[Chain]) -> tuple[Solution, ...]:
                           None)
             if zeroed is None:
                 continue
-            members = [cj for cj in range(ci + 1, len(chains))
-                       if any(s.solves_line == step.solves_line and not s.sets_zero
-                              for s in chains[cj].steps)]
-            solution = _solution(zeroed, chains, members)
-            if solution is None:
-                continue
-            name, value, at, latex, at_line = solution
-            found.append(Solution(step.solves_line, (ci, si), zeroed, name, value, at, at_line,
-                                  latex, frozenset(members)))
+            members = tuple(cj for cj in range(ci + 1, len(chains))
+                            if any(s.solves_line == step.solves_line and not s.sets_zero
+                                   for s in chains[cj].steps))
+            found.append(Condition(step.solves_line, (ci, si), zeroed, members))
+    return tuple(found)
+
+
+def solutions(chains: Sequence[Chain]) -> tuple[Solution, ...]:
+    """Every run of equations of the document that reaches a solution, in document order."""
+    found: list[Solution] = []
+    for condition in conditions(chains):
+        solution = _solution(condition.zeroed, chains, condition.members)
+        if solution is None:
+            continue
+        name, value, at, latex, at_line = solution
+        found.append(Solution(condition.line, condition.at, condition.zeroed, name, value, at,
+                              at_line, latex, frozenset(condition.members)))
     return tuple(found)
 
 

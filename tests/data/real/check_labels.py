@@ -17,6 +17,10 @@ The label of step ``k`` of a chain is its relation to step ``k - 1``:
 * ``false``: not equal;
 * ``condition``: not an identity, but it holds at the point the source solves for (a normal
   equation, a gradient set to zero); checked there (``Derivation.solve``);
+* ``scaled``: not an identity, nor true where the source solves, but the equation a line of the
+  source sets to 0, times a constant (the difference of its sides is c times that line,
+  ``Derivation.scaled``): a right step of solving an equation, whatever that equation's own
+  truth;
 * ``unchecked``: one side has no value; ``why`` says why.
 
 ``identity_with`` lists every earlier step of the chain the step equals at random points, and
@@ -49,6 +53,8 @@ class Derivation:
     chains: Mapping[str, list[Side]]
     latex: Mapping[str, list[str]] = field(default_factory=dict)  # for chains named, not numbered
     solve: Mapping[str, Callable[[Point], Point]] = field(default_factory=dict)
+    # chain -> the expression an earlier line of the source sets to 0, which it rescales
+    scaled: Mapping[str, Callable[[Point], Any]] = field(default_factory=dict)
 
 
 # --- numerics -----------------------------------------------------------------------------
@@ -930,7 +936,9 @@ def lsq_techqa2383350() -> Derivation:
         "0": [lambda q: float(np.sum(r(q) ** 2)), lambda q: float(np.sum(r(q) ** 2))],
         "1": [lambda q: N * 2 * r(q)[:, None] * (-q["x"]), zero],
         "2": [lambda q: N * q["x"] * r(q)[:, None], zero],
-    }, solve={"1": solved, "2": solved})
+    }, solve={"1": solved, "2": solved},
+       # (ii) is (i) times -1/2, both as written (their n-th terms, for every n)
+       scaled={"2": lambda q: N * 2 * r(q)[:, None] * (-q["x"])})
 
 
 def logreg_hessian_neylon() -> Derivation:
@@ -1907,14 +1915,27 @@ def labels(derivation: Derivation) -> dict[str, dict[str, Any]]:
                 entry["why"] = here if isinstance(here, str) else f"the step before: {before}"
             elif k - 1 in equal:
                 entry["truth"] = "true"
-            elif chain in derivation.solve:
-                solved = [derivation.solve[chain](p) for p in points]
-                holds = all(close(before(q), here(q)) for q in solved)
-                entry["truth"] = "condition" if holds else "false"
+            elif chain in derivation.solve and all(
+                    close(before(q), here(q)) for q in map(derivation.solve[chain], points)):
+                entry["truth"] = "condition"
+            elif chain in derivation.scaled and rescales(
+                    [np.asarray(before(p)) - np.asarray(here(p)) for p in points],
+                    [np.asarray(derivation.scaled[chain](p)) for p in points]):
+                entry["truth"] = "scaled"
             else:
                 entry["truth"] = "false"
             out[f"{chain}.{k}"] = entry
     return out
+
+
+def rescales(differences: list[np.ndarray], zeroed: list[np.ndarray]) -> bool:
+    """Whether every difference is one nonzero constant times the expression set to 0 at the
+    same point (the constant from the first point, by least squares)."""
+    first, base = differences[0].ravel().astype(float), zeroed[0].ravel().astype(float)
+    if first.shape != base.shape or not np.any(base):
+        return False
+    c = float(first @ base / (base @ base))
+    return c != 0 and all(close(d, c * z) for d, z in zip(differences, zeroed, strict=True))
 
 
 def all_labels() -> dict[str, dict[str, dict[str, Any]]]:

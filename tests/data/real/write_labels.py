@@ -41,7 +41,8 @@ def main() -> None:
         files[name] = {"steps": steps}
     about = ("Labels of the steps of tests/data/real/*.md, computed by check_labels.py (NumPy, "
              "no code of verify): truth is the step's relation to the step before it (true, "
-             "false, condition = holds only at the point the source solves for, unchecked = "
+             "false, condition = holds only at the point the source solves for, scaled = the "
+             "equation an earlier line sets to 0 times a constant, unchecked = "
              "one side has no value, see why); identity_with lists the earlier steps of the "
              "chain it equals at random points. Regenerate with python -m "
              "tests.data.real.write_labels; tests/test_real_labels.py checks it.")

@@ -227,10 +227,10 @@ def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
         cue = _solving_cue(prose) or solving
         solving = ""
         # a row of this block set a line to 0: the rows after it solve it; a block right
-        # after one whose rows did not reach a name (w = ...) goes on if it starts with one
+        # after one whose rows did not reach a name (w = ...) goes on solving it (X^TXw =
+        # X^Ty after \nabla L = 0: compared as an identity, a right step would be refuted)
         condition_line = 0
-        if unsolved and _SOLVED_NAME.match(block[0].text) and \
-                len(prose.strip()) <= PROSE_CUE_CHARS:
+        if unsolved and len(prose.strip()) <= PROSE_CUE_CHARS:
             condition_line = unsolved
         unsolved = 0
         marked: list[RawStep] = []
