@@ -34,8 +34,10 @@ VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
 PASSING = {"proved", "supported"}
 DECIDED = {"proved", "supported", "refuted"}
 # steps decided alike with the header and without it (test_header_removed_never_passes_...)
-DECIDED_ALIKE_FLOOR = 167  # 2026-12-04: two equations a document solves (refuted as steps
-# both ways before) are unknown both ways now, as conditions with no solution checked; (169 on
+DECIDED_ALIKE_FLOOR = 168  # 2026-12-04: numbered nodes (a_1 = f(...)) and a word (Cost)
+# defined by the displays that start them, a variable never a chain's defined name; 167 with
+# two equations a document solves (refuted as steps both ways before) unknown both ways now,
+# as conditions with no solution checked; (169 on
 # 2026-12-03, 167 before functions of a sample, h_theta(x); 157
 # before x_ij entries from a shorthand, inline chains
 # of values, functions of a call's argument, (AX)^t; 139 before sections inferred where the
@@ -249,6 +251,33 @@ CASES: list[tuple[str, list[str]]] = [
     # two letters with lengths of their own: two sizes
     (r"$$\sum_{i=1}^{3} a_i + \sum_{j=1}^{2} b_j = a_1 + a_2 + a_3 + b_1 + b_2 = a_1 + b_1$$",
      ["start", "proved", "refuted"]),
+    # a small network's nodes, numbered (real: backprop_techqa4064289.md): each a_k a display
+    # starts is defined by it, the weights and inputs numbered scalars; the lost sigmoid
+    # factor of the last step is refuted
+    (r"$$a_1 = \sigma(v_1 x_1 + v_2 x_2)$$" "\n\n" r"$$a_2 = \sigma(v_3 a_1)$$" "\n\n"
+     r"$$\frac{\partial a_2}{\partial v_3} = a_2(1-a_2) a_1 = a_2 a_1$$",
+     ["start", "proved", "start", "proved", "start", "proved", "refuted"]),
+    # ... with the function written in the words, $f(x) = ...$: its x is its parameter, no
+    # value beside the inputs x_1, x_2; t1 (a slip for t_1) is t times 1, t undeclared
+    (r"With $f(x) = \frac{1}{1+e^{-x}}$," "\n\n" r"$$a_1 = f(m_1 x_1 + m_2 x_2)$$" "\n\n"
+     r"$$\frac{\partial a_1}{\partial m_2} = a_1(1 - a_1) x_2 = a_1 x_2$$" "\n\n"
+     r"$$E = (a_1 - t1)^2 = (a_1 - t_1)^2$$",
+     ["start", "proved", "start", "proved", "refuted", "unparsed", "unparsed", "start"]),
+    # a word a chain starts (Loss, Cost) is a name that chain defines, spelled as written
+    (r"$$Loss = (w x - y)^2$$" "\n\n"
+     r"$$\frac{\partial Loss}{\partial w} = 2(w x - y)x = 2(w x - y)$$",
+     ["start", "proved", "start", "proved", "refuted"]),
+    # ... by the first display that starts it, or by none: a later one rewrites it (here with
+    # a slip), and the first does not read
+    (r"$$Cost = (a - t1)^2$$" "\n\n" r"$$Cost = (a - b)^3$$" "\n\n"
+     r"$$\frac{\partial Cost}{\partial a} = 3(a - b)^2$$",
+     ["unparsed", "unparsed", "unparsed", "start", "unparsed", "start"]),
+    # a name the document differentiates by is a variable, not the name of the chain that
+    # gives it a value after "equate it to zero" (real: frob_xa_techqa.md; refuted as an
+    # identity, as under a header: the line sets no equation to 0 to check it at)
+    (r"$$\frac{\partial}{\partial X} \operatorname{tr}(X^T X - 2 X^T A) = 2X - 2A$$ Equate "
+     r"it to zero: $$X = A$$",
+     ["start", "proved", "start", "refuted"]),
 ]
 
 

@@ -51,8 +51,13 @@ _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|pmb)\s*(?:\{\s*)?(\\[A-Za-z]+
 # one token, naming nothing)
 _TOKEN = re.compile(r"\\(?:operatorname|text[a-z]*|mathrm|mbox|begin|end)\s*\{[^{}]*\}|"
                     r"(?<![A-Za-z\\])[Tt]r(?=\s*\()|\\[A-Za-z]+|\\.|"
-                    r"(?<![A-Za-z\\^_])[a-z]{4,}(?![A-Za-z])|[A-Za-z]|\d+(?:\.\d+)?|\s+|.",
+                    r"(?<![A-Za-z\\^_])(?:[A-Z][a-z]{3,}|[a-z]{4,})(?![A-Za-z])|[A-Za-z]|"
+                    r"\d+(?:\.\d+)?|\s+|.",
                     re.S)
+# a word alone (Cost, Loss, error): a chain that starts with it defines it by its second side
+WORD_NAME = re.compile(r"\s*([A-Z][a-z]{3,}|[a-z]{4,})\s*")
+_PROSE_WORDS = frozenset({"where", "with", "then", "thus", "hence", "since", "because",
+                          "const", "constant", "this", "that", "therefore", "which"})
 # a subscripted name right before \log (y_j \log p_j): the weight of a cross-entropy
 _AGAINST_LOG = re.compile(r"(?<![A-Za-z\\])(\\?[A-Za-z]+)\s*_\s*(?:\{\s*[a-z]\s*\}|[a-z])\s*"
                           r"(?:\\cdot\s*)?\\(?:log|ln)\b")
@@ -203,6 +208,7 @@ class _Use:
     in_trace: bool = False     # inside the argument of a trace: a matrix
     call_like: bool = False    # before a bracket holding one name, as a call is: alpha(x)
     in_power: bool = False     # written inside a superscript (an exponent, or a label)
+    glued: bool = False        # a digit right after the bare name: t1 (for t_1, a slip)
 
 
 @dataclass
@@ -225,6 +231,9 @@ class _Scan:
         #                                 document writes the length (\sum_{i=1}^{3}: (3,))
         self.limits: dict[str, int] = {}                          # size letter -> line
         self.first_sides: list[tuple[str, int]] = []              # a chain's defined name
+        # a_1 = f(...): a numbered name a chain starts (base, number, line)
+        self.numbered_sides: set[tuple[str, str, int]] = set()
+        self.word_sides: dict[str, int] = {}      # Cost = ...: a word a chain starts, its line
         self.texts: list[tuple[str, int]] = []                    # each step, normalised
         self.pairs: list[tuple[_Use, _Use]] = []                  # adjacent names (a product)
         # each derivative: the uses it differentiates, the bases of its variables, its line
@@ -600,6 +609,8 @@ class _Parser:
                 if letter is not None:
                     self.scan.superscripts.append((letter.group(1), base,
                                                    letter.group(2) is not None, self.line))
+        if not use.subs and self.i < len(self.t) and self.t[self.i][:1].isdigit():
+            use.glued = True
         if self.i < len(self.t) and self.t[self.i] == "(" and not use.subs and \
                 not use.transposed:
             use.applied = True
@@ -759,6 +770,7 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
     seen: set[str] = set()
     redefined: dict[str, int] = {}      # a chain starts with a name used before: name = ...
     defining = False
+    argument = ""                       # the parameter of a function the chain defines
     for (text, line, first), position in zip(steps, (n for chain in chains
                                                      for n in range(len(chain.steps))),
                                           strict=True):
@@ -770,10 +782,23 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
             # a call alone, f(w) = ...: a function being defined, the names of its body
             # are no step's abbreviations
             defining = re.fullmatch(r"[^()+\-=]*\([^()]*\)\s*", text) is not None
+            # ... and f(x) = \frac{1}{1+e^{-x}}: x in its body is the parameter, no value
+            # of the document's (beside its inputs x_1, x_2)
+            parameter = re.fullmatch(r"\s*\\?[A-Za-z]+\s*(?:\^\s*\{?\s*\\prime\s*\}?|')?\s*"
+                                     r"\(\s*([A-Za-z])\s*\)\s*", text)
+            argument = parameter.group(1) if parameter else ""
+        if argument:
+            scan.as_argument |= {id(u) for u in mine if u.base == argument and not u.subs}
         named = [use for use in mine if use.value]      # (p_j: its index letter is no value)
+        word = WORD_NAME.fullmatch(text)
+        if first and word is not None and word.group(1) not in _PROSE_WORDS:
+            scan.word_sides.setdefault(word.group(1), line)
+            defining = True     # Loss = body: the body's names are not introduced by a step
         if first and len(named) == 1 and not named[0].transposed and not named[0].sample and \
                 _LONE_NAME.fullmatch(text):
             scan.first_sides.append((named[0].base, line))
+            if len(named[0].subs) == 1 and named[0].subs[0].isdigit():
+                scan.numbered_sides.add((named[0].base, named[0].subs[0], line))
             defining = True     # name = body: the body's names are not introduced by a step
             if named[0].base in seen:
                 redefined.setdefault(named[0].base, line)
@@ -1050,7 +1075,7 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
     by_base: dict[str, list[_Use]] = {}
     for use in scan.uses:
         if use.base in valued and use.base not in skip | set(ranges) | set(sizes) and \
-                use.base not in declared.sizes:
+                use.base not in declared.sizes and not use.glued:
             by_base.setdefault(use.base, []).append(use)
     # Subscripts spread ranges: a letter at a position where a summed letter stands elsewhere.
     changed = True
@@ -1073,13 +1098,35 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                            f"stands in {base})")
                         changed = True
     _literals(scan, by_base, ranges, sizes, declared, summed)
-    defined = {base: line for base, line in scan.first_sides}
+    # a name the document differentiates by is a variable: a chain that starts with it
+    # (X = \frac{1}{2}(A + A^T) after "equate it to zero") gives it a value, no definition
+    variables = {base for _, bases, _ in scan.derivatives for base in bases}
+    for word, at in scan.word_sides.items():
+        ambiguities.append(Ambiguity(word, f"defined by the chain it starts on line {at} "
+                                     f"({word} = ...)", f"definitions: {{{word}: {{body: "
+                                     "\"...\", latex: ['" + word + "']}}", at))
+    defined = {base: line for base, line in scan.first_sides if base not in variables}
     kinds: dict[str, str] = {}
     why: dict[str, str] = {}
     for base, uses in by_base.items():
         line = uses[0].line
         shown = base
-        if base in defined and uses[0].line == defined[base]:
+        numbers = {number: at for b, number, at in scan.numbered_sides if b == base}
+        if numbers and all(len(u.subs) == 1 and u.subs[0].isdigit() for u in uses if u.subs) \
+                and all(id(u) in scan.as_argument for u in uses if not u.subs):
+            # a_1 = f(m_1 x_1 + ...), a_2 = ...: each numbered name a chain starts is defined
+            # by it (verify.read.inferred.defined_by_lines); the other numbers are scalars
+            for number, at in sorted(numbers.items(), key=lambda item: int(item[0])):
+                ambiguities.append(Ambiguity(
+                    f"{base}_{{{number}}}", f"defined by the chain it starts on line {at} "
+                    f"({base}_{number} = ...)", f"definitions: {{{_symbol_name(base)[0]}"
+                    f"{number}: {{body: \"...\"}}}}", at))
+            uses = [u for u in uses if u.subs and u.subs[0] not in numbers]
+            by_base[base] = uses
+            if not uses:
+                continue
+            line = uses[0].line
+        elif base in defined and uses[0].line == defined[base]:
             ambiguities.append(Ambiguity(shown, f"defined by the chain it starts on line "
                                          f"{defined[base]} ({base} = ...)",
                                          f"definitions: {{{_symbol_name(base)[0]}: "
@@ -1148,8 +1195,9 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
              and not bare), 0)
         numbered = [u for u in uses if u.subs]
         if numbered and all(len(u.subs) == 1 and u.subs[0].isdigit() for u in numbered) and \
-                all(id(u) in scan.as_argument for u in uses if not u.subs):
-            # \theta_0, \theta_1 (and \theta alone only as J(\theta)'s argument, left unread)
+                all(id(u) in scan.as_argument or u.glued for u in uses if not u.subs):
+            # \theta_0, \theta_1 (and \theta alone only as J(\theta)'s argument, left unread;
+            # t1 beside t_1 and t_2 is t times 1, as the reader reads it)
             by_base[base] = numbered
             kinds[base] = "numbered"
             why[base] = (f"{base}_{numbered[0].subs[0]} inferred a scalar from line "

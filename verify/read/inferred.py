@@ -43,6 +43,7 @@ from verify.model.notation import DEFAULT_SIZES, Notation
 from verify.read.encoding import load_yaml, strip_line_marks
 from verify.read.header import Header, empty_notation, read_header
 from verify.read.infer import (
+    WORD_NAME,
     DefinitionGuess,
     Guess,
     Inference,
@@ -319,6 +320,7 @@ def _with_section(inference: Inference, text: str, path: Path, header: Header, s
 
 _DEFINED_NAME = re.compile(r"\s*(\\?[A-Za-z]+|\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})"
                            r"\s*(?:_\s*\{?\s*([a-z])\s*\}?)?\s*")
+_DEFINED_NUMBERED = re.compile(r"\s*(\\?[A-Za-z]+)\s*_\s*(?:\{\s*(\d{1,2})\s*\}|(\d))\s*")
 _DEFINED_CALL = re.compile(r"(\\?[A-Za-z]+|\\math[a-z]+\s*\{\s*[A-Za-z]\s*\})\s*"
                            r"(?:\\left\s*)?\((?:[^()])*(?:\\right\s*)?\)")
 
@@ -421,6 +423,12 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
     for chain in document.chains:
         if len(chain.steps) >= 2 and (base := _defined_base(chain.steps[0].latex)) is not None:
             started_at[base] = started_at.get(base, 0) + 1
+    # a name several displays start (Cost = (a_4 - t1)^2 + ..., then Cost = its expansion) is
+    # defined by the first of them or by none: a later one rewrites it, slips and all
+    first_chain: dict[str, Chain] = {}
+    for chain in document.chains:
+        if len(chain.steps) >= 2 and (base := _defined_base(chain.steps[0].latex)) is not None:
+            first_chain.setdefault(base, chain)
     for chain in sorted((*document.chains, *in_prose), key=line_of):
         if len(chain.steps) < 2 or chain.steps[1].expr is None:
             continue
@@ -429,10 +437,20 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
                 not chain.steps[1].expr.free_symbols and not chain.steps[1].expr.atoms(sp.Indexed):
             examples.setdefault(_defined_base(written) or "", line_of(chain))
             continue
+        if first_chain.get(_defined_base(written) or "", chain) is not chain and \
+                not any(chain is c for c in in_prose):
+            continue
         # y_i(x) = ...: an entry written with the variable it is a function of, defined as
         # y_i (the reader reads y_i(x) as that entry)
         first = _DEFINED_NAME.fullmatch(written) or _DEFINED_ENTRY_CALL.fullmatch(written)
         call = _DEFINED_CALL.fullmatch(written)
+        numbered = _DEFINED_NUMBERED.fullmatch(written)
+        if numbered is not None and \
+                f"{numbered.group(1)}_{{{numbered.group(2) or numbered.group(3)}}}" in undeclared:
+            # a_1 = f(m_1 x_1 + m_2 x_2 + b_1): a numbered name, defined by its chain
+            inference = _numbered_definition(inference, numbered, chain, notation, header,
+                                             shown, partial)
+            continue
         spellings: tuple[str, ...] = ()
         prose = any(chain is c for c in in_prose)
         if prose and _defined_base(written) in started:
@@ -465,6 +483,8 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
             #              (a call, \phi(z) = ..., defines a function, whatever \partial
             #              \phi(w^T x_i) differentiates by)
         name, latex = symbol_name(base)
+        if WORD_NAME.fullmatch(base):
+            latex = (base,)      # Cost: a word, spelled as written (no product of letters)
         symbol = next((s for s in inference.symbols if s.name == name), None)
         if name in notation.definitions or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
             continue
@@ -520,6 +540,29 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
                 "its data only)", f"definitions: {{{name}: {{body: \"...\"}}}}", line)))
     inference = _defined_by_derivative(inference, document, header, shown, partial, called)
     return _defined_backwards(inference, text, path, header, shown, partial)
+
+
+def _numbered_definition(inference: Inference, numbered: re.Match[str], chain: Chain,
+                         notation: Notation, header: Header, shown: str,
+                         partial: bool) -> Inference:
+    """``a_1 = f(m_1 x_1 + m_2 x_2 + b_1)``: ``a1`` (spelled ``a_{1}``) defined by the chain's
+    second side as read, where its encoding reads back as the same expression and does not
+    use the name; else the inference as it was (the name stays undeclared)."""
+    letter, number = numbered.group(1), numbered.group(2) or numbered.group(3)
+    spelled = f"{letter}_{{{number}}}"
+    name = f"{symbol_name(letter)[0]}{number}"
+    if name in notation.definitions or name in notation.symbols:
+        return inference
+    line = chain.steps[0].location.line
+    body = _written_back(chain.steps[1].expr, notation, Location(shown, line))
+    if body is None or re.search(rf"(?<![A-Za-z_]){re.escape(name)}(?![A-Za-z0-9_])", body):
+        return inference
+    definition = DefinitionGuess(name, (), body, (spelled,), (
+        f"{letter}_{number} inferred a definition from line {line} (the chain it starts, "
+        f"{letter}_{number} = ...: its second side as read)"), ())
+    trial = replace(inference, definitions=(*inference.definitions, definition),
+                    ambiguities=tuple(a for a in inference.ambiguities if a.latex != spelled))
+    return trial if inferred_notation(trial, header, shown, partial) is not None else inference
 
 
 def _in_other_variables(body: sp.Expr, base: str, inference: Inference) -> bool:
@@ -734,9 +777,12 @@ def inference_chains(body: str, suffix: str) -> tuple[RawChain, ...]:
     # definition taken from it (defined_by_lines) must not make its name a chain's start
     # (a listing of the name's entries, $\mathbf{x} = (x_1, \dots, x_n)$, says nothing of them
     # but that they are entries: x_1 and x_n are no family's members of one size)
+    # (but a function of one letter keeps its call, $f(x) = \frac{1}{1+e^{-x}}$: the x of
+    # its body is its parameter, no value of the document's beside its inputs x_1, x_2)
     values = (RawChain(tuple(replace(step, text=_as_sample(chain.steps[0].text, step.text,
                                                            text))
-                             for step in chain.steps[1:]), chain.line)
+                             for step in chain.steps[1:]) if not _function_of_letter(
+                                 chain.steps[0].text, text) else chain.steps, chain.line)
               for chain in inline_definitions(text, suffix)
               if not listing_of(normalize(chain.steps[0].text).strip(),
                                  normalize(chain.steps[1].text)))
@@ -757,6 +803,15 @@ _CALL_OF_ONE = re.compile(r"\s*(?P<name>\\?[A-Za-z]+)\s*(?P<sub>_\s*(?:\{\s*\\?[
                           r"\\[A-Za-z]+|[A-Za-z]))?\s*(?:\\left\s*)?\(\s*(?P<arg>\\math(?:bf|rm)\s*"
                           r"\{\s*[A-Za-z]\s*\}|\\boldsymbol\s*\{\s*\\?[A-Za-z]+\s*\}|\\?[A-Za-z]+)\s*"
                           r"(?:\\right\s*)?\)\s*")
+
+
+def _function_of_letter(first: str, document: str) -> bool:
+    """Whether ``first`` (a prose definition's first side) is a call of a plain name on one
+    plain letter, ``f(x)``, and not a function of a sample (:func:`function_of_sample`)."""
+    call = _CALL_OF_ONE.fullmatch(first)
+    return call is not None and call.group("sub") is None and \
+        re.fullmatch(r"[A-Za-z]", call.group("arg")) is not None and \
+        function_of_sample(first, document) is None
 
 
 def function_of_sample(first: str, document: str) -> tuple[str, str] | None:
