@@ -28,6 +28,9 @@ SCORES: dict[str, Any] = {"sizes": {"n": [2, 3]},
                           "symbols": {"w": {"shape": ["n"]}, "x": {"shape": ["n"]}},
                           "definitions": {"h": {"params": ["t"],
                                                 "body": "1 / (1 + exp(dot(w, t)))"}}}
+LOGISTIC: dict[str, Any] = {"symbols": {"z": {}},
+                            "definitions": {"s": {"params": ["t"],
+                                                  "body": "1 / (1 + exp(-t))"}}}
 SOFT_LABELS: dict[str, Any] = {**NOTATION, "symbols": {**NOTATION["symbols"], "y1": {
     "shape": ["K"]}}}
 
@@ -103,6 +106,10 @@ CASES = [
      Kind.EXPONENT, r"the exponent changed: $t^{3}$ is written for $t^{2}$"),
     ("an argument changed", "D(t * log(3 * t), t)", "log(t) + 1", None, (), Kind.ARGUMENT,
      r"the argument changed: $\log\left(t\right)$ is written for"),
+    # a fresh cheat sheet's tanh(z) = 2 sigmoid(z) - 1: the line before shows no sigmoid
+    ("an argument halved", "(exp(z) - exp(-z)) / (exp(z) + exp(-z))", "2 * s(z) - 1",
+     LOGISTIC, (), Kind.ARGUMENT,
+     r"the argument changed: $s\left(z\right)$ is written for $s\left(2 \cdot z\right)$"),
     ("the brackets lost", "(t**2 + u) / (2 * exp(t))", "t**2 / (2 * exp(t)) + u", None, (),
      Kind.BRACKETS, r"the brackets are lost: $\frac{\exp\left(-t\right)}{2}$ multiplies "
                     r"$t^{2}$ alone, not $u$ besides"),

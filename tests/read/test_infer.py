@@ -200,6 +200,19 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
      {"sizes": {"C": [2, 3]}, "indices": {"i": "C", "j": "C"},
       "symbols": {"yhat": {"family": ["C"], "latex": ["\\hat{y}"]}, "z": {"family": ["C"]}}},
      set()),
+    # a capital subscript that is no index is a label (covariances C_Y and C_R of a fresh Q&A
+    # copy): a name of its own, of the shape its own uses give it
+    (r"$$\operatorname{tr}(A C_Y A^T C_R) = \operatorname{tr}(C_Y A^T C_R A)$$",
+     {"sizes": {"n": [2, 3], "m": [2, 3]},
+      "symbols": {"A": {"shape": ["n", "m"]}, "CY": {"shape": ["m", "m"], "latex": ["C_Y"]},
+                  "CR": {"shape": ["n", "n"], "latex": ["C_R"]}}},
+     set()),
+    # a function's name typed without its backslash, max(0, z), names nothing: no m, no x,
+    # and no a alone beside a_j (a cheat sheet's relu line)
+    (r"$$relu(z) = max(0, z)$$ and $$a_j = \frac{e^{z_j}}{\sum_k e^{z_k}}$$",
+     {"sizes": {"n": [2, 3]}, "indices": {"k": "n", "j": "n"},
+      "symbols": {"z": {"shape": ["n"]}}},
+     {"a"}),
 ]
 
 

@@ -278,6 +278,23 @@ CASES: list[tuple[str, list[str]]] = [
     (r"$$\frac{\partial}{\partial X} \operatorname{tr}(X^T X - 2 X^T A) = 2X - 2A$$ Equate "
      r"it to zero: $$X = A$$",
      ["start", "proved", "start", "refuted"]),
+    # labels: C_Y and C_R two matrices of their own; the cyclic step is right, the last one
+    # needs C_R symmetric, which nothing says
+    (r"$$\operatorname{tr}(A C_Y A^T C_R) = \operatorname{tr}(C_Y A^T C_R A) = "
+     r"\operatorname{tr}(A^T C_R A C_Y^T)$$", ["start", "proved", "refuted"]),
+    # a hypothesis defined at a sample, h_\theta(x^{(i)}) = ...: a function of one number,
+    # called at every sample (real: a logistic-regression post); the design matrix written out
+    # with x^{(1)}, ..., x^{(m)} lists samples (no layers: x stays a family), and is not read;
+    # \require{cancel} says nothing
+    (r"$$X = \begin{bmatrix} 1 & x^{(1)} \\ \vdots & \vdots \\ 1 & x^{(m)} \end{bmatrix}$$"
+     "\n\n" r"$$\require{cancel} h_{\theta}(x^{(i)}) = \frac{1}{1 + e^{-\theta_0 - \theta_1 "
+     r"x^{(i)}}}$$" "\n\n" r"$$\sum_{i=1}^{m} h_\theta(x^{(i)})(1 - h_\theta(x^{(i)})) = "
+     r"\sum_{i=1}^{m} h_\theta(x^{(i)}) - \sum_{i=1}^{m} h_\theta(x^{(i)})^2 = \sum_{i=1}^{m} "
+     r"h_\theta(x^{(i)})$$",
+     ["unparsed", "unparsed", "start", "proved", "start", "proved", "refuted"]),
+    # the trace typed as a bare word, trace(...)
+    (r"$$trace(X^T A) = trace(A^T X) = trace(X A^T) = trace(X^T A) + 1$$",
+     ["start", "proved", "proved", "refuted"]),
 ]
 
 

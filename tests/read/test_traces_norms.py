@@ -85,6 +85,7 @@ READ: list[tuple[str, sp.Expr, str]] = [
     (r"\|v\|_F", E.FrobNorm(v), ""),
     (r"\|x\|", E.Norm(x), r"\left\|x\right\|"),
     (r"xtr(A)", x * E.Trace(A), ""),   # x declared, t and r not: x times the trace
+    (r"trace(A^TB) - Trace(A)", E.Trace(P(T(A), B)) - E.Trace(A), ""),   # real spelling
     (r"\|v\|_1", E.Norm1(v), r"\left\|v\right\|_{1}"),
     (r"||w||^2", E.Norm(w) ** 2, ""),
     (r"2 \|w\|^2 + \|y\|_2", 2 * E.Norm(w) ** 2 + E.Norm(y), ""),
@@ -169,6 +170,11 @@ def test_bare_tr_needs_unknown_letters() -> None:
     assert parsed.expr != E.Trace(A)
     plain = parse_notation(yaml.safe_load(HEADER), Location("test"))
     assert parse_step(r"tr(A)", plain, build_lexicon(plain)).expr == E.Trace(A)
+    # trace( with some of its letters declared (t, r) is still the trace; with all five, not
+    assert parse_step(r"trace(A)", declared, build_lexicon(declared)).expr == E.Trace(A)
+    header["symbols"].update({"a": {}, "c": {}, "e": {}})
+    every = parse_notation(header, Location("test"))
+    assert parse_step(r"trace(A)", every, build_lexicon(every)).expr != E.Trace(A)
 
 
 def test_norm_subscript_is_accounted_with_a_declared_f() -> None:

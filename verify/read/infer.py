@@ -48,10 +48,11 @@ _GREEK = frozenset({
 _KEYWORD_NAMES = {"lambda": "lam"}      # a name the encoding language cannot take
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|pmb)\s*(?:\{\s*)?(\\[A-Za-z]+|[A-Za-z])")
 # (a word of four small letters or more, '+ const', 'where', is prose, no product of names:
-# one token, naming nothing)
+# one token, naming nothing; so is a function's name typed without its backslash, max(0, z))
 _TOKEN = re.compile(r"\\(?:operatorname|text[a-z]*|mathrm|mbox|begin|end)\s*\{[^{}]*\}|"
                     r"(?<![A-Za-z\\])[Tt]r(?=\s*\()|\\[A-Za-z]+|\\.|"
-                    r"(?<![A-Za-z\\^_])(?:[A-Z][a-z]{3,}|[a-z]{4,})(?![A-Za-z])|[A-Za-z]|"
+                    r"(?<![A-Za-z\\^_])(?:[A-Z][a-z]{3,}|[a-z]{4,}|max|min|exp|log|sin|cos|tan|"
+                    r"det|sup|inf|arg)(?![A-Za-z])|[A-Za-z]|"
                     r"\d+(?:\.\d+)?|\s+|.",
                     re.S)
 # a word alone (Cost, Loss, error): a chain that starts with it defines it by its second side
@@ -65,8 +66,8 @@ _AGAINST_LOG = re.compile(r"(?<![A-Za-z\\])(\\?[A-Za-z]+)\s*_\s*(?:\{\s*[a-z]\s*
 _LONE_NAME = re.compile(r"\s*(?:\\[A-Za-z]+\s*\{\s*\\?[A-Za-z]+\s*\}|\\?[A-Za-z]+)\s*"
                         r"(?:_\s*(?:\{[^{}]*\}|\\?[A-Za-z]+|\d))?\s*")
 # a trace or a determinant: of a square matrix
-_TRACE = re.compile(r"[Tt]r|\\(?:operatorname|mathrm|text|textrm|rm)\s*\{\s*(?:[Tt]r|trace)\s*\}|"
-                    r"\\det")
+_TRACE = re.compile(r"[Tt]r|[Tt]race|\\(?:operatorname|mathrm|text|textrm|rm)\s*\{\s*(?:[Tt]r|"
+                    r"[Tt]race)\s*\}|\\det")
 # Letters that, written before a bracket and also alone, multiply it: \lambda(a + b).
 _PRODUCT_BEFORE_BRACKET = re.compile(r"\\(?:alpha|beta|gamma|epsilon|varepsilon|eta|lambda|mu|pi|"
                                      r"nu|rho|tau|theta|kappa)|[a-eik-oq-z]")
@@ -244,6 +245,9 @@ class _Scan:
         self.as_argument: set[int] = set()
         # w_t beside w (t no index): another value of w, its own name (see _literals)
         self.literals: dict[tuple[str, str], str] = {}   # (base, subscript) -> its name
+        # C_Y, W_Q: a capital subscript that is no index, a label: a name of its own (in
+        # literals too, but of no kind or shape of its base's)
+        self.labels: set[str] = set()
         # what the document's words say a name is (X \in \mathbb{R}^{n \times d})
         self.stated: dict[str, StatedShape] = {}
         # the kind of values they give it ("where \(y_i\) is one-hot")
@@ -642,12 +646,14 @@ class _ShapeOf:
     def __init__(self, kinds: Mapping[str, str], ranges: Mapping[str, str],
                  literals: Mapping[tuple[str, str], str] | None = None,
                  stated: Mapping[str, StatedShape] | None = None,
-                 entries: Mapping[str, str] | None = None) -> None:
+                 entries: Mapping[str, str] | None = None,
+                 labels: Iterable[str] = ()) -> None:
         self.kinds, self.ranges = kinds, ranges
         self.entries = dict(entries or {})
         self.literals = dict(literals or {})
         self.stated = dict(stated or {})
-        self.parents = {name: base for (base, _), name in self.literals.items()}
+        self.parents = {name: base for (base, _), name in self.literals.items()
+                        if name not in set(labels)}
         self.parent: dict[str, str] = {}
         self.upgrades: dict[str, tuple[str, int]] = {}   # scalar -> (a length, line): a vector
 
@@ -1098,6 +1104,8 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                            f"stands in {base})")
                         changed = True
     _literals(scan, by_base, ranges, sizes, declared, summed)
+    _labels(scan, by_base, set(ranges) | set(sizes) | summed | set(declared.indices) |
+            set(declared.sizes) | declared.names)
     # a name the document differentiates by is a variable: a chain that starts with it
     # (X = \frac{1}{2}(A + A^T) after "equate it to zero") gives it a value, no definition
     variables = {base for _, bases, _ in scan.derivatives for base in bases}
@@ -1160,6 +1168,16 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                          f"definitions: {{{_symbol_name(base)[0]}: {{params: "
                                          "[v], body: \"...\"}}", use.line))
             continue
+        sampled = {u.sample for u in uses if u.sample and u.sample not in sizes}
+        listed = [u for u in uses if sampled and (u.layer.isdigit() or u.sample in sizes)]
+        if listed:
+            # x^{(1)}, ..., x^{(m)} in a design matrix written out, beside x^{(i)}: samples by
+            # number, not layers (left out: the reader reads no number in brackets)
+            uses = [u for u in uses if not any(u is v for v in listed)]
+            by_base[base] = uses
+            if not uses:
+                continue
+            line = uses[0].line
         letter = base.lstrip("\\")
         capital = letter[:1].isupper()
         transposed = next((u.line for u in uses if u.transposed), 0)
@@ -1295,6 +1313,8 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                                          f"or {{{base}: {{shape: [n, n]}}}}",
                                          by_base[base][0].line))
     for (base, script), name in scan.literals.items():
+        if name in scan.labels:
+            continue
         # w_t: another value of w (an iterate, a time step), of w's kind and shape
         kinds.pop(name, None)
         kind = kinds.get(base)
@@ -1355,6 +1375,28 @@ def _layer_letters(scan: _Scan) -> set[str]:
     valued = {use.base for use in scan.uses if use.value and not use.in_power}
     return {letter for letter, over in bases.items()
             if len(over) >= 2 and letter in shifted and letter not in valued}
+
+
+def _labels(scan: _Scan, by_base: dict[str, list[_Use]], taken: set[str]) -> None:
+    """Labels: ``C_Y`` and ``C_R`` (covariances), ``W_Q``: a subscript that is one capital
+    letter, never an index, a size or a declared name, makes the name its own (``CY``,
+    spelled ``C_Y``), of whatever kind its own uses say (recorded in ``scan.literals`` and
+    ``scan.labels``, renamed in ``by_base``)."""
+    for base in list(by_base):
+        kept: list[_Use] = []
+        for use in by_base[base]:
+            label = use.subs[0] if len(use.subs) == 1 else ""
+            if re.fullmatch(r"[A-Z]", label) and label not in taken and not use.sample and \
+                    not use.layer:
+                name = scan.literals.setdefault((base, use.script), f"{base}_{label}")
+                scan.labels.add(name)
+                use.base, use.subs, use.script = name, (), ""
+                by_base.setdefault(name, []).append(use)
+            else:
+                kept.append(use)
+        by_base[base] = kept
+        if not kept:
+            del by_base[base]
 
 
 def _literals(scan: _Scan, by_base: dict[str, list[_Use]], ranges: Mapping[str, str],
@@ -1463,7 +1505,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
     # Second pass over the same steps, now with the kinds: dimensions unified; a scalar added
     # to a vector is a vector, and the pass is run again with it (a few rounds at most).
     for _ in range(4):
-        shape_of = _ShapeOf(kinds, ranges, scan.literals, scan.stated, scan.entries)
+        shape_of = _ShapeOf(kinds, ranges, scan.literals, scan.stated, scan.entries, scan.labels)
         for text, line in scan.texts:
             _scan_step(_Scan(), text, line, shape_of)
         if not shape_of.upgrades:
@@ -1479,7 +1521,7 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
                                          "(a wrong step must not choose its own reading)",
                                          f"symbols: {{{_symbol_name(base)[0]}: {{shape: "
                                          "[ROWS, COLUMNS]}}", hinge))
-        shape_of = _ShapeOf(kinds, ranges, scan.literals, scan.stated, scan.entries)
+        shape_of = _ShapeOf(kinds, ranges, scan.literals, scan.stated, scan.entries, scan.labels)
         for text, line in scan.texts:
             _scan_step(_Scan(), text, line, shape_of)
     used = {u.base for u in scan.uses} | set(sizes) | set(ranges)
@@ -1709,7 +1751,7 @@ def _square_by_one_step(scan: _Scan, kinds: Mapping[str, str], ranges: Mapping[s
     if said is not None and _SQUARE & set(said.qualities):
         return 0     # the words make it square ("a symmetric matrix $C$"), not a step
     for leave_out, (_text, line) in enumerate(scan.texts):
-        alone = _ShapeOf(kinds, ranges, scan.literals, scan.stated, scan.entries)
+        alone = _ShapeOf(kinds, ranges, scan.literals, scan.stated, scan.entries, scan.labels)
         for n, (text, at) in enumerate(scan.texts):
             if n != leave_out:
                 _scan_step(_Scan(), text, at, alone)

@@ -207,6 +207,7 @@ def _inferred_whole(text: str, path: Path, header: Header, shown: str,
     # ...$, then J(\theta) = ... g(\theta^T x^{(i)}) ...) reads only once that one is taken:
     # again while a pass adds definitions (each pass reads the document under the last)
     inference = _functions_of_samples(inference, path, header, shown, partial)
+    inference = _functions_of_members(inference, path, header, shown, partial)
     for _ in range(DEFINITION_PASSES):
         before = inference.definitions
         inference = defined_by_lines(inference, text, path, header, shown, partial)
@@ -918,6 +919,79 @@ def _functions_of_samples(inference: Inference, path: Path, header: Header, show
                                           if a.latex != call.group("name")))
         if inferred_notation(trial, header, shown, partial) is not None:
             inference = trial
+    return inference
+
+
+# h_\theta(x^{(i)}): a function of one name, its argument a sample of a family
+_CALL_OF_MEMBER = re.compile(r"\s*(?P<name>\\?[A-Za-z]+)\s*(?P<sub>_\s*(?:\{\s*\\?[A-Za-z]+\s*\}|"
+                             r"\\[A-Za-z]+|[A-Za-z]))?\s*(?:\\left\s*)?\(\s*(?P<arg>[A-Za-z]\s*\^\s*"
+                             r"\{\s*\(\s*(?P<sample>[a-z])\s*\)\s*\})\s*(?:\\right\s*)?\)\s*")
+
+
+def _functions_of_members(inference: Inference, path: Path, header: Header, shown: str,
+                          partial: bool) -> Inference:
+    r"""``h_{\theta}(x^{(i)}) = \frac{1}{1 + e^{-\theta_0 - \theta_1 x^{(i)}}}`` starting a
+    display or the prose, where inference made ``x^{(i)}`` a family of scalars and left ``h``
+    undeclared: ``h`` a function of one number, its body the second side as read with the
+    sample ``x^{(i)}`` its parameter (the body using ``i`` nowhere else), when the body
+    writes back as itself.  Calls at any sample then read (``h_\theta(x^{(j)})``), and at the
+    bare ``x`` where inference reads it as one sample's value.  Else nothing changes."""
+    from verify.read.latex.document import document_from_text
+    unsettled = {a.latex for a in inference.ambiguities}
+    if not any(re.fullmatch(r"\\?[A-Za-z]+", latex) for latex in unsettled):
+        return inference
+    notation = inferred_notation(inference, header, shown, partial)
+    if notation is None:
+        return inference
+    suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
+    body = find_macros(header.body)[1]
+    for chain in (*_inline_document(header, path, notation, shown, suffix).chains,
+                  *document_from_text(body, path, notation, shown).chains):
+        call = _CALL_OF_MEMBER.fullmatch(chain.steps[0].latex) if chain.steps else None
+        if call is None or len(chain.steps) < 2 or chain.steps[1].expr is None or \
+                call.group("name") not in unsettled:
+            continue
+        name = call.group("name").lstrip("\\")
+        if any(d.name == name for d in inference.definitions):
+            continue
+        argument = re.sub(r"\s+", "", call.group("arg"))
+        family = next((g for g in inference.symbols if g.family and not g.shape and
+                       argument in (re.sub(r"\s+", "", latex) for latex in g.latex)), None)
+        if family is None or len(family.family) != 1:
+            continue
+        value = chain.steps[1].expr
+        # the member as the reader built it (its index symbol, whatever its assumptions)
+        members = {atom for atom in value.atoms(sp.Indexed)
+                   if str(atom.base) == family.name}
+        if len(members) != 1:
+            continue
+        member = next(iter(members))
+        sample = member.indices[0]
+        if str(sample) != call.group("sample"):
+            continue
+        taken = {g.name for g in inference.symbols} | {d.name for d in inference.definitions}
+        param = next(p for p in ("v", "t", "u", "V") if p not in taken)
+        stand_in = sp.Symbol(f"_{param}")
+        as_function = value.xreplace({member: stand_in})
+        if sample in as_function.free_symbols or name in names_in(value):
+            continue
+        line = chain.steps[0].location.line
+        text = _written_back(as_function, notation, Location(shown, line), (stand_in, param))
+        if text is None:
+            continue
+        sub = call.group("sub")
+        spellings = (call.group("name"),) if sub is None else tuple(dict.fromkeys((
+            call.group("name") + re.sub(r"\s+", "", sub),
+            call.group("name") + "_{" + re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub) + "}",
+            call.group("name") + "_" + re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub))))
+        definition = DefinitionGuess(name, (param,), text, spellings, (
+            f"{name} inferred a definition from line {line} ({chain.steps[0].latex.strip()} "
+            f"= ...: its second side as read, a function of one sample {argument})"))
+        trial = replace(inference, definitions=(*inference.definitions, definition),
+                        ambiguities=tuple(a for a in inference.ambiguities
+                                          if a.latex != call.group("name")))
+        if inferred_notation(trial, header, shown, partial) is not None:
+            return trial
     return inference
 
 

@@ -97,6 +97,7 @@ SIGNED_KINDS = frozenset({Kind.DROPPED_TERM, Kind.EXTRA_TERM, Kind.DOUBLED_TERM,
                           Kind.MISSING_TRANSPOSE, Kind.ARGUMENT, Kind.EXPONENT,
                           Kind.BRACKETS})
 SIGNED_CANDIDATES = 200       # candidates looked at for a sign flipped besides
+SCALED_ARGUMENTS = 4          # function values of a line whose argument is tried scaled
 SMALL_FACTOR_OPERATIONS = 3   # a factor of a line tried as lost or extra: e^{x}, 2 x, x^2
 CANDIDATE_ZEROS = 4           # expressions set to 0 tried (the nearest before the step first)
 
@@ -469,6 +470,16 @@ def _arguments(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[
         yield Candidate(kind, f"{what}: {_math(other, notation)} is written for "
                               f"{_math(node, notation)}",
                         before, after.xreplace({other: node}))
+    # ... or for one the line before does not show: the argument doubled, halved or negated
+    # (2\sigma(z) - 1 for 2\sigma(2z) - 1 after a line written with e^z and e^{-z})
+    calls = [node for node in written if isinstance(node, sp.Function) and
+             not isinstance(node, sp.exp) and len(node.args) == 1 and not node.args[0].is_number]
+    for node in calls[:SCALED_ARGUMENTS]:
+        for factor in (sp.Integer(2), sp.Rational(1, 2), sp.Integer(-1)):
+            scaled = node.func(factor * node.args[0])
+            yield Candidate(Kind.ARGUMENT, f"the argument changed: {_math(node, notation)} is "
+                                           f"written for {_math(scaled, notation)}",
+                            before, after.xreplace({node: scaled}))
 
 
 # ---- brackets -----------------------------------------------------------------------------

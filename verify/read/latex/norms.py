@@ -9,7 +9,8 @@ one scalar placeholder; the argument is read on its own.
   ``\text{tr}``, ``\mbox{tr}``, ``{\rm tr}``, ``\tr``, with ``Tr``, ``trace`` or ``Trace`` (a
   blog's own macro) for ``tr``; the bare word ``tr(`` or ``Tr(`` (``x Tr(A)``, ``xTr(A)``)
   only where the notation knows none of its letters (else ``tr`` may be a product of declared
-  names).  Its argument is bracketed.
+  names), ``trace(`` or ``Trace(`` (not glued to a letter before it) unless it knows the word
+  or every one of its letters.  Its argument is bracketed.
   A vector's trace, and a matrix whose declared rows and columns differ, are refused; a scalar
   (``x^T A x``, a 1x1 matrix) is its own trace, as derivations use it
   (``x^T A x = tr(x^T A x)``).
@@ -37,7 +38,7 @@ from verify.read.latex.rewrite_base import Atom, Reader
 _WORD = r"(?:tr|Tr|trace|Trace)"
 _TRACE = re.compile(r"\\(?:operatorname|text|textrm|textup|mbox|mathrm)\s*\{\s*" + _WORD +
                     r"\s*\}|\{\s*\\rm\s+" + _WORD + r"\s*\}|\\(?:tr|Tr|trace|Trace)(?![A-Za-z])"
-                    r"|(?P<bare>(?<!\\)(?:tr|Tr)(?=\s*\())")
+                    r"|(?P<bare>(?<![A-Za-z\\])(?:trace|Trace)(?=\s*\()|(?<!\\)(?:tr|Tr)(?=\s*\())")
 _OPEN = re.compile(r"\\(?:\||l?Vert(?![A-Za-z]))|\|\|")
 # The tokens that matter when looking for a norm's closing bar.
 _BAR_TOKEN = re.compile(r"\\(?:\||[lr]?Vert(?![A-Za-z]))|\\[{}]|\\[A-Za-z]+|\\.|\|\||\||"
@@ -199,7 +200,11 @@ def _bracketed(text: str, i: int, k: int, shown: str) -> tuple[str, int] | None:
 
 
 def _letters_known(reader: Reader, word: str) -> bool:
+    """Whether the bare word may be a product of declared names: ``tr`` where ``t`` or ``r``
+    is declared; ``trace`` only where the word itself, or each of its five letters, is."""
     lexicon = reader.context.lexicon
+    if len(word) >= 5:
+        return lexicon.knows(word) or all(lexicon.knows(part) for part in word)
     return any(lexicon.knows(part) for part in (word, *word))
 
 
