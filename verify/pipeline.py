@@ -396,11 +396,14 @@ class _ChainPlan:
     #                                    unknown in them: checked as the identities they are
     equations: dict[int, _SameEquation] = field(default_factory=dict)   # step index -> the
     #                                    line set to 0 it is compared with, as an equation
+    stated: dict[int, Claim] = field(default_factory=dict)   # step index -> its claim where
+    #                                    the inequality its prose states holds (j != i)
 
     def claims(self) -> list[Claim]:
         result = list(self.step_claims.values())
         for same in self.equations.values():
             result.extend(claim for _, claim in same.scaled)
+        result.extend(self.stated.values())
         for subs in self.sub_claims.values():
             result.extend(s for s in subs if isinstance(s, Claim))
         if self.ends is not None:
@@ -422,6 +425,8 @@ class _ChainPlan:
                         index not in self.identities:
                     verdict = _same_equation(verdict, self.equations.get(index), judgements) \
                         or _condition(verdict, step.solves)
+                elif verdict.status is Status.REFUTED and index in self.stated:
+                    verdict = _where_stated(verdict, step, self.stated[index], judgements)
             subs = tuple(_sub_verdict(step, sub, judgements, self.notation)
                          for sub in self.sub_claims.get(index, []))
             steps.append(replace(verdict, subclaims=subs))
@@ -450,6 +455,7 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
     notation = document.notation_of(chain)
     verdicts: list[StepVerdict | None] = []
     step_claims: dict[int, Claim] = {}
+    stated: dict[int, Claim] = {}
     references: dict[int, int] = {}
     sub_claims: dict[int, list[Claim | str]] = {}
     reference: int | None = None
@@ -484,6 +490,14 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
         assert before is not None
         step_claims[index] = Claim(key, step.location, before, step.expr, notation,
                                    chain.where)
+        free = {s.name for s in before.free_symbols | step.expr.free_symbols} \
+            if step.stated else set()
+        if step.stated and all({s.name for s in c.free_symbols} <= free for c in step.stated):
+            # j != i, said in passing before the block: checked there too, so that a
+            # refutation only at j = i says so instead (never a pass: the words may speak of
+            # another line)
+            stated[index] = Claim(f"{key}@stated", step.location, before, step.expr, notation,
+                                  (*chain.where, *step.stated))
         references[index] = reference
         reference = index
     ends = None
@@ -496,7 +510,8 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
         assert first_expr is not None and last_expr is not None
         ends = Claim(f"{chain.name}#ends", chain.steps[last].location, first_expr,
                      last_expr, notation, chain.where)
-    return _ChainPlan(chain, notation, verdicts, step_claims, references, sub_claims, ends)
+    return _ChainPlan(chain, notation, verdicts, step_claims, references, sub_claims, ends,
+                      stated=stated)
 
 
 BINDINGS_KEPT = 8192   # binding outcomes kept per process (see _binding_problem)
@@ -709,6 +724,21 @@ def _same_equation(refuted: StepVerdict, same: _SameEquation | None,
                                f"solving it (the difference of this line's sides is that "
                                f"line{scale}): {judgement.message}"))
     return None
+
+
+def _where_stated(refuted: StepVerdict, step: Step, claim: Claim,
+                  judgements: Mapping[str, Judgement]) -> StepVerdict:
+    """A step refuted where the inequality its prose states (``where $j \neq i$``) fails, yet
+    holding wherever it holds: unknown, saying so (did the words mean this line?).  Refuted
+    there too, or undecided, it stays refuted."""
+    judgement = judgements[claim.key]
+    if judgement.status not in (Status.PROVED, Status.SUPPORTED):
+        return refuted
+    return replace(refuted, status=Status.UNKNOWN, diagnosis="", message=(
+        f"holds where ${step.stated_text}$, as the words before it say, but not everywhere "
+        f"({refuted.message}): if the line is meant only where ${step.stated_text}$, write "
+        f"the condition beside it (\\quad {step.stated_text}) or announce the case "
+        f"('If ${step.stated_text}$:')"))
 
 
 def _condition(refuted: StepVerdict, why: str) -> StepVerdict:

@@ -208,11 +208,13 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
                   "CR": {"shape": ["n", "n"], "latex": ["C_R"]}}},
      set()),
     # a function's name typed without its backslash, max(0, z), names nothing: no m, no x,
-    # and no a alone beside a_j (a cheat sheet's relu line)
+    # and no a alone beside a_j (a cheat sheet's relu line: relu the standard ReLU; z a
+    # number there and a vector beside z_j, so left undeclared)
     (r"$$relu(z) = max(0, z)$$ and $$a_j = \frac{e^{z_j}}{\sum_k e^{z_k}}$$",
      {"sizes": {"n": [2, 3]}, "indices": {"k": "n", "j": "n"},
-      "symbols": {"z": {"shape": ["n"]}}},
-     {"a"}),
+      "definitions": {"relu": {"params": ["t"], "body": "(t + sqrt(t**2)) / 2",
+                               "latex": ["\\operatorname{ReLU}"]}}},
+     {"a", "z"}),
 ]
 
 

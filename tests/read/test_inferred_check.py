@@ -292,6 +292,29 @@ CASES: list[tuple[str, list[str]]] = [
      r"\sum_{i=1}^{m} h_\theta(x^{(i)}) - \sum_{i=1}^{m} h_\theta(x^{(i)})^2 = \sum_{i=1}^{m} "
      r"h_\theta(x^{(i)})$$",
      ["unparsed", "unparsed", "start", "proved", "start", "proved", "refuted"]),
+    # an inequality the prose states in passing (a fresh post's off-diagonal softmax entry,
+    # "... its $j$'th input, where $j \neq i$. ..."): never a case, but a step refuted only
+    # where it fails is unknown, saying so; the sign slip fails at j != i too: refuted
+    (r"Now the derivative of the $i$'th output with respect to its $j$'th input, where "
+     r"$j \neq i$. The numerator does not depend on $x_j$, because $j \neq i$." "\n\n"
+     r"$$\frac{\partial}{\partial x_j} \frac{e^{x_i}}{\sum_{k=1}^{n} e^{x_k}} = "
+     r"-\frac{e^{x_i} e^{x_j}}{(\sum_{k=1}^{n} e^{x_k})^2} = "
+     r"\frac{e^{x_i} e^{x_j}}{(\sum_{k=1}^{n} e^{x_k})^2}$$", ["start", "unknown", "refuted"]),
+    # a softmax entry defined as a function's entry, its index after the argument or before
+    # it (\mathbf x unbraced): a definition, the rest checked against it (a fresh post)
+    (r"$$s(\mathbf x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}$$" "\n\n"
+     r"$$\frac{\partial s(\mathbf x)_i}{\partial x_i} = s(\mathbf x)_i - s(\mathbf x)_i^2 = "
+     r"s(\mathbf x)_i$$", ["start", "proved", "start", "proved", "refuted"]),
+    (r"$$s_i(\mathbf x) = \frac{e^{x_i}}{\sum_j e^{x_j}}$$" "\n\n"
+     r"$$\frac{\partial s_i(\mathbf x)}{\partial x_i} = s_i(\mathbf x) - s_i(\mathbf x)^2 = "
+     r"s_i(\mathbf x)$$", ["start", "proved", "start", "proved", "refuted"]),
+    # ... and one nothing defines is written as a call: read as a product, a guess (it was
+    # refuted as p_i times the vector x)
+    (r"$$p_i(\mathbf x) \sum_j e^{x_j} = e^{x_i} = p_i(\mathbf x)$$",
+     ["start", "unknown", "unknown"]),
+    # ReLU and max typed as words or in a text font (a cheat sheet's relu(z) = max(0,z))
+    (r"$$relu(z) = max(0,z) = \text{ReLU}(z) = \max(0, -z)$$",
+     ["start", "proved", "proved", "refuted"]),
     # the trace typed as a bare word, trace(...)
     (r"$$trace(X^T A) = trace(A^T X) = trace(X A^T) = trace(X^T A) + 1$$",
      ["start", "proved", "proved", "refuted"]),

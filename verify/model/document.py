@@ -42,6 +42,10 @@ class Step:
     #                                (a gradient set to 0, or a row solving it): never refuted
     #                                as an identity, only checked at the solution it reaches
     solves_line: int = 0           # the line of the row that sets a line to 0 (its run)
+    stated: tuple[sp.Basic, ...] = ()  # an index inequality the prose before the block states
+    #                                    in passing (j != i): a refutation only where it fails
+    #                                    is unknown, never a case the step is checked under
+    stated_text: str = ""          # that inequality's LaTeX, as written
 
     @property
     def label(self) -> str | None:

@@ -615,12 +615,13 @@ class _Parser:
                                                    letter.group(2) is not None, self.line))
         if not use.subs and self.i < len(self.t) and self.t[self.i][:1].isdigit():
             use.glued = True
-        if self.i < len(self.t) and self.t[self.i] == "(" and not use.subs and \
-                not use.transposed:
-            use.applied = True
+        if self.i < len(self.t) and self.t[self.i] == "(" and not use.transposed:
             inside = "".join(itertools.takewhile(lambda t: t != ")", self.t[self.i + 1:]))
-            use.call_like = re.fullmatch(r"\s*(?:\\[A-Za-z]+\s*\{\s*)?\\?[A-Za-z]+\s*\}?\s*",
+            # (\mathbf x unbraced too; s_i(\mathbf x), a subscripted name before a bracket
+            # that holds one name, is written as a call as much as s(\mathbf x) is)
+            use.call_like = re.fullmatch(r"\s*(?:\\[A-Za-z]+\s*\{?\s*)?\\?[A-Za-z]+\s*\}?\s*",
                                          inside) is not None
+            use.applied = not use.subs
         literal = self.shape_of.literals.get((use.base, use.script)) \
             if self.shape_of is not None and use.subs else None
         if literal is not None:

@@ -322,6 +322,9 @@ def _with_section(inference: Inference, text: str, path: Path, header: Header, s
 _DEFINED_NAME = re.compile(r"\s*(\\?[A-Za-z]+|\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})"
                            r"\s*(?:_\s*\{?\s*([a-z])\s*\}?)?\s*")
 _DEFINED_NUMBERED = re.compile(r"\s*(\\?[A-Za-z]+)\s*_\s*(?:\{\s*(\d{1,2})\s*\}|(\d))\s*")
+_DEFINED_CALL_ENTRY = re.compile(r"\s*(\\?[A-Za-z]+)\s*(?:\\left\s*)?\(\s*(?:\\math[a-z]+\s*"
+                                 r"(?:\{\s*[A-Za-z]\s*\}|[A-Za-z])|\\?[A-Za-z]+)\s*(?:\\right\s*)?\)"
+                                 r"\s*_\s*\{?\s*([a-z])\s*\}?\s*")
 _DEFINED_CALL = re.compile(r"(\\?[A-Za-z]+|\\math[a-z]+\s*\{\s*[A-Za-z]\s*\})\s*"
                            r"(?:\\left\s*)?\((?:[^()])*(?:\\right\s*)?\)")
 
@@ -329,7 +332,7 @@ _DEFINED_CALL = re.compile(r"(\\?[A-Za-z]+|\\math[a-z]+\s*\{\s*[A-Za-z]\s*\})\s*
 _DEFINED_ENTRY_CALL = re.compile(r"\s*(\\?[A-Za-z]+|"
                                  r"\\(?:hat|tilde|bar|check)\s*\{\s*\\?[A-Za-z]+\s*\})"
                                  r"\s*_\s*\{?\s*([a-z])\s*\}?\s*(?:\\left\s*)?\(\s*"
-                                 r"(?:\\math[a-z]+\s*\{\s*[A-Za-z]\s*\}|\\?[A-Za-z]+)\s*"
+                                 r"(?:\\math[a-z]+\s*(?:\{\s*[A-Za-z]\s*\}|[A-Za-z])|\\?[A-Za-z]+)\s*"
                                  r"(?:\\right\s*)?\)\s*")
 
 
@@ -444,6 +447,9 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         # y_i(x) = ...: an entry written with the variable it is a function of, defined as
         # y_i (the reader reads y_i(x) as that entry)
         first = _DEFINED_NAME.fullmatch(written) or _DEFINED_ENTRY_CALL.fullmatch(written)
+        # s(\mathbf x)_i = ...: the entry written with its index after the argument
+        late = _DEFINED_CALL_ENTRY.fullmatch(written) if first is None else None
+        first = first or late
         call = _DEFINED_CALL.fullmatch(written)
         numbered = _DEFINED_NUMBERED.fullmatch(written)
         if numbered is not None and \
@@ -490,8 +496,10 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
         if name in notation.definitions or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
             continue
         if symbol is None:
-            if (base not in undeclared and not (prose and base in unsettled)) or \
-                    (index and index not in notation.indices):
+            called_here = late is not None and \
+                (base, chain.steps[0].location.line) in called
+            if (base not in undeclared and not (prose and base in unsettled) and
+                    not called_here) or (index and index not in notation.indices):
                 continue
         elif prose and not _written_before(base, line_of(chain), document):
             # the prose defines a name before any display uses it (Let $M = \Sigma^{-1}$):

@@ -470,12 +470,17 @@ def _arguments(before: sp.Expr, after: sp.Expr, notation: Notation) -> Iterator[
         yield Candidate(kind, f"{what}: {_math(other, notation)} is written for "
                               f"{_math(node, notation)}",
                         before, after.xreplace({other: node}))
-    # ... or for one the line before does not show: the argument doubled, halved or negated
-    # (2\sigma(z) - 1 for 2\sigma(2z) - 1 after a line written with e^z and e^{-z})
-    calls = [node for node in written if isinstance(node, sp.Function) and
-             not isinstance(node, sp.exp) and len(node.args) == 1 and not node.args[0].is_number]
+    # ... or for one the line before does not show: the argument doubled or halved (2\sigma(z)
+    # - 1 for 2\sigma(2z) - 1 after a line written with e^z and e^{-z}; never negated: of an
+    # odd function that would explain every sign slip again)
+    # (not of a logarithm, log(2u) = log 2 + log u, nor under a derivative, which takes the
+    # constant away: either would explain a slip by a change that is none)
+    calls = [] if before.has(E.Deriv) or after.has(E.Deriv) else [
+        node for node in written if isinstance(node, sp.Function) and
+        not isinstance(node, (sp.exp, sp.log)) and len(node.args) == 1 and
+        not node.args[0].is_number]
     for node in calls[:SCALED_ARGUMENTS]:
-        for factor in (sp.Integer(2), sp.Rational(1, 2), sp.Integer(-1)):
+        for factor in (sp.Integer(2), sp.Rational(1, 2)):
             scaled = node.func(factor * node.args[0])
             yield Candidate(Kind.ARGUMENT, f"the argument changed: {_math(node, notation)} is "
                                            f"written for {_math(scaled, notation)}",

@@ -386,7 +386,16 @@ def _step(raw: RawStep, header: Header, reader: _Reader, shown: str,
         note = _join(note, f"(...)' read as the derivative by {prime_target}")
     return Step(location, raw.text, parsed.expr, problem=problem, note=note,
                 subclaims=parsed.subclaims, origin=origin,
-                **_solving(raw, parsed.expr))
+                **_solving(raw, parsed.expr), **_stated(raw, reader.notation))
+
+
+def _stated(raw: RawStep, notation: Notation) -> dict[str, Any]:
+    """The inequality the prose before the step's block states in passing, as a condition on
+    two declared indices (the reader's reading of a case); nothing when it names none."""
+    section = case_section(raw.stated, raw.line, raw.line, notation) if raw.stated else None
+    if section is None:
+        return {}
+    return {"stated": section.where, "stated_text": raw.stated}
 
 
 def _solving(raw: RawStep, expr: sp.Expr | None) -> dict[str, Any]:

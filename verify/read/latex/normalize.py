@@ -346,7 +346,12 @@ _FUNCTION_WORD = re.compile(r"\\(?:text|textrm|textit|mathrm|operatorname|mbox)\
                             r"(tanh|cosh|sinh|sech|exp|log|ln)\s*\}")
 # sigmoid(z), softmax_j(z): a standard function's name typed as a plain word before its
 # argument (never a product of letters s i g m o i d)
-_PLAIN_FUNCTION = re.compile(r"(?<![\\A-Za-z{])(sigmoid|softmax)(?=\s*[(_])")
+_PLAIN_FUNCTION = re.compile(r"(?<![\\A-Za-z{])(sigmoid|softmax|relu|ReLU|max|min)(?=\s*[(_])")
+# \text{ReLU}(z), \mathrm{relu}(z): the standard ReLU's name in a text font
+_RELU_WORD = re.compile(r"\\(?:text|textrm|textit|mathrm|mbox|operatorname)\s*\{\s*(?:relu|ReLU|"
+                        r"Relu)\s*\}")
+_PLAIN_SPELLING = {"relu": "\\operatorname{ReLU}", "ReLU": "\\operatorname{ReLU}",
+                   "max": "\\max", "min": "\\min"}
 _LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
 # e after a name, or after a one-character script (\sum_{k=1}^ne^{z_k}: TeX's ^n takes only n).
 _EXP_POWER = re.compile(r"(?:(?<![\\A-Za-z])|(?<=[\^_][A-Za-z0-9]))e\s*\^")
@@ -494,8 +499,12 @@ def function_words(text: str) -> str:
 
 def plain_functions(text: str) -> str:
     r"""``sigmoid(z)``, ``softmax_j(z)`` -> ``\operatorname{sigmoid}(z)``, ...: the names the
-    standard definitions answer to, typed without a command."""
-    return _PLAIN_FUNCTION.sub(r"\\operatorname{\1}", text)
+    standard definitions answer to, typed without a command (``relu(z)``, ``\text{ReLU}(z)``:
+    ``\operatorname{ReLU}(z)``; ``max(0, z)``: ``\max(0, z)``)."""
+    text = _RELU_WORD.sub(lambda _: "\\operatorname{ReLU}", text)
+    return _PLAIN_FUNCTION.sub(lambda m: _PLAIN_SPELLING.get(m.group(1),
+                                                             f"\\operatorname{{{m.group(1)}}}"),
+                               text)
 
 
 def natural_log(text: str) -> str:

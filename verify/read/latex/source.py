@@ -106,6 +106,10 @@ class RawStep:
     solves: str = ""       # why this side is an equation the document solves, not a step: a
     #                        0 ending its equation (a gradient set to 0), or a row after it
     solves_line: int = 0   # the line of the row that sets a line to 0 (its run of equations)
+    stated: str = ""       # an inequality of two indices the prose before the block states in
+    #                        passing ('... its $j$'th input, where $j \neq i$. Again ...'):
+    #                        never a case (the words may speak of another line), but a step
+    #                        refuted only where it fails says it holds there (pipeline)
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,7 @@ def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
         open_chain = sides[-1].text.strip() == "" and len(sides) > 1
         case = announced_case(prose) or row_condition(body)
         case_line = lines.line_of(match.start(group))
+        said = "" if case else stated_inequality(prose)
         if not case and continues and chains[-1][-1].case and not _CASE_CHANGE.search(prose):
             # A block going on with '=' from a case block stays in that case (unless the prose
             # between speaks of cases: "Both cases combine", "In general").
@@ -240,6 +245,8 @@ def _split_document(text: str, suffix: str) -> tuple[RawChain, ...]:
                 chains.append([])
             if case:
                 step = replace(step, case=case, case_line=case_line)
+            elif said:
+                step = replace(step, stated=said)
             ends_equation = number + 1 == len(block) or block[number + 1].relation == ""
             if condition_line:
                 step = replace(step, solves="it goes on solving the equation set to 0 on "
@@ -510,6 +517,23 @@ def announced_case(prose: str) -> str:
     if match is None:
         return ""
     return (match.group("dollar") or match.group("paren") or "").strip()
+
+
+# an inline formula that is an inequality of two letters: j \neq i, i \ne j
+_INEQUALITY = re.compile(r"\s*([a-z])\s*(?:\\neq?|\\not\s*=|!=)\s*([a-z])\s*")
+
+
+def stated_inequality(prose: str) -> str:
+    r"""The one inequality of two letters the prose before a block writes as a formula of its
+    own (``where $j \neq i$``; written twice over the same letters, it is one), as written
+    first; ``""`` when there is none, or more than one pair."""
+    found: dict[frozenset[str], str] = {}
+    for match in _INLINE.finditer(prose):
+        formula = (match.group("dollar") or match.group("paren") or "")
+        inequality = _INEQUALITY.fullmatch(formula)
+        if inequality is not None and inequality.group(1) != inequality.group(2):
+            found.setdefault(frozenset(inequality.groups()), formula.strip())
+    return next(iter(found.values())) if len(found) == 1 else ""
 
 
 def _steps(sides: list[_Side], lines: _Lines, prose_note: str,
