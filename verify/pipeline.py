@@ -37,7 +37,7 @@ from verify.model.inferred import (
     relied_on_words,
     structural_in,
 )
-from verify.model.notation import Notation
+from verify.model.notation import ABSTRACT_DERIVATIVE, Definition, Notation
 from verify.model.options import Options as Options  # built light, by the parent of a run
 from verify.model.reading import (
     equation,
@@ -418,6 +418,7 @@ class _ChainPlan:
                 claim = self.step_claims[index]
                 verdict = _verdict(step, index, judgements[claim.key],
                                    self.references[index], self.notation)
+                verdict = _through_abstract(verdict, claim, self.notation)
                 if index in self.at_solution:
                     verdict = _checked_at(verdict, self.at_solution[index], step.solves,
                                           judgements)
@@ -593,6 +594,36 @@ def _verdict(step: Step, index: int, judgement: Judgement,
                        internal_error=judgement.internal_error)
 
 
+def _abstract_used(claim: Claim, notation: Notation) -> list[Definition]:
+    """The abstract functions (``body: any``) a claim uses, directly or through the
+    definitions it calls."""
+    used = names_through((claim.before, claim.after), notation) & set(notation.definitions)
+    derivatives = {ABSTRACT_DERIVATIVE.format(name=n) for n in notation.definitions}
+    return [notation.definitions[n] for n in sorted(used - derivatives)
+            if notation.definitions[n].abstract] + \
+        [notation.definitions[n.removesuffix(ABSTRACT_DERIVATIVE.format(name=""))]
+         for n in sorted(used & derivatives) if notation.definitions[n].abstract and
+         n.removesuffix(ABSTRACT_DERIVATIVE.format(name="")) not in used]
+
+
+def _through_abstract(verdict: StepVerdict, claim: Claim, notation: Notation) -> StepVerdict:
+    """A verdict through an abstract function (``f: {params: [t], body: any}``), checked as
+    one fixed smooth function: a pass holds for it (and, unless by a coincidence of its
+    coefficients, for every f), so it is ``supported``, never ``proved``; a refutation is one
+    for every f, its counterexample that function.  Both say which function it was."""
+    used = _abstract_used(claim, notation)
+    if not used or verdict.status not in (Status.PROVED, Status.SUPPORTED, Status.REFUTED):
+        return verdict
+    which = "; ".join(f"${d.name}({d.params[0]}) = {reading(d.body, notation)}$"
+                      for d in used)
+    if verdict.status is Status.REFUTED:
+        return replace(verdict, message=f"{verdict.message}; with {which}, one of the "
+                       "functions the notation allows ('body: any')")
+    return replace(verdict, status=Status.SUPPORTED, message=(
+        f"{verdict.message}; with {which} standing for any function ('body: any'): "
+        "supported, not proved for every function"))
+
+
 def _check_at(solution: Solution, plans: list[_ChainPlan], checker: DocumentChecker) -> None:
     """Each equation of a run is checked at its solution (:mod:`verify.check.solving`): the
     solution's row as the line set to 0 with the solution put in, = 0; the 0 and the rows
@@ -759,11 +790,11 @@ def _sub_verdict(step: Step, sub: Claim | str, judgements: Mapping[str, Judgemen
     latex = next((s.latex for s in step.subclaims if s.lhs == sub.before), "")
     read = equation(sub.before, sub.after, notation)
     message, example = spelled(judgement.message, judgement.counterexample, notation)
-    return StepVerdict(step.location, -1, latex, judgement.status,
-                       f"sub-claim ${read}$: {message}", None, judgement.evidence,
-                       example, spelled_diagnosis(judgement.diagnosis, notation),
-                       f"{sstr(sub.before)} = {sstr(sub.after)}", reading=read,
-                       internal_error=judgement.internal_error)
+    return _through_abstract(StepVerdict(
+        step.location, -1, latex, judgement.status, f"sub-claim ${read}$: {message}", None,
+        judgement.evidence, example, spelled_diagnosis(judgement.diagnosis, notation),
+        f"{sstr(sub.before)} = {sstr(sub.after)}", reading=read,
+        internal_error=judgement.internal_error), sub, notation)
 
 
 def document_error(path: Path, error: Exception) -> DocumentResult:

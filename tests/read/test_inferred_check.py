@@ -308,10 +308,6 @@ CASES: list[tuple[str, list[str]]] = [
     (r"$$s_i(\mathbf x) = \frac{e^{x_i}}{\sum_j e^{x_j}}$$" "\n\n"
      r"$$\frac{\partial s_i(\mathbf x)}{\partial x_i} = s_i(\mathbf x) - s_i(\mathbf x)^2 = "
      r"s_i(\mathbf x)$$", ["start", "proved", "start", "proved", "refuted"]),
-    # ... and one nothing defines is written as a call: read as a product, a guess (it was
-    # refuted as p_i times the vector x)
-    (r"$$p_i(\mathbf x) \sum_j e^{x_j} = e^{x_i} = p_i(\mathbf x)$$",
-     ["start", "unknown", "unknown"]),
     # ReLU and max typed as words or in a text font (a cheat sheet's relu(z) = max(0,z))
     (r"$$relu(z) = max(0,z) = \text{ReLU}(z) = \max(0, -z)$$",
      ["start", "proved", "proved", "refuted"]),
@@ -352,6 +348,14 @@ SLIPS: list[tuple[str, set[int]]] = [
 # header; the refutation as read is `unknown`, naming the guess and what settles it.
 # (document, the line of the step, a name the message must cite)
 GUESSED: list[tuple[str, int, str]] = [
+    # a subscripted name before a bracket holding one name, nothing defining it: read as a
+    # product, a guess (it was refuted as p_i times the vector x)
+    (r"$$p_i(\mathbf x) \sum_j e^{x_j} = e^{x_i} = p_i(\mathbf x)$$", 1, "written as a call"),
+    # an activation written as a call and differentiated, defined nowhere: any function of
+    # one number, a guess (the document may mean one it does not write); the lost input x
+    (r"Let $f$ be the activation." "\n\n"
+     r"$$\frac{\partial}{\partial w} (f(w x + b) - y)^2 = 2 (f(w x + b) - y) f'(w x + b) x = "
+     r"2 (f(w x + b) - y) f'(w x + b)$$", 3, "any function of one number"),
     # p (the softmax of a, in the author's words only) differentiated by a_j on line 2
     # although, read as a family, it does not depend on it
     ("$$L = -\\sum_{j=1}^{C} y_j \\log p_j$$\n"
@@ -377,6 +381,12 @@ GUESSED: list[tuple[str, int, str]] = [
     # phi = x^2 said in prose: differentiated by x, it does not depend on x as read
     ("$$\\frac{\\partial \\phi}{\\partial x} = 2 x$$", 1, "\\phi"),
 ]
+
+
+def test_any_function_passes_as_supported_without_a_header() -> None:
+    document = _check(GUESSED[1][0]).document
+    assert [s.status.value for c in document.chains for s in c.steps] == \
+        ["start", "supported", "unknown"]
 
 
 @pytest.mark.parametrize(("text", "line", "named"), GUESSED)

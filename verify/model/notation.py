@@ -83,6 +83,14 @@ class Definition:
     text: str
     latex: tuple[str, ...] = ()
     description: str = ""
+    abstract: bool = False     # 'body: any': any function of one number, checked as a fixed
+    #                            smooth one (its body); a pass through it is supported, never
+    #                            proved (verify.pipeline)
+
+
+# The derivative of an abstract function f, f'(u) at any argument: a definition of its own,
+# named so (the derivative of the test function, written out, never an engine's)
+ABSTRACT_DERIVATIVE = "{name}Dprime"
 
 
 @dataclass(frozen=True)

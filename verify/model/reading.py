@@ -44,7 +44,7 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 from verify.core.limits import READING_DEPTH, READING_NODES
 from verify.core.memo import Memo
 from verify.model import expr as E
-from verify.model.notation import Notation, component_of
+from verify.model.notation import ABSTRACT_DERIVATIVE, Notation, component_of
 from verify.model.spelling import GREEK, latex_of_index
 from verify.model.verdict import Counterexample
 
@@ -112,7 +112,12 @@ def names_of(notation: Notation) -> Names:
         if spelling is not None:
             spellings.append((name, spelling))
     for name, definition in notation.definitions.items():
-        spelling = _spelling(definition.latex, literal=definition.style != "function")
+        latex = definition.latex
+        base = name.removesuffix(ABSTRACT_DERIVATIVE.format(name=""))
+        if definition.abstract and base != name and base in notation.definitions:
+            # the derivative of an abstract function f: written f'(u), as it is read
+            latex = (f"{(notation.definitions[base].latex or (base,))[0]}'",)
+        spelling = _spelling(latex, literal=definition.style != "function")
         if spelling is not None:
             spellings.append((name, spelling))
     vectors = tuple((name, len(decl.family)) for name, decl in notation.symbols.items()

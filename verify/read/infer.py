@@ -55,6 +55,8 @@ _TOKEN = re.compile(r"\\(?:operatorname|text[a-z]*|mathrm|mbox|begin|end)\s*\{[^
                     r"det|sup|inf|arg)(?![A-Za-z])|[A-Za-z]|"
                     r"\d+(?:\.\d+)?|\s+|.",
                     re.S)
+# a name that may be any function of one number (f'(u) written, f defined nowhere)
+_ABSTRACT_NAME = re.compile(r"[a-z]|\\(?:phi|varphi|psi|eta)")
 # a word alone (Cost, Loss, error): a chain that starts with it defines it by its second side
 WORD_NAME = re.compile(r"\s*([A-Z][a-z]{3,}|[a-z]{4,})\s*")
 _PROSE_WORDS = frozenset({"where", "with", "then", "thus", "hence", "since", "because",
@@ -210,6 +212,7 @@ class _Use:
     call_like: bool = False    # before a bracket holding one name, as a call is: alpha(x)
     in_power: bool = False     # written inside a superscript (an exponent, or a label)
     glued: bool = False        # a digit right after the bare name: t1 (for t_1, a slip)
+    primed: bool = False       # f'(x): the derivative of a function
 
 
 @dataclass
@@ -235,6 +238,7 @@ class _Scan:
         # a_1 = f(...): a numbered name a chain starts (base, number, line)
         self.numbered_sides: set[tuple[str, str, int]] = set()
         self.word_sides: dict[str, int] = {}      # Cost = ...: a word a chain starts, its line
+        self.called_sides: set[str] = set()       # f(x) = ..., f'(x) = ...: a call a chain starts
         self.texts: list[tuple[str, int]] = []                    # each step, normalised
         self.pairs: list[tuple[_Use, _Use]] = []                  # adjacent names (a product)
         # each derivative: the uses it differentiates, the bases of its variables, its line
@@ -587,7 +591,7 @@ class _Parser:
                 if base[:1].isupper():
                     use.transposed = True   # X'X: a transposed matrix
                 else:
-                    use.applied = True   # f'(x): a derivative, a function's
+                    use.applied = use.primed = True   # f'(x): a derivative, a function's
                 continue
             group, self.i = _group(self.t, self.i)
             text = "".join(group).replace(" ", "")
@@ -789,6 +793,8 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
             # a call alone, f(w) = ...: a function being defined, the names of its body
             # are no step's abbreviations
             defining = re.fullmatch(r"[^()+\-=]*\([^()]*\)\s*", text) is not None
+            if defining and first and mine:
+                scan.called_sides.add(mine[0].base)
             # ... and f(x) = \frac{1}{1+e^{-x}}: x in its body is the parameter, no value
             # of the document's (beside its inputs x_1, x_2)
             parameter = re.fullmatch(r"\s*\\?[A-Za-z]+\s*(?:\^\s*\{?\s*\\prime\s*\}?|')?\s*"
@@ -851,8 +857,22 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
     variables = frozenset(base for _, bases, _ in scan.derivatives for base in bases)
     dependents = frozenset(u.base for uses, bases, _ in scan.derivatives
                            if bases and not any(v.base in bases for v in uses) for u in uses)
-    return replace(inference, guesses=_guesses(scan, inference, introduced, redefined),
+    # any function of one number is a guess of its values only: the document may mean one
+    # function it never writes (a pass for every function holds for that one too)
+    abstract = tuple(Guess(d.name, (d.latex or (d.name,))[0], f"{d.reason.split(' from ')[0]}"
+                           f" (the document may mean one it does not write)",
+                           f"definitions: {{{d.name}: {{params: [t], body: \"...\"}}}}",
+                           _reason_line(d.reason), given=True)
+                     for d in inference.definitions if d.body == "any")
+    return replace(inference, guesses=(*_guesses(scan, inference, introduced, redefined),
+                                       *abstract),
                    variables=variables, dependents=dependents)
+
+
+def _reason_line(reason: str) -> int:
+    """The line a declaration's reason names (``... from line 12 ...``), else 1."""
+    found = re.search(r"line (\d+)", reason)
+    return int(found.group(1)) if found else 1
 
 
 def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
@@ -1162,6 +1182,14 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
         evidence = any(u.transposed for u in uses) or base in bold
         bracket = _PRODUCT_BEFORE_BRACKET.fullmatch(base) is not None and \
             any(not u.applied for u in uses)
+        if all(u.applied for u in uses) and any(u.primed for u in uses) and \
+                _ABSTRACT_NAME.fullmatch(base) and base not in scan.called_sides:
+            # f(wx + b) and f'(wx + b), and nothing defines f: any function of one number
+            kinds[base] = "abstract"
+            why[base] = (f"{base} inferred any function of one number from line "
+                         f"{next(u.line for u in uses if u.primed)} (written as a call and "
+                         f"differentiated, {base}'(...), and defined nowhere)")
+            continue
         if any(u.applied for u in uses) and not evidence and not bracket:
             use = next(u for u in uses if u.applied)
             ambiguities.append(Ambiguity(shown, f"written as a call on line {use.line}: a "
@@ -1547,6 +1575,9 @@ def _assemble(scan: _Scan, kinds: dict[str, str], why: dict[str, str],
     for base, kind in kinds.items():
         name, latex = _symbol_name(base)
         uses = by_base[base]
+        if kind == "abstract":
+            definitions.append(DefinitionGuess(name, ("t",), "any", latex, why[base]))
+            continue
         if kind == "sigmoid":
             definitions.append(DefinitionGuess(name, ("t",), "1 / (1 + exp(-t))", latex,
                                                why[base]))

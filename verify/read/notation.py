@@ -15,6 +15,7 @@ from sympy.core.function import AppliedUndef
 from verify.core.errors import Location, NotationError
 from verify.core.limits import SIZE_VALUE
 from verify.model.notation import (
+    ABSTRACT_DERIVATIVE,
     DEFAULT_SIZES,
     KINDS,
     Definition,
@@ -31,6 +32,7 @@ __all__ = ["DEFAULT_SIZES", "parse_notation"]
 _SYMBOL_KEYS = {"family", "shape", "kind", "classes", "latex", "description", "symmetric",
                 "interval"}
 _DEFINITION_KEYS = {"params", "index", "body", "latex", "description"}
+_ABSTRACT = "__abstract"     # marks the specs written for 'body: any' (never a user's key)
 _TOP_KEYS = {"sizes", "indices", "symbols", "definitions", "assumptions", "use"}
 _USE_KEYS = {"size", "name", "latex"}
 # A use: entry written as text: 'sigmoid', 'softmax(K)'.
@@ -99,12 +101,13 @@ def parse_notation(raw: Any, where: Location, base: Notation | None = None) -> N
     own_defs = _mapping(raw.get("definitions"), "definitions", where)
     raw_defs = _with_uses(raw.get("use"), own_defs, sizes, indices,
                           {*sizes, *indices, *symbols, *definitions, *map(str, own_defs)}, where)
+    raw_defs = _abstract_functions(raw_defs, where)
     # Declare every definition's name first so bodies may refer to each other.
     pending: dict[str, tuple[str, tuple[str, ...], str, Mapping[str, Any]]] = {}
     for name, spec in raw_defs.items():
         if not isinstance(spec, Mapping) or not isinstance(spec.get("body"), str):
             raise NotationError(f"definition {name!r} needs a 'body' string", where)
-        extra = set(spec) - _DEFINITION_KEYS
+        extra = set(spec) - _DEFINITION_KEYS - {_ABSTRACT}
         if extra:
             raise NotationError(f"definition {name!r}: unknown keys {sorted(extra)}", where)
         if "params" in spec and "index" in spec:
@@ -123,7 +126,8 @@ def parse_notation(raw: Any, where: Location, base: Notation | None = None) -> N
         body = parse_expression(text, scope, where)
         definitions[name] = Definition(name, style, params, body, text,  # type: ignore[arg-type]
                                        _names(spec.get("latex"), "latex", where),
-                                       str(spec.get("description", "")))
+                                       str(spec.get("description", "")),
+                                       abstract=bool(spec.get(_ABSTRACT)))
     cycle = _definition_cycle(definitions, pending)
     if cycle:
         through = "in its body" if len(cycle) == 2 else \
@@ -237,6 +241,50 @@ def _uses(definition: Definition, names: Mapping[str, Definition]) -> list[str]:
         if name in names and name not in definition.params and name not in used:
             used.append(name)
     return used
+
+
+def _abstract_functions(raw_defs: Mapping[Any, Any], where: Location) -> dict[Any, Any]:
+    """``f: {params: [t], body: any}``: any function of one number.  Checked as one fixed
+    smooth function, the same for every run and both engines, which a claim about every
+    function must hold for: ``f(t)`` a polynomial of degree 5 plus an exponential, its
+    coefficients drawn from the name (the message of a verdict through it writes it out), and
+    its derivative, written out here (never taken by either engine), the definition
+    ``fDprime`` that ``f'(u)`` reads as at any argument."""
+    result = dict(raw_defs)
+    for name, spec in raw_defs.items():
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("body"), str) or \
+                spec["body"].strip() != "any":
+            continue
+        params = spec.get("params")
+        if not isinstance(params, list) or len(params) != 1 or not isinstance(params[0], str):
+            raise NotationError(f"definition {name!r}: 'body: any' (any function) takes one "
+                                "parameter, params: [t]", where)
+        derivative = ABSTRACT_DERIVATIVE.format(name=name)
+        if derivative in raw_defs:
+            raise NotationError(f"definition {derivative!r}: the name of {name!r}'s "
+                                "derivative ('body: any'); call it otherwise", where)
+        value, slope = abstract_bodies(str(name), params[0])
+        result[name] = {**spec, "body": value, _ABSTRACT: True}
+        result[derivative] = {"params": [params[0]], "body": slope, _ABSTRACT: True,
+                              "description": f"the derivative of {name} (any function)"}
+    return result
+
+
+def abstract_bodies(name: str, t: str) -> tuple[str, str]:
+    """The test function standing for the abstract ``name`` and its derivative, in the
+    encoding language: ``c_0 + c_1 t + ... + c_5 t^5 + b e^{t/3}`` with small rational
+    coefficients drawn from the name's digest (fixed: a verdict is reproducible)."""
+    import hashlib
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    # numerators 1..7 with signs, denominators 2..7: no coefficient 0, none alike by design
+    coefficients = [sp.Rational((1 + digest[k] % 7) * (1 if digest[k + 8] % 2 else -1),
+                                2 + digest[k + 16] % 6) for k in range(6)]
+    scale = sp.Rational(1 + digest[30] % 5, 2 + digest[31] % 4)
+    value = " + ".join([*(f"({c})*{t}**{k}" for k, c in enumerate(coefficients)),
+                        f"({scale})*exp({t}/3)"])
+    slope = " + ".join([*(f"({c * k})*{t}**{k - 1}" for k, c in enumerate(coefficients)
+                          if k), f"({scale / 3})*exp({t}/3)"])
+    return value, slope
 
 
 def _definition_cycle(definitions: Mapping[str, Definition],

@@ -22,7 +22,7 @@ from sympy.core.function import AppliedUndef
 
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
-from verify.model.notation import Notation
+from verify.model.notation import ABSTRACT_DERIVATIVE, Notation
 from verify.read.latex import products
 from verify.read.latex.calls import call
 from verify.read.latex.normalize import read_group
@@ -184,6 +184,12 @@ def primed_call(reader: Reader, spelled: str, primes: int, items: list[str], tex
         raise LatexProblem(token, f"{spelled}' without its argument: write {spelled}'(x)")
     atom, end = call(reader, entry, [], text, j, token)
     argument = atom.expr.args[0]
+    definition = notation.definitions.get(entry.name)
+    slope = ABSTRACT_DERIVATIVE.format(name=entry.name)
+    if definition is not None and definition.abstract and slope in notation.definitions:
+        # f'(u) of any function f ('body: any'): its derivative at u, whatever u is
+        applied = sp.Function(slope)(argument)
+        return Atom(applied, products.rank_of(applied, notation)), end
     why = _not_a_variable(argument, entry.name, notation)
     if why is not None:
         at_point = _derivative_at(atom.expr, argument, entry.name, notation)
