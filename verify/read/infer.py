@@ -55,6 +55,9 @@ _TOKEN = re.compile(r"\\(?:operatorname|text[a-z]*|mathrm|mbox|begin|end)\s*\{[^
                     r"det|sup|inf|arg)(?![A-Za-z])|[A-Za-z]|"
                     r"\d+(?:\.\d+)?|\s+|.",
                     re.S)
+# a side that is a power of a name alone (\hat{\sigma}^2, s^2)
+_POWERED_NAME = re.compile(r"\s*(?:\\[A-Za-z]+\s*\{\s*\\?[A-Za-z]+\s*\}|\\?[A-Za-z]+)\s*\^\s*"
+                           r"(?:\{\s*\d\s*\}|\d)\s*")
 # a name that may be any function of one number (f'(u) written, f defined nowhere)
 _ABSTRACT_NAME = re.compile(r"[a-z]|\\(?:phi|varphi|psi|eta)")
 # a word alone (Cost, Loss, error): a chain that starts with it defines it by its second side
@@ -239,6 +242,7 @@ class _Scan:
         self.numbered_sides: set[tuple[str, str, int]] = set()
         self.word_sides: dict[str, int] = {}      # Cost = ...: a word a chain starts, its line
         self.called_sides: set[str] = set()       # f(x) = ..., f'(x) = ...: a call a chain starts
+        self.powered_sides: dict[str, int] = {}   # \hat{\sigma}^2 = ...: a power a chain starts
         self.texts: list[tuple[str, int]] = []                    # each step, normalised
         self.pairs: list[tuple[_Use, _Use]] = []                  # adjacent names (a product)
         # each derivative: the uses it differentiates, the bases of its variables, its line
@@ -803,6 +807,9 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
         if argument:
             scan.as_argument |= {id(u) for u in mine if u.base == argument and not u.subs}
         named = [use for use in mine if use.value]      # (p_j: its index letter is no value)
+        if first and len(named) == 1 and _POWERED_NAME.fullmatch(text):
+            # \hat{\sigma}^2 = \frac{1}{n} \sum_i (y_i - \bar{y})^2: the square defined
+            scan.powered_sides.setdefault(named[0].base, line)
         word = WORD_NAME.fullmatch(text)
         if first and word is not None and word.group(1) not in _PROSE_WORDS:
             scan.word_sides.setdefault(word.group(1), line)
@@ -899,6 +906,10 @@ def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
             continue
         note(base, line, f"line {line} writes ${base} = \\ldots$, a definition inference does "
                          "not read")
+    for base, line in scan.powered_sides.items():
+        if base not in variables:
+            note(base, line, f"line {line} starts a chain with a power of ${base}$ (a "
+                             "definition of it?), which inference does not read")
     letters = {i.letter for i in inference.indices} | {z.name for z in inference.sizes}
     for uses, by_these, line in scan.derivatives:
         # \partial_{ij} by index letters is a shorthand whose variable is not written
