@@ -222,6 +222,10 @@ REFUSED: list[tuple[str, str]] = [
     (r"I", "the size of the identity I is not clear"),
     (r"I + x", "the size of the identity I is not clear"),
     (r"I_j", "the identity's subscript must be a declared size"),
+    # TeX raises the sign alone: e^-x shows e^{-}x (a fresh sigmoid derivation writes it)
+    (r"\frac{1}{1 + e^-x}", "TeX raises only the sign here (the exponent ends at it): write "
+                            "e^{-x} if that is the exponent at 'e^-x'"),
+    (r"x^-1 x", "write x^{-1} if that is the exponent"),
 ]
 
 

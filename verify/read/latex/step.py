@@ -266,6 +266,14 @@ def _refuse(text: str) -> str | None:
     unbalanced = balanced(text)
     if unbalanced is not None:
         return f"unbalanced LaTeX: {unbalanced}"
+    sign = _SIGN_EXPONENT.search(text)
+    if sign is not None:
+        # e^-x: TeX raises the sign alone and sets x on the line (e^{-}x); the author means
+        # e^{-x}, and reading either would guess
+        written = sign.group(0).strip()
+        return (f"TeX raises only the sign here (the exponent ends at it): write "
+                f"{sign.group(1)}^{{{sign.group(2)}{sign.group(3)}}} if that is the exponent "
+                f"at '{written}'")
     if re.fullmatch(r"\s*\\(?:cdots|dots|ldots|dotsb)\s*", text):
         # a = ... = \cdots = b: the author left steps out; the next one is checked against
         # the last step read
@@ -282,6 +290,11 @@ def _refuse(text: str) -> str | None:
     if deepest > LATEX_PARSER_NESTING:
         return f"nested deeper than {LATEX_PARSER_NESTING} levels"
     return None
+
+
+# a superscript that is a sign alone before more of a term: e^-x, 2^-n, e^+ t
+_SIGN_EXPONENT = re.compile(r"((?:\\[A-Za-z]+|[A-Za-z0-9)\]}]))\s*\^\s*([-+])\s*"
+                            r"((?:\\[A-Za-z]+|[A-Za-z0-9]))")
 
 
 def _huge_power(text: str) -> str | None:
