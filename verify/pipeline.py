@@ -37,7 +37,7 @@ from verify.model.inferred import (
     relied_on_words,
     structural_in,
 )
-from verify.model.notation import ABSTRACT_DERIVATIVE, Definition, Notation
+from verify.model.notation import Definition, Notation, abstract_of
 from verify.model.options import Options as Options  # built light, by the parent of a run
 from verify.model.reading import (
     equation,
@@ -418,7 +418,6 @@ class _ChainPlan:
                 claim = self.step_claims[index]
                 verdict = _verdict(step, index, judgements[claim.key],
                                    self.references[index], self.notation)
-                verdict = _through_abstract(verdict, claim, self.notation)
                 if index in self.at_solution:
                     verdict = _checked_at(verdict, self.at_solution[index], step.solves,
                                           judgements)
@@ -428,6 +427,8 @@ class _ChainPlan:
                         or _condition(verdict, step.solves)
                 elif verdict.status is Status.REFUTED and index in self.stated:
                     verdict = _where_stated(verdict, step, self.stated[index], judgements)
+                # (last: a pass at a solution, or as an equation scaled, is as much a pass)
+                verdict = _through_abstract(verdict, claim, self.notation)
             subs = tuple(_sub_verdict(step, sub, judgements, self.notation)
                          for sub in self.sub_claims.get(index, []))
             steps.append(replace(verdict, subclaims=subs))
@@ -491,9 +492,8 @@ def _plan_chain(document: Document, chain: Chain, checker: DocumentChecker) -> _
         assert before is not None
         step_claims[index] = Claim(key, step.location, before, step.expr, notation,
                                    chain.where)
-        free = {s.name for s in before.free_symbols | step.expr.free_symbols} \
-            if step.stated else set()
-        if step.stated and all({s.name for s in c.free_symbols} <= free for c in step.stated):
+        if step.stated and all(c.free_symbols <= before.free_symbols | step.expr.free_symbols
+                               for c in step.stated):
             # j != i, said in passing before the block: checked there too, so that a
             # refutation only at j = i says so instead (never a pass: the words may speak of
             # another line)
@@ -597,13 +597,9 @@ def _verdict(step: Step, index: int, judgement: Judgement,
 def _abstract_used(claim: Claim, notation: Notation) -> list[Definition]:
     """The abstract functions (``body: any``) a claim uses, directly or through the
     definitions it calls."""
-    used = names_through((claim.before, claim.after), notation) & set(notation.definitions)
-    derivatives = {ABSTRACT_DERIVATIVE.format(name=n) for n in notation.definitions}
-    return [notation.definitions[n] for n in sorted(used - derivatives)
-            if notation.definitions[n].abstract] + \
-        [notation.definitions[n.removesuffix(ABSTRACT_DERIVATIVE.format(name=""))]
-         for n in sorted(used & derivatives) if notation.definitions[n].abstract and
-         n.removesuffix(ABSTRACT_DERIVATIVE.format(name="")) not in used]
+    functions = {base for name in names_through((claim.before, claim.after), notation)
+                 if (base := abstract_of(name, notation)) is not None}
+    return [notation.definitions[name] for name in sorted(functions)]
 
 
 def _through_abstract(verdict: StepVerdict, claim: Claim, notation: Notation) -> StepVerdict:
@@ -733,10 +729,15 @@ def _compare_equations(condition: Condition, plans: list[_ChainPlan],
             if len(plan.notation.sizes.get(name, ())) >= 2:   # else N = 2 is 2
                 size = size_symbol(name)
                 factors += [size, 1 / size, -size, -1 / size]
-        difference = claim.before - claim.after
-        scaled = tuple((factor, replace(claim, key=f"{claim.key}#equation{number}",
-                                        before=difference, after=factor * zeroed))
-                       for number, factor in enumerate(factors))
+        try:
+            difference = claim.before - claim.after
+            scaled = tuple((factor, replace(claim, key=f"{claim.key}#equation{number}",
+                                            before=difference, after=factor * zeroed))
+                           for number, factor in enumerate(factors))
+        except TypeError:
+            # a matrix written out against a product (Matrix - Transposed): SymPy forms no
+            # difference; the row is not compared (it stays an equation, unknown)
+            continue
         plan.equations[index] = _SameEquation(condition.line, scaled)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 import verify
 from verify.core.errors import Location, NotationError
-from verify.model.notation import ABSTRACT_DERIVATIVE
+from verify.model.notation import abstract_derivative
 from verify.read.notation import abstract_bodies, parse_notation
 
 HEADER = """---
@@ -70,7 +70,7 @@ def test_the_stand_in_is_fixed_and_its_derivative_written_out() -> None:
     ({"f": {"params": ["s", "t"], "body": "any"}}, "takes one parameter"),
     ({"f": {"body": "any"}}, "takes one parameter"),
     ({"f": {"params": ["t"], "body": "any"},
-      ABSTRACT_DERIVATIVE.format(name="f"): {"params": ["t"], "body": "t"}}, "call it otherwise"),
+      abstract_derivative("f"): {"params": ["t"], "body": "t"}}, "call it otherwise"),
 ])
 def test_an_abstract_function_of_more_or_fewer_numbers_is_refused(
         definitions: dict[str, object], words: str) -> None:

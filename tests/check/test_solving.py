@@ -155,3 +155,29 @@ def test_the_displays_after_a_line_set_to_0_go_on_solving_it() -> None:
                                                   Status.UNKNOWN], found
     assert "the equation set to 0 on line 12 times $\\frac{1}{2}$" in found[1][2]
     assert "times $- \\frac{1}{2}$" in found[2][2] or "times $-\\frac{1}{2}$" in found[2][2]
+
+
+def test_a_row_of_matrices_written_out_is_left_an_equation() -> None:
+    """A run of solving whose rows write matrices out (a Matrix against a transposed one):
+    SymPy forms no difference of their sides, so the row is not compared with the line set
+    to 0 as an equation; it stays unknown, and the document is checked (it was an internal
+    error)."""
+    text = textwrap.dedent(r"""
+        ---
+        sizes: {n: [2]}
+        symbols:
+          a: {}
+          b: {}
+          w: {shape: [n]}
+        ---
+        Setting the gradient to zero:
+
+        $$\nabla_{\mathbf{w}} L = \begin{bmatrix} a & b \\ 0 & a \end{bmatrix}^T \mathbf{w} = 0$$
+
+        $$\begin{bmatrix} a & 0 \\ b & a \end{bmatrix} \mathbf{w} = \begin{bmatrix} 0 \\ 0
+        \end{bmatrix}$$
+        """).lstrip()
+    document = check_text(text, cache=False).document
+    assert not document.internal
+    row = [s for c in document.chains for s in c.steps if s.location.line == 12]
+    assert row and all(s.status in (Status.UNKNOWN, Status.START) for s in row)

@@ -90,7 +90,21 @@ class Definition:
 
 # The derivative of an abstract function f, f'(u) at any argument: a definition of its own,
 # named so (the derivative of the test function, written out, never an engine's)
-ABSTRACT_DERIVATIVE = "{name}Dprime"
+_DERIVATIVE_SUFFIX = "Dprime"
+
+
+def abstract_derivative(name: str) -> str:
+    """The name of the derivative of the abstract function ``name`` (``body: any``)."""
+    return name + _DERIVATIVE_SUFFIX
+
+
+def abstract_of(name: str, notation: Notation) -> str | None:
+    """The abstract function whose value or derivative the definition ``name`` is, or None."""
+    definition = notation.definitions.get(name)
+    if definition is None or not definition.abstract:
+        return None
+    base = name.removesuffix(_DERIVATIVE_SUFFIX)
+    return base if base != name and base in notation.definitions else name
 
 
 @dataclass(frozen=True)

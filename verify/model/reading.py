@@ -44,7 +44,7 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 from verify.core.limits import READING_DEPTH, READING_NODES
 from verify.core.memo import Memo
 from verify.model import expr as E
-from verify.model.notation import ABSTRACT_DERIVATIVE, Notation, component_of
+from verify.model.notation import Notation, abstract_of, component_of
 from verify.model.spelling import GREEK, latex_of_index
 from verify.model.verdict import Counterexample
 
@@ -113,8 +113,8 @@ def names_of(notation: Notation) -> Names:
             spellings.append((name, spelling))
     for name, definition in notation.definitions.items():
         latex = definition.latex
-        base = name.removesuffix(ABSTRACT_DERIVATIVE.format(name=""))
-        if definition.abstract and base != name and base in notation.definitions:
+        base = abstract_of(name, notation)
+        if base is not None and base != name:
             # the derivative of an abstract function f: written f'(u), as it is read
             latex = (f"{(notation.definitions[base].latex or (base,))[0]}'",)
         spelling = _spelling(latex, literal=definition.style != "function")

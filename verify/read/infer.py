@@ -243,6 +243,7 @@ class _Scan:
         self.word_sides: dict[str, int] = {}      # Cost = ...: a word a chain starts, its line
         self.called_sides: set[str] = set()       # f(x) = ..., f'(x) = ...: a call a chain starts
         self.powered_sides: dict[str, int] = {}   # \hat{\sigma}^2 = ...: a power a chain starts
+        self.abstract: dict[str, int] = {}        # f: any function of one number (f' its line)
         self.texts: list[tuple[str, int]] = []                    # each step, normalised
         self.pairs: list[tuple[_Use, _Use]] = []                  # adjacent names (a product)
         # each derivative: the uses it differentiates, the bases of its variables, its line
@@ -661,8 +662,9 @@ class _ShapeOf:
         self.entries = dict(entries or {})
         self.literals = dict(literals or {})
         self.stated = dict(stated or {})
+        apart = set(labels)
         self.parents = {name: base for (base, _), name in self.literals.items()
-                        if name not in set(labels)}
+                        if name not in apart}
         self.parent: dict[str, str] = {}
         self.upgrades: dict[str, tuple[str, int]] = {}   # scalar -> (a length, line): a vector
 
@@ -866,20 +868,14 @@ def infer_notation(chains: Sequence[RawChain], declared: Declared | None = None,
                            if bases and not any(v.base in bases for v in uses) for u in uses)
     # any function of one number is a guess of its values only: the document may mean one
     # function it never writes (a pass for every function holds for that one too)
-    abstract = tuple(Guess(d.name, (d.latex or (d.name,))[0], f"{d.reason.split(' from ')[0]}"
-                           f" (the document may mean one it does not write)",
-                           f"definitions: {{{d.name}: {{params: [t], body: \"...\"}}}}",
-                           _reason_line(d.reason), given=True)
-                     for d in inference.definitions if d.body == "any")
+    abstract = tuple(Guess(_symbol_name(base)[0], base, f"{base} inferred any function of one "
+                           "number (the document may mean one it does not write)",
+                           f"definitions: {{{_symbol_name(base)[0]}: {{params: [t], body: "
+                           "\"...\"}}", line, given=True)
+                     for base, line in scan.abstract.items())
     return replace(inference, guesses=(*_guesses(scan, inference, introduced, redefined),
                                        *abstract),
                    variables=variables, dependents=dependents)
-
-
-def _reason_line(reason: str) -> int:
-    """The line a declaration's reason names (``... from line 12 ...``), else 1."""
-    found = re.search(r"line (\d+)", reason)
-    return int(found.group(1)) if found else 1
 
 
 def _guesses(scan: _Scan, inference: Inference, introduced: Mapping[str, int],
@@ -1197,9 +1193,10 @@ def _decide(scan: _Scan, bold: Mapping[str, int], bold_sub: Mapping[str, int],
                 _ABSTRACT_NAME.fullmatch(base) and base not in scan.called_sides:
             # f(wx + b) and f'(wx + b), and nothing defines f: any function of one number
             kinds[base] = "abstract"
+            scan.abstract[base] = next(u.line for u in uses if u.primed)
             why[base] = (f"{base} inferred any function of one number from line "
-                         f"{next(u.line for u in uses if u.primed)} (written as a call and "
-                         f"differentiated, {base}'(...), and defined nowhere)")
+                         f"{scan.abstract[base]} (written as a call and differentiated, "
+                         f"{base}'(...), and defined nowhere)")
             continue
         if any(u.applied for u in uses) and not evidence and not bracket:
             use = next(u for u in uses if u.applied)

@@ -424,14 +424,12 @@ def defined_by_lines(inference: Inference, text: str, path: Path, header: Header
     # \frac{1}{n}\sum_i x_i, later \hat{\mu} = \frac{66.75 + ...}{10}: a worked example)
     started_at: dict[str, int] = {}
     examples: dict[str, int] = {}     # a name given a number by a chain: its line
-    for chain in document.chains:
-        if len(chain.steps) >= 2 and (base := _defined_base(chain.steps[0].latex)) is not None:
-            started_at[base] = started_at.get(base, 0) + 1
     # a name several displays start (Cost = (a_4 - t1)^2 + ..., then Cost = its expansion) is
     # defined by the first of them or by none: a later one rewrites it, slips and all
     first_chain: dict[str, Chain] = {}
     for chain in document.chains:
         if len(chain.steps) >= 2 and (base := _defined_base(chain.steps[0].latex)) is not None:
+            started_at[base] = started_at.get(base, 0) + 1
             first_chain.setdefault(base, chain)
     for chain in sorted((*document.chains, *in_prose), key=line_of):
         if len(chain.steps) < 2 or chain.steps[1].expr is None:
@@ -913,11 +911,7 @@ def _functions_of_samples(inference: Inference, path: Path, header: Header, show
                              (E.value_symbol(one), param))
         if text is None:
             continue
-        sub = call.group("sub")
-        spellings = (call.group("name"),) if sub is None else tuple(dict.fromkeys((
-            call.group("name") + re.sub(r"\s+", "", sub),
-            call.group("name") + "_{" + re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub) + "}",
-            call.group("name") + "_" + re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub))))
+        spellings = _call_spellings(call)
         definition = DefinitionGuess(name, (param,), text, spellings, (
             f"{name} inferred a definition from line {line} ({written.strip()} "
             f"= ...: its second side as read, a function of one {spelled})"))
@@ -930,6 +924,8 @@ def _functions_of_samples(inference: Inference, path: Path, header: Header, show
     return inference
 
 
+# a call at a sample written anywhere: (x^{(i)})
+_MEMBER_CALL_WRITTEN = re.compile(r"\(\s*[A-Za-z]\s*\^\s*\{\s*\(\s*[a-z]\s*\)\s*\}\s*\)")
 # h_\theta(x^{(i)}): a function of one name, its argument a sample of a family
 _CALL_OF_MEMBER = re.compile(r"\s*(?P<name>\\?[A-Za-z]+)\s*(?P<sub>_\s*(?:\{\s*\\?[A-Za-z]+\s*\}|"
                              r"\\[A-Za-z]+|[A-Za-z]))?\s*(?:\\left\s*)?\(\s*(?P<arg>[A-Za-z]\s*\^\s*"
@@ -946,13 +942,15 @@ def _functions_of_members(inference: Inference, path: Path, header: Header, show
     bare ``x`` where inference reads it as one sample's value.  Else nothing changes."""
     from verify.read.latex.document import document_from_text
     unsettled = {a.latex for a in inference.ambiguities}
-    if not any(re.fullmatch(r"\\?[A-Za-z]+", latex) for latex in unsettled):
+    body = find_macros(header.body)[1]
+    # (the document is read again only where some line writes such a call)
+    if not _MEMBER_CALL_WRITTEN.search(body) or \
+            not any(re.fullmatch(r"\\?[A-Za-z]+", latex) for latex in unsettled):
         return inference
     notation = inferred_notation(inference, header, shown, partial)
     if notation is None:
         return inference
     suffix = ".tex" if path.suffix.lower() == ".tex" else ".md"
-    body = find_macros(header.body)[1]
     for chain in (*_inline_document(header, path, notation, shown, suffix).chains,
                   *document_from_text(body, path, notation, shown).chains):
         call = _CALL_OF_MEMBER.fullmatch(chain.steps[0].latex) if chain.steps else None
@@ -987,11 +985,7 @@ def _functions_of_members(inference: Inference, path: Path, header: Header, show
         text = _written_back(as_function, notation, Location(shown, line), (stand_in, param))
         if text is None:
             continue
-        sub = call.group("sub")
-        spellings = (call.group("name"),) if sub is None else tuple(dict.fromkeys((
-            call.group("name") + re.sub(r"\s+", "", sub),
-            call.group("name") + "_{" + re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub) + "}",
-            call.group("name") + "_" + re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub))))
+        spellings = _call_spellings(call)
         definition = DefinitionGuess(name, (param,), text, spellings, (
             f"{name} inferred a definition from line {line} ({chain.steps[0].latex.strip()} "
             f"= ...: its second side as read, a function of one sample {argument})"))
@@ -1001,6 +995,17 @@ def _functions_of_members(inference: Inference, path: Path, header: Header, show
         if inferred_notation(trial, header, shown, partial) is not None:
             return trial
     return inference
+
+
+def _call_spellings(call: re.Match[str]) -> tuple[str, ...]:
+    """The spellings of a called name with its subscript (``h_\\theta``, ``h_{\\theta}``) or
+    without one (``h``), from a match with groups ``name`` and ``sub``."""
+    name, sub = call.group("name"), call.group("sub")
+    if sub is None:
+        return (name,)
+    bare = re.sub(r"^_\s*\{?\s*|\s*\}?$", "", sub)
+    return tuple(dict.fromkeys((name + re.sub(r"\s+", "", sub), name + "_{" + bare + "}",
+                                name + "_" + bare)))
 
 
 def _free_argument(argument: str, inference: Inference) -> bool:

@@ -15,12 +15,12 @@ from sympy.core.function import AppliedUndef
 from verify.core.errors import Location, NotationError
 from verify.core.limits import SIZE_VALUE
 from verify.model.notation import (
-    ABSTRACT_DERIVATIVE,
     DEFAULT_SIZES,
     KINDS,
     Definition,
     Notation,
     SymbolDecl,
+    abstract_derivative,
     component_clash,
     name_clashes,
 )
@@ -259,7 +259,7 @@ def _abstract_functions(raw_defs: Mapping[Any, Any], where: Location) -> dict[An
         if not isinstance(params, list) or len(params) != 1 or not isinstance(params[0], str):
             raise NotationError(f"definition {name!r}: 'body: any' (any function) takes one "
                                 "parameter, params: [t]", where)
-        derivative = ABSTRACT_DERIVATIVE.format(name=name)
+        derivative = abstract_derivative(str(name))
         if derivative in raw_defs:
             raise NotationError(f"definition {derivative!r}: the name of {name!r}'s "
                                 "derivative ('body: any'); call it otherwise", where)

@@ -22,7 +22,7 @@ from sympy.core.function import AppliedUndef
 
 from verify.core.errors import LatexProblem
 from verify.model import expr as E
-from verify.model.notation import ABSTRACT_DERIVATIVE, Notation
+from verify.model.notation import Notation, abstract_derivative
 from verify.read.latex import products
 from verify.read.latex.calls import call
 from verify.read.latex.normalize import read_group
@@ -185,7 +185,7 @@ def primed_call(reader: Reader, spelled: str, primes: int, items: list[str], tex
     atom, end = call(reader, entry, [], text, j, token)
     argument = atom.expr.args[0]
     definition = notation.definitions.get(entry.name)
-    slope = ABSTRACT_DERIVATIVE.format(name=entry.name)
+    slope = abstract_derivative(entry.name)
     if definition is not None and definition.abstract and slope in notation.definitions:
         # f'(u) of any function f ('body: any'): its derivative at u, whatever u is
         applied = sp.Function(slope)(argument)
